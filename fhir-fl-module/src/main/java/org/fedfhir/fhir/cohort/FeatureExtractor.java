@@ -1,0 +1,275 @@
+package org.fedfhir.fhir.cohort;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.Period;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.Set;
+import org.fedfhir.fhir.study.CohortCriteria;
+import org.fedfhir.fhir.study.Code;
+import org.fedfhir.fhir.study.Feature;
+import org.fedfhir.fhir.study.MissingValuePolicy;
+import org.fedfhir.fhir.study.StudyDefinition;
+import org.fedfhir.fhir.study.StudyUrls;
+import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Enumerations;
+import org.hl7.fhir.r4.model.InstantType;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Type;
+
+/**
+ * Builds a study's cohort and feature matrix from a {@link ClinicalDataSource}: consent exclusion,
+ * age/sex criteria, one bulk read per feature code, unit conversion, look-back, summaries, required
+ * features and the missing-value policy. The index date is {@code now}.
+ */
+public final class FeatureExtractor {
+  private final UcumConverter ucum;
+
+  public FeatureExtractor(UcumConverter ucum) {
+    this.ucum = ucum;
+  }
+
+  public Extraction extract(StudyDefinition study, ClinicalDataSource source, Instant now) {
+    List<Patient> all = source.patients();
+    Set<String> denied = ConsentPolicy.deniedPatientIds(source.consents());
+    LocalDate today = now.atZone(ZoneOffset.UTC).toLocalDate();
+
+    int excludedConsent = 0;
+    int excludedCriteria = 0;
+    Map<String, Integer> index = new HashMap<>();
+    List<Patient> candidates = new ArrayList<>();
+    for (Patient p : all) {
+      String id = p.getIdElement().getIdPart();
+      if (denied.contains(id)) {
+        excludedConsent++;
+      } else if (!meetsCriteria(p, study.cohort(), today)) {
+        excludedCriteria++;
+      } else {
+        index.put(id, candidates.size());
+        candidates.add(p);
+      }
+    }
+
+    int n = candidates.size();
+    List<Feature> features = study.features();
+    double[][] columns = new double[features.size()][];
+    int[] unconvertible = new int[1];
+    for (int j = 0; j < features.size(); j++) {
+      columns[j] = column(features.get(j), candidates, index, source, now, today, unconvertible);
+    }
+    double[] labels = conditionColumn(study.labelCodes(), index, n, source);
+
+    List<double[]> rows = new ArrayList<>();
+    List<Integer> rowLabels = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    int missing = 0;
+    for (int i = 0; i < n; i++) {
+      double[] row = new double[features.size()];
+      boolean requiredMissing = false;
+      boolean anyMissing = false;
+      for (int j = 0; j < features.size(); j++) {
+        row[j] = columns[j][i];
+        if (Double.isNaN(row[j])) {
+          if (features.get(j).required()) {
+            requiredMissing = true;
+          } else {
+            anyMissing = true;
+          }
+        }
+      }
+      if (requiredMissing) {
+        excludedCriteria++;
+        continue;
+      }
+      if (anyMissing) {
+        missing++;
+        if (study.missingValuePolicy() == MissingValuePolicy.DROP) {
+          continue;
+        }
+      }
+      rows.add(row);
+      rowLabels.add((int) labels[i]);
+      ids.add(candidates.get(i).getIdElement().getIdPart());
+    }
+    FeatureMatrix matrix = new FeatureMatrix(study.featureNames(), rows.toArray(new double[0][]),
+        rowLabels.stream().mapToInt(Integer::intValue).toArray(), ids);
+    return new Extraction(matrix, new CohortCounts(all.size(), rows.size(), excludedConsent, excludedCriteria,
+        missing, unconvertible[0]));
+  }
+
+  private static boolean meetsCriteria(Patient p, CohortCriteria criteria, LocalDate today) {
+    if (!criteria.sexes().isEmpty()
+        && (p.getGender() == null || !criteria.sexes().contains(p.getGender().toCode()))) {
+      return false;
+    }
+    if (criteria.minAge() == null && criteria.maxAge() == null) {
+      return true;
+    }
+    double age = age(p, today);
+    if (Double.isNaN(age)) {
+      return false;
+    }
+    return (criteria.minAge() == null || age >= criteria.minAge())
+        && (criteria.maxAge() == null || age <= criteria.maxAge());
+  }
+
+  private static double age(Patient p, LocalDate today) {
+    if (!p.hasBirthDate()) {
+      return Double.NaN;
+    }
+    LocalDate birth = p.getBirthDateElement().getValueAsCalendar().toZonedDateTime().toLocalDate();
+    return Period.between(birth, today).getYears();
+  }
+
+  private double[] column(Feature f, List<Patient> candidates, Map<String, Integer> index,
+      ClinicalDataSource source, Instant now, LocalDate today, int[] unconvertible) {
+    int n = candidates.size();
+    double[] col = new double[n];
+    switch (f.source()) {
+      case PATIENT_AGE -> {
+        for (int i = 0; i < n; i++) {
+          col[i] = age(candidates.get(i), today);
+        }
+      }
+      case PATIENT_SEX -> {
+        for (int i = 0; i < n; i++) {
+          Enumerations.AdministrativeGender g = candidates.get(i).getGender();
+          col[i] = g == Enumerations.AdministrativeGender.MALE ? 1
+              : g == Enumerations.AdministrativeGender.FEMALE ? 0 : Double.NaN;
+        }
+      }
+      case CONDITION -> col = conditionColumn(Set.of(f.code()), index, n, source);
+      case OBSERVATION -> {
+        Map<Integer, List<Summaries.TimedValue>> values = new HashMap<>();
+        Instant from = f.lookback() == null ? null
+            : now.atZone(ZoneOffset.UTC).minus(f.lookback()).toInstant();
+        source.observations(f.code(), o -> {
+          Integer row = index.get(patientId(o.getSubject()));
+          if (row == null || o.getStatus() == Observation.ObservationStatus.ENTEREDINERROR
+              || o.getStatus() == Observation.ObservationStatus.CANCELLED) {
+            return;
+          }
+          Instant t = time(o);
+          if (from != null && (t == null || t.isBefore(from))) {
+            return;
+          }
+          Type value = valueFor(o, f.code());
+          if (value == null) {
+            return;
+          }
+          OptionalDouble v = number(value, f, unconvertible);
+          if (v.isPresent()) {
+            values.computeIfAbsent(row, k -> new ArrayList<>()).add(new Summaries.TimedValue(t, v.getAsDouble()));
+          }
+        });
+        for (int i = 0; i < n; i++) {
+          List<Summaries.TimedValue> vs = values.get(i);
+          col[i] = vs == null ? Double.NaN : Summaries.summarise(f.summary(), vs);
+        }
+      }
+    }
+    return col;
+  }
+
+  private static double[] conditionColumn(Set<Code> codes, Map<String, Integer> index, int n,
+      ClinicalDataSource source) {
+    double[] col = new double[n];
+    Set<Integer> has = new HashSet<>();
+    source.conditions(codes, c -> {
+      Integer row = index.get(patientId(c.getSubject()));
+      boolean enteredInError = c.getVerificationStatus().hasCoding(
+          "http://terminology.hl7.org/CodeSystem/condition-ver-status", "entered-in-error");
+      if (row != null && !enteredInError) {
+        has.add(row);
+      }
+    });
+    has.forEach(i -> col[i] = 1);
+    return col;
+  }
+
+  private static Type valueFor(Observation o, Code code) {
+    if (o.getCode().hasCoding(code.system(), code.code())) {
+      return o.hasValue() ? o.getValue() : null;
+    }
+    for (Observation.ObservationComponentComponent c : o.getComponent()) {
+      if (c.getCode().hasCoding(code.system(), code.code()) && c.hasValue()) {
+        return c.getValue();
+      }
+    }
+    return null;
+  }
+
+  private OptionalDouble number(Type value, Feature f, int[] unconvertible) {
+    if (value instanceof Quantity q) {
+      if (!q.hasValue()) {
+        return OptionalDouble.empty();
+      }
+      double v = q.getValue().doubleValue();
+      if (f.unit() == null) {
+        return OptionalDouble.of(v);
+      }
+      String unit = q.hasCode() && (!q.hasSystem() || StudyUrls.UCUM.equals(q.getSystem())) ? q.getCode() : null;
+      OptionalDouble converted = ucum.convert(v, unit, f.unit(), f.code());
+      if (converted.isEmpty()) {
+        unconvertible[0]++;
+      }
+      return converted;
+    }
+    if (value instanceof BooleanType b && b.hasValue()) {
+      return OptionalDouble.of(b.booleanValue() ? 1 : 0);
+    }
+    if (value instanceof IntegerType i && i.hasValue()) {
+      return OptionalDouble.of(i.getValue());
+    }
+    if (value instanceof CodeableConcept cc) {
+      for (Coding c : cc.getCoding()) {
+        try {
+          return OptionalDouble.of(Double.parseDouble(c.getCode()));
+        } catch (NumberFormatException | NullPointerException e) {
+          // not a numeric code: try the next coding
+        }
+      }
+    }
+    return OptionalDouble.empty();
+  }
+
+  private static Instant time(Observation o) {
+    Type e = o.getEffective();
+    if (e instanceof DateTimeType dt && dt.hasValue()) {
+      return dt.getValue().toInstant();
+    }
+    if (e instanceof org.hl7.fhir.r4.model.Period p) {
+      if (p.hasEnd()) {
+        return p.getEnd().toInstant();
+      }
+      if (p.hasStart()) {
+        return p.getStart().toInstant();
+      }
+    }
+    if (e instanceof InstantType it && it.hasValue()) {
+      return it.getValue().toInstant();
+    }
+    return o.hasIssued() ? o.getIssued().toInstant() : null;
+  }
+
+  private static String patientId(Reference subject) {
+    if (subject == null || !subject.hasReference()) {
+      return null;
+    }
+    return subject.getReferenceElement().getIdPart();
+  }
+}

@@ -1,0 +1,74 @@
+package org.fedfhir.fhir.cohort;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.Consumer;
+import org.fedfhir.fhir.study.Code;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.Consent;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+
+/** A {@link ClinicalDataSource} over lists of resources (tests, small files). */
+public final class InMemoryClinicalData implements ClinicalDataSource {
+  private final List<Patient> patients = new ArrayList<>();
+  private final List<Consent> consents = new ArrayList<>();
+  private final List<Observation> observations = new ArrayList<>();
+  private final List<Condition> conditions = new ArrayList<>();
+
+  public InMemoryClinicalData add(Patient p) {
+    patients.add(p);
+    return this;
+  }
+
+  public InMemoryClinicalData add(Consent c) {
+    consents.add(c);
+    return this;
+  }
+
+  public InMemoryClinicalData add(Observation o) {
+    observations.add(o);
+    return this;
+  }
+
+  public InMemoryClinicalData add(Condition c) {
+    conditions.add(c);
+    return this;
+  }
+
+  @Override
+  public List<Patient> patients() {
+    return List.copyOf(patients);
+  }
+
+  @Override
+  public List<Consent> consents() {
+    return List.copyOf(consents);
+  }
+
+  @Override
+  public void observations(Code code, Consumer<Observation> sink) {
+    for (Observation o : observations) {
+      boolean match = has(o.getCode(), code)
+          || o.getComponent().stream().anyMatch(c -> has(c.getCode(), code));
+      if (match) {
+        sink.accept(o);
+      }
+    }
+  }
+
+  @Override
+  public void conditions(Collection<Code> codes, Consumer<Condition> sink) {
+    for (Condition c : conditions) {
+      if (codes.stream().anyMatch(code -> has(c.getCode(), code))) {
+        sink.accept(c);
+      }
+    }
+  }
+
+  private static boolean has(CodeableConcept cc, Code code) {
+    return cc.hasCoding(code.system(), code.code());
+  }
+}

@@ -1,0 +1,35 @@
+package org.fedfhir.fhir.cohort;
+
+import java.time.Instant;
+import java.util.List;
+import org.fedfhir.fhir.study.Summary;
+
+/** Reduces several timed values of one feature of one patient to one number. */
+public final class Summaries {
+
+  /** A value and when it was observed (null time: unknown, sorts before every known time). */
+  public record TimedValue(Instant time, double value) {}
+
+  private Summaries() {}
+
+  /** The summary of {@code values}, or {@code NaN} if there are none. */
+  public static double summarise(Summary summary, List<TimedValue> values) {
+    if (values.isEmpty()) {
+      return Double.NaN;
+    }
+    return switch (summary) {
+      case MEAN -> values.stream().mapToDouble(TimedValue::value).average().orElse(Double.NaN);
+      case MIN -> values.stream().mapToDouble(TimedValue::value).min().orElse(Double.NaN);
+      case MAX -> values.stream().mapToDouble(TimedValue::value).max().orElse(Double.NaN);
+      case LATEST -> {
+        TimedValue best = values.get(0);
+        for (TimedValue v : values) {
+          if (best.time() == null || (v.time() != null && !v.time().isBefore(best.time()))) {
+            best = v;
+          }
+        }
+        yield best.value();
+      }
+    };
+  }
+}

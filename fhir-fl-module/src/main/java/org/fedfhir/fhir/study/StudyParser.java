@@ -1,0 +1,460 @@
+package org.fedfhir.fhir.study;
+
+import java.time.Period;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DataRequirement;
+import org.hl7.fhir.r4.model.DecimalType;
+import org.hl7.fhir.r4.model.Duration;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.PlanDefinition;
+import org.hl7.fhir.r4.model.PrimitiveType;
+import org.hl7.fhir.r4.model.Type;
+
+/**
+ * Parses a study {@code PlanDefinition} ({@code docs/study-format.md}) into a {@link StudyDefinition},
+ * checking every rule of the format. All issues are collected, not only the first.
+ */
+public final class StudyParser implements StudyValidator {
+
+  private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+  private static final Set<String> GENDERS = Set.of("male", "female", "other", "unknown");
+
+  @Override
+  public List<StudyIssue> validate(PlanDefinition planDefinition) {
+    List<StudyIssue> issues = new ArrayList<>();
+    read(planDefinition, issues);
+    return issues;
+  }
+
+  /** Parses, or throws with every issue found. */
+  public StudyDefinition parse(PlanDefinition planDefinition) throws InvalidStudyException {
+    List<StudyIssue> issues = new ArrayList<>();
+    StudyDefinition study = read(planDefinition, issues);
+    if (!issues.isEmpty()) {
+      throw new InvalidStudyException(issues);
+    }
+    return study;
+  }
+
+  private StudyDefinition read(PlanDefinition pd, List<StudyIssue> issues) {
+    String p = "PlanDefinition";
+    requireText(pd.getUrl(), p + ".url", issues);
+    requireText(pd.getVersion(), p + ".version", issues);
+    requireText(pd.getName(), p + ".name", issues);
+    requireText(pd.getTitle(), p + ".title", issues);
+    if (pd.getStatus() == null) {
+      issues.add(new StudyIssue(p + ".status", "is required (draft | active | retired | unknown)"));
+    }
+    if (!pd.getType().hasCoding(StudyUrls.PLAN_TYPE_SYSTEM, "workflow-definition")) {
+      issues.add(new StudyIssue(p + ".type",
+          "must be " + StudyUrls.PLAN_TYPE_SYSTEM + "#workflow-definition"));
+    }
+
+    StudyKind kind = readKind(pd, issues);
+    Algorithm algorithm = readAlgorithm(pd, kind, issues);
+    StudyParameters parameters = readParameters(pd, issues);
+    MissingValuePolicy policy = readPolicy(pd, issues);
+    CohortCriteria cohort = readCohort(pd, issues);
+
+    List<Feature> features = new ArrayList<>();
+    Set<Code> labelCodes = new LinkedHashSet<>();
+    if (pd.getAction().size() != 1) {
+      issues.add(new StudyIssue(p + ".action",
+          "must hold exactly 1 action (the model), found " + pd.getAction().size()));
+    } else {
+      PlanDefinition.PlanDefinitionActionComponent action = pd.getActionFirstRep();
+      String a = p + ".action[0]";
+      if (action.getInput().isEmpty()) {
+        issues.add(new StudyIssue(a + ".input", "needs at least 1 feature (DataRequirement)"));
+      }
+      Set<String> names = new HashSet<>();
+      for (int i = 0; i < action.getInput().size(); i++) {
+        Feature f = readFeature(action.getInput().get(i), a + ".input[" + i + "]", issues);
+        if (f != null) {
+          if (!names.add(f.name())) {
+            issues.add(new StudyIssue(a + ".input[" + i + "].extension[feature].name",
+                "feature name '" + f.name() + "' is used twice; names must be unique in the study"));
+          } else {
+            features.add(f);
+          }
+        }
+      }
+      readLabel(action, a, labelCodes, issues);
+    }
+    String id = pd.getIdElement().hasIdPart() ? pd.getIdElement().getIdPart() : null;
+    String status = pd.getStatus() == null ? null : pd.getStatus().toCode();
+    return new StudyDefinition(nullToEmpty(pd.getUrl()), pd.getVersion(), id, pd.getName(), pd.getTitle(),
+        status, kind, algorithm, parameters, policy, cohort, features, labelCodes);
+  }
+
+  private static StudyKind readKind(PlanDefinition pd, List<StudyIssue> issues) {
+    String loc = "PlanDefinition.extension[studyKind]";
+    Extension ext = single(pd.getExtensionsByUrl(StudyUrls.EXT_STUDY_KIND), loc, issues);
+    if (ext == null) {
+      return null;
+    }
+    String code = primitive(ext.getValue());
+    StudyKind kind = code == null ? null : StudyKind.fromCode(code).orElse(null);
+    if (kind == null) {
+      issues.add(new StudyIssue(loc + ".value", "must be a code: training | statistics, found " + code));
+    }
+    return kind;
+  }
+
+  private static Algorithm readAlgorithm(PlanDefinition pd, StudyKind kind, List<StudyIssue> issues) {
+    String loc = "PlanDefinition.extension[algorithm]";
+    List<Extension> exts = pd.getExtensionsByUrl(StudyUrls.EXT_ALGORITHM);
+    if (exts.isEmpty()) {
+      if (kind == StudyKind.TRAINING) {
+        issues.add(new StudyIssue(loc, "is required for a training study"));
+      }
+      return null;
+    }
+    Extension ext = single(exts, loc, issues);
+    if (ext == null) {
+      return null;
+    }
+    if (!(ext.getValue() instanceof Coding coding)) {
+      issues.add(new StudyIssue(loc + ".value", "must be a Coding of " + StudyUrls.CS_ALGORITHM));
+      return null;
+    }
+    Algorithm algorithm = Algorithm.fromCode(coding.getCode()).orElse(null);
+    if (algorithm == null || !StudyUrls.CS_ALGORITHM.equals(coding.getSystem())) {
+      issues.add(new StudyIssue(loc + ".value", "unknown algorithm " + coding.getSystem() + "#"
+          + coding.getCode() + "; allowed: " + StudyUrls.CS_ALGORITHM + "#logistic-regression | #linear-svm"));
+      return null;
+    }
+    return algorithm;
+  }
+
+  private static MissingValuePolicy readPolicy(PlanDefinition pd, List<StudyIssue> issues) {
+    String loc = "PlanDefinition.extension[missingValuePolicy]";
+    Extension ext = single(pd.getExtensionsByUrl(StudyUrls.EXT_MISSING_VALUE_POLICY), loc, issues);
+    if (ext == null) {
+      return null;
+    }
+    String code = primitive(ext.getValue());
+    MissingValuePolicy policy = code == null ? null : MissingValuePolicy.fromCode(code).orElse(null);
+    if (policy == null) {
+      issues.add(new StudyIssue(loc + ".value", "must be a code: drop | impute-mean, found " + code));
+    }
+    return policy;
+  }
+
+  private static CohortCriteria readCohort(PlanDefinition pd, List<StudyIssue> issues) {
+    List<Extension> exts = pd.getExtensionsByUrl(StudyUrls.EXT_COHORT);
+    String loc = "PlanDefinition.extension[cohort]";
+    if (exts.isEmpty()) {
+      return CohortCriteria.ANYONE;
+    }
+    if (exts.size() > 1) {
+      issues.add(new StudyIssue(loc, "may appear at most once, found " + exts.size()));
+      return CohortCriteria.ANYONE;
+    }
+    Extension ext = exts.get(0);
+    Integer minAge = readAge(ext, "minAge", loc, issues);
+    Integer maxAge = readAge(ext, "maxAge", loc, issues);
+    if (minAge != null && maxAge != null && minAge > maxAge) {
+      issues.add(new StudyIssue(loc + ".extension[minAge]",
+          "minAge " + minAge + " exceeds maxAge " + maxAge));
+    }
+    Set<String> sexes = new LinkedHashSet<>();
+    for (Extension sex : ext.getExtensionsByUrl("sex")) {
+      String code = primitive(sex.getValue());
+      if (code == null || !GENDERS.contains(code)) {
+        issues.add(new StudyIssue(loc + ".extension[sex].value",
+            "must be an administrative-gender code (male | female | other | unknown), found " + code));
+      } else {
+        sexes.add(code);
+      }
+    }
+    return new CohortCriteria(minAge, maxAge, sexes);
+  }
+
+  private static Integer readAge(Extension cohort, String name, String loc, List<StudyIssue> issues) {
+    List<Extension> e = cohort.getExtensionsByUrl(name);
+    if (e.isEmpty()) {
+      return null;
+    }
+    if (!(e.get(0).getValue() instanceof IntegerType age) || age.getValue() == null || age.getValue() < 0) {
+      issues.add(new StudyIssue(loc + ".extension[" + name + "].value", "must be an integer ≥ 0 (years)"));
+      return null;
+    }
+    return age.getValue();
+  }
+
+  private static StudyParameters readParameters(PlanDefinition pd, List<StudyIssue> issues) {
+    StudyParameters d = StudyParameters.DEFAULTS;
+    int rounds = d.rounds();
+    int epochs = d.localEpochs();
+    double lr = d.learningRate();
+    double l2 = d.l2();
+    long seed = d.seed();
+    double testFraction = d.testFraction();
+    int minSites = d.minSites();
+    Integer threshold = d.threshold();
+    String strategy = d.strategy();
+    double mu = d.proximalMu();
+    double serverLr = d.serverLearningRate();
+    boolean share = d.shareModelWithOwner();
+    Set<String> seen = new HashSet<>();
+    List<Extension> exts = pd.getExtensionsByUrl(StudyUrls.EXT_PARAMETER);
+    for (int i = 0; i < exts.size(); i++) {
+      String loc = "PlanDefinition.extension[parameter][" + i + "]";
+      Extension ext = exts.get(i);
+      String name = ext.getExtensionsByUrl("name").isEmpty()
+          ? null : primitive(ext.getExtensionsByUrl("name").get(0).getValue());
+      Type value = ext.getExtensionsByUrl("value").isEmpty()
+          ? null : ext.getExtensionsByUrl("value").get(0).getValue();
+      if (name == null) {
+        issues.add(new StudyIssue(loc + ".extension[name]", "is required (a study-parameter code)"));
+        continue;
+      }
+      if (!seen.add(name)) {
+        issues.add(new StudyIssue(loc + ".extension[name]", "parameter '" + name + "' is given twice"));
+        continue;
+      }
+      String vloc = loc + ".extension[value]";
+      if (value == null) {
+        issues.add(new StudyIssue(vloc, "is required for parameter '" + name + "'"));
+        continue;
+      }
+      switch (name) {
+        case "rounds" -> rounds = intAtLeast(value, 1, name, vloc, issues, rounds);
+        case "local-epochs" -> epochs = intAtLeast(value, 1, name, vloc, issues, epochs);
+        case "min-sites" -> minSites = intAtLeast(value, 2, name, vloc, issues, minSites);
+        case "threshold" -> threshold = intAtLeast(value, 2, name, vloc, issues, 2);
+        case "seed" -> seed = intAtLeast(value, Integer.MIN_VALUE, name, vloc, issues, (int) seed);
+        case "learning-rate" -> lr = decimal(value, name, vloc, issues, lr, v -> v > 0, "> 0");
+        case "server-learning-rate" -> serverLr = decimal(value, name, vloc, issues, serverLr, v -> v > 0, "> 0");
+        case "l2" -> l2 = decimal(value, name, vloc, issues, l2, v -> v >= 0, "≥ 0");
+        case "proximal-mu" -> mu = decimal(value, name, vloc, issues, mu, v -> v >= 0, "≥ 0");
+        case "test-fraction" -> testFraction =
+            decimal(value, name, vloc, issues, testFraction, v -> v > 0 && v < 1, "in (0, 1)");
+        case "share-model-with-owner" -> {
+          if (value instanceof BooleanType b && b.getValue() != null) {
+            share = b.getValue();
+          } else {
+            issues.add(new StudyIssue(vloc, "parameter 'share-model-with-owner' needs valueBoolean"));
+          }
+        }
+        case "strategy" -> {
+          Set<String> allowed = Set.of("fedavg", "fedprox", "fedadam", "fedadagrad", "fedyogi", "newton");
+          if (value instanceof CodeType c && allowed.contains(c.getValue())) {
+            strategy = c.getValue();
+          } else {
+            issues.add(new StudyIssue(vloc, "parameter 'strategy' needs valueCode, one of " + allowed));
+          }
+        }
+        default -> issues.add(new StudyIssue(loc + ".extension[name]", "unknown study parameter '" + name
+            + "' (see " + StudyUrls.CS_STUDY_PARAMETER + ")"));
+      }
+    }
+    return new StudyParameters(rounds, epochs, lr, l2, seed, testFraction, minSites, threshold, strategy, mu,
+        serverLr, share);
+  }
+
+  private static int intAtLeast(Type value, int min, String name, String loc, List<StudyIssue> issues,
+      int fallback) {
+    if (!(value instanceof IntegerType i) || i.getValue() == null) {
+      issues.add(new StudyIssue(loc, "parameter '" + name + "' needs valueInteger"));
+      return fallback;
+    }
+    if (i.getValue() < min) {
+      issues.add(new StudyIssue(loc, "parameter '" + name + "' is " + i.getValue() + "; need ≥ " + min));
+      return fallback;
+    }
+    return i.getValue();
+  }
+
+  private static double decimal(Type value, String name, String loc, List<StudyIssue> issues, double fallback,
+      java.util.function.DoublePredicate ok, String range) {
+    if (!(value instanceof DecimalType d) || d.getValue() == null) {
+      issues.add(new StudyIssue(loc, "parameter '" + name + "' needs valueDecimal"));
+      return fallback;
+    }
+    double v = d.getValue().doubleValue();
+    if (!ok.test(v)) {
+      issues.add(new StudyIssue(loc, "parameter '" + name + "' is " + v + "; need " + range));
+      return fallback;
+    }
+    return v;
+  }
+
+  private static Feature readFeature(DataRequirement input, String loc, List<StudyIssue> issues) {
+    int before = issues.size();
+    FeatureSource source;
+    String type = input.getType();
+    if ("Observation".equals(type)) {
+      source = FeatureSource.OBSERVATION;
+    } else if ("Condition".equals(type)) {
+      source = FeatureSource.CONDITION;
+    } else if ("Patient".equals(type)) {
+      source = null; // decided by the name below
+    } else {
+      issues.add(new StudyIssue(loc + ".type", "must be Observation, Condition or Patient, found " + type));
+      return null;
+    }
+    List<Extension> featureExts = input.getExtensionsByUrl(StudyUrls.EXT_FEATURE);
+    String floc = loc + ".extension[feature]";
+    if (featureExts.size() != 1) {
+      issues.add(new StudyIssue(floc, "must appear exactly once, found " + featureExts.size()));
+      return null;
+    }
+    Extension fe = featureExts.get(0);
+    String name = fe.getExtensionsByUrl("name").isEmpty() ? null : primitive(fe.getExtensionsByUrl("name").get(0)
+        .getValue());
+    if (name == null || name.isBlank()) {
+      issues.add(new StudyIssue(floc + ".name", "is required (the model's column name)"));
+    } else if (!FHIR_ID.matcher(name).matches()) {
+      issues.add(new StudyIssue(floc + ".name", "'" + name + "' is not an id (letters, digits, '-', '.', ≤ 64)"));
+    }
+    Code code = null;
+    if (source == null) {
+      if ("age".equals(name)) {
+        source = FeatureSource.PATIENT_AGE;
+      } else if ("sex".equals(name)) {
+        source = FeatureSource.PATIENT_SEX;
+      } else {
+        issues.add(new StudyIssue(floc + ".name", "a Patient feature must be named 'age' or 'sex', found "
+            + name));
+      }
+    } else {
+      if (input.getCodeFilter().isEmpty() || !"code".equals(input.getCodeFilterFirstRep().getPath())
+          || input.getCodeFilterFirstRep().getCode().isEmpty()) {
+        issues.add(new StudyIssue(loc + ".codeFilter[0]", "needs path = 'code' and at least one code"));
+      } else {
+        Coding c = input.getCodeFilterFirstRep().getCodeFirstRep();
+        if (!c.hasSystem() || !c.hasCode()) {
+          issues.add(new StudyIssue(loc + ".codeFilter[0].code[0]", "needs both system and code"));
+        } else {
+          code = new Code(c.getSystem(), c.getCode());
+        }
+      }
+    }
+    String unit = null;
+    List<Extension> units = fe.getExtensionsByUrl("unit");
+    if (!units.isEmpty()) {
+      if (!(units.get(0).getValue() instanceof Coding u) || !StudyUrls.UCUM.equals(u.getSystem())
+          || !u.hasCode()) {
+        issues.add(new StudyIssue(floc + ".unit", "must be a Coding with system " + StudyUrls.UCUM
+            + " and a code"));
+      } else {
+        unit = u.getCode();
+      }
+    }
+    Summary summary = Summary.LATEST;
+    List<Extension> summaries = fe.getExtensionsByUrl("summary");
+    if (!summaries.isEmpty()) {
+      String s = primitive(summaries.get(0).getValue());
+      summary = s == null ? null : Summary.fromCode(s).orElse(null);
+      if (summary == null) {
+        issues.add(new StudyIssue(floc + ".summary", "must be latest | mean | min | max, found " + s));
+      }
+    }
+    Period lookback = null;
+    List<Extension> lookbacks = fe.getExtensionsByUrl("lookback");
+    if (!lookbacks.isEmpty()) {
+      lookback = readLookback(lookbacks.get(0).getValue(), floc + ".lookback", issues);
+    }
+    boolean required = false;
+    List<Extension> req = fe.getExtensionsByUrl("required");
+    if (!req.isEmpty()) {
+      if (req.get(0).getValue() instanceof BooleanType b && b.getValue() != null) {
+        required = b.getValue();
+      } else {
+        issues.add(new StudyIssue(floc + ".required", "must be valueBoolean"));
+      }
+    }
+    if (issues.size() > before) {
+      return null;
+    }
+    return new Feature(name, source, code, unit, summary, lookback, required);
+  }
+
+  private static final Map<String, String> DURATION_UNITS = Map.of("a", "years", "mo", "months", "wk", "weeks",
+      "d", "days");
+
+  private static Period readLookback(Type value, String loc, List<StudyIssue> issues) {
+    if (!(value instanceof Duration d) || d.getValue() == null || d.getValue().signum() <= 0
+        || d.getValue().stripTrailingZeros().scale() > 0) {
+      issues.add(new StudyIssue(loc, "must be a valueDuration with a positive whole number"));
+      return null;
+    }
+    if (!StudyUrls.UCUM.equals(d.getSystem()) || !DURATION_UNITS.containsKey(d.getCode())) {
+      issues.add(new StudyIssue(loc, "unit must be UCUM a | mo | wk | d, found " + d.getSystem() + "#" + d.getCode()));
+      return null;
+    }
+    int n = d.getValue().intValueExact();
+    return switch (d.getCode()) {
+      case "a" -> Period.ofYears(n);
+      case "mo" -> Period.ofMonths(n);
+      case "wk" -> Period.ofWeeks(n);
+      default -> Period.ofDays(n);
+    };
+  }
+
+  private static void readLabel(PlanDefinition.PlanDefinitionActionComponent action, String a, Set<Code> codes,
+      List<StudyIssue> issues) {
+    if (action.getOutput().size() != 1) {
+      issues.add(new StudyIssue(a + ".output", "must hold exactly 1 DataRequirement (the label), found "
+          + action.getOutput().size()));
+      return;
+    }
+    DataRequirement out = action.getOutputFirstRep();
+    if (!"Condition".equals(out.getType())) {
+      issues.add(new StudyIssue(a + ".output[0].type", "must be Condition, found " + out.getType()));
+      return;
+    }
+    if (out.getCodeFilter().isEmpty() || !"code".equals(out.getCodeFilterFirstRep().getPath())
+        || out.getCodeFilterFirstRep().getCode().isEmpty()) {
+      issues.add(new StudyIssue(a + ".output[0].codeFilter[0]", "needs path = 'code' and at least one code"));
+      return;
+    }
+    List<Coding> cs = out.getCodeFilterFirstRep().getCode();
+    for (int i = 0; i < cs.size(); i++) {
+      Coding c = cs.get(i);
+      if (!c.hasSystem() || !c.hasCode()) {
+        issues.add(new StudyIssue(a + ".output[0].codeFilter[0].code[" + i + "]", "needs both system and code"));
+      } else {
+        codes.add(new Code(c.getSystem(), c.getCode()));
+      }
+    }
+  }
+
+  private static Extension single(List<Extension> exts, String loc, List<StudyIssue> issues) {
+    if (exts.size() != 1) {
+      issues.add(new StudyIssue(loc, exts.isEmpty() ? "is required" : "must appear once, found " + exts.size()));
+      return null;
+    }
+    return exts.get(0);
+  }
+
+  private static String primitive(Type value) {
+    if (value instanceof PrimitiveType<?> p && p.hasValue()) {
+      return p.getValueAsString();
+    }
+    return null;
+  }
+
+  private static void requireText(String value, String loc, List<StudyIssue> issues) {
+    if (value == null || value.isBlank()) {
+      issues.add(new StudyIssue(loc, "is required"));
+    }
+  }
+
+  private static String nullToEmpty(String s) {
+    return s == null ? "" : s;
+  }
+
+}

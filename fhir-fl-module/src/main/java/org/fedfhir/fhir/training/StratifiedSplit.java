@@ -1,0 +1,55 @@
+package org.fedfhir.fhir.training;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * A seeded, stratified train/test split: each class is shuffled with the seed and
+ * {@code round(testFraction × classSize)} of its rows go to the test set. Same seed and data,
+ * same split.
+ */
+public record StratifiedSplit(int[] train, int[] test) {
+
+  public static StratifiedSplit of(int[] labels, double testFraction, long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    List<Integer> train = new ArrayList<>();
+    List<Integer> test = new ArrayList<>();
+    for (int cls = 0; cls <= 1; cls++) {
+      List<Integer> members = new ArrayList<>();
+      for (int i = 0; i < labels.length; i++) {
+        if (labels[i] == cls) {
+          members.add(i);
+        }
+      }
+      for (int i = members.size() - 1; i > 0; i--) { // Fisher–Yates
+        int j = rng.nextInt(i + 1);
+        Integer t = members.get(i);
+        members.set(i, members.get(j));
+        members.set(j, t);
+      }
+      int nTest = (int) Math.round(testFraction * members.size());
+      test.addAll(members.subList(0, nTest));
+      train.addAll(members.subList(nTest, members.size()));
+    }
+    int[] tr = train.stream().mapToInt(Integer::intValue).sorted().toArray();
+    int[] te = test.stream().mapToInt(Integer::intValue).sorted().toArray();
+    return new StratifiedSplit(tr, te);
+  }
+
+  @Override
+  public String toString() {
+    return "StratifiedSplit[train=" + train.length + ", test=" + test.length + "]";
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof StratifiedSplit s && Arrays.equals(train, s.train) && Arrays.equals(test, s.test);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * Arrays.hashCode(train) + Arrays.hashCode(test);
+  }
+}

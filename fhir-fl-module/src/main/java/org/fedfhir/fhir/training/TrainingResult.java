@@ -1,0 +1,4 @@
+package org.fedfhir.fhir.training;
+
+/** What one local training run gives back: metrics on the test split, weights, preprocessing. */
+public record TrainingResult(Metrics metrics, LinearWeights weights, Standardisation standardisation) {}

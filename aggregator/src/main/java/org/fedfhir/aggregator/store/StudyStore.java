@@ -1,0 +1,74 @@
+package org.fedfhir.aggregator.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.fedfhir.aggregator.strategy.ModelVector;
+
+/**
+ * The aggregator's persistent state. Implementations are thread-safe; every method is atomic.
+ */
+public interface StudyStore {
+
+  /**
+   * Registers a study as {@link StudyStatus#ACTIVE}. Registering the same plan again is a no-op;
+   * a different plan under the same URL and version is refused.
+   */
+  void registerStudy(StudyPlan plan);
+
+  Optional<StudyPlan> study(StudyRef ref);
+
+  /** Studies in the given status. */
+  List<StudyPlan> studies(StudyStatus status);
+
+  Optional<StudyStatus> status(StudyRef ref);
+
+  void setStatus(StudyRef ref, StudyStatus status);
+
+  /** Records that a site joined (first time) or rejoined the study. */
+  void recordSiteJoined(StudyRef ref, String siteName, Instant at);
+
+  /** Sites that have joined the study, in order of first joining. */
+  List<String> sites(StudyRef ref);
+
+  /**
+   * Starts an attempt at a round. Refused if the study has a round in flight, or if the round is
+   * not the one after the last completed round.
+   */
+  RoundRecord beginRound(StudyRef ref, int number, List<String> participants, Instant at);
+
+  /**
+   * Completes the round in flight and stores its model, strategy state and metrics — all or
+   * nothing. Refused (and nothing written) unless the round is in flight.
+   */
+  RoundRecord completeRound(StudyRef ref, int number, List<String> dropouts, ModelVector model,
+      byte[] strategyState, Map<String, Double> metrics, Instant at);
+
+  /** Aborts the round in flight: nothing is revealed; the round will be attempted again. */
+  RoundRecord abortRound(StudyRef ref, int number, List<String> dropouts, String reason, Instant at);
+
+  /** Every attempt at every round of the study, in order. */
+  List<RoundRecord> rounds(StudyRef ref);
+
+  /** Number of completed rounds. */
+  default int completedRounds(StudyRef ref) {
+    return (int) rounds(ref).stream().filter(r -> r.state() == RoundState.COMPLETED).count();
+  }
+
+  /** The model of the last completed round, if any. */
+  Optional<StoredModel> latestModel(StudyRef ref);
+
+  /** A model by its SHA-256 digest. */
+  Optional<ModelVector> model(String digest);
+
+  /** The network-wide metrics stored with a completed round. */
+  Map<String, Double> metrics(StudyRef ref, int round);
+
+  /**
+   * Marks every round in flight as aborted (start-up after a crash or restart).
+   *
+   * @return the rounds that were aborted
+   */
+  List<RoundRecord> abortAllInFlight(String reason, Instant at);
+}

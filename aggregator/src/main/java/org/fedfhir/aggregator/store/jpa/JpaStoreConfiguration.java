@@ -1,0 +1,21 @@
+package org.fedfhir.aggregator.store.jpa;
+
+import org.springframework.boot.autoconfigure.domain.EntityScan;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.jpa.repository.config.EnableJpaRepositories;
+import org.springframework.transaction.annotation.EnableTransactionManagement;
+
+/** Spring wiring of the JPA store: entities, repositories and the {@link JpaStudyStore} bean. */
+@Configuration(proxyBeanMethods = false)
+@EntityScan(basePackageClasses = JpaStudyStore.class)
+@EnableJpaRepositories(basePackageClasses = JpaStudyStore.class, considerNestedRepositories = true)
+@EnableTransactionManagement
+public class JpaStoreConfiguration {
+
+  @Bean
+  JpaStudyStore jpaStudyStore(Repositories.Studies studies, Repositories.Sites sites,
+      Repositories.Rounds rounds, Repositories.Models models, Repositories.Metrics metrics) {
+    return new JpaStudyStore(studies, sites, rounds, models, metrics);
+  }
+}

@@ -1,0 +1,79 @@
+package org.fedfhir.aggregator.store.jpa;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.UniqueConstraint;
+import org.fedfhir.aggregator.store.StudyPlan;
+import org.fedfhir.aggregator.store.StudyRef;
+import org.fedfhir.aggregator.store.StudyStatus;
+
+@Entity
+@Table(name = "fl_study", uniqueConstraints = @UniqueConstraint(columnNames = {"url", "version"}))
+class StudyEntity {
+
+  @Id
+  @GeneratedValue(strategy = GenerationType.IDENTITY)
+  Long id;
+
+  @Column(nullable = false, length = 500)
+  String url;
+
+  @Column(nullable = false, length = 100)
+  String version;
+
+  @Column(name = "definition_digest", nullable = false, length = 64)
+  String definitionDigest;
+
+  @Column(nullable = false, length = 20)
+  String strategy;
+
+  int rounds;
+
+  @Column(name = "min_sites")
+  int minSites;
+
+  int threshold;
+
+  @Column(name = "model_dimension")
+  int modelDimension;
+
+  @Column(name = "server_learning_rate")
+  double serverLearningRate;
+
+  @Column(name = "proximal_mu")
+  double proximalMu;
+
+  double l2;
+
+  @Enumerated(EnumType.STRING)
+  @Column(nullable = false, length = 20)
+  StudyStatus status;
+
+  protected StudyEntity() {}
+
+  StudyEntity(StudyPlan p) {
+    url = p.ref().url();
+    version = p.ref().version();
+    definitionDigest = p.definitionDigest();
+    strategy = p.strategy();
+    rounds = p.rounds();
+    minSites = p.minSites();
+    threshold = p.threshold();
+    modelDimension = p.modelDimension();
+    serverLearningRate = p.serverLearningRate();
+    proximalMu = p.proximalMu();
+    l2 = p.l2();
+    status = StudyStatus.ACTIVE;
+  }
+
+  StudyPlan toPlan() {
+    return new StudyPlan(new StudyRef(url, version), definitionDigest, strategy, rounds, minSites,
+        threshold, modelDimension, serverLearningRate, proximalMu, l2);
+  }
+}

@@ -1,0 +1,150 @@
+package org.fedfhir.aggregator.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.fedfhir.aggregator.strategy.ModelVector;
+import org.junit.jupiter.api.Test;
+
+/** The behaviour every {@link StudyStore} must have; run against each implementation. */
+abstract class StudyStoreContract {
+
+  static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+  static final String DIGEST = "ab".repeat(32);
+
+  abstract StudyStore store();
+
+  static StudyPlan plan(String strategy) {
+    return new StudyPlan(new StudyRef("http://example.org/fhir/PlanDefinition/"
+        + UUID.randomUUID(), "1.0.0"), DIGEST, strategy, 3, 2, 0, 4, 0.1, 0.01, 0.0);
+  }
+
+  StudyRef registered() {
+    StudyPlan p = plan("fedavg");
+    store().registerStudy(p);
+    return p.ref();
+  }
+
+  @Test
+  void registeredStudyIsActiveAndReadBackUnchanged() {
+    StudyPlan p = plan("fedadam");
+    store().registerStudy(p);
+    store().registerStudy(p);
+
+    assertThat(store().study(p.ref())).contains(p);
+    assertThat(store().status(p.ref())).contains(StudyStatus.ACTIVE);
+    assertThat(store().studies(StudyStatus.ACTIVE)).contains(p);
+  }
+
+  @Test
+  void sameStudyWithAnotherDefinitionIsRefused() {
+    StudyPlan p = plan("fedavg");
+    store().registerStudy(p);
+    StudyPlan other = new StudyPlan(p.ref(), "cd".repeat(32), "fedavg", 3, 2, 0, 4, 0.1, 0.01, 0);
+    assertThatThrownBy(() -> store().registerStudy(other))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("another definition");
+  }
+
+  @Test
+  void sitesAreRecordedOnceInOrderOfJoining() {
+    StudyRef ref = registered();
+    store().recordSiteJoined(ref, "b", T0);
+    store().recordSiteJoined(ref, "a", T0.plusSeconds(1));
+    store().recordSiteJoined(ref, "b", T0.plusSeconds(2));
+    assertThat(store().sites(ref)).containsExactly("b", "a");
+  }
+
+  @Test
+  void completedRoundStoresItsModelStateMetricsAndTimings() {
+    StudyRef ref = registered();
+    store().beginRound(ref, 1, List.of("a", "b", "c"), T0);
+    ModelVector m = ModelVector.of(0.5, -1, 2, 0);
+    RoundRecord done = store().completeRound(ref, 1, List.of("c"), m, new byte[] {7, 8},
+        Map.of("accuracy", 0.75, "log-loss", 0.5), T0.plusSeconds(3));
+
+    assertThat(done.state()).isEqualTo(RoundState.COMPLETED);
+    assertThat(done.participants()).containsExactly("a", "b", "c");
+    assertThat(done.dropouts()).containsExactly("c");
+    assertThat(done.modelDigest()).isEqualTo(m.digest());
+    assertThat(store().rounds(ref)).singleElement().satisfies(r -> {
+      assertThat(r.startedAt()).isEqualTo(T0);
+      assertThat(r.endedAt()).isEqualTo(T0.plusSeconds(3));
+    });
+    assertThat(store().model(m.digest())).contains(m);
+    StoredModel latest = store().latestModel(ref).orElseThrow();
+    assertThat(latest.round()).isEqualTo(1);
+    assertThat(latest.model()).isEqualTo(m);
+    assertThat(latest.strategyState()).containsExactly(7, 8);
+    assertThat(store().metrics(ref, 1)).containsEntry("accuracy", 0.75).containsEntry("log-loss", 0.5);
+    assertThat(store().completedRounds(ref)).isEqualTo(1);
+  }
+
+  @Test
+  void completingARoundThatIsNotInFlightWritesNoModel() {
+    StudyRef ref = registered();
+    ModelVector m = ModelVector.of(Math.random(), 1, 2, 3);
+    assertThatThrownBy(() -> store().completeRound(ref, 1, List.of(), m, new byte[0],
+        Map.of("accuracy", 1.0), T0))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("not in flight");
+    assertThat(store().model(m.digest())).isEmpty();
+    assertThat(store().metrics(ref, 1)).isEmpty();
+    assertThat(store().latestModel(ref)).isEmpty();
+  }
+
+  @Test
+  void onlyOneRoundIsInFlightAndRoundsFollowInOrder() {
+    StudyRef ref = registered();
+    assertThatThrownBy(() -> store().beginRound(ref, 2, List.of("a", "b"), T0))
+        .hasMessageContaining("the next is 1");
+    store().beginRound(ref, 1, List.of("a", "b"), T0);
+    assertThatThrownBy(() -> store().beginRound(ref, 1, List.of("a", "b"), T0))
+        .hasMessageContaining("in flight");
+  }
+
+  @Test
+  void abortedRoundIsAttemptedAgainUnderTheSameNumber() {
+    StudyRef ref = registered();
+    store().beginRound(ref, 1, List.of("a", "b", "c"), T0);
+    RoundRecord aborted = store().abortRound(ref, 1, List.of("b", "c"), "1 site left; threshold 2",
+        T0.plusSeconds(1));
+    RoundRecord again = store().beginRound(ref, 1, List.of("a", "b"), T0.plusSeconds(2));
+
+    assertThat(aborted.state()).isEqualTo(RoundState.ABORTED);
+    assertThat(aborted.abortReason()).contains("threshold 2");
+    assertThat(aborted.modelDigest()).isNull();
+    assertThat(again.attempt()).isEqualTo(2);
+    assertThat(store().rounds(ref)).extracting(RoundRecord::state)
+        .containsExactly(RoundState.ABORTED, RoundState.IN_FLIGHT);
+  }
+
+  @Test
+  void startUpAbortsEveryRoundInFlight() {
+    StudyRef ref = registered();
+    store().beginRound(ref, 1, List.of("a", "b"), T0);
+    store().completeRound(ref, 1, List.of(), ModelVector.of(1, 2, 3, 4), new byte[0], Map.of(), T0);
+    store().beginRound(ref, 2, List.of("a", "b"), T0);
+
+    List<RoundRecord> aborted = store().abortAllInFlight("aggregator restarted", T0.plusSeconds(9));
+
+    assertThat(aborted).filteredOn(r -> r.study().equals(ref)).singleElement()
+        .satisfies(r -> assertThat(r.number()).isEqualTo(2));
+    assertThat(store().rounds(ref)).extracting(RoundRecord::state)
+        .containsExactly(RoundState.COMPLETED, RoundState.ABORTED);
+    assertThat(store().completedRounds(ref)).isEqualTo(1);
+    assertThat(store().beginRound(ref, 2, List.of("a", "b"), T0).attempt()).isEqualTo(2);
+  }
+
+  @Test
+  void statusChangesArePersisted() {
+    StudyRef ref = registered();
+    store().setStatus(ref, StudyStatus.COMPLETED);
+    assertThat(store().status(ref)).contains(StudyStatus.COMPLETED);
+    assertThat(store().studies(StudyStatus.ACTIVE)).noneMatch(p -> p.ref().equals(ref));
+  }
+}

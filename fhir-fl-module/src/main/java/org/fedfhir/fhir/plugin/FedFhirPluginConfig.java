@@ -1,0 +1,43 @@
+package org.fedfhir.fhir.plugin;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import java.util.List;
+import org.fedfhir.fhir.cohort.UcumConverter;
+import org.fedfhir.fhir.study.StudyReader;
+import org.fedfhir.fhir.study.StudyValidator;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The plugin's beans for any HAPI FHIR JPA server (R4): in our hospital server, and in the stock
+ * {@code hapi-fhir-jpaserver-starter} through {@code hapi.fhir.custom-bean-packages: org.fedfhir.fhir.plugin}
+ * plus {@code custom-provider-classes: org.fedfhir.fhir.plugin.TrainOperationProvider}. Extra
+ * {@link StudyValidator} beans (e.g. the IG-profile validator) are picked up automatically.
+ */
+@Configuration
+public class FedFhirPluginConfig {
+
+  @Bean
+  public UcumConverter fedfhirUcumConverter() {
+    return new UcumConverter();
+  }
+
+  @Bean
+  public StudyReader fedfhirStudyReader(ObjectProvider<StudyValidator> validators) {
+    return new StudyReader(List.copyOf(validators.orderedStream().toList()));
+  }
+
+  @Bean(destroyMethod = "close")
+  public LocalTrainingService fedfhirLocalTrainingService(FhirContext ctx, DaoRegistry daos, StudyReader reader,
+      UcumConverter ucum, @Value("${fedfhir.site.name:hospital}") String site) {
+    return new LocalTrainingService(ctx, daos, reader, ucum, site);
+  }
+
+  @Bean
+  public TrainOperationProvider fedfhirTrainOperationProvider(FhirContext ctx, LocalTrainingService service) {
+    return new TrainOperationProvider(ctx, service);
+  }
+}

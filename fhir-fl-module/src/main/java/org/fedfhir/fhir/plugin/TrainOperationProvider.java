@@ -1,0 +1,40 @@
+package org.fedfhir.fhir.plugin;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.annotation.IdParam;
+import ca.uhn.fhir.rest.annotation.Operation;
+import ca.uhn.fhir.rest.annotation.OperationParam;
+import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.fedfhir.fhir.study.StudyUrls;
+import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Task;
+
+/**
+ * {@code POST [base]/PlanDefinition/{id}/$train}: answers {@code 202 Accepted} with
+ * {@code Content-Location} of the Task that tracks the run (FHIR asynchronous pattern). Not
+ * idempotent, so HAPI refuses GET with an OperationOutcome.
+ */
+public class TrainOperationProvider {
+  private final FhirContext ctx;
+  private final LocalTrainingService service;
+
+  public TrainOperationProvider(FhirContext ctx, LocalTrainingService service) {
+    this.ctx = ctx;
+    this.service = service;
+  }
+
+  @Operation(name = "$train", typeName = "PlanDefinition", idempotent = false, manualResponse = true,
+      canonicalUrl = StudyUrls.OPERATION_TRAIN)
+  public void train(@IdParam IdType id, @OperationParam(name = "mode", min = 0, max = 1) CodeType mode,
+      ServletRequestDetails request, HttpServletResponse response) throws IOException {
+    Task task = service.start(id, mode == null ? null : mode.getValue(), request);
+    response.setStatus(202);
+    response.setHeader("Content-Location", request.getFhirServerBase() + "/Task/" + task.getIdElement().getIdPart());
+    response.setContentType("application/fhir+json;charset=utf-8");
+    response.getWriter().write(ctx.newJsonParser().encodeResourceToString(task));
+    response.getWriter().close();
+  }
+}

@@ -1,0 +1,190 @@
+package org.fedfhir.fhir.plugin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.fedfhir.fhir.Fixtures;
+import org.fedfhir.fhir.cohort.Extraction;
+import org.fedfhir.fhir.cohort.FeatureExtractor;
+import org.fedfhir.fhir.cohort.UcumConverter;
+import org.fedfhir.fhir.loader.BundleLoader;
+import org.fedfhir.fhir.loader.HeartDiseaseCentre;
+import org.fedfhir.fhir.server.HospitalServerApplication;
+import org.fedfhir.fhir.study.StudyDefinition;
+import org.fedfhir.fhir.study.StudyParser;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DecimalType;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.PlanDefinition;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.ResearchStudy;
+import org.hl7.fhir.r4.model.Task;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * The few tests against a real HAPI JPA server (H2 in memory), all in one Spring context. The order
+ * matters only because they share the database: Cleveland is loaded first.
+ */
+@SpringBootTest(classes = HospitalServerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+        "spring.datasource.url=jdbc:h2:mem:fedfhir-it;DB_CLOSE_DELAY=-1",
+        "spring.datasource.username=sa", "spring.datasource.password=",
+        "spring.datasource.driver-class-name=org.h2.Driver",
+        "spring.main.allow-bean-definition-overriding=true", "spring.main.allow-circular-references=true",
+        "spring.flyway.enabled=false", "fedfhir.site.name=cleveland-test"})
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class HospitalServerIT {
+  static final FhirContext CTX = FhirContext.forR4Cached();
+
+  @LocalServerPort
+  int port;
+
+  @Autowired
+  DaoRegistry daos;
+
+  String base() {
+    return "http://localhost:" + port + "/fhir";
+  }
+
+  IGenericClient client() {
+    return CTX.newRestfulGenericClient(base());
+  }
+
+  final HttpClient http = HttpClient.newHttpClient();
+
+  HttpResponse<String> post(String path, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(base() + path))
+        .header("Content-Type", "application/fhir+json").header("Accept", "application/fhir+json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static String modeParameters(String mode) {
+    return "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"mode\",\"valueCode\":\"" + mode + "\"}]}";
+  }
+
+  @Test
+  @Order(1)
+  void clevelandLoadsApprovesAndTrainsLocallyToAtLeast072() throws Exception {
+    int loaded = new BundleLoader(CTX, base()).loadHeartDisease(HeartDiseaseCentre.CLEVELAND, 100, LocalDate.now());
+    assertThat(loaded).isEqualTo(303);
+    PlanDefinition pd = Fixtures.study("heart-disease-lr");
+    client().update().resource(pd).execute();
+
+    HttpResponse<String> unapproved = post("/PlanDefinition/heart-disease-lr/$train", modeParameters("local"));
+    assertThat(unapproved.statusCode()).isEqualTo(403);
+    assertThat(CTX.newJsonParser().parseResource(OperationOutcome.class, unapproved.body())
+        .getIssueFirstRep().getDiagnostics()).contains("not approved");
+
+    ResearchStudy approval = new ResearchStudy().setStatus(ResearchStudy.ResearchStudyStatus.ACTIVE);
+    approval.addProtocol(new Reference("PlanDefinition/heart-disease-lr"));
+    client().create().resource(approval).execute();
+
+    HttpResponse<String> accepted = post("/PlanDefinition/heart-disease-lr/$train", modeParameters("local"));
+    assertThat(accepted.statusCode()).isEqualTo(202);
+    String location = accepted.headers().firstValue("Content-Location").orElseThrow();
+    assertThat(location).startsWith(base() + "/Task/");
+
+    Task task = awaitDone(location.substring(base().length() + 1));
+    assertThat(task.getStatus()).as(task.getStatusReason().getText()).isEqualTo(Task.TaskStatus.COMPLETED);
+    Map<String, Object> out = task.getOutput().stream().collect(Collectors.toMap(
+        o -> o.getType().getCodingFirstRep().getCode(),
+        o -> o.getValue() instanceof DecimalType d ? d.getValue().doubleValue() : ((IntegerType) o.getValue()).getValue()));
+    assertThat((double) out.get("accuracy")).isGreaterThanOrEqualTo(0.72);
+    assertThat(out.get("included")).isEqualTo(303);
+    assertThat(out.get("excluded-consent")).isEqualTo(0);
+    assertThat(out).containsKeys("auc", "brier", "train-count", "test-count", "missing", "unconvertible-units");
+
+    Bundle audits = client().search().forResource(AuditEvent.class).returnBundle(Bundle.class).execute();
+    assertThat(audits.getEntry()).anySatisfy(e -> assertThat(((AuditEvent) e.getResource()).getEntity())
+        .anySatisfy(en -> assertThat(en.getWhat().getReference()).endsWith(task.getIdElement().getIdPart())));
+  }
+
+  @Test
+  @Order(2)
+  void trainIsRefusedOverGetAndFederatedModeNeedsAnAggregator() throws Exception {
+    HttpResponse<String> get = http.send(HttpRequest.newBuilder(
+        URI.create(base() + "/PlanDefinition/heart-disease-lr/$train?mode=local")).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(get.statusCode()).isEqualTo(405);
+    assertThat(get.body()).contains("OperationOutcome");
+
+    HttpResponse<String> federated = post("/PlanDefinition/heart-disease-lr/$train", modeParameters("federated"));
+    assertThat(federated.statusCode()).isEqualTo(501);
+    assertThat(federated.body()).contains("federated training needs an aggregator (not configured)");
+  }
+
+  @Test
+  @Order(3)
+  void syntheaStudyOnCholesterolAndSystolicPressureGivesOneRowPerPatientWithBoth() throws Exception {
+    BundleLoader loader = new BundleLoader(CTX, base());
+    for (String f : List.of("Clemente_Kreiger_1484a42d-0eaf-4654-9cbf-6b050a5cd73b.json",
+        "Buster_Hoeger_ad2e3fc5-2b5d-4cb9-8d03-9ea0f4ac8423.json", "Liz_Conn_27c911c6-f045-4ffa-af5d-6eba57ac94b2.json")) {
+      loader.postFile(Path.of(getClass().getResource("/synthea/" + f).toURI()));
+    }
+    // A patient with cholesterol (in mmol/L) but no blood pressure: must not get a row.
+    Patient lonely = new Patient();
+    lonely.addName().setFamily("NoPressure");
+    String lonelyId = client().create().resource(lonely).execute().getId().getIdPart();
+    Observation chol = new Observation().setStatus(Observation.ObservationStatus.FINAL);
+    chol.getCode().addCoding().setSystem("http://loinc.org").setCode("2093-3");
+    chol.setSubject(new Reference("Patient/" + lonelyId));
+    chol.setValue(new Quantity().setValue(5.2).setSystem("http://unitsofmeasure.org").setCode("mmol/L"));
+    client().create().resource(chol).execute();
+
+    StudyDefinition study = new StudyParser().parse(Fixtures.study("chol-sbp"));
+    Extraction ex = new FeatureExtractor(new UcumConverter())
+        .extract(study, new DaoClinicalDataSource(daos), Instant.now());
+
+    Bundle synthea = client().search().forResource(Patient.class)
+        .withTag("https://smarthealthit.org/tags", "synthea-5-2019").returnBundle(Bundle.class).execute();
+    Set<String> syntheaIds = synthea.getEntry().stream().map(e -> e.getResource().getIdElement().getIdPart())
+        .collect(Collectors.toSet());
+    assertThat(syntheaIds).hasSize(3);
+    List<String> rows = ex.matrix().patientIds();
+    assertThat(rows).doesNotHaveDuplicates().doesNotContain(lonelyId);
+    assertThat(rows.stream().filter(syntheaIds::contains)).containsExactlyInAnyOrderElementsOf(syntheaIds);
+    for (int i = 0; i < rows.size(); i++) {
+      if (syntheaIds.contains(rows.get(i))) {
+        assertThat(ex.matrix().values()[i][0]).as("cholesterol mg/dL").isBetween(100.0, 400.0);
+        assertThat(ex.matrix().values()[i][1]).as("systolic mm[Hg]").isBetween(80.0, 220.0);
+      }
+    }
+  }
+
+  Task awaitDone(String taskPath) throws InterruptedException {
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+    while (Instant.now().isBefore(deadline)) {
+      Task t = client().read().resource(Task.class).withUrl(taskPath).execute();
+      if (t.getStatus() == Task.TaskStatus.COMPLETED || t.getStatus() == Task.TaskStatus.FAILED) {
+        return t;
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("Task not done in 3 minutes");
+  }
+}

@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
     description = "Privacy-preserving federated learning, inference and statistics for FHIR servers.",
     subcommands = {
         BenchCommand.class,
+        org.fedfhir.cli.hospital.HospitalCommand.class,
+        org.fedfhir.cli.load.LoadCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class FedFhir implements Runnable {

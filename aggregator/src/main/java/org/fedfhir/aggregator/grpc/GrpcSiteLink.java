@@ -1,0 +1,57 @@
+package org.fedfhir.aggregator.grpc;
+
+import io.grpc.stub.StreamObserver;
+import org.fedfhir.aggregator.api.v1.AggregatorMessage;
+import org.fedfhir.aggregator.round.ProtocolViolation;
+import org.fedfhir.aggregator.round.SiteLink;
+
+/** A site's session stream as the coordinator sees it. Once ended, further sends are dropped. */
+final class GrpcSiteLink implements SiteLink {
+
+  private final String siteName;
+  private final StreamObserver<AggregatorMessage> out;
+  private boolean ended;
+
+  GrpcSiteLink(String siteName, StreamObserver<AggregatorMessage> out) {
+    this.siteName = siteName;
+    this.out = out;
+  }
+
+  @Override
+  public String siteName() {
+    return siteName;
+  }
+
+  @Override
+  public synchronized void send(AggregatorMessage message) {
+    if (!ended) {
+      out.onNext(message);
+    }
+  }
+
+  @Override
+  public synchronized void refuse(ProtocolViolation violation) {
+    if (!ended) {
+      ended = true;
+      out.onError(Statuses.of(violation).asRuntimeException());
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (!ended) {
+      ended = true;
+      out.onCompleted();
+    }
+  }
+
+  /** The site ended the stream or it broke: nothing more can be sent. */
+  synchronized void markEnded() {
+    ended = true;
+  }
+
+  @Override
+  public String toString() {
+    return "GrpcSiteLink[" + siteName + "]";
+  }
+}

@@ -1,0 +1,65 @@
+package org.fedfhir.aggregator.grpc;
+
+import io.grpc.BindableService;
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptors;
+import io.grpc.TlsChannelCredentials;
+import io.grpc.TlsServerCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import org.fedfhir.aggregator.pki.TlsMaterial;
+
+/**
+ * Servers and channels that speak only mutual TLS with the network PKI: the server requires a
+ * client certificate issued by the network CA; the client checks the server's certificate against
+ * the same CA and presents its own.
+ */
+public final class MutualTls {
+
+  private MutualTls() {}
+
+  public static ServerCredentials serverCredentials(TlsMaterial tls) {
+    try {
+      return TlsServerCredentials.newBuilder()
+          .keyManager(tls.certificateChainPem(), tls.privateKeyPem())
+          .trustManager(tls.caCertificatePem())
+          .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE)
+          .build();
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not load TLS material of " + tls.name(), e);
+    }
+  }
+
+  public static ChannelCredentials channelCredentials(TlsMaterial tls) {
+    try {
+      return TlsChannelCredentials.newBuilder()
+          .keyManager(tls.certificateChainPem(), tls.privateKeyPem())
+          .trustManager(tls.caCertificatePem())
+          .build();
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not load TLS material of " + tls.name(), e);
+    }
+  }
+
+  /**
+   * Starts a server on the address with the service behind {@link PeerIdentityInterceptor}.
+   */
+  public static Server startServer(TlsMaterial tls, InetSocketAddress address, BindableService service)
+      throws IOException {
+    return NettyServerBuilder.forAddress(address, serverCredentials(tls))
+        .addService(ServerInterceptors.intercept(service, new PeerIdentityInterceptor()))
+        .build()
+        .start();
+  }
+
+  /** A channel from a site (or any party) to the aggregator at host:port. */
+  public static ManagedChannel channel(TlsMaterial tls, String host, int port) {
+    return Grpc.newChannelBuilderForAddress(host, port, channelCredentials(tls)).build();
+  }
+}

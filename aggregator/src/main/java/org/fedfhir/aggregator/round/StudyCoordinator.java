@@ -1,0 +1,398 @@
+package org.fedfhir.aggregator.round;
+
+import com.google.protobuf.ByteString;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.fedfhir.aggregator.api.v1.AggregatorMessage;
+import org.fedfhir.aggregator.api.v1.Binding;
+import org.fedfhir.aggregator.api.v1.FixedPointEncoding;
+import org.fedfhir.aggregator.api.v1.GlobalModel;
+import org.fedfhir.aggregator.api.v1.Join;
+import org.fedfhir.aggregator.api.v1.Joined;
+import org.fedfhir.aggregator.api.v1.Participant;
+import org.fedfhir.aggregator.api.v1.RoundEnd;
+import org.fedfhir.aggregator.api.v1.RoundStart;
+import org.fedfhir.aggregator.api.v1.SiteMessage;
+import org.fedfhir.aggregator.api.v1.Stage;
+import org.fedfhir.aggregator.api.v1.StudyEnd;
+import org.fedfhir.aggregator.round.ProtocolViolation.Kind;
+import org.fedfhir.aggregator.store.StoredModel;
+import org.fedfhir.aggregator.store.StudyPlan;
+import org.fedfhir.aggregator.store.StudyStatus;
+import org.fedfhir.aggregator.store.StudyStore;
+import org.fedfhir.aggregator.strategy.ModelVector;
+import org.fedfhir.aggregator.strategy.RoundCounts;
+import org.fedfhir.aggregator.strategy.Strategy;
+import org.fedfhir.aggregator.strategy.StrategyState;
+import org.fedfhir.aggregator.strategy.StrategyStates;
+import org.fedfhir.aggregator.strategy.StrategyStep;
+
+/**
+ * Runs one study's rounds: waits for the study's minimum number of sites, runs each round with
+ * secure aggregation ({@link SecureSum}, Bonawitz et al. 2017) under stage deadlines, treats a site
+ * that leaves, times out or sends a refused message as a dropout, applies the study's
+ * {@link Strategy} to the revealed sum and stores the next global model atomically with the round's
+ * completion. A round that aborts (fewer than t sites left) reveals nothing and is run again.
+ *
+ * <p>All methods are synchronised: messages, disconnects and deadlines are handled one at a time.
+ * The coordinator never logs or stores anything but the sum's consequence (the next model).
+ */
+public final class StudyCoordinator {
+
+  private final StudyPlan plan;
+  private final StudyStore store;
+  private final SecureSum secureSum;
+  private final Strategy strategy;
+  private final StageTimer timer;
+  private final Clock clock;
+  private final Duration stageTimeout;
+  private final FixedPointEncoding encoding;
+
+  private final Map<String, SiteLink> connected = new LinkedHashMap<>();
+  private ModelVector global;
+  private StrategyState state;
+  private InFlight round;
+
+  /** The round in flight. */
+  private static final class InFlight {
+    final int number;
+    final Map<Integer, String> names = new TreeMap<>();
+    final Map<String, Integer> indices = new LinkedHashMap<>();
+    final SecureSum.Round protocol;
+    final Set<Integer> expected = new HashSet<>();
+    final Set<Integer> answered = new HashSet<>();
+    final Set<String> dropped = new HashSet<>();
+    StageTimer.Cancellable deadline;
+
+    InFlight(int number, List<String> sites, SecureSum.Round protocol) {
+      this.number = number;
+      this.protocol = protocol;
+      for (int i = 0; i < sites.size(); i++) {
+        names.put(i + 1, sites.get(i));
+        indices.put(sites.get(i), i + 1);
+      }
+    }
+  }
+
+  public StudyCoordinator(StudyPlan plan, StudyStore store, SecureSum secureSum, Strategy strategy,
+      StageTimer timer, Clock clock, Duration stageTimeout, FixedPointEncoding encoding) {
+    this.plan = plan;
+    this.store = store;
+    this.secureSum = secureSum;
+    this.strategy = strategy;
+    this.timer = timer;
+    this.clock = clock;
+    this.stageTimeout = stageTimeout;
+    this.encoding = encoding;
+    StoredModel latest = store.latestModel(plan.ref()).orElse(null);
+    this.global = latest == null ? ModelVector.zeros(plan.modelDimension()) : latest.model();
+    this.state = latest == null ? strategy.initialState(plan.modelDimension())
+        : StrategyStates.decode(latest.strategyState(), strategy, plan.modelDimension());
+  }
+
+  public StudyPlan plan() {
+    return plan;
+  }
+
+  /** The current global model (the start of the next round). */
+  public synchronized ModelVector globalModel() {
+    return global;
+  }
+
+  /** Number of the round in flight, or 0. */
+  public synchronized int roundInFlight() {
+    return round == null ? 0 : round.number;
+  }
+
+  /** Names of the sites with an open session. */
+  public synchronized List<String> connectedSites() {
+    return List.copyOf(connected.keySet());
+  }
+
+  /**
+   * A site joins the study. A second session of the same site replaces the first (a restarted
+   * site rejoins), which counts as a dropout of the round in flight.
+   */
+  public synchronized void join(SiteLink link, Join join) throws ProtocolViolation {
+    String digest = HexFormat.of().formatHex(join.getDefinitionDigest().toByteArray());
+    if (!digest.equals(plan.definitionDigest())) {
+      throw new ProtocolViolation(Kind.DEFINITION_MISMATCH, "site '" + link.siteName()
+          + "' holds another definition of " + plan.ref() + " (SHA-256 " + abbreviate(digest)
+          + ", the aggregator's is " + abbreviate(plan.definitionDigest()) + ")");
+    }
+    if (join.getModelDimension() != plan.modelDimension()) {
+      throw new ProtocolViolation(Kind.DEFINITION_MISMATCH, "site '" + link.siteName()
+          + "' has a model of dimension " + join.getModelDimension() + "; the study's is "
+          + plan.modelDimension());
+    }
+    SiteLink previous = connected.remove(link.siteName());
+    if (previous != null) {
+      previous.refuse(new ProtocolViolation(Kind.ALREADY_CONNECTED,
+          "superseded by a new session of site '" + link.siteName() + "'"));
+      drop(link.siteName());
+    }
+    store.recordSiteJoined(plan.ref(), link.siteName(), clock.instant());
+    connected.put(link.siteName(), link);
+    int completed = store.completedRounds(plan.ref());
+    link.send(AggregatorMessage.newBuilder().setJoined(Joined.newBuilder()
+        .setSiteName(link.siteName()).setCompletedRounds(completed).setTotalRounds(plan.rounds()))
+        .build());
+    if (store.status(plan.ref()).orElse(StudyStatus.ACTIVE) != StudyStatus.ACTIVE) {
+      endStudyFor(link);
+      return;
+    }
+    maybeStartRound();
+  }
+
+  /** A protocol message from a joined site. */
+  public synchronized void onMessage(String site, SiteMessage message) {
+    SiteLink link = connected.get(site);
+    if (link == null) {
+      return; // the session was already ended
+    }
+    try {
+      accept(site, message);
+    } catch (ProtocolViolation v) {
+      connected.remove(site);
+      link.refuse(v);
+      drop(site);
+    }
+  }
+
+  private void accept(String site, SiteMessage message) throws ProtocolViolation {
+    if (message.hasJoin()) {
+      throw new ProtocolViolation(Kind.NOT_JOINED, "site '" + site + "' sent Join twice");
+    }
+    if (round == null) {
+      throw new ProtocolViolation(Kind.WRONG_ROUND, "no round of " + plan.ref() + " is in flight");
+    }
+    Integer index = round.indices.get(site);
+    if (index == null || round.dropped.contains(site)) {
+      throw new ProtocolViolation(Kind.NOT_A_PARTICIPANT, "site '" + site
+          + "' is not a participant of round " + round.number);
+    }
+    Binding b = MessageBindings.of(message);
+    if (!b.getStudyUrl().equals(plan.ref().url()) || !b.getStudyVersion().equals(plan.ref().version())) {
+      throw new ProtocolViolation(Kind.WRONG_STUDY, "message bound to study " + b.getStudyUrl() + "|"
+          + b.getStudyVersion() + "; this session is for " + plan.ref());
+    }
+    if (b.getRound() != round.number) {
+      throw new ProtocolViolation(Kind.WRONG_ROUND, "message bound to round " + b.getRound()
+          + "; round " + round.number + " is in flight");
+    }
+    Stage stage = round.protocol.stage();
+    if (b.getStage() != MessageBindings.stageOf(message) || b.getStage() != stage) {
+      throw new ProtocolViolation(Kind.WRONG_STAGE, MessageBindings.stageOf(message)
+          + " message bound to stage " + b.getStage() + "; round " + round.number + " is at " + stage);
+    }
+    if (round.answered.contains(index)) {
+      throw new ProtocolViolation(Kind.REPLAY, "site '" + site + "' already sent its " + stage
+          + " message of round " + round.number);
+    }
+    if (message.hasMaskedInput()) {
+      int length = MessageBindings.vectorLength(message.getMaskedInput(), encoding);
+      int need = strategy.payloadLength(plan.modelDimension());
+      if (length != need) {
+        throw new ProtocolViolation(Kind.MALFORMED, "masked input of " + length
+            + " elements; the study needs " + need);
+      }
+    }
+    round.protocol.accept(index, message);
+    round.answered.add(index);
+    if (round.answered.containsAll(round.expected)) {
+      closeStage();
+    }
+  }
+
+  /** A site's session ended (network failure, site shut down, cancelled). */
+  public synchronized void onDisconnect(SiteLink link) {
+    if (connected.get(link.siteName()) == link) {
+      connected.remove(link.siteName());
+      drop(link.siteName());
+    }
+  }
+
+  private void drop(String site) {
+    if (round == null || !round.indices.containsKey(site) || !round.dropped.add(site)) {
+      return;
+    }
+    round.expected.remove(round.indices.get(site));
+    if (round.answered.containsAll(round.expected)) {
+      closeStage();
+    }
+  }
+
+  private synchronized void onDeadline(InFlight r, Stage stage) {
+    if (round == r && r.protocol.stage() == stage) {
+      for (Integer i : r.expected) {
+        if (!r.answered.contains(i)) {
+          r.dropped.add(r.names.get(i));
+        }
+      }
+      closeStage();
+    }
+  }
+
+  private void maybeStartRound() {
+    if (round != null || connected.size() < plan.minSites()) {
+      return;
+    }
+    int number = store.completedRounds(plan.ref()) + 1;
+    if (number > plan.rounds()) {
+      return;
+    }
+    List<String> sites = new ArrayList<>(connected.keySet());
+    sites.sort(null);
+    int t = plan.thresholdFor(sites.size());
+    List<Participant> participants = new ArrayList<>();
+    for (int i = 0; i < sites.size(); i++) {
+      participants.add(Participant.newBuilder().setIndex(i + 1).setSiteName(sites.get(i)).build());
+    }
+    store.beginRound(plan.ref(), number, sites, clock.instant());
+    SecureSum.Round protocol = secureSum.open(new SecureSum.RoundSetup(plan.ref().url(),
+        plan.ref().version(), number, participants, t, strategy.payloadLength(plan.modelDimension()),
+        encoding));
+    InFlight r = new InFlight(number, sites, protocol);
+    round = r;
+    GlobalModel model = toProto(global);
+    participants.forEach(p -> r.expected.add(p.getIndex()));
+    armDeadline();
+    for (Participant p : participants) {
+      if (round != r) {
+        return;
+      }
+      SiteLink link = connected.get(p.getSiteName());
+      if (link == null) {
+        continue;
+      }
+      link.send(AggregatorMessage.newBuilder().setRoundStart(
+          RoundStart.newBuilder()
+              .setBinding(binding(number, Stage.ADVERTISE_KEYS))
+              .addAllParticipants(participants)
+              .setYourIndex(p.getIndex())
+              .setThreshold(t)
+              .setGlobalModel(model)
+              .setEncoding(encoding))
+          .build());
+    }
+  }
+
+  private void armDeadline() {
+    InFlight r = round;
+    Stage stage = r.protocol.stage();
+    r.deadline = timer.schedule(stageTimeout, () -> onDeadline(r, stage));
+  }
+
+  private void closeStage() {
+    InFlight r = round;
+    if (r.deadline != null) {
+      r.deadline.cancel();
+    }
+    SecureSum.Outcome outcome = r.protocol.closeStage();
+    if (outcome instanceof SecureSum.Next next) {
+      r.expected.clear();
+      r.answered.clear();
+      Map<Integer, SiteLink> targets = new TreeMap<>();
+      next.requests().forEach((index, msg) -> {
+        SiteLink link = connected.get(r.names.get(index));
+        if (link != null && !r.dropped.contains(r.names.get(index))) {
+          targets.put(index, link);
+        }
+      });
+      // The whole expected set is fixed before the first send, so an answer that arrives while
+      // sending (same-thread transports) cannot close the stage early.
+      r.expected.addAll(targets.keySet());
+      armDeadline();
+      if (r.expected.isEmpty()) {
+        closeStage();
+        return;
+      }
+      targets.forEach((index, link) -> {
+        if (round == r) {
+          link.send(next.requests().get(index));
+        }
+      });
+    } else if (outcome instanceof SecureSum.Sum sum) {
+      complete(r, sum);
+    } else if (outcome instanceof SecureSum.Aborted aborted) {
+      abort(r, aborted.reason());
+    }
+  }
+
+  private void complete(InFlight r, SecureSum.Sum sum) {
+    List<String> dropouts = new ArrayList<>();
+    r.names.forEach((i, name) -> {
+      if (!sum.contributors().contains(i)) {
+        dropouts.add(name);
+      }
+    });
+    RoundCounts counts = new RoundCounts(r.names.size(), sum.contributors().size());
+    StrategyStep step;
+    try {
+      step = strategy.apply(global, sum.values(), counts, state);
+    } catch (IllegalArgumentException e) {
+      abort(r, "the " + strategy.code() + " strategy could not use the sum: " + e.getMessage());
+      return;
+    }
+    store.completeRound(plan.ref(), r.number, dropouts, step.model(),
+        StrategyStates.encode(step.state()),
+        Map.of("contributors", (double) counts.contributors(), "dropouts", (double) counts.dropouts()),
+        clock.instant());
+    global = step.model();
+    state = step.state();
+    round = null;
+    AggregatorMessage end = AggregatorMessage.newBuilder().setRoundEnd(RoundEnd.newBuilder()
+        .setRound(r.number).setCompleted(true).setNextModel(toProto(global))).build();
+    connected.values().forEach(l -> l.send(end));
+    if (r.number >= plan.rounds()) {
+      store.setStatus(plan.ref(), StudyStatus.COMPLETED);
+      for (SiteLink l : new ArrayList<>(connected.values())) {
+        endStudyFor(l);
+      }
+    } else {
+      maybeStartRound();
+    }
+  }
+
+  private void abort(InFlight r, String reason) {
+    store.abortRound(plan.ref(), r.number, new ArrayList<>(r.dropped), reason, clock.instant());
+    round = null;
+    AggregatorMessage end = AggregatorMessage.newBuilder().setRoundEnd(RoundEnd.newBuilder()
+        .setRound(r.number).setCompleted(false).setReason(reason)).build();
+    connected.values().forEach(l -> l.send(end));
+    maybeStartRound();
+  }
+
+  private void endStudyFor(SiteLink link) {
+    link.send(AggregatorMessage.newBuilder().setStudyEnd(StudyEnd.newBuilder()
+        .setCompletedRounds(store.completedRounds(plan.ref()))).build());
+    connected.remove(link.siteName());
+    link.close();
+  }
+
+  private Binding binding(int number, Stage stage) {
+    return Binding.newBuilder().setStudyUrl(plan.ref().url()).setStudyVersion(plan.ref().version())
+        .setRound(number).setStage(stage).build();
+  }
+
+  static GlobalModel toProto(ModelVector m) {
+    GlobalModel.Builder b = GlobalModel.newBuilder()
+        .setDigest(ByteString.copyFrom(HexFormat.of().parseHex(m.digest())));
+    for (int i = 0; i < m.dimension(); i++) {
+      b.addWeights(m.get(i));
+    }
+    return b.build();
+  }
+
+  private static String abbreviate(String digest) {
+    return digest.length() > 12 ? digest.substring(0, 12) + "…" : digest;
+  }
+}

@@ -1,0 +1,140 @@
+package org.fedfhir.aggregator.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.TlsChannelCredentials;
+import io.grpc.stub.StreamObserver;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.fedfhir.aggregator.api.v1.AggregatorMessage;
+import org.fedfhir.aggregator.api.v1.FederationGrpc;
+import org.fedfhir.aggregator.api.v1.FixedPointEncoding;
+import org.fedfhir.aggregator.api.v1.Join;
+import org.fedfhir.aggregator.api.v1.SiteMessage;
+import org.fedfhir.aggregator.pki.CertificateAuthority;
+import org.fedfhir.aggregator.pki.Credentials;
+import org.fedfhir.aggregator.pki.PemFiles;
+import org.fedfhir.aggregator.pki.TlsMaterial;
+import org.fedfhir.aggregator.round.Coordinators;
+import org.fedfhir.aggregator.round.SecureSum;
+import org.fedfhir.aggregator.round.StageTimer;
+import org.fedfhir.aggregator.store.InMemoryStudyStore;
+import org.fedfhir.aggregator.store.StudyPlan;
+import org.fedfhir.aggregator.store.StudyRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The Federation service over real gRPC with mutual TLS on loopback. */
+class MutualTlsTest {
+
+  private static final String DIGEST = "42".repeat(32);
+  private static final StudyRef STUDY = new StudyRef("http://fedfhir.org/fhir/PlanDefinition/hd", "1");
+
+  private static CertificateAuthority ca;
+  private static Server server;
+
+  @BeforeAll
+  static void startAggregator() throws Exception {
+    ca = CertificateAuthority.create("test network");
+    InMemoryStudyStore store = new InMemoryStudyStore();
+    store.registerStudy(new StudyPlan(STUDY, DIGEST, "fedavg", 1, 3, 0, 2, 0.1, 0, 0));
+    SecureSum never = setup -> {
+      throw new AssertionError("no round starts with one site");
+    };
+    StageTimer noTimer = (delay, task) -> () -> {};
+    Coordinators coordinators = Coordinators.startUp(store, never, noTimer, Clock.systemUTC(),
+        Duration.ofSeconds(30), FixedPointEncoding.getDefaultInstance()).coordinators();
+    TlsMaterial aggregator = TlsMaterial.of(ca.issue("aggregator"), ca.certificate());
+    server = MutualTls.startServer(aggregator, new InetSocketAddress("127.0.0.1", 0),
+        new FederationService(coordinators));
+  }
+
+  @AfterAll
+  static void stop() throws InterruptedException {
+    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+  }
+
+  /** Opens a session, sends Join and returns the first thing that comes back. */
+  private static Object firstReply(ChannelCredentials credentials) throws Exception {
+    ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.getPort(),
+        credentials).build();
+    try {
+      CompletableFuture<Object> reply = new CompletableFuture<>();
+      StreamObserver<SiteMessage> out = FederationGrpc.newStub(channel).session(new StreamObserver<>() {
+        @Override
+        public void onNext(AggregatorMessage m) {
+          reply.complete(m);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+          reply.complete(Status.fromThrowable(t));
+        }
+
+        @Override
+        public void onCompleted() {
+          reply.complete(Status.OK);
+        }
+      });
+      out.onNext(SiteMessage.newBuilder().setJoin(Join.newBuilder().setStudyUrl(STUDY.url())
+          .setStudyVersion(STUDY.version()).setModelDimension(2)
+          .setDefinitionDigest(ByteString.copyFrom(HexFormat.of().parseHex(DIGEST)))).build());
+      return reply.get(10, TimeUnit.SECONDS);
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  @Test
+  void siteWithACertificateOfTheNetworkCaIsAcceptedAndIdentifiedByItsCommonName() throws Exception {
+    TlsMaterial site = TlsMaterial.of(ca.issue("cleveland"), ca.certificate());
+
+    Object reply = firstReply(MutualTls.channelCredentials(site));
+
+    assertThat(reply).isInstanceOf(AggregatorMessage.class);
+    assertThat(((AggregatorMessage) reply).getJoined().getSiteName()).isEqualTo("cleveland");
+  }
+
+  @Test
+  void siteWithACertificateOfAnotherCaIsRefused() throws Exception {
+    CertificateAuthority rogue = CertificateAuthority.create("rogue");
+    Credentials impostor = rogue.issue("cleveland");
+    ChannelCredentials creds = TlsChannelCredentials.newBuilder()
+        .keyManager(stream(PemFiles.certificatePem(impostor.certificate())),
+            stream(PemFiles.privateKeyPem(impostor.privateKey())))
+        .trustManager(stream(PemFiles.certificatePem(ca.certificate())))
+        .build();
+
+    Object reply = firstReply(creds);
+
+    assertThat(reply).isInstanceOf(Status.class);
+    assertThat(((Status) reply).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+  }
+
+  @Test
+  void siteWithoutAClientCertificateIsRefused() throws Exception {
+    ChannelCredentials creds = TlsChannelCredentials.newBuilder()
+        .trustManager(stream(PemFiles.certificatePem(ca.certificate())))
+        .build();
+
+    Object reply = firstReply(creds);
+
+    assertThat(reply).isInstanceOf(Status.class);
+    assertThat(((Status) reply).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+  }
+
+  private static java.io.InputStream stream(String pem) {
+    return new java.io.ByteArrayInputStream(pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+  }
+}

@@ -1,0 +1,112 @@
+// Extensions of the study PlanDefinition (docs/study-format.md), its features, and the results.
+
+Extension: StudyKindExtension
+Id: study-kind
+Title: "Study kind"
+Description: "Whether the study trains a model or computes statistics."
+Context: PlanDefinition
+* value[x] 1..1
+* value[x] only code
+* value[x] from StudyKindVS (required)
+
+Extension: AlgorithmExtension
+Id: algorithm
+Title: "Algorithm"
+Description: "The model family the sites train (required for training studies)."
+Context: PlanDefinition
+* value[x] 1..1
+* value[x] only Coding
+* value[x] from AlgorithmVS (required)
+
+Extension: StudyParameterExtension
+Id: study-parameter
+Title: "Study parameter"
+Description: "One parameter of the study: a name from the study-parameter code system and a value of the single type that name has (see the code system's value-type property). One meaning per name, never per type."
+Context: PlanDefinition
+* obeys sp-int and sp-dec and sp-bool and sp-code and sp-range-pos-int and sp-range-sites and sp-range-pos-dec and sp-range-nonneg-dec and sp-range-fraction and sp-strategy
+* extension contains name 1..1 and value 1..1
+* extension[name] ^short = "Parameter name"
+* extension[name].value[x] 1..1
+* extension[name].value[x] only code
+* extension[name].value[x] from StudyParameterVS (required)
+* extension[value] ^short = "Parameter value"
+* extension[value].value[x] 1..1
+* extension[value].value[x] only integer or decimal or boolean or code
+
+Extension: MissingValuePolicyExtension
+Id: missing-value-policy
+Title: "Missing-value policy"
+Description: "What a site does with a patient who lacks a feature value."
+Context: PlanDefinition
+* value[x] 1..1
+* value[x] only code
+* value[x] from MissingValuePolicyVS (required)
+
+Extension: CohortCriteriaExtension
+Id: cohort-criteria
+Title: "Cohort criteria"
+Description: "Who is in the study's cohort, besides consent and required features: age range in years at the index date (now) and administrative sex."
+Context: PlanDefinition
+* obeys cc-1
+* extension contains minAge 0..1 and maxAge 0..1 and sex 0..*
+* extension[minAge].value[x] 1..1
+* extension[minAge].value[x] only integer
+* extension[minAge] ^short = "Minimum age in years (inclusive)"
+* extension[maxAge].value[x] 1..1
+* extension[maxAge].value[x] only integer
+* extension[maxAge] ^short = "Maximum age in years (inclusive)"
+* extension[sex].value[x] 1..1
+* extension[sex].value[x] only code
+* extension[sex].value[x] from http://hl7.org/fhir/ValueSet/administrative-gender (required)
+* extension[sex] ^short = "Administrative sex included (all if absent)"
+
+Extension: FeatureExtension
+Id: feature
+Title: "Feature"
+Description: "How one DataRequirement of a study becomes one column of the model: its name, unit, summary of several values, look-back period and whether it is a cohort criterion."
+Context: DataRequirement
+* extension contains name 1..1 and unit 0..1 and summary 0..1 and lookback 0..1 and required 0..1
+* extension[name].value[x] 1..1
+* extension[name].value[x] only id
+* extension[name] ^short = "Column name in the model, unique in the study"
+* extension[unit].value[x] 1..1
+* extension[unit].value[x] only Coding
+* extension[unit].valueCoding.system 1..1
+* extension[unit].valueCoding.system = $ucum (exactly)
+* extension[unit].valueCoding.code 1..1
+* extension[unit] ^short = "UCUM unit the values are converted to"
+* extension[summary].value[x] 1..1
+* extension[summary].value[x] only code
+* extension[summary].value[x] from SummaryVS (required)
+* extension[summary] ^short = "Summary of several values (default latest)"
+* extension[lookback].value[x] 1..1
+* extension[lookback].value[x] only Duration
+* extension[lookback] ^short = "Only values effective within this period before now count"
+* extension[required].value[x] 1..1
+* extension[required].value[x] only boolean
+* extension[required] ^short = "A patient without a value is excluded (default false)"
+
+Extension: StudyReferenceExtension
+Id: study
+Title: "Study"
+Description: "The federated study (canonical URL with |version) a result comes from."
+Context: RiskAssessment, Provenance
+* value[x] 1..1
+* value[x] only canonical
+* valueCanonical ^type.targetProfile = Canonical(FederatedStudy)
+
+Extension: SiteCountExtension
+Id: site-count
+Title: "Site count"
+Description: "How many sites contributed to the model or result (never which patients)."
+Context: Provenance
+* value[x] 1..1
+* value[x] only positiveInt
+
+Extension: ModelRoundExtension
+Id: model-round
+Title: "Model round"
+Description: "The federated round that produced the model."
+Context: Provenance
+* value[x] 1..1
+* value[x] only unsignedInt

@@ -1,0 +1,24 @@
+package org.fedfhir.tee.fhir;
+
+/** Names of the TEE service's operations and parameters, as in {@code docs/study-format.md}. */
+public final class TeeOperations {
+
+  public static final String ATTESTATION = "$attestation";
+  public static final String PROVISION_MODEL = "$provision-model";
+  public static final String PREDICT = "$predict";
+
+  public static final String NONCE = "nonce";
+  public static final String EVIDENCE = "evidence";
+  public static final String FORMAT = "format";
+  public static final String SEALED_MODEL = "sealedModel";
+  public static final String STUDY = "study";
+  public static final String MODEL_DIGEST = "modelDigest";
+  public static final String SEALED_FEATURES = "sealedFeatures";
+  public static final String REQUEST_ID = "requestId";
+  public static final String SEALED_PREDICTION = "sealedPrediction";
+
+  /** System of the {@code OperationOutcome.issue.details} codes. */
+  public static final String ERROR_SYSTEM = "http://fedfhir.org/fhir/CodeSystem/tee-error";
+
+  private TeeOperations() {}
+}

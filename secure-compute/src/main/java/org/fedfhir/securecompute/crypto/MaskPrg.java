@@ -57,14 +57,42 @@ public final class MaskPrg {
     byte[] chunk = new byte[CHUNK_BYTES];
     ByteBuffer buffer = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
     int perChunk = CHUNK_BYTES / elementBytes;
+    long[] words = elementBytes == 8 ? new long[perChunk] : null;
+    int[] ints = elementBytes == 4 ? new int[perChunk] : null;
     for (int start = 0; start < vector.length; start += perChunk) {
       int count = Math.min(perChunk, vector.length - start);
       fill(ctr, chunk, count * elementBytes);
       buffer.clear();
-      for (int i = 0; i < count; i++) {
-        long r = next(buffer);
-        int at = start + i;
-        vector[at] = (sign > 0 ? vector[at] + r : vector[at] - r) & mask;
+      if (elementBytes == 4) {
+        buffer.asIntBuffer().get(ints, 0, count);
+        if (sign > 0) {
+          for (int i = 0; i < count; i++) {
+            vector[start + i] = (vector[start + i] + (ints[i] & 0xFFFFFFFFL)) & mask;
+          }
+        } else {
+          for (int i = 0; i < count; i++) {
+            vector[start + i] = (vector[start + i] - (ints[i] & 0xFFFFFFFFL)) & mask;
+          }
+        }
+        continue;
+      } else if (elementBytes == 8) {
+        buffer.asLongBuffer().get(words, 0, count);
+      } else {
+        for (int i = 0; i < count; i++) {
+          int at = start + i;
+          long r = next(buffer);
+          vector[at] = (sign > 0 ? vector[at] + r : vector[at] - r) & mask;
+        }
+        continue;
+      }
+      if (sign > 0) {
+        for (int i = 0; i < count; i++) {
+          vector[start + i] = (vector[start + i] + words[i]) & mask;
+        }
+      } else {
+        for (int i = 0; i < count; i++) {
+          vector[start + i] = (vector[start + i] - words[i]) & mask;
+        }
       }
     }
   }

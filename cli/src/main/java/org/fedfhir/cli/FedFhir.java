@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         BenchCommand.class,
         org.fedfhir.cli.hospital.HospitalCommand.class,
         org.fedfhir.cli.load.LoadCommand.class,
+        org.fedfhir.cli.tee.TeeCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class FedFhir implements Runnable {

@@ -61,6 +61,15 @@ public final class CodeMeasurement {
     }
   }
 
+  /**
+   * The measurement of FedFHIR's TEE code (this module and the sealing/attestation library) in the
+   * given evidence mode: the configuration measured is {@code "evidence=<format code>\n"} (host and
+   * port are not measured: they do not change what the enclave does with secrets).
+   */
+  public static Measurement ofService(org.fedfhir.securecompute.attestation.EvidenceFormat evidence) {
+    return ofService(("evidence=" + evidence.code() + "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
   /** The measurement of FedFHIR's TEE code (this module and the sealing/attestation library) plus {@code configuration}. */
   public static Measurement ofService(byte[] configuration) {
     return of(List.of(codeLocationOf(EnclaveModelService.class),

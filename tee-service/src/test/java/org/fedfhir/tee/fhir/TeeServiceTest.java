@@ -13,7 +13,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
@@ -56,7 +55,7 @@ class TeeServiceTest {
 
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Ed25519.KeyPair PLATFORM = Ed25519.generate(RANDOM);
-  private static final Measurement MEASUREMENT = CodeMeasurement.ofService("evidence=simulated\n".getBytes(StandardCharsets.UTF_8));
+  private static final Measurement MEASUREMENT = CodeMeasurement.ofService(EvidenceFormat.SIMULATED);
   private static final OperationCounter COUNTER = new OperationCounter();
   private static TeeServer server;
   private static IGenericClient fhir;

@@ -73,7 +73,7 @@ public final class UcumConverter {
     if (factor.isPresent()) {
       return OptionalDouble.of(value * factor.get());
     }
-    // Non-linear (e.g. Cel → [degF]) or not convertible: convert the value itself.
+    // Not linear through zero, or not convertible: convert the value itself (empty if impossible).
     return exact(value, from, to, analyte);
   }
 

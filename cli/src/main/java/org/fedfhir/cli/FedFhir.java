@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
         BenchCommand.class,
         org.fedfhir.cli.hospital.HospitalCommand.class,
         org.fedfhir.cli.load.LoadCommand.class,
+        org.fedfhir.cli.pki.PkiCommand.class,
+        org.fedfhir.cli.aggregator.AggregatorCommand.class,
         org.fedfhir.cli.tee.TeeCommand.class,
         CommandLine.HelpCommand.class
     })

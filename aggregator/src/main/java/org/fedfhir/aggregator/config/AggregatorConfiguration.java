@@ -1,0 +1,130 @@
+package org.fedfhir.aggregator.config;
+
+import io.grpc.Server;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.fedfhir.aggregator.api.v1.FixedPointEncoding;
+import org.fedfhir.aggregator.grpc.FederationService;
+import org.fedfhir.aggregator.grpc.MutualTls;
+import org.fedfhir.aggregator.pki.TlsMaterial;
+import org.fedfhir.aggregator.round.Coordinators;
+import org.fedfhir.aggregator.round.SecureSum;
+import org.fedfhir.aggregator.round.StageTimer;
+import org.fedfhir.aggregator.store.StudyStore;
+import org.fedfhir.aggregator.store.jpa.JpaStoreConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+
+/** The aggregator's beans: store, recovery, coordinators and the mutual-TLS gRPC server. */
+@Configuration(proxyBeanMethods = false)
+@Import(JpaStoreConfiguration.class)
+public class AggregatorConfiguration {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AggregatorConfiguration.class);
+
+  /** Sites encode updates as 64-bit words with 24 fractional bits, clipped to ±2^20. */
+  static final FixedPointEncoding ENCODING = FixedPointEncoding.newBuilder()
+      .setModulusBits(64).setFractionBits(24).setClip(1 << 20).build();
+
+  @Bean(destroyMethod = "shutdownNow")
+  ScheduledExecutorService stageDeadlines() {
+    return Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "fedfhir-stage-deadlines");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  @Bean
+  SecureSum secureSum() {
+    return new ProtocolNotWired();
+  }
+
+  @Bean
+  Coordinators coordinators(StudyStore store, SecureSum secureSum, ScheduledExecutorService deadlines,
+      AggregatorSettings settings) {
+    StageTimer timer = (delay, task) -> {
+      var f = deadlines.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+      return () -> f.cancel(false);
+    };
+    Coordinators.Recovered r = Coordinators.startUp(store, secureSum, timer, Clock.systemUTC(),
+        settings.stageTimeout(), ENCODING);
+    r.abortedRounds().forEach(round -> LOG.info(
+        "round {} (attempt {}) of {} was in flight at the last stop; aborted, it will run again",
+        round.number(), round.attempt(), round.study()));
+    return r.coordinators();
+  }
+
+  @Bean
+  FederationServer federationServer(Coordinators coordinators, AggregatorSettings settings) {
+    return new FederationServer(coordinators, settings);
+  }
+
+  /** Starts the gRPC server with the context and stops it with the context. */
+  public static final class FederationServer implements SmartLifecycle {
+
+    private final Coordinators coordinators;
+    private final AggregatorSettings settings;
+    private volatile Server server;
+
+    FederationServer(Coordinators coordinators, AggregatorSettings settings) {
+      this.coordinators = coordinators;
+      this.settings = settings;
+    }
+
+    @Override
+    public void start() {
+      TlsMaterial tls = settings.tls().load();
+      try {
+        server = MutualTls.startServer(tls, new InetSocketAddress(settings.bindAddress(),
+            settings.port()), new FederationService(coordinators));
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not listen on " + settings.bindAddress() + ":"
+            + settings.port() + ": " + e.getMessage(), e);
+      }
+      LOG.info("aggregator '{}' listening with mutual TLS on {}:{}", tls.name(),
+          settings.bindAddress(), server.getPort());
+    }
+
+    @Override
+    public void stop() {
+      Server s = server;
+      if (s != null) {
+        s.shutdown();
+        try {
+          if (!s.awaitTermination(5, TimeUnit.SECONDS)) {
+            s.shutdownNow();
+          }
+        } catch (InterruptedException e) {
+          s.shutdownNow();
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    @Override
+    public boolean isRunning() {
+      Server s = server;
+      return s != null && !s.isShutdown();
+    }
+
+    /** The bound port (useful with port 0). */
+    public int port() {
+      return server.getPort();
+    }
+
+    /** Blocks until the server stops. */
+    public void awaitTermination() throws InterruptedException {
+      server.awaitTermination();
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package org.fedfhir.aggregator.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import org.fedfhir.aggregator.pki.TlsFiles;
+
+/**
+ * How to run the aggregator.
+ *
+ * @param bindAddress address to listen on (127.0.0.1 for a local network)
+ * @param port TCP port of the gRPC server, 1–65535 (0 picks a free one)
+ * @param database an H2 file path (default) or a JDBC URL ({@code jdbc:postgresql://…})
+ * @param tls the aggregator's certificate, key and the network CA
+ * @param stageTimeout how long a protocol stage waits for sites before they count as dropped out
+ */
+public record AggregatorSettings(String bindAddress, int port, String database, TlsFiles tls,
+    Duration stageTimeout) {
+
+  public AggregatorSettings {
+    Objects.requireNonNull(bindAddress, "bindAddress");
+    Objects.requireNonNull(tls, "tls");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port " + port + "; need 0–65535");
+    }
+    if (database == null || database.isBlank()) {
+      throw new IllegalArgumentException("database is required: an H2 file path or a JDBC URL");
+    }
+    if (stageTimeout.isNegative() || stageTimeout.isZero()) {
+      throw new IllegalArgumentException("stage timeout " + stageTimeout + "; need > 0");
+    }
+  }
+
+  /** The JDBC URL: the database as given if it is one, else an H2 file database at that path. */
+  public String jdbcUrl() {
+    if (database.startsWith("jdbc:")) {
+      return database;
+    }
+    return "jdbc:h2:file:" + Path.of(database).toAbsolutePath().normalize();
+  }
+}

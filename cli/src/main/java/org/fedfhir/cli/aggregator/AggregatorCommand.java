@@ -1,0 +1,71 @@
+package org.fedfhir.cli.aggregator;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.fedfhir.aggregator.config.AggregatorApplication;
+import org.fedfhir.aggregator.config.AggregatorConfiguration.FederationServer;
+import org.fedfhir.aggregator.config.AggregatorSettings;
+import org.fedfhir.aggregator.pki.PartyName;
+import org.fedfhir.aggregator.pki.TlsFiles;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ./fedfhir aggregator --port P [--db …] [--pki DIR | --cert --key --ca]}. */
+@Command(
+    name = "aggregator",
+    mixinStandardHelpOptions = true,
+    description = "Run the aggregator: sites connect to it over gRPC with mutual TLS and it runs the "
+        + "studies' rounds with secure aggregation.")
+public final class AggregatorCommand implements Callable<Integer> {
+
+  @Option(names = "--port", defaultValue = "7443", description = "gRPC port (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--bind", defaultValue = "127.0.0.1",
+      description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+  String bind;
+
+  @Option(names = "--db", defaultValue = "data/aggregator/aggregator", paramLabel = "H2-FILE|JDBC-URL",
+      description = "H2 database file (default: ${DEFAULT-VALUE}) or a JDBC URL, e.g. "
+          + "jdbc:postgresql://host/db?user=…")
+  String db;
+
+  @Option(names = "--pki", defaultValue = "pki", paramLabel = "DIR",
+      description = "Directory written by 'pki init' (default: ${DEFAULT-VALUE}); ignored with --cert.")
+  Path pki;
+
+  @Option(names = "--cert", paramLabel = "PEM", description = "The aggregator's certificate.")
+  Path cert;
+
+  @Option(names = "--key", paramLabel = "PEM", description = "The aggregator's PKCS#8 private key.")
+  Path key;
+
+  @Option(names = "--ca", paramLabel = "PEM", description = "The network CA's certificate.")
+  Path ca;
+
+  @Option(names = "--stage-timeout", defaultValue = "PT60S",
+      description = "How long a protocol stage waits for sites, ISO-8601 (default: ${DEFAULT-VALUE}).")
+  Duration stageTimeout;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    TlsFiles tls;
+    if (cert != null || key != null || ca != null) {
+      if (cert == null || key == null || ca == null) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--cert, --key and --ca go together");
+      }
+      tls = new TlsFiles(cert, key, ca);
+    } else {
+      tls = TlsFiles.inPkiDirectory(pki, PartyName.AGGREGATOR);
+    }
+    var context = AggregatorApplication.start(new AggregatorSettings(bind, port, db, tls, stageTimeout));
+    context.getBean(FederationServer.class).awaitTermination();
+    return 0;
+  }
+}

@@ -1,0 +1,83 @@
+package org.fedfhir.cli.pki;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.fedfhir.aggregator.pki.PkiDirectory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ./fedfhir pki …}: the network's certificates for mutual TLS. */
+@Command(
+    name = "pki",
+    mixinStandardHelpOptions = true,
+    description = "Make the network CA and the parties' mutual-TLS certificates (for local use; "
+        + "production parties load their own with --cert/--key/--ca).",
+    subcommands = {PkiCommand.Init.class, PkiCommand.Issue.class})
+public final class PkiCommand implements Runnable {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  /** {@code pki init --sites a,b,c [--dir DIR]}. */
+  @Command(name = "init", mixinStandardHelpOptions = true,
+      description = "Create a network CA and credentials for the aggregator and each site.")
+  static final class Init implements Callable<Integer> {
+
+    @Option(names = "--sites", split = ",", required = true, paramLabel = "NAME",
+        description = "Site names (lower-case letters, digits, '-'), comma-separated.")
+    List<String> sites = new ArrayList<>();
+
+    @Option(names = "--dir", defaultValue = "pki", paramLabel = "DIR",
+        description = "Directory to create (default: ${DEFAULT-VALUE}); keys get mode 600.")
+    Path dir;
+
+    @Option(names = "--network", defaultValue = "FedFHIR local network", paramLabel = "NAME",
+        description = "Name in the CA's certificate (default: ${DEFAULT-VALUE}).")
+    String network;
+
+    @Override
+    public Integer call() {
+      List<String> parties = PkiDirectory.init(dir, network, sites);
+      System.out.println("network CA: " + PkiDirectory.caCertificateFile(dir)
+          + " (its key " + PkiDirectory.caKeyFile(dir) + " should not leave this machine)");
+      for (String p : parties) {
+        System.out.println(p + ": " + PkiDirectory.certificateFile(dir, p) + ", "
+            + PkiDirectory.keyFile(dir, p));
+      }
+      return 0;
+    }
+  }
+
+  /** {@code pki issue --name x [--dns host] [--dir DIR]}. */
+  @Command(name = "issue", mixinStandardHelpOptions = true,
+      description = "Issue credentials for one more party with the CA in --dir.")
+  static final class Issue implements Callable<Integer> {
+
+    @Option(names = "--name", required = true, description = "The party's name (its certificate CN).")
+    String name;
+
+    @Option(names = "--dns", split = ",", paramLabel = "HOST",
+        description = "Extra DNS names for the certificate (besides localhost and 127.0.0.1).")
+    List<String> dns = new ArrayList<>();
+
+    @Option(names = "--dir", defaultValue = "pki", paramLabel = "DIR",
+        description = "Directory holding the CA (default: ${DEFAULT-VALUE}).")
+    Path dir;
+
+    @Override
+    public Integer call() {
+      PkiDirectory.issue(dir, name, dns);
+      System.out.println(name + ": " + PkiDirectory.certificateFile(dir, name) + ", "
+          + PkiDirectory.keyFile(dir, name));
+      return 0;
+    }
+  }
+}

@@ -144,9 +144,9 @@ Description: "The AuditEvent written for every run of $train, $infer, $secure-st
 * entity ^slicing.discriminator.path = "role"
 * entity ^slicing.rules = #open
 * entity contains study 0..1 and patient 0..1
-* entity[study].role = $object-role#20 "Job"
+* entity[study].role = $object-role#20
 * entity[study].what 1..1
 * entity[study].what only Reference(PlanDefinition)
-* entity[patient].role = $object-role#1 "Patient"
+* entity[patient].role = $object-role#1
 * entity[patient].what 1..1
 * entity[patient].what only Reference(Patient)

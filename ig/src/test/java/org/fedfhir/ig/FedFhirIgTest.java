@@ -81,6 +81,21 @@ class FedFhirIgTest {
   }
 
   @Test
+  void auditEventEntitiesMatchTheirSlicesByRoleCodeWhateverTheDisplay() {
+    FedFhirIg ig = SharedIg.get();
+    org.hl7.fhir.r4.model.AuditEvent audit = ig.copy(ig.examples().stream()
+        .filter(org.hl7.fhir.r4.model.AuditEvent.class::isInstance).map(org.hl7.fhir.r4.model.AuditEvent.class::cast)
+        .findFirst().orElseThrow());
+    audit.getEntity().forEach(e -> e.getRole().setDisplay(null));
+
+    OperationOutcome outcome = ig.validate(audit, FedFhirIg.FEDFHIR_AUDIT_EVENT);
+
+    assertThat(FedFhirIg.hasErrors(outcome)).isFalse();
+    assertThat(outcome.getIssue()).extracting(OperationOutcome.OperationOutcomeIssueComponent::getDiagnostics)
+        .noneSatisfy(d -> assertThat(d).contains("Does not match slice"));
+  }
+
+  @Test
   void sushiConfigPinsTheAutomaticDependenciesToTheOfflinePlaceholders() throws IOException {
     String config = Files.readString(Path.of("sushi-config.yaml"));
     for (String id : FhirPackageCacheAssembler.AUTOMATIC_DEPENDENCIES) {

@@ -32,8 +32,7 @@ import java.util.Set;
  * <p>A package already in the cache is left alone (a real one downloaded elsewhere wins).
  * Run by {@code ig/build.sh} and by the {@code ig} module's staleness check in {@code verify}.
  *
- * <p>Usage: {@code FhirPackageCacheAssembler [packagesDir]}; default {@code $FHIR_PACKAGE_CACHE}, else
- * {@code ~/.fhir/packages}.
+ * <p>Usage: {@code FhirPackageCacheAssembler [packagesDir]}; default {@code ~/.fhir/packages}.
  */
 public final class FhirPackageCacheAssembler {
 
@@ -53,11 +52,8 @@ public final class FhirPackageCacheAssembler {
     assemble(cache);
   }
 
+  /** SUSHI's cache: {@code ~/.fhir/packages} (fhir-package-loader uses the user's home directory). */
   static Path defaultCache() {
-    String env = System.getenv("FHIR_PACKAGE_CACHE");
-    if (env != null && !env.isBlank()) {
-      return Path.of(env);
-    }
     return Path.of(System.getProperty("user.home"), ".fhir", "packages");
   }
 

@@ -13,6 +13,7 @@ import org.fedfhir.aggregator.grpc.FederationService;
 import org.fedfhir.aggregator.grpc.MutualTls;
 import org.fedfhir.aggregator.pki.TlsMaterial;
 import org.fedfhir.aggregator.round.Coordinators;
+import org.fedfhir.aggregator.round.SecAggSecureSum;
 import org.fedfhir.aggregator.round.SecureSum;
 import org.fedfhir.aggregator.round.StageTimer;
 import org.fedfhir.aggregator.store.StudyStore;
@@ -46,7 +47,7 @@ public class AggregatorConfiguration {
 
   @Bean
   SecureSum secureSum() {
-    return new ProtocolNotWired();
+    return new SecAggSecureSum();
   }
 
   @Bean

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -57,6 +58,7 @@ public final class StudyCoordinator {
   private final FixedPointEncoding encoding;
 
   private final Map<String, SiteLink> connected = new LinkedHashMap<>();
+  private final Map<String, com.google.protobuf.ByteString> signingKeys = new HashMap<>();
   private ModelVector global;
   private StrategyState state;
   private InFlight round;
@@ -133,6 +135,10 @@ public final class StudyCoordinator {
           + "' has a model of dimension " + join.getModelDimension() + "; the study's is "
           + plan.modelDimension());
     }
+    if (join.getSigningPublicKey().size() != 32) {
+      throw new ProtocolViolation(Kind.MALFORMED, "site '" + link.siteName()
+          + "' sent no Ed25519 signing key (32 bytes) in its Join");
+    }
     SiteLink previous = connected.remove(link.siteName());
     if (previous != null) {
       previous.refuse(new ProtocolViolation(Kind.ALREADY_CONNECTED,
@@ -141,6 +147,7 @@ public final class StudyCoordinator {
     }
     store.recordSiteJoined(plan.ref(), link.siteName(), clock.instant());
     connected.put(link.siteName(), link);
+    signingKeys.put(link.siteName(), join.getSigningPublicKey());
     int completed = store.completedRounds(plan.ref());
     link.send(AggregatorMessage.newBuilder().setJoined(Joined.newBuilder()
         .setSiteName(link.siteName()).setCompletedRounds(completed).setTotalRounds(plan.rounds()))
@@ -254,7 +261,8 @@ public final class StudyCoordinator {
     int t = plan.thresholdFor(sites.size());
     List<Participant> participants = new ArrayList<>();
     for (int i = 0; i < sites.size(); i++) {
-      participants.add(Participant.newBuilder().setIndex(i + 1).setSiteName(sites.get(i)).build());
+      participants.add(Participant.newBuilder().setIndex(i + 1).setSiteName(sites.get(i))
+          .setSigningPublicKey(signingKeys.get(sites.get(i))).build());
     }
     store.beginRound(plan.ref(), number, sites, clock.instant());
     SecureSum.Round protocol = secureSum.open(new SecureSum.RoundSetup(plan.ref().url(),

@@ -88,7 +88,7 @@ class MutualTlsTest {
         }
       });
       out.onNext(SiteMessage.newBuilder().setJoin(Join.newBuilder().setStudyUrl(STUDY.url())
-          .setStudyVersion(STUDY.version()).setModelDimension(2)
+          .setStudyVersion(STUDY.version()).setModelDimension(2).setSigningPublicKey(ByteString.copyFrom(new byte[32]))
           .setDefinitionDigest(ByteString.copyFrom(HexFormat.of().parseHex(DIGEST)))).build());
       return reply.get(10, TimeUnit.SECONDS);
     } finally {

@@ -69,7 +69,7 @@ final class TestSite implements AutoCloseable {
     });
     send(SiteMessage.newBuilder().setJoin(Join.newBuilder().setStudyUrl(url).setStudyVersion(version)
         .setDefinitionDigest(ByteString.copyFrom(HexFormat.of().parseHex(digestHex)))
-        .setModelDimension(dimension)).build());
+        .setModelDimension(dimension).setSigningPublicKey(ByteString.copyFrom(new byte[32]))).build());
   }
 
   private void answer(AggregatorMessage m) {

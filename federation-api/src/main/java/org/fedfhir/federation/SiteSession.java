@@ -1,0 +1,205 @@
+package org.fedfhir.federation;
+
+import com.google.protobuf.ByteString;
+import io.grpc.stub.StreamObserver;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.fedfhir.aggregator.api.v1.AggregatorMessage;
+import org.fedfhir.aggregator.api.v1.FederationGrpc;
+import org.fedfhir.aggregator.api.v1.FixedPointEncoding;
+import org.fedfhir.aggregator.api.v1.Join;
+import org.fedfhir.aggregator.api.v1.Participant;
+import org.fedfhir.aggregator.api.v1.RoundEnd;
+import org.fedfhir.aggregator.api.v1.RoundStart;
+import org.fedfhir.aggregator.api.v1.SiteMessage;
+import org.fedfhir.aggregator.api.v1.StudyEnd;
+import org.fedfhir.securecompute.crypto.Ed25519;
+import org.fedfhir.securecompute.encoding.FixedPointCodec;
+import org.fedfhir.securecompute.secagg.RoundId;
+import org.fedfhir.securecompute.secagg.SecAggConfig;
+import org.fedfhir.securecompute.secagg.SecAggException;
+import org.fedfhir.securecompute.secagg.SiteRound;
+
+/**
+ * A site's side of one study at the aggregator: it opens the session stream (outbound — the
+ * hospital accepts no inbound calls), joins the study, and for every round the aggregator starts
+ * computes its contribution with {@link RoundWork}, encodes it as fixed-point integers and takes
+ * part in secure aggregation ({@link SiteRound}, Bonawitz et al. 2017), so the contribution
+ * leaves the site only masked.
+ *
+ * <p>A protocol failure in one round (a tampered or inconsistent message) ends the site's part in
+ * that round only; the next round starts afresh. Nothing about the contribution is logged.
+ */
+public final class SiteSession {
+
+  private static final Logger LOG = Logger.getLogger(SiteSession.class.getName());
+
+  /** What the site contributes to each round, and what it learns back. */
+  public interface RoundWork {
+
+    /**
+     * The vector this site contributes to round {@code round}, starting from {@code globalModel}
+     * (its layout is the study strategy's payload; it is encoded and masked before it leaves).
+     */
+    double[] contribution(int round, double[] globalModel);
+
+    /** The round completed; {@code nextModel} is the new global model. */
+    default void roundCompleted(int round, double[] nextModel) {}
+
+    /** The round aborted and revealed nothing. */
+    default void roundAborted(int round, String reason) {}
+  }
+
+  /** How the session ended. */
+  public record Outcome(int completedRounds, double[] finalModel) {}
+
+  /** The study the site joins, as the site holds it. */
+  public record Study(String url, String version, byte[] definitionDigest, int modelDimension) {}
+
+  private final FederationGrpc.FederationStub stub;
+  private final Study study;
+  private final RoundWork work;
+  private final SecureRandom random;
+  private final Ed25519.KeyPair signingKey;
+  private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+
+  private StreamObserver<SiteMessage> out;
+  private SiteRound round;
+  private long[] encodedInput;
+  private int index;
+  private double[] lastModel;
+  private int completed;
+
+  public SiteSession(FederationGrpc.FederationStub stub, Study study, RoundWork work, SecureRandom random) {
+    this.stub = stub;
+    this.study = study;
+    this.work = work;
+    this.random = random;
+    this.signingKey = Ed25519.generate(random);
+  }
+
+  /** Opens the session and joins; the future completes when the study ends or the session fails. */
+  public CompletableFuture<Outcome> start() {
+    out = stub.session(new Inbound());
+    send(SiteMessage.newBuilder().setJoin(Join.newBuilder()
+        .setStudyUrl(study.url()).setStudyVersion(study.version())
+        .setDefinitionDigest(ByteString.copyFrom(study.definitionDigest()))
+        .setModelDimension(study.modelDimension())
+        .setSigningPublicKey(ByteString.copyFrom(signingKey.publicKey()))).build());
+    return outcome;
+  }
+
+  /** Leaves the study (the aggregator counts the site as dropped out of the round in flight). */
+  public void leave() {
+    synchronized (this) {
+      if (out != null) {
+        out.onCompleted();
+      }
+    }
+    outcome.complete(new Outcome(completed, lastModel));
+  }
+
+  private synchronized void send(SiteMessage message) {
+    out.onNext(message);
+  }
+
+  private void onMessage(AggregatorMessage m) {
+    switch (m.getBodyCase()) {
+      case JOINED -> completed = m.getJoined().getCompletedRounds();
+      case ROUND_START -> startRound(m.getRoundStart());
+      case KEYS_BROADCAST -> step(() -> round.shareKeys(ProtocolCodec.keyRoster(index, m.getKeysBroadcast())));
+      case SHARES_DELIVERY -> step(() -> round.maskedInput(
+          ProtocolCodec.shareBundle(index, m.getSharesDelivery()), encodedInput));
+      case CONSISTENCY_REQUEST -> step(() -> round.consistencyCheck(
+          ProtocolCodec.survivorList(index, m.getConsistencyRequest())));
+      case UNMASK_REQUEST -> step(() -> round.unmask(ProtocolCodec.consistencyBundle(index, m.getUnmaskRequest())));
+      case ROUND_END -> endRound(m.getRoundEnd());
+      case STUDY_END -> endStudy(m.getStudyEnd());
+      default -> LOG.warning("ignoring an empty aggregator message");
+    }
+  }
+
+  private void startRound(RoundStart start) {
+    index = start.getYourIndex();
+    Map<Integer, byte[]> keys = new TreeMap<>();
+    for (Participant p : start.getParticipantsList()) {
+      keys.put(p.getIndex(), p.getSigningPublicKey().toByteArray());
+    }
+    double[] global = start.getGlobalModel().getWeightsList().stream().mapToDouble(Double::doubleValue).toArray();
+    lastModel = global;
+    double[] contribution = work.contribution(start.getBinding().getRound(), global);
+    FixedPointEncoding e = start.getEncoding();
+    FixedPointCodec codec = FixedPointCodec.builder().modulusBits(e.getModulusBits())
+        .fractionalBits(e.getFractionBits()).clip(e.getClip()).maxSites(keys.size()).build();
+    encodedInput = codec.encode(contribution, random);
+    SecAggConfig config = ProtocolCodec.config(study.url(), study.version(), keys, start.getThreshold(),
+        contribution.length, e.getModulusBits());
+    RoundId id = ProtocolCodec.roundId(start.getBinding());
+    round = new SiteRound(config, id, index, signingKey.privateKey(), random);
+    step(round::advertiseKeys);
+  }
+
+  private void step(java.util.function.Supplier<org.fedfhir.securecompute.secagg.SiteMessage> action) {
+    if (round == null) {
+      return;
+    }
+    try {
+      send(ProtocolCodec.toProto(action.get(), study.url(), study.version()));
+    } catch (SecAggException e) {
+      LOG.log(Level.WARNING, "site leaves this round: {0}", e.getMessage());
+      round = null;
+      encodedInput = null;
+    }
+  }
+
+  private void endRound(RoundEnd end) {
+    round = null;
+    encodedInput = null;
+    if (end.getCompleted()) {
+      completed = end.getRound();
+      lastModel = end.getNextModel().getWeightsList().stream().mapToDouble(Double::doubleValue).toArray();
+      work.roundCompleted(end.getRound(), lastModel);
+    } else {
+      work.roundAborted(end.getRound(), end.getReason());
+    }
+  }
+
+  private void endStudy(StudyEnd end) {
+    double[] model = end.hasFinalModel()
+        ? end.getFinalModel().getWeightsList().stream().mapToDouble(Double::doubleValue).toArray()
+        : lastModel;
+    synchronized (this) {
+      out.onCompleted();
+    }
+    outcome.complete(new Outcome(end.getCompletedRounds(), model));
+  }
+
+  private final class Inbound implements StreamObserver<AggregatorMessage> {
+    @Override
+    public void onNext(AggregatorMessage m) {
+      try {
+        onMessage(m);
+      } catch (RuntimeException e) {
+        outcome.completeExceptionally(e);
+        synchronized (SiteSession.this) {
+          out.onError(io.grpc.Status.INTERNAL.withDescription("site failed: " + e.getClass().getSimpleName())
+              .asRuntimeException());
+        }
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      outcome.completeExceptionally(t);
+    }
+
+    @Override
+    public void onCompleted() {
+      outcome.complete(new Outcome(completed, lastModel));
+    }
+  }
+}

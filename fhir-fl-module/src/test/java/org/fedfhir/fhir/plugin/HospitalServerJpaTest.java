@@ -58,7 +58,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
         "spring.main.allow-bean-definition-overriding=true", "spring.main.allow-circular-references=true",
         "spring.flyway.enabled=false", "fedfhir.site.name=cleveland-test"})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class HospitalServerIT {
+class HospitalServerJpaTest {
   static final FhirContext CTX = FhirContext.forR4Cached();
 
   @LocalServerPort

@@ -26,8 +26,9 @@ import java.util.OptionalLong;
  * <p><b>Release.</b> A group whose count is sensitive is suppressed whole. Otherwise: the mean
  * and variance (they depend on no single bin); bins after {@link Suppression#line} against the
  * group's count; a quantile (grouped-data linear interpolation within its bin) only if its bin is
- * released and the suppressed bins all lie on one side of it, so that it is a function of
- * released counts only; the clipped count unless sensitive.
+ * released and the cumulative counts it reveals leave every suppressed bin protected (the
+ * released quantiles' bins cut the line into segments, each holding no suppressed bin or at
+ * least two: {@link #segmentsProtected}); the clipped count unless sensitive.
  * <b>Minimum and maximum are not sums</b> and secure aggregation cannot give them exactly: they
  * are released as intervals derived from released bins only — the minimum lies between the lower
  * edge of the first bin not released as empty and the upper edge of the first released non-empty
@@ -256,8 +257,19 @@ public final class NumericSummary implements SufficientStatistic<NumericSummary.
         }
       }
       List<Quantile> quantiles = new ArrayList<>();
+      java.util.TreeSet<Integer> cuts = new java.util.TreeSet<>();
       for (double q : levels) {
-        quantiles.add(new Quantile(q, quantile(q, bins, hidden, n)));
+        int b = quantileBin(q, bins, n);
+        boolean releasable = b >= 0 && !hidden[b];
+        if (releasable) {
+          java.util.TreeSet<Integer> tentative = new java.util.TreeSet<>(cuts);
+          tentative.add(b);
+          releasable = segmentsProtected(tentative, hidden);
+          if (releasable) {
+            cuts = tentative;
+          }
+        }
+        quantiles.add(new Quantile(q, releasable ? quantile(q, bins, b, n) : OptionalDouble.empty()));
       }
       out.add(new Group(groups.get(g), OptionalLong.of(n), OptionalDouble.of(m.mean()),
           optional(m.variance()), optional(Math.sqrt(m.variance())), minimum(bins, hidden),
@@ -275,27 +287,50 @@ public final class NumericSummary implements SufficientStatistic<NumericSummary.
     return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
   }
 
-  /** Grouped-data quantile; empty unless a function of released counts only. */
-  OptionalDouble quantile(double level, long[] bins, boolean[] hidden, long n) {
+  /** The bin holding the {@code level} quantile, or −1 if the group is empty. */
+  static int quantileBin(double level, long[] bins, long n) {
     double target = level * n;
     double cumulative = 0;
     for (int b = 0; b < bins.length; b++) {
       if (bins[b] > 0 && cumulative + bins[b] >= target) {
-        boolean below = false;
-        boolean above = false;
-        for (int o = 0; o < bins.length; o++) {
-          below |= hidden[o] && o < b;
-          above |= hidden[o] && o > b;
-        }
-        if (hidden[b] || (below && above)) {
-          return OptionalDouble.empty();
-        }
-        double fraction = (target - cumulative) / bins[b];
-        return OptionalDouble.of(edges[b] + fraction * (edges[b + 1] - edges[b]));
+        return b;
       }
       cumulative += bins[b];
     }
-    return OptionalDouble.empty();
+    return -1;
+  }
+
+  /**
+   * Whether releasing quantiles in the bins {@code cuts} keeps every suppressed bin protected.
+   * A quantile in bin b reveals the cumulative count below b, so the cuts split the line of bins
+   * into segments whose sums become known: each segment must hold no suppressed bin or at least
+   * two, exactly the rule of {@link Suppression#line} applied per segment.
+   */
+  static boolean segmentsProtected(java.util.SortedSet<Integer> cuts, boolean[] hidden) {
+    int start = 0;
+    List<Integer> bounds = new ArrayList<>(cuts);
+    bounds.add(hidden.length);
+    for (int end : bounds) {
+      int count = 0;
+      for (int b = start; b < end; b++) {
+        count += hidden[b] ? 1 : 0;
+      }
+      if (count == 1) {
+        return false;
+      }
+      start = end + 1;
+    }
+    return true;
+  }
+
+  /** Grouped-data quantile: linear interpolation within its bin {@code b}. */
+  OptionalDouble quantile(double level, long[] bins, int b, long n) {
+    double cumulative = 0;
+    for (int o = 0; o < b; o++) {
+      cumulative += bins[o];
+    }
+    double fraction = (level * n - cumulative) / bins[b];
+    return OptionalDouble.of(edges[b] + fraction * (edges[b + 1] - edges[b]));
   }
 
   private Optional<Interval> minimum(long[] bins, boolean[] hidden) {

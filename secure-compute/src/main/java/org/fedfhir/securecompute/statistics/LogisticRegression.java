@@ -1,0 +1,228 @@
+package org.fedfhir.securecompute.statistics;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Logistic regression coefficients with standard errors, by exact federated Newton–Raphson: the
+ * score {@code U(β) = Σ x_i (y_i − p_i)} and the Fisher information
+ * {@code I(β) = Σ p_i (1 − p_i) x_i x_iᵀ} are sums over patients, hence over sites, so each
+ * iteration is one secure-aggregation round of the sites' {@link #at(double[]) local parts} and
+ * the step {@code β' = β + I⁻¹ U} is the same as on the pooled data (Newton/IRLS). At convergence
+ * the standard errors are {@code sqrt(diag I(β̂)⁻¹)}.
+ *
+ * <p>The aggregator's {@code FederatedNewton} strategy does the same for training studies; this
+ * class is its statistics twin with its own small Cholesky solver, since {@code secure-compute}
+ * must not depend on the aggregator.
+ *
+ * <p><b>Encoding</b> (site-local, per iteration): {@code [U (d), upper triangle of I (d(d+1)/2),
+ * n]}, d = features + 1 (the intercept first). Features are clipped to their declared bounds;
+ * records with a missing feature are left out.
+ *
+ * <p><b>Release</b>: nothing but the count is released ({@link Step#released()} false) when n is
+ * sensitive. Small outcome classes are not checked here: run a {@link ContingencyTable} of the
+ * outcome in the same study. Differential privacy is not offered.
+ */
+public final class LogisticRegression {
+
+  /** One patient: features in declared order (NaN if missing) and the outcome 0/1. */
+  public record Row(double[] x, int y) {}
+
+  /**
+   * The state after one iteration.
+   *
+   * @param coefficients β' (intercept first), or the unchanged β if the release was refused
+   * @param standardErrors sqrt(diag I(β)⁻¹) at the β the sites evaluated
+   * @param n patients in the sums
+   * @param change max |β' − β|
+   * @param released false when n was below the minimum count (nothing else is then released)
+   * @param sites how many sites the sums cover
+   */
+  public record Step(double[] coefficients, double[] standardErrors, long n, double change, boolean released,
+      int sites) {}
+
+  private final String name;
+  private final List<String> features;
+  private final double[] lower;
+  private final double[] upper;
+
+  /**
+   * @param name the statistic's name
+   * @param features feature names (the intercept is added)
+   * @param lower per feature, the lower bound
+   * @param upper per feature, the upper bound
+   */
+  public LogisticRegression(String name, List<String> features, double[] lower, double[] upper) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.features = List.copyOf(features);
+    if (lower.length != features.size() || upper.length != features.size()) {
+      throw new IllegalArgumentException("one bound pair per feature");
+    }
+    for (int i = 0; i < lower.length; i++) {
+      if (!(lower[i] < upper[i])) {
+        throw new IllegalArgumentException("bounds of " + features.get(i) + " need lower < upper");
+      }
+    }
+    this.lower = lower.clone();
+    this.upper = upper.clone();
+  }
+
+  /** @return d = features + 1 */
+  public int dimension() {
+    return features.size() + 1;
+  }
+
+  /** @return β = 0, the usual start */
+  public double[] start() {
+    return new double[dimension()];
+  }
+
+  /** The sufficient statistic of one Newton iteration evaluated at {@code beta}. */
+  public SufficientStatistic<Row, Step> at(double[] beta) {
+    if (beta.length != dimension()) {
+      throw new IllegalArgumentException("beta has length " + beta.length + ", expected " + dimension());
+    }
+    return new Iteration(beta.clone());
+  }
+
+  private final class Iteration implements SufficientStatistic<Row, Step> {
+    private final double[] beta;
+
+    Iteration(double[] beta) {
+      this.beta = beta;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public int length() {
+      int d = dimension();
+      return d + d * (d + 1) / 2 + 1;
+    }
+
+    @Override
+    public double maxAbsCoordinate(int maxRecordsPerSite) {
+      double m = 1;
+      for (int i = 0; i < lower.length; i++) {
+        m = Math.max(m, Math.max(Math.abs(lower[i]), Math.abs(upper[i])));
+      }
+      return maxRecordsPerSite * Math.max(m, m * m / 4);
+    }
+
+    @Override
+    public double[] encode(List<Row> records) {
+      int d = dimension();
+      double[] v = new double[length()];
+      double[] x = new double[d];
+      rows:
+      for (Row r : records) {
+        x[0] = 1;
+        for (int i = 0; i < features.size(); i++) {
+          double value = r.x()[i];
+          if (Double.isNaN(value)) {
+            continue rows;
+          }
+          x[i + 1] = Math.max(lower[i], Math.min(upper[i], value));
+        }
+        double eta = 0;
+        for (int i = 0; i < d; i++) {
+          eta += beta[i] * x[i];
+        }
+        double p = 1 / (1 + Math.exp(-eta));
+        double w = p * (1 - p);
+        int k = d;
+        for (int i = 0; i < d; i++) {
+          v[i] += x[i] * (r.y() - p);
+          for (int j = i; j < d; j++) {
+            v[k++] += w * x[i] * x[j];
+          }
+        }
+        v[v.length - 1] += 1;
+      }
+      return v;
+    }
+
+    @Override
+    public Step combine(double[] sum, Release release) {
+      if (release.privacy().isPresent()) {
+        throw new IllegalArgumentException(name + ": differential privacy is not offered for regression");
+      }
+      int d = dimension();
+      long n = Math.round(sum[sum.length - 1]);
+      if (release.policy().isSensitive(n)) {
+        return new Step(beta.clone(), new double[0], n, 0, false, release.sites());
+      }
+      double[][] info = new double[d][d];
+      int k = d;
+      for (int i = 0; i < d; i++) {
+        for (int j = i; j < d; j++) {
+          info[i][j] = sum[k];
+          info[j][i] = sum[k];
+          k++;
+        }
+      }
+      double[][] l = cholesky(info);
+      double[] step = solve(l, java.util.Arrays.copyOf(sum, d));
+      double[] next = new double[d];
+      double change = 0;
+      double[] se = new double[d];
+      for (int i = 0; i < d; i++) {
+        next[i] = beta[i] + step[i];
+        change = Math.max(change, Math.abs(step[i]));
+        double[] unit = new double[d];
+        unit[i] = 1;
+        se[i] = Math.sqrt(solve(l, unit)[i]);
+      }
+      return new Step(next, se, n, change, true, release.sites());
+    }
+  }
+
+  /** Lower-triangular L with A = L Lᵀ; A symmetric positive definite. */
+  static double[][] cholesky(double[][] a) {
+    int d = a.length;
+    double[][] l = new double[d][d];
+    for (int i = 0; i < d; i++) {
+      for (int j = 0; j <= i; j++) {
+        double s = a[i][j];
+        for (int k = 0; k < j; k++) {
+          s -= l[i][k] * l[j][k];
+        }
+        if (i == j) {
+          if (!(s > 0)) {
+            throw new IllegalArgumentException("information matrix is not positive definite "
+                + "(separable data or a constant feature)");
+          }
+          l[i][i] = Math.sqrt(s);
+        } else {
+          l[i][j] = s / l[j][j];
+        }
+      }
+    }
+    return l;
+  }
+
+  /** Solves L Lᵀ x = b. */
+  static double[] solve(double[][] l, double[] b) {
+    int d = l.length;
+    double[] y = new double[d];
+    for (int i = 0; i < d; i++) {
+      double s = b[i];
+      for (int k = 0; k < i; k++) {
+        s -= l[i][k] * y[k];
+      }
+      y[i] = s / l[i][i];
+    }
+    double[] x = new double[d];
+    for (int i = d - 1; i >= 0; i--) {
+      double s = y[i];
+      for (int k = i + 1; k < d; k++) {
+        s -= l[k][i] * x[k];
+      }
+      x[i] = s / l[i][i];
+    }
+    return x;
+  }
+}

@@ -139,45 +139,53 @@ public class LocalTrainingService implements AutoCloseable {
 
   private void run(StudyDefinition study, String planDefinitionId, IdType taskId, String requester) {
     String failure = null;
+    Extraction ex = null;
+    TrainingResult result = null;
     try {
       update(taskId, t -> {
         t.setStatus(Task.TaskStatus.INPROGRESS);
         t.getBusinessStatus().setText("extracting cohort");
       });
       long t0 = System.nanoTime();
-      Extraction ex = extractor.extract(study, new DaoClinicalDataSource(daos), Instant.now());
+      ex = extractor.extract(study, new DaoClinicalDataSource(daos), Instant.now());
       long t1 = System.nanoTime();
-      update(taskId, t -> t.getBusinessStatus().setText("training on " + ex.counts().included() + " patients"));
+      int rows = ex.counts().included();
+      update(taskId, t -> t.getBusinessStatus().setText("training on " + rows + " patients"));
       StudyParameters p = study.parameters();
       TrainingConfig config = new TrainingConfig(
           study.algorithm() == Algorithm.LINEAR_SVM ? LinearAlgorithm.LINEAR_SVM : LinearAlgorithm.LOGISTIC_REGRESSION,
           p.localEpochs(), p.learningRate(), p.seed(), p.testFraction());
-      TrainingResult result = new LocalTrainer().train(
+      result = new LocalTrainer().train(
           new TrainingData(ex.matrix().names(), ex.matrix().values(), ex.matrix().labels()), config, null);
       LOG.info("$train Task/{}: extraction {} ms, training {} ms, {} rows", taskId.getIdPart(),
-          (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000, ex.counts().included());
-      update(taskId, t -> complete(t, ex.counts(), result.metrics()));
+          (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000, rows);
     } catch (Exception e) {
       failure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       LOG.warn("$train Task/{} failed: {}", taskId.getIdPart(), failure);
-      String reason = failure;
-      try {
-        update(taskId, t -> {
+    }
+    // The AuditEvent is written before the Task ends, so whoever sees the end also finds the record.
+    try {
+      daos.getResourceDao(org.hl7.fhir.r4.model.AuditEvent.class).create(
+          TrainingAudit.of(site, requester, planDefinitionId, taskId.getIdPart(), "local", new Date(), failure),
+          new SystemRequestDetails());
+    } catch (RuntimeException e) {
+      LOG.error("cannot write the AuditEvent of Task/{}", taskId.getIdPart(), e);
+    }
+    String reason = failure;
+    CohortCounts counts = ex == null ? null : ex.counts();
+    Metrics metrics = result == null ? null : result.metrics();
+    try {
+      update(taskId, t -> {
+        if (reason == null) {
+          complete(t, counts, metrics);
+        } else {
           t.setStatus(Task.TaskStatus.FAILED);
           t.getStatusReason().setText(reason);
           t.getBusinessStatus().setText("failed");
-        });
-      } catch (RuntimeException again) {
-        LOG.error("cannot mark Task/{} failed", taskId.getIdPart(), again);
-      }
-    } finally {
-      try {
-        daos.getResourceDao(org.hl7.fhir.r4.model.AuditEvent.class).create(
-            TrainingAudit.of(site, requester, planDefinitionId, taskId.getIdPart(), "local", new Date(), failure),
-            new SystemRequestDetails());
-      } catch (RuntimeException e) {
-        LOG.error("cannot write the AuditEvent of Task/{}", taskId.getIdPart(), e);
-      }
+        }
+      });
+    } catch (RuntimeException e) {
+      LOG.error("cannot end Task/{}", taskId.getIdPart(), e);
     }
   }
 

@@ -119,7 +119,7 @@ class HospitalServerJpaTest {
     assertThat(out.get("excluded-consent")).isEqualTo(0);
     assertThat(out).containsKeys("auc", "brier", "train-count", "test-count", "missing", "unconvertible-units");
 
-    Bundle audits = client().search().forResource(AuditEvent.class).returnBundle(Bundle.class).execute();
+    Bundle audits = client().search().forResource(AuditEvent.class).cacheControl(new ca.uhn.fhir.rest.api.CacheControlDirective().setNoCache(true)).returnBundle(Bundle.class).execute();
     assertThat(audits.getEntry()).anySatisfy(e -> assertThat(((AuditEvent) e.getResource()).getEntity())
         .anySatisfy(en -> assertThat(en.getWhat().getReference()).endsWith(task.getIdElement().getIdPart())));
   }
@@ -174,6 +174,76 @@ class HospitalServerJpaTest {
         assertThat(ex.matrix().values()[i][1]).as("systolic mm[Hg]").isBetween(80.0, 220.0);
       }
     }
+  }
+
+  @Test
+  @Order(4)
+  void consentDenialIsExcludedAndLinearSvmTrainsThroughTheServer() throws Exception {
+    String someone = client().search().forResource(Patient.class).count(1).returnBundle(Bundle.class).execute()
+        .getEntryFirstRep().getResource().getIdElement().getIdPart();
+    org.hl7.fhir.r4.model.Consent deny = new org.hl7.fhir.r4.model.Consent()
+        .setStatus(org.hl7.fhir.r4.model.Consent.ConsentState.ACTIVE).setPatient(new Reference("Patient/" + someone));
+    deny.addCategory().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/consentcategorycodes")
+        .setCode("research");
+    deny.getProvision().setType(org.hl7.fhir.r4.model.Consent.ConsentProvisionType.DENY);
+    client().create().resource(deny).execute();
+    client().update().resource(Fixtures.study("heart-disease-svm")).execute();
+    client().create().resource(new ResearchStudy().setStatus(ResearchStudy.ResearchStudyStatus.ACTIVE)
+        .addProtocol(new Reference("PlanDefinition/heart-disease-svm"))).execute();
+    int patients = client().search().forResource(Patient.class).summaryMode(ca.uhn.fhir.rest.api.SummaryEnum.COUNT).cacheControl(new ca.uhn.fhir.rest.api.CacheControlDirective().setNoCache(true))
+        .returnBundle(Bundle.class).execute().getTotal();
+
+    HttpResponse<String> accepted = post("/PlanDefinition/heart-disease-svm/$train", modeParameters("local"));
+    assertThat(accepted.statusCode()).isEqualTo(202);
+    Task task = awaitDone(accepted.headers().firstValue("Content-Location").orElseThrow().substring(base().length() + 1));
+    assertThat(task.getStatus()).as(task.getStatusReason().getText()).isEqualTo(Task.TaskStatus.COMPLETED);
+    Map<String, Object> out = task.getOutput().stream().collect(Collectors.toMap(
+        o -> o.getType().getCodingFirstRep().getCode(),
+        o -> o.getValue() instanceof DecimalType d ? d.getValue().doubleValue() : ((IntegerType) o.getValue()).getValue()));
+    assertThat(out.get("excluded-consent")).isEqualTo(1);
+    assertThat(out.get("included")).isEqualTo(patients - 1);
+    assertThat(out).containsKeys("accuracy", "auc").doesNotContainKey("brier");
+  }
+
+  @Test
+  @Order(5)
+  void aRunThatCannotTrainEndsAsAFailedTaskWithTheReasonAndIsAudited() throws Exception {
+    PlanDefinition pd = Fixtures.study("chol-sbp");
+    pd.setId("chol-sbp");
+    client().update().resource(pd).execute();
+    client().create().resource(new ResearchStudy().setStatus(ResearchStudy.ResearchStudyStatus.ACTIVE)
+        .addProtocol(new Reference("PlanDefinition/chol-sbp"))).execute();
+    // restrict to patients of at least 120 years, so that nobody qualifies
+    pd.addExtension().setUrl("http://fedfhir.org/fhir/StructureDefinition/cohort-criteria")
+        .addExtension("minAge", new IntegerType(120));
+    client().update().resource(pd).execute();
+
+    HttpResponse<String> accepted = post("/PlanDefinition/chol-sbp/$train", modeParameters("local"));
+    assertThat(accepted.statusCode()).isEqualTo(202);
+    Task task = awaitDone(accepted.headers().firstValue("Content-Location").orElseThrow().substring(base().length() + 1));
+    assertThat(task.getStatus()).isEqualTo(Task.TaskStatus.FAILED);
+    assertThat(task.getStatusReason().getText()).contains("both classes are needed");
+    Bundle audits = client().search().forResource(AuditEvent.class).cacheControl(new ca.uhn.fhir.rest.api.CacheControlDirective().setNoCache(true)).returnBundle(Bundle.class).execute();
+    assertThat(audits.getEntry()).anySatisfy(e -> {
+      AuditEvent ae = (AuditEvent) e.getResource();
+      assertThat(ae.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._8);
+      assertThat(ae.getEntity()).anySatisfy(en ->
+          assertThat(en.getWhat().getReference()).endsWith("Task/" + task.getIdElement().getIdPart()));
+    });
+  }
+
+  @Test
+  @Order(6)
+  void invalidStudyIsRefusedWithAnOperationOutcomeNamingTheElement() throws Exception {
+    PlanDefinition pd = Fixtures.study("heart-disease-lr");
+    pd.setId("broken");
+    pd.getActionFirstRep().getInput().get(2).setType("Encounter");
+    client().update().resource(pd).execute();
+    HttpResponse<String> r = post("/PlanDefinition/broken/$train", modeParameters("local"));
+    assertThat(r.statusCode()).isEqualTo(422);
+    OperationOutcome oo = CTX.newJsonParser().parseResource(OperationOutcome.class, r.body());
+    assertThat(oo.getIssueFirstRep().getExpression().get(0).getValue())
+        .isEqualTo("PlanDefinition.action[0].input[2].type");
   }
 
   Task awaitDone(String taskPath) throws InterruptedException {

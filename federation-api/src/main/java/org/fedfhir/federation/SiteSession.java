@@ -13,6 +13,7 @@ import org.fedfhir.aggregator.api.v1.FederationGrpc;
 import org.fedfhir.aggregator.api.v1.FixedPointEncoding;
 import org.fedfhir.aggregator.api.v1.Join;
 import org.fedfhir.aggregator.api.v1.Participant;
+import org.fedfhir.aggregator.api.v1.Phase;
 import org.fedfhir.aggregator.api.v1.RoundEnd;
 import org.fedfhir.aggregator.api.v1.RoundStart;
 import org.fedfhir.aggregator.api.v1.SiteMessage;
@@ -38,21 +39,39 @@ public final class SiteSession {
 
   private static final Logger LOG = Logger.getLogger(SiteSession.class.getName());
 
-  /** What the site contributes to each round, and what it learns back. */
+  /**
+   * What the site contributes in each phase of a study (docs/federation.md), and what it learns
+   * back. Contributions are encoded and masked before they leave the site.
+   */
   public interface RoundWork {
 
-    /**
-     * The vector this site contributes to round {@code round}, starting from {@code globalModel}
-     * (its layout is the study strategy's payload; it is encoded and masked before it leaves).
-     */
-    double[] contribution(int round, double[] globalModel);
+    /** STANDARDISE: per feature j {@code [n_j, Σx_j, Σx_j²]} over the training rows, observed values only. */
+    double[] moments();
 
-    /** The round completed; {@code nextModel} is the new global model. */
-    default void roundCompleted(int round, double[] nextModel) {}
+    /** TRAIN: the strategy's payload, from {@code globalModel}, features standardised with the global values. */
+    double[] train(int round, double[] globalModel, Standardisation standardisation);
+
+    /** The metric tail {@code [tp, fp, tn, fn, Σ log-loss]} of {@code model} on the site's test split. */
+    double[] evaluate(double[] model, Standardisation standardisation);
+
+    /** A round completed: its phase, the new global model and the network-wide metrics. */
+    default void roundCompleted(RoundResult result) {}
 
     /** The round aborted and revealed nothing. */
     default void roundAborted(int round, String reason) {}
   }
+
+  /** Network-wide feature means and SDs, from the STANDARDISE round. */
+  public record Standardisation(double[] means, double[] sds) {
+    public Standardisation {
+      means = means.clone();
+      sds = sds.clone();
+    }
+  }
+
+  /** What a completed round told the site. */
+  public record RoundResult(int round, Phase phase, int trainingRounds, double[] model,
+      java.util.Map<String, Double> networkMetrics) {}
 
   /** How the session ended. */
   public record Outcome(int completedRounds, double[] finalModel) {}
@@ -73,6 +92,7 @@ public final class SiteSession {
   private int index;
   private double[] lastModel;
   private int completed;
+  private int trainingRounds;
 
   public SiteSession(FederationGrpc.FederationStub stub, Study study, RoundWork work, SecureRandom random) {
     this.stub = stub;
@@ -131,7 +151,17 @@ public final class SiteSession {
     }
     double[] global = start.getGlobalModel().getWeightsList().stream().mapToDouble(Double::doubleValue).toArray();
     lastModel = global;
-    double[] contribution = work.contribution(start.getBinding().getRound(), global);
+    trainingRounds = start.getTrainingRounds();
+    Standardisation standardisation = new Standardisation(
+        start.getStandardisation().getMeansList().stream().mapToDouble(Double::doubleValue).toArray(),
+        start.getStandardisation().getSdsList().stream().mapToDouble(Double::doubleValue).toArray());
+    double[] contribution = switch (start.getPhase()) {
+      case STANDARDISE -> work.moments();
+      case TRAIN -> concat(work.train(start.getBinding().getRound(), global, standardisation),
+          work.evaluate(global, standardisation));
+      case EVALUATE -> work.evaluate(global, standardisation);
+      default -> throw new IllegalArgumentException("round start without a phase");
+    };
     FixedPointEncoding e = start.getEncoding();
     FixedPointCodec codec = FixedPointCodec.builder().modulusBits(e.getModulusBits())
         .fractionalBits(e.getFractionBits()).clip(e.getClip()).maxSites(keys.size()).build();
@@ -162,7 +192,9 @@ public final class SiteSession {
     if (end.getCompleted()) {
       completed = end.getRound();
       lastModel = end.getNextModel().getWeightsList().stream().mapToDouble(Double::doubleValue).toArray();
-      work.roundCompleted(end.getRound(), lastModel);
+      java.util.Map<String, Double> metrics = new java.util.TreeMap<>();
+      end.getNetworkMetricsList().forEach(m -> metrics.put(m.getName(), m.getValue()));
+      work.roundCompleted(new RoundResult(end.getRound(), end.getPhase(), trainingRounds, lastModel, metrics));
     } else {
       work.roundAborted(end.getRound(), end.getReason());
     }
@@ -176,6 +208,12 @@ public final class SiteSession {
       out.onCompleted();
     }
     outcome.complete(new Outcome(end.getCompletedRounds(), model));
+  }
+
+  private static double[] concat(double[] a, double[] b) {
+    double[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 
   private final class Inbound implements StreamObserver<AggregatorMessage> {

@@ -18,7 +18,9 @@ import org.fedfhir.aggregator.api.v1.FixedPointEncoding;
 import org.fedfhir.aggregator.api.v1.GlobalModel;
 import org.fedfhir.aggregator.api.v1.Join;
 import org.fedfhir.aggregator.api.v1.Joined;
+import org.fedfhir.aggregator.api.v1.NetworkMetric;
 import org.fedfhir.aggregator.api.v1.Participant;
+import org.fedfhir.aggregator.api.v1.Phase;
 import org.fedfhir.aggregator.api.v1.RoundEnd;
 import org.fedfhir.aggregator.api.v1.RoundStart;
 import org.fedfhir.aggregator.api.v1.SiteMessage;
@@ -56,11 +58,14 @@ public final class StudyCoordinator {
   private final Clock clock;
   private final Duration stageTimeout;
   private final FixedPointEncoding encoding;
+  private final Phases phases;
 
   private final Map<String, SiteLink> connected = new LinkedHashMap<>();
   private final Map<String, com.google.protobuf.ByteString> signingKeys = new HashMap<>();
   private ModelVector global;
   private StrategyState state;
+  private double[] means;
+  private double[] sds;
   private InFlight round;
 
   /** The round in flight. */
@@ -94,10 +99,28 @@ public final class StudyCoordinator {
     this.clock = clock;
     this.stageTimeout = stageTimeout;
     this.encoding = encoding;
+    this.phases = new Phases(plan, strategy);
+    loadStandardisation();
     StoredModel latest = store.latestModel(plan.ref()).orElse(null);
     this.global = latest == null ? ModelVector.zeros(plan.modelDimension()) : latest.model();
     this.state = latest == null ? strategy.initialState(plan.modelDimension())
         : StrategyStates.decode(latest.strategyState(), strategy, plan.modelDimension());
+  }
+
+  private void loadStandardisation() {
+    boolean done = store.rounds(plan.ref()).stream()
+        .anyMatch(r -> r.number() == 1 && r.state() == org.fedfhir.aggregator.store.RoundState.COMPLETED);
+    if (!done) {
+      return;
+    }
+    Map<String, Double> m = store.metrics(plan.ref(), 1);
+    int f = phases.features();
+    means = new double[f];
+    sds = new double[f];
+    for (int j = 0; j < f; j++) {
+      means[j] = m.getOrDefault("mean." + j, 0.0);
+      sds[j] = m.getOrDefault("sd." + j, 1.0);
+    }
   }
 
   public StudyPlan plan() {
@@ -206,7 +229,7 @@ public final class StudyCoordinator {
     }
     if (message.hasMaskedInput()) {
       int length = MessageBindings.vectorLength(message.getMaskedInput(), encoding);
-      int need = strategy.payloadLength(plan.modelDimension());
+      int need = phases.payloadLength(phases.of(round.number));
       if (length != need) {
         throw new ProtocolViolation(Kind.MALFORMED, "masked input of " + length
             + " elements; the study needs " + need);
@@ -253,9 +276,10 @@ public final class StudyCoordinator {
       return;
     }
     int number = store.completedRounds(plan.ref()) + 1;
-    if (number > plan.rounds()) {
+    if (number > phases.total()) {
       return;
     }
+    Phase phase = phases.of(number);
     List<String> sites = new ArrayList<>(connected.keySet());
     sites.sort(null);
     int t = plan.thresholdFor(sites.size());
@@ -266,8 +290,7 @@ public final class StudyCoordinator {
     }
     store.beginRound(plan.ref(), number, sites, clock.instant());
     SecureSum.Round protocol = secureSum.open(new SecureSum.RoundSetup(plan.ref().url(),
-        plan.ref().version(), number, participants, t, strategy.payloadLength(plan.modelDimension()),
-        encoding));
+        plan.ref().version(), number, participants, t, phases.payloadLength(phase), encoding));
     InFlight r = new InFlight(number, sites, protocol);
     round = r;
     GlobalModel model = toProto(global);
@@ -288,7 +311,10 @@ public final class StudyCoordinator {
               .setYourIndex(p.getIndex())
               .setThreshold(t)
               .setGlobalModel(model)
-              .setEncoding(encoding))
+              .setEncoding(encoding)
+              .setPhase(phase)
+              .setTrainingRounds(plan.rounds())
+              .setStandardisation(standardisationProto()))
           .build());
     }
   }
@@ -343,24 +369,44 @@ public final class StudyCoordinator {
       }
     });
     RoundCounts counts = new RoundCounts(r.names.size(), sum.contributors().size());
-    StrategyStep step;
-    try {
-      step = strategy.apply(global, sum.values(), counts, state);
-    } catch (IllegalArgumentException e) {
-      abort(r, "the " + strategy.code() + " strategy could not use the sum: " + e.getMessage());
-      return;
+    Phase phase = phases.of(r.number);
+    double[] values = sum.values();
+    Map<String, Double> metrics = new TreeMap<>();
+    metrics.put("contributors", (double) counts.contributors());
+    metrics.put("dropouts", (double) counts.dropouts());
+    ModelVector next = global;
+    StrategyState nextState = state;
+    if (phase == Phase.STANDARDISE) {
+      standardise(values, metrics);
+    } else {
+      int tail = values.length - Phases.METRIC_TAIL;
+      networkMetrics(java.util.Arrays.copyOfRange(values, tail, values.length), metrics);
+      if (phase == Phase.TRAIN) {
+        try {
+          StrategyStep step = strategy.apply(global, java.util.Arrays.copyOf(values, tail), counts, state);
+          next = step.model();
+          nextState = step.state();
+        } catch (IllegalArgumentException e) {
+          abort(r, "the " + strategy.code() + " strategy could not use the sum: " + e.getMessage());
+          return;
+        }
+      }
     }
-    store.completeRound(plan.ref(), r.number, dropouts, step.model(),
-        StrategyStates.encode(step.state()),
-        Map.of("contributors", (double) counts.contributors(), "dropouts", (double) counts.dropouts()),
+    store.completeRound(plan.ref(), r.number, dropouts, next, StrategyStates.encode(nextState), metrics,
         clock.instant());
-    global = step.model();
-    state = step.state();
+    global = next;
+    state = nextState;
     round = null;
-    AggregatorMessage end = AggregatorMessage.newBuilder().setRoundEnd(RoundEnd.newBuilder()
-        .setRound(r.number).setCompleted(true).setNextModel(toProto(global))).build();
-    connected.values().forEach(l -> l.send(end));
-    if (r.number >= plan.rounds()) {
+    RoundEnd.Builder end = RoundEnd.newBuilder().setRound(r.number).setCompleted(true).setPhase(phase)
+        .setNextModel(toProto(global));
+    for (String name : List.of("accuracy", "log-loss", "test-count")) {
+      if (metrics.containsKey(name)) {
+        end.addNetworkMetrics(NetworkMetric.newBuilder().setName(name).setValue(metrics.get(name)));
+      }
+    }
+    AggregatorMessage message = AggregatorMessage.newBuilder().setRoundEnd(end).build();
+    connected.values().forEach(l -> l.send(message));
+    if (r.number >= phases.total()) {
       store.setStatus(plan.ref(), StudyStatus.COMPLETED);
       for (SiteLink l : new ArrayList<>(connected.values())) {
         endStudyFor(l);
@@ -369,6 +415,47 @@ public final class StudyCoordinator {
       maybeStartRound();
     }
   }
+
+  /** Global means and SDs from per-feature {@code [n, Σx, Σx²]} sums (population SD; 1 where it is 0). */
+  private void standardise(double[] sums, Map<String, Double> metrics) {
+    int f = phases.features();
+    means = new double[f];
+    sds = new double[f];
+    for (int j = 0; j < f; j++) {
+      double n = Math.round(sums[3 * j]);
+      double mean = n > 0 ? sums[3 * j + 1] / n : 0;
+      double variance = n > 0 ? Math.max(0, sums[3 * j + 2] / n - mean * mean) : 0;
+      means[j] = mean;
+      sds[j] = variance > 1e-12 ? Math.sqrt(variance) : 1;
+      metrics.put("mean." + j, means[j]);
+      metrics.put("sd." + j, sds[j]);
+    }
+  }
+
+  /** Network accuracy, log-loss and test count from the summed {@code [tp, fp, tn, fn, Σ log-loss]}. */
+  private static void networkMetrics(double[] tail, Map<String, Double> metrics) {
+    double tp = Math.round(tail[0]);
+    double fp = Math.round(tail[1]);
+    double tn = Math.round(tail[2]);
+    double fn = Math.round(tail[3]);
+    double n = tp + fp + tn + fn;
+    if (n > 0) {
+      metrics.put("accuracy", (tp + tn) / n);
+      metrics.put("log-loss", tail[4] / n);
+      metrics.put("test-count", n);
+    }
+  }
+
+  private org.fedfhir.aggregator.api.v1.Standardisation standardisationProto() {
+    var b = org.fedfhir.aggregator.api.v1.Standardisation.newBuilder();
+    if (means != null) {
+      for (int j = 0; j < means.length; j++) {
+        b.addMeans(means[j]).addSds(sds[j]);
+      }
+    }
+    return b.build();
+  }
+
 
   private void abort(InFlight r, String reason) {
     store.abortRound(plan.ref(), r.number, new ArrayList<>(r.dropped), reason, clock.instant());

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.fedfhir.aggregator.api.v1.FixedPointEncoding;
+import org.fedfhir.aggregator.api.v1.Phase;
 import org.fedfhir.aggregator.api.v1.SiteMessage;
 import org.fedfhir.aggregator.api.v1.Stage;
 import org.fedfhir.aggregator.grpc.FederationService;
@@ -90,17 +91,19 @@ class RoundCoordinatorTest {
     ManagedChannel ch = InProcessChannelBuilder.forName(serverName).directExecutor()
         .intercept(MetadataUtils.newAttachHeadersInterceptor(h)).build();
     channels.add(ch);
-    TestSite s = new TestSite(name, Payloads.weightedModel(weights, samples));
+    double[] doubled = java.util.Arrays.copyOf(weights, 2 * weights.length);
+    System.arraycopy(weights, 0, doubled, weights.length, weights.length);
+    TestSite s = new TestSite(name, Payloads.weightedModel(doubled, samples));
     sites.add(s);
     return s;
   }
 
   private void join(TestSite s) {
-    s.join(channels.get(sites.indexOf(s)), STUDY.url(), STUDY.version(), DIGEST, 2);
+    s.join(channels.get(sites.indexOf(s)), STUDY.url(), STUDY.version(), DIGEST, 4);
   }
 
   private static StudyPlan plan(int rounds, int minSites, int threshold) {
-    return new StudyPlan(STUDY, DIGEST, "fedavg", rounds, minSites, threshold, 2, 0.1, 0.01, 0);
+    return new StudyPlan(STUDY, DIGEST, "fedavg", rounds, minSites, threshold, 4, 0.1, 0.01, 0);
   }
 
   private static void await(BooleanSupplier condition) throws InterruptedException {
@@ -111,6 +114,11 @@ class RoundCoordinatorTest {
       }
       Thread.sleep(5);
     }
+  }
+
+  /** The shares of the first training round (round 2; round 1 standardises). */
+  private static boolean trainingShares(org.fedfhir.aggregator.api.v1.AggregatorMessage m) {
+    return m.hasSharesDelivery() && m.getSharesDelivery().getBinding().getRound() == 2;
   }
 
   @AfterEach
@@ -133,15 +141,16 @@ class RoundCoordinatorTest {
     await(() -> store.status(STUDY).orElseThrow() == StudyStatus.COMPLETED);
 
     ModelVector model = store.latestModel(STUDY).orElseThrow().model();
-    assertThat(model.toArray()).containsExactly(new double[] {4.0, 5.0}, within(1e-12));
+    assertThat(model.toArray()).containsExactly(new double[] {4.0, 5.0, 4.0, 5.0}, within(1e-12));
     assertThat(store.rounds(STUDY)).extracting(RoundRecord::state)
-        .containsExactly(RoundState.COMPLETED, RoundState.COMPLETED);
+        .containsExactly(RoundState.COMPLETED, RoundState.COMPLETED, RoundState.COMPLETED, RoundState.COMPLETED);
     assertThat(store.sites(STUDY)).containsExactlyInAnyOrder("a", "b", "c");
     assertThat(a.awaitEnd()).isTrue();
     assertThat(a.status.isOk()).isTrue();
     assertThat(a.received).anyMatch(m -> m.hasJoined() && m.getJoined().getSiteName().equals("a"));
     assertThat(a.received).filteredOn(m -> m.hasRoundEnd() && m.getRoundEnd().getCompleted())
-        .hasSize(2);
+        .extracting(m -> m.getRoundEnd().getPhase())
+        .containsExactly(Phase.STANDARDISE, Phase.TRAIN, Phase.TRAIN, Phase.EVALUATE);
     assertThat(a.received).anyMatch(m -> m.hasStudyEnd());
   }
 
@@ -157,13 +166,14 @@ class RoundCoordinatorTest {
     List.of(a, b, c).forEach(this::join);
 
     assertThat(c.awaitEnd()).isTrue();
-    await(() -> store.completedRounds(STUDY) == 1);
+    // The training round completes without the refused site; the study then waits for a third site.
+    await(() -> store.completedRounds(STUDY) == 2);
 
     assertThat(c.status.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
     assertThat(c.status.getDescription()).contains("WRONG_STUDY").contains("other.example");
     assertThat(store.latestModel(STUDY).orElseThrow().model().toArray())
-        .containsExactly(new double[] {2, 2}, within(1e-12));
-    assertThat(store.rounds(STUDY).get(0).dropouts()).containsExactly("c");
+        .containsExactly(new double[] {2, 2, 2, 2}, within(1e-12));
+    assertThat(store.rounds(STUDY).get(1).dropouts()).containsExactly("c");
   }
 
   @Test
@@ -172,14 +182,15 @@ class RoundCoordinatorTest {
     TestSite a = site("a", new double[] {1, 1}, 10);
     TestSite b = site("b", new double[] {3, 3}, 10);
     TestSite c = site("c", new double[] {0, 0}, 10);
-    c.payload = new double[] {1, 2, 3, 4, 5};
+    c.payload = new double[] {1, 2, 3};
     List.of(a, b, c).forEach(this::join);
 
     assertThat(c.awaitEnd()).isTrue();
-    await(() -> store.completedRounds(STUDY) == 1);
+    // The training round completes without the refused site; the study then waits for a third site.
+    await(() -> store.completedRounds(STUDY) == 2);
 
     assertThat(c.status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-    assertThat(c.status.getDescription()).contains("masked input of 5 elements; the study needs 3");
+    assertThat(c.status.getDescription()).contains("masked input of 8 elements; the study needs 10");
   }
 
   @Test
@@ -196,21 +207,22 @@ class RoundCoordinatorTest {
     assertThat(c.status.getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
     assertThat(c.status.getDescription()).contains("REPLAY").contains("already sent its MASKED_INPUT");
 
-    await(() -> b.received.stream().anyMatch(m -> m.hasSharesDelivery()));
+    await(() -> b.received.stream().anyMatch(m -> trainingShares(m)));
     Thread.sleep(50);
     timer.expireAll();
-    await(() -> store.completedRounds(STUDY) == 1);
+    // The training round completes without the refused site; the study then waits for a third site.
+    await(() -> store.completedRounds(STUDY) == 2);
     // c's first input was accepted before its replay: it is in the sum; a never sent one.
     assertThat(store.latestModel(STUDY).orElseThrow().model().toArray())
-        .containsExactly(new double[] {4, 4}, within(1e-12));
-    assertThat(store.rounds(STUDY).get(0).dropouts()).containsExactly("a");
+        .containsExactly(new double[] {4, 4, 4, 4}, within(1e-12));
+    assertThat(store.rounds(STUDY).get(1).dropouts()).containsExactly("a");
   }
 
   @Test
   void siteWithAnotherStudyDefinitionCannotJoin() throws Exception {
     startAggregator(plan(1, 3, 2));
     TestSite a = site("a", new double[] {1, 1}, 10);
-    a.join(channels.get(0), STUDY.url(), STUDY.version(), "ee".repeat(32), 2);
+    a.join(channels.get(0), STUDY.url(), STUDY.version(), "ee".repeat(32), 4);
 
     assertThat(a.awaitEnd()).isTrue();
     assertThat(a.status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
@@ -221,7 +233,7 @@ class RoundCoordinatorTest {
   void unknownStudyIsNotFound() throws Exception {
     startAggregator(plan(1, 3, 2));
     TestSite a = site("a", new double[] {1, 1}, 10);
-    a.join(channels.get(0), "http://nowhere.example/PlanDefinition/x", "9", DIGEST, 2);
+    a.join(channels.get(0), "http://nowhere.example/PlanDefinition/x", "9", DIGEST, 4);
 
     assertThat(a.awaitEnd()).isTrue();
     assertThat(a.status.getCode()).isEqualTo(Status.Code.NOT_FOUND);
@@ -235,18 +247,19 @@ class RoundCoordinatorTest {
     TestSite c = site("c", new double[] {5, 5}, 10);
     c.silentAtMaskedInput = true;
     List.of(a, b, c).forEach(this::join);
-    await(() -> a.received.stream().anyMatch(m -> m.hasSharesDelivery())
-        && b.received.stream().anyMatch(m -> m.hasSharesDelivery())
-        && c.received.stream().anyMatch(m -> m.hasSharesDelivery()));
+    await(() -> a.received.stream().anyMatch(m -> trainingShares(m))
+        && b.received.stream().anyMatch(m -> trainingShares(m))
+        && c.received.stream().anyMatch(m -> trainingShares(m)));
 
     c.leave();
-    await(() -> !store.rounds(STUDY).isEmpty()
-        && store.rounds(STUDY).get(0).state() == RoundState.ABORTED);
+    await(() -> store.rounds(STUDY).size() > 1
+        && store.rounds(STUDY).get(1).state() == RoundState.ABORTED);
 
-    RoundRecord aborted = store.rounds(STUDY).get(0);
+    RoundRecord aborted = store.rounds(STUDY).get(1);
     assertThat(aborted.abortReason()).contains("threshold 3");
     assertThat(aborted.modelDigest()).isNull();
-    assertThat(store.latestModel(STUDY)).isEmpty();
+    // The only model is the initial one: the aborted training round revealed nothing.
+    assertThat(store.latestModel(STUDY).orElseThrow().model().toArray()).containsOnly(0.0);
     await(() -> a.received.stream().anyMatch(m -> m.hasRoundEnd() && !m.getRoundEnd().getCompleted()));
   }
 
@@ -258,15 +271,15 @@ class RoundCoordinatorTest {
     TestSite c = site("c", new double[] {9, 9}, 10);
     c.silentAtMaskedInput = true;
     List.of(a, b, c).forEach(this::join);
-    await(() -> c.received.stream().anyMatch(m -> m.hasSharesDelivery()));
+    await(() -> c.received.stream().anyMatch(m -> trainingShares(m)));
     Thread.sleep(50);
 
     timer.expireAll();
-    await(() -> store.completedRounds(STUDY) == 1);
+    await(() -> store.status(STUDY).orElseThrow() == StudyStatus.COMPLETED);
 
     assertThat(store.latestModel(STUDY).orElseThrow().model().toArray())
-        .containsExactly(new double[] {2.5, 2.5}, within(1e-12));
-    assertThat(store.rounds(STUDY).get(0).dropouts()).containsExactly("c");
+        .containsExactly(new double[] {2.5, 2.5, 2.5, 2.5}, within(1e-12));
+    assertThat(store.rounds(STUDY).get(1).dropouts()).containsExactly("c");
   }
 
   @Test
@@ -274,7 +287,7 @@ class RoundCoordinatorTest {
     // Before the "crash": round 1 completed, round 2 was in flight.
     store.registerStudy(plan(3, 3, 2));
     store.beginRound(STUDY, 1, List.of("a", "b", "c"), Clock.systemUTC().instant());
-    store.completeRound(STUDY, 1, List.of(), ModelVector.of(7, 7), new byte[0], java.util.Map.of(),
+    store.completeRound(STUDY, 1, List.of(), ModelVector.of(7, 7, 7, 7), new byte[0], java.util.Map.of(),
         Clock.systemUTC().instant());
     store.beginRound(STUDY, 2, List.of("a", "b", "c"), Clock.systemUTC().instant());
 
@@ -289,13 +302,14 @@ class RoundCoordinatorTest {
     await(() -> store.status(STUDY).orElseThrow() == StudyStatus.COMPLETED);
 
     assertThat(store.rounds(STUDY)).extracting(r -> r.number() + ":" + r.attempt() + ":" + r.state())
-        .containsExactly("1:1:COMPLETED", "2:1:ABORTED", "2:2:COMPLETED", "3:1:COMPLETED");
+        .containsExactly("1:1:COMPLETED", "2:1:ABORTED", "2:2:COMPLETED", "3:1:COMPLETED", "4:1:COMPLETED",
+            "5:1:COMPLETED");
     assertThat(store.rounds(STUDY).get(1).abortReason()).isEqualTo(Coordinators.RESTART_REASON);
     assertThat(a.received).filteredOn(m -> m.hasRoundStart())
-        .extracting(m -> m.getRoundStart().getBinding().getRound()).containsExactly(2, 3);
+        .extracting(m -> m.getRoundStart().getBinding().getRound()).containsExactly(2, 3, 4, 5);
     // Round 2 started from round 1's stored model.
     assertThat(a.received.stream().filter(m -> m.hasRoundStart()).findFirst().orElseThrow()
-        .getRoundStart().getGlobalModel().getWeightsList()).containsExactly(7.0, 7.0);
+        .getRoundStart().getGlobalModel().getWeightsList()).containsExactly(7.0, 7.0, 7.0, 7.0);
     assertThat(a.received).filteredOn(m -> m.hasJoined())
         .extracting(m -> m.getJoined().getCompletedRounds()).containsExactly(1);
     assertThat(Stage.ADVERTISE_KEYS).isNotNull();

@@ -131,12 +131,44 @@ class SecureAggregationRoundTest {
 
   private CompletableFuture<SiteSession.Outcome> join(ManagedChannel channel, SiteSession.RoundWork work) {
     return new SiteSession(FederationGrpc.newStub(channel),
-        new SiteSession.Study(STUDY.url(), STUDY.version(), HexFormat.of().parseHex(DIGEST), 2), work,
+        new SiteSession.Study(STUDY.url(), STUDY.version(), HexFormat.of().parseHex(DIGEST), 4), work,
         new SecureRandom()).start();
   }
 
+  /**
+   * A site with one feature whose training rows are {@code samples} copies of {@code x}, that trains
+   * to {@code weights} (duplicated into the two-row layout) and scores {@code confusion} = [tp, fp,
+   * tn, fn] with the given log-loss sum on its test split.
+   */
+  private static SiteSession.RoundWork fixed(double[] weights, long samples, double x, double[] confusion,
+      double logLoss, List<SiteSession.RoundResult> seen) {
+    return new SiteSession.RoundWork() {
+      @Override
+      public double[] moments() {
+        return new double[] {samples, samples * x, samples * x * x};
+      }
+
+      @Override
+      public double[] train(int round, double[] global, SiteSession.Standardisation s) {
+        double[] w = java.util.Arrays.copyOf(weights, 4);
+        System.arraycopy(weights, 0, w, 2, 2);
+        return Payloads.weightedModel(w, samples);
+      }
+
+      @Override
+      public double[] evaluate(double[] model, SiteSession.Standardisation s) {
+        return new double[] {confusion[0], confusion[1], confusion[2], confusion[3], logLoss};
+      }
+
+      @Override
+      public void roundCompleted(SiteSession.RoundResult result) {
+        seen.add(result);
+      }
+    };
+  }
+
   private static SiteSession.RoundWork fixed(double[] weights, long samples) {
-    return (round, global) -> Payloads.weightedModel(weights, samples);
+    return fixed(weights, samples, 1.0, new double[] {1, 0, 1, 0}, 0.5, new java.util.concurrent.CopyOnWriteArrayList<>());
   }
 
   @AfterEach
@@ -149,31 +181,45 @@ class SecureAggregationRoundTest {
 
   @Test
   void fourSitesAverageTheirModelsUnderSecureAggregation() throws Exception {
-    startAggregator(new StudyPlan(STUDY, DIGEST, "fedavg", 2, 4, 0, 2, 0.1, 0.01, 0));
+    startAggregator(new StudyPlan(STUDY, DIGEST, "fedavg", 2, 4, 0, 4, 0.1, 0.01, 0));
+    List<SiteSession.RoundResult> seenByA = new java.util.concurrent.CopyOnWriteArrayList<>();
     List<CompletableFuture<SiteSession.Outcome>> outcomes = List.of(
-        join(channel("a"), fixed(new double[] {1, 2}, 10)),
+        join(channel("a"), fixed(new double[] {1, 2}, 10, 2.0, new double[] {3, 1, 4, 2}, 4.0, seenByA)),
         join(channel("b"), fixed(new double[] {3, 4}, 30)),
         join(channel("c"), fixed(new double[] {5, 6}, 40)),
         join(channel("d"), fixed(new double[] {-7, 0.5}, 20)));
 
     for (CompletableFuture<SiteSession.Outcome> outcome : outcomes) {
       SiteSession.Outcome o = outcome.get(60, TimeUnit.SECONDS);
-      assertThat(o.completedRounds()).isEqualTo(2);
+      assertThat(o.completedRounds()).isEqualTo(4);
     }
-    double[] expected = {(10 * 1 + 30 * 3 + 40 * 5 + 20 * -7) / 100.0, (10 * 2 + 30 * 4 + 40 * 6 + 20 * 0.5) / 100.0};
-    assertThat(store.latestModel(STUDY).orElseThrow().model().toArray()).containsExactly(expected, within(1e-6));
-    assertThat(store.rounds(STUDY)).extracting(RoundRecord::state)
-        .containsExactly(RoundState.COMPLETED, RoundState.COMPLETED);
+    double w0 = (10 * 1 + 30 * 3 + 40 * 5 + 20 * -7) / 100.0;
+    double w1 = (10 * 2 + 30 * 4 + 40 * 6 + 20 * 0.5) / 100.0;
+    assertThat(store.latestModel(STUDY).orElseThrow().model().toArray())
+        .containsExactly(new double[] {w0, w1, w0, w1}, within(1e-6));
+    assertThat(store.rounds(STUDY)).extracting(RoundRecord::state).containsOnly(RoundState.COMPLETED).hasSize(4);
+
+    // Round 1 standardised with the network-wide mean and SD of the feature: site a's rows are 2.0,
+    // the others' 1.0 (10 + 30 + 40 + 20 rows): mean 1.1, SD 0.3.
+    assertThat(store.metrics(STUDY, 1)).containsEntry("mean.0", 1.1);
+    assertThat(store.metrics(STUDY, 1).get("sd.0")).isCloseTo(0.3, within(1e-6));
+    // The evaluation round's network accuracy sums every site's confusion counts: a (3, 1, 4, 2) and
+    // three sites with (1, 0, 1, 0): (3 + 4 + 3 + 3) / (10 + 6) correct.
+    SiteSession.RoundResult last = seenByA.get(seenByA.size() - 1);
+    assertThat(last.phase()).isEqualTo(org.fedfhir.aggregator.api.v1.Phase.EVALUATE);
+    assertThat(last.networkMetrics().get("accuracy")).isCloseTo(13.0 / 16, within(1e-9));
+    assertThat(last.networkMetrics().get("log-loss")).isCloseTo((4.0 + 3 * 0.5) / 16, within(1e-6));
+    assertThat(last.networkMetrics().get("test-count")).isEqualTo(16.0);
   }
 
   @Test
   void aHospitalKilledInTheMiddleOfARoundLeavesTheOthersToCompleteIt() throws Exception {
-    startAggregator(new StudyPlan(STUDY, DIGEST, "fedavg", 1, 4, 3, 2, 0.1, 0.01, 0));
+    startAggregator(new StudyPlan(STUDY, DIGEST, "fedavg", 1, 3, 3, 4, 0.1, 0.01, 0));
     // Hospital d's process dies once it has shared its keys, when the shares of the others reach
     // it: the aggregator must remove d's pairwise masks from the others' inputs.
     AtomicInteger killed = new AtomicInteger();
     ManagedChannel[] doomed = new ManagedChannel[1];
-    doomed[0] = channelDyingAt(AggregatorMessage::hasSharesDelivery, () -> {
+    doomed[0] = channelDyingAt(m -> m.hasSharesDelivery() && m.getSharesDelivery().getBinding().getRound() == 2, () -> {
       killed.incrementAndGet();
       doomed[0].shutdownNow();
     });
@@ -185,13 +231,13 @@ class SecureAggregationRoundTest {
     join(doomed[0], dies);
 
     for (CompletableFuture<SiteSession.Outcome> outcome : survivors) {
-      assertThat(outcome.get(60, TimeUnit.SECONDS).completedRounds()).isEqualTo(1);
+      assertThat(outcome.get(60, TimeUnit.SECONDS).completedRounds()).isEqualTo(3);
     }
     assertThat(killed.get()).isEqualTo(1);
-    RoundRecord round = store.rounds(STUDY).get(store.rounds(STUDY).size() - 1);
+    RoundRecord round = store.rounds(STUDY).get(1);
     assertThat(round.state()).isEqualTo(RoundState.COMPLETED);
     assertThat(round.dropouts()).containsExactly("d");
     assertThat(store.latestModel(STUDY).orElseThrow().model().toArray())
-        .containsExactly(new double[] {4.0, 5.0}, within(1e-6));
+        .containsExactly(new double[] {4.0, 5.0, 4.0, 5.0}, within(1e-6));
   }
 }

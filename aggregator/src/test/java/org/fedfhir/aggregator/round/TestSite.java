@@ -18,6 +18,7 @@ import org.fedfhir.aggregator.api.v1.Binding;
 import org.fedfhir.aggregator.api.v1.FederationGrpc;
 import org.fedfhir.aggregator.api.v1.Join;
 import org.fedfhir.aggregator.api.v1.MaskedInput;
+import org.fedfhir.aggregator.api.v1.Phase;
 import org.fedfhir.aggregator.api.v1.SiteMessage;
 import org.fedfhir.aggregator.api.v1.Stage;
 import org.fedfhir.aggregator.api.v1.Uint64Vector;
@@ -38,12 +39,18 @@ final class TestSite implements AutoCloseable {
   volatile double[] payload;
   volatile Tamper tamper = (b, honest) -> List.of(honest);
   volatile boolean silentAtMaskedInput;
+  /** The phase in which {@link #tamper} and {@link #silentAtMaskedInput} apply; honest in the others. */
+  volatile Phase misbehaveIn = Phase.TRAIN;
+  private volatile Phase phase = Phase.PHASE_UNSPECIFIED;
   private final ExecutorService thread;
   private StreamObserver<SiteMessage> toAggregator;
+
+  private final int features;
 
   TestSite(String name, double[] payload) {
     this.name = name;
     this.payload = payload;
+    this.features = (payload.length - 1) / 2 - 1;
     this.thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "site-" + name));
   }
 
@@ -74,21 +81,46 @@ final class TestSite implements AutoCloseable {
 
   private void answer(AggregatorMessage m) {
     if (m.hasRoundStart()) {
+      phase = m.getRoundStart().getPhase();
       Binding b = m.getRoundStart().getBinding();
       send(SiteMessage.newBuilder().setAdvertiseKeys(AdvertiseKeys.newBuilder().setBinding(b)).build());
     } else if (m.hasSharesDelivery()) {
-      if (silentAtMaskedInput) {
+      boolean misbehave = phase == misbehaveIn;
+      if (silentAtMaskedInput && misbehave) {
         return;
       }
       Binding b = m.getSharesDelivery().getBinding();
       Uint64Vector.Builder words = Uint64Vector.newBuilder();
-      for (double v : payload) {
+      for (double v : contribution()) {
         words.addValues(Double.doubleToRawLongBits(v));
       }
       SiteMessage honest = SiteMessage.newBuilder().setMaskedInput(MaskedInput.newBuilder()
           .setBinding(b).setWords(words)).build();
-      tamper.apply(b, honest).forEach(this::send);
+      (misbehave ? tamper.apply(b, honest) : List.of(honest)).forEach(this::send);
     }
+  }
+
+  /**
+   * The plaintext contribution of the current phase (docs/federation.md): for STANDARDISE one
+   * observed value 0 per feature; for TRAIN the payload and an empty metric tail; for EVALUATE the
+   * empty metric tail.
+   */
+  private double[] contribution() {
+    double[] tail = new double[Phases.METRIC_TAIL];
+    return switch (phase) {
+      case STANDARDISE -> {
+        double[] moments = new double[3 * Math.max(features, 0)];
+        for (int j = 0; j < features; j++) {
+          moments[3 * j] = 1;
+        }
+        yield moments;
+      }
+      case TRAIN -> {
+        double[] p = java.util.Arrays.copyOf(payload, payload.length + tail.length);
+        yield p;
+      }
+      default -> tail;
+    };
   }
 
   synchronized void send(SiteMessage m) {

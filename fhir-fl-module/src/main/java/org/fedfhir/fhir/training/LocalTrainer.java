@@ -47,7 +47,12 @@ public final class LocalTrainer {
    * @throws IllegalArgumentException if the training split lacks a class
    */
   public TrainingResult train(TrainingData data, TrainingConfig config, LinearWeights initial) {
-    StratifiedSplit split = StratifiedSplit.of(data.y(), config.testFraction(), config.seed());
+    return train(data, config, initial, TrainTestSplit.stratified(data.y(), config.testFraction(), config.seed()));
+  }
+
+  /** As {@link #train(TrainingData, TrainingConfig, LinearWeights)} with a given split. */
+  public TrainingResult train(TrainingData data, TrainingConfig config, LinearWeights initial,
+      TrainTestSplit split) {
     int features = data.featureNames().size();
     long positives = Arrays.stream(split.train()).filter(i -> data.y()[i] == 1).count();
     if (positives == 0 || positives == split.train().length) {

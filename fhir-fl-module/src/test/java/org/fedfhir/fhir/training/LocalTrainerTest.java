@@ -32,11 +32,11 @@ class LocalTrainerTest {
   void splitIsStratifiedAndSeeded() {
     int[] labels = new int[100];
     Arrays.fill(labels, 0, 20, 1);
-    StratifiedSplit s = StratifiedSplit.of(labels, 0.25, 43);
+    TrainTestSplit s = TrainTestSplit.stratified(labels, 0.25, 43);
     assertThat(s.test()).hasSize(25);
     assertThat(Arrays.stream(s.test()).filter(i -> labels[i] == 1).count()).isEqualTo(5);
-    assertThat(StratifiedSplit.of(labels, 0.25, 43)).isEqualTo(s);
-    assertThat(StratifiedSplit.of(labels, 0.25, 44)).isNotEqualTo(s);
+    assertThat(TrainTestSplit.stratified(labels, 0.25, 43)).isEqualTo(s);
+    assertThat(TrainTestSplit.stratified(labels, 0.25, 44)).isNotEqualTo(s);
   }
 
   @Test

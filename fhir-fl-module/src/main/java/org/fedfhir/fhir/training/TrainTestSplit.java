@@ -6,13 +6,19 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * A seeded, stratified train/test split: each class is shuffled with the seed and
- * {@code round(testFraction × classSize)} of its rows go to the test set. Same seed and data,
- * same split.
+ * Which rows train and which test. {@link #stratified} is the default: a seeded, stratified split
+ * where each class is shuffled with the seed and {@code round(testFraction × classSize)} of its rows
+ * go to the test set (same seed and data, same split). {@link #given} takes a published split
+ * (e.g. FLamby's per-centre split of the UCI data) to compare with published figures.
  */
-public record StratifiedSplit(int[] train, int[] test) {
+public record TrainTestSplit(int[] train, int[] test) {
 
-  public static StratifiedSplit of(int[] labels, double testFraction, long seed) {
+  /** A given assignment; rows in neither array are left out. */
+  public static TrainTestSplit given(int[] train, int[] test) {
+    return new TrainTestSplit(train.clone(), test.clone());
+  }
+
+  public static TrainTestSplit stratified(int[] labels, double testFraction, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
     List<Integer> train = new ArrayList<>();
     List<Integer> test = new ArrayList<>();
@@ -35,17 +41,17 @@ public record StratifiedSplit(int[] train, int[] test) {
     }
     int[] tr = train.stream().mapToInt(Integer::intValue).sorted().toArray();
     int[] te = test.stream().mapToInt(Integer::intValue).sorted().toArray();
-    return new StratifiedSplit(tr, te);
+    return new TrainTestSplit(tr, te);
   }
 
   @Override
   public String toString() {
-    return "StratifiedSplit[train=" + train.length + ", test=" + test.length + "]";
+    return "TrainTestSplit[train=" + train.length + ", test=" + test.length + "]";
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof StratifiedSplit s && Arrays.equals(train, s.train) && Arrays.equals(test, s.test);
+    return o instanceof TrainTestSplit s && Arrays.equals(train, s.train) && Arrays.equals(test, s.test);
   }
 
   @Override

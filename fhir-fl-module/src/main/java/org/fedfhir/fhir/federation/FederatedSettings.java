@@ -1,0 +1,54 @@
+package org.fedfhir.fhir.federation;
+
+import java.util.Set;
+import org.fedfhir.fhir.study.Algorithm;
+import org.fedfhir.fhir.study.StudyDefinition;
+import org.fedfhir.fhir.study.StudyParameters;
+import org.fedfhir.fhir.training.LinearAlgorithm;
+
+/**
+ * What a site needs of a study's parameters (docs/study-format.md) to compute its contributions.
+ *
+ * @param strategy {@code fedavg | fedprox | fedadam | fedadagrad | fedyogi | newton}
+ * @param algorithm the linear model trained locally ({@code newton} and {@code fedprox} need logistic regression)
+ * @param localEpochs passes over the training rows per round, ≥ 1
+ * @param learningRate local step size, &gt; 0
+ * @param proximalMu FedProx μ ≥ 0
+ * @param seed seed of the split and of local shuffling
+ */
+public record FederatedSettings(String strategy, LinearAlgorithm algorithm, int localEpochs,
+    double learningRate, double proximalMu, long seed) {
+
+  static final Set<String> STRATEGIES = Set.of("fedavg", "fedprox", "fedadam", "fedadagrad", "fedyogi", "newton");
+
+  public FederatedSettings {
+    if (!STRATEGIES.contains(strategy)) {
+      throw new IllegalArgumentException("strategy '" + strategy
+          + "'; need one of fedavg, fedprox, fedadam, fedadagrad, fedyogi, newton");
+    }
+    if (localEpochs < 1) {
+      throw new IllegalArgumentException("local-epochs " + localEpochs + "; need ≥ 1");
+    }
+    if (!(learningRate > 0)) {
+      throw new IllegalArgumentException("learning-rate " + learningRate + "; need > 0");
+    }
+    if (!(proximalMu >= 0)) {
+      throw new IllegalArgumentException("proximal-mu " + proximalMu + "; need ≥ 0");
+    }
+    if (algorithm != LinearAlgorithm.LOGISTIC_REGRESSION && (strategy.equals("newton") || strategy.equals("fedprox"))) {
+      throw new IllegalArgumentException("strategy " + strategy + " is implemented for logistic-regression only; the study's algorithm is "
+          + algorithm);
+    }
+  }
+
+  public static FederatedSettings of(StudyDefinition study) {
+    StudyParameters p = study.parameters();
+    LinearAlgorithm a = study.algorithm() == Algorithm.LINEAR_SVM
+        ? LinearAlgorithm.LINEAR_SVM : LinearAlgorithm.LOGISTIC_REGRESSION;
+    return new FederatedSettings(p.strategy(), a, p.localEpochs(), p.learningRate(), p.proximalMu(), p.seed());
+  }
+
+  public ModelLayout layout() {
+    return ModelLayout.forStrategy(strategy);
+  }
+}

@@ -1,0 +1,93 @@
+package org.fedfhir.fhir.federation;
+
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.TlsChannelCredentials;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.SecureRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.fedfhir.aggregator.api.v1.FederationGrpc;
+import org.fedfhir.federation.SiteSession;
+
+/**
+ * The site's connection to the aggregator: one gRPC channel, outbound only (a hospital accepts no
+ * inbound calls), over mutual TLS with the network PKI — the site presents its certificate (its
+ * identity at the aggregator) and trusts only the network CA. Each {@link #join} opens one study
+ * session ({@link SiteSession}), whose rounds run with secure aggregation.
+ */
+public final class FederationClient implements AutoCloseable {
+
+  private final ManagedChannel channel;
+  private final String target;
+
+  /** Over a given channel (tests: the in-process transport). */
+  public FederationClient(ManagedChannel channel, String target) {
+    this.channel = channel;
+    this.target = target;
+  }
+
+  /** A mutual-TLS channel to the aggregator with the site's credentials. */
+  public static FederationClient mutualTls(AggregatorAddress aggregator, SitePkiFiles pki) {
+    ChannelCredentials credentials;
+    try {
+      credentials = TlsChannelCredentials.newBuilder()
+          .keyManager(pki.certificate().toFile(), pki.privateKey().toFile())
+          .trustManager(pki.ca().toFile())
+          .build();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the site's TLS credentials (" + pki.certificate() + ")", e);
+    }
+    return new FederationClient(Grpc.newChannelBuilderForAddress(aggregator.host(), aggregator.port(), credentials)
+        .build(), aggregator.toString());
+  }
+
+  /** Joins the study and takes part in its rounds; the future completes when the study ends or the session fails. */
+  public CompletableFuture<SiteSession.Outcome> join(SiteSession.Study study, SiteSession.RoundWork work) {
+    return new SiteSession(FederationGrpc.newStub(channel), study, work, new SecureRandom()).start();
+  }
+
+  /** Where the client connects. */
+  public String target() {
+    return target;
+  }
+
+  /**
+   * Why a session failed, for a Task's {@code statusReason}: the gRPC status and its description
+   * (the aggregator's refusal, e.g. {@code INVALID_ARGUMENT: DEFINITION_MISMATCH: …}), or that the
+   * aggregator could not be reached.
+   */
+  public String describe(Throwable failure) {
+    Throwable t = failure;
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    Status s = Status.fromThrowable(t);
+    if (s.getCode() == Status.Code.UNKNOWN && s.getDescription() == null) {
+      return "federated training failed: " + (t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
+    }
+    String description = s.getDescription() == null ? "" : ": " + s.getDescription();
+    if (s.getCode() == Status.Code.UNAVAILABLE) {
+      return "the aggregator at " + target + " is unreachable (UNAVAILABLE" + description + ")";
+    }
+    return "the aggregator at " + target + " refused or ended the session (" + s.getCode() + description + ")";
+  }
+
+  @Override
+  public void close() {
+    channel.shutdown();
+    try {
+      if (!channel.awaitTermination(2, TimeUnit.SECONDS)) {
+        channel.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      channel.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,144 @@
+package org.fedfhir.fhir.federation;
+
+import org.fedfhir.aggregator.api.v1.Phase;
+import org.fedfhir.federation.SiteSession;
+import org.fedfhir.fhir.training.Metrics;
+import org.fedfhir.fhir.training.Standardisation;
+
+/**
+ * What a site contributes in each phase of a federated study (docs/federation.md), computed from its
+ * extracted cohort and its own train/test split:
+ * <ul>
+ *   <li>STANDARDISE: per feature {@code [n_j, Σx_j, Σx_j²]} over the training rows, observed values only;</li>
+ *   <li>TRAIN: for {@code fedavg} and the server optimisers, Tribuo's linear SGD warm-started from the
+ *       global two-row model for {@code local-epochs} ({@link TribuoLocalUpdate}); for {@code fedprox}
+ *       the same objective plus {@code μ/2‖w − w_g‖²} ({@link ProximalSgd}); both sent as
+ *       {@code [n·w, n]}. For {@code newton}, the logistic score and information at the global β
+ *       ({@link LogisticInformation}) as {@code [s, upper triangle of I, n]};</li>
+ *   <li>the metric tail {@code [tp, fp, tn, fn, Σ log-loss]} of a model on the test split.</li>
+ * </ul>
+ * Features are standardised with the global means and SDs the aggregator announces; a missing
+ * value becomes the global mean. Payload layouts are those of the aggregator's
+ * {@code strategy.Payloads}. Nothing is logged.
+ */
+public final class SiteRoundWork implements SiteSession.RoundWork {
+
+  /** What the site's Task hears of the study's progress. */
+  public interface Progress {
+    default void roundCompleted(SiteSession.RoundResult result) {}
+
+    default void roundAborted(int round, String reason) {}
+  }
+
+  private final SiteRows rows;
+  private final FederatedSettings settings;
+  private final Progress progress;
+  private final TribuoLocalUpdate tribuo;
+  private volatile SiteSession.Standardisation lastStandardisation;
+  private volatile SiteSession.RoundResult lastEvaluation;
+
+  public SiteRoundWork(SiteRows rows, FederatedSettings settings, Progress progress) {
+    this.rows = rows;
+    this.settings = settings;
+    this.progress = progress == null ? new Progress() {} : progress;
+    this.tribuo = new TribuoLocalUpdate(rows.featureNames());
+  }
+
+  public SiteRoundWork(SiteRows rows, FederatedSettings settings) {
+    this(rows, settings, null);
+  }
+
+  /** Length of the model vector the site joins with: F + 1 for newton, 2(F + 1) otherwise. */
+  public int modelDimension() {
+    return settings.layout().dimension(rows.features());
+  }
+
+  @Override
+  public double[] moments() {
+    int f = rows.features();
+    double[] m = new double[3 * f];
+    for (int i : rows.train()) {
+      double[] x = rows.row(i);
+      for (int j = 0; j < f; j++) {
+        if (!Double.isNaN(x[j])) {
+          m[3 * j] += 1;
+          m[3 * j + 1] += x[j];
+          m[3 * j + 2] += x[j] * x[j];
+        }
+      }
+    }
+    return m;
+  }
+
+  @Override
+  public double[] train(int round, double[] globalModel, SiteSession.Standardisation standardisation) {
+    lastStandardisation = standardisation;
+    StandardisedRows train = standardised(rows.train(), standardisation);
+    long n = train.size();
+    long seed = settings.seed() * 1_000_003L + round;
+    return switch (settings.strategy()) {
+      case "newton" -> {
+        LogisticInformation li = LogisticInformation.at(requireLength(globalModel), train.z, train.y);
+        yield SitePayloads.newton(li.score(), li.information(), n);
+      }
+      case "fedprox" -> weighted(ProximalSgd.train(requireLength(globalModel), train, settings.localEpochs(),
+          settings.learningRate(), settings.proximalMu(), seed), n);
+      default -> weighted(tribuo.train(requireLength(globalModel), train, settings.algorithm(),
+          settings.localEpochs(), settings.learningRate(), seed), n);
+    };
+  }
+
+  @Override
+  public double[] evaluate(double[] model, SiteSession.Standardisation standardisation) {
+    lastStandardisation = standardisation;
+    StandardisedRows test = standardised(rows.test(), standardisation);
+    return TestMetrics.tail(TestMetrics.probabilities(settings.layout(), requireLength(model), test), test.y);
+  }
+
+  /** Accuracy, AUC and Brier score of {@code model} on this site's test split, with the study's global standardisation. */
+  public Metrics localMetrics(double[] model, SiteSession.Standardisation standardisation) {
+    StandardisedRows test = standardised(rows.test(), standardisation);
+    return TestMetrics.local(TestMetrics.probabilities(settings.layout(), requireLength(model), test), test.y,
+        rows.trainCount());
+  }
+
+  /** The global standardisation of the latest round this site took part in, or null. */
+  public SiteSession.Standardisation standardisation() {
+    return lastStandardisation;
+  }
+
+  /** The completed EVALUATE round (network-wide metrics of the final model), or null. */
+  public SiteSession.RoundResult evaluation() {
+    return lastEvaluation;
+  }
+
+  @Override
+  public void roundCompleted(SiteSession.RoundResult result) {
+    if (result.phase() == Phase.EVALUATE) {
+      lastEvaluation = result;
+    }
+    progress.roundCompleted(result);
+  }
+
+  @Override
+  public void roundAborted(int round, String reason) {
+    progress.roundAborted(round, reason);
+  }
+
+  private StandardisedRows standardised(int[] which, SiteSession.Standardisation s) {
+    Standardisation global = StandardisedRows.global(s, rows.features());
+    return StandardisedRows.of(rows, which, global);
+  }
+
+  private double[] requireLength(double[] model) {
+    if (model.length != modelDimension()) {
+      throw new IllegalArgumentException("global model of " + model.length + " values; this study's "
+          + settings.strategy() + " model has " + modelDimension());
+    }
+    return model;
+  }
+
+  private static double[] weighted(double[] w, long n) {
+    return SitePayloads.weightedModel(w, n);
+  }
+}

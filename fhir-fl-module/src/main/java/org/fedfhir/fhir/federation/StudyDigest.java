@@ -1,0 +1,43 @@
+package org.fedfhir.fhir.federation;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import org.hl7.fhir.r4.model.PlanDefinition;
+
+/**
+ * The digest by which the aggregator checks at Join that a site holds the same study definition
+ * as it does: SHA-256 of HAPI's compact JSON encoding of the {@code PlanDefinition} without its
+ * server-assigned parts ({@code id}, {@code meta}) and its narrative ({@code text}). Copies of one
+ * study stored on different servers therefore digest alike, and any change of a feature, the
+ * label, the cohort or a parameter changes the digest.
+ *
+ * <p>The aggregator must compute exactly this (the same bytes); {@code ig}'s
+ * {@code org.fedfhir.ig.StudyDigest} is the same function.
+ */
+public final class StudyDigest {
+
+  private StudyDigest() {}
+
+  /** The digest as 32 bytes. */
+  public static byte[] sha256(FhirContext context, PlanDefinition study) {
+    PlanDefinition copy = study.copy();
+    copy.setId((String) null);
+    copy.setMeta(null);
+    copy.setText(null);
+    String json = context.newJsonParser().setPrettyPrint(false).setOmitResourceId(true)
+        .encodeResourceToString(copy);
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(json.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-256", e);
+    }
+  }
+
+  /** The digest as 64 lower-case hex digits (as the aggregator's {@code StudyPlan} holds it). */
+  public static String sha256Hex(FhirContext context, PlanDefinition study) {
+    return HexFormat.of().formatHex(sha256(context, study));
+  }
+}

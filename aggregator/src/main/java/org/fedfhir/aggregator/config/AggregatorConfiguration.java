@@ -13,6 +13,7 @@ import org.fedfhir.aggregator.grpc.FederationService;
 import org.fedfhir.aggregator.grpc.MutualTls;
 import org.fedfhir.aggregator.pki.TlsMaterial;
 import org.fedfhir.aggregator.round.Coordinators;
+import org.fedfhir.aggregator.fhir.StudyRegistryServer;
 import org.fedfhir.aggregator.round.SecAggSecureSum;
 import org.fedfhir.aggregator.round.SecureSum;
 import org.fedfhir.aggregator.round.StageTimer;
@@ -63,6 +64,32 @@ public class AggregatorConfiguration {
         "round {} (attempt {}) of {} was in flight at the last stop; aborted, it will run again",
         round.number(), round.attempt(), round.study()));
     return r.coordinators();
+  }
+
+  /**
+   * The FHIR endpoint for publishing studies. The guide's definitions load in the background (a few
+   * seconds), so the gRPC server is not held up; a study published meanwhile waits for them.
+   */
+  @Bean(destroyMethod = "close")
+  StudyEndpoint studyEndpoint(StudyStore store, AggregatorSettings settings) throws Exception {
+    if (settings.fhirPort() < 0) {
+      return new StudyEndpoint(null);
+    }
+    java.util.concurrent.CompletableFuture<org.fedfhir.ig.FedFhirIg> ig =
+        java.util.concurrent.CompletableFuture.supplyAsync(org.fedfhir.ig.FedFhirIg::load);
+    StudyRegistryServer server = StudyRegistryServer.start(ig, store, settings.bindAddress(), settings.fhirPort());
+    LOG.info("study registry (FHIR) at http://{}:{}/fhir", settings.bindAddress(), server.port());
+    return new StudyEndpoint(server);
+  }
+
+  /** The running FHIR endpoint, if any. */
+  public record StudyEndpoint(StudyRegistryServer server) implements AutoCloseable {
+    @Override
+    public void close() throws Exception {
+      if (server != null) {
+        server.close();
+      }
+    }
   }
 
   @Bean

@@ -13,15 +13,20 @@ import org.fedfhir.aggregator.pki.TlsFiles;
  * @param database an H2 file path (default) or a JDBC URL ({@code jdbc:postgresql://…})
  * @param tls the aggregator's certificate, key and the network CA
  * @param stageTimeout how long a protocol stage waits for sites before they count as dropped out
+ * @param fhirPort TCP port of the FHIR endpoint where studies are published (0 picks a free one,
+ *     −1 runs none)
  */
 public record AggregatorSettings(String bindAddress, int port, String database, TlsFiles tls,
-    Duration stageTimeout) {
+    Duration stageTimeout, int fhirPort) {
 
   public AggregatorSettings {
     Objects.requireNonNull(bindAddress, "bindAddress");
     Objects.requireNonNull(tls, "tls");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port " + port + "; need 0–65535");
+    }
+    if (fhirPort < -1 || fhirPort > 65535) {
+      throw new IllegalArgumentException("FHIR port " + fhirPort + "; need 0–65535, or -1 for none");
     }
     if (database == null || database.isBlank()) {
       throw new IllegalArgumentException("database is required: an H2 file path or a JDBC URL");

@@ -45,6 +45,11 @@ public final class AggregatorCommand implements Callable<Integer> {
   @Option(names = "--ca", paramLabel = "PEM", description = "The network CA's certificate.")
   Path ca;
 
+  @Option(names = "--fhir-port", defaultValue = "8090",
+      description = "Port of the FHIR endpoint where researchers publish studies (default: ${DEFAULT-VALUE}; "
+          + "-1 for none).")
+  int fhirPort;
+
   @Option(names = "--stage-timeout", defaultValue = "PT60S",
       description = "How long a protocol stage waits for sites, ISO-8601 (default: ${DEFAULT-VALUE}).")
   Duration stageTimeout;
@@ -64,7 +69,7 @@ public final class AggregatorCommand implements Callable<Integer> {
     } else {
       tls = TlsFiles.inPkiDirectory(pki, PartyName.AGGREGATOR);
     }
-    var context = AggregatorApplication.start(new AggregatorSettings(bind, port, db, tls, stageTimeout));
+    var context = AggregatorApplication.start(new AggregatorSettings(bind, port, db, tls, stageTimeout, fhirPort));
     context.getBean(FederationServer.class).awaitTermination();
     return 0;
   }

@@ -1,0 +1,99 @@
+package org.fedfhir.aggregator.fhir;
+
+import ca.uhn.fhir.rest.annotation.IdParam;
+import ca.uhn.fhir.rest.annotation.Read;
+import ca.uhn.fhir.rest.annotation.ResourceParam;
+import ca.uhn.fhir.rest.annotation.Update;
+import ca.uhn.fhir.rest.api.MethodOutcome;
+import ca.uhn.fhir.rest.server.IResourceProvider;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.fedfhir.aggregator.store.StudyPlan;
+import org.fedfhir.aggregator.store.StudyStore;
+import org.fedfhir.ig.FedFhirIg;
+import org.fedfhir.ig.StudyDigest;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.PlanDefinition;
+
+/**
+ * {@code PUT [aggregator]/PlanDefinition/{id}} publishes a study; {@code GET} reads it back. A study
+ * is validated against the guide's {@code FederatedStudy} (errors → 422 with the validator's
+ * issues), registered by canonical URL and version with its definition digest, and can then be
+ * joined by sites holding the same definition. Publishing another definition under a URL and
+ * version already published is refused (409): a study is immutable once sites may have joined it.
+ */
+public final class StudyRegistryProvider implements IResourceProvider {
+
+  private final java.util.concurrent.Future<FedFhirIg> guide;
+  private final StudyStore store;
+  private final Map<String, PlanDefinition> published = new ConcurrentHashMap<>();
+
+  /** @param guide the implementation guide, possibly still loading */
+  public StudyRegistryProvider(java.util.concurrent.Future<FedFhirIg> guide, StudyStore store) {
+    this.guide = guide;
+    this.store = store;
+  }
+
+  private FedFhirIg ig() {
+    try {
+      return guide.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ca.uhn.fhir.rest.server.exceptions.InternalErrorException("interrupted while loading the guide");
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new ca.uhn.fhir.rest.server.exceptions.InternalErrorException(
+          "the implementation guide could not be loaded: " + e.getCause().getMessage());
+    }
+  }
+
+  @Override
+  public Class<? extends IBaseResource> getResourceType() {
+    return PlanDefinition.class;
+  }
+
+  @Update
+  public synchronized MethodOutcome publish(@IdParam IdType id, @ResourceParam PlanDefinition study) {
+    FedFhirIg ig = ig();
+    OperationOutcome validation = ig.validateStudy(study);
+    if (FedFhirIg.hasErrors(validation)) {
+      throw new UnprocessableEntityException(ig.fhirContext(), validation);
+    }
+    String digest = StudyDigest.sha256Hex(ig.fhirContext(), study);
+    StudyPlan plan;
+    try {
+      plan = StudyPlans.from(study, digest);
+    } catch (IllegalArgumentException e) {
+      throw new UnprocessableEntityException("PlanDefinition.extension[study-parameter]: " + e.getMessage());
+    }
+    Optional<StudyPlan> existing = store.study(plan.ref());
+    boolean created = existing.isEmpty();
+    if (existing.isPresent() && !existing.get().definitionDigest().equals(digest)) {
+      throw new ResourceVersionConflictException("study " + plan.ref() + " is already published with another "
+          + "definition (SHA-256 " + existing.get().definitionDigest().substring(0, 12) + "…); publish a new version");
+    }
+    if (created) {
+      store.registerStudy(plan);
+    }
+    PlanDefinition stored = study.copy();
+    stored.setId(new IdType("PlanDefinition", id.getIdPart()));
+    published.put(id.getIdPart(), stored);
+    MethodOutcome outcome = new MethodOutcome(stored.getIdElement(), created);
+    outcome.setResource(stored);
+    return outcome;
+  }
+
+  @Read
+  public PlanDefinition read(@IdParam IdType id) {
+    PlanDefinition study = published.get(id.getIdPart());
+    if (study == null) {
+      throw new ResourceNotFoundException(id);
+    }
+    return study;
+  }
+}

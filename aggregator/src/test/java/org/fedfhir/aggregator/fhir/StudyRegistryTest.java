@@ -1,0 +1,95 @@
+package org.fedfhir.aggregator.fhir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ca.uhn.fhir.rest.api.MethodOutcome;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import java.util.concurrent.CompletableFuture;
+import org.fedfhir.aggregator.store.InMemoryStudyStore;
+import org.fedfhir.aggregator.store.StudyPlan;
+import org.fedfhir.aggregator.store.StudyRef;
+import org.fedfhir.ig.FedFhirIg;
+import org.fedfhir.ig.StudyDigest;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.PlanDefinition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Publishing studies at the aggregator's FHIR endpoint, held to the implementation guide. */
+class StudyRegistryTest {
+
+  private static FedFhirIg ig;
+  private static StudyRegistryServer server;
+  private static final InMemoryStudyStore store = new InMemoryStudyStore();
+  private static IGenericClient client;
+
+  @BeforeAll
+  static void start() throws Exception {
+    ig = FedFhirIg.load();
+    server = StudyRegistryServer.start(CompletableFuture.completedFuture(ig), store, "127.0.0.1", 0);
+    client = ig.fhirContext().newRestfulGenericClient(server.baseUrl());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    server.close();
+  }
+
+  private static PlanDefinition heartDiseaseStudy() {
+    return ig.examples().stream().filter(r -> r instanceof PlanDefinition).map(r -> ((PlanDefinition) r).copy())
+        .findFirst().orElseThrow();
+  }
+
+  @Test
+  void aValidStudyIsRegisteredWithItsDigestAndModelDimension() {
+    PlanDefinition study = heartDiseaseStudy();
+    study.setId("hd-registry");
+    MethodOutcome outcome = client.update().resource(study).execute();
+
+    assertThat(outcome.getResponseStatusCode()).isEqualTo(201);
+    StudyPlan plan = store.study(new StudyRef(study.getUrl(), study.getVersion())).orElseThrow();
+    assertThat(plan.definitionDigest()).isEqualTo(StudyDigest.sha256Hex(ig.fhirContext(), study));
+    int features = study.getActionFirstRep().getInput().size();
+    assertThat(plan.modelDimension()).isEqualTo(2 * (features + 1));
+    assertThat(client.read().resource(PlanDefinition.class).withId("hd-registry").execute().getUrl())
+        .isEqualTo(study.getUrl());
+
+    // Publishing the same definition again changes nothing.
+    assertThat(client.update().resource(study).execute().getResponseStatusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void anotherDefinitionUnderAPublishedUrlAndVersionIsRefused() {
+    PlanDefinition study = heartDiseaseStudy();
+    study.setUrl(study.getUrl() + "-conflict");
+    study.setId("hd-conflict");
+    client.update().resource(study).execute();
+
+    PlanDefinition changed = study.copy();
+    changed.setTitle(study.getTitle() + ", amended");
+    assertThatThrownBy(() -> client.update().resource(changed).execute())
+        .isInstanceOf(ResourceVersionConflictException.class)
+        .hasMessageContaining("already published with another definition");
+  }
+
+  @Test
+  void aStudyBreakingTheGuidesRulesIsRefusedWithTheValidatorsIssues() {
+    PlanDefinition study = heartDiseaseStudy();
+    study.setUrl(study.getUrl() + "-invalid");
+    study.setId("hd-invalid");
+    study.getActionFirstRep().getOutput().clear();
+
+    assertThatThrownBy(() -> client.update().resource(study).execute())
+        .isInstanceOfSatisfying(UnprocessableEntityException.class, e -> {
+          OperationOutcome oo = (OperationOutcome) e.getOperationOutcome();
+          assertThat(oo.getIssue()).anySatisfy(i -> assertThat(i.getSeverity())
+              .isEqualTo(OperationOutcome.IssueSeverity.ERROR));
+          assertThat(ig.fhirContext().newJsonParser().encodeResourceToString(oo)).contains("output");
+        });
+    assertThat(store.study(new StudyRef(study.getUrl(), study.getVersion()))).isEmpty();
+  }
+}

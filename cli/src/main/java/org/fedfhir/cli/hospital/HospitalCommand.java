@@ -28,10 +28,25 @@ public final class HospitalCommand implements Callable<Integer> {
   @Option(names = "--db-password", description = "Database password (PostgreSQL); or env FEDFHIR_DB_PASSWORD.")
   String password;
 
+  @Option(names = "--aggregator", paramLabel = "HOST:PORT",
+      description = "The aggregator's gRPC endpoint for $train mode=federated (mutual TLS; needs --pki).")
+  String aggregator;
+
+  @Option(names = "--pki", paramLabel = "DIR",
+      description = "The network PKI directory (./fedfhir pki init) holding NAME-cert.pem, NAME-key.pem, ca-cert.pem.")
+  java.nio.file.Path pki;
+
   @Override
   public Integer call() throws Exception {
+    if ((aggregator == null) != (pki == null)) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+          "--aggregator and --pki go together: federated training needs both");
+    }
     String pw = password != null ? password : System.getenv("FEDFHIR_DB_PASSWORD");
-    ConfigurableApplicationContext ctx = HospitalServer.start(port, name, db, user, pw);
+    ConfigurableApplicationContext ctx = HospitalServer.start(port, name, db, user, pw, aggregator, pki);
+    if (aggregator != null) {
+      System.out.println("hospital " + name + " joins federated studies at " + aggregator + " (mutual TLS, " + pki + ")");
+    }
     System.out.println("hospital " + name + " ready: http://localhost:" + port + "/fhir");
     Runtime.getRuntime().addShutdownHook(new Thread(ctx::close));
     Thread.currentThread().join();

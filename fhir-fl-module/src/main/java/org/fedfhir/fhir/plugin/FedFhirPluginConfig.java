@@ -30,10 +30,18 @@ public class FedFhirPluginConfig {
     return new StudyReader(List.copyOf(validators.orderedStream().toList()));
   }
 
+  /** {@code mode=federated}: configured by {@code fedfhir.aggregator} (host:port) and {@code fedfhir.pki} (directory). */
+  @Bean(destroyMethod = "close")
+  public FederatedTrainingService fedfhirFederatedTrainingService(FhirContext ctx, DaoRegistry daos,
+      UcumConverter ucum, @Value("${fedfhir.site.name:hospital}") String site,
+      @Value("${fedfhir.aggregator:}") String aggregator, @Value("${fedfhir.pki:}") String pki) {
+    return FederatedTrainingService.fromSettings(ctx, daos, ucum, site, aggregator, pki);
+  }
+
   @Bean(destroyMethod = "close")
   public LocalTrainingService fedfhirLocalTrainingService(FhirContext ctx, DaoRegistry daos, StudyReader reader,
-      UcumConverter ucum, @Value("${fedfhir.site.name:hospital}") String site) {
-    return new LocalTrainingService(ctx, daos, reader, ucum, site);
+      UcumConverter ucum, @Value("${fedfhir.site.name:hospital}") String site, FederatedTrainingService federated) {
+    return new LocalTrainingService(ctx, daos, reader, ucum, site, federated);
   }
 
   @Bean

@@ -61,6 +61,7 @@ public class LocalTrainingService implements AutoCloseable {
   private final StudyReader reader;
   private final FeatureExtractor extractor;
   private final String site;
+  private final FederatedTrainingService federated;
   private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "fedfhir-train");
     t.setDaemon(true);
@@ -69,11 +70,18 @@ public class LocalTrainingService implements AutoCloseable {
 
   public LocalTrainingService(FhirContext ctx, DaoRegistry daos, StudyReader reader, UcumConverter ucum,
       String site) {
+    this(ctx, daos, reader, ucum, site, null);
+  }
+
+  /** With {@code mode=federated} handed to {@code federated} (null: no aggregator, 501). */
+  public LocalTrainingService(FhirContext ctx, DaoRegistry daos, StudyReader reader, UcumConverter ucum,
+      String site, FederatedTrainingService federated) {
     this.ctx = ctx;
     this.daos = daos;
     this.reader = reader;
     this.extractor = new FeatureExtractor(ucum);
     this.site = site;
+    this.federated = federated;
   }
 
   /** Validates and queues a run; returns the stored Task (status {@code requested}). */
@@ -93,7 +101,7 @@ public class LocalTrainingService implements AutoCloseable {
     } catch (InvalidStudyException e) {
       throw new UnprocessableEntityException(ctx, StudyReader.toOperationOutcome(e.issues()));
     }
-    if (m.equals("federated")) {
+    if (m.equals("federated") && (federated == null || !federated.isConfigured())) {
       String msg = "federated training needs an aggregator (not configured)";
       throw new NotImplementedOperationException(msg,
           Outcomes.error(OperationOutcome.IssueType.NOTSUPPORTED, msg, "Parameters.parameter[mode].value"));
@@ -126,8 +134,12 @@ public class LocalTrainingService implements AutoCloseable {
     IdType taskId = (IdType) taskDao.create(task, new SystemRequestDetails()).getId().toUnqualifiedVersionless();
     task.setId(taskId);
     String requester = request == null ? null : request.getFhirServerBase() + " client";
-    LOG.info("$train mode=local queued for PlanDefinition/{} as Task/{}", id, taskId.getIdPart());
-    executor.submit(() -> run(study, id, taskId, requester));
+    LOG.info("$train mode={} queued for PlanDefinition/{} as Task/{}", m, id, taskId.getIdPart());
+    if (m.equals("federated")) {
+      federated.submit(pd, study, id, taskId, requester);
+    } else {
+      executor.submit(() -> run(study, id, taskId, requester));
+    }
     return task;
   }
 

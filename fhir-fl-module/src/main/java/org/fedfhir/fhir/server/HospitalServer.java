@@ -15,8 +15,24 @@ public final class HospitalServer {
   private HospitalServer() {}
 
   public static ConfigurableApplicationContext start(int port, String name, String db, String user, String password) {
+    return start(port, name, db, user, password, null, null);
+  }
+
+  /**
+   * As {@link #start(int, String, String, String, String)}, joining federated studies at
+   * {@code aggregator} (host:port, gRPC with mutual TLS) with the site's credentials in {@code pki}
+   * ({@code ./fedfhir pki init} layout); both null: {@code $train mode=federated} answers 501.
+   */
+  public static ConfigurableApplicationContext start(int port, String name, String db, String user, String password,
+      String aggregator, Path pki) {
     String url = jdbcUrl(name, db);
     Map<String, Object> props = new HashMap<>();
+    if (aggregator != null) {
+      props.put("fedfhir.aggregator", aggregator);
+    }
+    if (pki != null) {
+      props.put("fedfhir.pki", pki.toAbsolutePath().toString());
+    }
     props.put("server.port", port);
     props.put("fedfhir.site.name", name);
     props.put("spring.datasource.url", url);

@@ -1,0 +1,294 @@
+package org.fedfhir.fhir.plugin;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.fedfhir.aggregator.api.v1.Phase;
+import org.fedfhir.federation.SiteSession;
+import org.fedfhir.fhir.audit.TrainingAudit;
+import org.fedfhir.fhir.cohort.CohortCounts;
+import org.fedfhir.fhir.cohort.Extraction;
+import org.fedfhir.fhir.cohort.FeatureExtractor;
+import org.fedfhir.fhir.cohort.UcumConverter;
+import org.fedfhir.fhir.federation.AggregatorAddress;
+import org.fedfhir.fhir.federation.FederatedSettings;
+import org.fedfhir.fhir.federation.FederationClient;
+import org.fedfhir.fhir.federation.SitePkiFiles;
+import org.fedfhir.fhir.federation.SiteRoundWork;
+import org.fedfhir.fhir.federation.SiteRows;
+import org.fedfhir.fhir.federation.StudyDigest;
+import org.fedfhir.fhir.study.StudyDefinition;
+import org.fedfhir.fhir.study.StudyUrls;
+import org.fedfhir.fhir.training.Metrics;
+import org.fedfhir.fhir.training.TrainingData;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DecimalType;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.PlanDefinition;
+import org.hl7.fhir.r4.model.Task;
+import org.hl7.fhir.r4.model.Type;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs {@code $train mode=federated} in the background once {@link LocalTrainingService} has
+ * checked the request and created the Task: extracts the cohort, joins the study at the aggregator
+ * (definition digest {@link StudyDigest}) and takes part in every round through
+ * {@link SiteRoundWork}; the Task shows {@code round r of R}, and at the end the final global
+ * model's accuracy, AUC and Brier score on this site's test split, the network-wide accuracy and
+ * log-loss of the EVALUATE round and the cohort counts. One {@code AuditEvent} per run. Logs only
+ * ids, rounds and counts — never a patient value, a weight or a share.
+ */
+public class FederatedTrainingService implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(FederatedTrainingService.class);
+
+  private final FhirContext ctx;
+  private final DaoRegistry daos;
+  private final FeatureExtractor extractor;
+  private final String site;
+  private final FederationClient client;
+  private final AtomicInteger threads = new AtomicInteger();
+  private final ExecutorService runs = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "fedfhir-federated-" + threads.incrementAndGet());
+    t.setDaemon(true);
+    return t;
+  });
+  /** Task updates in order, off the gRPC threads so that the protocol never waits for the database. */
+  private final ExecutorService taskUpdates = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "fedfhir-federated-task");
+    t.setDaemon(true);
+    return t;
+  });
+
+  /**
+   * @param client the connection to the aggregator, or null when the site has none configured
+   *     ({@code $train mode=federated} then answers 501)
+   */
+  public FederatedTrainingService(FhirContext ctx, DaoRegistry daos, UcumConverter ucum, String site,
+      FederationClient client) {
+    this.ctx = ctx;
+    this.daos = daos;
+    this.extractor = new FeatureExtractor(ucum);
+    this.site = site;
+    this.client = client;
+  }
+
+  /**
+   * From the hospital's settings {@code fedfhir.aggregator} (host:port) and {@code fedfhir.pki}
+   * (directory): both blank → not configured; the PKI files are checked now, so a hospital with
+   * wrong credentials does not start.
+   */
+  public static FederatedTrainingService fromSettings(FhirContext ctx, DaoRegistry daos, UcumConverter ucum,
+      String site, String aggregator, String pki) {
+    boolean hasAggregator = aggregator != null && !aggregator.isBlank();
+    boolean hasPki = pki != null && !pki.isBlank();
+    if (hasAggregator != hasPki) {
+      throw new IllegalArgumentException("federated training needs both the aggregator (host:port) and the site's "
+          + "PKI directory; got aggregator '" + aggregator + "' and pki '" + pki + "'");
+    }
+    FederationClient client = hasAggregator
+        ? FederationClient.mutualTls(AggregatorAddress.parse(aggregator), SitePkiFiles.locate(Path.of(pki), site))
+        : null;
+    if (client != null) {
+      LOG.info("federated training: site '{}' joins studies at {} over mutual TLS", site, client.target());
+    }
+    return new FederatedTrainingService(ctx, daos, ucum, site, client);
+  }
+
+  public boolean isConfigured() {
+    return client != null;
+  }
+
+  /** Starts the run behind the Task (status {@code requested}). */
+  void submit(PlanDefinition planDefinition, StudyDefinition study, String planDefinitionId, IdType taskId,
+      String requester) {
+    if (client == null) {
+      throw new IllegalStateException("no aggregator configured");
+    }
+    runs.submit(() -> run(planDefinition, study, planDefinitionId, taskId, requester));
+  }
+
+  private void run(PlanDefinition pd, StudyDefinition study, String planDefinitionId, IdType taskId,
+      String requester) {
+    String failure = null;
+    CohortCounts counts = null;
+    Metrics local = null;
+    Map<String, Double> network = Map.of();
+    int trainingRounds = study.parameters().rounds();
+    try {
+      update(taskId, t -> {
+        t.setStatus(Task.TaskStatus.INPROGRESS);
+        t.getBusinessStatus().setText("extracting cohort");
+      });
+      Extraction ex = extractor.extract(study, new DaoClinicalDataSource(daos), Instant.now());
+      counts = ex.counts();
+      FederatedSettings settings = FederatedSettings.of(study);
+      SiteRows rows = SiteRows.stratified(new TrainingData(ex.matrix().names(), ex.matrix().values(),
+          ex.matrix().labels()), study.parameters().testFraction(), study.parameters().seed());
+      SiteRoundWork work = new SiteRoundWork(rows, settings, progress(taskId));
+      SiteSession.Study joined = new SiteSession.Study(study.url(), study.version(), StudyDigest.sha256(ctx, pd),
+          work.modelDimension());
+      update(taskId, t -> t.getBusinessStatus().setText("joined the study at the aggregator with "
+          + rows.trainCount() + " training rows; waiting for round 1"));
+      LOG.info("$train Task/{} federated: joining {}|{} at {} ({} training / {} test rows)", taskId.getIdPart(),
+          study.url(), study.version(), client.target(), rows.trainCount(), rows.testCount());
+      SiteSession.Outcome outcome;
+      try {
+        outcome = client.join(joined, work).get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new FederationFailure(client.describe(e));
+      }
+      SiteSession.RoundResult evaluation = work.evaluation();
+      if (work.standardisation() == null || outcome.finalModel() == null) {
+        throw new FederationFailure("the study had already ended at the aggregator (" + outcome.completedRounds()
+            + " rounds completed); this site took part in none of its rounds");
+      }
+      if (evaluation == null) {
+        throw new FederationFailure("the session ended after " + outcome.completedRounds() + " of "
+            + (trainingRounds + 2) + " rounds, before the evaluation round");
+      }
+      local = work.localMetrics(outcome.finalModel(), work.standardisation());
+      network = evaluation.networkMetrics();
+      LOG.info("$train Task/{} federated: study ended after {} rounds", taskId.getIdPart(), outcome.completedRounds());
+    } catch (FederationFailure e) {
+      failure = e.getMessage();
+    } catch (InterruptedException e) {
+      failure = "the hospital server stopped during the study; a new $train rejoins it";
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      failure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+    if (failure != null) {
+      LOG.warn("$train Task/{} federated failed: {}", taskId.getIdPart(), failure);
+    }
+    try {
+      daos.getResourceDao(AuditEvent.class).create(
+          TrainingAudit.of(site, requester, planDefinitionId, taskId.getIdPart(), "federated", new Date(), failure),
+          new SystemRequestDetails());
+    } catch (RuntimeException e) {
+      LOG.error("cannot write the AuditEvent of Task/{}", taskId.getIdPart(), e);
+    }
+    String reason = failure;
+    CohortCounts c = counts;
+    Metrics m = local;
+    Map<String, Double> n = network;
+    int rounds = trainingRounds;
+    Future<?> end = taskUpdates.submit(() -> updateNow(taskId, t -> {
+      if (reason == null) {
+        complete(t, rounds, c, m, n);
+      } else {
+        t.setStatus(Task.TaskStatus.FAILED);
+        t.getStatusReason().setText(reason);
+        t.getBusinessStatus().setText("failed");
+      }
+    }));
+    try {
+      end.get();
+    } catch (Exception e) {
+      LOG.error("cannot end Task/{}", taskId.getIdPart(), e);
+    }
+  }
+
+  private SiteRoundWork.Progress progress(IdType taskId) {
+    return new SiteRoundWork.Progress() {
+      @Override
+      public void roundCompleted(SiteSession.RoundResult r) {
+        int total = r.trainingRounds();
+        if (r.phase() == Phase.TRAIN) {
+          int done = r.round() - 1;
+          update(taskId, t -> {
+            t.getBusinessStatus().setText("round " + done + " of " + total);
+            setOutput(t, "round", new IntegerType(done));
+          });
+        } else if (r.phase() == Phase.STANDARDISE) {
+          update(taskId, t -> t.getBusinessStatus().setText("round 0 of " + total + " (features standardised)"));
+        } else {
+          update(taskId, t -> t.getBusinessStatus().setText("round " + total + " of " + total + " (final model evaluated)"));
+        }
+      }
+
+      @Override
+      public void roundAborted(int round, String reason) {
+        update(taskId, t -> t.getBusinessStatus().setText("round " + Math.max(0, round - 1)
+            + " aborted at the aggregator and will run again: " + reason));
+      }
+    };
+  }
+
+  private static void complete(Task t, int rounds, CohortCounts c, Metrics m, Map<String, Double> network) {
+    t.setStatus(Task.TaskStatus.COMPLETED);
+    t.getBusinessStatus().setText("completed: round " + rounds + " of " + rounds);
+    t.setLastModified(new Date());
+    setOutput(t, "round", new IntegerType(rounds));
+    output(t, "accuracy", m.accuracy());
+    output(t, "auc", m.auc());
+    output(t, "brier", m.brier());
+    output(t, "network-accuracy", network.getOrDefault("accuracy", Double.NaN));
+    output(t, "network-log-loss", network.getOrDefault("log-loss", Double.NaN));
+    setOutput(t, "train-count", new IntegerType(m.trainCount()));
+    setOutput(t, "test-count", new IntegerType(m.testCount()));
+    setOutput(t, "included", new IntegerType(c.included()));
+    setOutput(t, "excluded-consent", new IntegerType(c.excludedConsent()));
+    setOutput(t, "excluded-criteria", new IntegerType(c.excludedCriteria()));
+    setOutput(t, "missing", new IntegerType(c.missing()));
+    setOutput(t, "unconvertible-units", new IntegerType(c.unconvertibleUnits()));
+  }
+
+  private static void output(Task t, String code, double value) {
+    if (Double.isFinite(value)) {
+      setOutput(t, code, new DecimalType(value));
+    }
+  }
+
+  private static void setOutput(Task t, String code, Type value) {
+    t.getOutput().removeIf(o -> o.getType().hasCoding(StudyUrls.CS_TRAINING_OUTPUT, code));
+    t.addOutput().setType(new CodeableConcept().addCoding(new Coding(StudyUrls.CS_TRAINING_OUTPUT, code, null)))
+        .setValue(value);
+  }
+
+  private void update(IdType taskId, Consumer<Task> change) {
+    taskUpdates.submit(() -> {
+      try {
+        updateNow(taskId, change);
+      } catch (RuntimeException e) {
+        LOG.warn("cannot update Task/{}: {}", taskId.getIdPart(), e.toString());
+      }
+    });
+  }
+
+  private void updateNow(IdType taskId, Consumer<Task> change) {
+    IFhirResourceDao<Task> dao = daos.getResourceDao(Task.class);
+    Task t = dao.read(taskId, new SystemRequestDetails());
+    change.accept(t);
+    dao.update(t, new SystemRequestDetails());
+  }
+
+  @Override
+  public void close() {
+    runs.shutdownNow();
+    taskUpdates.shutdownNow();
+    if (client != null) {
+      client.close();
+    }
+  }
+
+  /** A failure whose message is already the Task's reason. */
+  private static final class FederationFailure extends Exception {
+    FederationFailure(String message) {
+      super(message);
+    }
+  }
+}

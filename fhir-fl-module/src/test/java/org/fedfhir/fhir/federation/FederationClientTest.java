@@ -1,0 +1,115 @@
+package org.fedfhir.fhir.federation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.grpc.Server;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.fedfhir.aggregator.api.v1.FixedPointEncoding;
+import org.fedfhir.aggregator.grpc.FederationService;
+import org.fedfhir.aggregator.grpc.MutualTls;
+import org.fedfhir.aggregator.pki.PkiDirectory;
+import org.fedfhir.aggregator.pki.TlsFiles;
+import org.fedfhir.aggregator.round.Coordinators;
+import org.fedfhir.aggregator.round.SecureSum;
+import org.fedfhir.aggregator.store.InMemoryStudyStore;
+import org.fedfhir.aggregator.store.StudyPlan;
+import org.fedfhir.aggregator.store.StudyRef;
+import org.fedfhir.federation.SiteSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The site's client over real gRPC with mutual TLS on loopback, with credentials from
+ * {@code ./fedfhir pki init}'s directory layout: what a Task's failure reason says when the
+ * aggregator refuses the site's study definition, and when it cannot be reached.
+ */
+class FederationClientTest {
+  private static final StudyRef STUDY = new StudyRef("http://fedfhir.org/fhir/PlanDefinition/heart-disease-lr", "1");
+
+  @TempDir
+  static Path pki;
+  private static Server server;
+
+  @BeforeAll
+  static void startAggregator() throws Exception {
+    PkiDirectory.init(pki, "test network", List.of("cleveland", "hungarian"));
+    InMemoryStudyStore store = new InMemoryStudyStore();
+    store.registerStudy(new StudyPlan(STUDY, "42".repeat(32), "newton", 1, 3, 0, 11, 0.1, 0, 0));
+    SecureSum never = setup -> {
+      throw new AssertionError("no round starts with one site");
+    };
+    Coordinators coordinators = Coordinators.startUp(store, never, (delay, task) -> () -> {}, Clock.systemUTC(),
+        Duration.ofSeconds(30), FixedPointEncoding.getDefaultInstance()).coordinators();
+    server = MutualTls.startServer(TlsFiles.inPkiDirectory(pki, "aggregator").load(),
+        new InetSocketAddress("127.0.0.1", 0), new FederationService(coordinators));
+  }
+
+  @AfterAll
+  static void stop() throws InterruptedException {
+    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+  }
+
+  private static SiteSession.RoundWork idle() {
+    return new SiteSession.RoundWork() {
+      @Override
+      public double[] moments() {
+        throw new AssertionError("no round");
+      }
+
+      @Override
+      public double[] train(int round, double[] globalModel, SiteSession.Standardisation s) {
+        throw new AssertionError("no round");
+      }
+
+      @Override
+      public double[] evaluate(double[] model, SiteSession.Standardisation s) {
+        throw new AssertionError("no round");
+      }
+    };
+  }
+
+  @Test
+  void aSiteHoldingAnotherDefinitionIsToldWhyOverMutualTls() throws Exception {
+    try (FederationClient client = FederationClient.mutualTls(new AggregatorAddress("127.0.0.1", server.getPort()),
+        SitePkiFiles.locate(pki, "cleveland"))) {
+      CompletableFuture<SiteSession.Outcome> outcome = client.join(new SiteSession.Study(STUDY.url(), STUDY.version(),
+          HexFormat.of().parseHex("a1".repeat(32)), 11), idle());
+      Throwable failure = outcome.handle((o, t) -> t).get(20, TimeUnit.SECONDS);
+      assertThat(client.describe(failure))
+          .contains("INVALID_ARGUMENT").contains("DEFINITION_MISMATCH").contains("'cleveland'");
+    }
+  }
+
+  @Test
+  void anUnreachableAggregatorIsNamedInTheReason() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    try (FederationClient client = FederationClient.mutualTls(new AggregatorAddress("127.0.0.1", port),
+        SitePkiFiles.locate(pki, "hungarian"))) {
+      Throwable failure = client.join(new SiteSession.Study(STUDY.url(), STUDY.version(), new byte[32], 11), idle())
+          .handle((o, t) -> t).get(20, TimeUnit.SECONDS);
+      assertThat(client.describe(failure)).startsWith("the aggregator at 127.0.0.1:" + port + " is unreachable");
+    }
+  }
+
+  @Test
+  void aSiteWithoutCredentialsInTheDirectoryIsToldWhereTheyShouldBe() {
+    assertThatThrownBy(() -> SitePkiFiles.locate(pki, "zurich"))
+        .hasMessageContaining("zurich-cert.pem is missing").hasMessageContaining("./fedfhir pki init");
+    assertThat(AggregatorAddress.parse("localhost:9090")).isEqualTo(new AggregatorAddress("localhost", 9090));
+    assertThatThrownBy(() -> AggregatorAddress.parse("localhost")).hasMessageContaining("need host:port");
+  }
+}

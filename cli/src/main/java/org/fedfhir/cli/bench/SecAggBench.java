@@ -43,7 +43,8 @@ public final class SecAggBench implements Callable<Integer> {
   int dim = 1000;
 
   @Option(names = "--dropout", description = "fraction of sites that drop out after sharing their keys, "
-      + "before sending their masked input — the costliest point for the aggregator (default ${DEFAULT-VALUE})")
+      + "before sending their masked input — the costliest point for the aggregator; the sparse graph is "
+      + "built to tolerate it (default ${DEFAULT-VALUE})")
   double dropout = 0.0;
 
   @Option(names = "--graph", description = "full (Bonawitz et al.) or sparse (SecAgg+) (default ${DEFAULT-VALUE})")
@@ -73,7 +74,8 @@ public final class SecAggBench implements Callable<Integer> {
     };
     SecureRandom random = new SecureRandom();
     SecAggConfig.Builder builder = SecAggConfig.builder().study("http://fedfhir.org/fhir/PlanDefinition/bench")
-        .vectorLength(dim).modulusBits(bits).graph(kind);
+        .vectorLength(dim).modulusBits(bits).graph(kind)
+        .dropoutTolerance(Math.max(dropout, NeighbourGraph.DEFAULT_DROPOUT_TOLERANCE));
     byte[] graphSeed = new byte[32];
     random.nextBytes(graphSeed);
     builder.graphSeed(graphSeed);
@@ -182,7 +184,8 @@ public final class SecAggBench implements Callable<Integer> {
   /** One untimed round on short vectors, so the timed rounds run compiled code. */
   private void warmUp(SecAggConfig config, Map<Integer, SecretBytes> signing, SecureRandom random) {
     SecAggConfig.Builder small = SecAggConfig.builder().study(config.study()).vectorLength(Math.min(dim, 1000))
-        .modulusBits(bits).graph(config.graph().kind()).threshold(config.threshold());
+        .modulusBits(bits).graph(config.graph().kind()).threshold(config.threshold())
+        .dropoutTolerance(Math.max(dropout, NeighbourGraph.DEFAULT_DROPOUT_TOLERANCE));
     for (int site : config.sites()) {
       small.site(site, config.signingKey(site));
     }

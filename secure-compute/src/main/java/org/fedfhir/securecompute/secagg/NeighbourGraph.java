@@ -86,19 +86,54 @@ public final class NeighbourGraph {
   }
 
   /**
-   * The SecAgg+ degree for {@code n} sites: the smallest even k ≥ 3·log2(n), capped at n − 1. With
-   * the threshold of {@link SecAggConfig#derivedThreshold} it tolerates random dropouts of 30 % of
-   * the sites with overwhelming probability while each site talks to O(log n) others.
+   * The SecAgg+ degree for {@code n} sites that must tolerate a fraction {@code dropout} of them
+   * dropping out at random (Bell et al. 2020, §3: k = O(log n) for a fixed dropout rate): the
+   * smallest even k ≥ 3·log2(n) such that, with the majority threshold ⌊(k+1)/2⌋ + 1 in each
+   * neighbourhood of k + 1 sites, the probability that some neighbourhood keeps fewer than t sites is
+   * at most 10⁻⁶ (binomial tail, union bound over the n neighbourhoods). Capped at n − 1, where the
+   * graph is complete.
    */
-  public static int derivedDegree(int sites) {
+  public static int derivedDegree(int sites, double dropout) {
     if (sites < 2) {
       throw new IllegalArgumentException("need at least 2 sites, got " + sites);
+    }
+    if (!(dropout >= 0 && dropout < 0.5)) {
+      throw new IllegalArgumentException("dropout tolerance " + dropout + " must be in [0, 0.5)");
     }
     int k = (int) Math.ceil(3 * Math.log(sites) / Math.log(2));
     if (k % 2 != 0) {
       k++;
     }
+    while (k < sites - 1 && sites * neighbourhoodFailure(k + 1, (k + 1) / 2 + 1, dropout) > 1e-6) {
+      k += 2;
+    }
     return Math.min(k, sites - 1);
+  }
+
+  /** {@link #derivedDegree(int, double)} for the default tolerance of 10 % dropouts. */
+  public static int derivedDegree(int sites) {
+    return derivedDegree(sites, DEFAULT_DROPOUT_TOLERANCE);
+  }
+
+  /** The dropout rate the sparse graph is built for unless a study says otherwise. */
+  public static final double DEFAULT_DROPOUT_TOLERANCE = 0.1;
+
+  /** P[Binomial(m, 1 − dropout) < t]: a neighbourhood of m sites keeps fewer than t. */
+  static double neighbourhoodFailure(int m, int t, double dropout) {
+    double p = 1 - dropout;
+    double total = 0;
+    for (int s = 0; s < t; s++) {
+      total += Math.exp(logChoose(m, s) + s * Math.log(p) + (m - s) * Math.log(dropout == 0 ? Double.MIN_VALUE : dropout));
+    }
+    return total;
+  }
+
+  private static double logChoose(int n, int k) {
+    double r = 0;
+    for (int i = 1; i <= k; i++) {
+      r += Math.log(n - k + i) - Math.log(i);
+    }
+    return r;
   }
 
   public Kind kind() {

@@ -106,6 +106,7 @@ public final class SecAggConfig {
     private Integer degree;
     private byte[] graphSeed = new byte[32];
     private Integer threshold;
+    private double dropoutTolerance = NeighbourGraph.DEFAULT_DROPOUT_TOLERANCE;
 
     public Builder study(String study) {
       this.study = study;
@@ -149,6 +150,12 @@ public final class SecAggConfig {
       return this;
     }
 
+    /** The fraction of sites the sparse graph must tolerate dropping out (default 0.1); sets its degree. */
+    public Builder dropoutTolerance(double dropout) {
+      this.dropoutTolerance = dropout;
+      return this;
+    }
+
     /** Overrides the derived threshold. */
     public Builder threshold(int t) {
       this.threshold = t;
@@ -177,7 +184,7 @@ public final class SecAggConfig {
         }
         graph = NeighbourGraph.complete(ids);
       } else {
-        graph = NeighbourGraph.harary(ids, degree != null ? degree : NeighbourGraph.derivedDegree(n), graphSeed);
+        graph = NeighbourGraph.harary(ids, degree != null ? degree : NeighbourGraph.derivedDegree(n, dropoutTolerance), graphSeed);
       }
       int m = graph.degree() + 1;
       if (m > MAX_NEIGHBOURHOOD) {

@@ -97,13 +97,18 @@ class SecureSumTest {
   @Test
   void neighbourCountAndThresholdAreDerivedFromTheNumberOfSites() {
     assertThat(NeighbourGraph.derivedDegree(10)).isEqualTo(9);
-    assertThat(NeighbourGraph.derivedDegree(100)).isEqualTo(20);
-    assertThat(NeighbourGraph.derivedDegree(500)).isEqualTo(28);
+    assertThat(NeighbourGraph.derivedDegree(100, 0.0)).isEqualTo(20);
+    assertThat(NeighbourGraph.derivedDegree(500, 0.1)).isEqualTo(34);
+    assertThat(NeighbourGraph.derivedDegree(500, 0.3)).isEqualTo(198);
+    // The degree is the smallest that keeps every neighbourhood above its threshold with
+    // probability ≥ 1 − 10⁻⁶ under the tolerated dropout rate.
+    assertThat(500 * NeighbourGraph.neighbourhoodFailure(199, 100, 0.3)).isLessThanOrEqualTo(1e-6);
+    assertThat(500 * NeighbourGraph.neighbourhoodFailure(197, 99, 0.3)).isGreaterThan(1e-6);
     Parties many = new Parties(300, 4, NeighbourGraph.Kind.SPARSE, null, 1);
-    assertThat(many.config.graph().degree()).isEqualTo(26);
-    assertThat(many.config.threshold()).isEqualTo(14);
+    assertThat(many.config.graph().degree()).isEqualTo(32);
+    assertThat(many.config.threshold()).isEqualTo(17);
     for (int site : many.config.sites()) {
-      assertThat(many.config.graph().neighbours(site)).hasSize(26).doesNotContain(site);
+      assertThat(many.config.graph().neighbours(site)).hasSize(32).doesNotContain(site);
       for (int other : many.config.graph().neighbours(site)) {
         assertThat(many.config.graph().neighbours(other)).contains(site);
       }

@@ -21,7 +21,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +35,7 @@ import org.fedfhir.aggregator.round.Coordinators;
 import org.fedfhir.aggregator.round.SecAggSecureSum;
 import org.fedfhir.aggregator.store.InMemoryStudyStore;
 import org.fedfhir.aggregator.store.StudyPlan;
-import org.fedfhir.aggregator.store.StudyRef;
+import org.fedfhir.aggregator.fhir.StudyPlans;
 import org.fedfhir.aggregator.store.StudyStore;
 import org.fedfhir.federation.SiteSession;
 import org.fedfhir.fhir.Fixtures;
@@ -46,10 +45,14 @@ import org.fedfhir.fhir.cohort.UcumConverter;
 import org.fedfhir.fhir.loader.HeartDiseaseCentre;
 import org.fedfhir.fhir.study.StudyDefinition;
 import org.fedfhir.fhir.study.StudyParser;
-import org.fedfhir.fhir.training.LinearAlgorithm;
+import org.fedfhir.fhir.study.StudyUrls;
 import org.fedfhir.fhir.training.Metrics;
 import org.fedfhir.fhir.training.Standardisation;
 import org.fedfhir.fhir.training.TrainingData;
+import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.DecimalType;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.PlanDefinition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -130,36 +133,52 @@ class FederatedHeartDiseaseTest {
   private record Run(Map<HeartDiseaseCentre, SiteRoundWork> works, Map<HeartDiseaseCentre, SiteSession.Outcome> outcomes,
       double[] finalModel) {}
 
-  private Run run(String strategy, int rounds, FederatedSettings settings) throws Exception {
+  /** The reference study with its parameters set as a researcher would publish them. */
+  static PlanDefinition study(Map<String, org.hl7.fhir.r4.model.Type> parameters) {
     PlanDefinition pd = Fixtures.study("heart-disease-lr");
+    pd.getExtension().removeIf(e -> e.getUrl().equals(StudyUrls.EXT_PARAMETER)
+        && parameters.containsKey(((org.hl7.fhir.r4.model.PrimitiveType<?>) e.getExtensionByUrl("name").getValue())
+            .getValueAsString()));
+    parameters.forEach((name, value) -> {
+      Extension e = pd.addExtension().setUrl(StudyUrls.EXT_PARAMETER);
+      e.addExtension("name", new CodeType(name));
+      e.addExtension("value", value);
+    });
+    return pd;
+  }
+
+  /**
+   * Publishes {@code pd} at the aggregator as its FHIR endpoint does ({@code StudyPlans}, the
+   * guide's {@code StudyDigest}) and lets the four centres take part as {@code $train} does
+   * (study parsed at the site, {@link FederatedSettings#of}, this package's {@link StudyDigest}).
+   */
+  private Run run(PlanDefinition pd) throws Exception {
     StudyDefinition study = new StudyParser().parse(pd);
     Map<HeartDiseaseCentre, SiteRows> rows = centres(study);
-    int dimension = settings.layout().dimension(study.features().size());
-    String digest = StudyDigest.sha256Hex(Fixtures.CTX, pd);
-    startAggregator(new StudyPlan(new StudyRef(study.url(), study.version()), digest, strategy, rounds, 4, 0,
-        dimension, 0.1, settings.proximalMu(), 0));
+    FederatedSettings settings = FederatedSettings.of(study);
+    StudyPlan plan = StudyPlans.from(pd, org.fedfhir.ig.StudyDigest.sha256Hex(Fixtures.CTX, pd));
+    startAggregator(plan);
     Map<HeartDiseaseCentre, SiteRoundWork> works = new LinkedHashMap<>();
     Map<HeartDiseaseCentre, CompletableFuture<SiteSession.Outcome>> futures = new LinkedHashMap<>();
     for (HeartDiseaseCentre c : HeartDiseaseCentre.values()) {
       SiteRoundWork work = new SiteRoundWork(rows.get(c), settings);
       works.put(c, work);
-      assertThat(work.modelDimension()).isEqualTo(dimension);
       futures.put(c, client(c.code()).join(new SiteSession.Study(study.url(), study.version(),
-          HexFormat.of().parseHex(digest), dimension), work));
+          StudyDigest.sha256(Fixtures.CTX, pd), work.modelDimension()), work));
     }
     Map<HeartDiseaseCentre, SiteSession.Outcome> outcomes = new LinkedHashMap<>();
     for (var e : futures.entrySet()) {
       outcomes.put(e.getKey(), e.getValue().get(60, TimeUnit.SECONDS));
     }
-    double[] model = store.latestModel(new StudyRef(study.url(), study.version())).orElseThrow().model().toArray();
+    double[] model = store.latestModel(plan.ref()).orElseThrow().model().toArray();
     return new Run(works, outcomes, model);
   }
 
   @Test
   void federatedNewtonEqualsPooledLogisticRegressionOnTheFourCentres() throws Exception {
     long t0 = System.nanoTime();
-    FederatedSettings newton = new FederatedSettings("newton", LinearAlgorithm.LOGISTIC_REGRESSION, 1, 0.1, 0, 43);
-    Run run = run("newton", 10, newton);
+    Run run = run(study(Map.of("strategy", new CodeType("newton"), "rounds", new IntegerType(10),
+        "min-sites", new IntegerType(4))));
     for (SiteSession.Outcome o : run.outcomes().values()) {
       assertThat(o.completedRounds()).isEqualTo(12); // standardise, 10 Newton steps, evaluate
       assertThat(o.finalModel()).containsExactly(run.finalModel(), within(0.0));
@@ -227,8 +246,8 @@ class FederatedHeartDiseaseTest {
 
   @Test
   void fedAvgOverTheFourCentresReachesASensibleNetworkAccuracy() throws Exception {
-    FederatedSettings fedavg = new FederatedSettings("fedavg", LinearAlgorithm.LOGISTIC_REGRESSION, 5, 0.1, 0, 43);
-    Run run = run("fedavg", 10, fedavg);
+    Run run = run(study(Map.of("strategy", new CodeType("fedavg"), "rounds", new IntegerType(10),
+        "min-sites", new IntegerType(4), "local-epochs", new IntegerType(5), "learning-rate", new DecimalType(0.1))));
     SiteSession.RoundResult evaluation = run.works().get(HeartDiseaseCentre.CLEVELAND).evaluation();
     double network = evaluation.networkMetrics().get("accuracy");
     StringBuilder perCentre = new StringBuilder();

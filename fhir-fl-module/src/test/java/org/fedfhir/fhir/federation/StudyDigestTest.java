@@ -27,6 +27,14 @@ class StudyDigestTest {
   }
 
   @Test
+  void theSiteComputesTheSameDigestAsTheAggregatorsRegistry() {
+    PlanDefinition study = Fixtures.study("heart-disease-lr");
+    study.setId("PlanDefinition/heart-disease-lr/_history/2");
+    assertThat(StudyDigest.sha256Hex(Fixtures.CTX, study))
+        .isEqualTo(org.fedfhir.ig.StudyDigest.sha256Hex(Fixtures.CTX, Fixtures.study("heart-disease-lr")));
+  }
+
+  @Test
   void anyChangeOfAParameterChangesTheDigest() {
     PlanDefinition a = Fixtures.study("heart-disease-lr");
     PlanDefinition b = a.copy();

@@ -33,9 +33,14 @@ public class AggregatorConfiguration {
 
   private static final Logger LOG = LoggerFactory.getLogger(AggregatorConfiguration.class);
 
-  /** Sites encode updates as 64-bit words with 24 fractional bits, clipped to ±2^20. */
+  /**
+   * Sites encode contributions as 64-bit words with 24 fractional bits (resolution 6e-8) in
+   * ±2^30: room for a site's moment sums (Σx² of cholesterol over thousands of patients) and, by
+   * the codec's overflow rule, for sums over up to 511 sites. A site whose contribution falls
+   * outside refuses to send it rather than clip it.
+   */
   static final FixedPointEncoding ENCODING = FixedPointEncoding.newBuilder()
-      .setModulusBits(64).setFractionBits(24).setClip(1 << 20).build();
+      .setModulusBits(64).setFractionBits(24).setClip(1 << 30).build();
 
   @Bean(destroyMethod = "shutdownNow")
   ScheduledExecutorService stageDeadlines() {

@@ -58,7 +58,7 @@ class SecureAggregationRoundTest {
   private static final StudyRef STUDY = new StudyRef("http://fedfhir.org/fhir/PlanDefinition/secagg-test", "1");
   private static final Metadata.Key<String> SITE = Metadata.Key.of("x-test-site", Metadata.ASCII_STRING_MARSHALLER);
   private static final FixedPointEncoding ENCODING = FixedPointEncoding.newBuilder()
-      .setModulusBits(64).setFractionBits(24).setClip(1 << 20).build();
+      .setModulusBits(64).setFractionBits(24).setClip(1 << 30).build();
 
   private static final java.util.concurrent.ScheduledExecutorService DEADLINES =
       java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
@@ -210,6 +210,28 @@ class SecureAggregationRoundTest {
     assertThat(last.networkMetrics().get("accuracy")).isCloseTo(13.0 / 16, within(1e-9));
     assertThat(last.networkMetrics().get("log-loss")).isCloseTo((4.0 + 3 * 0.5) / 16, within(1e-6));
     assertThat(last.networkMetrics().get("test-count")).isEqualTo(16.0);
+  }
+
+  @Test
+  void aSiteWhoseContributionExceedsTheEncodingRangeRefusesToSendItInsteadOfClipping() throws Exception {
+    startAggregator(new StudyPlan(STUDY, DIGEST, "fedavg", 1, 4, 3, 4, 0.1, 0.01, 0));
+    join(channel("a"), fixed(new double[] {1, 2}, 10));
+    join(channel("b"), fixed(new double[] {3, 4}, 30));
+    join(channel("c"), fixed(new double[] {5, 6}, 60));
+    // Its feature values are so large that Σx² leaves the encoding range of the standardisation round.
+    CompletableFuture<SiteSession.Outcome> huge = join(channel("d"),
+        fixed(new double[] {1, 2}, 10, 1e6, new double[] {1, 0, 1, 0}, 0.5, new java.util.ArrayList<>()));
+
+    assertThat(huge).failsWithin(60, TimeUnit.SECONDS).withThrowableThat()
+        .withMessageContaining("outside the study's encoding range");
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (store.completedRounds(STUDY) < 1 && System.nanoTime() < end) {
+      Thread.sleep(20);
+    }
+    RoundRecord standardise = store.rounds(STUDY).get(0);
+    assertThat(standardise.state()).isEqualTo(RoundState.COMPLETED);
+    assertThat(standardise.dropouts()).containsExactly("d");
+    assertThat(store.metrics(STUDY, 1)).containsEntry("mean.0", 1.0);
   }
 
   @Test

@@ -59,7 +59,21 @@ public final class SiteSession {
 
     /** The round aborted and revealed nothing. */
     default void roundAborted(int round, String reason) {}
+
+    /**
+     * STATISTICS: a statistics study's site-local sufficient statistics, concatenated in the
+     * study's declared order (docs/study-format.md, "Statistics studies").
+     */
+    default double[] statistics(int round) {
+      throw new UnsupportedOperationException("this site's work computes no statistics");
+    }
   }
+
+  /**
+   * The site's own disclosure control, sent in its Join: the release obeys the strictest of the
+   * study's and every participant's.
+   */
+  public record Disclosure(int minCellCount, boolean suppressZeros) {}
 
   /** Network-wide feature means and SDs, from the STANDARDISE round. */
   public record Standardisation(double[] means, double[] sds) {
@@ -85,6 +99,7 @@ public final class SiteSession {
   private final SecureRandom random;
   private final Ed25519.KeyPair signingKey;
   private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+  private final Disclosure disclosure;
 
   private StreamObserver<SiteMessage> out;
   private SiteRound round;
@@ -95,6 +110,13 @@ public final class SiteSession {
   private int trainingRounds;
 
   public SiteSession(FederationGrpc.FederationStub stub, Study study, RoundWork work, SecureRandom random) {
+    this(stub, study, work, random, null);
+  }
+
+  /** A session that also states the site's disclosure control (statistics studies). */
+  public SiteSession(FederationGrpc.FederationStub stub, Study study, RoundWork work, SecureRandom random,
+      Disclosure disclosure) {
+    this.disclosure = disclosure;
     this.stub = stub;
     this.study = study;
     this.work = work;
@@ -105,11 +127,16 @@ public final class SiteSession {
   /** Opens the session and joins; the future completes when the study ends or the session fails. */
   public CompletableFuture<Outcome> start() {
     out = stub.session(new Inbound());
-    send(SiteMessage.newBuilder().setJoin(Join.newBuilder()
+    Join.Builder join = Join.newBuilder()
         .setStudyUrl(study.url()).setStudyVersion(study.version())
         .setDefinitionDigest(ByteString.copyFrom(study.definitionDigest()))
         .setModelDimension(study.modelDimension())
-        .setSigningPublicKey(ByteString.copyFrom(signingKey.publicKey()))).build());
+        .setSigningPublicKey(ByteString.copyFrom(signingKey.publicKey()));
+    if (disclosure != null) {
+      join.setDisclosure(org.fedfhir.aggregator.api.v1.SiteDisclosure.newBuilder()
+          .setMinCellCount(disclosure.minCellCount()).setSuppressZeros(disclosure.suppressZeros()));
+    }
+    send(SiteMessage.newBuilder().setJoin(join).build());
     return outcome;
   }
 
@@ -160,6 +187,7 @@ public final class SiteSession {
       case TRAIN -> concat(work.train(start.getBinding().getRound(), global, standardisation),
           work.evaluate(global, standardisation));
       case EVALUATE -> work.evaluate(global, standardisation);
+      case STATISTICS -> work.statistics(start.getBinding().getRound());
       default -> throw new IllegalArgumentException("round start without a phase");
     };
     FixedPointEncoding e = start.getEncoding();

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +17,9 @@ import org.fedfhir.aggregator.round.Coordinators;
 import org.fedfhir.aggregator.fhir.StudyRegistryServer;
 import org.fedfhir.aggregator.round.SecAggSecureSum;
 import org.fedfhir.aggregator.round.SecureSum;
+import org.fedfhir.aggregator.statistics.InMemoryReleaseStore;
+import org.fedfhir.aggregator.statistics.SecureStatsService;
+import org.fedfhir.aggregator.statistics.StatisticsCoordinators;
 import org.fedfhir.aggregator.round.StageTimer;
 import org.fedfhir.aggregator.store.StudyStore;
 import org.fedfhir.aggregator.store.jpa.JpaStoreConfiguration;
@@ -71,18 +75,35 @@ public class AggregatorConfiguration {
     return r.coordinators();
   }
 
+  /** The statistics studies' coordinators ({@code $secure-stats}); their releases are kept in memory. */
+  @Bean
+  StatisticsCoordinators statisticsCoordinators(StudyStore store, SecureSum secureSum,
+      ScheduledExecutorService deadlines, AggregatorSettings settings) {
+    StageTimer timer = (delay, task) -> {
+      var f = deadlines.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+      return () -> f.cancel(false);
+    };
+    return new StatisticsCoordinators(store, new InMemoryReleaseStore(), secureSum, timer, Clock.systemUTC(),
+        settings.stageTimeout(), "FedFHIR aggregator");
+  }
+
   /**
    * The FHIR endpoint for publishing studies. The guide's definitions load in the background (a few
    * seconds), so the gRPC server is not held up; a study published meanwhile waits for them.
    */
   @Bean(destroyMethod = "close")
-  StudyEndpoint studyEndpoint(StudyStore store, AggregatorSettings settings) throws Exception {
+  StudyEndpoint studyEndpoint(StudyStore store, AggregatorSettings settings, StatisticsCoordinators statistics)
+      throws Exception {
     if (settings.fhirPort() < 0) {
       return new StudyEndpoint(null);
     }
     java.util.concurrent.CompletableFuture<org.fedfhir.ig.FedFhirIg> ig =
         java.util.concurrent.CompletableFuture.supplyAsync(org.fedfhir.ig.FedFhirIg::load);
-    StudyRegistryServer server = StudyRegistryServer.start(ig, store, settings.bindAddress(), settings.fhirPort());
+    // a $secure-stats run waits up to 30 s for min-sites to have joined; its 5 stages then end by their deadlines
+    SecureStatsService secureStats = new SecureStatsService(statistics, Duration.ofSeconds(30),
+        settings.stageTimeout().multipliedBy(6));
+    StudyRegistryServer server = StudyRegistryServer.start(ig, store, secureStats, settings.bindAddress(),
+        settings.fhirPort());
     LOG.info("study registry (FHIR) at http://{}:{}/fhir", settings.bindAddress(), server.port());
     return new StudyEndpoint(server);
   }
@@ -98,8 +119,9 @@ public class AggregatorConfiguration {
   }
 
   @Bean
-  FederationServer federationServer(Coordinators coordinators, AggregatorSettings settings) {
-    return new FederationServer(coordinators, settings);
+  FederationServer federationServer(Coordinators coordinators, AggregatorSettings settings,
+      StatisticsCoordinators statistics) {
+    return new FederationServer(coordinators, settings, statistics);
   }
 
   /** Starts the gRPC server with the context and stops it with the context. */
@@ -107,11 +129,13 @@ public class AggregatorConfiguration {
 
     private final Coordinators coordinators;
     private final AggregatorSettings settings;
+    private final StatisticsCoordinators statistics;
     private volatile Server server;
 
-    FederationServer(Coordinators coordinators, AggregatorSettings settings) {
+    FederationServer(Coordinators coordinators, AggregatorSettings settings, StatisticsCoordinators statistics) {
       this.coordinators = coordinators;
       this.settings = settings;
+      this.statistics = statistics;
     }
 
     @Override
@@ -119,7 +143,7 @@ public class AggregatorConfiguration {
       TlsMaterial tls = settings.tls().load();
       try {
         server = MutualTls.startServer(tls, new InetSocketAddress(settings.bindAddress(),
-            settings.port()), new FederationService(coordinators));
+            settings.port()), new FederationService(coordinators, statistics));
       } catch (IOException e) {
         throw new UncheckedIOException("could not listen on " + settings.bindAddress() + ":"
             + settings.port() + ": " + e.getMessage(), e);

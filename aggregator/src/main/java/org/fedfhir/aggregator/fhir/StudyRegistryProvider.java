@@ -12,9 +12,11 @@ import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.fedfhir.aggregator.statistics.StatisticsCoordinators;
 import org.fedfhir.aggregator.store.StudyPlan;
 import org.fedfhir.aggregator.store.StudyStore;
 import org.fedfhir.ig.FedFhirIg;
+import org.fedfhir.ig.StatisticsDeclarations;
 import org.fedfhir.ig.StudyDigest;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
@@ -33,11 +35,27 @@ public final class StudyRegistryProvider implements IResourceProvider {
   private final java.util.concurrent.Future<FedFhirIg> guide;
   private final StudyStore store;
   private final Map<String, PlanDefinition> published = new ConcurrentHashMap<>();
+  private final StatisticsCoordinators statistics;
 
   /** @param guide the implementation guide, possibly still loading */
   public StudyRegistryProvider(java.util.concurrent.Future<FedFhirIg> guide, StudyStore store) {
+    this(guide, store, null);
+  }
+
+  /**
+   * @param statistics where statistics studies (study kind {@code statistics}) are registered for
+   *     {@code $secure-stats}; null: such studies are published like any other
+   */
+  public StudyRegistryProvider(java.util.concurrent.Future<FedFhirIg> guide, StudyStore store,
+      StatisticsCoordinators statistics) {
     this.guide = guide;
     this.store = store;
+    this.statistics = statistics;
+  }
+
+  /** The published PlanDefinition with this logical id. */
+  public Optional<PlanDefinition> published(String id) {
+    return Optional.ofNullable(published.get(id));
   }
 
   private FedFhirIg ig() {
@@ -71,6 +89,15 @@ public final class StudyRegistryProvider implements IResourceProvider {
     } catch (IllegalArgumentException e) {
       throw new UnprocessableEntityException("PlanDefinition.extension[study-parameter]: " + e.getMessage());
     }
+    StatisticsDeclarations.Study declared = null;
+    if (StatisticsDeclarations.isStatisticsStudy(study)) {
+      try {
+        declared = StatisticsDeclarations.read(study);
+      } catch (IllegalArgumentException e) {
+        throw new UnprocessableEntityException(e.getMessage());
+      }
+      plan = StatisticsCoordinators.plan(plan, declared);
+    }
     Optional<StudyPlan> existing = store.study(plan.ref());
     boolean created = existing.isEmpty();
     if (existing.isPresent() && !existing.get().definitionDigest().equals(digest)) {
@@ -79,6 +106,9 @@ public final class StudyRegistryProvider implements IResourceProvider {
     }
     if (created) {
       store.registerStudy(plan);
+    }
+    if (declared != null && statistics != null) {
+      statistics.register(plan, declared);
     }
     PlanDefinition stored = study.copy();
     stored.setId(new IdType("PlanDefinition", id.getIdPart()));

@@ -7,6 +7,7 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.fedfhir.aggregator.statistics.SecureStatsService;
 import org.fedfhir.aggregator.store.StudyStore;
 import org.fedfhir.ig.FedFhirIg;
 
@@ -22,9 +23,23 @@ public final class StudyRegistryServer implements AutoCloseable {
   /** Starts on {@code host:port} (0 = a free port). */
   public static StudyRegistryServer start(java.util.concurrent.Future<FedFhirIg> ig, StudyStore store, String host,
       int port) throws Exception {
+    return start(ig, store, null, host, port);
+  }
+
+  /**
+   * Starts on {@code host:port} (0 = a free port), with {@code POST PlanDefinition/{id}/$secure-stats}
+   * for the statistics studies registered in {@code statistics} (none if null).
+   */
+  public static StudyRegistryServer start(java.util.concurrent.Future<FedFhirIg> ig, StudyStore store,
+      SecureStatsService statistics, String host, int port) throws Exception {
     RestfulServer fhir = new RestfulServer(ca.uhn.fhir.context.FhirContext.forR4Cached());
     fhir.setDefaultResponseEncoding(EncodingEnum.JSON);
-    fhir.registerProvider(new StudyRegistryProvider(ig, store));
+    StudyRegistryProvider registry = new StudyRegistryProvider(ig, store,
+        statistics == null ? null : statistics.coordinators());
+    fhir.registerProvider(registry);
+    if (statistics != null) {
+      fhir.registerProvider(new SecureStatsProvider(statistics.lookingUpIn(registry::published)));
+    }
     Server jetty = new Server(new InetSocketAddress(host, port));
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");

@@ -2,6 +2,7 @@ package org.fedfhir.aggregator.grpc;
 
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.util.Optional;
 import org.fedfhir.aggregator.api.v1.AggregatorMessage;
 import org.fedfhir.aggregator.api.v1.FederationGrpc;
 import org.fedfhir.aggregator.api.v1.Join;
@@ -10,6 +11,9 @@ import org.fedfhir.aggregator.round.Coordinators;
 import org.fedfhir.aggregator.round.ProtocolViolation;
 import org.fedfhir.aggregator.round.ProtocolViolation.Kind;
 import org.fedfhir.aggregator.round.StudyCoordinator;
+import org.fedfhir.aggregator.round.StudySession;
+import org.fedfhir.aggregator.statistics.StatisticsCoordinator;
+import org.fedfhir.aggregator.statistics.StatisticsCoordinators;
 import org.fedfhir.aggregator.store.StudyRef;
 
 /**
@@ -21,9 +25,16 @@ import org.fedfhir.aggregator.store.StudyRef;
 public final class FederationService extends FederationGrpc.FederationImplBase {
 
   private final Coordinators coordinators;
+  private final StatisticsCoordinators statistics;
 
   public FederationService(Coordinators coordinators) {
+    this(coordinators, null);
+  }
+
+  /** With the statistics studies' coordinators (null: none). */
+  public FederationService(Coordinators coordinators, StatisticsCoordinators statistics) {
     this.coordinators = coordinators;
+    this.statistics = statistics;
   }
 
   @Override
@@ -36,7 +47,7 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
     }
     GrpcSiteLink link = new GrpcSiteLink(site, out);
     return new StreamObserver<>() {
-      private StudyCoordinator study;
+      private StudySession study;
 
       @Override
       public void onNext(SiteMessage message) {
@@ -69,7 +80,7 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
     };
   }
 
-  private StudyCoordinator join(GrpcSiteLink link, SiteMessage message) throws ProtocolViolation {
+  private StudySession join(GrpcSiteLink link, SiteMessage message) throws ProtocolViolation {
     if (!message.hasJoin()) {
       throw new ProtocolViolation(Kind.NOT_JOINED, "the first message of a session must be Join; got "
           + message.getBodyCase());
@@ -80,6 +91,17 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
       ref = new StudyRef(join.getStudyUrl(), join.getStudyVersion());
     } catch (IllegalArgumentException e) {
       throw new ProtocolViolation(Kind.MALFORMED, e.getMessage());
+    }
+    if (statistics != null) {
+      Optional<StatisticsCoordinator> s = statistics.forStudy(ref);
+      if (s.isPresent()) {
+        s.get().join(link, join);
+        return s.get();
+      }
+      if (statistics.isStatistics(ref)) {
+        throw new ProtocolViolation(Kind.UNKNOWN_STUDY, "statistics study " + ref
+            + " must be published again since the aggregator restarted");
+      }
     }
     StudyCoordinator c = coordinators.forStudy(ref).orElseThrow(() -> new ProtocolViolation(
         Kind.UNKNOWN_STUDY, "study " + ref + " is not published at this aggregator"));

@@ -8,11 +8,11 @@ import org.fedfhir.aggregator.api.v1.Stage;
 import org.fedfhir.aggregator.round.ProtocolViolation.Kind;
 
 /** Reads the binding and stage of a site's protocol message, and the length of a masked vector. */
-final class MessageBindings {
+public final class MessageBindings {
 
   private MessageBindings() {}
 
-  static Binding of(SiteMessage m) throws ProtocolViolation {
+  public static Binding of(SiteMessage m) throws ProtocolViolation {
     Binding b = switch (m.getBodyCase()) {
       case ADVERTISE_KEYS -> m.getAdvertiseKeys().getBinding();
       case SHARE_KEYS -> m.getShareKeys().getBinding();
@@ -27,7 +27,7 @@ final class MessageBindings {
     return b;
   }
 
-  static Stage stageOf(SiteMessage m) {
+  public static Stage stageOf(SiteMessage m) {
     return switch (m.getBodyCase()) {
       case ADVERTISE_KEYS -> Stage.ADVERTISE_KEYS;
       case SHARE_KEYS -> Stage.SHARE_KEYS;
@@ -39,7 +39,7 @@ final class MessageBindings {
   }
 
   /** Number of elements in a masked input, in either of its wire forms. */
-  static int vectorLength(MaskedInput in, FixedPointEncoding encoding) throws ProtocolViolation {
+  public static int vectorLength(MaskedInput in, FixedPointEncoding encoding) throws ProtocolViolation {
     return switch (in.getVectorCase()) {
       case WORDS -> in.getWords().getValuesCount();
       case PACKED -> {

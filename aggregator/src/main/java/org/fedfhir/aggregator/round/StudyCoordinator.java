@@ -48,7 +48,7 @@ import org.fedfhir.aggregator.strategy.StrategyStep;
  * <p>All methods are synchronised: messages, disconnects and deadlines are handled one at a time.
  * The coordinator never logs or stores anything but the sum's consequence (the next model).
  */
-public final class StudyCoordinator {
+public final class StudyCoordinator implements StudySession {
 
   private final StudyPlan plan;
   private final StudyStore store;
@@ -183,6 +183,7 @@ public final class StudyCoordinator {
   }
 
   /** A protocol message from a joined site. */
+  @Override
   public synchronized void onMessage(String site, SiteMessage message) {
     SiteLink link = connected.get(site);
     if (link == null) {
@@ -243,6 +244,7 @@ public final class StudyCoordinator {
   }
 
   /** A site's session ended (network failure, site shut down, cancelled). */
+  @Override
   public synchronized void onDisconnect(SiteLink link) {
     if (connected.get(link.siteName()) == link) {
       connected.remove(link.siteName());

@@ -69,9 +69,9 @@ public final class FeatureExtractor {
     double[][] columns = new double[features.size()][];
     int[] unconvertible = new int[1];
     for (int j = 0; j < features.size(); j++) {
-      columns[j] = column(features.get(j), candidates, index, source, now, today, unconvertible);
+      columns[j] = column(features.get(j), candidates, index, source, now, today, unconvertible, null);
     }
-    double[] labels = conditionColumn(study.labelCodes(), index, n, source);
+    double[] labels = conditionColumn(study.labelCodes(), index, n, source, null);
 
     List<double[]> rows = new ArrayList<>();
     List<Integer> rowLabels = new ArrayList<>();
@@ -111,6 +111,41 @@ public final class FeatureExtractor {
         missing, unconvertible[0]));
   }
 
+  /**
+   * One patient's features for inference, read exactly as {@link #extract} reads them for training
+   * (same codes, units, look-back, summaries, consent and cohort criteria), with the resources each
+   * value was read from. Missing values are {@code NaN}; no missing-value policy is applied.
+   *
+   * @param source the site's data; may hold only this patient's resources
+   */
+  public PatientFeatures extractPatient(StudyDefinition study, ClinicalDataSource source, String patientId,
+      Instant now) {
+    Patient patient = source.patients().stream()
+        .filter(p -> patientId.equals(p.getIdElement().getIdPart())).findFirst().orElse(null);
+    List<String> names = study.featureNames();
+    if (patient == null) {
+      return PatientFeatures.refused(patientId, PatientFeatures.Status.NOT_FOUND, names);
+    }
+    if (ConsentPolicy.deniedPatientIds(source.consents()).contains(patientId)) {
+      return PatientFeatures.refused(patientId, PatientFeatures.Status.CONSENT_DENIED, names);
+    }
+    LocalDate today = now.atZone(ZoneOffset.UTC).toLocalDate();
+    if (!meetsCriteria(patient, study.cohort(), today)) {
+      return PatientFeatures.refused(patientId, PatientFeatures.Status.OUTSIDE_COHORT, names);
+    }
+    Map<String, Integer> index = Map.of(patientId, 0);
+    List<Feature> features = study.features();
+    double[] values = new double[features.size()];
+    List<Set<String>> basis = new ArrayList<>();
+    int[] unconvertible = new int[1];
+    for (int j = 0; j < features.size(); j++) {
+      Map<Integer, Set<String>> used = new HashMap<>();
+      values[j] = column(features.get(j), List.of(patient), index, source, now, today, unconvertible, used)[0];
+      basis.add(Double.isNaN(values[j]) ? java.util.Set.of() : used.getOrDefault(0, java.util.Set.of()));
+    }
+    return new PatientFeatures(patientId, PatientFeatures.Status.INCLUDED, names, values, basis, unconvertible[0]);
+  }
+
   private static boolean meetsCriteria(Patient p, CohortCriteria criteria, LocalDate today) {
     if (!criteria.sexes().isEmpty()
         && (p.getGender() == null || !criteria.sexes().contains(p.getGender().toCode()))) {
@@ -136,13 +171,17 @@ public final class FeatureExtractor {
   }
 
   private double[] column(Feature f, List<Patient> candidates, Map<String, Integer> index,
-      ClinicalDataSource source, Instant now, LocalDate today, int[] unconvertible) {
+      ClinicalDataSource source, Instant now, LocalDate today, int[] unconvertible,
+      Map<Integer, Set<String>> basis) {
     int n = candidates.size();
     double[] col = new double[n];
     switch (f.source()) {
       case PATIENT_AGE -> {
         for (int i = 0; i < n; i++) {
           col[i] = age(candidates.get(i), today);
+          if (basis != null) {
+            addBasis(basis, i, "Patient/" + candidates.get(i).getIdElement().getIdPart());
+          }
         }
       }
       case PATIENT_SEX -> {
@@ -150,11 +189,15 @@ public final class FeatureExtractor {
           Enumerations.AdministrativeGender g = candidates.get(i).getGender();
           col[i] = g == Enumerations.AdministrativeGender.MALE ? 1
               : g == Enumerations.AdministrativeGender.FEMALE ? 0 : Double.NaN;
+          if (basis != null) {
+            addBasis(basis, i, "Patient/" + candidates.get(i).getIdElement().getIdPart());
+          }
         }
       }
-      case CONDITION -> col = conditionColumn(Set.of(f.code()), index, n, source);
+      case CONDITION -> col = conditionColumn(Set.of(f.code()), index, n, source, basis);
       case OBSERVATION -> {
         Map<Integer, List<Summaries.TimedValue>> values = new HashMap<>();
+        Map<Integer, List<String>> sources = new HashMap<>();
         Instant from = f.lookback() == null ? null
             : now.atZone(ZoneOffset.UTC).minus(f.lookback()).toInstant();
         source.observations(f.code(), o -> {
@@ -174,19 +217,38 @@ public final class FeatureExtractor {
           OptionalDouble v = number(value, f, unconvertible);
           if (v.isPresent()) {
             values.computeIfAbsent(row, k -> new ArrayList<>()).add(new Summaries.TimedValue(t, v.getAsDouble()));
+            if (basis != null) {
+              sources.computeIfAbsent(row, k -> new ArrayList<>()).add("Observation/" + o.getIdElement().getIdPart());
+            }
           }
         });
         for (int i = 0; i < n; i++) {
           List<Summaries.TimedValue> vs = values.get(i);
           col[i] = vs == null ? Double.NaN : Summaries.summarise(f.summary(), vs);
+          if (basis != null && vs != null) {
+            List<String> read = sources.get(i);
+            if (f.summary() == org.fedfhir.fhir.study.Summary.LATEST) {
+              addBasis(basis, i, read.get(Summaries.latestIndex(vs)));
+            } else {
+              for (String ref : read) {
+                addBasis(basis, i, ref);
+              }
+            }
+          }
         }
       }
     }
     return col;
   }
 
+  private static void addBasis(Map<Integer, Set<String>> basis, int row, String reference) {
+    if (basis != null) {
+      basis.computeIfAbsent(row, k -> new java.util.LinkedHashSet<>()).add(reference);
+    }
+  }
+
   private static double[] conditionColumn(Set<Code> codes, Map<String, Integer> index, int n,
-      ClinicalDataSource source) {
+      ClinicalDataSource source, Map<Integer, Set<String>> basis) {
     double[] col = new double[n];
     Set<Integer> has = new HashSet<>();
     source.conditions(codes, c -> {
@@ -195,6 +257,7 @@ public final class FeatureExtractor {
           "http://terminology.hl7.org/CodeSystem/condition-ver-status", "entered-in-error");
       if (row != null && !enteredInError) {
         has.add(row);
+        addBasis(basis, row, "Condition/" + c.getIdElement().getIdPart());
       }
     });
     has.forEach(i -> col[i] = 1);

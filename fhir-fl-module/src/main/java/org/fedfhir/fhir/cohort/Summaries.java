@@ -21,15 +21,20 @@ public final class Summaries {
       case MEAN -> values.stream().mapToDouble(TimedValue::value).average().orElse(Double.NaN);
       case MIN -> values.stream().mapToDouble(TimedValue::value).min().orElse(Double.NaN);
       case MAX -> values.stream().mapToDouble(TimedValue::value).max().orElse(Double.NaN);
-      case LATEST -> {
-        TimedValue best = values.get(0);
-        for (TimedValue v : values) {
-          if (best.time() == null || (v.time() != null && !v.time().isBefore(best.time()))) {
-            best = v;
-          }
-        }
-        yield best.value();
-      }
+      case LATEST -> values.get(latestIndex(values)).value();
     };
+  }
+
+  /** The index of the value {@code latest} takes: the last one with the latest known time. */
+  public static int latestIndex(List<TimedValue> values) {
+    int best = 0;
+    for (int i = 0; i < values.size(); i++) {
+      TimedValue v = values.get(i);
+      TimedValue b = values.get(best);
+      if (b.time() == null || (v.time() != null && !v.time().isBefore(b.time()))) {
+        best = i;
+      }
+    }
+    return best;
   }
 }

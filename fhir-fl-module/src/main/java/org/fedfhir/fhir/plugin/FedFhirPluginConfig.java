@@ -48,4 +48,11 @@ public class FedFhirPluginConfig {
   public TrainOperationProvider fedfhirTrainOperationProvider(FhirContext ctx, LocalTrainingService service) {
     return new TrainOperationProvider(ctx, service);
   }
+
+  /** {@code $infer}: TEE and models from {@code fedfhir.tee.*} ({@link org.fedfhir.fhir.inference.TeeSiteSettings}). */
+  @Bean
+  public InferOperationProvider fedfhirInferOperationProvider(DaoRegistry daos, StudyReader reader, UcumConverter ucum,
+      org.springframework.core.env.Environment env) {
+    return InferenceSetup.provider(daos, reader, ucum, env);
+  }
 }

@@ -95,12 +95,14 @@ public class HospitalServerApplication {
   public ServletRegistrationBean<RestfulServer> fhirServlet(FhirContext ctx, ResourceProviderFactory providers,
       JpaSystemProvider<?, ?> systemProvider, DatabaseBackedPagingProvider paging, BulkDataExportProvider bulk,
       IFhirSystemDao<?, ?> systemDao, JpaStorageSettings settings, ISearchParamRegistry searchParams,
-      IValidationSupport validation, TrainOperationProvider train) {
+      IValidationSupport validation, TrainOperationProvider train,
+      org.fedfhir.fhir.plugin.InferOperationProvider infer) {
     RestfulServer server = new RestfulServer(ctx);
     server.registerProviders(providers.createProviders());
     server.registerProvider(systemProvider);
     server.registerProvider(bulk);
     server.registerProvider(train);
+    server.registerProvider(infer);
     server.setPagingProvider(paging);
     server.setDefaultResponseEncoding(ca.uhn.fhir.rest.api.EncodingEnum.JSON);
     server.setServerConformanceProvider(

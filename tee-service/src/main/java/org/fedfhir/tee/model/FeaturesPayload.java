@@ -13,7 +13,9 @@ import java.util.List;
 /**
  * The plaintext a caller seals to the enclave for {@code $predict}: its one-time X25519 response
  * key and the patient's raw features by name, in the model's order. The response key travels
- * inside the sealed payload so that the host cannot substitute its own key for the answer.
+ * inside the sealed payload so that the host cannot substitute its own key for the answer. A
+ * value may be {@code NaN}: missing, the model uses its mean ({@code z = 0}), as training does
+ * under the study's {@code impute-mean} policy; infinities are refused.
  *
  * <p>Layout: {@code "FFFV" | 0x01 | responseKey (32 bytes) | n u16 | n × (u16 length + UTF-8 name)
  * | n × binary64}.
@@ -31,8 +33,8 @@ public record FeaturesPayload(byte[] responsePublicKey, List<String> names, doub
       throw new IllegalArgumentException("need 1.." + LinearModel.MAX_FEATURES + " features with one value per name");
     }
     for (double v : values) {
-      if (!Double.isFinite(v)) {
-        throw new IllegalArgumentException("feature values must be finite");
+      if (Double.isInfinite(v)) {
+        throw new IllegalArgumentException("feature values must be finite or NaN (missing)");
       }
     }
     responsePublicKey = responsePublicKey.clone();

@@ -64,14 +64,20 @@ public record LinearModel(String study, String version, List<String> featureName
     return weights.clone();
   }
 
-  /** The probability of the positive class for raw (unstandardised) features in model order. */
+  /**
+   * The probability of the positive class for raw (unstandardised) features in model order; a
+   * {@code NaN} feature is missing and takes the model's mean (its standardised value is 0), as
+   * under the study's {@code impute-mean} policy.
+   */
   public double predict(double[] features) {
     if (features.length != weights.length) {
       throw new IllegalArgumentException("need " + weights.length + " features, got " + features.length);
     }
     double z = bias;
     for (int i = 0; i < features.length; i++) {
-      z += weights[i] * (features[i] - means[i]) / sds[i];
+      if (!Double.isNaN(features[i])) {
+        z += weights[i] * (features[i] - means[i]) / sds[i];
+      }
     }
     return 1.0 / (1.0 + Math.exp(-z));
   }

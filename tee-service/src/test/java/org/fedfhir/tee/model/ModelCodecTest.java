@@ -65,4 +65,17 @@ public class ModelCodecTest {
 
     assertThat(model.predict(new double[] {3, 10})).isEqualTo(1 / (1 + Math.exp(-z)));
   }
+
+  @Test
+  void aMissingFeatureTakesTheModelsMeanAndInfinityIsRefused() {
+    LinearModel model = new LinearModel("s", "1", List.of("x", "y"), new double[] {1, 2}, new double[] {2, 4},
+        new double[] {0.5, -1}, 0.25);
+
+    assertThat(model.predict(new double[] {Double.NaN, 10})).isEqualTo(model.predict(new double[] {1, 10}));
+    byte[] key = new byte[32];
+    assertThat(FeaturesPayload.decode(new FeaturesPayload(key, List.of("x", "y"), new double[] {Double.NaN, 10})
+        .encode()).values()[0]).isNaN();
+    assertThatThrownBy(() -> new FeaturesPayload(key, List.of("x"), new double[] {Double.POSITIVE_INFINITY}))
+        .hasMessageContaining("finite or NaN");
+  }
 }

@@ -1,0 +1,460 @@
+package org.fedfhir.aggregator.statistics;
+
+import ca.uhn.fhir.context.FhirContext;
+import com.google.protobuf.ByteString;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import org.fedfhir.aggregator.api.v1.AggregatorMessage;
+import org.fedfhir.aggregator.api.v1.Binding;
+import org.fedfhir.aggregator.api.v1.FixedPointEncoding;
+import org.fedfhir.aggregator.api.v1.Join;
+import org.fedfhir.aggregator.api.v1.Joined;
+import org.fedfhir.aggregator.api.v1.Participant;
+import org.fedfhir.aggregator.api.v1.Phase;
+import org.fedfhir.aggregator.api.v1.RoundEnd;
+import org.fedfhir.aggregator.api.v1.RoundStart;
+import org.fedfhir.aggregator.api.v1.SiteMessage;
+import org.fedfhir.aggregator.api.v1.Stage;
+import org.fedfhir.aggregator.api.v1.StudyEnd;
+import org.fedfhir.aggregator.round.MessageBindings;
+import org.fedfhir.aggregator.round.ProtocolViolation;
+import org.fedfhir.aggregator.round.ProtocolViolation.Kind;
+import org.fedfhir.aggregator.round.SecureSum;
+import org.fedfhir.aggregator.round.SiteLink;
+import org.fedfhir.aggregator.round.StageTimer;
+import org.fedfhir.aggregator.round.StudySession;
+import org.fedfhir.aggregator.store.StudyPlan;
+import org.fedfhir.aggregator.store.StudyStore;
+import org.fedfhir.aggregator.strategy.ModelVector;
+import org.fedfhir.ig.StatisticsDeclarations;
+import org.fedfhir.securecompute.statistics.DisclosurePolicy;
+import org.fedfhir.securecompute.statistics.PrivacyBudgetExhaustedException;
+import org.fedfhir.securecompute.statistics.PrivacyLedger;
+import org.fedfhir.securecompute.statistics.Release;
+import org.fedfhir.securecompute.statistics.StatisticDeclaration;
+import org.fedfhir.securecompute.statistics.StatisticsEncoding;
+import org.fedfhir.securecompute.statistics.SufficientStatistic;
+import org.hl7.fhir.r4.model.Parameters;
+
+/**
+ * Runs a statistics study's releases over the network: sites join the study (as for training)
+ * and wait; each {@link #run} takes the sites joined at that moment (at least the study's
+ * min-sites), runs ONE round of secure aggregation ({@link SecureSum}, Bonawitz et al. 2017) of
+ * their concatenated sufficient statistics (phase {@code STATISTICS}, the study's
+ * {@link StatisticsEncoding}: modulus 2^64, no wrap-around possible), decodes the sum, combines
+ * every statistic under the strictest disclosure policy of the study and the participants, with
+ * the number of sites actually in the sum, and renders the FHIR answer
+ * ({@link StatisticsResults}).
+ *
+ * <p>A site that leaves, times out or sends a refused message drops out: the result then covers
+ * the others and says how many; below the threshold t the round aborts and nothing is released.
+ * The participants' sessions end with the round (a later run needs them to join again); sites that
+ * joined during the round wait for the next run.
+ *
+ * <p>Kept: the round record (participants, dropouts, state), the released result and the ε
+ * ledger. Never kept or logged: the sum before release (it exists only in this method's memory)
+ * and, since secure aggregation never reveals one, any site's figures.
+ */
+public final class StatisticsCoordinator implements StudySession {
+
+  /** The {@link StudyPlan#strategy()} of a statistics study. */
+  public static final String STRATEGY = "statistics";
+
+  /** A completed release. */
+  public record Released(Parameters result, int sites, int round) {}
+
+  private final StudyPlan plan;
+  private final StatisticsDeclarations.Study study;
+  private final List<SufficientStatistic<?, ?>> statistics;
+  private final StudyStore store;
+  private final ReleaseStore releases;
+  private final SecureSum secureSum;
+  private final StageTimer timer;
+  private final Clock clock;
+  private final Duration stageTimeout;
+  private final String reporter;
+  private final SecureRandom random = new SecureRandom();
+
+  private final Map<String, SiteLink> connected = new LinkedHashMap<>();
+  private final Map<String, ByteString> signingKeys = new HashMap<>();
+  private final Map<String, DisclosurePolicy> policies = new HashMap<>();
+  private InFlight round;
+
+  /** The round in flight. */
+  private static final class InFlight {
+    final int number;
+    final int length;
+    final DisclosurePolicy policy;
+    final Map<Integer, String> names = new TreeMap<>();
+    final Map<String, Integer> indices = new LinkedHashMap<>();
+    final SecureSum.Round protocol;
+    final FixedPointEncoding encoding;
+    final Set<Integer> expected = new HashSet<>();
+    final Set<Integer> answered = new HashSet<>();
+    final Set<String> dropped = new HashSet<>();
+    final CompletableFuture<Released> result = new CompletableFuture<>();
+    StageTimer.Cancellable deadline;
+
+    InFlight(int number, List<String> sites, SecureSum.Round protocol, FixedPointEncoding encoding, int length,
+        DisclosurePolicy policy) {
+      this.number = number;
+      this.protocol = protocol;
+      this.encoding = encoding;
+      this.length = length;
+      this.policy = policy;
+      for (int i = 0; i < sites.size(); i++) {
+        names.put(i + 1, sites.get(i));
+        indices.put(sites.get(i), i + 1);
+      }
+    }
+  }
+
+  StatisticsCoordinator(StudyPlan plan, StatisticsDeclarations.Study study, StudyStore store, ReleaseStore releases,
+      SecureSum secureSum, StageTimer timer, Clock clock, Duration stageTimeout, String reporter) {
+    this.plan = plan;
+    this.study = study;
+    this.statistics = study.statistics().stream().<SufficientStatistic<?, ?>>map(StatisticDeclaration::statistic).toList();
+    this.store = store;
+    this.releases = releases;
+    this.secureSum = secureSum;
+    this.timer = timer;
+    this.clock = clock;
+    this.stageTimeout = stageTimeout;
+    this.reporter = reporter;
+  }
+
+  public StudyPlan plan() {
+    return plan;
+  }
+
+  /** Names of the sites that joined and wait for the next run. */
+  public synchronized List<String> joinedSites() {
+    return List.copyOf(connected.keySet());
+  }
+
+  /** A site joins: same definition (digest), same vector length; it waits for the next run. */
+  public synchronized void join(SiteLink link, Join join) throws ProtocolViolation {
+    String digest = HexFormat.of().formatHex(join.getDefinitionDigest().toByteArray());
+    if (!digest.equals(plan.definitionDigest())) {
+      throw new ProtocolViolation(Kind.DEFINITION_MISMATCH, "site '" + link.siteName()
+          + "' holds another definition of " + plan.ref());
+    }
+    if (join.getModelDimension() != study.length()) {
+      throw new ProtocolViolation(Kind.DEFINITION_MISMATCH, "site '" + link.siteName() + "' contributes "
+          + join.getModelDimension() + " numbers; the study's statistics have " + study.length());
+    }
+    if (join.getSigningPublicKey().size() != 32) {
+      throw new ProtocolViolation(Kind.MALFORMED, "site '" + link.siteName()
+          + "' sent no Ed25519 signing key (32 bytes) in its Join");
+    }
+    SiteLink previous = connected.remove(link.siteName());
+    if (previous != null) {
+      previous.refuse(new ProtocolViolation(Kind.ALREADY_CONNECTED,
+          "superseded by a new session of site '" + link.siteName() + "'"));
+      drop(link.siteName());
+    }
+    int min = join.hasDisclosure() && join.getDisclosure().getMinCellCount() > 0
+        ? join.getDisclosure().getMinCellCount() : DisclosurePolicy.DEFAULT_MIN_CELL_COUNT;
+    policies.put(link.siteName(), new DisclosurePolicy(min, join.getDisclosure().getSuppressZeros()));
+    store.recordSiteJoined(plan.ref(), link.siteName(), clock.instant());
+    connected.put(link.siteName(), link);
+    signingKeys.put(link.siteName(), join.getSigningPublicKey());
+    link.send(AggregatorMessage.newBuilder().setJoined(Joined.newBuilder().setSiteName(link.siteName())
+        .setCompletedRounds(store.completedRounds(plan.ref())).setTotalRounds(plan.rounds())).build());
+    notifyAll();
+  }
+
+  /**
+   * Starts one release with the sites joined now, waiting up to {@code joinWait} for the study's
+   * min-sites to have joined.
+   *
+   * @return completes with the release, or exceptionally with a {@link StatisticsRunRefused} of
+   *     kind {@code ABORTED} or {@code BUDGET_EXHAUSTED}
+   * @throws StatisticsRunRefused if a run is in flight, too few sites joined, or the ε budget
+   *     cannot pay for the study's statistics
+   */
+  public synchronized CompletableFuture<Released> run(Duration joinWait)
+      throws StatisticsRunRefused, InterruptedException {
+    if (round != null) {
+      throw new StatisticsRunRefused(StatisticsRunRefused.Kind.BUSY, "a run of " + plan.ref() + " is in flight");
+    }
+    long deadline = System.nanoTime() + joinWait.toNanos();
+    while (connected.size() < plan.minSites()) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new StatisticsRunRefused(StatisticsRunRefused.Kind.TOO_FEW_SITES, connected.size()
+            + " site(s) joined " + plan.ref() + "; the study needs at least " + plan.minSites()
+            + " (min-sites): each site joins with POST [site]/PlanDefinition/{id}/$secure-stats");
+      }
+      wait(Math.max(1, left / 1_000_000));
+    }
+    if (round != null) {
+      throw new StatisticsRunRefused(StatisticsRunRefused.Kind.BUSY, "a run of " + plan.ref() + " is in flight");
+    }
+    Optional<PrivacyLedger> ledger = ledger();
+    double epsilon = study.statistics().stream().mapToDouble(d -> d.epsilon().orElse(0.0)).sum();
+    if (ledger.isPresent() && epsilon > ledger.get().remaining() + 1e-12) {
+      throw new StatisticsRunRefused(StatisticsRunRefused.Kind.BUDGET_EXHAUSTED, "the statistics of " + plan.ref()
+          + " spend ε " + epsilon + " but only " + ledger.get().remaining() + " of the study's budget "
+          + ledger.get().budget() + " is left");
+    }
+    return startRound().result;
+  }
+
+  private Optional<PrivacyLedger> ledger() {
+    return study.epsilonBudget().map(b -> releases.ledger(plan.ref(), b));
+  }
+
+  private InFlight startRound() {
+    List<String> sites = new ArrayList<>(connected.keySet());
+    sites.sort(null);
+    int n = sites.size();
+    StatisticsEncoding encoding = StatisticsEncoding.forStudy(statistics, study.maxRecordsPerSite(), n);
+    FixedPointEncoding wire = FixedPointEncoding.newBuilder().setModulusBits(StatisticsEncoding.MODULUS_BITS)
+        .setFractionBits(encoding.codec().fractionalBits()).setClip(encoding.codec().clip()).build();
+    List<Participant> participants = new ArrayList<>();
+    List<DisclosurePolicy> sitePolicies = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      participants.add(Participant.newBuilder().setIndex(i + 1).setSiteName(sites.get(i))
+          .setSigningPublicKey(signingKeys.get(sites.get(i))).build());
+      sitePolicies.add(policies.get(sites.get(i)));
+    }
+    int number = store.completedRounds(plan.ref()) + 1;
+    int t = plan.thresholdFor(n);
+    store.beginRound(plan.ref(), number, sites, clock.instant());
+    SecureSum.Round protocol = secureSum.open(new SecureSum.RoundSetup(plan.ref().url(), plan.ref().version(),
+        number, participants, t, encoding.length(), wire));
+    InFlight r = new InFlight(number, sites, protocol, wire, encoding.length(),
+        DisclosurePolicy.strictest(study.policy(), sitePolicies));
+    round = r;
+    participants.forEach(p -> r.expected.add(p.getIndex()));
+    armDeadline();
+    for (Participant p : participants) {
+      SiteLink link = connected.get(p.getSiteName());
+      if (round != r || link == null) {
+        continue;
+      }
+      link.send(AggregatorMessage.newBuilder().setRoundStart(RoundStart.newBuilder()
+          .setBinding(binding(number, Stage.ADVERTISE_KEYS)).addAllParticipants(participants)
+          .setYourIndex(p.getIndex()).setThreshold(t).setEncoding(wire).setPhase(Phase.STATISTICS)).build());
+    }
+    return r;
+  }
+
+  @Override
+  public synchronized void onMessage(String site, SiteMessage message) {
+    SiteLink link = connected.get(site);
+    if (link == null) {
+      return;
+    }
+    try {
+      accept(site, message);
+    } catch (ProtocolViolation v) {
+      connected.remove(site);
+      link.refuse(v);
+      drop(site);
+    }
+  }
+
+  private void accept(String site, SiteMessage message) throws ProtocolViolation {
+    if (message.hasJoin()) {
+      throw new ProtocolViolation(Kind.NOT_JOINED, "site '" + site + "' sent Join twice");
+    }
+    if (round == null) {
+      throw new ProtocolViolation(Kind.WRONG_ROUND, "no run of " + plan.ref() + " is in flight");
+    }
+    Integer index = round.indices.get(site);
+    if (index == null || round.dropped.contains(site)) {
+      throw new ProtocolViolation(Kind.NOT_A_PARTICIPANT, "site '" + site + "' is not a participant of round "
+          + round.number);
+    }
+    Binding b = MessageBindings.of(message);
+    if (!b.getStudyUrl().equals(plan.ref().url()) || !b.getStudyVersion().equals(plan.ref().version())) {
+      throw new ProtocolViolation(Kind.WRONG_STUDY, "message bound to study " + b.getStudyUrl() + "|"
+          + b.getStudyVersion() + "; this session is for " + plan.ref());
+    }
+    if (b.getRound() != round.number) {
+      throw new ProtocolViolation(Kind.WRONG_ROUND, "message bound to round " + b.getRound() + "; round "
+          + round.number + " is in flight");
+    }
+    Stage stage = round.protocol.stage();
+    if (b.getStage() != MessageBindings.stageOf(message) || b.getStage() != stage) {
+      throw new ProtocolViolation(Kind.WRONG_STAGE, MessageBindings.stageOf(message) + " message bound to stage "
+          + b.getStage() + "; round " + round.number + " is at " + stage);
+    }
+    if (round.answered.contains(index)) {
+      throw new ProtocolViolation(Kind.REPLAY, "site '" + site + "' already sent its " + stage + " message of round "
+          + round.number);
+    }
+    if (message.hasMaskedInput()) {
+      int length = MessageBindings.vectorLength(message.getMaskedInput(), round.encoding);
+      if (length != round.length) {
+        throw new ProtocolViolation(Kind.MALFORMED, "masked input of " + length + " elements; the study's "
+            + "statistics need " + round.length);
+      }
+    }
+    round.protocol.accept(index, message);
+    round.answered.add(index);
+    if (round.answered.containsAll(round.expected)) {
+      closeStage();
+    }
+  }
+
+  @Override
+  public synchronized void onDisconnect(SiteLink link) {
+    if (connected.get(link.siteName()) == link) {
+      connected.remove(link.siteName());
+      drop(link.siteName());
+    }
+  }
+
+  private void drop(String site) {
+    if (round == null || !round.indices.containsKey(site) || !round.dropped.add(site)) {
+      return;
+    }
+    round.expected.remove(round.indices.get(site));
+    if (round.answered.containsAll(round.expected)) {
+      closeStage();
+    }
+  }
+
+  private synchronized void onDeadline(InFlight r, Stage stage) {
+    if (round == r && r.protocol.stage() == stage) {
+      for (Integer i : r.expected) {
+        if (!r.answered.contains(i)) {
+          r.dropped.add(r.names.get(i));
+        }
+      }
+      closeStage();
+    }
+  }
+
+  private void armDeadline() {
+    InFlight r = round;
+    Stage stage = r.protocol.stage();
+    r.deadline = timer.schedule(stageTimeout, () -> onDeadline(r, stage));
+  }
+
+  private void closeStage() {
+    InFlight r = round;
+    if (r.deadline != null) {
+      r.deadline.cancel();
+    }
+    SecureSum.Outcome outcome = r.protocol.closeStage();
+    if (outcome instanceof SecureSum.Next next) {
+      r.expected.clear();
+      r.answered.clear();
+      Map<Integer, SiteLink> targets = new TreeMap<>();
+      next.requests().forEach((index, msg) -> {
+        SiteLink link = connected.get(r.names.get(index));
+        if (link != null && !r.dropped.contains(r.names.get(index))) {
+          targets.put(index, link);
+        }
+      });
+      r.expected.addAll(targets.keySet());
+      armDeadline();
+      if (r.expected.isEmpty()) {
+        closeStage();
+        return;
+      }
+      targets.forEach((index, link) -> {
+        if (round == r) {
+          link.send(next.requests().get(index));
+        }
+      });
+    } else if (outcome instanceof SecureSum.Sum sum) {
+      complete(r, sum);
+    } else if (outcome instanceof SecureSum.Aborted aborted) {
+      abort(r, aborted.reason(), StatisticsRunRefused.Kind.ABORTED);
+    }
+  }
+
+  private void complete(InFlight r, SecureSum.Sum sum) {
+    int sites = sum.contributors().size();
+    List<String> dropouts = new ArrayList<>();
+    r.names.forEach((i, name) -> {
+      if (!sum.contributors().contains(i)) {
+        dropouts.add(name);
+      }
+    });
+    Optional<PrivacyLedger> ledger = ledger();
+    List<Object> results = new ArrayList<>();
+    double[] values = sum.values();
+    int offset = 0;
+    try {
+      for (int s = 0; s < statistics.size(); s++) {
+        SufficientStatistic<?, ?> statistic = statistics.get(s);
+        double[] part = Arrays.copyOfRange(values, offset, offset + statistic.length());
+        offset += statistic.length();
+        Release release = Release.of(r.policy, sites);
+        Optional<Double> epsilon = study.statistics().get(s).epsilon();
+        if (epsilon.isPresent()) {
+          release = release.withPrivacy(ledger.orElseThrow(), epsilon.get(), random);
+        }
+        results.add(statistic.combine(part, release));
+      }
+    } catch (PrivacyBudgetExhaustedException | IllegalArgumentException e) {
+      Arrays.fill(values, 0);
+      abort(r, "nothing released: " + e.getMessage(), StatisticsRunRefused.Kind.BUDGET_EXHAUSTED);
+      return;
+    }
+    Arrays.fill(values, 0);
+    Instant now = clock.instant();
+    Parameters answer = StatisticsResults.render(plan.ref(), sites, results, ledger, Date.from(now), reporter);
+    releases.record(new ReleaseStore.StoredRelease(plan.ref(), r.number, sites, now,
+        FhirContext.forR4Cached().newJsonParser().encodeResourceToString(answer)));
+    Map<String, Double> metrics = new TreeMap<>();
+    metrics.put("contributors", (double) sites);
+    metrics.put("dropouts", (double) dropouts.size());
+    // A statistics round produces no model: its record carries the placeholder model of dimension 1.
+    store.completeRound(plan.ref(), r.number, dropouts, ModelVector.zeros(1), new byte[0], metrics, now);
+    round = null;
+    endParticipants(r, RoundEnd.newBuilder().setRound(r.number).setCompleted(true).setPhase(Phase.STATISTICS));
+    r.result.complete(new Released(answer, sites, r.number));
+  }
+
+  private void abort(InFlight r, String reason, StatisticsRunRefused.Kind kind) {
+    store.abortRound(plan.ref(), r.number, new ArrayList<>(r.dropped), reason, clock.instant());
+    round = null;
+    endParticipants(r, RoundEnd.newBuilder().setRound(r.number).setCompleted(false).setReason(reason)
+        .setPhase(Phase.STATISTICS));
+    r.result.completeExceptionally(new StatisticsRunRefused(kind, "round " + r.number + " of " + plan.ref()
+        + " released nothing: " + reason));
+  }
+
+  /** The round is over for its participants: RoundEnd, StudyEnd, session closed. */
+  private void endParticipants(InFlight r, RoundEnd.Builder end) {
+    AggregatorMessage roundEnd = AggregatorMessage.newBuilder().setRoundEnd(end).build();
+    AggregatorMessage studyEnd = AggregatorMessage.newBuilder().setStudyEnd(StudyEnd.newBuilder()
+        .setCompletedRounds(store.completedRounds(plan.ref()))).build();
+    for (String site : r.indices.keySet()) {
+      SiteLink link = connected.get(site);
+      if (link != null) {
+        link.send(roundEnd);
+        link.send(studyEnd);
+        connected.remove(site);
+        link.close();
+      }
+    }
+  }
+
+  private Binding binding(int number, Stage stage) {
+    return Binding.newBuilder().setStudyUrl(plan.ref().url()).setStudyVersion(plan.ref().version())
+        .setRound(number).setStage(stage).build();
+  }
+}

@@ -1,0 +1,453 @@
+package org.fedfhir.aggregator.statistics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ca.uhn.fhir.context.FhirContext;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.ForwardingClientCall;
+import io.grpc.ForwardingClientCallListener;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.MetadataUtils;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.fedfhir.aggregator.api.v1.AggregatorMessage;
+import org.fedfhir.aggregator.api.v1.FederationGrpc;
+import org.fedfhir.aggregator.grpc.FederationService;
+import org.fedfhir.aggregator.grpc.PeerIdentity;
+import org.fedfhir.aggregator.round.Coordinators;
+import org.fedfhir.aggregator.round.SecAggSecureSum;
+import org.fedfhir.aggregator.round.StageTimer;
+import org.fedfhir.aggregator.store.InMemoryStudyStore;
+import org.fedfhir.aggregator.store.RoundRecord;
+import org.fedfhir.aggregator.store.RoundState;
+import org.fedfhir.aggregator.store.StudyPlan;
+import org.fedfhir.aggregator.store.StudyRef;
+import org.fedfhir.aggregator.strategy.ModelVector;
+import org.fedfhir.federation.SiteSession;
+import org.fedfhir.ig.StatisticsDeclarations;
+import org.fedfhir.securecompute.statistics.ContingencyTable;
+import org.fedfhir.securecompute.statistics.DisclosurePolicy;
+import org.fedfhir.securecompute.statistics.Release;
+import org.fedfhir.securecompute.statistics.SiteStatistics;
+import org.fedfhir.securecompute.statistics.StatisticDeclaration;
+import org.fedfhir.securecompute.statistics.StatisticDeclaration.Kind;
+import org.fedfhir.securecompute.statistics.WelchTest;
+import org.hl7.fhir.r4.model.MeasureReport;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Statistics studies over gRPC (in-process transport): {@link SiteSession}s at the sites compute
+ * their sufficient statistics with {@link SiteStatistics}, the aggregator's
+ * {@link StatisticsCoordinator} sums them with the real secure aggregation ({@link SecAggSecureSum})
+ * and releases the combined result under disclosure control.
+ */
+class StatisticsNetworkTest {
+
+  static final StudyRef STUDY = new StudyRef("http://fedfhir.org/fhir/PlanDefinition/stats-test", "1");
+  static final String DIGEST = "b2".repeat(32);
+  private static final Metadata.Key<String> SITE = Metadata.Key.of("x-test-site", Metadata.ASCII_STRING_MARSHALLER);
+  private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor();
+  static final List<String> FEATURES = List.of("cp", "sex", "chol", "thalach");
+
+  static final StatisticDeclaration CP_BY_LABEL = new StatisticDeclaration(Kind.CROSSTAB, "cp-by-diagnosis", null,
+      "cp", "label", null, List.of("1", "2", "3", "4"), List.of("0", "1"), Double.NaN, Double.NaN,
+      new double[0], new double[0], new double[0], null, Optional.empty());
+  static final StatisticDeclaration CHOL_BY_SEX = new StatisticDeclaration(Kind.SUMMARY, "chol-by-sex", "chol", null,
+      null, "sex", List.of("0", "1"), List.of(), 80, 640, new double[] {80, 200, 240, 280, 640},
+      new double[] {0.5}, new double[0], null, Optional.empty());
+  static final StatisticDeclaration THALACH_BY_LABEL = new StatisticDeclaration(Kind.WELCH, "thalach-by-diagnosis",
+      "thalach", null, null, "label", List.of("1", "0"), List.of(), 60, 210, new double[0], new double[0],
+      new double[0], null, Optional.empty());
+  static final StatisticsDeclarations.Study DECLARED = new StatisticsDeclarations.Study(
+      List.of(CP_BY_LABEL, CHOL_BY_SEX, THALACH_BY_LABEL), DisclosurePolicy.defaults(), 10_000, Optional.empty());
+
+  private final InMemoryStudyStore store = new InMemoryStudyStore();
+  private final InMemoryReleaseStore releases = new InMemoryReleaseStore();
+  private final List<ManagedChannel> channels = new ArrayList<>();
+  private StatisticsCoordinators statistics;
+  private Server server;
+  private String serverName;
+
+  private static final class HeaderIdentity implements ServerInterceptor {
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+        ServerCallHandler<Q, R> next) {
+      return Contexts.interceptCall(Context.current().withValue(PeerIdentity.NAME, headers.get(SITE)), call, headers,
+          next);
+    }
+  }
+
+  static StageTimer timer() {
+    return (delay, task) -> {
+      var f = DEADLINES.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+      return () -> f.cancel(false);
+    };
+  }
+
+  private StatisticsCoordinator startAggregator(int minSites, int threshold) throws Exception {
+    StudyPlan plan = new StudyPlan(STUDY, DIGEST, StatisticsCoordinator.STRATEGY, 1, minSites, threshold,
+        DECLARED.length(), 0.1, 0.01, 0);
+    store.registerStudy(plan);
+    statistics = new StatisticsCoordinators(store, releases, new SecAggSecureSum(), timer(), Clock.systemUTC(),
+        Duration.ofSeconds(10), "test aggregator");
+    StatisticsCoordinator coordinator = statistics.register(plan, DECLARED);
+    Coordinators training = Coordinators.startUp(store, new SecAggSecureSum(), timer(), Clock.systemUTC(),
+        Duration.ofSeconds(10), org.fedfhir.aggregator.api.v1.FixedPointEncoding.getDefaultInstance()).coordinators();
+    serverName = InProcessServerBuilder.generateName();
+    server = InProcessServerBuilder.forName(serverName)
+        .addService(ServerInterceptors.intercept(new FederationService(training, statistics), new HeaderIdentity()))
+        .build().start();
+    return coordinator;
+  }
+
+  @AfterEach
+  void stop() {
+    channels.forEach(ManagedChannel::shutdownNow);
+    if (server != null) {
+      server.shutdownNow();
+    }
+  }
+
+  /** Synthetic patients of one site: cp 1–4, sex, cholesterol, max heart rate, diagnosis. */
+  static SiteStatistics.Rows rows(long seed, int n) {
+    Random r = new Random(seed);
+    double[][] values = new double[n][];
+    int[] labels = new int[n];
+    for (int i = 0; i < n; i++) {
+      int label = r.nextInt(2);
+      // chest pain type 1 with a diagnosis is rare: at most one such patient per site
+      int cp = 2 + r.nextInt(3);
+      if (i == 0 && seed % 2 == 1) {
+        cp = 1;
+        label = 1;
+      } else if (i < 4) {
+        cp = 1;
+        label = 0;
+      }
+      values[i] = new double[] {cp, r.nextInt(2), 150 + r.nextGaussian() * 40 + r.nextDouble(),
+          i == 5 ? Double.NaN : 140 + 20 * r.nextGaussian() - 15 * label};
+      labels[i] = label;
+    }
+    return new SiteStatistics.Rows(FEATURES, values, labels);
+  }
+
+  static SiteStatistics.Rows pooled(List<SiteStatistics.Rows> sites) {
+    List<double[]> values = new ArrayList<>();
+    List<Integer> labels = new ArrayList<>();
+    for (SiteStatistics.Rows s : sites) {
+      for (int i = 0; i < s.size(); i++) {
+        values.add(s.values()[i]);
+        labels.add(s.labels()[i]);
+      }
+    }
+    return new SiteStatistics.Rows(FEATURES, values.toArray(double[][]::new),
+        labels.stream().mapToInt(Integer::intValue).toArray());
+  }
+
+  static SiteSession.RoundWork work(SiteStatistics.Rows rows) {
+    SiteStatistics local = new SiteStatistics(DECLARED.statistics(), DECLARED.maxRecordsPerSite());
+    return new SiteSession.RoundWork() {
+      @Override
+      public double[] moments() {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public double[] train(int round, double[] globalModel, SiteSession.Standardisation s) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public double[] evaluate(double[] model, SiteSession.Standardisation s) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public double[] statistics(int round) {
+        return local.encode(rows);
+      }
+    };
+  }
+
+  private ManagedChannel channel(String site, ClientInterceptor... extra) {
+    Metadata h = new Metadata();
+    h.put(SITE, site);
+    List<ClientInterceptor> interceptors = new ArrayList<>(List.of(extra));
+    interceptors.add(MetadataUtils.newAttachHeadersInterceptor(h));
+    ManagedChannel ch = InProcessChannelBuilder.forName(serverName).intercept(interceptors).build();
+    channels.add(ch);
+    return ch;
+  }
+
+  /** A site that dies, like its process, when the aggregator delivers the other sites' key shares. */
+  private ManagedChannel dyingAfterSharingKeys(String site) {
+    ManagedChannel[] self = new ManagedChannel[1];
+    ClientInterceptor killer = new ClientInterceptor() {
+      @Override
+      public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+        return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+          @Override
+          public void start(Listener<R> listener, Metadata headers) {
+            super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
+              @Override
+              public void onMessage(R message) {
+                if (message instanceof AggregatorMessage m && m.hasSharesDelivery()) {
+                  self[0].shutdownNow();
+                  return;
+                }
+                super.onMessage(message);
+              }
+            }, headers);
+          }
+        };
+      }
+    };
+    self[0] = channel(site, killer);
+    return self[0];
+  }
+
+  private CompletableFuture<SiteSession.Outcome> join(ManagedChannel channel, SiteStatistics.Rows rows) {
+    return new SiteSession(FederationGrpc.newStub(channel),
+        new SiteSession.Study(STUDY.url(), STUDY.version(), HexFormat.of().parseHex(DIGEST), DECLARED.length()),
+        work(rows), new SecureRandom(), new SiteSession.Disclosure(5, false)).start();
+  }
+
+  private static void awaitJoined(StatisticsCoordinator c, int n) throws InterruptedException {
+    for (int i = 0; i < 500 && c.joinedSites().size() < n; i++) {
+      Thread.sleep(10);
+    }
+    assertThat(c.joinedSites()).hasSize(n);
+  }
+
+  /** The same statistics computed in one place on the pooled rows. */
+  static List<Object> pooledResults(SiteStatistics.Rows pooled, int sites) {
+    SiteStatistics one = new SiteStatistics(DECLARED.statistics(), Integer.MAX_VALUE);
+    double[] v = one.encode(pooled);
+    List<Object> out = new ArrayList<>();
+    int offset = 0;
+    for (StatisticDeclaration d : DECLARED.statistics()) {
+      int len = d.statistic().length();
+      out.add(d.statistic().combine(java.util.Arrays.copyOfRange(v, offset, offset + len),
+          Release.of(DisclosurePolicy.defaults(), sites)));
+      offset += len;
+    }
+    return out;
+  }
+
+  static ParametersParameterComponent statistic(Parameters p, String name) {
+    return p.getParameter().stream().filter(x -> x.getName().equals(name)).findFirst().orElseThrow();
+  }
+
+  static ParametersParameterComponent part(ParametersParameterComponent p, String name) {
+    return p.getPart().stream().filter(x -> x.getName().equals(name)).findFirst().orElseThrow();
+  }
+
+  static double decimal(ParametersParameterComponent p, String name) {
+    return Double.parseDouble(part(p, name).getValue().primitiveValue());
+  }
+
+  /** Released counts (null where suppressed) of the crosstab, cells row-major. */
+  static List<Long> releasedCells(Parameters p) {
+    MeasureReport report = (MeasureReport) p.getParameter("report").getResource();
+    List<Long> cells = new ArrayList<>();
+    for (MeasureReport.StratifierGroupComponent s : report.getGroupFirstRep().getStratifierFirstRep().getStratum()) {
+      if (s.getComponent().size() == 2) {
+        cells.add(s.getPopulationFirstRep().hasCount() ? (long) s.getPopulationFirstRep().getCount() : null);
+      }
+    }
+    return cells;
+  }
+
+  @Test
+  void releasedStatisticsOfThreeSitesEqualThePooledStatistics() throws Exception {
+    StatisticsCoordinator coordinator = startAggregator(3, 0);
+    List<SiteStatistics.Rows> sites = List.of(rows(2, 120), rows(4, 80), rows(6, 150));
+    List<CompletableFuture<SiteSession.Outcome>> outcomes = new ArrayList<>();
+    for (int s = 0; s < sites.size(); s++) {
+      outcomes.add(join(channel("site-" + s), sites.get(s)));
+    }
+    awaitJoined(coordinator, 3);
+
+    StatisticsCoordinator.Released released = coordinator.run(Duration.ofSeconds(5)).get(30, TimeUnit.SECONDS);
+
+    assertThat(released.sites()).isEqualTo(3);
+    Parameters p = released.result();
+    assertThat(p.getParameter("siteCount").getValue().primitiveValue()).isEqualTo("3");
+    List<Object> pooled = pooledResults(pooled(sites), 3);
+    ContingencyTable.Result table = (ContingencyTable.Result) pooled.get(0);
+    List<Long> expected = new ArrayList<>();
+    for (var row : table.cells()) {
+      for (var c : row) {
+        expected.add(c.isPresent() ? c.getAsLong() : null);
+      }
+    }
+    assertThat(releasedCells(p)).containsExactlyElementsOf(expected).doesNotContainNull();
+    assertThat(decimal(statistic(p, "cp-by-diagnosis"), "chiSquare"))
+        .isCloseTo(table.chiSquare().orElseThrow().statistic(), within(1e-9));
+    WelchTest.Result welch = (WelchTest.Result) pooled.get(2);
+    assertThat(decimal(statistic(p, "thalach-by-diagnosis"), "t")).isCloseTo(welch.test().orElseThrow().t(), within(1e-6));
+    assertThat(decimal(part(statistic(p, "thalach-by-diagnosis"), "group"), "mean"))
+        .isCloseTo(welch.a().mean().getAsDouble(), within(1e-6));
+    ParametersParameterComponent women = part(statistic(p, "chol-by-sex"), "group");
+    var pooledWomen = ((org.fedfhir.securecompute.statistics.NumericSummary.Result) pooled.get(1)).groups().get(0);
+    assertThat(decimal(women, "count")).isEqualTo((double) pooledWomen.count().getAsLong());
+    assertThat(decimal(women, "mean")).isCloseTo(pooledWomen.mean().getAsDouble(), within(1e-6));
+    assertThat(decimal(women, "variance")).isCloseTo(pooledWomen.variance().getAsDouble(), within(1e-6));
+    for (CompletableFuture<SiteSession.Outcome> o : outcomes) {
+      assertThat(o.get(10, TimeUnit.SECONDS).completedRounds()).isEqualTo(1);
+    }
+    assertThat(releases.releases(STUDY)).hasSize(1);
+  }
+
+  @Test
+  void aSmallCellIsSuppressedWithComplementaryCellsSoTheMarginsDoNotRevealIt() throws Exception {
+    StatisticsCoordinator coordinator = startAggregator(3, 0);
+    // sites with odd seeds hold one patient with cp=1 and a diagnosis: 2 in all, below 5
+    List<SiteStatistics.Rows> sites = List.of(rows(1, 60), rows(3, 60), rows(8, 60));
+    for (int s = 0; s < sites.size(); s++) {
+      join(channel("site-" + s), sites.get(s));
+    }
+    awaitJoined(coordinator, 3);
+
+    Parameters p = coordinator.run(Duration.ofSeconds(5)).get(30, TimeUnit.SECONDS).result();
+
+    List<Long> cells = releasedCells(p);
+    assertThat(cells.get(1)).as("cp=1, diagnosis=1 (2 patients)").isNull();
+    // In its row and in its column another entry is suppressed too, so that the released total
+    // minus the released cells does not give it away.
+    MeasureReport report = (MeasureReport) p.getParameter("report").getResource();
+    List<MeasureReport.StratifierGroupComponent> strata = report.getGroupFirstRep().getStratifierFirstRep().getStratum();
+    long hiddenInRow = strata.stream().filter(s -> s.getComponent().get(0).getValue().getText().equals("1")
+        && s.getComponent().get(0).getCode().getText().equals("cp") && s.hasExtension(StatisticsResults.SUPPRESSED)).count();
+    long hiddenInColumn = strata.stream().filter(s -> s.getComponent().size() == 2
+        && s.getComponent().get(1).getValue().getText().equals("1") && s.hasExtension(StatisticsResults.SUPPRESSED)).count()
+        + strata.stream().filter(s -> s.getComponent().size() == 1 && s.getComponent().get(0).getCode().getText().equals("label")
+        && s.getComponent().get(0).getValue().getText().equals("1") && s.hasExtension(StatisticsResults.SUPPRESSED)).count();
+    assertThat(hiddenInRow).isGreaterThanOrEqualTo(2);
+    assertThat(hiddenInColumn).isGreaterThanOrEqualTo(2);
+    assertThat(StatisticsResults.isMasked(part(statistic(p, "cp-by-diagnosis"), "chiSquare").getValue())).isTrue();
+    assertThat(statistic(p, "cp-by-diagnosis").getPart()).filteredOn(x -> x.getName().equals("suppressed"))
+        .extracting(x -> x.getValue().primitiveValue()).contains("cp=1, label=1");
+  }
+
+  @Test
+  void theAggregatorStoresOnlyTheReleasedResultAndNoSiteFigure() throws Exception {
+    StatisticsCoordinator coordinator = startAggregator(3, 0);
+    List<SiteStatistics.Rows> sites = List.of(rows(12, 70), rows(14, 90), rows(16, 110));
+    for (int s = 0; s < sites.size(); s++) {
+      join(channel("site-" + s), sites.get(s));
+    }
+    awaitJoined(coordinator, 3);
+    coordinator.run(Duration.ofSeconds(5)).get(30, TimeUnit.SECONDS);
+
+    RoundRecord round = store.rounds(STUDY).get(0);
+    assertThat(round.state()).isEqualTo(RoundState.COMPLETED);
+    assertThat(round.participants()).containsExactly("site-0", "site-1", "site-2");
+    assertThat(store.metrics(STUDY, 1)).containsOnlyKeys("contributors", "dropouts");
+    assertThat(store.latestModel(STUDY).orElseThrow().model()).isEqualTo(ModelVector.zeros(1));
+    String stored = releases.releases(STUDY).get(0).resultJson();
+    SiteStatistics local = new SiteStatistics(DECLARED.statistics(), DECLARED.maxRecordsPerSite());
+    for (SiteStatistics.Rows site : sites) {
+      double[] v = local.encode(site);
+      // every site's sums of values (Σ(x − c), Σ(x − c)²: non-integers) and its own cell counts as a
+      // whole vector appear nowhere in what the aggregator keeps
+      for (double x : v) {
+        if (x != Math.rint(x)) {
+          assertThat(stored).doesNotContain(String.format(java.util.Locale.ROOT, "%.4f", x));
+          assertThat(stored).doesNotContain(Double.toString(x));
+        }
+      }
+    }
+    assertThat(FhirContext.forR4Cached().newJsonParser().parseResource(Parameters.class, stored)
+        .getParameter("siteCount").getValue().primitiveValue()).isEqualTo("3");
+  }
+
+  @Test
+  void aSiteDroppingOutMidRunLeavesTheTotalOfTheOthersReportedAsSuch() throws Exception {
+    StatisticsCoordinator coordinator = startAggregator(3, 0);
+    List<SiteStatistics.Rows> sites = List.of(rows(2, 100), rows(4, 100), rows(6, 100), rows(8, 100));
+    join(channel("a"), sites.get(0));
+    join(channel("b"), sites.get(1));
+    join(dyingAfterSharingKeys("c"), sites.get(2));
+    join(channel("d"), sites.get(3));
+    awaitJoined(coordinator, 4);
+
+    StatisticsCoordinator.Released released = coordinator.run(Duration.ofSeconds(5)).get(30, TimeUnit.SECONDS);
+
+    assertThat(released.sites()).isEqualTo(3);
+    assertThat(released.result().getParameter("siteCount").getValue().primitiveValue()).isEqualTo("3");
+    ContingencyTable.Result table = (ContingencyTable.Result) pooledResults(
+        pooled(List.of(sites.get(0), sites.get(1), sites.get(3))), 3).get(0);
+    assertThat(releasedCells(released.result())).containsExactly(java.util.Arrays.stream(table.cells())
+        .flatMap(java.util.Arrays::stream).map(c -> c.isPresent() ? c.getAsLong() : null).toArray(Long[]::new));
+    assertThat(store.rounds(STUDY).get(0).dropouts()).containsExactly("c");
+  }
+
+  @Test
+  void belowTheThresholdTheRoundAbortsAndNothingIsReleased() throws Exception {
+    StatisticsCoordinator coordinator = startAggregator(3, 3);
+    join(channel("a"), rows(2, 50));
+    join(channel("b"), rows(4, 50));
+    join(dyingAfterSharingKeys("c"), rows(6, 50));
+    awaitJoined(coordinator, 3);
+
+    CompletableFuture<StatisticsCoordinator.Released> run = coordinator.run(Duration.ofSeconds(5));
+
+    assertThatThrownBy(() -> run.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+        .cause().isInstanceOf(StatisticsRunRefused.class)
+        .satisfies(e -> assertThat(((StatisticsRunRefused) e).kind()).isEqualTo(StatisticsRunRefused.Kind.ABORTED));
+    assertThat(releases.releases(STUDY)).isEmpty();
+    assertThat(store.rounds(STUDY)).extracting(RoundRecord::state).containsExactly(RoundState.ABORTED);
+    assertThat(store.metrics(STUDY, 1)).isEmpty();
+  }
+
+  @Test
+  void withFewerSitesThanMinSitesTheRunIsRefusedAtOnce() throws Exception {
+    StatisticsCoordinator coordinator = startAggregator(3, 0);
+    join(channel("a"), rows(2, 50));
+    awaitJoined(coordinator, 1);
+
+    assertThatThrownBy(() -> coordinator.run(Duration.ofMillis(200))).isInstanceOf(StatisticsRunRefused.class)
+        .hasMessageContaining("1 site(s) joined").hasMessageContaining("at least 3");
+    assertThat(store.rounds(STUDY)).isEmpty();
+  }
+
+  @Test
+  void aSiteWithMoreRecordsThanTheStudyAllowsRefusesAndDropsOut() {
+    SiteStatistics local = new SiteStatistics(DECLARED.statistics(), 10);
+    assertThatThrownBy(() -> local.encode(rows(2, 11))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at most 10");
+  }
+
+}

@@ -1,0 +1,97 @@
+package org.fedfhir.fhir.inference;
+
+import java.util.List;
+import org.hl7.fhir.r4.model.OperationOutcome;
+
+/**
+ * {@code $infer} could not give a risk. {@link #reason()} says why (and which HTTP status the
+ * provider answers); {@link #outcome()} is the OperationOutcome for the client. Messages name
+ * studies, features, codes and services, never a patient's value.
+ */
+public final class InferenceRefusal extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  /** One value per failure mode, with its HTTP status and FHIR issue type. */
+  public enum Reason {
+    /** The {@code study} parameter is missing or malformed. */
+    INVALID_REQUEST(400, OperationOutcome.IssueType.REQUIRED),
+    /** No PlanDefinition with that canonical at this site. */
+    STUDY_NOT_FOUND(404, OperationOutcome.IssueType.NOTFOUND),
+    /** No such patient. */
+    PATIENT_NOT_FOUND(404, OperationOutcome.IssueType.NOTFOUND),
+    /** The study is invalid, not a training study or has no probability model. */
+    INVALID_STUDY(422, OperationOutcome.IssueType.INVALID),
+    /** No active ResearchStudy approves the study at this site. */
+    NOT_APPROVED(403, OperationOutcome.IssueType.FORBIDDEN),
+    /** The patient's research consent denies use. */
+    CONSENT_DENIED(403, OperationOutcome.IssueType.FORBIDDEN),
+    /** The patient is outside the study's cohort criteria. */
+    OUTSIDE_COHORT(422, OperationOutcome.IssueType.BUSINESSRULE),
+    /** The patient lacks features the model needs (one issue per feature). */
+    MISSING_FEATURES(422, OperationOutcome.IssueType.REQUIRED),
+    /** The site knows no model digest for the study (nothing provisioned yet). */
+    NO_MODEL(422, OperationOutcome.IssueType.NOTFOUND),
+    /** The site has no TEE model service configured. */
+    TEE_NOT_CONFIGURED(501, OperationOutcome.IssueType.NOTSUPPORTED),
+    /** The TEE's attestation failed the site's policy; nothing was sent. */
+    ATTESTATION_FAILED(502, OperationOutcome.IssueType.SECURITY),
+    /** The TEE refused the call, could not be reached or answered something that did not open. */
+    TEE_FAILED(502, OperationOutcome.IssueType.TRANSIENT);
+
+    private final int status;
+    private final OperationOutcome.IssueType type;
+
+    Reason(int status, OperationOutcome.IssueType type) {
+      this.status = status;
+      this.type = type;
+    }
+
+    public int status() {
+      return status;
+    }
+
+    public OperationOutcome.IssueType issueType() {
+      return type;
+    }
+  }
+
+  /** One issue: what is wrong and where ({@code expression}, may be null). */
+  public record Issue(String diagnostics, String expression) {}
+
+  private final Reason reason;
+  private final List<Issue> issues;
+
+  public InferenceRefusal(Reason reason, String message) {
+    this(reason, message, List.of(new Issue(message, null)));
+  }
+
+  public InferenceRefusal(Reason reason, String message, List<Issue> issues) {
+    super(message);
+    this.reason = reason;
+    this.issues = List.copyOf(issues);
+  }
+
+  public Reason reason() {
+    return reason;
+  }
+
+  public List<Issue> issues() {
+    return issues;
+  }
+
+  /** The OperationOutcome: one {@code error} issue per {@link Issue}. */
+  public OperationOutcome outcome() {
+    OperationOutcome oo = new OperationOutcome();
+    for (Issue i : issues) {
+      OperationOutcome.OperationOutcomeIssueComponent issue = oo.addIssue()
+          .setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(reason.issueType())
+          .setDiagnostics(i.diagnostics());
+      issue.getDetails().addCoding(new org.hl7.fhir.r4.model.Coding("http://fedfhir.org/fhir/CodeSystem/infer-error",
+          reason.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), null));
+      if (i.expression() != null) {
+        issue.addExpression(i.expression());
+      }
+    }
+    return oo;
+  }
+}

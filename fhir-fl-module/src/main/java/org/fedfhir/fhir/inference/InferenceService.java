@@ -1,0 +1,206 @@
+package org.fedfhir.fhir.inference;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import org.fedfhir.fhir.audit.InferenceAudit;
+import org.fedfhir.fhir.cohort.FeatureExtractor;
+import org.fedfhir.fhir.cohort.PatientFeatures;
+import org.fedfhir.fhir.study.Algorithm;
+import org.fedfhir.fhir.study.Feature;
+import org.fedfhir.fhir.study.InvalidStudyException;
+import org.fedfhir.fhir.study.StudyDefinition;
+import org.fedfhir.fhir.study.StudyKind;
+import org.fedfhir.fhir.study.StudyReader;
+import org.fedfhir.tee.client.ServedModel;
+import org.hl7.fhir.r4.model.PlanDefinition;
+import org.hl7.fhir.r4.model.Provenance;
+import org.hl7.fhir.r4.model.RiskAssessment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST [site]/Patient/{id}/$infer}: resolves the study (a local, valid, approved training
+ * study with a probability model), checks that a TEE and a provisioned model are configured, reads
+ * the patient's features with the training extraction, refuses a patient lacking features the model
+ * cannot do without, predicts in the attested TEE and builds the RiskAssessment and its Provenance
+ * (contained, or both stored with {@code persist}). Every call, refused or not, writes one AuditEvent.
+ *
+ * <p>Nothing is logged but ids, counts and outcomes: no feature value, no probability.
+ */
+public final class InferenceService {
+  private static final Logger LOG = LoggerFactory.getLogger(InferenceService.class);
+
+  /** A request: the patient, the {@code study} parameter ({@code url} or {@code url|version}), persist. */
+  public record Request(String patientId, String study, boolean persist, String requester) {}
+
+  private final StudyCatalog studies;
+  private final StudyReader reader;
+  private final SiteRecords records;
+  private final FeatureExtractor extractor;
+  private final ModelDirectory models;
+  private final ModelService tee;
+  private final String site;
+  private final Clock clock;
+
+  /**
+   * @param tee the TEE model service, null if the site has none configured (501)
+   * @param models which model digest serves which study
+   */
+  public InferenceService(StudyCatalog studies, StudyReader reader, SiteRecords records, FeatureExtractor extractor,
+      ModelDirectory models, ModelService tee, String site, Clock clock) {
+    this.studies = studies;
+    this.reader = reader;
+    this.records = records;
+    this.extractor = extractor;
+    this.models = models;
+    this.tee = tee;
+    this.site = site;
+    this.clock = clock;
+  }
+
+  /** True if a TEE model service is configured. */
+  public boolean isConfigured() {
+    return tee != null;
+  }
+
+  /** Runs {@code $infer}; always writes the AuditEvent. */
+  public InferenceResult infer(Request request) throws InferenceRefusal {
+    String[] planDefinitionId = new String[1];
+    long start = System.nanoTime();
+    try {
+      InferenceResult result = run(request, planDefinitionId);
+      String stored = result.persisted() ? result.riskAssessment().getIdElement().getIdPart() : null;
+      records.audit(InferenceAudit.of(site, request.requester(), planDefinitionId[0], request.patientId(), stored,
+          InferenceAudit.Outcome.SUCCESS, null, Date.from(clock.instant())));
+      LOG.info("$infer for PlanDefinition/{} done in {} ms{}", planDefinitionId[0],
+          (System.nanoTime() - start) / 1_000_000, stored == null ? "" : ", stored as RiskAssessment/" + stored);
+      return result;
+    } catch (InferenceRefusal e) {
+      InferenceAudit.Outcome outcome = e.reason() == InferenceRefusal.Reason.ATTESTATION_FAILED
+          || e.reason() == InferenceRefusal.Reason.TEE_FAILED ? InferenceAudit.Outcome.FAILED
+          : InferenceAudit.Outcome.REFUSED;
+      records.audit(InferenceAudit.of(site, request.requester(), planDefinitionId[0], request.patientId(), null,
+          outcome, e.getMessage(), Date.from(clock.instant())));
+      LOG.info("$infer for PlanDefinition/{} refused: {}", planDefinitionId[0], e.reason());
+      throw e;
+    }
+  }
+
+  private InferenceResult run(Request request, String[] planDefinitionId) throws InferenceRefusal {
+    PlanDefinition pd = resolve(request.study());
+    String pdId = pd.getIdElement().getIdPart();
+    planDefinitionId[0] = pdId;
+    StudyDefinition study;
+    try {
+      study = reader.read(pd);
+    } catch (InvalidStudyException e) {
+      List<InferenceRefusal.Issue> issues = e.issues().stream()
+          .map(i -> new InferenceRefusal.Issue(i.reason(), i.location())).toList();
+      throw new InferenceRefusal(InferenceRefusal.Reason.INVALID_STUDY, "PlanDefinition/" + pdId
+          + " is not a valid study", issues);
+    }
+    if (study.kind() != StudyKind.TRAINING || study.algorithm() != Algorithm.LOGISTIC_REGRESSION) {
+      throw new InferenceRefusal(InferenceRefusal.Reason.INVALID_STUDY, "study " + InferenceResources.canonical(study)
+          + " has no probability model: $infer needs a training study with algorithm logistic-regression");
+    }
+    if (!studies.isApproved(pdId)) {
+      throw new InferenceRefusal(InferenceRefusal.Reason.NOT_APPROVED, "no active ResearchStudy has PlanDefinition/"
+          + pdId + " as protocol: the data steward has not approved this study at this site");
+    }
+    if (tee == null) {
+      throw new InferenceRefusal(InferenceRefusal.Reason.TEE_NOT_CONFIGURED,
+          "$infer needs a TEE model service (not configured: start the hospital with --tee URL and a trusted"
+              + " --tee-measurement)");
+    }
+    String key = InferenceResources.canonical(study);
+    ServedModel model = models.forStudy(key).orElseThrow(() -> new InferenceRefusal(
+        InferenceRefusal.Reason.NO_MODEL, "no model is provisioned for study " + key + " at this site's TEE"
+            + " (the aggregator's provisioning record names its digest: " + models.describe() + ")"));
+
+    Instant now = clock.instant();
+    PatientFeatures features = extractor.extractPatient(study, records.forPatient(request.patientId()),
+        request.patientId(), now);
+    switch (features.status()) {
+      case NOT_FOUND -> throw new InferenceRefusal(InferenceRefusal.Reason.PATIENT_NOT_FOUND,
+          "Patient/" + request.patientId() + " is not known");
+      case CONSENT_DENIED -> throw new InferenceRefusal(InferenceRefusal.Reason.CONSENT_DENIED,
+          "Patient/" + request.patientId() + " has an active research Consent that denies use;"
+              + " no feature was sent");
+      case OUTSIDE_COHORT -> throw new InferenceRefusal(InferenceRefusal.Reason.OUTSIDE_COHORT,
+          "Patient/" + request.patientId() + " does not meet the study's cohort criteria (age, sex)");
+      case INCLUDED -> { }
+    }
+    List<Feature> blocking = features.blockingMissing(study);
+    if (!blocking.isEmpty()) {
+      throw missing(request.patientId(), study, blocking);
+    }
+    ModelService.Prediction prediction = tee.predict(key, model.modelDigest(), features.names(), features.values());
+
+    Date at = Date.from(now);
+    List<Feature> imputed = features.missing(study);
+    RiskAssessment ra = InferenceResources.riskAssessment(study, request.patientId(), prediction.probability(),
+        features.allBasis(), imputed, model, prediction, at);
+    if (request.persist()) {
+      String raId = records.create(ra);
+      ra.setId("RiskAssessment/" + raId);
+      Provenance pv = InferenceResources.provenance(study, pdId, model, prediction, tee.baseUrl(), site,
+          "RiskAssessment/" + raId, at);
+      String pvId = records.create(pv);
+      pv.setId("Provenance/" + pvId);
+      return new InferenceResult(ra, pv, true);
+    }
+    Provenance pv = InferenceResources.provenance(study, pdId, model, prediction, tee.baseUrl(), site, "#", at);
+    pv.setId("provenance");
+    ra.addContained(pv);
+    return new InferenceResult(ra, pv, false);
+  }
+
+  private PlanDefinition resolve(String canonical) throws InferenceRefusal {
+    if (canonical == null || canonical.isBlank()) {
+      throw new InferenceRefusal(InferenceRefusal.Reason.INVALID_REQUEST,
+          "parameter 'study' (canonical url or url|version of the study) is required",
+          List.of(new InferenceRefusal.Issue("parameter 'study' is required", "Parameters.parameter[study]")));
+    }
+    int bar = canonical.indexOf('|');
+    String url = bar < 0 ? canonical : canonical.substring(0, bar);
+    String version = bar < 0 ? null : canonical.substring(bar + 1);
+    List<PlanDefinition> found = new ArrayList<>(studies.find(url, version));
+    if (found.isEmpty()) {
+      throw new InferenceRefusal(InferenceRefusal.Reason.STUDY_NOT_FOUND, "no PlanDefinition " + canonical
+          + " at this site", List.of(new InferenceRefusal.Issue("no PlanDefinition " + canonical + " at this site",
+          "Parameters.parameter[study]")));
+    }
+    if (found.size() > 1) {
+      throw new InferenceRefusal(InferenceRefusal.Reason.INVALID_REQUEST, found.size() + " PlanDefinitions match "
+          + canonical + " (versions " + found.stream().map(PlanDefinition::getVersion).toList()
+          + "); name the study as url|version",
+          List.of(new InferenceRefusal.Issue("ambiguous study " + canonical, "Parameters.parameter[study]")));
+    }
+    return found.get(0);
+  }
+
+  private static InferenceRefusal missing(String patientId, StudyDefinition study, List<Feature> blocking) {
+    List<InferenceRefusal.Issue> issues = new ArrayList<>();
+    for (Feature f : blocking) {
+      int j = study.features().indexOf(f);
+      String what = switch (f.source()) {
+        case OBSERVATION -> "an Observation " + f.code()
+            + Optional.ofNullable(f.unit()).map(u -> " (" + u + ")").orElse("")
+            + Optional.ofNullable(f.lookback()).map(l -> " within " + l).orElse("");
+        case CONDITION -> "Condition " + f.code();
+        case PATIENT_AGE -> "Patient.birthDate";
+        case PATIENT_SEX -> "Patient.gender (male or female)";
+      };
+      issues.add(new InferenceRefusal.Issue("feature '" + f.name() + "': no value (needs " + what + ")"
+          + (f.required() ? "; the study requires it" : "; the study drops patients with a missing value"),
+          "PlanDefinition.action[0].input[" + j + "]"));
+    }
+    String names = String.join(", ", blocking.stream().map(Feature::name).toList());
+    return new InferenceRefusal(InferenceRefusal.Reason.MISSING_FEATURES, "Patient/" + patientId + " lacks "
+        + blocking.size() + " feature(s) the model needs: " + names, issues);
+  }
+}

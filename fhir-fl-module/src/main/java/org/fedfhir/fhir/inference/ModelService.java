@@ -1,0 +1,37 @@
+package org.fedfhir.fhir.inference;
+
+import java.util.List;
+
+/**
+ * Where a prediction is computed: the attested TEE model service ({@link TeeModelService}), or a
+ * stand-in in tests. Implementations verify the service before anything is sent.
+ */
+public interface ModelService {
+
+  /** The service's base URL (for Provenance and audit). */
+  String baseUrl();
+
+  /**
+   * The model's probability for one patient's raw features.
+   *
+   * @param study the study as {@code url|version}
+   * @param modelDigest the provisioned model's digest
+   * @param names the feature names in the model's order
+   * @param values the raw values, same order; {@code NaN} = missing (the model's mean is used)
+   * @throws InferenceRefusal {@code ATTESTATION_FAILED} (nothing was sent) or {@code TEE_FAILED}
+   */
+  Prediction predict(String study, String modelDigest, List<String> names, double[] values) throws InferenceRefusal;
+
+  /**
+   * A probability and the attested service that computed it.
+   *
+   * @param evidenceFormat {@code simulated} or {@code aws-nitro-enclaves}
+   * @param measurement the enclave's verified measurement (hex)
+   */
+  record Prediction(double probability, String evidenceFormat, String measurement) {
+    @Override
+    public String toString() {
+      return "Prediction[hidden, " + evidenceFormat + "]";
+    }
+  }
+}

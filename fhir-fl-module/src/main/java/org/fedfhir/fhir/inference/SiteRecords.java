@@ -1,0 +1,18 @@
+package org.fedfhir.fhir.inference;
+
+import org.fedfhir.fhir.cohort.ClinicalDataSource;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Resource;
+
+/** The site's FHIR store as {@code $infer} uses it (DAO-backed in {@code plugin}). */
+public interface SiteRecords {
+
+  /** One patient's data: the Patient, their Consents, Observations and Conditions (none if unknown). */
+  ClinicalDataSource forPatient(String patientId);
+
+  /** Stores a new resource; returns its logical id. */
+  String create(Resource resource);
+
+  /** Stores an AuditEvent. */
+  void audit(AuditEvent event);
+}

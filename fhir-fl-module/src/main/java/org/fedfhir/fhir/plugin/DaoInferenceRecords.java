@@ -1,0 +1,108 @@
+package org.fedfhir.fhir.plugin;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.ReferenceParam;
+import ca.uhn.fhir.rest.param.TokenOrListParam;
+import ca.uhn.fhir.rest.param.TokenParam;
+import ca.uhn.fhir.rest.param.UriParam;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.Consumer;
+import org.fedfhir.fhir.cohort.ApprovalGate;
+import org.fedfhir.fhir.cohort.ClinicalDataSource;
+import org.fedfhir.fhir.inference.SiteRecords;
+import org.fedfhir.fhir.inference.StudyCatalog;
+import org.fedfhir.fhir.study.Code;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.Consent;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.PlanDefinition;
+import org.hl7.fhir.r4.model.ResearchStudy;
+import org.hl7.fhir.r4.model.Resource;
+
+/**
+ * {@code $infer}'s view of the JPA store through the DAOs: studies by canonical, approvals, one
+ * patient's data (synchronous searches restricted to the patient, {@code combo-code} for
+ * Observations as in training) and storage of results and AuditEvents.
+ */
+public final class DaoInferenceRecords implements StudyCatalog, SiteRecords {
+  private final DaoRegistry daos;
+
+  public DaoInferenceRecords(DaoRegistry daos) {
+    this.daos = daos;
+  }
+
+  @Override
+  public List<PlanDefinition> find(String url, String version) {
+    SearchParameterMap map = SearchParameterMap.newSynchronous(PlanDefinition.SP_URL, new UriParam(url));
+    if (version != null) {
+      map.add(PlanDefinition.SP_VERSION, new TokenParam(version));
+    }
+    return daos.getResourceDao(PlanDefinition.class).searchForResources(map, new SystemRequestDetails());
+  }
+
+  @Override
+  public boolean isApproved(String planDefinitionId) {
+    SearchParameterMap map = SearchParameterMap.newSynchronous("protocol",
+        new ReferenceParam("PlanDefinition/" + planDefinitionId));
+    List<ResearchStudy> approvals = daos.getResourceDao(ResearchStudy.class)
+        .searchForResources(map, new SystemRequestDetails());
+    return ApprovalGate.isApproved(planDefinitionId, approvals);
+  }
+
+  @Override
+  public ClinicalDataSource forPatient(String patientId) {
+    String ref = "Patient/" + patientId;
+    return new ClinicalDataSource() {
+      @Override
+      public List<Patient> patients() {
+        try {
+          return List.of(daos.getResourceDao(Patient.class).read(new IdType(ref), new SystemRequestDetails()));
+        } catch (ResourceNotFoundException | ResourceGoneException e) {
+          return List.of();
+        }
+      }
+
+      @Override
+      public List<Consent> consents() {
+        SearchParameterMap map = SearchParameterMap.newSynchronous(Consent.SP_PATIENT, new ReferenceParam(ref));
+        return daos.getResourceDao(Consent.class).searchForResources(map, new SystemRequestDetails());
+      }
+
+      @Override
+      public void observations(Code code, Consumer<Observation> sink) {
+        SearchParameterMap map = SearchParameterMap.newSynchronous(Observation.SP_SUBJECT, new ReferenceParam(ref))
+            .add("combo-code", new TokenParam(code.system(), code.code()));
+        daos.getResourceDao(Observation.class).searchForResources(map, new SystemRequestDetails()).forEach(sink);
+      }
+
+      @Override
+      public void conditions(Collection<Code> codes, Consumer<Condition> sink) {
+        TokenOrListParam or = new TokenOrListParam();
+        codes.forEach(c -> or.addOr(new TokenParam(c.system(), c.code())));
+        SearchParameterMap map = SearchParameterMap.newSynchronous(Condition.SP_SUBJECT, new ReferenceParam(ref))
+            .add(Condition.SP_CODE, or);
+        daos.getResourceDao(Condition.class).searchForResources(map, new SystemRequestDetails()).forEach(sink);
+      }
+    };
+  }
+
+  @Override
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public String create(Resource resource) {
+    ca.uhn.fhir.jpa.api.dao.IFhirResourceDao dao = daos.getResourceDao(resource.getClass());
+    return dao.create(resource, new SystemRequestDetails()).getId().getIdPart();
+  }
+
+  @Override
+  public void audit(AuditEvent event) {
+    daos.getResourceDao(AuditEvent.class).create(event, new SystemRequestDetails());
+  }
+}

@@ -1,0 +1,170 @@
+package org.fedfhir.ig;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.fedfhir.securecompute.statistics.DisclosurePolicy;
+import org.fedfhir.securecompute.statistics.StatisticDeclaration;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.PlanDefinition;
+import org.hl7.fhir.r4.model.PrimitiveType;
+import org.hl7.fhir.r4.model.Type;
+
+/**
+ * Reads what a statistics study ({@code extension[studyKind]} = {@code statistics}) computes from
+ * its {@code PlanDefinition} (docs/study-format.md, "Statistics studies"): one
+ * {@value #STATISTIC} extension per statistic on the study's action, and the study's disclosure
+ * control in {@value #DISCLOSURE_CONTROL}. The aggregator and the sites read the same definition
+ * with this one class, so they agree on every statistic's vector layout.
+ */
+public final class StatisticsDeclarations {
+
+  /** Complex extension on {@code PlanDefinition.action}: one statistic. */
+  public static final String STATISTIC = FedFhirIg.CANONICAL + "/StructureDefinition/statistic";
+  /** Complex extension on {@code PlanDefinition}: minCellCount, maxRecordsPerSite, epsilonBudget. */
+  public static final String DISCLOSURE_CONTROL = FedFhirIg.CANONICAL + "/StructureDefinition/disclosure-control";
+  /** The study-kind extension. */
+  public static final String STUDY_KIND = FedFhirIg.CANONICAL + "/StructureDefinition/study-kind";
+  /** Default of {@code maxRecordsPerSite}. */
+  public static final int DEFAULT_MAX_RECORDS_PER_SITE = 1_000_000;
+
+  /**
+   * A statistics study's declarations.
+   *
+   * @param statistics in the order of the concatenated vector
+   * @param policy the study's disclosure policy (each site's own applies too; the stricter wins)
+   * @param maxRecordsPerSite bounds every sum so that the encoding cannot wrap
+   * @param epsilonBudget the study's total ε, if it uses differential privacy
+   */
+  public record Study(List<StatisticDeclaration> statistics, DisclosurePolicy policy, int maxRecordsPerSite,
+      Optional<Double> epsilonBudget) {
+    public Study {
+      statistics = List.copyOf(statistics);
+    }
+
+    /** @return the total vector length of one site's contribution */
+    public int length() {
+      return statistics.stream().mapToInt(s -> s.statistic().length()).sum();
+    }
+  }
+
+  private StatisticsDeclarations() {}
+
+  /** True if the study's kind is {@code statistics}. */
+  public static boolean isStatisticsStudy(PlanDefinition study) {
+    Extension kind = study.getExtensionByUrl(STUDY_KIND);
+    return kind != null && kind.getValue() instanceof PrimitiveType<?> p && "statistics".equals(p.getValueAsString());
+  }
+
+  /**
+   * Reads the statistics and the disclosure control.
+   *
+   * @throws IllegalArgumentException naming the element and the rule when a declaration is
+   *     incomplete or inconsistent (no statistic, a duplicate name, bounds, bins, …)
+   */
+  public static Study read(PlanDefinition study) {
+    if (study.getAction().size() != 1) {
+      throw new IllegalArgumentException("PlanDefinition.action: a statistics study has exactly 1 action, found "
+          + study.getAction().size());
+    }
+    List<Extension> exts = study.getActionFirstRep().getExtensionsByUrl(STATISTIC);
+    if (exts.isEmpty()) {
+      throw new IllegalArgumentException("PlanDefinition.action[0].extension[statistic]: a statistics study declares "
+          + "at least one statistic");
+    }
+    List<StatisticDeclaration> statistics = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < exts.size(); i++) {
+      String loc = "PlanDefinition.action[0].extension[statistic][" + i + "]";
+      StatisticDeclaration d;
+      try {
+        d = declaration(exts.get(i));
+        d.statistic().length(); // builds it: checks bounds, bins, groups
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(loc + ": " + e.getMessage(), e);
+      }
+      if (!names.add(d.name())) {
+        throw new IllegalArgumentException(loc + ".name: '" + d.name() + "' is used twice; names are unique in a study");
+      }
+      statistics.add(d);
+    }
+    int minCellCount = DisclosurePolicy.DEFAULT_MIN_CELL_COUNT;
+    int maxRecords = DEFAULT_MAX_RECORDS_PER_SITE;
+    Optional<Double> budget = Optional.empty();
+    Extension dc = study.getExtensionByUrl(DISCLOSURE_CONTROL);
+    if (dc != null) {
+      minCellCount = integer(dc, "minCellCount", minCellCount);
+      maxRecords = integer(dc, "maxRecordsPerSite", maxRecords);
+      budget = decimal(dc, "epsilonBudget");
+      if (minCellCount < 1 || maxRecords < 1 || budget.filter(b -> !(b > 0)).isPresent()) {
+        throw new IllegalArgumentException("PlanDefinition.extension[disclosure-control]: minCellCount and "
+            + "maxRecordsPerSite must be ≥ 1 and epsilonBudget > 0");
+      }
+    }
+    for (StatisticDeclaration d : statistics) {
+      if (d.epsilon().isPresent() && budget.isEmpty()) {
+        throw new IllegalArgumentException("statistic '" + d.name() + "' spends epsilon but the study has no "
+            + "epsilonBudget (extension[disclosure-control])");
+      }
+    }
+    return new Study(statistics, DisclosurePolicy.minCellCount(minCellCount), maxRecords, budget);
+  }
+
+  private static StatisticDeclaration declaration(Extension e) {
+    String kindCode = string(e, "kind");
+    StatisticDeclaration.Kind kind = StatisticDeclaration.Kind.fromCode(kindCode).orElseThrow(() ->
+        new IllegalArgumentException("kind '" + kindCode + "'; need counts | crosstab | summary | welch | "
+            + "kaplan-meier | logistic-regression"));
+    String name = string(e, "name");
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("name is required");
+    }
+    boolean table = kind == StatisticDeclaration.Kind.COUNTS || kind == StatisticDeclaration.Kind.CROSSTAB;
+    return new StatisticDeclaration(kind, name, string(e, "variable"), string(e, "row"), string(e, "column"),
+        string(e, "groupBy"), strings(e, table ? "rowCategory" : "group"), strings(e, "columnCategory"),
+        decimal(e, "lower").orElse(Double.NaN), decimal(e, "upper").orElse(Double.NaN), decimals(e, "binEdge"),
+        decimals(e, "quantile"), decimals(e, "bucketEdge"), string(e, "timeUnit"), decimal(e, "epsilon"));
+  }
+
+  private static String string(Extension e, String part) {
+    Extension p = e.getExtensionByUrl(part);
+    return p == null || !(p.getValue() instanceof PrimitiveType<?> v) ? null : v.getValueAsString();
+  }
+
+  private static List<String> strings(Extension e, String part) {
+    List<String> out = new ArrayList<>();
+    for (Extension p : e.getExtensionsByUrl(part)) {
+      if (p.getValue() instanceof PrimitiveType<?> v && v.hasValue()) {
+        out.add(v.getValueAsString());
+      }
+    }
+    return out;
+  }
+
+  private static Optional<Double> decimal(Extension e, String part) {
+    Extension p = e.getExtensionByUrl(part);
+    return p == null ? Optional.empty() : Optional.of(number(p.getValue(), part));
+  }
+
+  private static double[] decimals(Extension e, String part) {
+    return e.getExtensionsByUrl(part).stream().mapToDouble(p -> number(p.getValue(), part)).toArray();
+  }
+
+  private static int integer(Extension e, String part, int otherwise) {
+    Extension p = e.getExtensionByUrl(part);
+    return p == null ? otherwise : (int) number(p.getValue(), part);
+  }
+
+  private static double number(Type value, String part) {
+    if (value instanceof PrimitiveType<?> v && v.hasValue()) {
+      try {
+        return Double.parseDouble(v.getValueAsString());
+      } catch (NumberFormatException ex) {
+        // fall through
+      }
+    }
+    throw new IllegalArgumentException(part + " needs a number");
+  }
+}

@@ -444,6 +444,52 @@ class StatisticsNetworkTest {
   }
 
   @Test
+  void theOperationAnswersTheReleaseOverHttpAndRefusesWithTooFewSites() throws Exception {
+    StatisticsCoordinator coordinator = startAggregator(3, 0);
+    org.hl7.fhir.r4.model.PlanDefinition published = new org.hl7.fhir.r4.model.PlanDefinition();
+    published.setUrl(STUDY.url()).setVersion(STUDY.version());
+    published.addExtension(StatisticsDeclarations.STUDY_KIND, new org.hl7.fhir.r4.model.CodeType("statistics"));
+    SecureStatsService service = new SecureStatsService(statistics, Duration.ofMillis(300), Duration.ofSeconds(30))
+        .lookingUpIn(id -> id.equals("stats") ? Optional.of(published) : Optional.empty());
+    ca.uhn.fhir.rest.server.RestfulServer fhir = new ca.uhn.fhir.rest.server.RestfulServer(FhirContext.forR4Cached());
+    fhir.registerProvider(new org.fedfhir.aggregator.fhir.SecureStatsProvider(service));
+    org.eclipse.jetty.server.Server jetty = new org.eclipse.jetty.server.Server(
+        new java.net.InetSocketAddress("127.0.0.1", 0));
+    org.eclipse.jetty.ee10.servlet.ServletContextHandler context = new org.eclipse.jetty.ee10.servlet.ServletContextHandler();
+    context.addServlet(new org.eclipse.jetty.ee10.servlet.ServletHolder(fhir), "/fhir/*");
+    jetty.setHandler(context);
+    jetty.start();
+    try {
+      int port = ((org.eclipse.jetty.server.ServerConnector) jetty.getConnectors()[0]).getLocalPort();
+      ca.uhn.fhir.rest.client.api.IGenericClient client = FhirContext.forR4Cached()
+          .newRestfulGenericClient("http://127.0.0.1:" + port + "/fhir");
+      var operation = client.operation().onInstance(new org.hl7.fhir.r4.model.IdType("PlanDefinition", "stats"))
+          .named("$secure-stats").withNoParameters(Parameters.class);
+
+      join(channel("a"), rows(2, 60));
+      awaitJoined(coordinator, 1);
+      assertThatThrownBy(operation::execute)
+          .isInstanceOf(ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException.class)
+          .hasMessageContaining("at least 3");
+      assertThatThrownBy(() -> client.operation().onInstance(new org.hl7.fhir.r4.model.IdType("PlanDefinition", "x"))
+          .named("$secure-stats").withNoParameters(Parameters.class).execute())
+          .isInstanceOf(ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException.class);
+
+      join(channel("b"), rows(4, 60));
+      join(channel("c"), rows(6, 60));
+      awaitJoined(coordinator, 3);
+      Parameters answer = operation.execute();
+
+      assertThat(answer.getParameter("siteCount").getValue().primitiveValue()).isEqualTo("3");
+      assertThat(answer.getParameter("report").getResource()).isInstanceOf(MeasureReport.class);
+      assertThat(answer.getParameter().stream().map(ParametersParameterComponent::getName))
+          .contains("cp-by-diagnosis", "chol-by-sex", "thalach-by-diagnosis");
+    } finally {
+      jetty.stop();
+    }
+  }
+
+  @Test
   void aSiteWithMoreRecordsThanTheStudyAllowsRefusesAndDropsOut() {
     SiteStatistics local = new SiteStatistics(DECLARED.statistics(), 10);
     assertThatThrownBy(() -> local.encode(rows(2, 11))).isInstanceOf(IllegalArgumentException.class)

@@ -52,6 +52,12 @@ public final class FederationClient implements AutoCloseable {
     return new SiteSession(FederationGrpc.newStub(channel), study, work, new SecureRandom()).start();
   }
 
+  /** Joins a statistics study, stating the site's own disclosure control in the Join. */
+  public CompletableFuture<SiteSession.Outcome> join(SiteSession.Study study, SiteSession.RoundWork work,
+      SiteSession.Disclosure disclosure) {
+    return new SiteSession(FederationGrpc.newStub(channel), study, work, new SecureRandom(), disclosure).start();
+  }
+
   /** Where the client connects. */
   public String target() {
     return target;

@@ -44,6 +44,23 @@ public class FedFhirPluginConfig {
     return new LocalTrainingService(ctx, daos, reader, ucum, site, federated);
   }
 
+  /**
+   * {@code $secure-stats} at the site: joins statistics studies over the $train connection to the
+   * aggregator; {@code fedfhir.statistics.min-cell-count} is this site's minimum released count.
+   */
+  @Bean
+  public SecureStatsSiteService fedfhirSecureStatsSiteService(FhirContext ctx, DaoRegistry daos, StudyReader reader,
+      UcumConverter ucum, @Value("${fedfhir.site.name:hospital}") String site,
+      @Value("${fedfhir.statistics.min-cell-count:5}") int minCellCount, FederatedTrainingService federated) {
+    return new SecureStatsSiteService(ctx, daos, reader, ucum, site, minCellCount, federated.federationClient());
+  }
+
+  @Bean
+  public SecureStatsOperationProvider fedfhirSecureStatsOperationProvider(FhirContext ctx,
+      SecureStatsSiteService service) {
+    return new SecureStatsOperationProvider(ctx, service);
+  }
+
   @Bean
   public TrainOperationProvider fedfhirTrainOperationProvider(FhirContext ctx, LocalTrainingService service) {
     return new TrainOperationProvider(ctx, service);

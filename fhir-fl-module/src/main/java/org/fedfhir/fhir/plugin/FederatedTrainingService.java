@@ -112,6 +112,11 @@ public class FederatedTrainingService implements AutoCloseable {
     return client != null;
   }
 
+  /** The site's connection to the aggregator (shared with statistics studies), or null if none is configured. */
+  public FederationClient federationClient() {
+    return client;
+  }
+
   /** Starts the run behind the Task (status {@code requested}). */
   void submit(PlanDefinition planDefinition, StudyDefinition study, String planDefinitionId, IdType taskId,
       String requester) {

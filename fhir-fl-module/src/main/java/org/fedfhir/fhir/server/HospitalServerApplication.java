@@ -96,13 +96,15 @@ public class HospitalServerApplication {
       JpaSystemProvider<?, ?> systemProvider, DatabaseBackedPagingProvider paging, BulkDataExportProvider bulk,
       IFhirSystemDao<?, ?> systemDao, JpaStorageSettings settings, ISearchParamRegistry searchParams,
       IValidationSupport validation, TrainOperationProvider train,
-      org.fedfhir.fhir.plugin.InferOperationProvider infer) {
+      org.fedfhir.fhir.plugin.InferOperationProvider infer,
+      org.fedfhir.fhir.plugin.SecureStatsOperationProvider secureStats) {
     RestfulServer server = new RestfulServer(ctx);
     server.registerProviders(providers.createProviders());
     server.registerProvider(systemProvider);
     server.registerProvider(bulk);
     server.registerProvider(train);
     server.registerProvider(infer);
+    server.registerProvider(secureStats);
     server.setPagingProvider(paging);
     server.setDefaultResponseEncoding(ca.uhn.fhir.rest.api.EncodingEnum.JSON);
     server.setServerConformanceProvider(

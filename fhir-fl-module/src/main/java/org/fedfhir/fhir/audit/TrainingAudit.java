@@ -27,6 +27,7 @@ public final class TrainingAudit {
     AuditEvent ae = new AuditEvent();
     ae.setType(new Coding(AUDIT_TYPE, "rest", "Restful Operation"));
     ae.addSubtype(new Coding(RESTFUL_INTERACTION, "operation", "operation"));
+    ae.addSubtype(new Coding("http://fedfhir.org/fhir/CodeSystem/operation", "train", "$train"));
     ae.setAction(AuditEvent.AuditEventAction.E);
     ae.setRecorded(recorded);
     ae.setOutcome(failure == null ? AuditEvent.AuditEventOutcome._0 : AuditEvent.AuditEventOutcome._8);

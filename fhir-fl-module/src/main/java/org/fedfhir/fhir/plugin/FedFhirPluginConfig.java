@@ -25,6 +25,12 @@ public class FedFhirPluginConfig {
     return new UcumConverter();
   }
 
+  /** Holds incoming studies to the guide's FederatedStudy profile (HAPI validator), beside the parser's rules. */
+  @Bean
+  public IgStudyValidator fedfhirIgStudyValidator() {
+    return IgStudyValidator.loadingInBackground();
+  }
+
   @Bean
   public StudyReader fedfhirStudyReader(ObjectProvider<StudyValidator> validators) {
     return new StudyReader(List.copyOf(validators.orderedStream().toList()));

@@ -125,7 +125,7 @@ public class LocalTrainingService implements AutoCloseable {
     Task task = new Task();
     task.setStatus(Task.TaskStatus.REQUESTED);
     task.setIntent(Task.TaskIntent.ORDER);
-    task.setInstantiatesCanonical(StudyUrls.OPERATION_TRAIN);
+    task.setInstantiatesUri(StudyUrls.OPERATION_TRAIN);
     task.setFocus(new Reference("PlanDefinition/" + id));
     task.setAuthoredOn(new Date());
     task.getBusinessStatus().setText("queued");

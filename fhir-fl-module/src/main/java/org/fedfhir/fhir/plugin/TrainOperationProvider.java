@@ -27,7 +27,8 @@ public class TrainOperationProvider {
   }
 
   @Operation(name = "$train", typeName = "PlanDefinition", idempotent = false, manualResponse = true,
-      canonicalUrl = StudyUrls.OPERATION_TRAIN)
+      canonicalUrl = StudyUrls.OPERATION_TRAIN,
+      returnParameters = @OperationParam(name = "return", type = Task.class, min = 1, max = 1))
   public void train(@IdParam IdType id, @OperationParam(name = "mode", min = 0, max = 1) CodeType mode,
       ServletRequestDetails request, HttpServletResponse response) throws IOException {
     Task task = service.start(id, mode == null ? null : mode.getValue(), request);

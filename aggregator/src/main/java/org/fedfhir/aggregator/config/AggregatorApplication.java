@@ -25,6 +25,15 @@ public class AggregatorApplication {
 
   /** Starts the aggregator; the returned context is running (gRPC server listening). */
   public static ConfigurableApplicationContext start(AggregatorSettings settings) {
+    return start(settings, null);
+  }
+
+  /**
+   * As {@link #start(AggregatorSettings)}, provisioning every finished study's model into the
+   * attested TEE model service of {@code tee} (null: none); see {@code ModelProvisioningService}.
+   */
+  public static ConfigurableApplicationContext start(AggregatorSettings settings,
+      org.fedfhir.aggregator.provisioning.ProvisioningSettings tee) {
     return new SpringApplicationBuilder(AggregatorApplication.class)
         .web(WebApplicationType.NONE)
         .bannerMode(org.springframework.boot.Banner.Mode.OFF)
@@ -33,7 +42,12 @@ public class AggregatorApplication {
             "spring.jpa.hibernate.ddl-auto", "update",
             "spring.jpa.open-in-view", "false",
             "spring.main.register-shutdown-hook", "true"))
-        .initializers(ctx -> ctx.getBeanFactory().registerSingleton("aggregatorSettings", settings))
+        .initializers(ctx -> {
+          ctx.getBeanFactory().registerSingleton("aggregatorSettings", settings);
+          if (tee != null) {
+            ctx.getBeanFactory().registerSingleton("provisioningSettings", tee);
+          }
+        })
         .run();
   }
 }

@@ -118,6 +118,17 @@ public class AggregatorConfiguration {
     }
   }
 
+  /**
+   * Provisions finished studies' models into the attested TEE when the aggregator has one
+   * ({@code --tee}, a {@code ProvisioningSettings} singleton); otherwise a disabled service.
+   */
+  @Bean(destroyMethod = "close")
+  org.fedfhir.aggregator.provisioning.ModelProvisioningService modelProvisioning(StudyStore store,
+      org.springframework.beans.factory.ObjectProvider<org.fedfhir.aggregator.provisioning.ProvisioningSettings> tee) {
+    return org.fedfhir.aggregator.provisioning.ModelProvisioningService.fromSettings(store, tee.getIfAvailable())
+        .start(java.time.Duration.ofSeconds(2));
+  }
+
   @Bean
   FederationServer federationServer(Coordinators coordinators, AggregatorSettings settings,
       StatisticsCoordinators statistics) {

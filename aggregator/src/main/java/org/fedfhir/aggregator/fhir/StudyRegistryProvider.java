@@ -107,6 +107,10 @@ public final class StudyRegistryProvider implements IResourceProvider {
     if (created) {
       store.registerStudy(plan);
     }
+    org.fedfhir.aggregator.store.ModelSpec spec = ModelSpecs.from(study);
+    if (spec != null) {
+      store.recordModelSpec(plan.ref(), spec); // for provisioning the final model to a TEE
+    }
     if (declared != null && statistics != null) {
       statistics.register(plan, declared);
     }

@@ -21,6 +21,8 @@ public final class InMemoryStudyStore implements StudyStore {
   private final Map<String, ModelVector> models = new HashMap<>();
   private final Map<StudyRef, StoredModel> latest = new HashMap<>();
   private final Map<StudyRef, Map<Integer, Map<String, Double>>> metrics = new HashMap<>();
+  private final Map<StudyRef, ModelSpec> specs = new HashMap<>();
+  private final Map<StudyRef, List<ModelProvisioning>> provisionings = new HashMap<>();
 
   @Override
   public synchronized void registerStudy(StudyPlan plan) {
@@ -156,5 +158,31 @@ public final class InMemoryStudyStore implements StudyStore {
     if (!plans.containsKey(ref)) {
       throw new StoreException("study " + ref + " is not registered");
     }
+  }
+
+  @Override
+  public synchronized void recordModelSpec(StudyRef ref, ModelSpec spec) {
+    requireStudy(ref);
+    ModelSpec existing = specs.putIfAbsent(ref, spec);
+    if (existing != null && !existing.equals(spec)) {
+      specs.put(ref, existing);
+      throw new StoreException("study " + ref + " has another model spec");
+    }
+  }
+
+  @Override
+  public synchronized Optional<ModelSpec> modelSpec(StudyRef ref) {
+    return Optional.ofNullable(specs.get(ref));
+  }
+
+  @Override
+  public synchronized void recordProvisioning(ModelProvisioning provisioning) {
+    requireStudy(provisioning.study());
+    provisionings.computeIfAbsent(provisioning.study(), r -> new ArrayList<>()).add(provisioning);
+  }
+
+  @Override
+  public synchronized List<ModelProvisioning> provisionings(StudyRef ref) {
+    return List.copyOf(provisionings.getOrDefault(ref, List.of()));
   }
 }

@@ -71,4 +71,18 @@ public interface StudyStore {
    * @return the rounds that were aborted
    */
   List<RoundRecord> abortAllInFlight(String reason, Instant at);
+
+  /**
+   * Records the layout of the study's model (feature names, algorithm, owner download) when it is
+   * published. Recording the same spec again is a no-op; another spec for the study is refused.
+   */
+  void recordModelSpec(StudyRef ref, ModelSpec spec);
+
+  Optional<ModelSpec> modelSpec(StudyRef ref);
+
+  /** Records that an attested TEE model service received the study's model. */
+  void recordProvisioning(ModelProvisioning provisioning);
+
+  /** Every provisioning of the study's model, oldest first. */
+  List<ModelProvisioning> provisionings(StudyRef ref);
 }

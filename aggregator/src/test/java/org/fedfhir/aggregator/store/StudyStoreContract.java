@@ -147,4 +147,24 @@ abstract class StudyStoreContract {
     assertThat(store().status(ref)).contains(StudyStatus.COMPLETED);
     assertThat(store().studies(StudyStatus.ACTIVE)).noneMatch(p -> p.ref().equals(ref));
   }
+
+  @Test
+  void modelSpecAndProvisioningsAreReadBackWithoutWeights() {
+    StudyRef ref = registered();
+    ModelSpec spec = new ModelSpec(List.of("age", "chol"), "logistic-regression", false);
+    store().recordModelSpec(ref, spec);
+    store().recordModelSpec(ref, spec);
+    ModelProvisioning p = new ModelProvisioning(ref, 5, "12".repeat(32), "34".repeat(32), "http://tee/fhir",
+        "simulated", "56".repeat(48), T0, T0.plusSeconds(1));
+    store().recordProvisioning(p);
+
+    assertThat(store().modelSpec(ref)).contains(spec);
+    assertThat(store().provisionings(ref)).containsExactly(p);
+    assertThatThrownBy(() -> store().recordModelSpec(ref, new ModelSpec(List.of("age"), "logistic-regression", true)))
+        .isInstanceOf(StoreException.class).hasMessageContaining("another model spec");
+    StudyRef unknown = plan("fedavg").ref();
+    assertThat(store().provisionings(unknown)).isEmpty();
+    assertThatThrownBy(() -> store().recordProvisioning(new ModelProvisioning(unknown, 1, null, "34".repeat(32),
+        "http://tee/fhir", "simulated", "56".repeat(48), T0, T0))).isInstanceOf(StoreException.class);
+  }
 }

@@ -54,6 +54,28 @@ public final class AggregatorCommand implements Callable<Integer> {
       description = "How long a protocol stage waits for sites, ISO-8601 (default: ${DEFAULT-VALUE}).")
   Duration stageTimeout;
 
+  @Option(names = "--tee", paramLabel = "URL",
+      description = "Provision each finished study's model into this TEE model service (FHIR base URL).")
+  String tee;
+
+  @Option(names = "--tee-measurement", paramLabel = "HEX",
+      description = "A trusted measurement of the TEE model service (repeatable; ./fedfhir tee prints it).")
+  java.util.List<String> teeMeasurements = new java.util.ArrayList<>();
+
+  @Option(names = "--tee-platform-key", paramLabel = "HEX",
+      description = "Trust SIMULATED evidence signed by this Ed25519 platform key (repeatable; no hardware protection).")
+  java.util.List<String> teePlatformKeys = new java.util.ArrayList<>();
+
+  @Option(names = "--tee-allow-simulated", description = "Trust SIMULATED evidence from any platform key (demos only).")
+  boolean teeAllowSimulated;
+
+  @Option(names = "--tee-nitro-root", paramLabel = "PEM", description = "AWS Nitro Enclaves root certificate.")
+  Path teeNitroRoot;
+
+  @Option(names = "--tee-models-file", paramLabel = "FILE",
+      description = "Write which model digest serves which study here after provisioning (hospitals: --tee-models).")
+  Path teeModelsFile;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -69,7 +91,18 @@ public final class AggregatorCommand implements Callable<Integer> {
     } else {
       tls = TlsFiles.inPkiDirectory(pki, PartyName.AGGREGATOR);
     }
-    var context = AggregatorApplication.start(new AggregatorSettings(bind, port, db, tls, stageTimeout, fhirPort));
+    org.fedfhir.aggregator.provisioning.ProvisioningSettings provisioning = null;
+    if (tee != null) {
+      provisioning = new org.fedfhir.aggregator.provisioning.ProvisioningSettings(tee, teeMeasurements,
+          teePlatformKeys, teeAllowSimulated, teeNitroRoot, teeModelsFile);
+      try {
+        provisioning.policy();
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
+    }
+    var context = AggregatorApplication.start(new AggregatorSettings(bind, port, db, tls, stageTimeout, fhirPort),
+        provisioning);
     context.getBean(FederationServer.class).awaitTermination();
     return 0;
   }

@@ -36,8 +36,50 @@ public final class HospitalCommand implements Callable<Integer> {
       description = "The network PKI directory (./fedfhir pki init) holding NAME-cert.pem, NAME-key.pem, ca-cert.pem.")
   java.nio.file.Path pki;
 
+  @Option(names = "--tee", paramLabel = "URL",
+      description = "The TEE model service for $infer (FHIR base URL, e.g. http://localhost:8093/fhir).")
+  String tee;
+
+  @Option(names = "--tee-measurement", paramLabel = "HEX",
+      description = "A trusted measurement of the TEE model service (repeatable; ./fedfhir tee prints it).")
+  java.util.List<String> teeMeasurements = new java.util.ArrayList<>();
+
+  @Option(names = "--tee-platform-key", paramLabel = "HEX",
+      description = "Trust SIMULATED evidence signed by this Ed25519 platform key (repeatable; no hardware protection).")
+  java.util.List<String> teePlatformKeys = new java.util.ArrayList<>();
+
+  @Option(names = "--tee-allow-simulated",
+      description = "Trust SIMULATED evidence from any platform key (laptop demos only).")
+  boolean teeAllowSimulated;
+
+  @Option(names = "--tee-nitro-root", paramLabel = "PEM",
+      description = "AWS Nitro Enclaves root certificate: accept Nitro attestation documents chaining to it.")
+  java.nio.file.Path teeNitroRoot;
+
+  @Option(names = "--tee-models", paramLabel = "FILE",
+      description = "The models file the aggregator writes after provisioning (study → model digest); re-read on change.")
+  java.nio.file.Path teeModels;
+
+  /** The {@code fedfhir.tee.*} properties of the $infer configuration, as system properties for Spring. */
+  void applyTeeProperties() {
+    if (tee == null) {
+      return;
+    }
+    System.setProperty("fedfhir.tee.url", tee);
+    System.setProperty("fedfhir.tee.measurements", String.join(",", teeMeasurements));
+    System.setProperty("fedfhir.tee.platform-keys", String.join(",", teePlatformKeys));
+    System.setProperty("fedfhir.tee.allow-simulated", Boolean.toString(teeAllowSimulated));
+    if (teeNitroRoot != null) {
+      System.setProperty("fedfhir.tee.nitro-root", teeNitroRoot.toAbsolutePath().toString());
+    }
+    if (teeModels != null) {
+      System.setProperty("fedfhir.tee.models", teeModels.toAbsolutePath().toString());
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
+    applyTeeProperties();
     if ((aggregator == null) != (pki == null)) {
       throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
           "--aggregator and --pki go together: federated training needs both");
@@ -46,6 +88,10 @@ public final class HospitalCommand implements Callable<Integer> {
     ConfigurableApplicationContext ctx = HospitalServer.start(port, name, db, user, pw, aggregator, pki);
     if (aggregator != null) {
       System.out.println("hospital " + name + " joins federated studies at " + aggregator + " (mutual TLS, " + pki + ")");
+    }
+    if (tee != null) {
+      System.out.println("hospital " + name + " runs $infer through the TEE at " + tee
+          + (teeModels == null ? " (no --tee-models file: no study has a model yet)" : " with models from " + teeModels));
     }
     System.out.println("hospital " + name + " ready: http://localhost:" + port + "/fhir");
     Runtime.getRuntime().addShutdownHook(new Thread(ctx::close));

@@ -15,7 +15,8 @@ public class JpaStoreConfiguration {
 
   @Bean
   JpaStudyStore jpaStudyStore(Repositories.Studies studies, Repositories.Sites sites,
-      Repositories.Rounds rounds, Repositories.Models models, Repositories.Metrics metrics) {
-    return new JpaStudyStore(studies, sites, rounds, models, metrics);
+      Repositories.Rounds rounds, Repositories.Models models, Repositories.Metrics metrics,
+      Repositories.ModelSpecs specs, Repositories.Provisionings provisionings) {
+    return new JpaStudyStore(studies, sites, rounds, models, metrics, specs, provisionings);
   }
 }

@@ -31,9 +31,14 @@ public class JpaStudyStore implements StudyStore {
   private final Repositories.Rounds rounds;
   private final Repositories.Models models;
   private final Repositories.Metrics metrics;
+  private final Repositories.ModelSpecs specs;
+  private final Repositories.Provisionings provisionings;
 
   JpaStudyStore(Repositories.Studies studies, Repositories.Sites sites, Repositories.Rounds rounds,
-      Repositories.Models models, Repositories.Metrics metrics) {
+      Repositories.Models models, Repositories.Metrics metrics, Repositories.ModelSpecs specs,
+      Repositories.Provisionings provisionings) {
+    this.specs = specs;
+    this.provisionings = provisionings;
     this.studies = studies;
     this.sites = sites;
     this.rounds = rounds;
@@ -209,5 +214,37 @@ public class JpaStudyStore implements StudyStore {
 
   private StudyEntity require(StudyRef ref) {
     return find(ref).orElseThrow(() -> new StoreException("study " + ref + " is not registered"));
+  }
+
+  @Override
+  public void recordModelSpec(StudyRef ref, org.fedfhir.aggregator.store.ModelSpec spec) {
+    StudyEntity s = require(ref);
+    Optional<ModelSpecEntity> existing = specs.findById(s.id);
+    if (existing.isPresent()) {
+      if (!existing.get().toSpec().equals(spec)) {
+        throw new StoreException("study " + ref + " has another model spec");
+      }
+      return;
+    }
+    specs.save(new ModelSpecEntity(s.id, spec));
+  }
+
+  @Override
+  @Transactional(readOnly = true)
+  public Optional<org.fedfhir.aggregator.store.ModelSpec> modelSpec(StudyRef ref) {
+    return find(ref).flatMap(s -> specs.findById(s.id)).map(ModelSpecEntity::toSpec);
+  }
+
+  @Override
+  public void recordProvisioning(org.fedfhir.aggregator.store.ModelProvisioning provisioning) {
+    StudyEntity s = require(provisioning.study());
+    provisionings.save(new ProvisioningEntity(s.id, provisioning));
+  }
+
+  @Override
+  @Transactional(readOnly = true)
+  public List<org.fedfhir.aggregator.store.ModelProvisioning> provisionings(StudyRef ref) {
+    return find(ref).map(s -> provisionings.findByStudyIdOrderById(s.id).stream().map(p -> p.toRecord(ref)).toList())
+        .orElse(List.of());
   }
 }

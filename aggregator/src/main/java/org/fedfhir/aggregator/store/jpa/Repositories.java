@@ -34,4 +34,10 @@ final class Repositories {
   interface Metrics extends JpaRepository<MetricEntity, Long> {
     List<MetricEntity> findByStudyIdAndRound(long studyId, int round);
   }
+
+  interface ModelSpecs extends JpaRepository<ModelSpecEntity, Long> {}
+
+  interface Provisionings extends JpaRepository<ProvisioningEntity, Long> {
+    List<ProvisioningEntity> findByStudyIdOrderById(long studyId);
+  }
 }

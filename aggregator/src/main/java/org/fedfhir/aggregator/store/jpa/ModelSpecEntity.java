@@ -1,0 +1,42 @@
+package org.fedfhir.aggregator.store.jpa;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Lob;
+import jakarta.persistence.Table;
+import java.util.List;
+import org.fedfhir.aggregator.store.ModelSpec;
+
+/** A study's model layout (feature names one per line, algorithm, owner download). */
+@Entity
+@Table(name = "fl_model_spec")
+class ModelSpecEntity {
+
+  @Id
+  @Column(name = "study_id")
+  Long studyId;
+
+  @Lob
+  @Column(name = "feature_names", nullable = false)
+  String featureNames;
+
+  @Column(nullable = false, length = 50)
+  String algorithm;
+
+  @Column(name = "share_with_owner", nullable = false)
+  boolean shareWithOwner;
+
+  protected ModelSpecEntity() {}
+
+  ModelSpecEntity(long studyId, ModelSpec spec) {
+    this.studyId = studyId;
+    this.featureNames = String.join("\n", spec.featureNames());
+    this.algorithm = spec.algorithm();
+    this.shareWithOwner = spec.shareWithOwner();
+  }
+
+  ModelSpec toSpec() {
+    return new ModelSpec(List.of(featureNames.split("\n")), algorithm, shareWithOwner);
+  }
+}

@@ -27,7 +27,8 @@ public class InferOperationProvider {
     this.service = service;
   }
 
-  @Operation(name = "$infer", typeName = "Patient", idempotent = false, canonicalUrl = CANONICAL)
+  @Operation(name = "$infer", typeName = "Patient", idempotent = false, canonicalUrl = CANONICAL,
+      returnParameters = @OperationParam(name = "return", type = RiskAssessment.class, min = 1, max = 1))
   public RiskAssessment infer(@IdParam IdType patient,
       @OperationParam(name = "study", min = 1, max = 1, typeName = "canonical") CanonicalType study,
       @OperationParam(name = "persist", min = 0, max = 1, typeName = "boolean") BooleanType persist,

@@ -1,9 +1,6 @@
 package org.fedfhir.fhir.federation;
 
 import ca.uhn.fhir.context.FhirContext;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.hl7.fhir.r4.model.PlanDefinition;
 
@@ -14,8 +11,8 @@ import org.hl7.fhir.r4.model.PlanDefinition;
  * study stored on different servers therefore digest alike, and any change of a feature, the
  * label, the cohort or a parameter changes the digest.
  *
- * <p>The aggregator must compute exactly this (the same bytes); {@code ig}'s
- * {@code org.fedfhir.ig.StudyDigest} is the same function.
+ * <p>It is {@code ig}'s {@code org.fedfhir.ig.StudyDigest}, which the aggregator's study registry
+ * uses, so both compute the same bytes.
  */
 public final class StudyDigest {
 
@@ -23,21 +20,11 @@ public final class StudyDigest {
 
   /** The digest as 32 bytes. */
   public static byte[] sha256(FhirContext context, PlanDefinition study) {
-    PlanDefinition copy = study.copy();
-    copy.setId((String) null);
-    copy.setMeta(null);
-    copy.setText(null);
-    String json = context.newJsonParser().setPrettyPrint(false).setOmitResourceId(true)
-        .encodeResourceToString(copy);
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(json.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK has no SHA-256", e);
-    }
+    return HexFormat.of().parseHex(sha256Hex(context, study));
   }
 
   /** The digest as 64 lower-case hex digits (as the aggregator's {@code StudyPlan} holds it). */
   public static String sha256Hex(FhirContext context, PlanDefinition study) {
-    return HexFormat.of().formatHex(sha256(context, study));
+    return org.fedfhir.ig.StudyDigest.sha256Hex(context, study);
   }
 }

@@ -126,4 +126,19 @@ class InferOperationProviderTest {
       assertThat(p.getType()).isEqualTo("RiskAssessment");
     });
   }
+
+  @Test
+  void inferDerivedFromAnnotationsMatchesTheGuide() throws Exception {
+    RestfulServer server = new RestfulServer(CTX);
+    server.registerProvider(new InferOperationProvider(null));
+    server.setServerAddressStrategy(new ca.uhn.fhir.rest.server.HardcodedServerAddressStrategy("http://localhost/fhir"));
+    server.init(new org.springframework.mock.web.MockServletConfig());
+    ca.uhn.fhir.rest.server.servlet.ServletRequestDetails request = new ca.uhn.fhir.rest.server.servlet.ServletRequestDetails();
+    request.setServer(server);
+
+    OperationDefinition derived = (OperationDefinition) new ca.uhn.fhir.rest.server.provider.ServerCapabilityStatementProvider(
+        server).readOperationDefinition(new org.hl7.fhir.r4.model.IdType("OperationDefinition/Patient-i-infer"), request);
+
+    org.fedfhir.ig.OperationDefinitionComparison.assertMatchesGuide(org.fedfhir.ig.FedFhirIg.load(CTX), derived);
+  }
 }

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         org.fedfhir.cli.pki.PkiCommand.class,
         org.fedfhir.cli.aggregator.AggregatorCommand.class,
         org.fedfhir.cli.tee.TeeCommand.class,
+        org.fedfhir.cli.demo.DemoCommand.class,
         org.fedfhir.cli.stats.StatsCommand.class,
         CommandLine.HelpCommand.class
     })

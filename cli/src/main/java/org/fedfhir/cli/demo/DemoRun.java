@@ -1,0 +1,282 @@
+package org.fedfhir.cli.demo;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.fedfhir.aggregator.pki.PkiDirectory;
+import org.fedfhir.fhir.loader.BundleLoader;
+import org.fedfhir.fhir.loader.HeartDiseaseCentre;
+import org.fedfhir.fhir.study.StudyDefinition;
+import org.fedfhir.fhir.study.StudyParser;
+import org.hl7.fhir.r4.model.PlanDefinition;
+
+/**
+ * One run of {@code ./fedfhir demo}, phase by phase: PKI, pooled reference, servers, loading,
+ * publishing and approving, local-only training, the federated strategies, the report.
+ */
+final class DemoRun {
+  /** What the command asked for. */
+  record Settings(Path reportDir, Path workDir, boolean keepRunning, int rounds, DemoNetwork.Isolation isolation,
+      String serverOptimiser, Duration startupTimeout) {}
+
+  static final List<String> CENTRES = List.of("cleveland", "hungarian", "switzerland", "va");
+
+  private final Settings settings;
+  private final boolean federationFlags;
+  private final boolean aggregatorFhirFlag;
+
+  DemoRun(Settings settings, boolean federationFlags, boolean aggregatorFhirFlag) {
+    this.settings = settings;
+    this.federationFlags = federationFlags;
+    this.aggregatorFhirFlag = aggregatorFhirFlag;
+  }
+
+  /** Runs the demo; returns the exit code. */
+  int run() throws IOException {
+    Instant started = Instant.now();
+    String loadAtStart = loadAverage();
+    Path logsDir = settings.reportDir().resolve("logs");
+    clean(logsDir);
+    NodeLogs logs = NodeLogs.install(logsDir);
+    PrintStream out = logs.console();
+    boolean tempWork = settings.workDir() == null;
+    Path work = tempWork ? Files.createTempDirectory("fedfhir-demo-") : settings.workDir();
+    Topology topology = Topology.onFreePorts(CENTRES, work, federationFlags, aggregatorFhirFlag);
+    FhirContext ctx = FhirContext.forR4Cached();
+    PhaseClock clock = new PhaseClock();
+
+    out.printf("FedFHIR demo: %d hospitals (HAPI FHIR JPA, H2 in %s) and an aggregator on loopback, each its own %s%n",
+        CENTRES.size(), work, settings.isolation() == DemoNetwork.Isolation.PROCESS ? "JVM" : "Spring context");
+    out.println("  server logs: " + logsDir + " (patient data never goes to the console); load average "
+        + loadAtStart + " on " + Runtime.getRuntime().availableProcessors() + " cores");
+    if (!federationFlags) {
+      out.println("  note: this build's hospital server has no --aggregator/--pki flags yet (docs/federation.md): "
+          + "federated $train will be refused and those strategies recorded as not run");
+    }
+
+    clock.time("PKI (network CA, aggregator and 4 site certificates)",
+        () -> PkiDirectory.init(topology.pkiDir(), "FedFHIR demo network", CENTRES));
+
+    StudyVariants variants = new StudyVariants(ctx);
+    PlanDefinition reference = variants.reference();
+    PooledReference.Result pooled = clock.time("pooled reference (in the demo's memory)", () -> {
+      try {
+        StudyDefinition study = new StudyParser().parse(reference);
+        return new PooledReference().train(study);
+      } catch (org.fedfhir.fhir.study.InvalidStudyException e) {
+        throw new IllegalStateException("the reference study is invalid: " + e.getMessage(), e);
+      }
+    });
+
+    DemoNetwork network = new DemoNetwork(topology, settings.isolation(), logs);
+    Optional<String> aggregatorDown;
+    try {
+      aggregatorDown = clock.time("start aggregator + 4 hospitals (in parallel)", () -> {
+        long t0 = System.nanoTime();
+        network.startAll();
+        Map<String, Double> ready = network.awaitHospitals(settings.startupTimeout(), t0);
+        ready.forEach((c, s) -> out.printf(Locale.ROOT, "  hospital %-11s ready in %5.1f s at %s%n", c, s,
+            topology.hospitalBase(c)));
+        Optional<String> down = network.awaitAggregator(Duration.ofSeconds(60));
+        out.println(down.map(r -> "  aggregator did not start: " + r).orElse("  aggregator ready: gRPC (mTLS) on "
+            + "localhost:" + topology.aggregatorGrpcPort() + (topology.aggregatorFhirBase() == null
+            ? " (this build has no aggregator FHIR endpoint)" : ", FHIR at " + topology.aggregatorFhirBase())));
+        return down;
+      });
+    } catch (DemoNetwork.StartFailure e) {
+      out.println("demo stopped: " + e.getMessage());
+      network.close();
+      return 1;
+    }
+
+    TrainingDriver driver = new TrainingDriver(new FhirHttp(ctx), topology, out);
+    List<StrategyResult> strategies = new ArrayList<>();
+    try {
+      clock.time("load UCI data over FHIR REST (4 in parallel)", () -> load(ctx, topology, out));
+      Map<String, String> refused = clock.time("publish + approve reference study", () ->
+          driver.publishAndApprove(reference));
+      if (!refused.isEmpty()) {
+        out.println("demo stopped: the hospitals refused the reference study: " + TrainingDriver.describe(refused));
+        return 1;
+      }
+      TrainingDriver.Run local = clock.time("$train mode=local (4 in parallel)",
+          () -> driver.local(reference, Duration.ofMinutes(3)));
+      strategies.add(local.result());
+      printLocal(out, local, pooled);
+
+      for (String[] s : federatedStrategies()) {
+        String name = s[0];
+        String code = s[1];
+        StrategyResult r = clock.time("federated " + name, () -> {
+          try {
+            return federated(name, code, variants, topology, driver, aggregatorDown, ctx, out);
+          } catch (RuntimeException e) {
+            out.println("  failed in the demo: " + e);
+            return new StrategyResult(name, code, true, StrategyResult.Outcome.FAILED, "the demo failed: " + e,
+                Map.of(), List.of());
+          }
+        });
+        strategies.add(r);
+      }
+    } finally {
+      Map<String, Object> runSettings = new LinkedHashMap<>();
+      runSettings.put("isolation", settings.isolation().name().toLowerCase(Locale.ROOT));
+      runSettings.put("rounds", settings.rounds());
+      runSettings.put("newtonRounds", StudyVariants.roundsFor("newton", settings.rounds()));
+      runSettings.put("localEpochsPerRound", StudyVariants.LOCAL_EPOCHS_PER_ROUND);
+      runSettings.put("hospitals", topology.hospitalPorts());
+      runSettings.put("aggregatorGrpcPort", topology.aggregatorGrpcPort());
+      runSettings.put("cores", Runtime.getRuntime().availableProcessors());
+      runSettings.put("loadAverageAtStart", loadAtStart);
+      runSettings.put("loadAverageAtEnd", loadAverage());
+      Map<String, Double> phases = clock.seconds();
+      long t0 = System.nanoTime();
+      DemoReport report = new DemoReport(started, CENTRES, strategies, pooled.perCentre(), FlambyResults.load(),
+          phases, runSettings);
+      List<Path> files = ReportWriter.write(report, settings.reportDir());
+      Map<String, Double> withReport = new LinkedHashMap<>(phases);
+      withReport.put("report", (System.nanoTime() - t0) / 1e9);
+      report = new DemoReport(started, CENTRES, strategies, pooled.perCentre(), report.flamby(), withReport, runSettings);
+      files = ReportWriter.write(report, settings.reportDir());
+      out.println();
+      out.println("Test accuracy (each site's own test split; mean = mean over the four centres):");
+      out.print(ReportWriter.table(report));
+      out.println("Pooled: reference only, computed by the demo on the rows pooled in its own memory. "
+          + "FLamby: published figures (" + ReportWriter.FLAMBY_SOURCE + ").");
+      out.println();
+      out.println("Where the time went:");
+      out.print(ReportWriter.phases(report));
+      out.println("Report: " + files.get(0) + ", " + files.get(1));
+    }
+
+    if (settings.keepRunning()) {
+      out.println("Servers keep running (Ctrl-C to stop):");
+      CENTRES.forEach(c -> out.println("  " + c + ": " + topology.hospitalBase(c)));
+      try {
+        Thread.currentThread().join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return 0;
+    }
+    network.close();
+    if (tempWork && settings.isolation() == DemoNetwork.Isolation.PROCESS) {
+      deleteTree(work);
+    }
+    return 0;
+  }
+
+  List<String[]> federatedStrategies() {
+    String optimiser = settings.serverOptimiser();
+    String optimiserName = switch (optimiser) {
+      case "fedadam" -> "FedAdam";
+      case "fedyogi" -> "FedYogi";
+      default -> "FedAdagrad";
+    };
+    return List.of(new String[] {"FedAvg", "fedavg"}, new String[] {optimiserName, optimiser},
+        new String[] {"Newton", "newton"});
+  }
+
+  private StrategyResult federated(String name, String code, StudyVariants variants, Topology topology,
+      TrainingDriver driver, Optional<String> aggregatorDown, FhirContext ctx, PrintStream out) {
+    int rounds = StudyVariants.roundsFor(code, settings.rounds());
+    out.printf(Locale.ROOT, "Federated %s (%d rounds, secure aggregation):%n", name, rounds);
+    StrategyResult r;
+    if (aggregatorDown.isPresent()) {
+      r = StrategyResult.notRun(name, code, true, "the aggregator did not start: " + aggregatorDown.get());
+    } else {
+      PlanDefinition pd = variants.federated(code, settings.rounds(), CENTRES.size());
+      String refusal = null;
+      if (topology.aggregatorFhirBase() != null) {
+        FhirHttp http = new FhirHttp(ctx);
+        FhirHttp.Answer a = http.put(topology.aggregatorFhirBase(), pd);
+        refusal = a.ok() ? null : "the aggregator refused the study: " + http.describe(a);
+      }
+      if (refusal == null) {
+        Map<String, String> refused = driver.publishAndApprove(pd);
+        refusal = refused.isEmpty() ? null : "hospitals refused the study: " + TrainingDriver.describe(refused);
+      }
+      r = refusal != null ? StrategyResult.notRun(name, code, true, refusal)
+          : driver.federated(name, code, pd, rounds, Duration.ofSeconds(90 + 15L * rounds)).result();
+    }
+    switch (r.outcome()) {
+      case NOT_RUN -> out.println("  not run: " + r.reason());
+      case FAILED -> out.println("  failed: " + r.reason());
+      case COMPLETED -> out.printf(Locale.ROOT, "  done: mean test accuracy %s%n",
+          ReportWriter.fmt(r.meanTestAccuracy(CENTRES)));
+    }
+    return r;
+  }
+
+  private static void load(FhirContext ctx, Topology topology, PrintStream out) {
+    LocalDate today = LocalDate.now();
+    Map<String, CompletableFuture<Integer>> loads = new LinkedHashMap<>();
+    for (String c : topology.centres()) {
+      loads.put(c, CompletableFuture.supplyAsync(() -> new BundleLoader(ctx, topology.hospitalBase(c))
+          .loadHeartDisease(HeartDiseaseCentre.fromCode(c), 50, today)));
+    }
+    loads.forEach((c, f) -> out.printf("  %-11s %d patients loaded%n", c, f.join()));
+  }
+
+  private static void printLocal(PrintStream out, TrainingDriver.Run local, PooledReference.Result pooled) {
+    StrategyResult r = local.result();
+    if (r.outcome() != StrategyResult.Outcome.COMPLETED) {
+      out.println("  local training " + r.outcome().code() + ": " + r.reason());
+    }
+    r.perCentre().forEach((c, acc) -> out.printf(Locale.ROOT, "  %-11s local-only test accuracy %.3f%n", c, acc));
+    local.tasks().forEach((c, v) -> {
+      Double n = v.outputs().get("test-count");
+      Integer expected = pooled.testCounts().get(c);
+      if (n != null && expected != null && n.intValue() != expected) {
+        out.printf("  warning: %s tested on %d rows, the pooled reference's split of it has %d%n", c, n.intValue(),
+            expected);
+      }
+    });
+  }
+
+  /** The 1/5/15-minute load averages (Linux), to read the timings against: the cores may be shared. */
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
+  }
+
+  private static void clean(Path logs) throws IOException {
+    if (Files.isDirectory(logs)) {
+      try (Stream<Path> s = Files.list(logs)) {
+        for (Path p : s.filter(p -> p.toString().endsWith(".log")).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+    Files.createDirectories(logs);
+  }
+
+  static void deleteTree(Path dir) {
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package org.fedfhir.cli.demo;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The demo network on loopback: which port each party gets and the {@code ./fedfhir} arguments that
+ * start it (the same for a child JVM and for a context in the demo's JVM). Flags the current build
+ * lacks ({@code aggregator --fhir-port}, {@code hospital --aggregator/--pki}) are left out, and the
+ * demo says what that means instead of failing.
+ *
+ * @param federationFlags whether {@code hospital} has {@code --aggregator} and {@code --pki}
+ * @param aggregatorFhirFlag whether {@code aggregator} has {@code --fhir-port}
+ */
+public record Topology(List<String> centres, Map<String, Integer> hospitalPorts, int aggregatorGrpcPort,
+    int aggregatorFhirPort, Path workDir, Path pkiDir, boolean federationFlags, boolean aggregatorFhirFlag) {
+
+  public Topology {
+    centres = List.copyOf(centres);
+    hospitalPorts = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(hospitalPorts));
+    if (!hospitalPorts.keySet().containsAll(centres) || hospitalPorts.size() != centres.size()) {
+      throw new IllegalArgumentException("ports " + hospitalPorts.keySet() + " do not match centres " + centres);
+    }
+    List<Integer> all = new ArrayList<>(hospitalPorts.values());
+    all.add(aggregatorGrpcPort);
+    all.add(aggregatorFhirPort);
+    for (int p : all) {
+      if (p < 1 || p > 65535) {
+        throw new IllegalArgumentException("port " + p + " is outside 1..65535");
+      }
+    }
+    if (all.stream().distinct().count() != all.size()) {
+      throw new IllegalArgumentException("ports must be distinct: " + all);
+    }
+  }
+
+  /** Picks free loopback ports for every party. */
+  public static Topology onFreePorts(List<String> centres, Path workDir, boolean federationFlags,
+      boolean aggregatorFhirFlag) {
+    List<Integer> ports = FreePorts.loopback(centres.size() + 2);
+    Map<String, Integer> hospitals = new LinkedHashMap<>();
+    for (int i = 0; i < centres.size(); i++) {
+      hospitals.put(centres.get(i), ports.get(i));
+    }
+    return new Topology(centres, hospitals, ports.get(centres.size()), ports.get(centres.size() + 1), workDir,
+        workDir.resolve("pki"), federationFlags, aggregatorFhirFlag);
+  }
+
+  public String hospitalBase(String centre) {
+    return "http://localhost:" + hospitalPorts.get(centre) + "/fhir";
+  }
+
+  /** The aggregator's FHIR endpoint, or null when this build's aggregator has none. */
+  public String aggregatorFhirBase() {
+    return aggregatorFhirFlag ? "http://localhost:" + aggregatorFhirPort + "/fhir" : null;
+  }
+
+  public List<String> hospitalArgs(String centre) {
+    List<String> a = new ArrayList<>(List.of("hospital", "--port", String.valueOf(hospitalPorts.get(centre)),
+        "--name", centre, "--db", workDir.resolve(centre).resolve("fhir").toString()));
+    if (federationFlags) {
+      a.addAll(List.of("--aggregator", "localhost:" + aggregatorGrpcPort, "--pki", pkiDir.toString()));
+    }
+    return a;
+  }
+
+  public List<String> aggregatorArgs() {
+    List<String> a = new ArrayList<>(List.of("aggregator", "--port", String.valueOf(aggregatorGrpcPort),
+        "--pki", pkiDir.toString(), "--db", workDir.resolve("aggregator").resolve("aggregator").toString()));
+    if (aggregatorFhirFlag) {
+      a.addAll(List.of("--fhir-port", String.valueOf(aggregatorFhirPort)));
+    }
+    return a;
+  }
+}

@@ -1,0 +1,42 @@
+package org.fedfhir.cli.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.context.FhirContext;
+import org.fedfhir.fhir.study.StudyDefinition;
+import org.fedfhir.fhir.study.StudyParser;
+import org.hl7.fhir.r4.model.PlanDefinition;
+import org.hl7.fhir.r4.model.ResearchStudy;
+import org.junit.jupiter.api.Test;
+
+class StudyVariantsTest {
+  private final StudyVariants variants = new StudyVariants(FhirContext.forR4Cached());
+
+  @Test
+  void eachStrategyIsItsOwnValidStudyWithItsParameters() throws Exception {
+    PlanDefinition pd = variants.federated("fedadagrad", 20, 4);
+    assertThat(pd.getIdElement().getIdPart()).isEqualTo("heart-disease-lr-fedadagrad");
+    assertThat(pd.getUrl()).isEqualTo("http://fedfhir.org/fhir/PlanDefinition/heart-disease-lr-fedadagrad");
+    StudyDefinition s = new StudyParser().parse(pd);
+    assertThat(s.parameters().strategy()).isEqualTo("fedadagrad");
+    assertThat(s.parameters().rounds()).isEqualTo(20);
+    assertThat(s.parameters().minSites()).isEqualTo(4);
+    assertThat(s.parameters().localEpochs()).isEqualTo(StudyVariants.LOCAL_EPOCHS_PER_ROUND);
+    assertThat(s.parameters().seed()).isEqualTo(43); // the sites' split is the reference study's
+  }
+
+  @Test
+  void newtonRunsAtMostAFewRoundsAndTheReferenceIsUntouched() throws Exception {
+    PlanDefinition newton = variants.federated("newton", 20, 4);
+    assertThat(new StudyParser().parse(newton).parameters().rounds()).isEqualTo(StudyVariants.NEWTON_MAX_ROUNDS);
+    assertThat(variants.reference().getUrl()).isEqualTo("http://fedfhir.org/fhir/PlanDefinition/heart-disease-lr");
+    assertThat(new StudyParser().parse(variants.reference()).parameters().strategy()).isEqualTo("fedavg");
+  }
+
+  @Test
+  void approvalIsAnActiveResearchStudyWithTheLocalPlanDefinitionAsProtocol() {
+    ResearchStudy rs = StudyVariants.approval(variants.federated("fedavg", 3, 4));
+    assertThat(rs.getStatus()).isEqualTo(ResearchStudy.ResearchStudyStatus.ACTIVE);
+    assertThat(rs.getProtocolFirstRep().getReference()).isEqualTo("PlanDefinition/heart-disease-lr-fedavg");
+  }
+}

@@ -1,0 +1,223 @@
+package org.fedfhir.aggregator.network;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
+import io.grpc.ForwardingClientCall;
+import io.grpc.ForwardingClientCallListener;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.fedfhir.aggregator.api.v1.AggregatorMessage;
+import org.fedfhir.aggregator.api.v1.FederationGrpc;
+import org.fedfhir.aggregator.config.AggregatorApplication;
+import org.fedfhir.aggregator.config.AggregatorConfiguration.FederationServer;
+import org.fedfhir.aggregator.config.AggregatorSettings;
+import org.fedfhir.aggregator.grpc.MutualTls;
+import org.fedfhir.aggregator.pki.PartyName;
+import org.fedfhir.aggregator.pki.PkiDirectory;
+import org.fedfhir.aggregator.pki.TlsFiles;
+import org.fedfhir.aggregator.store.RoundRecord;
+import org.fedfhir.aggregator.store.RoundState;
+import org.fedfhir.aggregator.store.StudyPlan;
+import org.fedfhir.aggregator.store.StudyRef;
+import org.fedfhir.aggregator.store.StudyStatus;
+import org.fedfhir.aggregator.store.StudyStore;
+import org.fedfhir.aggregator.strategy.Payloads;
+import org.fedfhir.federation.SiteSession;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The aggregator as it runs in production — Spring context, H2 file, mutual-TLS gRPC on loopback
+ * with certificates from the network PKI — and sites as {@link SiteSession}s over their own TLS
+ * channels, with the real secure-aggregation protocol.
+ */
+class RealNetworkTest {
+
+  private static final String DIGEST = "5a".repeat(32);
+  private static final StudyRef STUDY = new StudyRef("http://fedfhir.org/fhir/PlanDefinition/network-test", "1");
+
+  @TempDir
+  Path dir;
+
+  private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+  private final List<ManagedChannel> channels = new ArrayList<>();
+
+  @AfterEach
+  void stop() {
+    channels.forEach(ManagedChannel::shutdownNow);
+    contexts.forEach(ConfigurableApplicationContext::close);
+  }
+
+  private ConfigurableApplicationContext startAggregator() {
+    ConfigurableApplicationContext ctx = AggregatorApplication.start(new AggregatorSettings("127.0.0.1", 0,
+        dir.resolve("db/aggregator").toString(), TlsFiles.inPkiDirectory(dir.resolve("pki"), PartyName.AGGREGATOR),
+        Duration.ofSeconds(15), -1));
+    contexts.add(ctx);
+    return ctx;
+  }
+
+  private ManagedChannel tlsChannel(String site, int port) {
+    ManagedChannel ch = MutualTls.channel(TlsFiles.inPkiDirectory(dir.resolve("pki"), site).load(), "127.0.0.1", port);
+    channels.add(ch);
+    return ch;
+  }
+
+  private static CompletableFuture<SiteSession.Outcome> join(Channel channel, SiteSession.RoundWork work) {
+    return new SiteSession(FederationGrpc.newStub(channel),
+        new SiteSession.Study(STUDY.url(), STUDY.version(), HexFormat.of().parseHex(DIGEST), 4), work,
+        new SecureRandom()).start();
+  }
+
+  /** One feature with rows equal to 1; trains to {@code weights} in both label rows; slow by {@code delayMillis}. */
+  private static SiteSession.RoundWork site(double[] weights, long samples, long delayMillis) {
+    return new SiteSession.RoundWork() {
+      @Override
+      public double[] moments() {
+        return new double[] {samples, samples, samples};
+      }
+
+      @Override
+      public double[] train(int round, double[] global, SiteSession.Standardisation s) {
+        try {
+          Thread.sleep(delayMillis);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return Payloads.weightedModel(new double[] {weights[0], weights[1], weights[0], weights[1]}, samples);
+      }
+
+      @Override
+      public double[] evaluate(double[] model, SiteSession.Standardisation s) {
+        return new double[] {1, 0, 1, 0, 0.5};
+      }
+    };
+  }
+
+  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("not within 90 s: " + what);
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  @Test
+  void aHospitalKilledInTheMiddleOfARoundOverMutualTlsLeavesTheOthersToCompleteIt() throws Exception {
+    PkiDirectory.init(dir.resolve("pki"), "test network", List.of("a", "b", "c", "d"));
+    ConfigurableApplicationContext ctx = startAggregator();
+    StudyStore store = ctx.getBean(StudyStore.class);
+    store.registerStudy(new StudyPlan(STUDY, DIGEST, "fedavg", 1, 3, 3, 4, 0.1, 0.01, 0));
+    int port = ctx.getBean(FederationServer.class).port();
+
+    // Hospital d's process dies when the others' shares of the training round reach it.
+    ManagedChannel doomed = tlsChannel("d", port);
+    Channel dying = ClientInterceptors.intercept(doomed, dieOn(m -> m.hasSharesDelivery()
+        && m.getSharesDelivery().getBinding().getRound() == 2, doomed));
+    List<CompletableFuture<SiteSession.Outcome>> survivors = new ArrayList<>();
+    survivors.add(join(tlsChannel("a", port), site(new double[] {1, 2}, 10, 0)));
+    survivors.add(join(tlsChannel("b", port), site(new double[] {3, 4}, 30, 0)));
+    survivors.add(join(tlsChannel("c", port), site(new double[] {5, 6}, 60, 0)));
+    join(dying, site(new double[] {100, 100}, 1000, 0));
+
+    for (CompletableFuture<SiteSession.Outcome> outcome : survivors) {
+      assertThat(outcome.get(90, TimeUnit.SECONDS).completedRounds()).isEqualTo(3);
+    }
+    RoundRecord training = store.rounds(STUDY).stream().filter(r -> r.number() == 2).reduce((x, y) -> y).orElseThrow();
+    assertThat(training.state()).isEqualTo(RoundState.COMPLETED);
+    assertThat(training.dropouts()).contains("d");
+    assertThat(store.latestModel(STUDY).orElseThrow().model().toArray())
+        .containsExactly(new double[] {4, 5, 4, 5}, within(1e-6));
+  }
+
+  @Test
+  void theAggregatorRestartedInTheMiddleOfAStudyLosesAndDuplicatesNoRound() throws Exception {
+    PkiDirectory.init(dir.resolve("pki"), "test network", List.of("a", "b", "c"));
+    ConfigurableApplicationContext first = startAggregator();
+    StudyStore store = first.getBean(StudyStore.class);
+    store.registerStudy(new StudyPlan(STUDY, DIGEST, "fedavg", 6, 3, 0, 4, 0.1, 0.01, 0));
+    int port = first.getBean(FederationServer.class).port();
+    Map<String, double[]> weights = new TreeMap<>(Map.of("a", new double[] {1, 2}, "b", new double[] {3, 4},
+        "c", new double[] {5, 6}));
+    Map<String, Long> samples = Map.of("a", 10L, "b", 30L, "c", 60L);
+    for (String s : weights.keySet()) {
+      join(tlsChannel(s, port), site(weights.get(s), samples.get(s), 150));
+    }
+    await(() -> store.completedRounds(STUDY) >= 3, "three rounds before the crash");
+
+    first.close();
+    contexts.remove(first);
+    channels.forEach(ManagedChannel::shutdownNow);
+    channels.clear();
+
+    ConfigurableApplicationContext second = startAggregator();
+    StudyStore recovered = second.getBean(StudyStore.class);
+    int newPort = second.getBean(FederationServer.class).port();
+    List<CompletableFuture<SiteSession.Outcome>> rejoined = new ArrayList<>();
+    for (String s : weights.keySet()) {
+      rejoined.add(join(tlsChannel(s, newPort), site(weights.get(s), samples.get(s), 0)));
+    }
+    await(() -> recovered.status(STUDY).orElseThrow() == StudyStatus.COMPLETED, "the study to complete");
+
+    List<RoundRecord> rounds = recovered.rounds(STUDY);
+    List<Integer> completed = rounds.stream().filter(r -> r.state() == RoundState.COMPLETED)
+        .map(RoundRecord::number).toList();
+    assertThat(completed).as("every round completed exactly once, in order").containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+    assertThat(rounds).filteredOn(r -> r.state() == RoundState.IN_FLIGHT).isEmpty();
+    // The round in flight at the crash was aborted at the restart and run again.
+    assertThat(rounds).filteredOn(r -> r.state() == RoundState.ABORTED)
+        .anySatisfy(r -> assertThat(r.abortReason()).isEqualTo(org.fedfhir.aggregator.round.Coordinators.RESTART_REASON));
+    assertThat(rounds).filteredOn(r -> r.state() == RoundState.ABORTED)
+        .allSatisfy(r -> assertThat(rounds).anySatisfy(again -> {
+          assertThat(again.number()).isEqualTo(r.number());
+          assertThat(again.attempt()).isGreaterThan(r.attempt());
+          assertThat(again.state()).isEqualTo(RoundState.COMPLETED);
+        }));
+    assertThat(recovered.latestModel(STUDY).orElseThrow().model().toArray())
+        .containsExactly(new double[] {4, 5, 4, 5}, within(1e-6));
+  }
+
+  private static ClientInterceptor dieOn(java.util.function.Predicate<AggregatorMessage> when, ManagedChannel channel) {
+    return new ClientInterceptor() {
+      @Override
+      public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+        return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+          @Override
+          public void start(Listener<R> listener, Metadata headers) {
+            super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
+              @Override
+              public void onMessage(R message) {
+                if (message instanceof AggregatorMessage m && when.test(m)) {
+                  channel.shutdownNow();
+                  return;
+                }
+                super.onMessage(message);
+              }
+            }, headers);
+          }
+        };
+      }
+    };
+  }
+}

@@ -138,7 +138,7 @@ final class TrainingDriver {
         }
         curve.add(new StrategyResult.RoundPoint(r, acc));
         console.printf(Locale.ROOT, "  %-12s round %3d/%-3d network accuracy %s%n", name, r, rounds,
-            Double.isNaN(acc) ? "— (not shown on the Task yet)" : String.format(Locale.ROOT, "%.3f", acc));
+            Double.isNaN(acc) ? "—" : String.format(Locale.ROOT, "%.3f", acc));
       }
       printed = Math.max(printed, highest);
     }
@@ -151,7 +151,8 @@ final class TrainingDriver {
       if (!Double.isNaN(fin) && !curve.isEmpty() && Double.isNaN(curve.get(curve.size() - 1).networkAccuracy())) {
         int r = curve.get(curve.size() - 1).round();
         curve.set(curve.size() - 1, new StrategyResult.RoundPoint(r, fin));
-        console.printf(Locale.ROOT, "  %-12s final model network accuracy %.3f%n", name, fin);
+        console.printf(Locale.ROOT, "  %-12s final model network accuracy %.3f (the Tasks show it for the final "
+            + "model only)%n", name, fin);
       }
     }
   }

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Measure FedFHIR's building blocks and print a table.",
-    subcommands = {SecAggBench.class, ExtractBench.class, TeeBench.class, RoundsBench.class})
+    subcommands = {SecAggBench.class, ExtractBench.class, TeeBench.class, RoundsBench.class, InferBench.class,
+        StatsBench.class})
 public final class BenchCommand implements Runnable {
 
   @CommandLine.Spec

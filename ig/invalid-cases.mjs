@@ -19,6 +19,18 @@ const TASK = ['Task-heart-disease-training.json', base + 'TrainingTask'];
 const RISK = ['RiskAssessment-heart-disease-risk.json', base + 'FederatedRiskAssessment'];
 const PROVENANCE = ['Provenance-heart-disease-risk-provenance.json', base + 'FederatedModelProvenance'];
 const AUDIT = ['AuditEvent-heart-disease-infer-audit.json', base + 'FedFhirAuditEvent'];
+const STATS = ['PlanDefinition-statistics-heart-disease.json', base + 'FederatedStatisticsStudy'];
+const REPORT = ['MeasureReport-heart-disease-stats-report.json', base + 'FederatedStatisticsReport'];
+const RESULT = ['Parameters-heart-disease-stats-result.json', base + 'FederatedStatisticsResult'];
+
+// statistics studies: the statistic extensions on the action, by name; their parts
+const stat = (s, name) => s.action[0].extension.find(e => e.url === base + 'statistic'
+  && e.extension.find(x => x.url === 'name').valueId === name);
+const statPart = (st, url) => st.extension.find(x => x.url === url);
+const withoutPart = (st, url) => { st.extension = st.extension.filter(x => x.url !== url); };
+const disclosure = s => s.extension.find(e => e.url === base + 'disclosure-control');
+// statistics results: a statistic's parameter, and one of its parts
+const resultParam = (p, name) => p.parameter.find(x => x.name === name);
 
 // [name, [example, profile], rule, expected message (substring), mutation]
 const cases = [
@@ -92,6 +104,51 @@ const cases = [
     p => withoutExt(p, base + 'site-count')],
   ['audit-without-operation', AUDIT, 'the operation is recorded', "Slice 'AuditEvent.subtype:operation': a matching slice is required, but not found",
     a => { a.subtype = a.subtype.filter(c => c.system !== 'http://fedfhir.org/fhir/CodeSystem/operation'); }],
+  ['stats-without-statistic', STATS, 'a statistics study declares at least one statistic', "Slice 'PlanDefinition.action.extension:statistic' for extension 'http://fedfhir.org/fhir/StructureDefinition/statistic': a matching slice is required, but not found",
+    s => { s.action[0].extension = s.action[0].extension.filter(e => e.url !== base + 'statistic'); }],
+  ['stats-kind-training', STATS, 'study kind statistics', "Value is 'training' but is fixed to 'statistics'",
+    s => { s.extension.find(e => e.url === base + 'study-kind').valueCode = 'training'; }],
+  ['stats-unknown-statistic-kind', STATS, 'kind from the statistic-kind code system', 'http://fedfhir.org/fhir/ValueSet/statistic-kind',
+    s => { statPart(stat(s, 'chol-by-sex'), 'kind').valueCode = 'anova'; }],
+  ['stats-crosstab-without-column', STATS, 'a crosstab names row and column and their categories', 'st-crosstab',
+    s => { withoutPart(stat(s, 'cp-by-diagnosis'), 'column'); }],
+  ['stats-summary-without-bounds', STATS, 'a summary names its variable and bounds', 'st-summary',
+    s => { withoutPart(stat(s, 'chol-by-sex'), 'upper'); withoutPart(stat(s, 'chol-by-sex'), 'binEdge'); }],
+  ['stats-welch-three-groups', STATS, 'a Welch t-test compares exactly two groups', 'st-welch',
+    s => { stat(s, 'thalach-by-diagnosis').extension.push({ url: 'group', valueCode: '2' }); }],
+  ['stats-duplicate-category', STATS, 'categories and groups are distinct', 'st-categories',
+    s => { stat(s, 'cp-by-diagnosis').extension.find(x => x.url === 'rowCategory' && x.valueCode === '2').valueCode = '1'; }],
+  ['stats-bounds-reversed', STATS, 'lower < upper', 'st-bounds',
+    s => { statPart(stat(s, 'thalach-by-diagnosis'), 'lower').valueDecimal = 250; }],
+  ['stats-bin-edges-not-bounds', STATS, 'bin edges run from lower to upper', 'st-bin-edges',
+    s => { stat(s, 'chol-by-sex').extension.filter(x => x.url === 'binEdge').at(-1).valueDecimal = 600; }],
+  ['stats-quantile-outside-unit-interval', STATS, 'quantile levels in (0, 1)', 'st-quantile',
+    s => { stat(s, 'chol-by-sex').extension.find(x => x.url === 'quantile').valueDecimal = 1.5; }],
+  ['stats-epsilon-on-welch', STATS, 'only counts, crosstab and summary spend epsilon', 'st-epsilon',
+    s => { stat(s, 'thalach-by-diagnosis').extension.push({ url: 'epsilon', valueDecimal: 0.5 });
+      disclosure(s).extension.push({ url: 'epsilonBudget', valueDecimal: 1 }); }],
+  ['stats-duplicate-statistic-name', STATS, 'statistic names unique', 'fss-statistic-names',
+    s => { statPart(stat(s, 'thalach-by-diagnosis'), 'name').valueId = 'chol-by-sex'; }],
+  ['stats-unknown-variable', STATS, 'statistics refer to features or the label', 'fss-variables',
+    s => { statPart(stat(s, 'chol-by-sex'), 'variable').valueId = 'ldl'; }],
+  ['stats-epsilon-without-budget', STATS, 'epsilon needs the study\'s epsilonBudget', 'fss-epsilon-budget',
+    s => { stat(s, 'cp-by-diagnosis').extension.push({ url: 'epsilon', valueDecimal: 0.5 }); }],
+  ['stats-epsilon-budget-zero', STATS, 'epsilonBudget > 0', 'dc-epsilon-budget',
+    s => { disclosure(s).extension.push({ url: 'epsilonBudget', valueDecimal: 0 }); }],
+  ['report-suppressed-cell-with-count', REPORT, 'a suppressed stratum has no count', 'fsr-stratum-suppressed',
+    m => { m.group[0].stratifier[0].stratum[0].population[0].count = 3; }],
+  ['report-cell-without-count', REPORT, 'a stratum without a count is marked suppressed', 'fsr-stratum-suppressed',
+    m => { delete m.group[0].stratifier[0].stratum.find(st => !st.extension && st.component.length === 2).population[0].count; }],
+  ['report-total-without-count', REPORT, 'a group without a count is marked suppressed', 'fsr-group-suppressed',
+    m => { delete m.group[0].population[0].count; }],
+  ['report-without-site-count', REPORT, 'the number of sites is recorded', "Slice 'MeasureReport.extension:siteCount' for extension 'http://fedfhir.org/fhir/StructureDefinition/site-count': a matching slice is required, but not found",
+    m => withoutExt(m, base + 'site-count')],
+  ['result-without-site-count', RESULT, 'the number of sites is recorded', 'fsres-site-count',
+    p => { p.parameter = p.parameter.filter(x => x.name !== 'siteCount'); }],
+  ['result-statistic-without-kind', RESULT, 'every statistic names its kind', 'fsres-kind',
+    p => { const w = resultParam(p, 'thalach-by-diagnosis'); w.part = w.part.filter(x => x.name !== 'kind'); }],
+  ['result-unmarked-absent-value', RESULT, 'a value without a number is masked', 'fsres-masked',
+    p => { resultParam(p, 'cp-by-diagnosis').part.find(x => x.name === 'chiSquare')._valueDecimal.extension[0].valueCode = 'unknown'; }],
 ];
 
 fs.mkdirSync(outDir, { recursive: true });

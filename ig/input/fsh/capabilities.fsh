@@ -8,7 +8,7 @@ Instance: fedfhir-hospital-server
 InstanceOf: CapabilityStatement
 Usage: #definition
 Title: "FedFHIR hospital server"
-Description: "A hospital's FHIR server with the FedFHIR plugin (fhir-fl-module): it keeps local copies of studies and their approvals, runs $train and $infer, and writes Tasks, RiskAssessments, Provenance and AuditEvents."
+Description: "A hospital's FHIR server with the FedFHIR plugin (fhir-fl-module): it keeps local copies of studies and their approvals, runs $train, $secure-stats (the site's part: secure-stats-site) and $infer, and writes Tasks, RiskAssessments, Provenance and AuditEvents."
 * url = "http://fedfhir.org/fhir/CapabilityStatement/fedfhir-hospital-server"
 * version = "0.1.0"
 * name = "FedFhirHospitalServer"
@@ -26,12 +26,15 @@ Description: "A hospital's FHIR server with the FedFHIR plugin (fhir-fl-module):
 * rest[0].documentation = "Operations are POST only; patient data never goes into a URL."
 * rest[0].resource[+].type = #PlanDefinition
 * rest[0].resource[=].profile = Canonical(FederatedStudy)
+* rest[0].resource[=].supportedProfile[0] = Canonical(FederatedStatisticsStudy)
 * rest[0].resource[=].documentation = "The site's local copies of federated studies; validated against FederatedStudy on create and update."
 * insert ResourceRead
 * rest[0].resource[=].interaction[+].code = #create
 * rest[0].resource[=].interaction[+].code = #update
 * rest[0].resource[=].operation[+].name = "train"
 * rest[0].resource[=].operation[=].definition = "http://fedfhir.org/fhir/OperationDefinition/train"
+* rest[0].resource[=].operation[+].name = "secure-stats"
+* rest[0].resource[=].operation[=].definition = "http://fedfhir.org/fhir/OperationDefinition/secure-stats-site"
 * rest[0].resource[+].type = #ResearchStudy
 * rest[0].resource[=].supportedProfile[0] = Canonical(StudyApproval)
 * rest[0].resource[=].documentation = "Local approvals of studies by the data steward."
@@ -56,7 +59,7 @@ Description: "A hospital's FHIR server with the FedFHIR plugin (fhir-fl-module):
 * insert ResourceRead
 * rest[0].resource[+].type = #AuditEvent
 * rest[0].resource[=].supportedProfile[0] = Canonical(FedFhirAuditEvent)
-* rest[0].resource[=].documentation = "One AuditEvent per $train and $infer call."
+* rest[0].resource[=].documentation = "One AuditEvent per $train, $secure-stats and $infer call."
 * insert ResourceRead
 
 Instance: fedfhir-tee-model-service

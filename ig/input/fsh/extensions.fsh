@@ -90,7 +90,7 @@ Extension: StudyReferenceExtension
 Id: study
 Title: "Study"
 Description: "The federated study (canonical URL with |version) a result comes from."
-Context: RiskAssessment, Provenance
+Context: RiskAssessment, Provenance, MeasureReport
 * value[x] 1..1
 * value[x] only canonical
 * valueCanonical ^type.targetProfile = Canonical(FederatedStudy)
@@ -98,8 +98,8 @@ Context: RiskAssessment, Provenance
 Extension: SiteCountExtension
 Id: site-count
 Title: "Site count"
-Description: "How many sites contributed to the model or result (never which patients)."
-Context: Provenance
+Description: "How many sites contributed to the model or result (never which patients); on a FederatedStatisticsReport: how many sites' vectors the secure sum covers."
+Context: Provenance, MeasureReport
 * value[x] 1..1
 * value[x] only positiveInt
 

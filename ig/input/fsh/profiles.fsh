@@ -19,10 +19,14 @@ Description: "A federated study: the model (or statistics) a network of hospital
     AlgorithmExtension named algorithm 0..1 and
     StudyParameterExtension named parameter 0..* and
     MissingValuePolicyExtension named missingValuePolicy 1..1 and
-    CohortCriteriaExtension named cohort 0..1
+    CohortCriteriaExtension named cohort 0..1 and
+    DisclosureControlExtension named disclosureControl 0..1
+* extension[disclosureControl] ^short = "Statistics studies: minimum cell count, records bound, ε budget"
 * extension[algorithm] ^short = "Algorithm (1..1 for training studies, fs-algorithm)"
 * action 1..1
 * action ^short = "Exactly one action: the model"
+* action.extension contains StatisticExtension named statistic 0..*
+* action.extension[statistic] ^short = "Statistics studies: one statistic each, in the order of the concatenated vector"
 * action.input 1..*
 * action.input ^short = "One DataRequirement per feature"
 * action.input.extension contains FeatureExtension named feature 1..1

@@ -243,7 +243,7 @@ Description: "The FedFHIR operations, as recorded in AuditEvent.subtype."
 * insert FedFhirCodeSystem
 * #train "$train" "Start or join the training of a study (hospital server)."
 * #infer "$infer" "Risk of one patient from a study's model in the TEE (hospital server)."
-* #secure-stats "$secure-stats" "Aggregate statistics of a statistics study (aggregator)."
+* #secure-stats "$secure-stats" "Aggregate statistics of a statistics study (aggregator: one release; hospital server: the site joins and contributes)."
 * #attestation "$attestation" "Attestation evidence of the TEE model service."
 * #provision-model "$provision-model" "Provision a sealed model into the TEE model service."
 * #predict "$predict" "Prediction on sealed features inside the TEE model service."

@@ -71,6 +71,17 @@ public final class FedFhirIg {
   public static final String FEDERATED_RISK_ASSESSMENT = CANONICAL + "/StructureDefinition/FederatedRiskAssessment";
   public static final String FEDERATED_MODEL_PROVENANCE = CANONICAL + "/StructureDefinition/FederatedModelProvenance";
   public static final String FEDFHIR_AUDIT_EVENT = CANONICAL + "/StructureDefinition/FedFhirAuditEvent";
+  /** A study of kind {@code statistics} (a {@link #FEDERATED_STUDY} with at least one {@code statistic}). */
+  public static final String FEDERATED_STATISTICS_STUDY = CANONICAL + "/StructureDefinition/FederatedStatisticsStudy";
+  /** The counts of a {@code $secure-stats} release (MeasureReport). */
+  public static final String FEDERATED_STATISTICS_REPORT = CANONICAL + "/StructureDefinition/FederatedStatisticsReport";
+  /** The return of the aggregator's {@code $secure-stats} (Parameters). */
+  public static final String FEDERATED_STATISTICS_RESULT = CANONICAL + "/StructureDefinition/FederatedStatisticsResult";
+  /**
+   * The hospital server's {@code $secure-stats} (a site joins a statistics study). Same code as the
+   * aggregator's ({@code operationUrl("secure-stats")}), hence its own canonical URL.
+   */
+  public static final String SITE_SECURE_STATS = CANONICAL + "/OperationDefinition/secure-stats-site";
 
   /** Canonical URL of the guide's OperationDefinition for an operation code ({@code train}, {@code infer}, …). */
   public static String operationUrl(String code) {
@@ -193,14 +204,28 @@ public final class FedFhirIg {
     return ofType(ValueSet.class);
   }
 
-  /** The six FedFHIR OperationDefinitions. */
+  /**
+   * The FedFHIR OperationDefinitions: the six of docs/study-format.md at {@code operationUrl(code)}
+   * and the hospital server's {@code $secure-stats} at {@link #SITE_SECURE_STATS}.
+   */
   public List<OperationDefinition> operationDefinitions() {
     return ofType(OperationDefinition.class);
   }
 
-  /** The OperationDefinition with the given code ({@code train}, {@code infer}, {@code secure-stats}, …). */
+  /**
+   * The OperationDefinition with the given code ({@code train}, {@code infer}, {@code secure-stats}, …) at
+   * {@code operationUrl(code)}: for {@code secure-stats} the aggregator's (the site's is
+   * {@link #operationDefinitionByUrl operationDefinitionByUrl(SITE_SECURE_STATS)}).
+   */
   public Optional<OperationDefinition> operationDefinition(String code) {
-    return operationDefinitions().stream().filter(od -> code.equals(od.getCode())).findFirst();
+    List<OperationDefinition> withCode = operationDefinitions().stream().filter(od -> code.equals(od.getCode())).toList();
+    return withCode.stream().filter(od -> operationUrl(code).equals(od.getUrl())).findFirst()
+        .or(() -> withCode.stream().findFirst());
+  }
+
+  /** The OperationDefinition with the given canonical URL. */
+  public Optional<OperationDefinition> operationDefinitionByUrl(String url) {
+    return operationDefinitions().stream().filter(od -> url.equals(od.getUrl())).findFirst();
   }
 
   public List<CapabilityStatement> capabilityStatements() {

@@ -43,7 +43,9 @@ class InvalidExamplesTest {
   void everyProfileHasMustFailExamples() throws IOException {
     assertThat(cases().stream().map(Case::profile).distinct())
         .contains(FedFhirIg.FEDERATED_STUDY, FedFhirIg.STUDY_APPROVAL, FedFhirIg.TRAINING_TASK,
-            FedFhirIg.FEDERATED_RISK_ASSESSMENT, FedFhirIg.FEDERATED_MODEL_PROVENANCE, FedFhirIg.FEDFHIR_AUDIT_EVENT);
+            FedFhirIg.FEDERATED_RISK_ASSESSMENT, FedFhirIg.FEDERATED_MODEL_PROVENANCE, FedFhirIg.FEDFHIR_AUDIT_EVENT,
+            FedFhirIg.FEDERATED_STATISTICS_STUDY, FedFhirIg.FEDERATED_STATISTICS_REPORT,
+            FedFhirIg.FEDERATED_STATISTICS_RESULT);
   }
 
   @ParameterizedTest(name = "{0}")

@@ -69,8 +69,29 @@ class OperationDefinitionsTest {
   void docListsTheSixOperationsAndTheGuideDefinesExactlyThem() throws IOException {
     assertThat(documented()).extracting(DocOperation::code)
         .containsExactlyInAnyOrder("train", "infer", "secure-stats", "attestation", "provision-model", "predict");
-    assertThat(SharedIg.get().operationDefinitions()).extracting(OperationDefinition::getCode)
-        .containsExactlyInAnyOrderElementsOf(documented().stream().map(DocOperation::code).toList());
+    assertThat(SharedIg.get().operationDefinitions()).extracting(OperationDefinition::getUrl)
+        .containsExactlyInAnyOrderElementsOf(java.util.stream.Stream.concat(
+            documented().stream().map(d -> FedFhirIg.operationUrl(d.code())),
+            java.util.stream.Stream.of(FedFhirIg.SITE_SECURE_STATS)).toList());
+  }
+
+  @Test
+  void siteSecureStatsHasTheAggregatorsCodeButItsOwnUrlAndNoParameters() {
+    FedFhirIg ig = SharedIg.get();
+    OperationDefinition site = ig.operationDefinitionByUrl(FedFhirIg.SITE_SECURE_STATS).orElseThrow();
+
+    assertThat(site.getCode()).isEqualTo("secure-stats");
+    assertThat(site.getIdElement().getIdPart()).isEqualTo("secure-stats-site");
+    assertThat(site.getInstance()).isTrue();
+    assertThat(site.getSystem()).isFalse();
+    assertThat(site.getType()).isFalse();
+    assertThat(site.getAffectsState()).isTrue();
+    assertThat(site.getResource()).extracting(c -> c.getValue()).containsExactly("PlanDefinition");
+    // SecureStatsOperationProvider: manualResponse (202 + OperationOutcome), no @OperationParam
+    assertThat(site.getParameter()).isEmpty();
+    // by code, the guide answers the aggregator's operation
+    assertThat(ig.operationDefinition("secure-stats").orElseThrow().getUrl())
+        .isEqualTo(FedFhirIg.operationUrl("secure-stats"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -103,13 +124,14 @@ class OperationDefinitionsTest {
   }
 
   @Test
-  void hospitalCapabilityStatementNamesTrainAndInferByTheGuidesCanonicalUrls() {
+  void hospitalCapabilityStatementNamesItsOperationsByTheGuidesCanonicalUrls() {
     var rest = SharedIg.get().hospitalServerCapabilityStatement().getRestFirstRep();
     List<String> definitions = rest.getResource().stream()
         .flatMap(r -> r.getOperation().stream().map(o -> r.getType() + " $" + o.getName() + " " + o.getDefinition()))
         .toList();
     assertThat(definitions).containsExactlyInAnyOrder(
         "PlanDefinition $train http://fedfhir.org/fhir/OperationDefinition/train",
+        "PlanDefinition $secure-stats http://fedfhir.org/fhir/OperationDefinition/secure-stats-site",
         "Patient $infer http://fedfhir.org/fhir/OperationDefinition/infer");
   }
 

@@ -217,6 +217,9 @@ public class FederatedTrainingService implements AutoCloseable {
           update(taskId, t -> {
             t.getBusinessStatus().setText("round " + done + " of " + total);
             setOutput(t, "round", new IntegerType(done));
+            Map<String, Double> network = r.networkMetrics() == null ? Map.of() : r.networkMetrics();
+            output(t, "network-accuracy", network.getOrDefault("accuracy", Double.NaN));
+            output(t, "network-log-loss", network.getOrDefault("log-loss", Double.NaN));
           });
         } else if (r.phase() == Phase.STANDARDISE) {
           update(taskId, t -> t.getBusinessStatus().setText("round 0 of " + total + " (features standardised)"));

@@ -171,6 +171,8 @@ class RealNetworkTest {
         join(tlsChannel(s, port), new CountingWork(slow, "a".equals(s) ? roundsSeen : null));
       }
       await(() -> roundsSeen.get() >= 3, "three rounds before the crash");
+      // Round 4 is now under way: each site spends 150 ms training in it.
+      Thread.sleep(60);
     } finally {
       aggregator.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }

@@ -114,6 +114,8 @@ public final class StatisticsResults {
     m.setType(MeasureReport.MeasureReportType.SUMMARY);
     m.setMeasure(study.toString());
     m.setDate(date);
+    // The records counted are those present at the release: the period is that instant.
+    m.getPeriod().setStart(date).setEnd(date);
     m.getReporter().setDisplay(reporter);
     m.addExtension(SITE_COUNT, new PositiveIntType(sites));
     m.addExtension(STUDY, new CanonicalType(study.toString()));

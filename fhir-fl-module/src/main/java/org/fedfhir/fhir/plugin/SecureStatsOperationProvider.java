@@ -24,7 +24,7 @@ public class SecureStatsOperationProvider {
   }
 
   @Operation(name = "$secure-stats", typeName = "PlanDefinition", idempotent = false, manualResponse = true,
-      canonicalUrl = "http://fedfhir.org/fhir/OperationDefinition/secure-stats")
+      canonicalUrl = "http://fedfhir.org/fhir/OperationDefinition/secure-stats-site")
   public void secureStats(@IdParam IdType id, ServletRequestDetails request, HttpServletResponse response)
       throws IOException {
     OperationOutcome joined = service.join(id, request.getFhirServerBase() + " client");

@@ -56,9 +56,18 @@ final class DemoNetwork implements AutoCloseable {
 
   /** Starts every party without waiting. */
   void startAll() {
-    start("aggregator", topology.aggregatorArgs());
+    startAll(List.of(), List.of());
+  }
+
+  /** Starts every party without waiting, with extra arguments for the aggregator and for each hospital. */
+  void startAll(List<String> aggregatorExtra, List<String> hospitalExtra) {
+    List<String> a = new ArrayList<>(topology.aggregatorArgs());
+    a.addAll(aggregatorExtra);
+    start("aggregator", a);
     for (String c : topology.centres()) {
-      start(c, topology.hospitalArgs(c));
+      List<String> h = new ArrayList<>(topology.hospitalArgs(c));
+      h.addAll(hospitalExtra);
+      start(c, h);
     }
   }
 

@@ -14,10 +14,20 @@ import java.util.Map;
  * @param flamby FLamby's published per-centre accuracies by method (reference only)
  * @param phases wall-clock seconds per phase, in order
  * @param settings how the demo ran (isolation, rounds, ports …), for the record
+ * @param inference {@code $infer} after training ({@link InferenceDriver}): per centre the patient ids and
+ *     risks, the model digest and the TEE measurement; empty when not run
+ * @param statistics the released secure statistics ({@link StatisticsDriver}); empty when not run
  */
 public record DemoReport(Instant startedAt, List<String> centres, List<StrategyResult> strategies,
     Map<String, Double> pooledPerCentre, FlambyResults flamby, Map<String, Double> phases,
-    Map<String, Object> settings) {
+    Map<String, Object> settings, Map<String, Object> inference, Map<String, Object> statistics) {
+
+  /** A report without inference or statistics. */
+  public DemoReport(Instant startedAt, List<String> centres, List<StrategyResult> strategies,
+      Map<String, Double> pooledPerCentre, FlambyResults flamby, Map<String, Double> phases,
+      Map<String, Object> settings) {
+    this(startedAt, centres, strategies, pooledPerCentre, flamby, phases, settings, Map.of(), Map.of());
+  }
 
   public DemoReport {
     centres = List.copyOf(centres);
@@ -25,6 +35,8 @@ public record DemoReport(Instant startedAt, List<String> centres, List<StrategyR
     pooledPerCentre = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(pooledPerCentre));
     phases = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(phases));
     settings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(settings));
+    inference = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(inference == null ? Map.of() : inference));
+    statistics = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(statistics == null ? Map.of() : statistics));
   }
 
   public double pooledMeanTestAccuracy() {

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,6 +24,7 @@ import org.fedfhir.fhir.loader.BundleLoader;
 import org.fedfhir.fhir.loader.HeartDiseaseCentre;
 import org.fedfhir.fhir.study.StudyDefinition;
 import org.fedfhir.fhir.study.StudyParser;
+import org.fedfhir.tee.fhir.SimulatedTeeService;
 import org.hl7.fhir.r4.model.PlanDefinition;
 
 /**
@@ -84,11 +86,20 @@ final class DemoRun {
     });
 
     DemoNetwork network = new DemoNetwork(topology, settings.isolation(), logs);
+    Path modelsFile = work.resolve("fedfhir.models");
+    SimulatedTeeService tee = federationFlags && aggregatorFhirFlag
+        ? clock.time("TEE model service (simulated evidence)", () -> startTee(out)) : null;
+    List<String> aggregatorTee = tee == null ? List.of() : List.of("--tee", tee.server().baseUrl(),
+        "--tee-measurement", tee.measurement().hex(), "--tee-platform-key",
+        HexFormat.of().formatHex(tee.platformPublicKey()), "--tee-models-file", modelsFile.toString());
+    List<String> hospitalTee = tee == null ? List.of() : List.of("--tee", tee.server().baseUrl(),
+        "--tee-measurement", tee.measurement().hex(), "--tee-platform-key",
+        HexFormat.of().formatHex(tee.platformPublicKey()), "--tee-models", modelsFile.toString());
     Optional<String> aggregatorDown;
     try {
       aggregatorDown = clock.time("start aggregator + 4 hospitals (in parallel)", () -> {
         long t0 = System.nanoTime();
-        network.startAll();
+        network.startAll(aggregatorTee, hospitalTee);
         Map<String, Double> ready = network.awaitHospitals(settings.startupTimeout(), t0);
         ready.forEach((c, s) -> out.printf(Locale.ROOT, "  hospital %-11s ready in %5.1f s at %s%n", c, s,
             topology.hospitalBase(c)));
@@ -101,11 +112,14 @@ final class DemoRun {
     } catch (DemoNetwork.StartFailure e) {
       out.println("demo stopped: " + e.getMessage());
       network.close();
+      closeTee(tee);
       return 1;
     }
 
     TrainingDriver driver = new TrainingDriver(new FhirHttp(ctx), topology, out);
     List<StrategyResult> strategies = new ArrayList<>();
+    Map<String, Object> inference = new LinkedHashMap<>();
+    Map<String, Object> statistics = new LinkedHashMap<>();
     try {
       clock.time("load UCI data over FHIR REST (4 in parallel)", () -> load(ctx, topology, out));
       Map<String, String> refused = clock.time("publish + approve reference study", () ->
@@ -133,6 +147,40 @@ final class DemoRun {
         });
         strategies.add(r);
       }
+
+      Optional<StrategyResult> best = strategies.stream()
+          .filter(s -> s.secureAggregation() && s.outcome() == StrategyResult.Outcome.COMPLETED)
+          .max(Comparator.comparingDouble(s -> s.meanTestAccuracy(CENTRES)));
+      if (tee == null || best.isEmpty()) {
+        inference.put("status", "not-run");
+        inference.put("reason", tee == null ? "this build's aggregator or hospital lacks the flags the TEE needs"
+            : "no federated strategy completed");
+      } else {
+        StrategyResult b = best.get();
+        PlanDefinition pd = variants.federated(b.code(), settings.rounds(), CENTRES.size());
+        String study = pd.getUrl() + "|" + pd.getVersion();
+        out.printf("Inference ($infer through the TEE model service, %s's model):%n", b.name());
+        inference.putAll(clock.time("$infer: 3 patients at each hospital (TEE)", () -> {
+          try {
+            return new InferenceDriver(new FhirHttp(ctx), topology, out).run(b.name(), study, modelsFile,
+                Duration.ofSeconds(40));
+          } catch (RuntimeException e) {
+            out.println("  failed in the demo: " + e);
+            return Map.<String, Object>of("status", "failed", "reason", String.valueOf(e));
+          }
+        }));
+      }
+      if (aggregatorDown.isEmpty() && topology.aggregatorFhirBase() != null) {
+        out.println("Secure statistics (heart-disease-stats, one secure-aggregation round):");
+        statistics.putAll(clock.time("statistics study ($secure-stats)", () -> {
+          try {
+            return new StatisticsDriver(new FhirHttp(ctx), topology, driver, out).run(StatisticsDriver.study(ctx));
+          } catch (RuntimeException e) {
+            out.println("  failed in the demo: " + e);
+            return Map.<String, Object>of("status", "failed", "reason", String.valueOf(e));
+          }
+        }));
+      }
     } finally {
       Map<String, Object> runSettings = new LinkedHashMap<>();
       runSettings.put("isolation", settings.isolation().name().toLowerCase(Locale.ROOT));
@@ -147,11 +195,12 @@ final class DemoRun {
       Map<String, Double> phases = clock.seconds();
       long t0 = System.nanoTime();
       DemoReport report = new DemoReport(started, CENTRES, strategies, pooled.perCentre(), FlambyResults.load(),
-          phases, runSettings);
+          phases, runSettings, inference, statistics);
       List<Path> files = ReportWriter.write(report, settings.reportDir());
       Map<String, Double> withReport = new LinkedHashMap<>(phases);
       withReport.put("report", (System.nanoTime() - t0) / 1e9);
-      report = new DemoReport(started, CENTRES, strategies, pooled.perCentre(), report.flamby(), withReport, runSettings);
+      report = new DemoReport(started, CENTRES, strategies, pooled.perCentre(), report.flamby(), withReport, runSettings,
+          inference, statistics);
       files = ReportWriter.write(report, settings.reportDir());
       out.println();
       out.println("Test accuracy (each site's own test split; mean = mean over the four centres):");
@@ -175,10 +224,32 @@ final class DemoRun {
       return 0;
     }
     network.close();
+    closeTee(tee);
     if (tempWork && settings.isolation() == DemoNetwork.Isolation.PROCESS) {
       deleteTree(work);
     }
     return 0;
+  }
+
+  private static SimulatedTeeService startTee(PrintStream out) {
+    try {
+      SimulatedTeeService t = SimulatedTeeService.start("127.0.0.1", 0);
+      out.println("  TEE model service at " + t.server().baseUrl() + ", measurement "
+          + t.measurement().hex().substring(0, 16) + "… (SIMULATED evidence, software platform key)");
+      return t;
+    } catch (Exception e) {
+      throw new IllegalStateException("the simulated TEE model service did not start: " + e, e);
+    }
+  }
+
+  private static void closeTee(SimulatedTeeService tee) {
+    if (tee != null) {
+      try {
+        tee.close();
+      } catch (Exception e) {
+        // the demo is ending
+      }
+    }
   }
 
   List<String[]> federatedStrategies() {

@@ -193,6 +193,12 @@ public final class ReportWriter {
     r.phases().forEach((k, v) -> timings.put(k, Math.round(v * 10) / 10.0));
     root.put("timingsSeconds", timings);
     root.put("totalSeconds", Math.round(r.totalSeconds() * 10) / 10.0);
+    if (!r.inference().isEmpty()) {
+      root.put("inference", r.inference());
+    }
+    if (!r.statistics().isEmpty()) {
+      root.put("statistics", r.statistics());
+    }
     root.put("settings", r.settings());
     return root;
   }

@@ -29,7 +29,9 @@ public final class SecureStatsProvider {
   }
 
   @Operation(name = "$secure-stats", typeName = "PlanDefinition", idempotent = false,
-      canonicalUrl = "http://fedfhir.org/fhir/OperationDefinition/secure-stats")
+      canonicalUrl = "http://fedfhir.org/fhir/OperationDefinition/secure-stats",
+      returnParameters = @ca.uhn.fhir.rest.annotation.OperationParam(name = "return",
+          type = org.hl7.fhir.r4.model.Parameters.class, min = 1, max = 1))
   public Parameters secureStats(@IdParam IdType id) {
     try {
       return service.run(id.getIdPart());

@@ -31,7 +31,10 @@ public final class TeeOperationProvider {
   }
 
   /** {@code $attestation?nonce=…}: evidence binding the measurement, the nonce and the enclave's HPKE key. */
-  @Operation(name = TeeOperations.ATTESTATION, idempotent = true)
+  @Operation(name = TeeOperations.ATTESTATION, idempotent = true,
+      canonicalUrl = "http://fedfhir.org/fhir/OperationDefinition/attestation", returnParameters = {
+          @OperationParam(name = TeeOperations.EVIDENCE, type = Base64BinaryType.class, min = 1, max = 1),
+          @OperationParam(name = TeeOperations.FORMAT, type = CodeType.class, min = 1, max = 1)})
   public Parameters attestation(@OperationParam(name = TeeOperations.NONCE, min = 1, max = 1) Base64BinaryType nonce) {
     byte[] n = required(nonce, TeeOperations.NONCE);
     if (n.length < 16 || n.length > 512) {
@@ -45,7 +48,9 @@ public final class TeeOperationProvider {
   }
 
   /** {@code $provision-model}: a model sealed to the enclave key by its owner; kept in memory. */
-  @Operation(name = TeeOperations.PROVISION_MODEL, returnParameters = @OperationParam(name = "return", type = OperationOutcome.class))
+  @Operation(name = TeeOperations.PROVISION_MODEL,
+      canonicalUrl = "http://fedfhir.org/fhir/OperationDefinition/provision-model",
+      returnParameters = @OperationParam(name = "return", type = OperationOutcome.class, min = 1, max = 1))
   public OperationOutcome provisionModel(
       @OperationParam(name = TeeOperations.SEALED_MODEL, min = 1, max = 1) Base64BinaryType sealedModel,
       @OperationParam(name = TeeOperations.STUDY, min = 1, max = 1) CanonicalType study,
@@ -62,7 +67,9 @@ public final class TeeOperationProvider {
   }
 
   /** {@code $predict}: features sealed to the enclave; the prediction sealed to the caller's response key. */
-  @Operation(name = TeeOperations.PREDICT)
+  @Operation(name = TeeOperations.PREDICT, canonicalUrl = "http://fedfhir.org/fhir/OperationDefinition/predict",
+      returnParameters = @OperationParam(name = TeeOperations.SEALED_PREDICTION, type = Base64BinaryType.class,
+          min = 1, max = 1))
   public Parameters predict(
       @OperationParam(name = TeeOperations.SEALED_FEATURES, min = 1, max = 1) Base64BinaryType sealedFeatures,
       @OperationParam(name = TeeOperations.STUDY, min = 1, max = 1) CanonicalType study,

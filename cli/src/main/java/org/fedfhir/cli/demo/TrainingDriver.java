@@ -20,7 +20,7 @@ import org.hl7.fhir.r4.model.Task;
  * federated runs, the round and the securely aggregated network accuracy.
  */
 final class TrainingDriver {
-  private static final long POLL_MS = 250;
+  private static final long POLL_MS = 100;
 
   private final FhirHttp http;
   private final Topology topology;

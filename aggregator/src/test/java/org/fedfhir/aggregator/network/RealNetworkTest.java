@@ -3,16 +3,9 @@ package org.fedfhir.aggregator.network;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.grpc.CallOptions;
 import io.grpc.Channel;
-import io.grpc.ClientCall;
-import io.grpc.ClientInterceptor;
 import io.grpc.ClientInterceptors;
-import io.grpc.ForwardingClientCall;
-import io.grpc.ForwardingClientCallListener;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -24,7 +17,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.fedfhir.aggregator.api.v1.AggregatorMessage;
 import org.fedfhir.aggregator.api.v1.FederationGrpc;
 import org.fedfhir.aggregator.config.AggregatorApplication;
 import org.fedfhir.aggregator.config.AggregatorConfiguration.FederationServer;
@@ -39,6 +31,7 @@ import org.fedfhir.aggregator.store.StudyPlan;
 import org.fedfhir.aggregator.store.StudyRef;
 import org.fedfhir.aggregator.store.StudyStatus;
 import org.fedfhir.aggregator.store.StudyStore;
+import org.fedfhir.aggregator.testing.DyingSite;
 import org.fedfhir.aggregator.strategy.Payloads;
 import org.fedfhir.federation.SiteSession;
 import org.junit.jupiter.api.AfterEach;
@@ -133,8 +126,8 @@ class RealNetworkTest {
 
     // Hospital d's process dies when the others' shares of the training round reach it.
     ManagedChannel doomed = tlsChannel("d", port);
-    Channel dying = ClientInterceptors.intercept(doomed, dieOn(m -> m.hasSharesDelivery()
-        && m.getSharesDelivery().getBinding().getRound() == 2, doomed));
+    Channel dying = ClientInterceptors.intercept(doomed, DyingSite.dieOn(m -> m.hasSharesDelivery()
+        && m.getSharesDelivery().getBinding().getRound() == 2, doomed::shutdownNow));
     List<CompletableFuture<SiteSession.Outcome>> survivors = new ArrayList<>();
     survivors.add(join(tlsChannel("a", port), site(new double[] {1, 2}, 10, 0)));
     survivors.add(join(tlsChannel("b", port), site(new double[] {3, 4}, 30, 0)));
@@ -246,28 +239,5 @@ class RealNetworkTest {
         counter.incrementAndGet();
       }
     }
-  }
-
-  private static ClientInterceptor dieOn(java.util.function.Predicate<AggregatorMessage> when, ManagedChannel channel) {
-    return new ClientInterceptor() {
-      @Override
-      public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
-        return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
-          @Override
-          public void start(Listener<R> listener, Metadata headers) {
-            super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
-              @Override
-              public void onMessage(R message) {
-                if (message instanceof AggregatorMessage m && when.test(m)) {
-                  channel.shutdownNow();
-                  return;
-                }
-                super.onMessage(message);
-              }
-            }, headers);
-          }
-        };
-      }
-    };
   }
 }

@@ -3,14 +3,7 @@ package org.fedfhir.aggregator.round;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.grpc.CallOptions;
-import io.grpc.Channel;
-import io.grpc.ClientCall;
-import io.grpc.ClientInterceptor;
 import io.grpc.Context;
-import io.grpc.ForwardingClientCall;
-import io.grpc.ForwardingClientCallListener;
-import io.grpc.MethodDescriptor;
 import io.grpc.Contexts;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -43,6 +36,7 @@ import org.fedfhir.aggregator.store.StudyPlan;
 import org.fedfhir.aggregator.store.StudyRef;
 import org.fedfhir.aggregator.store.StudyStore;
 import org.fedfhir.aggregator.strategy.Payloads;
+import org.fedfhir.aggregator.testing.DyingSite;
 import org.fedfhir.federation.SiteSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -103,28 +97,8 @@ class SecureAggregationRoundTest {
   private ManagedChannel channelDyingAt(java.util.function.Predicate<AggregatorMessage> when, Runnable die) {
     Metadata h = new Metadata();
     h.put(SITE, "d");
-    ClientInterceptor killer = new ClientInterceptor() {
-      @Override
-      public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
-        return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
-          @Override
-          public void start(Listener<R> listener, Metadata headers) {
-            super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
-              @Override
-              public void onMessage(R message) {
-                if (message instanceof AggregatorMessage m && when.test(m)) {
-                  die.run();
-                  return;
-                }
-                super.onMessage(message);
-              }
-            }, headers);
-          }
-        };
-      }
-    };
     ManagedChannel ch = InProcessChannelBuilder.forName(serverName)
-        .intercept(killer, MetadataUtils.newAttachHeadersInterceptor(h)).build();
+        .intercept(DyingSite.dieOn(when, die), MetadataUtils.newAttachHeadersInterceptor(h)).build();
     channels.add(ch);
     return ch;
   }

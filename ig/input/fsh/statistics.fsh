@@ -55,6 +55,12 @@ Context: PlanDefinition.action
     quantile 0..* and
     bucketEdge 0..* and
     timeUnit 0..1 and
+    indexCondition 0..* and
+    eventCondition 0..* and
+    eventObservation 0..1 and
+    eventAbove 0..1 and
+    eventBelow 0..1 and
+    followUpObservation 0..* and
     epsilon 0..1
 * extension[kind] ^short = "counts | crosstab | summary | welch | kaplan-meier | logistic-regression"
 * extension[kind].value[x] 1..1
@@ -102,6 +108,24 @@ Context: PlanDefinition.action
 * extension[timeUnit] ^short = "kaplan-meier: UCUM unit of the bucket edges (default d)"
 * extension[timeUnit].value[x] 1..1
 * extension[timeUnit].value[x] only code
+* extension[indexCondition] ^short = "kaplan-meier: the index date is the earliest onset of a Condition with one of these codes (none: the patient's first record)"
+* extension[indexCondition].value[x] 1..1
+* extension[indexCondition].value[x] only Coding
+* extension[eventCondition] ^short = "kaplan-meier: the event is the earliest onset, on or after the index date, of a Condition with one of these codes"
+* extension[eventCondition].value[x] 1..1
+* extension[eventCondition].value[x] only Coding
+* extension[eventObservation] ^short = "kaplan-meier: or the event is the earliest Observation of this code, on or after the index date, crossing eventAbove or eventBelow"
+* extension[eventObservation].value[x] 1..1
+* extension[eventObservation].value[x] only Coding
+* extension[eventAbove] ^short = "kaplan-meier: the event Observation's value is above this"
+* extension[eventAbove].value[x] 1..1
+* extension[eventAbove].value[x] only decimal
+* extension[eventBelow] ^short = "kaplan-meier: the event Observation's value is below this"
+* extension[eventBelow].value[x] 1..1
+* extension[eventBelow].value[x] only decimal
+* extension[followUpObservation] ^short = "kaplan-meier: Observations of these codes are records too (follow-up without an event is censored at the last record)"
+* extension[followUpObservation].value[x] 1..1
+* extension[followUpObservation].value[x] only Coding
 * extension[epsilon] ^short = "counts, crosstab, summary: ε spent on differential-privacy noise for this statistic (needs the study's epsilonBudget)"
 * extension[epsilon].value[x] 1..1
 * extension[epsilon].value[x] only decimal

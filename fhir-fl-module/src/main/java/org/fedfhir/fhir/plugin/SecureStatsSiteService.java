@@ -21,6 +21,7 @@ import org.fedfhir.fhir.cohort.UcumConverter;
 import org.fedfhir.fhir.federation.FederationClient;
 import org.fedfhir.fhir.federation.StudyDigest;
 import org.fedfhir.fhir.statistics.StatisticsContribution;
+import org.fedfhir.fhir.statistics.TimeToEvent;
 import org.fedfhir.fhir.study.InvalidStudyException;
 import org.fedfhir.fhir.study.StudyDefinition;
 import org.fedfhir.fhir.study.StudyKind;
@@ -108,8 +109,14 @@ public class SecureStatsSiteService {
           + declared.maxRecordsPerSite() + " per site (maxRecordsPerSite)";
       throw new UnprocessableEntityException(ctx, Outcomes.error(OperationOutcome.IssueType.BUSINESSRULE, msg, null));
     }
-    StatisticsContribution work = new StatisticsContribution(
-        new SiteStatistics(declared.statistics(), declared.maxRecordsPerSite()), rows);
+    StatisticsContribution work;
+    try {
+      work = StatisticsContribution.of(declared.statistics(), declared.maxRecordsPerSite(), ex.matrix(),
+          TimeToEvent.read(pd), new DaoClinicalDataSource(daos));
+    } catch (IllegalArgumentException e) {
+      throw new UnprocessableEntityException(ctx, Outcomes.error(OperationOutcome.IssueType.BUSINESSRULE,
+          e.getMessage(), "PlanDefinition.action[0].extension[statistic]"));
+    }
     SiteSession.Study joined = new SiteSession.Study(study.url(), study.version(), StudyDigest.sha256(ctx, pd),
         declared.length());
     LOG.info("$secure-stats PlanDefinition/{}: joining {}|{} at {} with {} records", id, study.url(), study.version(),

@@ -1,18 +1,29 @@
 package org.fedfhir.fhir.statistics;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.fedfhir.federation.SiteSession;
+import org.fedfhir.fhir.cohort.ClinicalDataSource;
 import org.fedfhir.fhir.cohort.FeatureMatrix;
 import org.fedfhir.securecompute.statistics.SiteStatistics;
+import org.fedfhir.securecompute.statistics.StatisticDeclaration;
+import org.fedfhir.securecompute.statistics.SurvivalAnalysis;
 
 /**
  * A site's work in a statistics study: in the aggregator's {@code STATISTICS} round it answers the
  * declared statistics' sufficient statistics of the site's cohort, which {@link SiteSession} then
- * encodes and masks. It remembers how the round ended (for the site's audit record), never a value.
+ * encodes and masks. A {@code kaplan-meier} statistic contributes its per-bucket at-risk and event
+ * counts from the patients' follow-up ({@link TimeToEvent}); the others are computed on the feature
+ * matrix. It remembers how the round ended (for the site's audit record), never a value.
  */
 public final class StatisticsContribution implements SiteSession.RoundWork {
 
   private final SiteStatistics statistics;
+  private final List<StatisticDeclaration> declarations;
+  private final int maxRecordsPerSite;
+  private final Map<String, List<SurvivalAnalysis.Record>> followUp;
   private final SiteStatistics.Rows rows;
   private volatile Integer completedRound;
   private volatile String abortReason;
@@ -20,6 +31,55 @@ public final class StatisticsContribution implements SiteSession.RoundWork {
   public StatisticsContribution(SiteStatistics statistics, SiteStatistics.Rows rows) {
     this.statistics = Objects.requireNonNull(statistics, "statistics");
     this.rows = Objects.requireNonNull(rows, "rows");
+    this.declarations = null;
+    this.maxRecordsPerSite = 0;
+    this.followUp = Map.of();
+  }
+
+  /**
+   * A contribution that may hold {@code kaplan-meier} statistics.
+   *
+   * @param declarations the study's statistics, in order
+   * @param maxRecordsPerSite the study's {@code maxRecordsPerSite}
+   * @param rows the site's feature matrix rows
+   * @param followUp each {@code kaplan-meier} statistic's follow-up records, by name
+   * @throws IllegalArgumentException if a {@code kaplan-meier} statistic has no follow-up
+   */
+  public StatisticsContribution(List<StatisticDeclaration> declarations, int maxRecordsPerSite,
+      SiteStatistics.Rows rows, Map<String, List<SurvivalAnalysis.Record>> followUp) {
+    this.declarations = List.copyOf(declarations);
+    this.maxRecordsPerSite = maxRecordsPerSite;
+    this.rows = Objects.requireNonNull(rows, "rows");
+    this.followUp = Map.copyOf(followUp);
+    this.statistics = new SiteStatistics(this.declarations, maxRecordsPerSite);
+    for (StatisticDeclaration d : this.declarations) {
+      if (d.kind() == StatisticDeclaration.Kind.KAPLAN_MEIER && !this.followUp.containsKey(d.name())) {
+        throw new IllegalArgumentException(d.name() + ": a kaplan-meier statistic needs its index and event "
+            + "(indexCondition, eventCondition or eventObservation)");
+      }
+    }
+  }
+
+  /**
+   * The site's contribution to a study: the feature matrix's rows and, for each
+   * {@code kaplan-meier} statistic, its follow-up extracted from {@code data}.
+   *
+   * @param definitions the index and event of the {@code kaplan-meier} statistics ({@link TimeToEvent#read})
+   */
+  public static StatisticsContribution of(List<StatisticDeclaration> declarations, int maxRecordsPerSite,
+      FeatureMatrix matrix, Map<String, TimeToEvent.Definition> definitions, ClinicalDataSource data) {
+    Map<String, List<SurvivalAnalysis.Record>> followUp = new java.util.HashMap<>();
+    for (StatisticDeclaration d : declarations) {
+      if (d.kind() == StatisticDeclaration.Kind.KAPLAN_MEIER) {
+        TimeToEvent.Definition def = definitions.get(d.name());
+        if (def == null) {
+          throw new IllegalArgumentException(d.name() + ": a kaplan-meier statistic needs its index and event "
+              + "(indexCondition, eventCondition or eventObservation)");
+        }
+        followUp.put(d.name(), TimeToEvent.extract(d, def, matrix, data));
+      }
+    }
+    return new StatisticsContribution(declarations, maxRecordsPerSite, rows(matrix), followUp);
   }
 
   /** The site's rows as the statistics read them: the study's features and the label. */
@@ -34,7 +94,28 @@ public final class StatisticsContribution implements SiteSession.RoundWork {
 
   @Override
   public double[] statistics(int round) {
-    return statistics.encode(rows);
+    if (declarations == null || followUp.isEmpty()) {
+      return statistics.encode(rows);
+    }
+    if (rows.size() > maxRecordsPerSite) {
+      throw new IllegalArgumentException("this site has " + rows.size() + " records; the study allows at most "
+          + maxRecordsPerSite + " per site (max-records-per-site), so its sums could not be encoded safely");
+    }
+    List<double[]> parts = new ArrayList<>();
+    for (StatisticDeclaration d : declarations) {
+      if (d.kind() == StatisticDeclaration.Kind.KAPLAN_MEIER) {
+        parts.add(((SurvivalAnalysis) d.statistic()).encode(followUp.get(d.name())));
+      } else {
+        parts.add(new SiteStatistics(List.of(d), maxRecordsPerSite).encode(rows));
+      }
+    }
+    double[] all = new double[parts.stream().mapToInt(p -> p.length).sum()];
+    int offset = 0;
+    for (double[] p : parts) {
+      System.arraycopy(p, 0, all, offset, p.length);
+      offset += p.length;
+    }
+    return all;
   }
 
   @Override

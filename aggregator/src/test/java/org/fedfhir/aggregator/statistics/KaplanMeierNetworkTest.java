@@ -1,0 +1,194 @@
+package org.fedfhir.aggregator.statistics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.MetadataUtils;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.fedfhir.aggregator.api.v1.FederationGrpc;
+import org.fedfhir.aggregator.grpc.FederationService;
+import org.fedfhir.aggregator.grpc.PeerIdentity;
+import org.fedfhir.aggregator.round.Coordinators;
+import org.fedfhir.aggregator.round.SecAggSecureSum;
+import org.fedfhir.aggregator.store.InMemoryStudyStore;
+import org.fedfhir.aggregator.store.StudyPlan;
+import org.fedfhir.federation.SiteSession;
+import org.fedfhir.ig.StatisticsDeclarations;
+import org.fedfhir.securecompute.statistics.DisclosurePolicy;
+import org.fedfhir.securecompute.statistics.Release;
+import org.fedfhir.securecompute.statistics.StatisticDeclaration;
+import org.fedfhir.securecompute.statistics.StatisticDeclaration.Kind;
+import org.fedfhir.securecompute.statistics.SurvivalAnalysis;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A {@code kaplan-meier} statistic over gRPC (in-process transport): three sites send their
+ * per-bucket at-risk and event counts through the real secure aggregation, and the aggregator
+ * releases the same curves and log-rank test as Kaplan–Meier on the pooled follow-up, with small
+ * risk sets cut and small event counts merged under the sites' minimum cell count.
+ */
+class KaplanMeierNetworkTest {
+
+  private static final Metadata.Key<String> SITE = Metadata.Key.of("x-test-site", Metadata.ASCII_STRING_MARSHALLER);
+  static final double[] EDGES = SurvivalAnalysis.evenBuckets(30, 26);
+  static final StatisticDeclaration KM = new StatisticDeclaration(Kind.KAPLAN_MEIER, "hf-after-mi", null, null,
+      null, "sex", List.of("1", "0"), List.of(), Double.NaN, Double.NaN, new double[0], new double[0], EDGES, "d",
+      Optional.empty());
+  static final StatisticsDeclarations.Study DECLARED = new StatisticsDeclarations.Study(List.of(KM),
+      DisclosurePolicy.defaults(), 10_000, Optional.empty());
+
+  private final List<ManagedChannel> channels = new ArrayList<>();
+  private Server server;
+  private String serverName;
+
+  @AfterEach
+  void stop() {
+    channels.forEach(ManagedChannel::shutdownNow);
+    if (server != null) {
+      server.shutdownNow();
+    }
+  }
+
+  private StatisticsCoordinator startAggregator() throws Exception {
+    InMemoryStudyStore store = new InMemoryStudyStore();
+    StudyPlan plan = new StudyPlan(StatisticsNetworkTest.STUDY, StatisticsNetworkTest.DIGEST,
+        StatisticsCoordinator.STRATEGY, 1, 3, 0, DECLARED.length(), 0.1, 0.01, 0);
+    store.registerStudy(plan);
+    StatisticsCoordinators statistics = new StatisticsCoordinators(store, new InMemoryReleaseStore(),
+        new SecAggSecureSum(), StatisticsNetworkTest.timer(), Clock.systemUTC(), Duration.ofSeconds(10), "test");
+    StatisticsCoordinator coordinator = statistics.register(plan, DECLARED);
+    Coordinators training = Coordinators.startUp(store, new SecAggSecureSum(), StatisticsNetworkTest.timer(),
+        Clock.systemUTC(), Duration.ofSeconds(10),
+        org.fedfhir.aggregator.api.v1.FixedPointEncoding.getDefaultInstance()).coordinators();
+    serverName = InProcessServerBuilder.generateName();
+    ServerInterceptor identity = new ServerInterceptor() {
+      @Override
+      public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+          ServerCallHandler<Q, R> next) {
+        return Contexts.interceptCall(Context.current().withValue(PeerIdentity.NAME, headers.get(SITE)), call,
+            headers, next);
+      }
+    };
+    server = InProcessServerBuilder.forName(serverName)
+        .addService(ServerInterceptors.intercept(new FederationService(training, statistics), identity))
+        .build().start();
+    return coordinator;
+  }
+
+  /** Synthetic follow-up of one site: group 1 has the higher hazard; censoring uniform to 730 d. */
+  static List<SurvivalAnalysis.Record> followUp(long seed, int n) {
+    Random r = new Random(seed);
+    List<SurvivalAnalysis.Record> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int sex = r.nextInt(2);
+      int censor = 30 + r.nextInt(700);
+      int event = (int) Math.floor(-Math.log(1 - r.nextDouble()) * (sex == 1 ? 250 : 450));
+      out.add(new SurvivalAnalysis.Record(Integer.toString(sex), Math.min(event, censor), event <= censor));
+    }
+    return out;
+  }
+
+  private CompletableFuture<SiteSession.Outcome> join(String site, List<SurvivalAnalysis.Record> records) {
+    Metadata h = new Metadata();
+    h.put(SITE, site);
+    ManagedChannel ch = InProcessChannelBuilder.forName(serverName)
+        .intercept(MetadataUtils.newAttachHeadersInterceptor(h)).build();
+    channels.add(ch);
+    double[] vector = ((SurvivalAnalysis) KM.statistic()).encode(records);
+    SiteSession.RoundWork work = new SiteSession.RoundWork() {
+      @Override
+      public double[] moments() {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public double[] train(int round, double[] globalModel, SiteSession.Standardisation s) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public double[] evaluate(double[] model, SiteSession.Standardisation s) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public double[] statistics(int round) {
+        return vector;
+      }
+    };
+    return new SiteSession(FederationGrpc.newStub(ch), new SiteSession.Study(StatisticsNetworkTest.STUDY.url(),
+        StatisticsNetworkTest.STUDY.version(), HexFormat.of().parseHex(StatisticsNetworkTest.DIGEST),
+        DECLARED.length()), work, new SecureRandom(), new SiteSession.Disclosure(5, false)).start();
+  }
+
+  @Test
+  void releasedCurvesAndLogRankOfThreeSitesEqualThePooledKaplanMeier() throws Exception {
+    StatisticsCoordinator coordinator = startAggregator();
+    List<List<SurvivalAnalysis.Record>> sites = List.of(followUp(21, 120), followUp(22, 90), followUp(23, 150));
+    List<CompletableFuture<SiteSession.Outcome>> outcomes = new ArrayList<>();
+    for (int s = 0; s < sites.size(); s++) {
+      outcomes.add(join("site-" + s, sites.get(s)));
+    }
+    for (int i = 0; i < 500 && coordinator.joinedSites().size() < 3; i++) {
+      Thread.sleep(10);
+    }
+    assertThat(coordinator.joinedSites()).hasSize(3);
+
+    Parameters p = coordinator.run(Duration.ofSeconds(5)).get(30, TimeUnit.SECONDS).result();
+
+    SurvivalAnalysis km = (SurvivalAnalysis) KM.statistic();
+    SurvivalAnalysis.Result pooled = km.combine(km.encode(sites.stream().flatMap(List::stream).toList()),
+        Release.of(DisclosurePolicy.defaults(), 3));
+    ParametersParameterComponent released = StatisticsNetworkTest.statistic(p, "hf-after-mi");
+    List<ParametersParameterComponent> groups = released.getPart().stream()
+        .filter(x -> x.getName().equals("group")).toList();
+    assertThat(groups).hasSize(2);
+    for (int g = 0; g < 2; g++) {
+      SurvivalAnalysis.Curve curve = pooled.curves().get(g);
+      assertThat(StatisticsNetworkTest.part(groups.get(g), "category").getValue().primitiveValue())
+          .isEqualTo(curve.group());
+      List<ParametersParameterComponent> steps = groups.get(g).getPart().stream()
+          .filter(x -> x.getName().equals("step")).toList();
+      assertThat(steps).hasSize(curve.steps().size()).isNotEmpty();
+      for (int i = 0; i < steps.size(); i++) {
+        SurvivalAnalysis.Step expected = curve.steps().get(i);
+        assertThat(StatisticsNetworkTest.decimal(steps.get(i), "survival")).isCloseTo(expected.survival(), within(1e-6));
+        assertThat(StatisticsNetworkTest.decimal(steps.get(i), "atRisk")).isEqualTo((double) expected.atRisk())
+            .isGreaterThanOrEqualTo(5);
+        double events = StatisticsNetworkTest.decimal(steps.get(i), "events");
+        assertThat(events).isEqualTo((double) expected.events());
+        assertThat(events == 0 || events >= 5).isTrue();
+      }
+    }
+    assertThat(StatisticsNetworkTest.decimal(released, "logRankChiSquare"))
+        .isCloseTo(pooled.logRank().orElseThrow().chiSquare(), within(1e-6));
+    assertThat(StatisticsNetworkTest.decimal(released, "releasedUntil")).isEqualTo(pooled.releasedUntil())
+        .isLessThan(EDGES[EDGES.length - 1]);
+    for (CompletableFuture<SiteSession.Outcome> o : outcomes) {
+      assertThat(o.get(10, TimeUnit.SECONDS).completedRounds()).isEqualTo(1);
+    }
+  }
+}

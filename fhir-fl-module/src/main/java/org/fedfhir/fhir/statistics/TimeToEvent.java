@@ -1,0 +1,317 @@
+package org.fedfhir.fhir.statistics;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.fedfhir.fhir.cohort.ClinicalDataSource;
+import org.fedfhir.fhir.cohort.FeatureMatrix;
+import org.fedfhir.fhir.study.Code;
+import org.fedfhir.ig.StatisticsDeclarations;
+import org.fedfhir.securecompute.statistics.SiteStatistics;
+import org.fedfhir.securecompute.statistics.StatisticDeclaration;
+import org.fedfhir.securecompute.statistics.SurvivalAnalysis;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.InstantType;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Period;
+import org.hl7.fhir.r4.model.PlanDefinition;
+import org.hl7.fhir.r4.model.PrimitiveType;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Type;
+
+/**
+ * Site-side longitudinal extraction for a {@code kaplan-meier} statistic (docs/study-format.md,
+ * "Statistics studies", time to event): per cohort patient, the time from an index date to an
+ * event, or censored at the patient's last record, read through the site's
+ * {@link ClinicalDataSource} (one bulk search per code, never one per patient).
+ *
+ * <ul>
+ *   <li><b>Index date</b>: the earliest onset of a Condition with one of the {@code indexCondition}
+ *       codes; without {@code indexCondition}, the patient's first record. A patient with no index
+ *       date is left out.
+ *   <li><b>Event</b>: the earliest onset of a Condition with one of the {@code eventCondition}
+ *       codes, or the earliest Observation of {@code eventObservation} whose value (or the value of
+ *       its component with that code) is above {@code eventAbove} or below {@code eventBelow}, on or
+ *       after the index date.
+ *   <li><b>Records</b> of a patient, for the first and last record: every Condition and Observation
+ *       read for this statistic (index and event codes) and the Observations of the
+ *       {@code followUpObservation} codes (e.g. routine vital signs), so that follow-up without an
+ *       event reaches the patient's last recorded contact.
+ * </ul>
+ *
+ * Dates are UTC calendar days; the time is converted into the statistic's {@code timeUnit}
+ * ({@code d}, {@code wk}, {@code mo} = 30.4375 d, {@code a} = 365.25 d). The group is the
+ * category of the declared {@code groupBy} feature in the study's feature matrix. Nothing here
+ * logs or keeps a date or a value.
+ */
+public final class TimeToEvent {
+
+  /**
+   * How one {@code kaplan-meier} statistic's index and event are defined.
+   *
+   * @param name the statistic's name
+   * @param indexConditions codes of the index Condition (empty: the patient's first record)
+   * @param eventConditions codes of the event Condition (may be empty if an Observation is the event)
+   * @param eventObservation the code of the event Observation, or null
+   * @param above the event Observation's value must exceed this (null: no lower threshold)
+   * @param below the event Observation's value must be below this (null: no upper threshold)
+   * @param followUpObservations codes of further Observations that count as records
+   */
+  public record Definition(String name, List<Code> indexConditions, List<Code> eventConditions,
+      Code eventObservation, Double above, Double below, List<Code> followUpObservations) {
+    /** Copies the lists; checks that an event is declared and an Observation event has a threshold. */
+    public Definition {
+      Objects.requireNonNull(name, "name");
+      indexConditions = List.copyOf(indexConditions);
+      eventConditions = List.copyOf(eventConditions);
+      followUpObservations = List.copyOf(followUpObservations);
+      if (eventConditions.isEmpty() && eventObservation == null) {
+        throw new IllegalArgumentException(name + ": a kaplan-meier statistic needs 'eventCondition' or "
+            + "'eventObservation'");
+      }
+      if (eventObservation != null && above == null && below == null) {
+        throw new IllegalArgumentException(name + ": 'eventObservation' needs 'eventAbove' or 'eventBelow'");
+      }
+    }
+  }
+
+  private TimeToEvent() {}
+
+  /**
+   * The index and event definitions of the study's {@code kaplan-meier} statistics, by name, read
+   * from the same {@code statistic} extensions as {@link StatisticsDeclarations}.
+   *
+   * @throws IllegalArgumentException naming the statistic when its index or event is incomplete
+   */
+  public static Map<String, Definition> read(PlanDefinition study) {
+    Map<String, Definition> out = new LinkedHashMap<>();
+    if (study.getAction().isEmpty()) {
+      return out;
+    }
+    for (Extension e : study.getActionFirstRep().getExtensionsByUrl(StatisticsDeclarations.STATISTIC)) {
+      if (!StatisticDeclaration.Kind.KAPLAN_MEIER.code().equals(string(e, "kind"))) {
+        continue;
+      }
+      String name = string(e, "name");
+      List<Code> eventObs = codes(e, "eventObservation");
+      if (eventObs.size() > 1) {
+        throw new IllegalArgumentException(name + ": at most one 'eventObservation'");
+      }
+      out.put(name, new Definition(name, codes(e, "indexCondition"), codes(e, "eventCondition"),
+          eventObs.isEmpty() ? null : eventObs.get(0), decimal(e, "eventAbove"), decimal(e, "eventBelow"),
+          codes(e, "followUpObservation")));
+    }
+    return out;
+  }
+
+  /**
+   * Each cohort patient's follow-up for one statistic.
+   *
+   * @param declaration the statistic (its {@code groupBy} and {@code timeUnit})
+   * @param definition its index and event
+   * @param matrix the study's extracted cohort (patients and their features)
+   * @param data the site's clinical data
+   * @return one record per cohort patient with an index date, in the matrix's order
+   */
+  public static List<SurvivalAnalysis.Record> extract(StatisticDeclaration declaration, Definition definition,
+      FeatureMatrix matrix, ClinicalDataSource data) {
+    double daysPerUnit = daysPerUnit(declaration.timeUnit());
+    Map<String, Integer> index = new HashMap<>();
+    for (int i = 0; i < matrix.patientIds().size(); i++) {
+      index.put(matrix.patientIds().get(i), i);
+    }
+    int n = matrix.patientIds().size();
+    LocalDate[] first = new LocalDate[n];
+    LocalDate[] last = new LocalDate[n];
+    LocalDate[] indexDate = new LocalDate[n];
+    List<List<LocalDate>> events = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      events.add(new ArrayList<>());
+    }
+    List<Code> conditionCodes = new ArrayList<>(definition.indexConditions());
+    definition.eventConditions().stream().filter(c -> !conditionCodes.contains(c)).forEach(conditionCodes::add);
+    if (!conditionCodes.isEmpty()) {
+      data.conditions(conditionCodes, c -> {
+        Integer row = index.get(patientId(c.getSubject()));
+        LocalDate date = row == null ? null : onset(c);
+        if (date == null) {
+          return;
+        }
+        record(first, last, row, date);
+        if (definition.indexConditions().stream().anyMatch(code -> has(c, code))) {
+          indexDate[row] = min(indexDate[row], date);
+        }
+        if (definition.eventConditions().stream().anyMatch(code -> has(c, code))) {
+          events.get(row).add(date);
+        }
+      });
+    }
+    if (definition.eventObservation() != null) {
+      Code code = definition.eventObservation();
+      data.observations(code, o -> {
+        Integer row = index.get(patientId(o.getSubject()));
+        LocalDate date = row == null ? null : date(o);
+        if (date == null) {
+          return;
+        }
+        record(first, last, row, date);
+        Double v = value(o, code);
+        if (v != null && (definition.above() == null || v > definition.above())
+            && (definition.below() == null || v < definition.below())) {
+          events.get(row).add(date);
+        }
+      });
+    }
+    for (Code code : definition.followUpObservations()) {
+      data.observations(code, o -> {
+        Integer row = index.get(patientId(o.getSubject()));
+        LocalDate date = row == null ? null : date(o);
+        if (date != null) {
+          record(first, last, row, date);
+        }
+      });
+    }
+    List<SurvivalAnalysis.Record> records = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      LocalDate start = definition.indexConditions().isEmpty() ? first[i] : indexDate[i];
+      if (start == null) {
+        continue;
+      }
+      LocalDate event = null;
+      for (LocalDate d : events.get(i)) {
+        if (!d.isBefore(start)) {
+          event = min(event, d);
+        }
+      }
+      String group = declaration.groupBy() == null ? SurvivalAnalysis.ALL
+          : SiteStatistics.category(value(matrix, i, declaration.groupBy()));
+      LocalDate end = event != null ? event : last[i];
+      records.add(new SurvivalAnalysis.Record(group, ChronoUnit.DAYS.between(start, end) / daysPerUnit,
+          event != null));
+    }
+    return records;
+  }
+
+  /** Days per UCUM time unit: {@code d}, {@code wk}, {@code mo} (30.4375 d), {@code a} (365.25 d). */
+  public static double daysPerUnit(String unit) {
+    return switch (unit == null ? "d" : unit) {
+      case "d" -> 1;
+      case "wk" -> 7;
+      case "mo" -> 30.4375;
+      case "a" -> 365.25;
+      default -> throw new IllegalArgumentException("timeUnit '" + unit + "': need d, wk, mo or a");
+    };
+  }
+
+  private static double value(FeatureMatrix m, int row, String variable) {
+    if (SiteStatistics.LABEL.equals(variable)) {
+      return m.labels()[row];
+    }
+    int j = m.names().indexOf(variable);
+    if (j < 0) {
+      throw new IllegalArgumentException("the study has no feature '" + variable + "' (features: " + m.names()
+          + ", or '" + SiteStatistics.LABEL + "')");
+    }
+    return m.values()[row][j];
+  }
+
+  private static void record(LocalDate[] first, LocalDate[] last, int row, LocalDate date) {
+    first[row] = min(first[row], date);
+    last[row] = last[row] == null || date.isAfter(last[row]) ? date : last[row];
+  }
+
+  private static LocalDate min(LocalDate a, LocalDate b) {
+    return a == null || b.isBefore(a) ? b : a;
+  }
+
+  private static boolean has(Condition c, Code code) {
+    return c.getCode().hasCoding(code.system(), code.code());
+  }
+
+  private static Double value(Observation o, Code code) {
+    if (o.getCode().hasCoding(code.system(), code.code()) && o.getValue() instanceof Quantity q && q.hasValue()) {
+      return q.getValue().doubleValue();
+    }
+    for (Observation.ObservationComponentComponent c : o.getComponent()) {
+      if (c.getCode().hasCoding(code.system(), code.code()) && c.getValue() instanceof Quantity q && q.hasValue()) {
+        return q.getValue().doubleValue();
+      }
+    }
+    return null;
+  }
+
+  private static LocalDate onset(Condition c) {
+    Type t = c.getOnset();
+    if (t instanceof DateTimeType dt && dt.hasValue()) {
+      return day(dt.getValue());
+    }
+    if (t instanceof Period p && p.hasStart()) {
+      return day(p.getStart());
+    }
+    return c.hasRecordedDate() ? day(c.getRecordedDate()) : null;
+  }
+
+  private static LocalDate date(Observation o) {
+    Type e = o.getEffective();
+    if (e instanceof DateTimeType dt && dt.hasValue()) {
+      return day(dt.getValue());
+    }
+    if (e instanceof Period p && p.hasStart()) {
+      return day(p.getStart());
+    }
+    if (e instanceof InstantType it && it.hasValue()) {
+      return day(it.getValue());
+    }
+    return o.hasIssued() ? day(o.getIssued()) : null;
+  }
+
+  private static LocalDate day(Date d) {
+    return LocalDate.ofInstant(Instant.ofEpochMilli(d.getTime()), ZoneOffset.UTC);
+  }
+
+  private static String patientId(Reference subject) {
+    return subject == null || !subject.hasReference() ? null : subject.getReferenceElement().getIdPart();
+  }
+
+  private static String string(Extension e, String part) {
+    Extension p = e.getExtensionByUrl(part);
+    return p == null || !(p.getValue() instanceof PrimitiveType<?> v) ? null : v.getValueAsString();
+  }
+
+  private static Double decimal(Extension e, String part) {
+    String s = string(e, part);
+    if (s == null) {
+      return null;
+    }
+    try {
+      return Double.parseDouble(s);
+    } catch (NumberFormatException ex) {
+      throw new IllegalArgumentException(part + " needs a number", ex);
+    }
+  }
+
+  private static List<Code> codes(Extension e, String part) {
+    List<Code> out = new ArrayList<>();
+    for (Extension p : e.getExtensionsByUrl(part)) {
+      if (!(p.getValue() instanceof Coding c) || !c.hasSystem() || !c.hasCode()) {
+        throw new IllegalArgumentException(Optional.ofNullable(string(e, "name")).orElse("kaplan-meier") + ": "
+            + part + " needs a valueCoding with system and code");
+      }
+      out.add(new Code(c.getSystem(), c.getCode()));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,331 @@
+package org.fedfhir.fhir.statistics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.TreeSet;
+import org.fedfhir.fhir.cohort.FeatureMatrix;
+import org.fedfhir.fhir.cohort.InMemoryClinicalData;
+import org.fedfhir.fhir.study.Code;
+import org.fedfhir.ig.StatisticsDeclarations;
+import org.fedfhir.securecompute.statistics.ContingencyTable;
+import org.fedfhir.securecompute.statistics.DisclosurePolicy;
+import org.fedfhir.securecompute.statistics.Release;
+import org.fedfhir.securecompute.statistics.StatisticDeclaration;
+import org.fedfhir.securecompute.statistics.SufficientStatistic;
+import org.fedfhir.securecompute.statistics.SurvivalAnalysis;
+import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.DecimalType;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.PlanDefinition;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.StringType;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Kaplan–Meier over the sites' FHIR records: each site's follow-up ({@link TimeToEvent}) encoded by
+ * {@link StatisticsContribution}, the sites' vectors summed (as secure aggregation releases them)
+ * and combined, against the classical Kaplan–Meier estimator and log-rank test on the pooled
+ * patients computed here from the generator's own truth.
+ */
+class TimeToEventTest {
+
+  static final String SNOMED = "http://snomed.info/sct";
+  static final Code INDEX = new Code(SNOMED, "22298006"); // myocardial infarction
+  static final Code EVENT = new Code(SNOMED, "84114007"); // heart failure
+  static final Code VISIT = new Code("http://loinc.org", "8867-4"); // heart rate, routine
+  static final Code SBP = new Code("http://loinc.org", "8480-6");
+  static final LocalDate BASE = LocalDate.of(2015, 1, 1);
+  static final List<String> FEATURES = List.of("sex", "age");
+
+  /** One generated patient's truth: time and event, or null when the patient has no index date. */
+  record Truth(String group, int time, boolean event) {}
+
+  /** One generated site: its records, its cohort and the truth of each cohort patient. */
+  record Site(InMemoryClinicalData data, FeatureMatrix matrix, List<Truth> truth) {}
+
+  static Date day(LocalDate d) {
+    return Date.from(d.atStartOfDay(ZoneOffset.UTC).toInstant());
+  }
+
+  static Condition condition(String patient, Code code, LocalDate onset) {
+    Condition c = new Condition();
+    c.setId(new IdType("Condition", patient + "-" + code.code() + "-" + onset));
+    c.setSubject(new Reference("Patient/" + patient));
+    c.getCode().addCoding().setSystem(code.system()).setCode(code.code());
+    c.setOnset(new DateTimeType(day(onset)));
+    return c;
+  }
+
+  static Observation observation(String patient, Code code, LocalDate when, double value) {
+    Observation o = new Observation();
+    o.setSubject(new Reference("Patient/" + patient));
+    o.getCode().addCoding().setSystem(code.system()).setCode(code.code());
+    o.setEffective(new DateTimeType(day(when)));
+    o.setValue(new Quantity().setValue(value).setUnit("1"));
+    return o;
+  }
+
+  /** n patients; group 1's hazard is higher; a few without index, a few with a pre-index event. */
+  static Site site(long seed, int n) {
+    Random r = new Random(seed);
+    InMemoryClinicalData data = new InMemoryClinicalData();
+    List<String> ids = new ArrayList<>();
+    List<double[]> values = new ArrayList<>();
+    List<Truth> truth = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      String id = "s" + seed + "-p" + i;
+      int sex = r.nextInt(2);
+      ids.add(id);
+      values.add(new double[] {sex, 40 + r.nextInt(40)});
+      LocalDate index = BASE.plusDays(r.nextInt(365));
+      int censor = 30 + r.nextInt(700);
+      if (r.nextDouble() < 0.05) { // no index Condition: not in the analysis, though in the cohort
+        data.add(observation(id, VISIT, index, 70));
+        truth.add(null);
+        continue;
+      }
+      if (r.nextDouble() < 0.1) { // an event before the index date is not the event
+        data.add(condition(id, EVENT, index.minusDays(10 + r.nextInt(100))));
+      }
+      data.add(condition(id, INDEX, index));
+      if (r.nextDouble() < 0.1) { // a later second index Condition does not move the index date
+        data.add(condition(id, INDEX, index.plusDays(r.nextInt(censor + 1))));
+      }
+      int eventDay = (int) Math.floor(-Math.log(1 - r.nextDouble()) * (sex == 1 ? 250 : 450));
+      boolean event = eventDay <= censor;
+      int end = event ? eventDay : censor;
+      if (event) {
+        data.add(condition(id, EVENT, index.plusDays(eventDay)));
+        if (r.nextBoolean()) { // a second event later is not the first
+          data.add(condition(id, EVENT, index.plusDays(eventDay + 1 + r.nextInt(30))));
+        }
+      } else {
+        data.add(observation(id, VISIT, index.plusDays(censor), 72)); // the last record
+      }
+      int visits = r.nextInt(4);
+      for (int v = 0; v < visits; v++) {
+        data.add(observation(id, VISIT, index.plusDays(r.nextInt(end + 1)), 60 + r.nextInt(40)));
+      }
+      truth.add(new Truth(Integer.toString(sex), end, event));
+    }
+    // a patient outside the cohort: read by the bulk searches, not counted
+    data.add(condition("outsider-" + seed, INDEX, BASE)).add(condition("outsider-" + seed, EVENT, BASE.plusDays(3)));
+    FeatureMatrix matrix = new FeatureMatrix(FEATURES, values.toArray(double[][]::new), new int[n], ids);
+    return new Site(data, matrix, truth);
+  }
+
+  static Extension part(String url, org.hl7.fhir.r4.model.Type value) {
+    return new Extension(url, value);
+  }
+
+  static Coding coding(Code c) {
+    return new Coding(c.system(), c.code(), null);
+  }
+
+  /** A statistics study: counts by sex, then Kaplan–Meier of heart failure after infarction by sex. */
+  static PlanDefinition study(double[] edges) {
+    PlanDefinition pd = new PlanDefinition();
+    var action = pd.addAction();
+    Extension counts = action.addExtension().setUrl(StatisticsDeclarations.STATISTIC);
+    counts.addExtension(part("kind", new CodeType("counts")));
+    counts.addExtension(part("name", new StringType("sex")));
+    counts.addExtension(part("row", new StringType("sex")));
+    counts.addExtension(part("rowCategory", new CodeType("0")));
+    counts.addExtension(part("rowCategory", new CodeType("1")));
+    Extension km = action.addExtension().setUrl(StatisticsDeclarations.STATISTIC);
+    km.addExtension(part("kind", new CodeType("kaplan-meier")));
+    km.addExtension(part("name", new StringType("hf-after-mi")));
+    km.addExtension(part("groupBy", new StringType("sex")));
+    km.addExtension(part("group", new CodeType("1")));
+    km.addExtension(part("group", new CodeType("0")));
+    for (double e : edges) {
+      km.addExtension(part("bucketEdge", new DecimalType(e)));
+    }
+    km.addExtension(part("timeUnit", new CodeType("d")));
+    km.addExtension(part("indexCondition", coding(INDEX)));
+    km.addExtension(part("eventCondition", coding(EVENT)));
+    km.addExtension(part("followUpObservation", coding(VISIT)));
+    return pd;
+  }
+
+  /** The sites' vectors summed and combined, as the aggregator releases them. */
+  static List<Object> release(PlanDefinition pd, List<Site> sites, DisclosurePolicy policy) {
+    StatisticsDeclarations.Study declared = StatisticsDeclarations.read(pd);
+    Map<String, TimeToEvent.Definition> definitions = TimeToEvent.read(pd);
+    double[] sum = new double[declared.length()];
+    for (Site s : sites) {
+      double[] v = StatisticsContribution.of(declared.statistics(), declared.maxRecordsPerSite(), s.matrix(),
+          definitions, s.data()).statistics(1);
+      assertThat(v).hasSize(declared.length());
+      for (int i = 0; i < v.length; i++) {
+        sum[i] += v[i];
+      }
+    }
+    List<Object> results = new ArrayList<>();
+    int offset = 0;
+    for (StatisticDeclaration d : declared.statistics()) {
+      SufficientStatistic<?, ?> st = d.statistic();
+      results.add(st.combine(Arrays.copyOfRange(sum, offset, offset + st.length()), Release.of(policy, sites.size())));
+      offset += st.length();
+    }
+    return results;
+  }
+
+  /** Classical Kaplan–Meier S(t) of one group at time t (events at t counted), on the pooled truth. */
+  static double kaplanMeier(List<Truth> pooled, String group, double t) {
+    double s = 1;
+    TreeSet<Integer> times = new TreeSet<>();
+    pooled.stream().filter(p -> p.group().equals(group) && p.event()).forEach(p -> times.add(p.time()));
+    for (int tj : times) {
+      if (tj > t) {
+        break;
+      }
+      long n = pooled.stream().filter(p -> p.group().equals(group) && p.time() >= tj).count();
+      long d = pooled.stream().filter(p -> p.group().equals(group) && p.event() && p.time() == tj).count();
+      s *= 1 - (double) d / n;
+    }
+    return s;
+  }
+
+  /** Classical log-rank chi-square of group a against b on the pooled truth. */
+  static double logRank(List<Truth> pooled, String a, String b) {
+    TreeSet<Integer> times = new TreeSet<>();
+    pooled.stream().filter(Truth::event).forEach(p -> times.add(p.time()));
+    double o = 0;
+    double e = 0;
+    double v = 0;
+    for (int tj : times) {
+      double na = pooled.stream().filter(p -> p.group().equals(a) && p.time() >= tj).count();
+      double nb = pooled.stream().filter(p -> p.group().equals(b) && p.time() >= tj).count();
+      double da = pooled.stream().filter(p -> p.group().equals(a) && p.event() && p.time() == tj).count();
+      double d = pooled.stream().filter(p -> p.event() && p.time() == tj).count();
+      double n = na + nb;
+      o += da;
+      e += na * d / n;
+      if (n > 1) {
+        v += na * nb * d * (n - d) / (n * n * (n - 1));
+      }
+    }
+    return (o - e) * (o - e) / v;
+  }
+
+  static List<Site> threeSites() {
+    return List.of(site(11, 120), site(12, 90), site(13, 150));
+  }
+
+  static List<Truth> pooled(List<Site> sites) {
+    return sites.stream().flatMap(s -> s.truth().stream()).filter(t -> t != null).toList();
+  }
+
+  @Test
+  void releasedCurvesAndLogRankEqualThePooledKaplanMeierWithDailyBuckets() {
+    List<Site> sites = threeSites();
+    List<Truth> pooled = pooled(sites);
+    double[] edges = SurvivalAnalysis.evenBuckets(1, 800);
+    List<Object> results = release(study(edges), sites, DisclosurePolicy.none());
+
+    ContingencyTable.Result counts = (ContingencyTable.Result) results.get(0);
+    assertThat(counts).isNotNull();
+    SurvivalAnalysis.Result km = (SurvivalAnalysis.Result) results.get(1);
+    assertThat(km.sites()).isEqualTo(3);
+    assertThat(km.curves()).extracting(SurvivalAnalysis.Curve::group).containsExactly("1", "0");
+    double maxError = 0;
+    for (SurvivalAnalysis.Curve c : km.curves()) {
+      assertThat(c.steps().get(0).atRisk()).isEqualTo(pooled.stream().filter(p -> p.group().equals(c.group())).count());
+      for (SurvivalAnalysis.Step step : c.steps()) {
+        double expected = kaplanMeier(pooled, c.group(), step.start());
+        maxError = Math.max(maxError, Math.abs(step.survival() - expected));
+        assertThat(step.survival()).as("S(%s) group %s", step.start(), c.group()).isCloseTo(expected, within(1e-6));
+      }
+    }
+    assertThat(maxError).isLessThan(1e-12);
+    double chi = logRank(pooled, "1", "0");
+    assertThat(km.logRank()).isPresent();
+    assertThat(km.logRank().get().chiSquare()).isCloseTo(chi, within(1e-9 * chi));
+    assertThat(km.logRank().get().chiSquare()).isGreaterThan(3.84); // the higher hazard shows
+    long events = pooled.stream().filter(Truth::event).count();
+    assertThat(km.curves().stream().flatMap(c -> c.steps().stream()).mapToLong(SurvivalAnalysis.Step::events).sum())
+        .isEqualTo(events);
+  }
+
+  @Test
+  void smallRiskSetsAreCutAndSmallEventCountsMergedAsForThePooledData() {
+    List<Site> sites = threeSites();
+    List<Truth> pooled = pooled(sites);
+    double[] edges = SurvivalAnalysis.evenBuckets(30, 26);
+    SurvivalAnalysis.Result km = (SurvivalAnalysis.Result) release(study(edges), sites, DisclosurePolicy.defaults())
+        .get(1);
+    // what a central analyst holding all patients would release under the same policy
+    SurvivalAnalysis central = new SurvivalAnalysis("hf-after-mi", "sex", List.of("1", "0"), edges, "d");
+    SurvivalAnalysis.Result expected = central.combine(central.encode(pooled.stream()
+        .map(p -> new SurvivalAnalysis.Record(p.group(), p.time(), p.event())).toList()), Release.of(
+        DisclosurePolicy.defaults(), 3));
+    assertThat(km.curves()).isEqualTo(expected.curves());
+    assertThat(km.logRank()).isEqualTo(expected.logRank());
+    assertThat(km.releasedUntil()).isLessThan(edges[edges.length - 1]); // the tail has fewer than 5 at risk
+    assertThat(km.suppressed()).anyMatch(s -> s.contains("at risk below the minimum"));
+    for (SurvivalAnalysis.Curve c : km.curves()) {
+      for (SurvivalAnalysis.Step step : c.steps()) {
+        assertThat(step.atRisk()).isGreaterThanOrEqualTo(5);
+        assertThat(step.events() == 0 || step.events() >= 5).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void followUpIsCensoredAtTheLastRecordAndObservationThresholdsAreEvents() {
+    InMemoryClinicalData data = new InMemoryClinicalData()
+        // a: index day 0, visits to day 40, no event: censored at 40
+        .add(condition("a", INDEX, BASE)).add(observation("a", VISIT, BASE.plusDays(12), 70))
+        .add(observation("a", VISIT, BASE.plusDays(40), 70))
+        // b: SBP above 160 on day 7 (the 150 on day 3 is not): event at 7, though visits go on
+        .add(condition("b", INDEX, BASE)).add(observation("b", SBP, BASE.plusDays(3), 150))
+        .add(observation("b", SBP, BASE.plusDays(7), 171)).add(observation("b", VISIT, BASE.plusDays(90), 70))
+        // c: high SBP only before the index: censored at its last record, day 20 after the index
+        .add(observation("c", SBP, BASE.minusDays(5), 180)).add(condition("c", INDEX, BASE))
+        .add(observation("c", SBP, BASE.plusDays(20), 130))
+        // d: no index Condition: left out
+        .add(observation("d", SBP, BASE, 190));
+    FeatureMatrix matrix = new FeatureMatrix(FEATURES, new double[][] {{0, 50}, {1, 60}, {0, 70}, {1, 55}},
+        new int[4], List.of("a", "b", "c", "d"));
+    StatisticDeclaration decl = new StatisticDeclaration(StatisticDeclaration.Kind.KAPLAN_MEIER, "sbp", null, null,
+        null, "sex", List.of("0", "1"), List.of(), Double.NaN, Double.NaN, new double[0], new double[0],
+        new double[] {0, 7, 14, 28, 56}, "wk", Optional.empty());
+    TimeToEvent.Definition def = new TimeToEvent.Definition("sbp", List.of(INDEX), List.of(), SBP, 160.0, null,
+        List.of(VISIT));
+
+    List<SurvivalAnalysis.Record> records = TimeToEvent.extract(decl, def, matrix, data);
+
+    assertThat(records).containsExactly(new SurvivalAnalysis.Record("0", 40 / 7.0, false),
+        new SurvivalAnalysis.Record("1", 1.0, true), new SurvivalAnalysis.Record("0", 20 / 7.0, false));
+  }
+
+  @Test
+  void aKaplanMeierStatisticWithoutIndexOrEventIsRefused() {
+    PlanDefinition pd = study(new double[] {0, 30, 60});
+    Extension km = pd.getActionFirstRep().getExtensionsByUrl(StatisticsDeclarations.STATISTIC).get(1);
+    km.getExtension().removeIf(e -> e.getUrl().equals("eventCondition"));
+    assertThatThrownBy(() -> TimeToEvent.read(pd)).hasMessageContaining("needs 'eventCondition' or 'eventObservation'");
+    StatisticsDeclarations.Study declared = StatisticsDeclarations.read(pd);
+    Site s = site(1, 10);
+    assertThatThrownBy(() -> StatisticsContribution.of(declared.statistics(), declared.maxRecordsPerSite(),
+        s.matrix(), Map.of(), s.data())).hasMessageContaining("hf-after-mi: a kaplan-meier statistic needs");
+  }
+}

@@ -45,6 +45,41 @@ class StatisticsIgConformanceTest {
   }
 
   @Test
+  void aKaplanMeierStatisticWithItsIndexAndEventIsValidInTheGuideAndReadBySites() {
+    PlanDefinition study = Fixtures.study("heart-disease-stats");
+    org.hl7.fhir.r4.model.Extension km = study.getActionFirstRep().addExtension()
+        .setUrl(StatisticsDeclarations.STATISTIC);
+    km.addExtension("kind", new org.hl7.fhir.r4.model.CodeType("kaplan-meier"));
+    km.addExtension("name", new org.hl7.fhir.r4.model.IdType("hf-after-mi"));
+    km.addExtension("groupBy", new org.hl7.fhir.r4.model.IdType("sex"));
+    km.addExtension("group", new org.hl7.fhir.r4.model.CodeType("0"));
+    km.addExtension("group", new org.hl7.fhir.r4.model.CodeType("1"));
+    for (int edge : new int[] {0, 90, 180, 365}) {
+      km.addExtension("bucketEdge", new org.hl7.fhir.r4.model.DecimalType(edge));
+    }
+    km.addExtension("timeUnit", new org.hl7.fhir.r4.model.CodeType("d"));
+    km.addExtension("indexCondition", new org.hl7.fhir.r4.model.Coding("http://snomed.info/sct", "22298006", null));
+    km.addExtension("eventObservation", new org.hl7.fhir.r4.model.Coding("http://loinc.org", "8480-6", null));
+    km.addExtension("eventAbove", new org.hl7.fhir.r4.model.DecimalType(160));
+    km.addExtension("followUpObservation", new org.hl7.fhir.r4.model.Coding("http://loinc.org", "8867-4", null));
+
+    OperationOutcome asStudy = ig.validateStudy(study);
+    OperationOutcome asStatistics = ig.validate(study, FedFhirIg.FEDERATED_STATISTICS_STUDY);
+
+    assertThat(FedFhirIg.hasErrors(asStudy)).as(CTX.newJsonParser().encodeResourceToString(asStudy)).isFalse();
+    assertThat(FedFhirIg.hasErrors(asStatistics)).as(CTX.newJsonParser().encodeResourceToString(asStatistics))
+        .isFalse();
+    assertThat(StatisticsDeclarations.read(study).statistics()).hasSize(4);
+    org.fedfhir.fhir.statistics.TimeToEvent.Definition def =
+        org.fedfhir.fhir.statistics.TimeToEvent.read(study).get("hf-after-mi");
+    assertThat(def.indexConditions()).containsExactly(new org.fedfhir.fhir.study.Code("http://snomed.info/sct",
+        "22298006"));
+    assertThat(def.eventObservation()).isEqualTo(new org.fedfhir.fhir.study.Code("http://loinc.org", "8480-6"));
+    assertThat(def.above()).isEqualTo(160.0);
+    assertThat(def.followUpObservations()).hasSize(1);
+  }
+
+  @Test
   void aStatisticsStudyWhoseWelchTestHasThreeGroupsIsRefusedByTheGuideAsByTheCode() {
     PlanDefinition study = Fixtures.study("heart-disease-stats");
     study.getActionFirstRep().getExtensionsByUrl(StatisticsDeclarations.STATISTIC).get(2)

@@ -3,14 +3,9 @@ package org.fedfhir.aggregator.round;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.grpc.Context;
-import io.grpc.Contexts;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Server;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallHandler;
-import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -26,7 +21,6 @@ import org.fedfhir.aggregator.api.v1.Phase;
 import org.fedfhir.aggregator.api.v1.SiteMessage;
 import org.fedfhir.aggregator.api.v1.Stage;
 import org.fedfhir.aggregator.grpc.FederationService;
-import org.fedfhir.aggregator.grpc.PeerIdentity;
 import org.fedfhir.aggregator.store.InMemoryStudyStore;
 import org.fedfhir.aggregator.store.RoundRecord;
 import org.fedfhir.aggregator.store.RoundState;
@@ -36,6 +30,7 @@ import org.fedfhir.aggregator.store.StudyStatus;
 import org.fedfhir.aggregator.store.StudyStore;
 import org.fedfhir.aggregator.strategy.ModelVector;
 import org.fedfhir.aggregator.strategy.Payloads;
+import org.fedfhir.aggregator.testing.HeaderIdentity;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -47,8 +42,7 @@ class RoundCoordinatorTest {
 
   private static final String DIGEST = "0f".repeat(32);
   private static final StudyRef STUDY = new StudyRef("http://fedfhir.org/fhir/PlanDefinition/hd", "1");
-  private static final Metadata.Key<String> SITE = Metadata.Key.of("x-test-site",
-      Metadata.ASCII_STRING_MARSHALLER);
+  private static final Metadata.Key<String> SITE = HeaderIdentity.SITE;
   private static final FixedPointEncoding ENCODING = FixedPointEncoding.newBuilder()
       .setModulusBits(64).setFractionBits(24).setClip(100).build();
 
@@ -58,16 +52,6 @@ class RoundCoordinatorTest {
   private final List<TestSite> sites = new ArrayList<>();
   private Server server;
   private String serverName;
-
-  /** Stands in for mutual TLS in-process: the site's name comes from a header. */
-  private static final class HeaderIdentity implements ServerInterceptor {
-    @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-        ServerCallHandler<Q, R> next) {
-      return Contexts.interceptCall(Context.current().withValue(PeerIdentity.NAME, headers.get(SITE)),
-          call, headers, next);
-    }
-  }
 
   private void startAggregator(StudyPlan plan) throws Exception {
     store.registerStudy(plan);

@@ -3,14 +3,9 @@ package org.fedfhir.aggregator.round;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.grpc.Context;
-import io.grpc.Contexts;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Server;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallHandler;
-import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
@@ -28,7 +23,6 @@ import org.fedfhir.aggregator.api.v1.AggregatorMessage;
 import org.fedfhir.aggregator.api.v1.FederationGrpc;
 import org.fedfhir.aggregator.api.v1.FixedPointEncoding;
 import org.fedfhir.aggregator.grpc.FederationService;
-import org.fedfhir.aggregator.grpc.PeerIdentity;
 import org.fedfhir.aggregator.store.InMemoryStudyStore;
 import org.fedfhir.aggregator.store.RoundRecord;
 import org.fedfhir.aggregator.store.RoundState;
@@ -38,6 +32,7 @@ import org.fedfhir.aggregator.store.StudyStore;
 import org.fedfhir.aggregator.strategy.Payloads;
 import org.fedfhir.aggregator.testing.DyingSite;
 import org.fedfhir.federation.SiteSession;
+import org.fedfhir.aggregator.testing.HeaderIdentity;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +45,7 @@ class SecureAggregationRoundTest {
 
   private static final String DIGEST = "a1".repeat(32);
   private static final StudyRef STUDY = new StudyRef("http://fedfhir.org/fhir/PlanDefinition/secagg-test", "1");
-  private static final Metadata.Key<String> SITE = Metadata.Key.of("x-test-site", Metadata.ASCII_STRING_MARSHALLER);
+  private static final Metadata.Key<String> SITE = HeaderIdentity.SITE;
   private static final FixedPointEncoding ENCODING = FixedPointEncoding.newBuilder()
       .setModulusBits(64).setFractionBits(24).setClip(1 << 30).build();
 
@@ -61,15 +56,6 @@ class SecureAggregationRoundTest {
   private final List<ManagedChannel> channels = new ArrayList<>();
   private Server server;
   private String serverName;
-
-  private static final class HeaderIdentity implements ServerInterceptor {
-    @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-        ServerCallHandler<Q, R> next) {
-      return Contexts.interceptCall(Context.current().withValue(PeerIdentity.NAME, headers.get(SITE)),
-          call, headers, next);
-    }
-  }
 
   private void startAggregator(StudyPlan plan) throws Exception {
     store.registerStudy(plan);

@@ -9,17 +9,12 @@ import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
-import io.grpc.Context;
-import io.grpc.Contexts;
 import io.grpc.ForwardingClientCall;
 import io.grpc.ForwardingClientCallListener;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallHandler;
-import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
@@ -41,7 +36,6 @@ import java.util.concurrent.TimeUnit;
 import org.fedfhir.aggregator.api.v1.AggregatorMessage;
 import org.fedfhir.aggregator.api.v1.FederationGrpc;
 import org.fedfhir.aggregator.grpc.FederationService;
-import org.fedfhir.aggregator.grpc.PeerIdentity;
 import org.fedfhir.aggregator.round.Coordinators;
 import org.fedfhir.aggregator.round.SecAggSecureSum;
 import org.fedfhir.aggregator.round.StageTimer;
@@ -63,6 +57,7 @@ import org.fedfhir.securecompute.statistics.WelchTest;
 import org.hl7.fhir.r4.model.MeasureReport;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
+import org.fedfhir.aggregator.testing.HeaderIdentity;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -76,7 +71,7 @@ class StatisticsNetworkTest {
 
   static final StudyRef STUDY = new StudyRef("http://fedfhir.org/fhir/PlanDefinition/stats-test", "1");
   static final String DIGEST = "b2".repeat(32);
-  private static final Metadata.Key<String> SITE = Metadata.Key.of("x-test-site", Metadata.ASCII_STRING_MARSHALLER);
+  private static final Metadata.Key<String> SITE = HeaderIdentity.SITE;
   private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor();
   static final List<String> FEATURES = List.of("cp", "sex", "chol", "thalach");
 
@@ -98,15 +93,6 @@ class StatisticsNetworkTest {
   private StatisticsCoordinators statistics;
   private Server server;
   private String serverName;
-
-  private static final class HeaderIdentity implements ServerInterceptor {
-    @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-        ServerCallHandler<Q, R> next) {
-      return Contexts.interceptCall(Context.current().withValue(PeerIdentity.NAME, headers.get(SITE)), call, headers,
-          next);
-    }
-  }
 
   static StageTimer timer() {
     return (delay, task) -> {

@@ -28,6 +28,9 @@ const stat = (s, name) => s.action[0].extension.find(e => e.url === base + 'stat
   && e.extension.find(x => x.url === 'name').valueId === name);
 const statPart = (st, url) => st.extension.find(x => x.url === url);
 const withoutPart = (st, url) => { st.extension = st.extension.filter(x => x.url !== url); };
+const covariate = (st, name) => st.extension.find(x => x.url === 'covariate'
+  && x.extension.find(y => y.url === 'name').valueId === name);
+const covariatePart = (cov, url) => cov.extension.find(y => y.url === url);
 const disclosure = s => s.extension.find(e => e.url === base + 'disclosure-control');
 // statistics results: a statistic's parameter, and one of its parts
 const resultParam = (p, name) => p.parameter.find(x => x.name === name);
@@ -127,10 +130,18 @@ const cases = [
   ['stats-epsilon-on-welch', STATS, 'only counts, crosstab and summary spend epsilon', 'st-epsilon',
     s => { stat(s, 'thalach-by-diagnosis').extension.push({ url: 'epsilon', valueDecimal: 0.5 });
       disclosure(s).extension.push({ url: 'epsilonBudget', valueDecimal: 1 }); }],
+  ['stats-logistic-regression-without-covariate', STATS, 'a logistic regression names its outcome and covariates', 'st-logistic-regression',
+    s => { withoutPart(stat(s, 'diagnosis-model'), 'covariate'); }],
+  ['stats-covariate-bounds-reversed', STATS, 'covariate lower < upper', 'st-logistic-regression',
+    s => { covariatePart(covariate(stat(s, 'diagnosis-model'), 'oldpeak'), 'lower').valueDecimal = 7; }],
+  ['stats-covariate-on-summary', STATS, 'only a logistic regression has covariates', 'st-covariate',
+    s => { stat(s, 'chol-by-sex').extension.push(structuredClone(covariate(stat(s, 'diagnosis-model'), 'age'))); }],
   ['stats-duplicate-statistic-name', STATS, 'statistic names unique', 'fss-statistic-names',
     s => { statPart(stat(s, 'thalach-by-diagnosis'), 'name').valueId = 'chol-by-sex'; }],
   ['stats-unknown-variable', STATS, 'statistics refer to features or the label', 'fss-variables',
     s => { statPart(stat(s, 'chol-by-sex'), 'variable').valueId = 'ldl'; }],
+  ['stats-unknown-covariate', STATS, 'covariates are features', 'fss-variables',
+    s => { covariatePart(covariate(stat(s, 'diagnosis-model'), 'thalach'), 'name').valueId = 'bmi'; }],
   ['stats-epsilon-without-budget', STATS, 'epsilon needs the study\'s epsilonBudget', 'fss-epsilon-budget',
     s => { stat(s, 'cp-by-diagnosis').extension.push({ url: 'epsilon', valueDecimal: 0.5 }); }],
   ['stats-epsilon-budget-zero', STATS, 'epsilonBudget > 0', 'dc-epsilon-budget',

@@ -38,7 +38,7 @@ Id: statistic
 Title: "Statistic"
 Description: "One statistic of a statistics study, on the study's single action, in the order of the concatenated vector. Statistics refer to features by their feature name and to the label as `label`; categories are the rounded integer values as codes (\"0\", \"1\", …). Which parts a kind needs: the st-* invariants."
 Context: PlanDefinition.action
-* obeys st-counts and st-crosstab and st-summary and st-welch and st-kaplan-meier and st-categories and st-bounds and st-bin-edges and st-quantile and st-epsilon
+* obeys st-counts and st-crosstab and st-summary and st-welch and st-kaplan-meier and st-logistic-regression and st-covariate and st-categories and st-bounds and st-bin-edges and st-quantile and st-epsilon
 * extension contains
     kind 1..1 and
     name 1..1 and
@@ -61,6 +61,7 @@ Context: PlanDefinition.action
     eventAbove 0..1 and
     eventBelow 0..1 and
     followUpObservation 0..* and
+    covariate 0..* and
     epsilon 0..1
 * extension[kind] ^short = "counts | crosstab | summary | welch | kaplan-meier | logistic-regression"
 * extension[kind].value[x] 1..1
@@ -69,7 +70,7 @@ Context: PlanDefinition.action
 * extension[name] ^short = "Name of the statistic, unique in the study (the result's parameter name)"
 * extension[name].value[x] 1..1
 * extension[name].value[x] only id
-* extension[variable] ^short = "summary, welch, kaplan-meier: the feature summarised, compared or timed"
+* extension[variable] ^short = "summary, welch, kaplan-meier: the feature summarised, compared or timed; logistic-regression: the binary outcome (label or a 0/1 feature)"
 * extension[variable].value[x] 1..1
 * extension[variable].value[x] only id
 * extension[row] ^short = "counts, crosstab: the row variable (a categorical feature or label)"
@@ -126,6 +127,21 @@ Context: PlanDefinition.action
 * extension[followUpObservation] ^short = "kaplan-meier: Observations of these codes are records too (follow-up without an event is censored at the last record)"
 * extension[followUpObservation].value[x] 1..1
 * extension[followUpObservation].value[x] only Coding
+* extension[covariate] ^short = "logistic-regression: a covariate with its bounds, in order (the intercept comes first)"
+* extension[covariate] ^definition = "A covariate of a logistic regression: a feature of the study and its bounds. Values outside [lower, upper] are clipped to them; a patient with a missing covariate or outcome is left out of the regression."
+* extension[covariate].extension contains
+    name 1..1 and
+    lower 1..1 and
+    upper 1..1
+* extension[covariate].extension[name] ^short = "The covariate: a feature name of the study"
+* extension[covariate].extension[name].value[x] 1..1
+* extension[covariate].extension[name].value[x] only id
+* extension[covariate].extension[lower] ^short = "Lower bound (values below are clipped to it)"
+* extension[covariate].extension[lower].value[x] 1..1
+* extension[covariate].extension[lower].value[x] only decimal
+* extension[covariate].extension[upper] ^short = "Upper bound (values above are clipped to it)"
+* extension[covariate].extension[upper].value[x] 1..1
+* extension[covariate].extension[upper].value[x] only decimal
 * extension[epsilon] ^short = "counts, crosstab, summary: ε spent on differential-privacy noise for this statistic (needs the study's epsilonBudget)"
 * extension[epsilon].value[x] 1..1
 * extension[epsilon].value[x] only decimal
@@ -190,6 +206,16 @@ Description: "A kaplan-meier statistic has at least two bucket edges, the first 
 Expression: "extension('kind').value = 'kaplan-meier' implies (extension('bucketEdge').count() >= 2 and extension('bucketEdge').first().value = 0 and (extension('groupBy').exists() implies extension('group').exists()))"
 Severity: #error
 
+Invariant: st-logistic-regression
+Description: "A logistic-regression statistic names its outcome (variable) and at least one covariate, each with lower < upper"
+Expression: "extension('kind').value = 'logistic-regression' implies (extension('variable').exists() and extension('covariate').exists() and extension('covariate').all(extension('lower').value < extension('upper').value))"
+Severity: #error
+
+Invariant: st-covariate
+Description: "Only a logistic-regression statistic has covariates, and their names are distinct"
+Expression: "extension('covariate').exists() implies (extension('kind').value = 'logistic-regression' and extension('covariate').extension('name').value.isDistinct())"
+Severity: #error
+
 Invariant: st-categories
 Description: "Row categories, column categories and groups are distinct"
 Expression: "extension('rowCategory').value.isDistinct() and extension('columnCategory').value.isDistinct() and extension('group').value.isDistinct()"
@@ -232,8 +258,8 @@ Expression: "action.extension('http://fedfhir.org/fhir/StructureDefinition/stati
 Severity: #error
 
 Invariant: fss-variables
-Description: "Statistics refer to the study's features by name, or to the label as 'label'"
-Expression: "action.extension('http://fedfhir.org/fhir/StructureDefinition/statistic').extension.where(url = 'variable' or url = 'row' or url = 'column' or url = 'groupBy').value.all($this in (%resource.action.input.extension('http://fedfhir.org/fhir/StructureDefinition/feature').extension('name').value | 'label'))"
+Description: "Statistics refer to the study's features by name, or to the label as 'label'; covariates are features"
+Expression: "action.extension('http://fedfhir.org/fhir/StructureDefinition/statistic').extension.where(url = 'variable' or url = 'row' or url = 'column' or url = 'groupBy').value.all($this in (%resource.action.input.extension('http://fedfhir.org/fhir/StructureDefinition/feature').extension('name').value | 'label')) and action.extension('http://fedfhir.org/fhir/StructureDefinition/statistic').extension('covariate').extension('name').value.all($this in %resource.action.input.extension('http://fedfhir.org/fhir/StructureDefinition/feature').extension('name').value)"
 Severity: #error
 
 Invariant: fss-epsilon-budget

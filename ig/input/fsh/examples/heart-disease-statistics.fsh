@@ -1,5 +1,6 @@
 // The demo statistics study: fhir-fl-module/src/test/resources/studies/heart-disease-stats.json in
-// FSH (same url, version, features and statistics), and what one release of it looks like.
+// FSH (same url, version, features and first three statistics; the logistic regression
+// diagnosis-model is declared here only), and what one release of it looks like.
 // Uses the RuleSets of heart-disease-study.fsh.
 
 RuleSet: Statistic(kind, name)
@@ -15,12 +16,17 @@ RuleSet: StatisticCode(part, value)
 RuleSet: StatisticDecimal(part, value)
 * action[0].extension[statistic][=].extension[{part}][+].valueDecimal = {value}
 
+RuleSet: Covariate(name, lower, upper)
+* action[0].extension[statistic][=].extension[covariate][+].extension[name].valueId = "{name}"
+* action[0].extension[statistic][=].extension[covariate][=].extension[lower].valueDecimal = {lower}
+* action[0].extension[statistic][=].extension[covariate][=].extension[upper].valueDecimal = {upper}
+
 // Id statistics-heart-disease (url …/PlanDefinition/heart-disease-stats): the guide's examples are
 // listed by file name, and heart-disease (the training study) stays the first PlanDefinition.
 Instance: statistics-heart-disease
 InstanceOf: FederatedStatisticsStudy
 Title: "Heart disease: secure statistics across the four UCI centres"
-Description: "The demo statistics study: diagnosis by chest-pain type (crosstab with Pearson chi-square), cholesterol by sex (summary with histogram and quartiles), maximum heart rate by diagnosis (Welch t-test)."
+Description: "The demo statistics study: diagnosis by chest-pain type (crosstab with Pearson chi-square), cholesterol by sex (summary with histogram and quartiles), maximum heart rate by diagnosis (Welch t-test), logistic regression of the diagnosis on age, sex, maximum heart rate, exercise angina and ST depression (coefficients with standard errors, by federated Newton)."
 Usage: #example
 * url = "http://fedfhir.org/fhir/PlanDefinition/heart-disease-stats"
 * version = "1.0.0"
@@ -30,7 +36,7 @@ Usage: #example
 * status = #active
 * date = "2026-11-23"
 * publisher = "FedFHIR demo network"
-* description = "Diagnosis by chest-pain type (Pearson chi-square), cholesterol by sex (summary with histogram and quartiles), maximum heart rate by diagnosis (Welch t-test): totals across hospitals only, computed by secure aggregation, small counts suppressed."
+* description = "Diagnosis by chest-pain type (Pearson chi-square), cholesterol by sex (summary with histogram and quartiles), maximum heart rate by diagnosis (Welch t-test), logistic regression of the diagnosis on age, sex, maximum heart rate, exercise angina and ST depression (coefficients with standard errors, by federated Newton): totals across hospitals only, computed by secure aggregation, small counts suppressed."
 * extension[studyKind].valueCode = #statistics
 * extension[missingValuePolicy].valueCode = #impute-mean
 * insert IntegerParameter(min-sites, 3)
@@ -97,6 +103,15 @@ Usage: #example
 * insert StatisticCode(group, 0)
 * insert StatisticDecimal(lower, 60)
 * insert StatisticDecimal(upper, 210)
+// 4. diagnosis on age, sex, maximum heart rate, exercise angina and ST depression: logistic
+//    regression (the intercept first, then the covariates in this order)
+* insert Statistic(logistic-regression, diagnosis-model)
+* insert StatisticId(variable, label)
+* insert Covariate(age, 18, 100)
+* insert Covariate(sex, 0, 1)
+* insert Covariate(thalach, 50, 220)
+* insert Covariate(exang, 0, 1)
+* insert Covariate(oldpeak, -3, 7)
 
 // ---------------------------------------------------------------- one release (illustrative figures)
 RuleSet: Cell(row, rowValue, column, columnValue, count)
@@ -176,6 +191,19 @@ RuleSet: Bin(lower, upper, count)
 * parameter[=].part[=].part[=].part[+].name = "count"
 * parameter[=].part[=].part[=].part[=].valueInteger = {count}
 
+RuleSet: Coefficient(term, estimate, se, z, pValue)
+* parameter[=].part[+].name = "coefficient"
+* parameter[=].part[=].part[+].name = "name"
+* parameter[=].part[=].part[=].valueString = "{term}"
+* parameter[=].part[=].part[+].name = "estimate"
+* parameter[=].part[=].part[=].valueDecimal = {estimate}
+* parameter[=].part[=].part[+].name = "se"
+* parameter[=].part[=].part[=].valueDecimal = {se}
+* parameter[=].part[=].part[+].name = "z"
+* parameter[=].part[=].part[=].valueDecimal = {z}
+* parameter[=].part[=].part[+].name = "pValue"
+* parameter[=].part[=].part[=].valueDecimal = {pValue}
+
 RuleSet: Quantile(level, value)
 * parameter[=].part[=].part[+].name = "quantile"
 * parameter[=].part[=].part[=].part[+].name = "level"
@@ -186,7 +214,7 @@ RuleSet: Quantile(level, value)
 Instance: heart-disease-stats-result
 InstanceOf: FederatedStatisticsResult
 Title: "One heart-disease statistics release"
-Description: "The answer of the aggregator's $secure-stats for heart-disease-stats (illustrative figures): the crosstab with its chi-square masked (the table has suppressed cells) and its counts in the report, the cholesterol summary per sex (one bin and the minimum interval of the women's group suppressed), the Welch t-test."
+Description: "The answer of the aggregator's $secure-stats for heart-disease-stats (illustrative figures): the crosstab with its chi-square masked (the table has suppressed cells) and its counts in the report, the cholesterol summary per sex (one bin and the minimum interval of the women's group suppressed), the Welch t-test, the logistic regression diagnosis-model (coefficients with standard errors, Wald z and p-values; converged in 6 Newton iterations)."
 Usage: #example
 * parameter[+].name = "study"
 * parameter[=].valueCanonical = "http://fedfhir.org/fhir/PlanDefinition/heart-disease-stats|1.0.0"
@@ -284,3 +312,17 @@ Usage: #example
 * insert Part(t, Decimal, 6.0)
 * insert Part(df, Decimal, 154.2)
 * insert Part(pValue, Decimal, 0.0000000123)
+// 4. the logistic regression (coefficients: the intercept, then the covariates in declared order)
+* parameter[+].name = "diagnosis-model"
+* insert Part(kind, Code, #logistic-regression)
+* insert Part(variable, String, "label")
+* insert Part(count, Integer, 898)
+* insert Part(siteCount, PositiveInt, 4)
+* insert Part(iterations, Integer, 6)
+* insert Part(converged, Boolean, true)
+* insert Coefficient((intercept\), 0.62, 0.86, 0.72, 0.47)
+* insert Coefficient(age, 0.032, 0.0085, 3.76, 0.00017)
+* insert Coefficient(sex, 1.42, 0.20, 7.10, 0.0000000000012)
+* insert Coefficient(thalach, -0.017, 0.0035, -4.86, 0.0000012)
+* insert Coefficient(exang, 1.13, 0.18, 6.28, 0.00000000034)
+* insert Coefficient(oldpeak, 0.58, 0.079, 7.34, 0.00000000000021)

@@ -67,6 +67,15 @@ public final class SiteSession {
     default double[] statistics(int round) {
       throw new UnsupportedOperationException("this site's work computes no statistics");
     }
+
+    /**
+     * STATISTICS_ITERATION: a later round of the same statistics run, one Newton iteration of
+     * the study's logistic regressions, each evaluated at its coefficients (concatenated in
+     * declared order, as the aggregator announced them).
+     */
+    default double[] iterate(int round, double[] coefficients) {
+      throw new UnsupportedOperationException("this site's work computes no regression");
+    }
   }
 
   /**
@@ -188,6 +197,7 @@ public final class SiteSession {
           work.evaluate(global, standardisation));
       case EVALUATE -> work.evaluate(global, standardisation);
       case STATISTICS -> work.statistics(start.getBinding().getRound());
+      case STATISTICS_ITERATION -> work.iterate(start.getBinding().getRound(), global);
       default -> throw new IllegalArgumentException("round start without a phase");
     };
     FixedPointEncoding e = start.getEncoding();

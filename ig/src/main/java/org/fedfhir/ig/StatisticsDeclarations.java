@@ -125,7 +125,25 @@ public final class StatisticsDeclarations {
     return new StatisticDeclaration(kind, name, string(e, "variable"), string(e, "row"), string(e, "column"),
         string(e, "groupBy"), strings(e, table ? "rowCategory" : "group"), strings(e, "columnCategory"),
         decimal(e, "lower").orElse(Double.NaN), decimal(e, "upper").orElse(Double.NaN), decimals(e, "binEdge"),
-        decimals(e, "quantile"), decimals(e, "bucketEdge"), string(e, "timeUnit"), decimal(e, "epsilon"));
+        decimals(e, "quantile"), decimals(e, "bucketEdge"), string(e, "timeUnit"), decimal(e, "epsilon"),
+        covariates(e));
+  }
+
+  /** The {@code covariate} parts of a logistic regression: each with {@code name}, {@code lower}, {@code upper}. */
+  private static List<StatisticDeclaration.Covariate> covariates(Extension e) {
+    List<StatisticDeclaration.Covariate> out = new ArrayList<>();
+    List<Extension> parts = e.getExtensionsByUrl("covariate");
+    for (int i = 0; i < parts.size(); i++) {
+      Extension c = parts.get(i);
+      String name = string(c, "name");
+      Optional<Double> lower = decimal(c, "lower");
+      Optional<Double> upper = decimal(c, "upper");
+      if (name == null || name.isBlank() || lower.isEmpty() || upper.isEmpty()) {
+        throw new IllegalArgumentException("covariate[" + i + "] needs name, lower and upper");
+      }
+      out.add(new StatisticDeclaration.Covariate(name, lower.get(), upper.get()));
+    }
+    return out;
   }
 
   private static String string(Extension e, String part) {

@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import org.fedfhir.aggregator.api.v1.AggregatorMessage;
 import org.fedfhir.aggregator.api.v1.Binding;
 import org.fedfhir.aggregator.api.v1.FixedPointEncoding;
+import org.fedfhir.aggregator.api.v1.GlobalModel;
 import org.fedfhir.aggregator.api.v1.Join;
 import org.fedfhir.aggregator.api.v1.Joined;
 import org.fedfhir.aggregator.api.v1.Participant;
@@ -43,6 +44,7 @@ import org.fedfhir.aggregator.store.StudyStore;
 import org.fedfhir.aggregator.strategy.ModelVector;
 import org.fedfhir.ig.StatisticsDeclarations;
 import org.fedfhir.securecompute.statistics.DisclosurePolicy;
+import org.fedfhir.securecompute.statistics.LogisticRegression;
 import org.fedfhir.securecompute.statistics.PrivacyBudgetExhaustedException;
 import org.fedfhir.securecompute.statistics.PrivacyLedger;
 import org.fedfhir.securecompute.statistics.Release;
@@ -54,17 +56,26 @@ import org.hl7.fhir.r4.model.Parameters;
 /**
  * Runs a statistics study's releases over the network: sites join the study (as for training)
  * and wait; each {@link #run} takes the sites joined at that moment (at least the study's
- * min-sites), runs ONE round of secure aggregation ({@link SecureSum}, Bonawitz et al. 2017) of
+ * min-sites), runs a round of secure aggregation ({@link SecureSum}, Bonawitz et al. 2017) of
  * their concatenated sufficient statistics (phase {@code STATISTICS}, the study's
  * {@link StatisticsEncoding}: modulus 2^64, no wrap-around possible), decodes the sum, combines
  * every statistic under the strictest disclosure policy of the study and the participants, with
  * the number of sites actually in the sum, and renders the FHIR answer
  * ({@link StatisticsResults}).
  *
+ * <p>A study with {@code logistic-regression} statistics needs more rounds in the same run: the
+ * first round carries each regression's Newton part at β = 0, and while a regression has not
+ * converged ({@link LogisticRegression.Fit}) another round (phase {@code STATISTICS_ITERATION})
+ * sums only the regressions' parts at the coefficients announced in {@code RoundStart.global_model},
+ * among the previous round's contributors. The sites thus learn the iterates β; the researcher
+ * gets the final coefficients and standard errors, or nothing if n or an outcome class is small.
+ *
  * <p>A site that leaves, times out or sends a refused message drops out: the result then covers
- * the others and says how many; below the threshold t the round aborts and nothing is released.
- * The participants' sessions end with the round (a later run needs them to join again); sites that
- * joined during the round wait for the next run.
+ * the others and says how many (a regression says how many its last iteration covered); below the
+ * threshold t the first round aborts and nothing is released, a later round ends the regressions
+ * without a release and the other statistics are released. The participants' sessions end with
+ * the run (a later run needs them to join again); sites that joined during the run wait for the
+ * next one.
  *
  * <p>Kept: the round record (participants, dropouts, state), the released result and the ε
  * ledger. Never kept or logged: the sum before release (it exists only in this method's memory)
@@ -93,10 +104,37 @@ public final class StatisticsCoordinator implements StudySession {
   private final Map<String, SiteLink> connected = new LinkedHashMap<>();
   private final Map<String, ByteString> signingKeys = new HashMap<>();
   private final Map<String, DisclosurePolicy> policies = new HashMap<>();
+  private Run run;
   private InFlight round;
+
+  /**
+   * A run: its first round carries every statistic, each later round the regressions' Newton
+   * parts; it is released when every regression is done.
+   */
+  private static final class Run {
+    final CompletableFuture<Released> result = new CompletableFuture<>();
+    final List<String> participants;
+    /** Per statistic, its result; for a regression, null until its fit is done. */
+    final List<Object> results = new ArrayList<>();
+    /** Per regression's index among the statistics, its fit. */
+    final Map<Integer, LogisticRegression.Fit> fits = new TreeMap<>();
+    int firstRound;
+    int sites;
+
+    Run(List<String> participants) {
+      this.participants = List.copyOf(participants);
+    }
+
+    boolean iterating() {
+      return fits.values().stream().anyMatch(f -> !f.done());
+    }
+  }
 
   /** The round in flight. */
   private static final class InFlight {
+    final Run run;
+    final boolean first;
+    final List<SufficientStatistic<?, ?>> parts;
     final int number;
     final int length;
     final DisclosurePolicy policy;
@@ -107,11 +145,13 @@ public final class StatisticsCoordinator implements StudySession {
     final Set<Integer> expected = new HashSet<>();
     final Set<Integer> answered = new HashSet<>();
     final Set<String> dropped = new HashSet<>();
-    final CompletableFuture<Released> result = new CompletableFuture<>();
     StageTimer.Cancellable deadline;
 
-    InFlight(int number, List<String> sites, SecureSum.Round protocol, FixedPointEncoding encoding, int length,
-        DisclosurePolicy policy) {
+    InFlight(Run run, boolean first, List<SufficientStatistic<?, ?>> parts, int number, List<String> sites,
+        SecureSum.Round protocol, FixedPointEncoding encoding, int length, DisclosurePolicy policy) {
+      this.run = run;
+      this.first = first;
+      this.parts = List.copyOf(parts);
       this.number = number;
       this.protocol = protocol;
       this.encoding = encoding;
@@ -190,7 +230,7 @@ public final class StatisticsCoordinator implements StudySession {
    */
   public synchronized CompletableFuture<Released> run(Duration joinWait)
       throws StatisticsRunRefused, InterruptedException {
-    if (round != null) {
+    if (run != null) {
       throw new StatisticsRunRefused(StatisticsRunRefused.Kind.BUSY, "a run of " + plan.ref() + " is in flight");
     }
     long deadline = System.nanoTime() + joinWait.toNanos();
@@ -203,7 +243,7 @@ public final class StatisticsCoordinator implements StudySession {
       }
       wait(Math.max(1, left / 1_000_000));
     }
-    if (round != null) {
+    if (run != null) {
       throw new StatisticsRunRefused(StatisticsRunRefused.Kind.BUSY, "a run of " + plan.ref() + " is in flight");
     }
     Optional<PrivacyLedger> ledger = ledger();
@@ -213,18 +253,44 @@ public final class StatisticsCoordinator implements StudySession {
           + " spend ε " + epsilon + " but only " + ledger.get().remaining() + " of the study's budget "
           + ledger.get().budget() + " is left");
     }
-    return startRound().result;
+    List<String> sites = new ArrayList<>(connected.keySet());
+    sites.sort(null);
+    Run r = new Run(sites);
+    for (int i = 0; i < statistics.size(); i++) {
+      StatisticDeclaration d = study.statistics().get(i);
+      r.results.add(null);
+      if (d.iterative()) {
+        r.fits.put(i, d.logisticRegression().fit());
+      }
+    }
+    run = r;
+    startRound(r, sites, true);
+    return r.result;
   }
 
   private Optional<PrivacyLedger> ledger() {
     return study.epsilonBudget().map(b -> releases.ledger(plan.ref(), b));
   }
 
-  private InFlight startRound() {
-    List<String> sites = new ArrayList<>(connected.keySet());
-    sites.sort(null);
+  /**
+   * Starts a round of {@code r} among {@code sites}: the first carries every statistic, a later
+   * one the regressions' Newton parts at their current coefficients (announced in the RoundStart).
+   */
+  private void startRound(Run r, List<String> sites, boolean first) {
     int n = sites.size();
-    StatisticsEncoding encoding = StatisticsEncoding.forStudy(statistics, study.maxRecordsPerSite(), n);
+    List<SufficientStatistic<?, ?>> parts = new ArrayList<>();
+    List<Double> coefficients = new ArrayList<>();
+    if (first) {
+      parts.addAll(statistics);
+    } else {
+      for (LogisticRegression.Fit fit : r.fits.values()) {
+        parts.add(fit.next());
+        for (double c : fit.coefficients()) {
+          coefficients.add(c);
+        }
+      }
+    }
+    StatisticsEncoding encoding = StatisticsEncoding.forStudy(parts, study.maxRecordsPerSite(), n);
     FixedPointEncoding wire = FixedPointEncoding.newBuilder().setModulusBits(StatisticsEncoding.MODULUS_BITS)
         .setFractionBits(encoding.codec().fractionalBits()).setClip(encoding.codec().clip()).build();
     List<Participant> participants = new ArrayList<>();
@@ -235,25 +301,31 @@ public final class StatisticsCoordinator implements StudySession {
       sitePolicies.add(policies.get(sites.get(i)));
     }
     int number = store.completedRounds(plan.ref()) + 1;
+    if (first) {
+      r.firstRound = number;
+    }
     int t = plan.thresholdFor(n);
     store.beginRound(plan.ref(), number, sites, clock.instant());
     SecureSum.Round protocol = secureSum.open(new SecureSum.RoundSetup(plan.ref().url(), plan.ref().version(),
         number, participants, t, encoding.length(), wire));
-    InFlight r = new InFlight(number, sites, protocol, wire, encoding.length(),
+    InFlight f = new InFlight(r, first, parts, number, sites, protocol, wire, encoding.length(),
         DisclosurePolicy.strictest(study.policy(), sitePolicies));
-    round = r;
-    participants.forEach(p -> r.expected.add(p.getIndex()));
+    round = f;
+    participants.forEach(p -> f.expected.add(p.getIndex()));
     armDeadline();
+    RoundStart.Builder start = RoundStart.newBuilder().addAllParticipants(participants).setThreshold(t)
+        .setEncoding(wire).setPhase(first ? Phase.STATISTICS : Phase.STATISTICS_ITERATION)
+        .setBinding(binding(number, Stage.ADVERTISE_KEYS));
+    if (!first) {
+      start.setGlobalModel(GlobalModel.newBuilder().addAllWeights(coefficients));
+    }
     for (Participant p : participants) {
       SiteLink link = connected.get(p.getSiteName());
-      if (round != r || link == null) {
+      if (round != f || link == null) {
         continue;
       }
-      link.send(AggregatorMessage.newBuilder().setRoundStart(RoundStart.newBuilder()
-          .setBinding(binding(number, Stage.ADVERTISE_KEYS)).addAllParticipants(participants)
-          .setYourIndex(p.getIndex()).setThreshold(t).setEncoding(wire).setPhase(Phase.STATISTICS)).build());
+      link.send(AggregatorMessage.newBuilder().setRoundStart(start.clone().setYourIndex(p.getIndex())).build());
     }
-    return r;
   }
 
   @Override
@@ -387,65 +459,143 @@ public final class StatisticsCoordinator implements StudySession {
   private void complete(InFlight r, SecureSum.Sum sum) {
     int sites = sum.contributors().size();
     List<String> dropouts = new ArrayList<>();
-    r.names.forEach((i, name) -> {
-      if (!sum.contributors().contains(i)) {
-        dropouts.add(name);
-      }
-    });
-    Optional<PrivacyLedger> ledger = ledger();
-    List<Object> results = new ArrayList<>();
+    List<String> contributors = new ArrayList<>();
+    r.names.forEach((i, name) -> (sum.contributors().contains(i) ? contributors : dropouts).add(name));
+    Run current = r.run;
     double[] values = sum.values();
-    int offset = 0;
     try {
-      for (int s = 0; s < statistics.size(); s++) {
-        SufficientStatistic<?, ?> statistic = statistics.get(s);
-        double[] part = Arrays.copyOfRange(values, offset, offset + statistic.length());
-        offset += statistic.length();
-        Release release = Release.of(r.policy, sites);
-        Optional<Double> epsilon = study.statistics().get(s).epsilon();
-        if (epsilon.isPresent()) {
-          release = release.withPrivacy(ledger.orElseThrow(), epsilon.get(), random);
-        }
-        results.add(statistic.combine(part, release));
-      }
+      combine(r, values, sites);
     } catch (PrivacyBudgetExhaustedException | IllegalArgumentException e) {
-      Arrays.fill(values, 0);
       abort(r, "nothing released: " + e.getMessage(), StatisticsRunRefused.Kind.BUDGET_EXHAUSTED);
       return;
+    } finally {
+      Arrays.fill(values, 0);
     }
-    Arrays.fill(values, 0);
-    Instant now = clock.instant();
-    Parameters answer = StatisticsResults.render(plan.ref(), sites, results, ledger, Date.from(now), reporter);
-    releases.record(new ReleaseStore.StoredRelease(plan.ref(), r.number, sites, now,
-        FhirContext.forR4Cached().newJsonParser().encodeResourceToString(answer)));
+    if (r.first) {
+      current.sites = sites;
+    }
     Map<String, Double> metrics = new TreeMap<>();
     metrics.put("contributors", (double) sites);
     metrics.put("dropouts", (double) dropouts.size());
     // A statistics round produces no model: its record carries the placeholder model of dimension 1.
-    store.completeRound(plan.ref(), r.number, dropouts, ModelVector.zeros(1), new byte[0], metrics, now);
+    store.completeRound(plan.ref(), r.number, dropouts, ModelVector.zeros(1), new byte[0], metrics, clock.instant());
     round = null;
-    endParticipants(r, RoundEnd.newBuilder().setRound(r.number).setCompleted(true).setPhase(Phase.STATISTICS));
-    r.result.complete(new Released(answer, sites, r.number));
+    sendRoundEnd(r, RoundEnd.newBuilder().setRound(r.number).setCompleted(true)
+        .setPhase(r.first ? Phase.STATISTICS : Phase.STATISTICS_ITERATION));
+    next(current, contributors);
+  }
+
+  /**
+   * Combines one round's sum: in the first round every statistic (the regressions take their
+   * first Newton step), in a later round the regressions that still iterate.
+   */
+  private void combine(InFlight r, double[] values, int sites) throws PrivacyBudgetExhaustedException {
+    Run current = r.run;
+    Release plain = Release.of(r.policy, sites);
+    List<Object> results = new ArrayList<>(current.results);
+    int offset = 0;
+    if (r.first) {
+      Optional<PrivacyLedger> ledger = ledger();
+      for (int s = 0; s < statistics.size(); s++) {
+        SufficientStatistic<?, ?> statistic = statistics.get(s);
+        double[] part = Arrays.copyOfRange(values, offset, offset + statistic.length());
+        offset += statistic.length();
+        LogisticRegression.Fit fit = current.fits.get(s);
+        if (fit != null) {
+          fit.accept(part, plain);
+          continue;
+        }
+        Release release = plain;
+        Optional<Double> epsilon = study.statistics().get(s).epsilon();
+        if (epsilon.isPresent()) {
+          release = release.withPrivacy(ledger.orElseThrow(), epsilon.get(), random);
+        }
+        results.set(s, statistic.combine(part, release));
+      }
+      current.results.clear();
+      current.results.addAll(results);
+      return;
+    }
+    int p = 0;
+    for (LogisticRegression.Fit fit : current.fits.values()) {
+      int length = r.parts.get(p++).length();
+      if (!fit.done()) {
+        fit.accept(Arrays.copyOfRange(values, offset, offset + length), plain);
+      }
+      offset += length;
+    }
+  }
+
+  /** After a round: another Newton round among its contributors, or the release. */
+  private void next(Run r, List<String> contributors) {
+    if (r.iterating()) {
+      List<String> sites = new ArrayList<>();
+      for (String site : contributors) {
+        if (connected.containsKey(site)) {
+          sites.add(site);
+        }
+      }
+      if (sites.size() >= plan.minSites()) {
+        startRound(r, sites, false);
+        return;
+      }
+      failFits(r, "only " + sites.size() + " site(s) remained for the next iteration; the study needs "
+          + plan.minSites() + " (min-sites)");
+    }
+    release(r);
+  }
+
+  private static void failFits(Run r, String reason) {
+    r.fits.values().stream().filter(f -> !f.done()).forEach(f -> f.fail(reason));
+  }
+
+  /** Renders and records the run's release, ends the participants' sessions. */
+  private void release(Run r) {
+    r.fits.forEach((s, fit) -> r.results.set(s, fit.result()));
+    Instant now = clock.instant();
+    Optional<PrivacyLedger> ledger = ledger();
+    Parameters answer = StatisticsResults.render(plan.ref(), r.sites, r.results, ledger, Date.from(now), reporter);
+    releases.record(new ReleaseStore.StoredRelease(plan.ref(), r.firstRound, r.sites, now,
+        FhirContext.forR4Cached().newJsonParser().encodeResourceToString(answer)));
+    run = null;
+    endParticipants(r);
+    r.result.complete(new Released(answer, r.sites, r.firstRound));
   }
 
   private void abort(InFlight r, String reason, StatisticsRunRefused.Kind kind) {
     store.abortRound(plan.ref(), r.number, new ArrayList<>(r.dropped), reason, clock.instant());
     round = null;
-    endParticipants(r, RoundEnd.newBuilder().setRound(r.number).setCompleted(false).setReason(reason)
-        .setPhase(Phase.STATISTICS));
-    r.result.completeExceptionally(new StatisticsRunRefused(kind, "round " + r.number + " of " + plan.ref()
+    sendRoundEnd(r, RoundEnd.newBuilder().setRound(r.number).setCompleted(false).setReason(reason)
+        .setPhase(r.first ? Phase.STATISTICS : Phase.STATISTICS_ITERATION));
+    if (!r.first) {
+      // The first round's statistics stand; the regressions end without a release.
+      failFits(r.run, "round " + r.number + " aborted: " + reason);
+      release(r.run);
+      return;
+    }
+    run = null;
+    endParticipants(r.run);
+    r.run.result.completeExceptionally(new StatisticsRunRefused(kind, "round " + r.number + " of " + plan.ref()
         + " released nothing: " + reason));
   }
 
-  /** The round is over for its participants: RoundEnd, StudyEnd, session closed. */
-  private void endParticipants(InFlight r, RoundEnd.Builder end) {
+  private void sendRoundEnd(InFlight r, RoundEnd.Builder end) {
     AggregatorMessage roundEnd = AggregatorMessage.newBuilder().setRoundEnd(end).build();
-    AggregatorMessage studyEnd = AggregatorMessage.newBuilder().setStudyEnd(StudyEnd.newBuilder()
-        .setCompletedRounds(store.completedRounds(plan.ref()))).build();
     for (String site : r.indices.keySet()) {
       SiteLink link = connected.get(site);
       if (link != null) {
         link.send(roundEnd);
+      }
+    }
+  }
+
+  /** The run is over for its participants: StudyEnd, session closed. */
+  private void endParticipants(Run r) {
+    AggregatorMessage studyEnd = AggregatorMessage.newBuilder().setStudyEnd(StudyEnd.newBuilder()
+        .setCompletedRounds(store.completedRounds(plan.ref()))).build();
+    for (String site : r.participants) {
+      SiteLink link = connected.get(site);
+      if (link != null) {
         link.send(studyEnd);
         connected.remove(site);
         link.close();

@@ -8,6 +8,7 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import org.fedfhir.aggregator.store.StudyRef;
 import org.fedfhir.securecompute.statistics.ContingencyTable;
+import org.fedfhir.securecompute.statistics.LogisticRegression;
 import org.fedfhir.securecompute.statistics.NumericSummary;
 import org.fedfhir.securecompute.statistics.PrivacyLedger;
 import org.fedfhir.securecompute.statistics.SurvivalAnalysis;
@@ -94,6 +95,8 @@ public final class StatisticsResults {
         welch(s, w);
       } else if (r instanceof SurvivalAnalysis.Result k) {
         survival(s, k);
+      } else if (r instanceof LogisticRegression.Result l) {
+        regression(s, l);
       } else {
         throw new IllegalArgumentException("no FHIR rendering for " + r.getClass().getSimpleName());
       }
@@ -224,6 +227,32 @@ public final class StatisticsResults {
       }
     }
     r.epsilon().ifPresent(e -> s.addPart().setName("epsilonSpent").setValue(new DecimalType(e)));
+    suppressed(s, r.suppressed());
+  }
+
+  /**
+   * A logistic regression: n, the sites and iterations of its last round, whether it converged,
+   * and per term its estimate, SE, Wald z and p-value (all masked if nothing was released).
+   */
+  private static void regression(ParametersParameterComponent s, LogisticRegression.Result r) {
+    s.setName(r.name());
+    s.addPart().setName("kind").setValue(new CodeType("logistic-regression"));
+    s.addPart().setName("variable").setValue(new StringType(r.outcome()));
+    count(s, "count", r.n());
+    if (r.sites() > 0) {
+      s.addPart().setName("siteCount").setValue(new PositiveIntType(r.sites()));
+    }
+    s.addPart().setName("iterations").setValue(new IntegerType(r.iterations()));
+    s.addPart().setName("converged").setValue(new BooleanType(r.converged()));
+    for (int i = 0; i < r.terms().size(); i++) {
+      ParametersParameterComponent c = s.addPart().setName("coefficient");
+      c.addPart().setName("name").setValue(new StringType(r.terms().get(i)));
+      boolean released = r.released();
+      decimal(c, "estimate", released ? OptionalDouble.of(r.coefficients()[i]) : OptionalDouble.empty());
+      decimal(c, "se", released ? OptionalDouble.of(r.standardErrors()[i]) : OptionalDouble.empty());
+      decimal(c, "z", released ? OptionalDouble.of(r.z(i)) : OptionalDouble.empty());
+      decimal(c, "pValue", released ? OptionalDouble.of(r.pValue(i)) : OptionalDouble.empty());
+    }
     suppressed(s, r.suppressed());
   }
 

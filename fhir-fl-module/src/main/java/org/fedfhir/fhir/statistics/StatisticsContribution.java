@@ -16,7 +16,10 @@ import org.fedfhir.securecompute.statistics.SurvivalAnalysis;
  * declared statistics' sufficient statistics of the site's cohort, which {@link SiteSession} then
  * encodes and masks. A {@code kaplan-meier} statistic contributes its per-bucket at-risk and event
  * counts from the patients' follow-up ({@link TimeToEvent}); the others are computed on the feature
- * matrix. It remembers how the round ended (for the site's audit record), never a value.
+ * matrix. A {@code logistic-regression} statistic contributes its Newton part at β = 0 in that
+ * round and, in each later round of the run ({@code STATISTICS_ITERATION}), at the coefficients
+ * the aggregator announces. It remembers how the round ended (for the site's audit record), never
+ * a value.
  */
 public final class StatisticsContribution implements SiteSession.RoundWork {
 
@@ -26,6 +29,7 @@ public final class StatisticsContribution implements SiteSession.RoundWork {
   private final Map<String, List<SurvivalAnalysis.Record>> followUp;
   private final SiteStatistics.Rows rows;
   private volatile Integer completedRound;
+  private volatile int completedRounds;
   private volatile String abortReason;
 
   public StatisticsContribution(SiteStatistics statistics, SiteStatistics.Rows rows) {
@@ -119,6 +123,16 @@ public final class StatisticsContribution implements SiteSession.RoundWork {
   }
 
   @Override
+  public double[] iterate(int round, double[] coefficients) {
+    return statistics.encodeIteration(rows, coefficients);
+  }
+
+  /** @return the rounds this site took part in that completed (a regression runs several) */
+  public int completedRounds() {
+    return completedRounds;
+  }
+
+  @Override
   public double[] moments() {
     throw new UnsupportedOperationException("a statistics study has no STANDARDISE round");
   }
@@ -136,6 +150,7 @@ public final class StatisticsContribution implements SiteSession.RoundWork {
   @Override
   public void roundCompleted(SiteSession.RoundResult result) {
     completedRound = result.round();
+    completedRounds++;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package org.fedfhir.securecompute.statistics;
 
 import org.apache.commons.math3.special.Beta;
+import org.apache.commons.math3.special.Erf;
 import org.apache.commons.math3.special.Gamma;
 
 /** Upper tails of the reference distributions, computed directly (no 1 − cdf cancellation). */
@@ -23,5 +24,13 @@ final class Distributions {
       return Double.NaN;
     }
     return Beta.regularizedBeta(df / (df + t * t), df / 2, 0.5);
+  }
+
+  /** P(Z ≥ z) for a standard normal Z, = erfc(z/√2)/2. */
+  static double normalUpperTail(double z) {
+    if (Double.isNaN(z)) {
+      return Double.NaN;
+    }
+    return Erf.erfc(z / Math.sqrt(2)) / 2;
   }
 }

@@ -1,7 +1,9 @@
 package org.fedfhir.securecompute.statistics;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 
 /**
  * Logistic regression coefficients with standard errors, by exact federated Newton–Raphson: the
@@ -16,12 +18,13 @@ import java.util.Objects;
  * must not depend on the aggregator.
  *
  * <p><b>Encoding</b> (site-local, per iteration): {@code [U (d), upper triangle of I (d(d+1)/2),
- * n]}, d = features + 1 (the intercept first). Features are clipped to their declared bounds;
- * records with a missing feature are left out.
+ * n, Σy]}, d = features + 1 (the intercept first). Features are clipped to their declared bounds;
+ * records with a missing feature or an outcome other than 0/1 are left out.
  *
- * <p><b>Release</b>: nothing but the count is released ({@link Step#released()} false) when n is
- * sensitive. Small outcome classes are not checked here: run a {@link ContingencyTable} of the
- * outcome in the same study. Differential privacy is not offered.
+ * <p><b>Release</b>: nothing is released ({@link Step#released()} false) when n or either outcome
+ * class (Σy, n − Σy) is sensitive under the disclosure policy, or when one class is empty (no
+ * finite estimate). Differential privacy is not offered. {@link Fit} runs the iterations of one
+ * regression and renders its {@link Result}.
  */
 public final class LogisticRegression {
 
@@ -41,19 +44,81 @@ public final class LogisticRegression {
   public record Step(double[] coefficients, double[] standardErrors, long n, double change, boolean released,
       int sites) {}
 
+  /** Newton stops when max |β' − β| falls below this. */
+  public static final double TOLERANCE = 1e-8;
+  /** Newton stops after this many iterations (converged or not). */
+  public static final int MAX_ITERATIONS = 25;
+  /** The name of the intercept among the {@link Result#terms()}. */
+  public static final String INTERCEPT = "(intercept)";
+
+  /**
+   * A released regression.
+   *
+   * @param name the statistic's name
+   * @param outcome the outcome variable
+   * @param terms the intercept, then the features
+   * @param coefficients one per term (empty if nothing was released)
+   * @param standardErrors one per term (empty if nothing was released)
+   * @param n patients in the final iteration's sums (empty if nothing was released)
+   * @param sites sites in the final iteration's sum
+   * @param iterations secure-aggregation rounds run for this regression
+   * @param converged whether max |β' − β| fell below {@link #TOLERANCE}
+   * @param suppressed why figures are masked (labels; empty if released)
+   */
+  public record Result(String name, String outcome, List<String> terms, double[] coefficients,
+      double[] standardErrors, OptionalLong n, int sites, int iterations, boolean converged, List<String> suppressed) {
+    public Result {
+      terms = List.copyOf(terms);
+      coefficients = coefficients.clone();
+      standardErrors = standardErrors.clone();
+      suppressed = List.copyOf(suppressed);
+    }
+
+    /** @return whether the coefficients were released */
+    public boolean released() {
+      return coefficients.length > 0;
+    }
+
+    @Override
+    public double[] coefficients() {
+      return coefficients.clone();
+    }
+
+    @Override
+    public double[] standardErrors() {
+      return standardErrors.clone();
+    }
+
+    /** @return the Wald statistic β_i / SE_i */
+    public double z(int i) {
+      return coefficients[i] / standardErrors[i];
+    }
+
+    /** @return the two-sided p-value of the Wald test of β_i = 0 */
+    public double pValue(int i) {
+      return 2 * Distributions.normalUpperTail(Math.abs(z(i)));
+    }
+  }
+
   private final String name;
+  private final String outcome;
   private final List<String> features;
   private final double[] lower;
   private final double[] upper;
 
   /**
    * @param name the statistic's name
+   * @param outcome the outcome variable (its values 0/1)
    * @param features feature names (the intercept is added)
    * @param lower per feature, the lower bound
    * @param upper per feature, the upper bound
    */
-  public LogisticRegression(String name, List<String> features, double[] lower, double[] upper) {
+  public LogisticRegression(String name, String outcome, List<String> features, double[] lower, double[] upper) {
     this.name = Objects.requireNonNull(name, "name");
+    this.outcome = Objects.requireNonNull(outcome, "outcome");
+    if (features.isEmpty()) {
+      throw new IllegalArgumentException(name + ": a logistic regression needs at least one covariate");
+    }
     this.features = List.copyOf(features);
     if (lower.length != features.size() || upper.length != features.size()) {
       throw new IllegalArgumentException("one bound pair per feature");
@@ -65,6 +130,29 @@ public final class LogisticRegression {
     }
     this.lower = lower.clone();
     this.upper = upper.clone();
+  }
+
+  /** @return the statistic's name */
+  public String name() {
+    return name;
+  }
+
+  /** @return the outcome variable */
+  public String outcome() {
+    return outcome;
+  }
+
+  /** @return the covariates, in order */
+  public List<String> features() {
+    return features;
+  }
+
+  /** @return the intercept, then the covariates */
+  public List<String> terms() {
+    List<String> terms = new ArrayList<>();
+    terms.add(INTERCEPT);
+    terms.addAll(features);
+    return terms;
   }
 
   /** @return d = features + 1 */
@@ -100,7 +188,7 @@ public final class LogisticRegression {
     @Override
     public int length() {
       int d = dimension();
-      return d + d * (d + 1) / 2 + 1;
+      return d + d * (d + 1) / 2 + 2;
     }
 
     @Override
@@ -119,6 +207,9 @@ public final class LogisticRegression {
       double[] x = new double[d];
       rows:
       for (Row r : records) {
+        if (r.y() != 0 && r.y() != 1) {
+          continue;
+        }
         x[0] = 1;
         for (int i = 0; i < features.size(); i++) {
           double value = r.x()[i];
@@ -140,7 +231,8 @@ public final class LogisticRegression {
             v[k++] += w * x[i] * x[j];
           }
         }
-        v[v.length - 1] += 1;
+        v[v.length - 2] += 1;
+        v[v.length - 1] += r.y();
       }
       return v;
     }
@@ -151,8 +243,11 @@ public final class LogisticRegression {
         throw new IllegalArgumentException(name + ": differential privacy is not offered for regression");
       }
       int d = dimension();
-      long n = Math.round(sum[sum.length - 1]);
-      if (release.policy().isSensitive(n)) {
+      long n = Math.round(sum[sum.length - 2]);
+      long events = Math.round(sum[sum.length - 1]);
+      DisclosurePolicy policy = release.policy();
+      if (policy.isSensitive(n) || policy.isSensitive(events) || policy.isSensitive(n - events) || events == 0
+          || events == n) {
         return new Step(beta.clone(), new double[0], n, 0, false, release.sites());
       }
       double[][] info = new double[d][d];
@@ -177,6 +272,87 @@ public final class LogisticRegression {
         se[i] = Math.sqrt(solve(l, unit)[i]);
       }
       return new Step(next, se, n, change, true, release.sites());
+    }
+  }
+
+  /** @return a new fit, at β = 0 */
+  public Fit fit() {
+    return new Fit();
+  }
+
+  /**
+   * The Newton iterations of one regression, one secure-aggregation round each: {@link #next()}
+   * is what the sites evaluate (at the current β, which they are told), {@link #accept} takes
+   * the round's sum, {@link #done()} says whether another round is needed. Not thread-safe.
+   */
+  public final class Fit {
+    private double[] beta = start();
+    private Step last;
+    private int iterations;
+    private String refusal;
+
+    private Fit() {}
+
+    /** @return the coefficients the next round evaluates at */
+    public double[] coefficients() {
+      return beta.clone();
+    }
+
+    /** @return the sufficient statistic of the next round, at {@link #coefficients()} */
+    public SufficientStatistic<Row, Step> next() {
+      return at(beta);
+    }
+
+    /**
+     * Takes one round's sum: the Newton step, or the end of the fit if nothing may be released
+     * or the information matrix is singular (separation, a constant covariate).
+     */
+    public void accept(double[] sum, Release release) {
+      if (done()) {
+        throw new IllegalStateException(name + ": the fit is over");
+      }
+      iterations++;
+      try {
+        Step step = next().combine(sum, release);
+        last = step;
+        if (!step.released()) {
+          refusal = "n or an outcome class below the minimum count";
+          return;
+        }
+        beta = step.coefficients();
+      } catch (IllegalArgumentException e) {
+        last = null;
+        refusal = e.getMessage();
+      }
+    }
+
+    /** Ends the fit without a release (a round of it aborted). */
+    public void fail(String reason) {
+      last = null;
+      refusal = Objects.requireNonNull(reason, "reason");
+    }
+
+    /** @return whether no further round is needed: converged, refused, or out of iterations */
+    public boolean done() {
+      return refusal != null || iterations >= MAX_ITERATIONS || converged();
+    }
+
+    private boolean converged() {
+      return last != null && last.released() && last.change() < TOLERANCE;
+    }
+
+    /** @return the result, once {@link #done()} */
+    public Result result() {
+      if (!done()) {
+        throw new IllegalStateException(name + ": the fit needs another round");
+      }
+      int sites = last == null ? 0 : last.sites();
+      if (refusal != null) {
+        return new Result(name, outcome, terms(), new double[0], new double[0], OptionalLong.empty(), sites,
+            iterations, false, List.of(refusal));
+      }
+      return new Result(name, outcome, terms(), last.coefficients(), last.standardErrors(),
+          OptionalLong.of(last.n()), sites, iterations, converged(), List.of());
     }
   }
 

@@ -96,6 +96,72 @@ public final class SiteStatistics {
     return all;
   }
 
+  /** @return the length of a later round's vector: the logistic regressions' parts, in order */
+  public int iterationLength() {
+    return declarations.stream().filter(StatisticDeclaration::iterative).mapToInt(d -> d.statistic().length()).sum();
+  }
+
+  /** @return the total number of coefficients of the logistic regressions, in order */
+  public int iterationCoefficients() {
+    return declarations.stream().filter(StatisticDeclaration::iterative)
+        .mapToInt(d -> d.logisticRegression().dimension()).sum();
+  }
+
+  /**
+   * A later round of a run (phase {@code STATISTICS_ITERATION}): each logistic regression's
+   * Newton part at the coefficients the aggregator announced, concatenated in declared order.
+   *
+   * @param coefficients each regression's β, concatenated in declared order
+   * @throws IllegalArgumentException if {@code coefficients} has the wrong length or is not finite
+   */
+  public double[] encodeIteration(Rows rows, double[] coefficients) {
+    Objects.requireNonNull(rows, "rows");
+    if (coefficients.length != iterationCoefficients()) {
+      throw new IllegalArgumentException("the aggregator announced " + coefficients.length
+          + " coefficients; the study's regressions have " + iterationCoefficients());
+    }
+    for (double c : coefficients) {
+      if (!Double.isFinite(c)) {
+        throw new IllegalArgumentException("the aggregator announced a coefficient that is not a finite number");
+      }
+    }
+    if (rows.size() > maxRecordsPerSite) {
+      throw new IllegalArgumentException("this site has " + rows.size() + " records; the study allows at most "
+          + maxRecordsPerSite + " per site (max-records-per-site), so its sums could not be encoded safely");
+    }
+    double[] all = new double[iterationLength()];
+    int offset = 0;
+    int at = 0;
+    for (StatisticDeclaration d : declarations) {
+      if (!d.iterative()) {
+        continue;
+      }
+      LogisticRegression regression = d.logisticRegression();
+      double[] beta = java.util.Arrays.copyOfRange(coefficients, at, at + regression.dimension());
+      at += regression.dimension();
+      double[] part = regression.at(beta).encode(regressionRows(d, regression, rows));
+      System.arraycopy(part, 0, all, offset, part.length);
+      offset += part.length;
+    }
+    return all;
+  }
+
+  private static List<LogisticRegression.Row> regressionRows(StatisticDeclaration d, LogisticRegression regression,
+      Rows rows) {
+    List<String> features = regression.features();
+    List<LogisticRegression.Row> out = new ArrayList<>(rows.size());
+    for (int i = 0; i < rows.size(); i++) {
+      double y = rows.value(i, d.variable());
+      double[] x = new double[features.size()];
+      for (int j = 0; j < x.length; j++) {
+        x[j] = rows.value(i, features.get(j));
+      }
+      // An outcome other than 0/1 (or missing) is left out: -1 is never a class.
+      out.add(new LogisticRegression.Row(x, y == 0 ? 0 : y == 1 ? 1 : -1));
+    }
+    return out;
+  }
+
   private static double[] encode(StatisticDeclaration d, Rows rows) {
     int n = rows.size();
     switch (d.kind()) {
@@ -118,6 +184,10 @@ public final class SiteStatistics {
         @SuppressWarnings("unchecked")
         SufficientStatistic<NumericSummary.Value, ?> s = (SufficientStatistic<NumericSummary.Value, ?>) d.statistic();
         return s.encode(values);
+      }
+      case LOGISTIC_REGRESSION -> {
+        LogisticRegression regression = d.logisticRegression();
+        return regression.at(regression.start()).encode(regressionRows(d, regression, rows));
       }
       default -> throw new IllegalArgumentException(d.name() + ": " + d.kind().code()
           + " is not computed from the feature matrix (it needs index and event dates)");

@@ -13,7 +13,8 @@ import java.util.Optional;
  *
  * @param kind what is computed
  * @param name unique in the study
- * @param variable the summarised, compared or timed variable (null for counts and crosstabs)
+ * @param variable the summarised, compared or timed variable, or the binary outcome of a
+ *     logistic regression (null for counts and crosstabs)
  * @param row the row variable of counts and crosstabs (null otherwise)
  * @param column the column variable of a crosstab (null otherwise)
  * @param groupBy the grouping variable of a summary, t-test or survival analysis, or null
@@ -27,10 +28,27 @@ import java.util.Optional;
  * @param bucketEdges time buckets of a survival analysis
  * @param timeUnit UCUM unit of the buckets ({@code d} by default)
  * @param epsilon ε spent on differential-privacy noise for this statistic, if any
+ * @param covariates the covariates of a logistic regression, in order (empty otherwise)
  */
 public record StatisticDeclaration(Kind kind, String name, String variable, String row, String column,
     String groupBy, List<String> groups, List<String> columnCategories, double lower, double upper,
-    double[] binEdges, double[] quantiles, double[] bucketEdges, String timeUnit, Optional<Double> epsilon) {
+    double[] binEdges, double[] quantiles, double[] bucketEdges, String timeUnit, Optional<Double> epsilon,
+    List<Covariate> covariates) {
+
+  /** A covariate of a logistic regression: a feature and the bounds its values are clipped to. */
+  public record Covariate(String name, double lower, double upper) {
+    public Covariate {
+      Objects.requireNonNull(name, "name");
+    }
+  }
+
+  /** A declaration without covariates (every kind but {@code logistic-regression}). */
+  public StatisticDeclaration(Kind kind, String name, String variable, String row, String column,
+      String groupBy, List<String> groups, List<String> columnCategories, double lower, double upper,
+      double[] binEdges, double[] quantiles, double[] bucketEdges, String timeUnit, Optional<Double> epsilon) {
+    this(kind, name, variable, row, column, groupBy, groups, columnCategories, lower, upper, binEdges, quantiles,
+        bucketEdges, timeUnit, epsilon, List.of());
+  }
 
   /** The codes of {@code {base}/CodeSystem/statistic-kind}. */
   public enum Kind {
@@ -70,6 +88,7 @@ public record StatisticDeclaration(Kind kind, String name, String variable, Stri
     bucketEdges = bucketEdges.clone();
     timeUnit = timeUnit == null ? "d" : timeUnit;
     Objects.requireNonNull(epsilon, "epsilon");
+    covariates = List.copyOf(covariates);
   }
 
   @Override
@@ -95,15 +114,45 @@ public record StatisticDeclaration(Kind kind, String name, String variable, Stri
         v.add(s);
       }
     }
+    covariates.forEach(c -> v.add(c.name()));
     return v;
   }
 
+  /** @return whether the statistic needs more than one secure-aggregation round (one per Newton iteration) */
+  public boolean iterative() {
+    return kind == Kind.LOGISTIC_REGRESSION;
+  }
+
   /**
-   * The encoder and combiner of this statistic.
+   * The regression of a {@code logistic-regression} statistic.
+   *
+   * @throws IllegalArgumentException if this is another kind, or lacks its outcome or covariates
+   */
+  public LogisticRegression logisticRegression() {
+    if (kind != Kind.LOGISTIC_REGRESSION) {
+      throw new IllegalArgumentException(name + ": a " + kind.code() + " statistic is not a logistic regression");
+    }
+    if (covariates.isEmpty()) {
+      throw new IllegalArgumentException(name + ": a logistic-regression statistic needs at least one 'covariate'");
+    }
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (Covariate c : covariates) {
+      if (!names.add(c.name())) {
+        throw new IllegalArgumentException(name + ": covariate '" + c.name() + "' is named twice");
+      }
+    }
+    return new LogisticRegression(name, require(variable, "variable"),
+        covariates.stream().map(Covariate::name).toList(),
+        covariates.stream().mapToDouble(Covariate::lower).toArray(),
+        covariates.stream().mapToDouble(Covariate::upper).toArray());
+  }
+
+  /**
+   * The encoder and combiner of this statistic; for a {@code logistic-regression}, its first
+   * Newton iteration (at β = 0), whose vector is the regression's part of a run's first round.
    *
    * @throws IllegalArgumentException if the declaration lacks what its kind needs (the message
-   *     names the part), or for {@code logistic-regression}, which needs one secure-aggregation
-   *     round per Newton iteration and is built with {@link LogisticRegression} directly
+   *     names the part)
    */
   public SufficientStatistic<?, ?> statistic() {
     return switch (kind) {
@@ -122,8 +171,10 @@ public record StatisticDeclaration(Kind kind, String name, String variable, Stri
       }
       case KAPLAN_MEIER -> new SurvivalAnalysis(name, groupBy, groupBy == null ? List.of() : nonEmpty(groups, "group"),
           bucketEdges, timeUnit);
-      case LOGISTIC_REGRESSION -> throw new IllegalArgumentException(name
-          + ": logistic regression needs one secure-aggregation round per Newton iteration (not a single-round statistic)");
+      case LOGISTIC_REGRESSION -> {
+        LogisticRegression regression = logisticRegression();
+        yield regression.at(regression.start());
+      }
     };
   }
 

@@ -35,8 +35,7 @@ class LogisticRegressionTest {
 
   @Test
   void coefficientsAndStandardErrorsEqualPooledIrls() {
-    LogisticRegression model = new LogisticRegression("dx", FEATURES, new double[] {0, 0, 40},
-        new double[] {120, 1, 250});
+    LogisticRegression model = regression();
     Map<String, List<double[]>> centres = HeartDiseaseData.centres();
     Federation federation = new Federation(4, List.of(model.at(model.start())), 1_000_000, 8);
     Map<Integer, List<LogisticRegression.Row>> sites = new TreeMap<>();
@@ -44,28 +43,68 @@ class LogisticRegressionTest {
     for (List<double[]> raw : centres.values()) {
       sites.put(s++, rows(raw));
     }
-    double[] beta = model.start();
-    LogisticRegression.Step step = null;
-    for (int iteration = 0; iteration < 25; iteration++) {
-      SufficientStatistic<LogisticRegression.Row, LogisticRegression.Step> part = model.at(beta);
+    LogisticRegression.Fit fit = model.fit();
+    while (!fit.done()) {
+      SufficientStatistic<LogisticRegression.Row, LogisticRegression.Step> part = fit.next();
       Map<Integer, List<double[]>> vectors = new TreeMap<>();
       sites.forEach((site, rows) -> vectors.put(site, List.of(part.encode(rows))));
       InProcessStatisticsRound.Outcome outcome = federation.run(vectors);
-      step = part.combine(outcome.sums().get(0), Release.of(DisclosurePolicy.defaults(), outcome.sites()));
-      beta = step.coefficients();
-      if (step.change() < 1e-10) {
-        break;
-      }
+      fit.accept(outcome.sums().get(0), Release.of(DisclosurePolicy.defaults(), outcome.sites()));
     }
-    assertThat(step.released()).isTrue();
-    assertThat(step.change()).isLessThan(1e-8);
+    LogisticRegression.Result result = fit.result();
+    assertThat(result.released()).isTrue();
+    assertThat(result.converged()).isTrue();
+    assertThat(result.iterations()).isBetween(3, 12);
+    assertThat(result.sites()).isEqualTo(4);
+    assertThat(result.terms()).containsExactly(LogisticRegression.INTERCEPT, "age", "sex", "thalach");
 
-    double[][] reference = pooledIrls(rows(HeartDiseaseData.pooled(centres)));
+    List<LogisticRegression.Row> pooled = rows(HeartDiseaseData.pooled(centres));
+    double[][] reference = pooledIrls(pooled);
+    double[] beta = result.coefficients();
     for (int i = 0; i < beta.length; i++) {
       assertThat(beta[i]).as("coefficient %d", i).isCloseTo(reference[0][i], within(1e-6));
-      assertThat(step.standardErrors()[i]).as("SE %d", i).isCloseTo(reference[1][i], within(1e-6));
+      assertThat(result.standardErrors()[i]).as("SE %d", i).isCloseTo(reference[1][i], within(1e-6));
     }
+    long complete = pooled.stream().filter(r -> java.util.Arrays.stream(r.x()).noneMatch(Double::isNaN)).count();
+    assertThat(result.n()).hasValue(complete);
     assertThat(beta[3]).as("higher max heart rate, less disease").isNegative();
+    assertThat(result.pValue(3)).as("max heart rate matters").isLessThan(1e-6);
+    assertThat(result.pValue(3)).isCloseTo(
+        2 * (1 - new org.apache.commons.math3.distribution.NormalDistribution().cumulativeProbability(
+            Math.abs(beta[3] / result.standardErrors()[3]))), within(1e-12));
+  }
+
+  static LogisticRegression regression() {
+    return new LogisticRegression("dx", "label", FEATURES, new double[] {0, 0, 40}, new double[] {120, 1, 250});
+  }
+
+  @Test
+  void aSmallOutcomeClassReleasesNothing() {
+    LogisticRegression model = regression();
+    List<LogisticRegression.Row> rows = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      rows.add(new LogisticRegression.Row(new double[] {40 + i % 30, i % 2, 100 + i % 70}, i < 4 ? 1 : 0));
+    }
+    LogisticRegression.Fit fit = model.fit();
+    fit.accept(fit.next().encode(rows), Release.of(DisclosurePolicy.defaults(), 3));
+    assertThat(fit.done()).isTrue();
+    LogisticRegression.Result result = fit.result();
+    assertThat(result.released()).isFalse();
+    assertThat(result.n()).isEmpty();
+    assertThat(result.suppressed()).containsExactly("n or an outcome class below the minimum count");
+    assertThat(result.iterations()).isEqualTo(1);
+  }
+
+  @Test
+  void rowsWithAMissingCovariateOrAnotherOutcomeAreLeftOut() {
+    SufficientStatistic<LogisticRegression.Row, LogisticRegression.Step> first = regression().at(regression().start());
+    double[] v = first.encode(List.of(new LogisticRegression.Row(new double[] {50, 1, 150}, 1),
+        new LogisticRegression.Row(new double[] {50, Double.NaN, 150}, 1),
+        new LogisticRegression.Row(new double[] {50, 1, 150}, 2),
+        new LogisticRegression.Row(new double[] {60, 0, 130}, 0)));
+    assertThat(v[v.length - 2]).as("n").isEqualTo(2);
+    assertThat(v[v.length - 1]).as("Σy").isEqualTo(1);
+    assertThat(v[0]).as("score of the intercept at β = 0: Σ(y − 1/2)").isEqualTo(0);
   }
 
   /** {β̂, SE} by textbook IRLS on complete rows. */

@@ -1,0 +1,268 @@
+package org.fedfhir.aggregator.statistics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.grpc.ClientInterceptor;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.MetadataUtils;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.fedfhir.aggregator.api.v1.FederationGrpc;
+import org.fedfhir.aggregator.api.v1.Phase;
+import org.fedfhir.aggregator.grpc.FederationService;
+import org.fedfhir.aggregator.round.Coordinators;
+import org.fedfhir.aggregator.round.SecAggSecureSum;
+import org.fedfhir.aggregator.store.InMemoryStudyStore;
+import org.fedfhir.aggregator.store.RoundRecord;
+import org.fedfhir.aggregator.store.RoundState;
+import org.fedfhir.aggregator.store.StudyPlan;
+import org.fedfhir.aggregator.testing.DyingSite;
+import org.fedfhir.aggregator.testing.HeaderIdentity;
+import org.fedfhir.federation.SiteSession;
+import org.fedfhir.ig.StatisticsDeclarations;
+import org.fedfhir.securecompute.statistics.DisclosurePolicy;
+import org.fedfhir.securecompute.statistics.LogisticRegression;
+import org.fedfhir.securecompute.statistics.Release;
+import org.fedfhir.securecompute.statistics.SiteStatistics;
+import org.fedfhir.securecompute.statistics.StatisticDeclaration;
+import org.fedfhir.securecompute.statistics.StatisticDeclaration.Covariate;
+import org.fedfhir.securecompute.statistics.StatisticDeclaration.Kind;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A {@code logistic-regression} statistic over gRPC (in-process transport): the first round of a
+ * run carries a crosstab and the regression's first Newton part, later rounds
+ * ({@code STATISTICS_ITERATION}) the regression at the coefficients the aggregator announces, each
+ * through the real secure aggregation; the released coefficients and standard errors equal the
+ * fit on the pooled rows.
+ */
+class LogisticRegressionNetworkTest {
+
+  static final StatisticDeclaration MODEL = new StatisticDeclaration(Kind.LOGISTIC_REGRESSION, "diagnosis-model",
+      "label", null, null, null, List.of(), List.of(), Double.NaN, Double.NaN, new double[0], new double[0],
+      new double[0], null, Optional.empty(),
+      List.of(new Covariate("sex", 0, 1), new Covariate("chol", 0, 400), new Covariate("thalach", 60, 220)));
+  static final StatisticsDeclarations.Study DECLARED = new StatisticsDeclarations.Study(
+      List.of(StatisticsNetworkTest.CP_BY_LABEL, MODEL), DisclosurePolicy.defaults(), 10_000, Optional.empty());
+
+  private final List<ManagedChannel> channels = new ArrayList<>();
+  private final InMemoryStudyStore store = new InMemoryStudyStore();
+  private final InMemoryReleaseStore releases = new InMemoryReleaseStore();
+  private Server server;
+  private String serverName;
+
+  @AfterEach
+  void stop() {
+    channels.forEach(ManagedChannel::shutdownNow);
+    if (server != null) {
+      server.shutdownNow();
+    }
+  }
+
+  private StatisticsCoordinator startAggregator() throws Exception {
+    StudyPlan plan = new StudyPlan(StatisticsNetworkTest.STUDY, StatisticsNetworkTest.DIGEST,
+        StatisticsCoordinator.STRATEGY, 1, 3, 0, DECLARED.length(), 0.1, 0.01, 0);
+    store.registerStudy(plan);
+    StatisticsCoordinators statistics = new StatisticsCoordinators(store, releases, new SecAggSecureSum(),
+        StatisticsNetworkTest.timer(), Clock.systemUTC(), Duration.ofSeconds(10), "test");
+    StatisticsCoordinator coordinator = statistics.register(plan, DECLARED);
+    Coordinators training = Coordinators.startUp(store, new SecAggSecureSum(), StatisticsNetworkTest.timer(),
+        Clock.systemUTC(), Duration.ofSeconds(10),
+        org.fedfhir.aggregator.api.v1.FixedPointEncoding.getDefaultInstance()).coordinators();
+    serverName = InProcessServerBuilder.generateName();
+    server = InProcessServerBuilder.forName(serverName)
+        .addService(ServerInterceptors.intercept(new FederationService(training, statistics), new HeaderIdentity()))
+        .build().start();
+    return coordinator;
+  }
+
+  /** A site: its statistics in the first round, its Newton part at the announced β in later ones. */
+  private CompletableFuture<SiteSession.Outcome> join(String site, SiteStatistics.Rows rows, List<double[]> seen,
+      ClientInterceptor... extra) {
+    Metadata h = new Metadata();
+    h.put(HeaderIdentity.SITE, site);
+    List<ClientInterceptor> interceptors = new ArrayList<>(List.of(extra));
+    interceptors.add(MetadataUtils.newAttachHeadersInterceptor(h));
+    ManagedChannel ch = InProcessChannelBuilder.forName(serverName).intercept(interceptors).build();
+    channels.add(ch);
+    SiteStatistics local = new SiteStatistics(DECLARED.statistics(), DECLARED.maxRecordsPerSite());
+    SiteSession.RoundWork work = new SiteSession.RoundWork() {
+      @Override
+      public double[] moments() {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public double[] train(int round, double[] globalModel, SiteSession.Standardisation s) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public double[] evaluate(double[] model, SiteSession.Standardisation s) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public double[] statistics(int round) {
+        return local.encode(rows);
+      }
+
+      @Override
+      public double[] iterate(int round, double[] coefficients) {
+        seen.add(coefficients.clone());
+        return local.encodeIteration(rows, coefficients);
+      }
+    };
+    return new SiteSession(FederationGrpc.newStub(ch), new SiteSession.Study(StatisticsNetworkTest.STUDY.url(),
+        StatisticsNetworkTest.STUDY.version(), HexFormat.of().parseHex(StatisticsNetworkTest.DIGEST),
+        DECLARED.length()), work, new SecureRandom(), new SiteSession.Disclosure(5, false)).start();
+  }
+
+  private static void awaitJoined(StatisticsCoordinator c, int n) throws InterruptedException {
+    for (int i = 0; i < 500 && c.joinedSites().size() < n; i++) {
+      Thread.sleep(10);
+    }
+    assertThat(c.joinedSites()).hasSize(n);
+  }
+
+  /** The same regression fitted in one place on the pooled rows, without secure aggregation. */
+  static LogisticRegression.Result pooledFit(List<SiteStatistics.Rows> sites) {
+    SiteStatistics pooled = new SiteStatistics(List.of(MODEL), Integer.MAX_VALUE);
+    SiteStatistics.Rows rows = StatisticsNetworkTest.pooled(sites);
+    LogisticRegression.Fit fit = MODEL.logisticRegression().fit();
+    fit.accept(pooled.encode(rows), Release.of(DisclosurePolicy.defaults(), sites.size()));
+    while (!fit.done()) {
+      fit.accept(pooled.encodeIteration(rows, fit.coefficients()), Release.of(DisclosurePolicy.defaults(),
+          sites.size()));
+    }
+    return fit.result();
+  }
+
+  private static void assertReleasedFit(ParametersParameterComponent released, LogisticRegression.Result expected) {
+    assertThat(expected.released()).isTrue();
+    assertThat(StatisticsNetworkTest.part(released, "kind").getValue().primitiveValue()).isEqualTo("logistic-regression");
+    assertThat(StatisticsNetworkTest.part(released, "count").getValue().primitiveValue())
+        .isEqualTo(Long.toString(expected.n().orElseThrow()));
+    assertThat(StatisticsNetworkTest.part(released, "converged").getValue().primitiveValue()).isEqualTo("true");
+    List<ParametersParameterComponent> coefficients = released.getPart().stream()
+        .filter(x -> x.getName().equals("coefficient")).toList();
+    assertThat(coefficients).extracting(c -> StatisticsNetworkTest.part(c, "name").getValue().primitiveValue())
+        .containsExactly("(intercept)", "sex", "chol", "thalach");
+    for (int i = 0; i < coefficients.size(); i++) {
+      assertThat(StatisticsNetworkTest.decimal(coefficients.get(i), "estimate")).as("β%d", i)
+          .isCloseTo(expected.coefficients()[i], within(1e-6));
+      assertThat(StatisticsNetworkTest.decimal(coefficients.get(i), "se")).as("SE %d", i)
+          .isCloseTo(expected.standardErrors()[i], within(1e-6));
+      assertThat(StatisticsNetworkTest.decimal(coefficients.get(i), "pValue")).as("p %d", i)
+          .isCloseTo(expected.pValue(i), within(1e-6));
+    }
+  }
+
+  @Test
+  void releasedCoefficientsAndStandardErrorsOfThreeSitesEqualThePooledFit() throws Exception {
+    StatisticsCoordinator coordinator = startAggregator();
+    List<SiteStatistics.Rows> sites = List.of(StatisticsNetworkTest.rows(31, 150),
+        StatisticsNetworkTest.rows(32, 120), StatisticsNetworkTest.rows(33, 180));
+    List<List<double[]>> seen = new ArrayList<>();
+    List<CompletableFuture<SiteSession.Outcome>> outcomes = new ArrayList<>();
+    for (int s = 0; s < sites.size(); s++) {
+      seen.add(new CopyOnWriteArrayList<>());
+      outcomes.add(join("site-" + s, sites.get(s), seen.get(s)));
+    }
+    awaitJoined(coordinator, 3);
+
+    StatisticsCoordinator.Released released = coordinator.run(Duration.ofSeconds(5)).get(60, TimeUnit.SECONDS);
+
+    Parameters p = released.result();
+    assertThat(p.getParameter("siteCount").getValue().primitiveValue()).isEqualTo("3");
+    assertThat(StatisticsNetworkTest.releasedCells(p)).as("the first round's crosstab is released too").isNotEmpty();
+    ParametersParameterComponent model = StatisticsNetworkTest.statistic(p, "diagnosis-model");
+    LogisticRegression.Result expected = pooledFit(sites);
+    assertReleasedFit(model, expected);
+    assertThat(StatisticsNetworkTest.part(model, "siteCount").getValue().primitiveValue()).isEqualTo("3");
+    int iterations = Integer.parseInt(StatisticsNetworkTest.part(model, "iterations").getValue().primitiveValue());
+    assertThat(iterations).isBetween(3, LogisticRegression.MAX_ITERATIONS);
+
+    // one secure-aggregation round per Newton iteration, all completed, and the sites saw each β
+    assertThat(store.rounds(StatisticsNetworkTest.STUDY)).hasSize(iterations)
+        .extracting(RoundRecord::state).containsOnly(RoundState.COMPLETED);
+    assertThat(releases.releases(StatisticsNetworkTest.STUDY)).hasSize(1);
+    for (int s = 0; s < 3; s++) {
+      assertThat(outcomes.get(s).get(10, TimeUnit.SECONDS).completedRounds()).isEqualTo(iterations);
+      assertThat(seen.get(s)).hasSize(iterations - 1);
+      assertThat(seen.get(s).get(seen.get(s).size() - 1)).as("the last β announced")
+          .containsExactly(expected.coefficients(), within(1e-5));
+    }
+  }
+
+  @Test
+  void aSiteDyingBetweenIterationsLeavesTheFitOfTheOthersReportedAsSuch() throws Exception {
+    StatisticsCoordinator coordinator = startAggregator();
+    List<SiteStatistics.Rows> sites = List.of(StatisticsNetworkTest.rows(41, 150),
+        StatisticsNetworkTest.rows(42, 120), StatisticsNetworkTest.rows(43, 180), StatisticsNetworkTest.rows(44, 90));
+    ManagedChannel[] dying = new ManagedChannel[1];
+    for (int s = 0; s < 3; s++) {
+      join("site-" + s, sites.get(s), new CopyOnWriteArrayList<>());
+    }
+    join("site-3", sites.get(3), new CopyOnWriteArrayList<>(), DyingSite.dieOn(
+        m -> m.hasRoundStart() && m.getRoundStart().getPhase() == Phase.STATISTICS_ITERATION,
+        () -> dying[0].shutdownNow()));
+    dying[0] = channels.get(channels.size() - 1);
+    awaitJoined(coordinator, 4);
+
+    Parameters p = coordinator.run(Duration.ofSeconds(5)).get(60, TimeUnit.SECONDS).result();
+
+    assertThat(p.getParameter("siteCount").getValue().primitiveValue()).as("the first round").isEqualTo("4");
+    ParametersParameterComponent model = StatisticsNetworkTest.statistic(p, "diagnosis-model");
+    assertThat(StatisticsNetworkTest.part(model, "siteCount").getValue().primitiveValue())
+        .as("the regression's last iteration").isEqualTo("3");
+    assertReleasedFit(model, pooledFit(sites.subList(0, 3)));
+    assertThat(store.rounds(StatisticsNetworkTest.STUDY).get(1).dropouts()).containsExactly("site-3");
+  }
+
+  @Test
+  void aSmallOutcomeClassReleasesNoCoefficientAndAnnouncesNoIterate() throws Exception {
+    StatisticsCoordinator coordinator = startAggregator();
+    List<List<double[]>> seen = new ArrayList<>();
+    for (int s = 0; s < 3; s++) {
+      SiteStatistics.Rows rows = StatisticsNetworkTest.rows(51 + s, 60);
+      int[] labels = new int[rows.size()];
+      labels[0] = s == 0 ? 1 : 0; // one diagnosed patient in the whole network
+      seen.add(new CopyOnWriteArrayList<>());
+      join("site-" + s, new SiteStatistics.Rows(rows.names(), rows.values(), labels), seen.get(s));
+    }
+    awaitJoined(coordinator, 3);
+
+    Parameters p = coordinator.run(Duration.ofSeconds(5)).get(60, TimeUnit.SECONDS).result();
+
+    ParametersParameterComponent model = StatisticsNetworkTest.statistic(p, "diagnosis-model");
+    assertThat(StatisticsResults.isMasked(StatisticsNetworkTest.part(model, "count").getValue())).isTrue();
+    for (ParametersParameterComponent c : model.getPart()) {
+      if (c.getName().equals("coefficient")) {
+        assertThat(StatisticsResults.isMasked(StatisticsNetworkTest.part(c, "estimate").getValue())).isTrue();
+        assertThat(StatisticsResults.isMasked(StatisticsNetworkTest.part(c, "se").getValue())).isTrue();
+      }
+    }
+    assertThat(StatisticsNetworkTest.part(model, "suppressed").getValue().primitiveValue())
+        .isEqualTo("n or an outcome class below the minimum count");
+    assertThat(store.rounds(StatisticsNetworkTest.STUDY)).as("no Newton round after a refusal").hasSize(1);
+    seen.forEach(s -> assertThat(s).isEmpty());
+  }
+}

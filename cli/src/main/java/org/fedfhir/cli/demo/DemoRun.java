@@ -171,7 +171,8 @@ final class DemoRun {
         }));
       }
       if (aggregatorDown.isEmpty() && topology.aggregatorFhirBase() != null) {
-        out.println("Secure statistics (heart-disease-stats, one secure-aggregation round):");
+        out.println("Secure statistics (heart-disease-stats: one secure-aggregation round, then one per Newton "
+            + "iteration of the logistic regression):");
         statistics.putAll(clock.time("statistics study ($secure-stats)", () -> {
           try {
             return new StatisticsDriver(new FhirHttp(ctx), topology, driver, out).run(StatisticsDriver.study(ctx));

@@ -24,7 +24,8 @@ import org.hl7.fhir.r4.model.Type;
  * A statistics study over the network, as a researcher and the data stewards would run it: publish
  * {@code heart-disease-stats} at the aggregator and the hospitals, approve it at each hospital,
  * {@code POST [site]/PlanDefinition/{id}/$secure-stats} at each (the site joins), then
- * {@code POST [aggregator]/PlanDefinition/{id}/$secure-stats} (one secure-aggregation round). Prints and
+ * {@code POST [aggregator]/PlanDefinition/{id}/$secure-stats} (one secure-aggregation round, then one per
+ * Newton iteration of the study's logistic regression). Prints and
  * records only what the aggregator released; {@code *} marks a suppressed (masked) figure.
  */
 final class StatisticsDriver {
@@ -163,7 +164,8 @@ final class StatisticsDriver {
     for (ParametersParameterComponent part : parts) {
       Object v = part.hasPart() ? parts(part.getPart()) : value(part.getValue());
       boolean repeated = part.getName().equals("group") || part.getName().equals("bin")
-          || part.getName().equals("quantile") || part.getName().equals("suppressed") || part.getName().equals("step");
+          || part.getName().equals("quantile") || part.getName().equals("suppressed") || part.getName().equals("step")
+          || part.getName().equals("coefficient");
       if (repeated) {
         @SuppressWarnings("unchecked")
         List<Object> list = (List<Object>) m.computeIfAbsent(part.getName() + "s", k -> new ArrayList<>());
@@ -262,6 +264,22 @@ final class StatisticsDriver {
           lines.add("  suppressed: " + sup);
         }
       }
+      case "logistic-regression" -> {
+        lines.add(name + " (logistic regression of " + s.get("variable") + ": n = " + fmt(s.get("count")) + ", "
+            + fmt(s.get("siteCount")) + " sites, " + fmt(s.get("iterations")) + " Newton iterations"
+            + ("true".equals(String.valueOf(s.get("converged"))) ? ", converged" : ", NOT converged") + ")");
+        lines.add(String.format(Locale.ROOT, "  %-12s %10s %10s %8s %10s", "term", "estimate", "SE", "z", "p"));
+        if (s.get("coefficients") instanceof List<?> cs) {
+          for (Object c : cs) {
+            Map<?, ?> cm = (Map<?, ?>) c;
+            lines.add(String.format(Locale.ROOT, "  %-12s %10s %10s %8s %10s", cm.get("name"),
+                coefficient(cm.get("estimate")), coefficient(cm.get("se")), fmt(cm.get("z")), pval(cm.get("pValue"))));
+          }
+        }
+        if (s.get("suppresseds") instanceof List<?> sup && !sup.isEmpty()) {
+          lines.add("  not released: " + sup);
+        }
+      }
       default -> lines.add(name + " (" + kind + ")");
     }
     return lines;
@@ -273,6 +291,10 @@ final class StatisticsDriver {
           ? String.format(Locale.ROOT, "%.1f", d) : String.format(Locale.ROOT, "%.3f", d);
     }
     return v == null ? "—" : String.valueOf(v);
+  }
+
+  private static String coefficient(Object v) {
+    return v instanceof Double d ? String.format(Locale.ROOT, "%.4f", d) : fmt(v);
   }
 
   private static String pval(Object v) {

@@ -21,6 +21,7 @@ import org.fedfhir.securecompute.secagg.Stage;
 import org.fedfhir.securecompute.statistics.ContingencyTable;
 import org.fedfhir.securecompute.statistics.DisclosurePolicy;
 import org.fedfhir.securecompute.statistics.InProcessStatisticsRound;
+import org.fedfhir.securecompute.statistics.LogisticRegression;
 import org.fedfhir.securecompute.statistics.NumericSummary;
 import org.fedfhir.securecompute.statistics.PrivacyLedger;
 import org.fedfhir.securecompute.statistics.Release;
@@ -54,9 +55,10 @@ public final class StatsCommand implements Runnable {
 
   /**
    * {@code ./fedfhir stats heart-disease}: the four UCI Heart Disease centres as four in-process
-   * sites; three analyses (diagnosis by chest-pain type with Pearson's chi-square, cholesterol
-   * summary by sex, Welch's t-test of maximum heart rate by diagnosis) through one real
-   * secure-aggregation round ({@link LocalRound}), printed as released.
+   * sites; four analyses (diagnosis by chest-pain type with Pearson's chi-square, cholesterol
+   * summary by sex, Welch's t-test of maximum heart rate by diagnosis, and a logistic regression of
+   * the diagnosis with standard errors) through one real secure-aggregation round
+   * ({@link LocalRound}) and one more per Newton iteration of the regression, printed as released.
    */
   @Command(
       name = "heart-disease",
@@ -76,6 +78,10 @@ public final class StatsCommand implements Runnable {
     /** Maximum heart rate (/min) by diagnosis, bounds [60, 210]. */
     public static final WelchTest THALACH_BY_DIAGNOSIS = new WelchTest("thalach-by-diagnosis", "thalach",
         "diagnosis", "1", "0", 60, 210);
+    /** Diagnosis ~ age + sex + max heart rate + exercise angina + ST depression, by federated Newton. */
+    public static final LogisticRegression DIAGNOSIS_MODEL = new LogisticRegression("diagnosis-model", "diagnosis",
+        List.of("age", "sex", "thalach", "exang", "oldpeak"), new double[] {18, 0, 50, 0, -3},
+        new double[] {100, 1, 220, 1, 7});
 
     @Option(names = "--min-count", description = "the study's minimum cell count (default ${DEFAULT-VALUE}); "
         + "each site's own minimum (5) applies too: the stricter wins")
@@ -100,30 +106,29 @@ public final class StatsCommand implements Runnable {
     public Integer call() {
       PrintStream out = System.out;
       SecureRandom random = new SecureRandom();
-      List<SufficientStatistic<?, ?>> statistics = List.of(CP_BY_DIAGNOSIS, CHOL_BY_SEX, THALACH_BY_DIAGNOSIS);
+      LogisticRegression.Fit fit = DIAGNOSIS_MODEL.fit();
+      List<SufficientStatistic<?, ?>> statistics = List.of(CP_BY_DIAGNOSIS, CHOL_BY_SEX, THALACH_BY_DIAGNOSIS,
+          fit.next());
       StatisticsEncoding encoding = StatisticsEncoding.forStudy(statistics, maxRecordsPerSite, 16);
-      SecAggConfig.Builder builder = SecAggConfig.builder().study(STUDY).vectorLength(encoding.length())
-          .modulusBits(StatisticsEncoding.MODULUS_BITS);
-      Map<Integer, SecretBytes> signing = new HashMap<>();
-      for (Map.Entry<Integer, Ed25519.KeyPair> e : LocalRound.signingKeys(4, random).entrySet()) {
-        builder.site(e.getKey(), e.getValue().publicKey());
-        signing.put(e.getKey(), e.getValue().privateKey());
-      }
-      SecAggConfig config = builder.build();
+      Map<Integer, Ed25519.KeyPair> keys = LocalRound.signingKeys(4, random);
+      SecAggConfig config = config(keys, keys.keySet(), encoding);
 
       // each site encodes its own records; nothing of it is printed
       Map<Integer, List<double[]>> vectors = new TreeMap<>();
+      Map<Integer, List<LogisticRegression.Row>> regressionRows = new TreeMap<>();
       Map<Integer, Stage> dropouts = new HashMap<>();
       HeartDiseaseCentre[] centres = HeartDiseaseCentre.values();
       for (int s = 0; s < centres.length; s++) {
-        vectors.put(s + 1, siteVectors(HeartDiseaseRow.read(centres[s])));
+        List<HeartDiseaseRow> rows = HeartDiseaseRow.read(centres[s]);
+        regressionRows.put(s + 1, regressionRows(rows));
+        vectors.put(s + 1, siteVectors(rows, fit, regressionRows.get(s + 1)));
         if (drop != null && HeartDiseaseCentre.fromCode(drop) == centres[s]) {
           dropouts.put(s + 1, Stage.MASKED_INPUT);
         }
       }
       long start = System.nanoTime();
       InProcessStatisticsRound.Outcome outcome =
-          new InProcessStatisticsRound(config, signing, encoding, random).run(0, vectors, dropouts);
+          new InProcessStatisticsRound(config, signing(keys), encoding, random).run(0, vectors, dropouts);
       double millis = (System.nanoTime() - start) / 1e6;
 
       DisclosurePolicy policy = DisclosurePolicy.strictest(DisclosurePolicy.minCellCount(minCount),
@@ -150,11 +155,58 @@ public final class StatsCommand implements Runnable {
       printer.table(CP_BY_DIAGNOSIS.combine(outcome.sums().get(0), counted));
       printer.summary(CHOL_BY_SEX.combine(outcome.sums().get(1), counted));
       printer.welch(THALACH_BY_DIAGNOSIS.combine(outcome.sums().get(2), release));
+
+      // the regression: one more secure-aggregation round per Newton iteration, among the same sites
+      fit.accept(outcome.sums().get(3), release);
+      long round = 1;
+      start = System.nanoTime();
+      while (!fit.done()) {
+        StatisticsEncoding iteration = StatisticsEncoding.forStudy(List.of(fit.next()), maxRecordsPerSite, 16);
+        Map<Integer, List<double[]>> parts = new TreeMap<>();
+        for (int site : outcome.contributors()) {
+          parts.put(site, List.of(fit.next().encode(regressionRows.get(site))));
+        }
+        InProcessStatisticsRound.Outcome next = new InProcessStatisticsRound(
+            config(keys, outcome.contributors(), iteration), signing(keys), iteration, random)
+            .run(round++, parts, Map.of());
+        fit.accept(next.sums().get(0), Release.of(policy, next.sites()));
+      }
+      printer.regression(fit.result(), (System.nanoTime() - start) / 1e6);
       if (ledger != null) {
         out.printf(Locale.ROOT, "ε spent: %.3g of %.3g (%s)%n", ledger.spent(), ledger.budget(),
             ledger.entries().stream().map(e -> e.statistic() + " " + e.epsilon()).toList());
       }
       return 0;
+    }
+
+    private static SecAggConfig config(Map<Integer, Ed25519.KeyPair> keys, java.util.Collection<Integer> sites,
+        StatisticsEncoding encoding) {
+      SecAggConfig.Builder builder = SecAggConfig.builder().study(STUDY).vectorLength(encoding.length())
+          .modulusBits(StatisticsEncoding.MODULUS_BITS);
+      sites.forEach(s -> builder.site(s, keys.get(s).publicKey()));
+      return builder.build();
+    }
+
+    private static Map<Integer, SecretBytes> signing(Map<Integer, Ed25519.KeyPair> keys) {
+      Map<Integer, SecretBytes> signing = new HashMap<>();
+      keys.forEach((s, k) -> signing.put(s, k.privateKey()));
+      return signing;
+    }
+
+    static List<LogisticRegression.Row> regressionRows(List<HeartDiseaseRow> rows) {
+      List<LogisticRegression.Row> out = new ArrayList<>();
+      for (HeartDiseaseRow row : rows) {
+        double[] x = DIAGNOSIS_MODEL.features().stream().mapToDouble(row::get).toArray();
+        out.add(new LogisticRegression.Row(x, row.label()));
+      }
+      return out;
+    }
+
+    static List<double[]> siteVectors(List<HeartDiseaseRow> rows, LogisticRegression.Fit fit,
+        List<LogisticRegression.Row> regressionRows) {
+      List<double[]> vectors = new ArrayList<>(siteVectors(rows));
+      vectors.add(fit.next().encode(regressionRows));
+      return vectors;
     }
 
     static List<double[]> siteVectors(List<HeartDiseaseRow> rows) {
@@ -253,6 +305,24 @@ public final class StatsCommand implements Runnable {
               t.t(), t.degreesOfFreedom(), t.pValue()),
           () -> out.println("  test not released (a group below the minimum count)"));
       suppressed(r.suppressed());
+      out.println();
+    }
+
+    void regression(LogisticRegression.Result r, double newtonMillis) {
+      out.printf(Locale.ROOT, "== %s: logistic regression of %s (%d sites, %d Newton iterations%s, %.0f ms "
+          + "after the first round)%n", r.name(), r.outcome(), r.sites(), r.iterations(),
+          r.converged() ? ", converged" : ", NOT converged", newtonMillis);
+      if (!r.released()) {
+        out.println("  not released: " + String.join("; ", r.suppressed()));
+        out.println();
+        return;
+      }
+      out.printf(Locale.ROOT, "  n = %d%n  %-12s%12s%12s%9s%12s%n", r.n().getAsLong(), "term", "estimate", "SE", "z",
+          "p");
+      for (int i = 0; i < r.terms().size(); i++) {
+        out.printf(Locale.ROOT, "  %-12s%12.4f%12.4f%9.2f%12.3g%n", r.terms().get(i), r.coefficients()[i],
+            r.standardErrors()[i], r.z(i), r.pValue(i));
+      }
       out.println();
     }
 

@@ -71,6 +71,11 @@ class InferenceAndStatisticsReportTest {
     assertThat(table.get(table.size() - 1)).contains("chi-square = *");
     List<String> welch = StatisticsDriver.lines((Map<?, ?>) results.get(1));
     assertThat(String.join("\n", welch)).contains("n = 474", "t = -12.500", "group 0");
+    List<String> model = StatisticsDriver.lines((Map<?, ?>) results.get(2));
+    assertThat(model.get(0)).contains("diagnosis-model", "logistic regression of label", "n = 898,", "4 sites",
+        "6 Newton iterations", "converged");
+    assertThat(model.get(2)).contains("(intercept)", "0.6200", "0.8600");
+    assertThat(model.get(3)).contains("age", "*");
   }
 
   @Test
@@ -108,6 +113,20 @@ class InferenceAndStatisticsReportTest {
       gp.addPart().setName("mean").setValue(new DecimalType(140.0));
     }
     w.addPart().setName("t").setValue(new DecimalType(-12.5));
+    ParametersParameterComponent lr = p.addParameter().setName("diagnosis-model");
+    lr.addPart().setName("kind").setValue(new CodeType("logistic-regression"));
+    lr.addPart().setName("variable").setValue(new StringType("label"));
+    lr.addPart().setName("count").setValue(new IntegerType(898));
+    lr.addPart().setName("siteCount").setValue(new PositiveIntType(4));
+    lr.addPart().setName("iterations").setValue(new IntegerType(6));
+    lr.addPart().setName("converged").setValue(new BooleanType(true));
+    ParametersParameterComponent intercept = lr.addPart().setName("coefficient");
+    intercept.addPart().setName("name").setValue(new StringType("(intercept)"));
+    intercept.addPart().setName("estimate").setValue(new DecimalType(0.62));
+    intercept.addPart().setName("se").setValue(new DecimalType(0.86));
+    ParametersParameterComponent age = lr.addPart().setName("coefficient");
+    age.addPart().setName("name").setValue(new StringType("age"));
+    age.addPart().setName("estimate").setValue(masked.copy());
     return p;
   }
 

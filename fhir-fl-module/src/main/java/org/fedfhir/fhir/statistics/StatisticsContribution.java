@@ -57,6 +57,15 @@ public final class StatisticsContribution implements SiteSession.RoundWork {
     this.followUp = Map.copyOf(followUp);
     this.statistics = new SiteStatistics(this.declarations, maxRecordsPerSite);
     for (StatisticDeclaration d : this.declarations) {
+      if (d.iterative()) {
+        // checked now: a regression naming no feature would otherwise fail mid-run, in a later round
+        for (String v : d.variables()) {
+          if (!v.equals(SiteStatistics.LABEL) && !rows.names().contains(v)) {
+            throw new IllegalArgumentException(d.name() + ": the study has no feature '" + v + "'");
+          }
+        }
+        d.logisticRegression();
+      }
       if (d.kind() == StatisticDeclaration.Kind.KAPLAN_MEIER && !this.followUp.containsKey(d.name())) {
         throw new IllegalArgumentException(d.name() + ": a kaplan-meier statistic needs its index and event "
             + "(indexCondition, eventCondition or eventObservation)");

@@ -41,7 +41,7 @@ class StatisticsIgConformanceTest {
     assertThat(FedFhirIg.hasErrors(asStudy)).as(CTX.newJsonParser().encodeResourceToString(asStudy)).isFalse();
     assertThat(FedFhirIg.hasErrors(asStatistics)).as(CTX.newJsonParser().encodeResourceToString(asStatistics))
         .isFalse();
-    assertThat(StatisticsDeclarations.read(study).statistics()).hasSize(3);
+    assertThat(StatisticsDeclarations.read(study).statistics()).hasSize(4);
   }
 
   @Test
@@ -69,7 +69,7 @@ class StatisticsIgConformanceTest {
     assertThat(FedFhirIg.hasErrors(asStudy)).as(CTX.newJsonParser().encodeResourceToString(asStudy)).isFalse();
     assertThat(FedFhirIg.hasErrors(asStatistics)).as(CTX.newJsonParser().encodeResourceToString(asStatistics))
         .isFalse();
-    assertThat(StatisticsDeclarations.read(study).statistics()).hasSize(4);
+    assertThat(StatisticsDeclarations.read(study).statistics()).hasSize(5);
     org.fedfhir.fhir.statistics.TimeToEvent.Definition def =
         org.fedfhir.fhir.statistics.TimeToEvent.read(study).get("hf-after-mi");
     assertThat(def.indexConditions()).containsExactly(new org.fedfhir.fhir.study.Code("http://snomed.info/sct",

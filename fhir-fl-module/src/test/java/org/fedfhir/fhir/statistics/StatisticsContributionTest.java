@@ -20,6 +20,7 @@ import org.fedfhir.fhir.study.StudyReader;
 import org.fedfhir.ig.StatisticsDeclarations;
 import org.fedfhir.securecompute.statistics.ContingencyTable;
 import org.fedfhir.securecompute.statistics.DisclosurePolicy;
+import org.fedfhir.securecompute.statistics.LogisticRegression;
 import org.fedfhir.securecompute.statistics.Release;
 import org.fedfhir.securecompute.statistics.SiteStatistics;
 import org.hl7.fhir.r4.model.AuditEvent;
@@ -38,8 +39,9 @@ class StatisticsContributionTest {
 
     assertThat(study.kind()).isEqualTo(StudyKind.STATISTICS);
     assertThat(declared.statistics()).extracting(d -> d.name())
-        .containsExactly("cp-by-diagnosis", "chol-by-sex", "thalach-by-diagnosis");
-    assertThat(declared.length()).isEqualTo(8 + 2 * (4 + 12) + 6);
+        .containsExactly("cp-by-diagnosis", "chol-by-sex", "thalach-by-diagnosis", "diagnosis-model");
+    // the regression: score (6), upper triangle of the information (21), n, Σy
+    assertThat(declared.length()).isEqualTo(8 + 2 * (4 + 12) + 6 + (6 + 21 + 2));
     assertThat(declared.maxRecordsPerSite()).isEqualTo(100_000);
     assertThat(declared.policy().minCellCount()).isEqualTo(5);
   }
@@ -72,6 +74,81 @@ class StatisticsContributionTest {
         .combine(cells, Release.of(DisclosurePolicy.defaults(), 4));
     assertThat(table.total().getAsLong()).isEqualTo(920);
     assertThat(table.chiSquare().orElseThrow().statistic()).isCloseTo(268.3457, within(1e-4));
+  }
+
+  @Test
+  void theFourCentresNewtonIterationsFitTheDiagnosisModelWithTheKnownRiskFactors() throws Exception {
+    StudyDefinition study = new StudyReader().read(STUDY);
+    StatisticsDeclarations.Study declared = StatisticsDeclarations.read(STUDY);
+    FeatureExtractor extractor = new FeatureExtractor(new UcumConverter());
+    List<StatisticsContribution> sites = new java.util.ArrayList<>();
+    for (HeartDiseaseCentre centre : HeartDiseaseCentre.values()) {
+      Extraction ex = extractor.extract(study, Fixtures.centre(centre, LocalDate.now()), Instant.now());
+      sites.add(new StatisticsContribution(declared.statistics(), declared.maxRecordsPerSite(),
+          StatisticsContribution.rows(ex.matrix()), java.util.Map.of()));
+    }
+    LogisticRegression.Fit fit = declared.statistics().get(3).logisticRegression().fit();
+    int offset = declared.length() - fit.next().length();
+    double[] first = new double[fit.next().length()];
+    for (StatisticsContribution site : sites) {
+      double[] v = site.statistics(1);
+      for (int i = 0; i < first.length; i++) {
+        first[i] += v[offset + i];
+      }
+    }
+    fit.accept(first, Release.of(DisclosurePolicy.defaults(), 4));
+    int round = 2;
+    while (!fit.done()) {
+      double[] sum = new double[fit.next().length()];
+      for (StatisticsContribution site : sites) {
+        double[] v = site.iterate(round, fit.coefficients());
+        for (int i = 0; i < sum.length; i++) {
+          sum[i] += v[i];
+        }
+      }
+      fit.accept(sum, Release.of(DisclosurePolicy.defaults(), 4));
+      round++;
+    }
+    LogisticRegression.Result r = fit.result();
+
+    assertThat(r.converged()).isTrue();
+    assertThat(r.terms()).containsExactly("(intercept)", "age", "sex", "thalach", "exang", "oldpeak");
+    assertThat(r.n().getAsLong()).isBetween(800L, 920L);
+    double[] beta = r.coefficients();
+    assertThat(beta[1]).as("age").isPositive();
+    assertThat(beta[2]).as("male sex").isPositive();
+    assertThat(beta[3]).as("max heart rate").isNegative();
+    assertThat(beta[4]).as("exercise angina").isPositive();
+    assertThat(beta[5]).as("ST depression").isPositive();
+    for (int i = 1; i < beta.length; i++) {
+      assertThat(r.pValue(i)).as("p of %s", r.terms().get(i)).isLessThan(0.01);
+    }
+  }
+
+  @Test
+  void aSiteRefusesCoefficientsOfTheWrongLengthAndARegressionOnAnUnknownFeature() throws Exception {
+    StatisticsDeclarations.Study declared = StatisticsDeclarations.read(STUDY);
+    StudyDefinition study = new StudyReader().read(STUDY);
+    Extraction ex = new FeatureExtractor(new UcumConverter()).extract(study,
+        Fixtures.centre(HeartDiseaseCentre.CLEVELAND, LocalDate.now()), Instant.now());
+    StatisticsContribution site = new StatisticsContribution(declared.statistics(), declared.maxRecordsPerSite(),
+        StatisticsContribution.rows(ex.matrix()), java.util.Map.of());
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> site.iterate(2, new double[5]))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("announced 5 coefficients")
+        .hasMessageContaining("have 6");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> site.iterate(2, new double[] {0, 0, Double.NaN, 0, 0, 0}))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a finite number");
+
+    org.fedfhir.securecompute.statistics.StatisticDeclaration model = declared.statistics().get(3);
+    org.fedfhir.securecompute.statistics.StatisticDeclaration unknown =
+        new org.fedfhir.securecompute.statistics.StatisticDeclaration(model.kind(), model.name(), model.variable(),
+            null, null, null, List.of(), List.of(), Double.NaN, Double.NaN, new double[0], new double[0],
+            new double[0], null, java.util.Optional.empty(),
+            List.of(new org.fedfhir.securecompute.statistics.StatisticDeclaration.Covariate("bmi", 10, 60)));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new StatisticsContribution(List.of(unknown), 1000,
+        StatisticsContribution.rows(ex.matrix()), java.util.Map.of()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no feature 'bmi'");
   }
 
   @Test

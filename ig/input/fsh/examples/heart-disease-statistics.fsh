@@ -1,6 +1,5 @@
 // The demo statistics study: fhir-fl-module/src/test/resources/studies/heart-disease-stats.json in
-// FSH (same url, version, features and first three statistics; the logistic regression
-// diagnosis-model is declared here only), and what one release of it looks like.
+// FSH (same url, version, features and statistics), and what one release of it looks like.
 // Uses the RuleSets of heart-disease-study.fsh.
 
 RuleSet: Statistic(kind, name)
@@ -316,13 +315,13 @@ Usage: #example
 * parameter[+].name = "diagnosis-model"
 * insert Part(kind, Code, #logistic-regression)
 * insert Part(variable, String, "label")
-* insert Part(count, Integer, 898)
-* insert Part(siteCount, PositiveInt, 4)
+* insert Part(count, Integer, 152)
+* insert Part(siteCount, PositiveInt, 3)
 * insert Part(iterations, Integer, 6)
 * insert Part(converged, Boolean, true)
-* insert Coefficient((intercept\), 0.62, 0.86, 0.72, 0.47)
-* insert Coefficient(age, 0.032, 0.0085, 3.76, 0.00017)
-* insert Coefficient(sex, 1.42, 0.20, 7.10, 0.0000000000012)
-* insert Coefficient(thalach, -0.017, 0.0035, -4.86, 0.0000012)
-* insert Coefficient(exang, 1.13, 0.18, 6.28, 0.00000000034)
-* insert Coefficient(oldpeak, 0.58, 0.079, 7.34, 0.00000000000021)
+* insert Coefficient((intercept\), -0.51, 2.12, -0.24, 0.81)
+* insert Coefficient(age, 0.030, 0.024, 1.25, 0.21)
+* insert Coefficient(sex, 1.42, 0.51, 2.78, 0.0054)
+* insert Coefficient(thalach, -0.021, 0.0090, -2.33, 0.020)
+* insert Coefficient(exang, 1.38, 0.47, 2.94, 0.0033)
+* insert Coefficient(oldpeak, 0.62, 0.23, 2.70, 0.0070)

@@ -54,6 +54,9 @@ public final class SiteSession {
     /** The metric tail {@code [tp, fp, tn, fn, Σ log-loss]} of {@code model} on the site's test split. */
     double[] evaluate(double[] model, Standardisation standardisation);
 
+    /** The aggregator accepted the site's Join: the site waits for the study's rounds. */
+    default void joined(int completedRounds) {}
+
     /** A round completed: its phase, the new global model and the network-wide metrics. */
     default void roundCompleted(RoundResult result) {}
 
@@ -165,7 +168,10 @@ public final class SiteSession {
 
   private void onMessage(AggregatorMessage m) {
     switch (m.getBodyCase()) {
-      case JOINED -> completed = m.getJoined().getCompletedRounds();
+      case JOINED -> {
+        completed = m.getJoined().getCompletedRounds();
+        work.joined(completed);
+      }
       case ROUND_START -> startRound(m.getRoundStart());
       case KEYS_BROADCAST -> step(() -> round.shareKeys(ProtocolCodec.keyRoster(index, m.getKeysBroadcast())));
       case SHARES_DELIVERY -> step(() -> round.maskedInput(

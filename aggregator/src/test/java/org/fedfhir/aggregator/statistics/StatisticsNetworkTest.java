@@ -418,6 +418,56 @@ class StatisticsNetworkTest {
     assertThat(store.metrics(STUDY, 1)).isEmpty();
   }
 
+  /** A site's work that reports when the aggregator accepted its Join. */
+  private static SiteSession.RoundWork reportingJoin(SiteSession.RoundWork work, CompletableFuture<Integer> joined) {
+    return new SiteSession.RoundWork() {
+      @Override
+      public double[] moments() {
+        return work.moments();
+      }
+
+      @Override
+      public double[] train(int round, double[] globalModel, SiteSession.Standardisation s) {
+        return work.train(round, globalModel, s);
+      }
+
+      @Override
+      public double[] evaluate(double[] model, SiteSession.Standardisation s) {
+        return work.evaluate(model, s);
+      }
+
+      @Override
+      public double[] statistics(int round) {
+        return work.statistics(round);
+      }
+
+      @Override
+      public void joined(int completedRounds) {
+        joined.complete(completedRounds);
+      }
+    };
+  }
+
+  @Test
+  void aSiteIsToldWhenItsJoinIsAcceptedAndARefusedJoinIsNeverReportedAsJoined() throws Exception {
+    StatisticsCoordinator coordinator = startAggregator(3, 0);
+    CompletableFuture<Integer> accepted = new CompletableFuture<>();
+    CompletableFuture<Integer> refused = new CompletableFuture<>();
+    new SiteSession(FederationGrpc.newStub(channel("a")),
+        new SiteSession.Study(STUDY.url(), STUDY.version(), HexFormat.of().parseHex(DIGEST), DECLARED.length()),
+        reportingJoin(work(rows(2, 50)), accepted), new SecureRandom(), new SiteSession.Disclosure(5, false)).start();
+    CompletableFuture<SiteSession.Outcome> other = new SiteSession(FederationGrpc.newStub(channel("b")),
+        new SiteSession.Study(STUDY.url(), STUDY.version(), HexFormat.of().parseHex("c3".repeat(32)),
+            DECLARED.length()),
+        reportingJoin(work(rows(4, 50)), refused), new SecureRandom(), new SiteSession.Disclosure(5, false)).start();
+
+    assertThat(accepted.get(10, TimeUnit.SECONDS)).isZero();
+    assertThat(coordinator.joinedSites()).containsExactly("a");
+    assertThatThrownBy(() -> other.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+        .hasMessageContaining("another definition");
+    assertThat(refused).isNotDone();
+  }
+
   @Test
   void withFewerSitesThanMinSitesTheRunIsRefusedAtOnce() throws Exception {
     StatisticsCoordinator coordinator = startAggregator(3, 0);

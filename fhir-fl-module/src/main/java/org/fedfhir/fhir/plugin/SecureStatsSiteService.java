@@ -7,6 +7,7 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.NotImplementedOperationException;
+import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.time.Instant;
 import java.util.Date;
@@ -54,6 +55,7 @@ public class SecureStatsSiteService {
   private final String site;
   private final SiteSession.Disclosure disclosure;
   private final FederationClient client;
+  private final java.time.Duration joinTimeout = java.time.Duration.ofSeconds(30);
 
   /**
    * @param minCellCount this site's minimum cell count for all statistics studies (the stricter of
@@ -71,7 +73,10 @@ public class SecureStatsSiteService {
     this.client = client;
   }
 
-  /** Joins the study; the site's part runs when the aggregator starts the round. */
+  /**
+   * Joins the study and answers once the aggregator has accepted the Join; the site's part runs
+   * when the aggregator starts the round.
+   */
   public OperationOutcome join(IdType planDefinitionId, String requester) {
     PlanDefinition pd = daos.getResourceDao(PlanDefinition.class)
         .read(planDefinitionId.toUnqualifiedVersionless(), new SystemRequestDetails());
@@ -123,6 +128,7 @@ public class SecureStatsSiteService {
         client.target(), rows.size());
     CompletableFuture<SiteSession.Outcome> session = client.join(joined, work, disclosure);
     session.whenComplete((outcome, failure) -> audit(id, requester, work, failure));
+    awaitJoin(work, session);
     OperationOutcome oo = new OperationOutcome();
     oo.addIssue().setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
         .setCode(OperationOutcome.IssueType.INFORMATIONAL)
@@ -130,6 +136,35 @@ public class SecureStatsSiteService {
             + client.target() + " with " + rows.size() + " records; this site's statistics leave it only masked, "
             + "when the aggregator runs $secure-stats; an AuditEvent records the site's part");
     return oo;
+  }
+
+  /**
+   * Answers only once the aggregator has accepted the Join, so that a run started after every
+   * site's 202 includes every site; a refused or unreachable aggregator is the caller's error now,
+   * not only in the AuditEvent later.
+   */
+  private void awaitJoin(StatisticsContribution work, CompletableFuture<SiteSession.Outcome> session) {
+    try {
+      CompletableFuture.anyOf(work.joinedAtAggregator(), session).get(joinTimeout.toMillis(),
+          java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      String msg = "the aggregator " + client.target() + " did not accept the join: " + client.describe(e.getCause());
+      throw new UnclassifiedServerFailureException(502, msg, Outcomes.error(OperationOutcome.IssueType.TRANSIENT,
+          msg, null));
+    } catch (java.util.concurrent.TimeoutException e) {
+      String msg = "the aggregator " + client.target() + " did not answer the join within " + joinTimeout.toSeconds()
+          + " s";
+      throw new UnclassifiedServerFailureException(504, msg, Outcomes.error(OperationOutcome.IssueType.TIMEOUT,
+          msg, null));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UnclassifiedServerFailureException(503, "interrupted while joining");
+    }
+    if (!work.joinedAtAggregator().isDone()) {
+      String msg = "the aggregator " + client.target() + " ended the session before accepting the join";
+      throw new UnclassifiedServerFailureException(502, msg, Outcomes.error(OperationOutcome.IssueType.TRANSIENT,
+          msg, null));
+    }
   }
 
   private void audit(String planDefinitionId, String requester, StatisticsContribution work, Throwable failure) {

@@ -28,6 +28,7 @@ public final class StatisticsContribution implements SiteSession.RoundWork {
   private final int maxRecordsPerSite;
   private final Map<String, List<SurvivalAnalysis.Record>> followUp;
   private final SiteStatistics.Rows rows;
+  private final java.util.concurrent.CompletableFuture<Void> joined = new java.util.concurrent.CompletableFuture<>();
   private volatile Integer completedRound;
   private volatile int completedRounds;
   private volatile String abortReason;
@@ -129,6 +130,16 @@ public final class StatisticsContribution implements SiteSession.RoundWork {
       offset += p.length;
     }
     return all;
+  }
+
+  @Override
+  public void joined(int completedRounds) {
+    joined.complete(null);
+  }
+
+  /** Completes when the aggregator has accepted the site's Join. */
+  public java.util.concurrent.CompletableFuture<Void> joinedAtAggregator() {
+    return joined;
   }
 
   @Override

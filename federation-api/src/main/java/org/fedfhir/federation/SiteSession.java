@@ -82,6 +82,30 @@ public final class SiteSession {
   }
 
   /**
+   * The work of a site in a statistics study: STATISTICS and STATISTICS_ITERATION rounds only; a
+   * training phase announced for it is refused.
+   */
+  public interface StatisticsWork extends RoundWork {
+    @Override
+    default double[] moments() {
+      throw new UnsupportedOperationException("a statistics study has no STANDARDISE round");
+    }
+
+    @Override
+    default double[] train(int round, double[] globalModel, Standardisation standardisation) {
+      throw new UnsupportedOperationException("a statistics study has no TRAIN round");
+    }
+
+    @Override
+    default double[] evaluate(double[] model, Standardisation standardisation) {
+      throw new UnsupportedOperationException("a statistics study has no EVALUATE round");
+    }
+
+    @Override
+    double[] statistics(int round);
+  }
+
+  /**
    * The site's own disclosure control, sent in its Join: the release obeys the strictest of the
    * study's and every participant's.
    */

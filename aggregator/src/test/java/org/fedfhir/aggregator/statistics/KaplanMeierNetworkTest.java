@@ -118,22 +118,7 @@ class KaplanMeierNetworkTest {
         .intercept(MetadataUtils.newAttachHeadersInterceptor(h)).build();
     channels.add(ch);
     double[] vector = ((SurvivalAnalysis) KM.statistic()).encode(records);
-    SiteSession.RoundWork work = new SiteSession.RoundWork() {
-      @Override
-      public double[] moments() {
-        throw new UnsupportedOperationException();
-      }
-
-      @Override
-      public double[] train(int round, double[] globalModel, SiteSession.Standardisation s) {
-        throw new UnsupportedOperationException();
-      }
-
-      @Override
-      public double[] evaluate(double[] model, SiteSession.Standardisation s) {
-        throw new UnsupportedOperationException();
-      }
-
+    SiteSession.RoundWork work = new SiteSession.StatisticsWork() {
       @Override
       public double[] statistics(int round) {
         return vector;

@@ -103,22 +103,7 @@ class LogisticRegressionNetworkTest {
     ManagedChannel ch = InProcessChannelBuilder.forName(serverName).intercept(interceptors).build();
     channels.add(ch);
     SiteStatistics local = new SiteStatistics(DECLARED.statistics(), DECLARED.maxRecordsPerSite());
-    SiteSession.RoundWork work = new SiteSession.RoundWork() {
-      @Override
-      public double[] moments() {
-        throw new UnsupportedOperationException();
-      }
-
-      @Override
-      public double[] train(int round, double[] globalModel, SiteSession.Standardisation s) {
-        throw new UnsupportedOperationException();
-      }
-
-      @Override
-      public double[] evaluate(double[] model, SiteSession.Standardisation s) {
-        throw new UnsupportedOperationException();
-      }
-
+    SiteSession.RoundWork work = new SiteSession.StatisticsWork() {
       @Override
       public double[] statistics(int round) {
         return local.encode(rows);

@@ -163,22 +163,7 @@ class StatisticsNetworkTest {
 
   static SiteSession.RoundWork work(SiteStatistics.Rows rows) {
     SiteStatistics local = new SiteStatistics(DECLARED.statistics(), DECLARED.maxRecordsPerSite());
-    return new SiteSession.RoundWork() {
-      @Override
-      public double[] moments() {
-        throw new UnsupportedOperationException();
-      }
-
-      @Override
-      public double[] train(int round, double[] globalModel, SiteSession.Standardisation s) {
-        throw new UnsupportedOperationException();
-      }
-
-      @Override
-      public double[] evaluate(double[] model, SiteSession.Standardisation s) {
-        throw new UnsupportedOperationException();
-      }
-
+    return new SiteSession.StatisticsWork() {
       @Override
       public double[] statistics(int round) {
         return local.encode(rows);
@@ -420,22 +405,7 @@ class StatisticsNetworkTest {
 
   /** A site's work that reports when the aggregator accepted its Join. */
   private static SiteSession.RoundWork reportingJoin(SiteSession.RoundWork work, CompletableFuture<Integer> joined) {
-    return new SiteSession.RoundWork() {
-      @Override
-      public double[] moments() {
-        return work.moments();
-      }
-
-      @Override
-      public double[] train(int round, double[] globalModel, SiteSession.Standardisation s) {
-        return work.train(round, globalModel, s);
-      }
-
-      @Override
-      public double[] evaluate(double[] model, SiteSession.Standardisation s) {
-        return work.evaluate(model, s);
-      }
-
+    return new SiteSession.StatisticsWork() {
       @Override
       public double[] statistics(int round) {
         return work.statistics(round);

@@ -21,7 +21,7 @@ import org.fedfhir.securecompute.statistics.SurvivalAnalysis;
  * the aggregator announces. It remembers how the round ended (for the site's audit record), never
  * a value.
  */
-public final class StatisticsContribution implements SiteSession.RoundWork {
+public final class StatisticsContribution implements SiteSession.StatisticsWork {
 
   private final SiteStatistics statistics;
   private final List<StatisticDeclaration> declarations;
@@ -150,21 +150,6 @@ public final class StatisticsContribution implements SiteSession.RoundWork {
   /** @return the rounds this site took part in that completed (a regression runs several) */
   public int completedRounds() {
     return completedRounds;
-  }
-
-  @Override
-  public double[] moments() {
-    throw new UnsupportedOperationException("a statistics study has no STANDARDISE round");
-  }
-
-  @Override
-  public double[] train(int round, double[] globalModel, SiteSession.Standardisation standardisation) {
-    throw new UnsupportedOperationException("a statistics study has no TRAIN round");
-  }
-
-  @Override
-  public double[] evaluate(double[] model, SiteSession.Standardisation standardisation) {
-    throw new UnsupportedOperationException("a statistics study has no EVALUATE round");
   }
 
   @Override

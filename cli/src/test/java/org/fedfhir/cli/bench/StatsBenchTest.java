@@ -60,4 +60,26 @@ class StatsBenchTest {
     assertThat(s[5]).isEqualTo(0.375);
     assertThat(km.survivalByDay().get("0")[100]).isEqualTo(1);
   }
+
+  @Test
+  void clearRegressionIsTheFitTheSitesNewtonIterationsReach() {
+    StatsBench.Rows a = StatsBench.Rows.generate(11, 3000, 1);
+    StatsBench.Rows b = StatsBench.Rows.generate(12, 2000, 2);
+    org.fedfhir.securecompute.statistics.LogisticRegression.Fit fit = StatsBench.REGRESSION.fit();
+    while (!fit.done()) {
+      double[] sum = fit.next().encode(StatsBench.regressionRows(a));
+      double[] other = fit.next().encode(StatsBench.regressionRows(b));
+      for (int i = 0; i < sum.length; i++) {
+        sum[i] += other[i];
+      }
+      fit.accept(sum, org.fedfhir.securecompute.statistics.Release.of(
+          org.fedfhir.securecompute.statistics.DisclosurePolicy.defaults(), 2));
+    }
+    double[][] clear = StatsBench.clearRegression(StatsBench.Rows.concat(java.util.List.of(a, b)));
+    org.fedfhir.securecompute.statistics.LogisticRegression.Result r = fit.result();
+    assertThat(r.converged()).isTrue();
+    assertThat(r.coefficients()).containsExactly(clear[0], org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(r.standardErrors()).containsExactly(clear[1], org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(r.coefficients()[1]).as("male sex raises the risk in the generator").isPositive();
+  }
 }

@@ -531,6 +531,9 @@ public final class InferBench implements Callable<Integer> {
 
       @Override
       public void conditions(Collection<Code> codes, Consumer<Condition> sink) {}
+
+      @Override
+      public void records(Consumer<Observation> observations, Consumer<Condition> conditions) {}
     };
   }
 

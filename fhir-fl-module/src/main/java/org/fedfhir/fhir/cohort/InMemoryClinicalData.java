@@ -68,6 +68,12 @@ public final class InMemoryClinicalData implements ClinicalDataSource {
     }
   }
 
+  @Override
+  public void records(Consumer<Observation> observationSink, Consumer<Condition> conditionSink) {
+    observations.forEach(observationSink);
+    conditions.forEach(conditionSink);
+  }
+
   private static boolean has(CodeableConcept cc, Code code) {
     return cc.hasCoding(code.system(), code.code());
   }

@@ -1,7 +1,11 @@
 package org.fedfhir.fhir.plugin;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.Constants;
+import ca.uhn.fhir.rest.api.SearchTotalModeEnum;
+import ca.uhn.fhir.rest.api.SortSpec;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.TokenOrListParam;
 import ca.uhn.fhir.rest.param.TokenParam;
@@ -10,6 +14,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.fedfhir.fhir.cohort.ClinicalDataSource;
 import org.fedfhir.fhir.study.Code;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.Observation;
@@ -19,13 +24,26 @@ import org.hl7.fhir.r4.model.Patient;
  * Reads the JPA store in bulk through the DAOs: one synchronous search per resource type or feature
  * code ({@code SearchParameterMap.newSynchronous}), never one request per patient. Observations are
  * found by {@code combo-code}, so components (systolic pressure in a blood-pressure panel) count.
+ * {@link #records} pages through every Observation, then every Condition, with offset searches in
+ * the order of the resources' database ids ({@code _sort=_pid}), {@value #PAGE} resources at a time.
  */
 public final class DaoClinicalDataSource implements ClinicalDataSource {
   static final int MAX_ROWS = 5_000_000;
+  static final int PAGE = 1_000;
   private final DaoRegistry daos;
+  private final int page;
 
   public DaoClinicalDataSource(DaoRegistry daos) {
+    this(daos, PAGE);
+  }
+
+  /** With {@code page} resources per offset search in {@link #records} (tests: several pages). */
+  DaoClinicalDataSource(DaoRegistry daos, int page) {
+    if (page < 1) {
+      throw new IllegalArgumentException("page " + page + ": need at least 1");
+    }
     this.daos = daos;
+    this.page = page;
   }
 
   @Override
@@ -50,6 +68,32 @@ public final class DaoClinicalDataSource implements ClinicalDataSource {
     codes.forEach(c -> or.addOr(new TokenParam(c.system(), c.code())));
     SearchParameterMap map = all().add(Condition.SP_CODE, or);
     daos.getResourceDao(Condition.class).searchForResources(map, new SystemRequestDetails()).forEach(sink);
+  }
+
+  @Override
+  public void records(Consumer<Observation> observations, Consumer<Condition> conditions) {
+    everyResource(Observation.class, observations);
+    everyResource(Condition.class, conditions);
+  }
+
+  /**
+   * Every resource of the type, one offset search per page in database-id order; a page shorter than
+   * {@link #page} is the last. Only one page is in memory at a time.
+   */
+  private <T extends IBaseResource> void everyResource(Class<T> type, Consumer<T> sink) {
+    IFhirResourceDao<T> dao = daos.getResourceDao(type);
+    for (int offset = 0; ; offset += page) {
+      SearchParameterMap map = new SearchParameterMap();
+      map.setOffset(offset);
+      map.setCount(page);
+      map.setSort(new SortSpec(Constants.PARAM_PID));
+      map.setSearchTotalMode(SearchTotalModeEnum.NONE);
+      List<T> resources = dao.searchForResources(map, new SystemRequestDetails());
+      resources.forEach(sink);
+      if (resources.size() < page) {
+        return;
+      }
+    }
   }
 
   private static SearchParameterMap all() {

@@ -91,6 +91,14 @@ public final class DaoInferenceRecords implements StudyCatalog, SiteRecords {
             .add(Condition.SP_CODE, or);
         daos.getResourceDao(Condition.class).searchForResources(map, new SystemRequestDetails()).forEach(sink);
       }
+
+      @Override
+      public void records(Consumer<Observation> observations, Consumer<Condition> conditions) {
+        daos.getResourceDao(Observation.class).searchForResources(SearchParameterMap.newSynchronous(
+            Observation.SP_SUBJECT, new ReferenceParam(ref)), new SystemRequestDetails()).forEach(observations);
+        daos.getResourceDao(Condition.class).searchForResources(SearchParameterMap.newSynchronous(
+            Condition.SP_SUBJECT, new ReferenceParam(ref)), new SystemRequestDetails()).forEach(conditions);
+      }
     };
   }
 

@@ -36,9 +36,16 @@ import org.hl7.fhir.r4.model.Type;
  * Site-side longitudinal extraction for a {@code kaplan-meier} statistic (docs/study-format.md,
  * "Statistics studies", time to event): per cohort patient, the time from an index date to an
  * event, or censored at the patient's last record, read through the site's
- * {@link ClinicalDataSource} (one bulk search per code, never one per patient).
+ * {@link ClinicalDataSource} (one bulk search per code and one pass over the site's records, never
+ * a search per patient).
  *
  * <ul>
+ *   <li><b>Records</b> of a patient: every Observation and Condition of the patient at the site,
+ *       whatever its code ({@link ClinicalDataSource#records}). An Observation's dates are its
+ *       {@code effectiveDateTime}, {@code effectivePeriod} (start and end) or {@code effectiveInstant},
+ *       else its {@code issued}; a Condition's are its {@code onsetDateTime}, {@code onsetPeriod},
+ *       {@code abatementDateTime}, {@code abatementPeriod} and {@code recordedDate}. The patient's
+ *       first record is the earliest of these dates, the last record the latest.
  *   <li><b>Index date</b>: the earliest onset of a Condition with one of the {@code indexCondition}
  *       codes; without {@code indexCondition}, the patient's first record. A patient with no index
  *       date is left out.
@@ -46,10 +53,10 @@ import org.hl7.fhir.r4.model.Type;
  *       codes, or the earliest Observation of {@code eventObservation} whose value (or the value of
  *       its component with that code) is above {@code eventAbove} or below {@code eventBelow}, on or
  *       after the index date.
- *   <li><b>Records</b> of a patient, for the first and last record: every Condition and Observation
- *       read for this statistic (index and event codes) and the Observations of the
- *       {@code followUpObservation} codes (e.g. routine vital signs), so that follow-up without an
- *       event reaches the patient's last recorded contact.
+ *   <li><b>Censoring</b>: without an event, at the patient's last record; records before the index
+ *       date do not matter, and a patient whose last record is before the index date is censored at
+ *       0. {@code followUpObservation} codes are accepted but change nothing: their Observations are
+ *       records like all others.
  * </ul>
  *
  * Dates are UTC calendar days; the time is converted into the statistic's {@code timeUnit}
@@ -68,7 +75,8 @@ public final class TimeToEvent {
    * @param eventObservation the code of the event Observation, or null
    * @param above the event Observation's value must exceed this (null: no lower threshold)
    * @param below the event Observation's value must be below this (null: no upper threshold)
-   * @param followUpObservations codes of further Observations that count as records
+   * @param followUpObservations codes of Observations declared as follow-up; accepted so that earlier
+   *     studies stay valid, but every Observation and Condition of a patient is a record already
    */
   public record Definition(String name, List<Code> indexConditions, List<Code> eventConditions,
       Code eventObservation, Double above, Double below, List<Code> followUpObservations) {
@@ -141,6 +149,17 @@ public final class TimeToEvent {
     for (int i = 0; i < n; i++) {
       events.add(new ArrayList<>());
     }
+    data.records(o -> {
+      Integer row = index.get(patientId(o.getSubject()));
+      if (row != null) {
+        record(first, last, row, dates(o));
+      }
+    }, c -> {
+      Integer row = index.get(patientId(c.getSubject()));
+      if (row != null) {
+        record(first, last, row, dates(c));
+      }
+    });
     List<Code> conditionCodes = new ArrayList<>(definition.indexConditions());
     definition.eventConditions().stream().filter(c -> !conditionCodes.contains(c)).forEach(conditionCodes::add);
     if (!conditionCodes.isEmpty()) {
@@ -150,7 +169,6 @@ public final class TimeToEvent {
         if (date == null) {
           return;
         }
-        record(first, last, row, date);
         if (definition.indexConditions().stream().anyMatch(code -> has(c, code))) {
           indexDate[row] = min(indexDate[row], date);
         }
@@ -167,20 +185,10 @@ public final class TimeToEvent {
         if (date == null) {
           return;
         }
-        record(first, last, row, date);
         Double v = value(o, code);
         if (v != null && (definition.above() == null || v > definition.above())
             && (definition.below() == null || v < definition.below())) {
           events.get(row).add(date);
-        }
-      });
-    }
-    for (Code code : definition.followUpObservations()) {
-      data.observations(code, o -> {
-        Integer row = index.get(patientId(o.getSubject()));
-        LocalDate date = row == null ? null : date(o);
-        if (date != null) {
-          record(first, last, row, date);
         }
       });
     }
@@ -198,7 +206,8 @@ public final class TimeToEvent {
       }
       String group = declaration.groupBy() == null ? SurvivalAnalysis.ALL
           : SiteStatistics.category(value(matrix, i, declaration.groupBy()));
-      LocalDate end = event != null ? event : last[i];
+      // censored at the last record; a last record before the index date is censored at 0
+      LocalDate end = event != null ? event : last[i] == null || last[i].isBefore(start) ? start : last[i];
       records.add(new SurvivalAnalysis.Record(group, ChronoUnit.DAYS.between(start, end) / daysPerUnit,
           event != null));
     }
@@ -228,13 +237,22 @@ public final class TimeToEvent {
     return m.values()[row][j];
   }
 
-  private static void record(LocalDate[] first, LocalDate[] last, int row, LocalDate date) {
-    first[row] = min(first[row], date);
-    last[row] = last[row] == null || date.isAfter(last[row]) ? date : last[row];
+  /** Widens the patient's first and last record to the dates of one more record. */
+  private static void record(LocalDate[] first, LocalDate[] last, int row, List<LocalDate> dates) {
+    for (LocalDate d : dates) {
+      first[row] = min(first[row], d);
+      last[row] = max(last[row], d);
+    }
   }
 
+  /** The smaller date; null counts as none. */
   private static LocalDate min(LocalDate a, LocalDate b) {
-    return a == null || b.isBefore(a) ? b : a;
+    return a == null || b != null && b.isBefore(a) ? b : a;
+  }
+
+  /** The larger date; null counts as none. */
+  private static LocalDate max(LocalDate a, LocalDate b) {
+    return a == null || b != null && b.isAfter(a) ? b : a;
   }
 
   private static boolean has(Condition c, Code code) {
@@ -278,12 +296,59 @@ public final class TimeToEvent {
     return o.hasIssued() ? day(o.getIssued()) : null;
   }
 
+  /** A record's dates: the effective date, period (start and end) or instant, else {@code issued}. */
+  private static List<LocalDate> dates(Observation o) {
+    Type e = o.getEffective();
+    List<LocalDate> out = new ArrayList<>(2);
+    if (e instanceof DateTimeType dt && dt.hasValue()) {
+      out.add(day(dt.getValue()));
+    } else if (e instanceof Period p) {
+      period(p, out);
+    } else if (e instanceof InstantType it && it.hasValue()) {
+      out.add(day(it.getValue()));
+    }
+    if (out.isEmpty() && o.hasIssued()) {
+      out.add(day(o.getIssued()));
+    }
+    return out;
+  }
+
+  /** A record's dates: onset and abatement (date-time, or period start and end) and recorded date. */
+  private static List<LocalDate> dates(Condition c) {
+    List<LocalDate> out = new ArrayList<>(3);
+    for (Type t : new Type[] {c.getOnset(), c.getAbatement()}) {
+      if (t instanceof DateTimeType dt && dt.hasValue()) {
+        out.add(day(dt.getValue()));
+      } else if (t instanceof Period p) {
+        period(p, out);
+      }
+    }
+    if (c.hasRecordedDate()) {
+      out.add(day(c.getRecordedDate()));
+    }
+    return out;
+  }
+
+  private static void period(Period p, List<LocalDate> out) {
+    if (p.hasStart()) {
+      out.add(day(p.getStart()));
+    }
+    if (p.hasEnd()) {
+      out.add(day(p.getEnd()));
+    }
+  }
+
   private static LocalDate day(Date d) {
     return LocalDate.ofInstant(Instant.ofEpochMilli(d.getTime()), ZoneOffset.UTC);
   }
 
+  /** The id of a {@code Patient/…} (or untyped) subject; null for a Group, Device or Location. */
   private static String patientId(Reference subject) {
-    return subject == null || !subject.hasReference() ? null : subject.getReferenceElement().getIdPart();
+    if (subject == null || !subject.hasReference()) {
+      return null;
+    }
+    String type = subject.getReferenceElement().getResourceType();
+    return type == null || "Patient".equals(type) ? subject.getReferenceElement().getIdPart() : null;
   }
 
   private static String string(Extension e, String part) {

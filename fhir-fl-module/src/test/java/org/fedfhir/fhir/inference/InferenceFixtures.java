@@ -128,6 +128,19 @@ final class InferenceFixtures {
           }
         });
       }
+
+      @Override
+      public void records(Consumer<Observation> observations, Consumer<Condition> conditions) {
+        all.records(o -> {
+          if (ref.equals(o.getSubject().getReference())) {
+            observations.accept(o);
+          }
+        }, c -> {
+          if (ref.equals(c.getSubject().getReference())) {
+            conditions.accept(c);
+          }
+        });
+      }
     };
   }
 }

@@ -13,21 +13,30 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.fedfhir.fhir.Fixtures;
 import org.fedfhir.fhir.cohort.Extraction;
 import org.fedfhir.fhir.cohort.FeatureExtractor;
+import org.fedfhir.fhir.cohort.FeatureMatrix;
 import org.fedfhir.fhir.cohort.UcumConverter;
 import org.fedfhir.fhir.loader.BundleLoader;
 import org.fedfhir.fhir.loader.HeartDiseaseCentre;
 import org.fedfhir.fhir.server.HospitalServerApplication;
+import org.fedfhir.fhir.statistics.TimeToEvent;
+import org.fedfhir.fhir.study.Code;
 import org.fedfhir.fhir.study.StudyDefinition;
 import org.fedfhir.fhir.study.StudyParser;
+import org.fedfhir.securecompute.statistics.StatisticDeclaration;
+import org.fedfhir.securecompute.statistics.SurvivalAnalysis;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DecimalType;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Observation;
@@ -244,6 +253,48 @@ class HospitalServerJpaTest {
     OperationOutcome oo = CTX.newJsonParser().parseResource(OperationOutcome.class, r.body());
     assertThat(oo.getIssueFirstRep().getExpression().get(0).getValue())
         .isEqualTo("PlanDefinition.action[0].input[2].type");
+  }
+
+  @Test
+  @Order(7)
+  void everyObservationAndConditionIsReadOncePageByPageAndFollowUpIsCensoredAtTheLastRecord() {
+    // a patient with an infarction and, a year later, nothing but a cholesterol test
+    Patient late = new Patient();
+    late.addName().setFamily("LateCholesterol");
+    String id = client().create().resource(late).execute().getId().getIdPart();
+    LocalDate index = LocalDate.of(2020, 3, 1);
+    Condition mi = new Condition().setSubject(new Reference("Patient/" + id));
+    mi.getCode().addCoding().setSystem("http://snomed.info/sct").setCode("22298006");
+    mi.setOnset(new DateTimeType(index.toString()));
+    client().create().resource(mi).execute();
+    Observation chol = new Observation().setStatus(Observation.ObservationStatus.FINAL);
+    chol.getCode().addCoding().setSystem("http://loinc.org").setCode("2093-3");
+    chol.setSubject(new Reference("Patient/" + id)).setEffective(new DateTimeType(index.plusDays(365).toString()));
+    String cholId = client().create().resource(chol).execute().getId().getIdPart();
+
+    int page = 128;
+    DaoClinicalDataSource data = new DaoClinicalDataSource(daos, page);
+    List<String> observations = new ArrayList<>();
+    List<String> conditions = new ArrayList<>();
+    data.records(o -> observations.add(o.getIdElement().getIdPart()), c -> conditions.add(c.getIdElement().getIdPart()));
+    assertThat(observations).hasSize(total(Observation.class)).doesNotHaveDuplicates().contains(cholId);
+    assertThat(observations.size()).isGreaterThan(3 * page); // several pages
+    assertThat(conditions).hasSize(total(Condition.class)).doesNotHaveDuplicates();
+
+    FeatureMatrix matrix = new FeatureMatrix(List.of("age"), new double[][] {{60}}, new int[1], List.of(id));
+    StatisticDeclaration decl = new StatisticDeclaration(StatisticDeclaration.Kind.KAPLAN_MEIER, "hf", null, null,
+        null, null, List.of(), List.of(), Double.NaN, Double.NaN, new double[0], new double[0],
+        new double[] {0, 180, 360, 540}, "d", Optional.empty());
+    TimeToEvent.Definition def = new TimeToEvent.Definition("hf", List.of(new Code("http://snomed.info/sct",
+        "22298006")), List.of(new Code("http://snomed.info/sct", "84114007")), null, null, null, List.of());
+    assertThat(TimeToEvent.extract(decl, def, matrix, data))
+        .containsExactly(new SurvivalAnalysis.Record(SurvivalAnalysis.ALL, 365, false));
+  }
+
+  int total(Class<? extends org.hl7.fhir.instance.model.api.IBaseResource> type) {
+    return client().search().forResource(type).summaryMode(ca.uhn.fhir.rest.api.SummaryEnum.COUNT)
+        .cacheControl(new ca.uhn.fhir.rest.api.CacheControlDirective().setNoCache(true))
+        .returnBundle(Bundle.class).execute().getTotal();
   }
 
   Task awaitDone(String taskPath) throws InterruptedException {

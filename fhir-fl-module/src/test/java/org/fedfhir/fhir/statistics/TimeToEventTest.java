@@ -24,6 +24,7 @@ import org.fedfhir.securecompute.statistics.Release;
 import org.fedfhir.securecompute.statistics.StatisticDeclaration;
 import org.fedfhir.securecompute.statistics.SufficientStatistic;
 import org.fedfhir.securecompute.statistics.SurvivalAnalysis;
+import org.hl7.fhir.r4.model.Age;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Condition;
@@ -32,6 +33,7 @@ import org.hl7.fhir.r4.model.DecimalType;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.PlanDefinition;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
@@ -51,6 +53,8 @@ class TimeToEventTest {
   static final Code EVENT = new Code(SNOMED, "84114007"); // heart failure
   static final Code VISIT = new Code("http://loinc.org", "8867-4"); // heart rate, routine
   static final Code SBP = new Code("http://loinc.org", "8480-6");
+  static final Code CHOLESTEROL = new Code("http://loinc.org", "2093-3"); // declared nowhere in the study
+  static final Code ASTHMA = new Code(SNOMED, "195967001"); // declared nowhere in the study
   static final LocalDate BASE = LocalDate.of(2015, 1, 1);
   static final List<String> FEATURES = List.of("sex", "age");
 
@@ -315,6 +319,122 @@ class TimeToEventTest {
 
     assertThat(records).containsExactly(new SurvivalAnalysis.Record("0", 40 / 7.0, false),
         new SurvivalAnalysis.Record("1", 1.0, true), new SurvivalAnalysis.Record("0", 20 / 7.0, false));
+  }
+
+  /** Heart failure after infarction, in days, grouped by sex; {@code VISIT} declared as follow-up. */
+  static List<SurvivalAnalysis.Record> hfAfterMi(InMemoryClinicalData data, List<String> patients,
+      List<Code> index) {
+    FeatureMatrix matrix = new FeatureMatrix(FEATURES, patients.stream().map(p -> new double[] {0, 50})
+        .toArray(double[][]::new), new int[patients.size()], patients);
+    StatisticDeclaration decl = new StatisticDeclaration(StatisticDeclaration.Kind.KAPLAN_MEIER, "hf", null, null,
+        null, "sex", List.of("0", "1"), List.of(), Double.NaN, Double.NaN, new double[0], new double[0],
+        new double[] {0, 30, 60}, "d", Optional.empty());
+    TimeToEvent.Definition def = new TimeToEvent.Definition("hf", index, List.of(EVENT), null, null, null,
+        List.of(VISIT));
+    return TimeToEvent.extract(decl, def, matrix, data);
+  }
+
+  @Test
+  void withoutAnEventFollowUpIsCensoredAtALaterRecordOfAnUndeclaredCode() {
+    InMemoryClinicalData data = new InMemoryClinicalData()
+        // a: the last declared record (a VISIT) on day 40, then a cholesterol test on day 300
+        .add(condition("a", INDEX, BASE)).add(observation("a", VISIT, BASE.plusDays(40), 70))
+        .add(observation("a", CHOLESTEROL, BASE.plusDays(300), 5.1))
+        // b: nothing declared after the index, a cholesterol test with only an issued date on day 90
+        .add(condition("b", INDEX, BASE));
+    Observation issuedOnly = observation("b", CHOLESTEROL, BASE, 4.2).setEffective(null);
+    issuedOnly.setIssued(day(BASE.plusDays(90)));
+    data.add(issuedOnly)
+        // c: a lab panel over days 10 to 75 counts by its end
+        .add(condition("c", INDEX, BASE));
+    Observation panel = observation("c", CHOLESTEROL, BASE, 5.0);
+    panel.setEffective(new Period().setStart(day(BASE.plusDays(10))).setEnd(day(BASE.plusDays(75))));
+    data.add(panel)
+        // d: heart failure on day 20 is the event, whatever comes later
+        .add(condition("d", INDEX, BASE)).add(condition("d", EVENT, BASE.plusDays(20)))
+        .add(observation("d", CHOLESTEROL, BASE.plusDays(500), 6.0))
+        // another patient's and a Group's later records are not a's
+        .add(observation("outsider", CHOLESTEROL, BASE.plusDays(900), 5.0));
+    Observation groupLevel = new Observation();
+    groupLevel.setSubject(new Reference("Group/a"));
+    groupLevel.getCode().addCoding().setSystem(CHOLESTEROL.system()).setCode(CHOLESTEROL.code());
+    groupLevel.setEffective(new DateTimeType(day(BASE.plusDays(1000))));
+    data.add(groupLevel);
+
+    assertThat(hfAfterMi(data, List.of("a", "b", "c", "d"), List.of(INDEX))).containsExactly(
+        new SurvivalAnalysis.Record("0", 300, false), new SurvivalAnalysis.Record("0", 90, false),
+        new SurvivalAnalysis.Record("0", 75, false), new SurvivalAnalysis.Record("0", 20, true));
+  }
+
+  @Test
+  void conditionDatesCountAsRecordsAndRecordsBeforeTheIndexDoNot() {
+    InMemoryClinicalData data = new InMemoryClinicalData()
+        // a: an old asthma diagnosis, years before, abated on day 120 after the index
+        .add(condition("a", INDEX, BASE));
+    Condition asthma = condition("a", ASTHMA, BASE.minusYears(5));
+    asthma.setAbatement(new DateTimeType(day(BASE.plusDays(120))));
+    data.add(asthma);
+    // b: an asthma Condition recorded on day 200 (its onset, an age, is no date)
+    data.add(condition("b", INDEX, BASE));
+    Condition recorded = condition("b", ASTHMA, BASE).setOnset(new Age().setValue(30));
+    recorded.setRecordedDate(day(BASE.plusDays(200)));
+    data.add(recorded)
+        // c: only records before the index besides the index itself: censored at 0
+        .add(observation("c", CHOLESTEROL, BASE.minusDays(30), 5.5)).add(condition("c", INDEX, BASE));
+
+    assertThat(hfAfterMi(data, List.of("a", "b", "c"), List.of(INDEX))).containsExactly(
+        new SurvivalAnalysis.Record("0", 120, false), new SurvivalAnalysis.Record("0", 200, false),
+        new SurvivalAnalysis.Record("0", 0, false));
+  }
+
+  @Test
+  void withoutAnIndexConditionFollowUpRunsFromTheFirstToTheLastRecordOfAnyCode() {
+    InMemoryClinicalData data = new InMemoryClinicalData()
+        .add(observation("a", CHOLESTEROL, BASE, 5.0)).add(observation("a", VISIT, BASE.plusDays(10), 70))
+        .add(condition("a", ASTHMA, BASE.plusDays(50)))
+        .add(observation("b", CHOLESTEROL, BASE, 5.0)).add(condition("b", EVENT, BASE.plusDays(35)))
+        .add(observation("b", CHOLESTEROL, BASE.plusDays(90), 5.0));
+
+    assertThat(hfAfterMi(data, List.of("a", "b", "c"), List.of())).containsExactly(
+        new SurvivalAnalysis.Record("0", 50, false), new SurvivalAnalysis.Record("0", 35, true));
+  }
+
+  @Test
+  void pooledKaplanMeierStillEqualsTheFederatedOneWhenSitesHoldUndeclaredLaterRecords() {
+    // every censored patient also has a later undeclared record: the truth is censored there
+    List<Site> sites = new ArrayList<>();
+    for (Site s : threeSites()) {
+      List<Truth> truth = new ArrayList<>();
+      for (int i = 0; i < s.truth().size(); i++) {
+        Truth t = s.truth().get(i);
+        String id = s.matrix().patientIds().get(i);
+        if (t != null && !t.event()) {
+          int later = t.time() + 1 + (id.hashCode() & 0x3f);
+          LocalDate[] index = new LocalDate[1];
+          s.data().conditions(List.of(INDEX), c -> {
+            if (c.getSubject().getReference().equals("Patient/" + id)) {
+              LocalDate onset = LocalDate.ofInstant(c.getOnsetDateTimeType().getValue().toInstant(), ZoneOffset.UTC);
+              index[0] = index[0] == null || onset.isBefore(index[0]) ? onset : index[0];
+            }
+          });
+          s.data().add(observation(id, CHOLESTEROL, index[0].plusDays(later), 5.0));
+          t = new Truth(t.group(), later, false);
+        }
+        truth.add(t);
+      }
+      sites.add(new Site(s.data(), s.matrix(), truth));
+    }
+    List<Truth> pooled = pooled(sites);
+    double[] edges = SurvivalAnalysis.evenBuckets(1, 900);
+    SurvivalAnalysis.Result km = (SurvivalAnalysis.Result) release(study(edges), sites, DisclosurePolicy.none())
+        .get(1);
+    for (SurvivalAnalysis.Curve c : km.curves()) {
+      for (SurvivalAnalysis.Step step : c.steps()) {
+        assertThat(step.survival()).as("S(%s) group %s", step.start(), c.group())
+            .isCloseTo(kaplanMeier(pooled, c.group(), step.start()), within(1e-12));
+      }
+    }
+    assertThat(km.logRank().get().chiSquare()).isCloseTo(logRank(pooled, "1", "0"), within(1e-9));
   }
 
   @Test

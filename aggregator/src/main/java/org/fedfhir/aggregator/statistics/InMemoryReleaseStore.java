@@ -2,16 +2,21 @@ package org.fedfhir.aggregator.statistics;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.fedfhir.aggregator.store.StudyRef;
 import org.fedfhir.securecompute.statistics.PrivacyLedger;
 
-/** A {@link ReleaseStore} in memory (the aggregator's releases live as long as its process). */
+/**
+ * A {@link ReleaseStore} in memory, for tests: the releases, ledgers and definitions live as long
+ * as the process (the aggregator uses the JPA store).
+ */
 public final class InMemoryReleaseStore implements ReleaseStore {
 
   private final Map<StudyRef, List<StoredRelease>> releases = new HashMap<>();
   private final Map<StudyRef, PrivacyLedger> ledgers = new HashMap<>();
+  private final Map<String, StoredDefinition> definitions = new LinkedHashMap<>();
 
   @Override
   public synchronized void record(StoredRelease release) {
@@ -25,6 +30,26 @@ public final class InMemoryReleaseStore implements ReleaseStore {
 
   @Override
   public synchronized PrivacyLedger ledger(StudyRef study, double budget) {
-    return ledgers.computeIfAbsent(study, s -> new PrivacyLedger(s.toString(), budget));
+    PrivacyLedger ledger = ledgers.get(study);
+    if (ledger == null || Math.max(budget, ledger.spent()) < ledger.budget()) {
+      ledger = ReleaseStore.restore(study, budget, ledger == null ? List.of() : ledger.entries());
+      ledgers.put(study, ledger);
+    }
+    return ledger;
+  }
+
+  @Override
+  public synchronized void recordDefinition(StoredDefinition definition) {
+    definitions.put(definition.id(), definition);
+  }
+
+  @Override
+  public synchronized void removeDefinition(String id) {
+    definitions.remove(id);
+  }
+
+  @Override
+  public synchronized List<StoredDefinition> definitions() {
+    return List.copyOf(definitions.values());
   }
 }

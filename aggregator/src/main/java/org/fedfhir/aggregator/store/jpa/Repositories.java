@@ -40,4 +40,22 @@ final class Repositories {
   interface Provisionings extends JpaRepository<ProvisioningEntity, Long> {
     List<ProvisioningEntity> findByStudyIdOrderById(long studyId);
   }
+
+  interface Releases extends JpaRepository<ReleaseEntity, Long> {
+    List<ReleaseEntity> findByUrlAndVersionOrderById(String url, String version);
+  }
+
+  interface Ledgers extends JpaRepository<LedgerEntity, Long> {
+    Optional<LedgerEntity> findByUrlAndVersion(String url, String version);
+  }
+
+  interface Charges extends JpaRepository<ChargeEntity, Long> {
+    List<ChargeEntity> findByLedgerIdOrderByPosition(long ledgerId);
+  }
+
+  interface Definitions extends JpaRepository<DefinitionEntity, Long> {
+    Optional<DefinitionEntity> findByLogicalId(String logicalId);
+
+    List<DefinitionEntity> findAllByOrderById();
+  }
 }

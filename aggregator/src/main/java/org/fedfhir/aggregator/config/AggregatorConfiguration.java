@@ -17,7 +17,7 @@ import org.fedfhir.aggregator.round.Coordinators;
 import org.fedfhir.aggregator.fhir.StudyRegistryServer;
 import org.fedfhir.aggregator.round.SecAggSecureSum;
 import org.fedfhir.aggregator.round.SecureSum;
-import org.fedfhir.aggregator.statistics.InMemoryReleaseStore;
+import org.fedfhir.aggregator.statistics.ReleaseStore;
 import org.fedfhir.aggregator.statistics.SecureStatsService;
 import org.fedfhir.aggregator.statistics.StatisticsCoordinators;
 import org.fedfhir.aggregator.round.StageTimer;
@@ -75,16 +75,24 @@ public class AggregatorConfiguration {
     return r.coordinators();
   }
 
-  /** The statistics studies' coordinators ({@code $secure-stats}); their releases are kept in memory. */
+  /**
+   * The statistics studies' coordinators ({@code $secure-stats}); their releases, ε ledgers and
+   * definitions are kept in the database, and the studies published before the last stop are
+   * registered again.
+   */
   @Bean
-  StatisticsCoordinators statisticsCoordinators(StudyStore store, SecureSum secureSum,
+  StatisticsCoordinators statisticsCoordinators(StudyStore store, ReleaseStore releases, SecureSum secureSum,
       ScheduledExecutorService deadlines, AggregatorSettings settings) {
     StageTimer timer = (delay, task) -> {
       var f = deadlines.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
       return () -> f.cancel(false);
     };
-    return new StatisticsCoordinators(store, new InMemoryReleaseStore(), secureSum, timer, Clock.systemUTC(),
-        settings.stageTimeout(), "FedFHIR aggregator");
+    StatisticsCoordinators statistics = new StatisticsCoordinators(store, releases, secureSum, timer,
+        Clock.systemUTC(), settings.stageTimeout(), "FedFHIR aggregator");
+    StatisticsCoordinators.Recovered r = statistics.recover();
+    r.studies().forEach(study -> LOG.info("statistics study {} published before the last stop is runnable", study));
+    r.refused().forEach(reason -> LOG.warn("statistics study not registered again, publish it again: {}", reason));
+    return statistics;
   }
 
   /**

@@ -29,6 +29,9 @@ import org.hl7.fhir.r4.model.PlanDefinition;
  * issues), registered by canonical URL and version with its definition digest, and can then be
  * joined by sites holding the same definition. Publishing another definition under a URL and
  * version already published is refused (409): a study is immutable once sites may have joined it.
+ * A statistics study's definition is also kept in the database ({@link StatisticsCoordinators#publish})
+ * and published again when the aggregator restarts; other studies' definitions are held in memory
+ * only (their rounds and models are in the study store, their PlanDefinition must be put again).
  */
 public final class StudyRegistryProvider implements IResourceProvider {
 
@@ -51,6 +54,9 @@ public final class StudyRegistryProvider implements IResourceProvider {
     this.guide = guide;
     this.store = store;
     this.statistics = statistics;
+    if (statistics != null) {
+      published.putAll(statistics.recovered()); // statistics studies published before a restart
+    }
   }
 
   /** The published PlanDefinition with this logical id. */
@@ -111,11 +117,13 @@ public final class StudyRegistryProvider implements IResourceProvider {
     if (spec != null) {
       store.recordModelSpec(plan.ref(), spec); // for provisioning the final model to a TEE
     }
-    if (declared != null && statistics != null) {
-      statistics.register(plan, declared);
-    }
     PlanDefinition stored = study.copy();
     stored.setId(new IdType("PlanDefinition", id.getIdPart()));
+    if (declared != null && statistics != null) {
+      statistics.publish(id.getIdPart(), plan, declared, stored);
+    } else if (statistics != null) {
+      statistics.unpublish(id.getIdPart());
+    }
     published.put(id.getIdPart(), stored);
     MethodOutcome outcome = new MethodOutcome(stored.getIdElement(), created);
     outcome.setResource(stored);

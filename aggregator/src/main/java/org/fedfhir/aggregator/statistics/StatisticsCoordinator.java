@@ -78,8 +78,12 @@ import org.hl7.fhir.r4.model.Parameters;
  * next one.
  *
  * <p>Kept: the round record (participants, dropouts, state), the released result and the ε
- * ledger. Never kept or logged: the sum before release (it exists only in this method's memory)
- * and, since secure aggregation never reveals one, any site's figures.
+ * ledger ({@link ReleaseStore}). The ε of a release is charged to the ledger before anything is
+ * computed and kept with the release, in one transaction of the durable store, before the release
+ * is answered: if it cannot be kept nothing is released (the charge stays spent in memory and is
+ * kept with the next release), so a restarted aggregator never lets ε be spent twice. Never kept
+ * or logged: the sum before release (it exists only in this method's memory) and, since secure
+ * aggregation never reveals one, any site's figures.
  */
 public final class StatisticsCoordinator implements StudySession {
 
@@ -268,6 +272,7 @@ public final class StatisticsCoordinator implements StudySession {
     return r.result;
   }
 
+  /** The study's ε ledger, if it uses differential privacy: the store's, with every charge kept. */
   private Optional<PrivacyLedger> ledger() {
     return study.epsilonBudget().map(b -> releases.ledger(plan.ref(), b));
   }
@@ -549,16 +554,29 @@ public final class StatisticsCoordinator implements StudySession {
     r.fits.values().stream().filter(f -> !f.done()).forEach(f -> f.fail(reason));
   }
 
-  /** Renders and records the run's release, ends the participants' sessions. */
+  /**
+   * Renders and records the run's release (with the ε it charged), ends the participants' sessions;
+   * answers the release only once it is recorded, and nothing if it cannot be.
+   */
   private void release(Run r) {
     r.fits.forEach((s, fit) -> r.results.set(s, fit.result()));
     Instant now = clock.instant();
     Optional<PrivacyLedger> ledger = ledger();
     Parameters answer = StatisticsResults.render(plan.ref(), r.sites, r.results, ledger, Date.from(now), reporter);
-    releases.record(new ReleaseStore.StoredRelease(plan.ref(), r.firstRound, r.sites, now,
-        FhirContext.forR4Cached().newJsonParser().encodeResourceToString(answer)));
+    RuntimeException unrecorded = null;
+    try {
+      releases.record(new ReleaseStore.StoredRelease(plan.ref(), r.firstRound, r.sites, now,
+          FhirContext.forR4Cached().newJsonParser().encodeResourceToString(answer)));
+    } catch (RuntimeException e) {
+      unrecorded = e;
+    }
     run = null;
     endParticipants(r);
+    if (unrecorded != null) {
+      r.result.completeExceptionally(new StatisticsRunRefused(StatisticsRunRefused.Kind.ABORTED, "the release of "
+          + plan.ref() + " could not be recorded, so nothing is released: " + unrecorded.getMessage()));
+      return;
+    }
     r.result.complete(new Released(answer, r.sites, r.firstRound));
   }
 

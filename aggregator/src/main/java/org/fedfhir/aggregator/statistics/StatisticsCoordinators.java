@@ -1,8 +1,13 @@
 package org.fedfhir.aggregator.statistics;
 
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.DataFormatException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.fedfhir.aggregator.round.SecureSum;
@@ -11,13 +16,19 @@ import org.fedfhir.aggregator.store.StudyPlan;
 import org.fedfhir.aggregator.store.StudyRef;
 import org.fedfhir.aggregator.store.StudyStore;
 import org.fedfhir.ig.StatisticsDeclarations;
+import org.fedfhir.ig.StudyDigest;
+import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.PlanDefinition;
 
 /**
  * The coordinators of the statistics studies published at the aggregator, created when the study
- * is published (its statistics are read from the PlanDefinition then). A statistics study found in
- * the store but not published since the aggregator started has no coordinator: it must be
- * published again.
+ * is published (its statistics are read from the PlanDefinition then). The published definition is
+ * kept in the {@link ReleaseStore} under its logical id, so that after a restart {@link #recover}
+ * creates the coordinators again, from the definitions whose digest is still the study's in the
+ * {@link StudyStore}: the studies are runnable and joinable without publishing them again, and
+ * their ε ledgers and releases are those kept before. A statistics study found in the study store
+ * without a kept definition (published before definitions were kept, or its id since taken by
+ * another study) has no coordinator: it must be published again.
  */
 public final class StatisticsCoordinators {
 
@@ -29,6 +40,10 @@ public final class StatisticsCoordinators {
   private final Duration stageTimeout;
   private final String reporter;
   private final Map<StudyRef, StatisticsCoordinator> byStudy = new HashMap<>();
+  private final Map<String, PlanDefinition> recovered = new LinkedHashMap<>();
+
+  /** What {@link #recover} did: the studies it registered again, and why it left the others. */
+  public record Recovered(List<StudyRef> studies, List<String> refused) {}
 
   /**
    * @param reporter the aggregator's name, the {@code reporter} of released MeasureReports
@@ -67,6 +82,67 @@ public final class StatisticsCoordinators {
     return Optional.of(register(plan, StatisticsDeclarations.read(definition)));
   }
 
+  /**
+   * Registers a statistics study published under the logical id {@code id} and keeps its definition
+   * for {@link #recover}.
+   */
+  public StatisticsCoordinator publish(String id, StudyPlan plan, StatisticsDeclarations.Study study,
+      PlanDefinition definition) {
+    PlanDefinition kept = definition.copy();
+    kept.setId(new IdType("PlanDefinition", id));
+    releases.recordDefinition(new ReleaseStore.StoredDefinition(id, plan.ref(),
+        FhirContext.forR4Cached().newJsonParser().encodeResourceToString(kept)));
+    return register(plan, study);
+  }
+
+  /** Another (not a statistics) study was published under {@code id}: its kept definition goes. */
+  public void unpublish(String id) {
+    releases.removeDefinition(id);
+  }
+
+  /**
+   * At start-up: registers the statistics studies whose definitions are kept, each if the study
+   * store holds it as a statistics study with that definition's digest.
+   */
+  public Recovered recover() {
+    List<StudyRef> studies = new ArrayList<>();
+    List<String> refused = new ArrayList<>();
+    for (ReleaseStore.StoredDefinition kept : releases.definitions()) {
+      String what = "PlanDefinition/" + kept.id() + " (" + kept.study() + ")";
+      try {
+        PlanDefinition definition = FhirContext.forR4Cached().newJsonParser()
+            .parseResource(PlanDefinition.class, kept.json());
+        Optional<StudyPlan> plan = store.study(kept.study());
+        if (plan.isEmpty() || !StatisticsCoordinator.STRATEGY.equals(plan.get().strategy())) {
+          refused.add(what + ": not a statistics study in the study store");
+          continue;
+        }
+        if (!StudyDigest.sha256Hex(FhirContext.forR4Cached(), definition).equals(plan.get().definitionDigest())) {
+          refused.add(what + ": the kept definition's digest is not the study's");
+          continue;
+        }
+        if (registerIfStatistics(plan.get(), definition).isEmpty()) {
+          refused.add(what + ": not of kind statistics");
+          continue;
+        }
+        synchronized (this) {
+          recovered.put(kept.id(), definition);
+        }
+        if (!studies.contains(kept.study())) {
+          studies.add(kept.study());
+        }
+      } catch (DataFormatException | IllegalArgumentException e) {
+        refused.add(what + ": " + e.getMessage());
+      }
+    }
+    return new Recovered(List.copyOf(studies), List.copyOf(refused));
+  }
+
+  /** The definitions {@link #recover} registered again, by logical id. */
+  public synchronized Map<String, PlanDefinition> recovered() {
+    return Map.copyOf(recovered);
+  }
+
   /** The coordinator of a published statistics study. */
   public synchronized Optional<StatisticsCoordinator> forStudy(StudyRef ref) {
     return Optional.ofNullable(byStudy.get(ref));
@@ -77,7 +153,7 @@ public final class StatisticsCoordinators {
     return store.study(ref).map(p -> StatisticsCoordinator.STRATEGY.equals(p.strategy())).orElse(false);
   }
 
-  /** The releases and ε ledgers. */
+  /** The releases, ε ledgers and kept definitions. */
   public ReleaseStore releases() {
     return releases;
   }

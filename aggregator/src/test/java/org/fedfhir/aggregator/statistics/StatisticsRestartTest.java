@@ -1,0 +1,274 @@
+package org.fedfhir.aggregator.statistics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ca.uhn.fhir.context.FhirContext;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.MetadataUtils;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.fedfhir.aggregator.api.v1.FederationGrpc;
+import org.fedfhir.aggregator.fhir.StudyPlans;
+import org.fedfhir.aggregator.fhir.StudyRegistryProvider;
+import org.fedfhir.aggregator.grpc.FederationService;
+import org.fedfhir.aggregator.round.Coordinators;
+import org.fedfhir.aggregator.round.SecAggSecureSum;
+import org.fedfhir.aggregator.store.StudyPlan;
+import org.fedfhir.aggregator.store.StudyRef;
+import org.fedfhir.aggregator.testing.AggregatorDatabase;
+import org.fedfhir.aggregator.testing.HeaderIdentity;
+import org.fedfhir.federation.SiteSession;
+import org.fedfhir.ig.FedFhirIg;
+import org.fedfhir.ig.StatisticsDeclarations;
+import org.fedfhir.ig.StudyDigest;
+import org.fedfhir.securecompute.statistics.DisclosurePolicy;
+import org.fedfhir.securecompute.statistics.StatisticDeclaration;
+import org.fedfhir.securecompute.statistics.StatisticDeclaration.Kind;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.PlanDefinition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A statistics study across a restart of the aggregator (its database on an H2 file closed and
+ * opened again, new coordinators): the ε it spent stays spent, its releases stay, and a study
+ * published before the restart is runnable without publishing it again.
+ */
+class StatisticsRestartTest {
+
+  static final StudyRef STUDY = new StudyRef("http://fedfhir.org/fhir/PlanDefinition/stats-restart", "1");
+  static final String DIGEST = "d4".repeat(32);
+  /** A differentially private crosstab of ε 0.6 under a study budget of 1. */
+  static final StatisticsDeclarations.Study DECLARED = new StatisticsDeclarations.Study(List.of(
+      new StatisticDeclaration(Kind.CROSSTAB, "cp-by-diagnosis", null, "cp", "label", null,
+          List.of("1", "2", "3", "4"), List.of("0", "1"), Double.NaN, Double.NaN, new double[0], new double[0],
+          new double[0], null, Optional.of(0.6))),
+      DisclosurePolicy.defaults(), 10_000, Optional.of(1.0));
+
+  @TempDir
+  Path dir;
+
+  /** The aggregator's statistics side on a database: coordinators and their gRPC edge (in-process). */
+  private static final class Aggregator implements AutoCloseable {
+    final AggregatorDatabase database;
+    final StatisticsCoordinators statistics;
+    final Server server;
+    final String name = InProcessServerBuilder.generateName();
+    final List<ManagedChannel> channels = new ArrayList<>();
+
+    Aggregator(Path file) throws Exception {
+      this(file, UnaryOperator.identity());
+    }
+
+    /** @param releases wraps the database's release store */
+    Aggregator(Path file, UnaryOperator<ReleaseStore> releases) throws Exception {
+      database = AggregatorDatabase.open(file);
+      statistics = new StatisticsCoordinators(database.studies(), releases.apply(database.releases()), new SecAggSecureSum(),
+          StatisticsNetworkTest.timer(), Clock.systemUTC(), Duration.ofSeconds(10), "test aggregator");
+      Coordinators training = Coordinators.startUp(database.studies(), new SecAggSecureSum(),
+          StatisticsNetworkTest.timer(), Clock.systemUTC(), Duration.ofSeconds(10),
+          org.fedfhir.aggregator.api.v1.FixedPointEncoding.getDefaultInstance()).coordinators();
+      server = InProcessServerBuilder.forName(name).addService(ServerInterceptors.intercept(
+          new FederationService(training, statistics), new HeaderIdentity())).build().start();
+    }
+
+    CompletableFuture<SiteSession.Outcome> join(String site, long seed) {
+      Metadata h = new Metadata();
+      h.put(HeaderIdentity.SITE, site);
+      ManagedChannel ch = InProcessChannelBuilder.forName(name)
+          .intercept(MetadataUtils.newAttachHeadersInterceptor(h)).build();
+      channels.add(ch);
+      var rows = StatisticsNetworkTest.rows(seed, 80);
+      var local = new org.fedfhir.securecompute.statistics.SiteStatistics(DECLARED.statistics(),
+          DECLARED.maxRecordsPerSite());
+      return new SiteSession(FederationGrpc.newStub(ch),
+          new SiteSession.Study(STUDY.url(), STUDY.version(), HexFormat.of().parseHex(DIGEST), DECLARED.length()),
+          new SiteSession.StatisticsWork() {
+            @Override
+            public double[] statistics(int round) {
+              return local.encode(rows);
+            }
+          }, new SecureRandom(), new SiteSession.Disclosure(5, false)).start();
+    }
+
+    void joinThree(StatisticsCoordinator coordinator) throws InterruptedException {
+      join("site-a", 2);
+      join("site-b", 4);
+      join("site-c", 6);
+      for (int i = 0; i < 500 && coordinator.joinedSites().size() < 3; i++) {
+        Thread.sleep(10);
+      }
+      assertThat(coordinator.joinedSites()).hasSize(3);
+    }
+
+    @Override
+    public void close() {
+      channels.forEach(ManagedChannel::shutdownNow);
+      server.shutdownNow();
+      database.close();
+    }
+  }
+
+  @Test
+  void epsilonSpentOnAReleaseBeforeARestartIsStillSpentAfterIt() throws Exception {
+    StudyPlan plan = new StudyPlan(STUDY, DIGEST, StatisticsCoordinator.STRATEGY, 1, 3, 0, DECLARED.length(),
+        0.1, 0.01, 0);
+    String released;
+    try (Aggregator before = new Aggregator(dir.resolve("aggregator"))) {
+      before.database.studies().registerStudy(plan);
+      StatisticsCoordinator coordinator = before.statistics.register(plan, DECLARED);
+      before.joinThree(coordinator);
+
+      Parameters answer = coordinator.run(Duration.ofSeconds(5)).get(30, TimeUnit.SECONDS).result();
+
+      released = FhirContext.forR4Cached().newJsonParser().encodeResourceToString(answer);
+    }
+
+    try (Aggregator after = new Aggregator(dir.resolve("aggregator"))) {
+      StatisticsCoordinator coordinator = after.statistics.register(after.database.studies().study(STUDY)
+          .orElseThrow(), DECLARED);
+      after.joinThree(coordinator);
+
+      assertThatThrownBy(() -> coordinator.run(Duration.ofSeconds(5))).isInstanceOfSatisfying(
+          StatisticsRunRefused.class, e -> {
+            assertThat(e.kind()).isEqualTo(StatisticsRunRefused.Kind.BUDGET_EXHAUSTED);
+            assertThat(e).hasMessageContaining("spend ε 0.6").hasMessageContaining("budget 1.0");
+          });
+      assertThat(after.database.releases().ledger(STUDY, 1.0).remaining()).isCloseTo(0.4, within(1e-12));
+      assertThat(after.statistics.releases().releases(STUDY)).singleElement()
+          .satisfies(r -> assertThat(r.resultJson()).isEqualTo(released));
+    }
+  }
+
+  /** A release store whose disk is full: nothing can be recorded. */
+  private static final class FullDisk implements ReleaseStore {
+    private final ReleaseStore store;
+
+    FullDisk(ReleaseStore store) {
+      this.store = store;
+    }
+
+    @Override
+    public void record(StoredRelease release) {
+      throw new org.fedfhir.aggregator.store.StoreException("No space left on device");
+    }
+
+    @Override
+    public List<StoredRelease> releases(StudyRef study) {
+      return store.releases(study);
+    }
+
+    @Override
+    public org.fedfhir.securecompute.statistics.PrivacyLedger ledger(StudyRef study, double budget) {
+      return store.ledger(study, budget);
+    }
+
+    @Override
+    public void recordDefinition(StoredDefinition definition) {
+      store.recordDefinition(definition);
+    }
+
+    @Override
+    public void removeDefinition(String id) {
+      store.removeDefinition(id);
+    }
+
+    @Override
+    public List<StoredDefinition> definitions() {
+      return store.definitions();
+    }
+  }
+
+  @Test
+  void aReleaseThatCannotBeRecordedIsNotAnsweredAndItsEpsilonStaysSpent() throws Exception {
+    StudyPlan plan = new StudyPlan(STUDY, DIGEST, StatisticsCoordinator.STRATEGY, 1, 3, 0, DECLARED.length(),
+        0.1, 0.01, 0);
+    try (Aggregator aggregator = new Aggregator(dir.resolve("aggregator"), FullDisk::new)) {
+      aggregator.database.studies().registerStudy(plan);
+      StatisticsCoordinator coordinator = aggregator.statistics.register(plan, DECLARED);
+      aggregator.joinThree(coordinator);
+
+      CompletableFuture<StatisticsCoordinator.Released> run = coordinator.run(Duration.ofSeconds(5));
+
+      assertThatThrownBy(() -> run.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+          .cause().isInstanceOfSatisfying(StatisticsRunRefused.class, e -> {
+            assertThat(e.kind()).isEqualTo(StatisticsRunRefused.Kind.ABORTED);
+            assertThat(e).hasMessageContaining("could not be recorded").hasMessageContaining("No space left");
+          });
+      assertThat(aggregator.statistics.releases().releases(STUDY)).isEmpty();
+      // the run is over (not stuck in flight) and the noise drawn with ε 0.6 is not drawn again
+      aggregator.joinThree(coordinator);
+      assertThatThrownBy(() -> coordinator.run(Duration.ofSeconds(5))).isInstanceOfSatisfying(
+          StatisticsRunRefused.class, e -> assertThat(e.kind()).isEqualTo(StatisticsRunRefused.Kind.BUDGET_EXHAUSTED));
+    }
+  }
+
+  /** The guide's example statistics study (heart disease), as published. */
+  static PlanDefinition exampleStatisticsStudy() throws Exception {
+    try (InputStream in = FedFhirIg.class.getClassLoader()
+        .getResourceAsStream("org/fedfhir/ig/generated/resources/PlanDefinition-statistics-heart-disease.json")) {
+      return FhirContext.forR4Cached().newJsonParser().parseResource(PlanDefinition.class, in);
+    }
+  }
+
+  @Test
+  void aStatisticsStudyPublishedBeforeARestartIsRunnableWithoutPublishingItAgain() throws Exception {
+    PlanDefinition definition = exampleStatisticsStudy();
+    StudyRef ref = new StudyRef(definition.getUrl(), definition.getVersion());
+    StatisticsDeclarations.Study declared = StatisticsDeclarations.read(definition);
+    StudyPlan plan = StatisticsCoordinators.plan(StudyPlans.from(definition,
+        StudyDigest.sha256Hex(FhirContext.forR4Cached(), definition)), declared);
+    try (Aggregator before = new Aggregator(dir.resolve("aggregator"))) {
+      // as the study registry publishes it
+      before.database.studies().registerStudy(plan);
+      before.statistics.publish("stats-hd", plan, declared, definition);
+      before.statistics.publish("since-taken", plan, declared, definition);
+      before.statistics.unpublish("since-taken"); // a training study was published under that id
+      PlanDefinition amended = definition.copy().setTitle("amended in the database");
+      before.database.releases().recordDefinition(new ReleaseStore.StoredDefinition("tampered", ref,
+          FhirContext.forR4Cached().newJsonParser().encodeResourceToString(amended)));
+    }
+
+    try (Aggregator after = new Aggregator(dir.resolve("aggregator"))) {
+      assertThat(after.statistics.forStudy(ref)).isEmpty();
+
+      StatisticsCoordinators.Recovered recovered = after.statistics.recover();
+
+      assertThat(recovered.studies()).containsExactly(ref);
+      assertThat(recovered.refused()).singleElement().asString()
+          .contains("PlanDefinition/tampered").contains("digest");
+      assertThat(after.statistics.forStudy(ref)).hasValueSatisfying(c -> assertThat(c.plan()).isEqualTo(plan));
+      StudyRegistryProvider registry = new StudyRegistryProvider(new CompletableFuture<>(), after.database.studies(),
+          after.statistics);
+      assertThat(registry.read(new IdType("PlanDefinition", "stats-hd")).getUrl()).isEqualTo(definition.getUrl());
+      assertThat(StudyDigest.sha256Hex(FhirContext.forR4Cached(), registry.published("stats-hd").orElseThrow()))
+          .isEqualTo(plan.definitionDigest());
+      assertThat(registry.published("since-taken")).isEmpty();
+      assertThat(registry.published("tampered")).isEmpty();
+      SecureStatsService service = new SecureStatsService(after.statistics, Duration.ZERO, Duration.ofSeconds(10))
+          .lookingUpIn(registry::published);
+      // runnable: refused only because no site has joined yet
+      assertThatThrownBy(() -> service.run("stats-hd")).isInstanceOfSatisfying(StatisticsRunRefused.class,
+          e -> assertThat(e.kind()).isEqualTo(StatisticsRunRefused.Kind.TOO_FEW_SITES));
+    }
+  }
+}

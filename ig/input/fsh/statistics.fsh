@@ -60,6 +60,7 @@ Context: PlanDefinition.action
     eventObservation 0..1 and
     eventAbove 0..1 and
     eventBelow 0..1 and
+    eventUnit 0..1 and
     followUpObservation 0..* and
     covariate 0..* and
     epsilon 0..1
@@ -124,7 +125,10 @@ Context: PlanDefinition.action
 * extension[eventBelow] ^short = "kaplan-meier: the event Observation's value is below this"
 * extension[eventBelow].value[x] 1..1
 * extension[eventBelow].value[x] only decimal
-* extension[followUpObservation] ^short = "kaplan-meier: Observations of these codes are records too (follow-up without an event is censored at the last record)"
+* extension[eventUnit] ^short = "kaplan-meier: UCUM unit of eventAbove/eventBelow; sites convert each Observation's value into it (a value that cannot be converted is not an event); none: values compared as recorded"
+* extension[eventUnit].value[x] 1..1
+* extension[eventUnit].value[x] only code
+* extension[followUpObservation] ^short = "kaplan-meier: accepted for earlier studies, redundant: every Observation and Condition of a patient is a record (follow-up without an event is censored at the last one)"
 * extension[followUpObservation].value[x] 1..1
 * extension[followUpObservation].value[x] only Coding
 * extension[covariate] ^short = "logistic-regression: a covariate with its bounds, in order (the intercept comes first)"

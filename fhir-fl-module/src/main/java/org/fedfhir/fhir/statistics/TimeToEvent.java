@@ -51,7 +51,8 @@ import org.hl7.fhir.r4.model.Type;
  *       date is left out.
  *   <li><b>Event</b>: the earliest onset of a Condition with one of the {@code eventCondition}
  *       codes, or the earliest Observation of {@code eventObservation} whose value (or the value of
- *       its component with that code) is above {@code eventAbove} or below {@code eventBelow}, on or
+ *       its component with that code), converted into {@code eventUnit} if declared, is above
+ *       {@code eventAbove} or below {@code eventBelow}, on or
  *       after the index date.
  *   <li><b>Censoring</b>: without an event, at the patient's last record; records before the index
  *       date do not matter, and a patient whose last record is before the index date is censored at
@@ -77,9 +78,19 @@ public final class TimeToEvent {
    * @param below the event Observation's value must be below this (null: no upper threshold)
    * @param followUpObservations codes of Observations declared as follow-up; accepted so that earlier
    *     studies stay valid, but every Observation and Condition of a patient is a record already
+   * @param eventUnit the UCUM unit of {@code above} and {@code below}: each Observation's value is
+   *     converted into it (mass ↔ substance by the analyte's molar mass, as for features) and one
+   *     that cannot be converted is not an event; null: values are compared as recorded
    */
   public record Definition(String name, List<Code> indexConditions, List<Code> eventConditions,
-      Code eventObservation, Double above, Double below, List<Code> followUpObservations) {
+      Code eventObservation, Double above, Double below, List<Code> followUpObservations, String eventUnit) {
+
+    /** A definition whose thresholds are compared with the values as recorded. */
+    public Definition(String name, List<Code> indexConditions, List<Code> eventConditions, Code eventObservation,
+        Double above, Double below, List<Code> followUpObservations) {
+      this(name, indexConditions, eventConditions, eventObservation, above, below, followUpObservations, null);
+    }
+
     /** Copies the lists; checks that an event is declared and an Observation event has a threshold. */
     public Definition {
       Objects.requireNonNull(name, "name");
@@ -92,6 +103,9 @@ public final class TimeToEvent {
       }
       if (eventObservation != null && above == null && below == null) {
         throw new IllegalArgumentException(name + ": 'eventObservation' needs 'eventAbove' or 'eventBelow'");
+      }
+      if (eventUnit != null && !Ucum.CONVERTER.isValid(eventUnit)) {
+        throw new IllegalArgumentException(name + ": 'eventUnit' " + eventUnit + " is not a UCUM unit");
       }
     }
   }
@@ -120,7 +134,7 @@ public final class TimeToEvent {
       }
       out.put(name, new Definition(name, codes(e, "indexCondition"), codes(e, "eventCondition"),
           eventObs.isEmpty() ? null : eventObs.get(0), decimal(e, "eventAbove"), decimal(e, "eventBelow"),
-          codes(e, "followUpObservation")));
+          codes(e, "followUpObservation"), string(e, "eventUnit")));
     }
     return out;
   }
@@ -185,7 +199,7 @@ public final class TimeToEvent {
         if (date == null) {
           return;
         }
-        Double v = value(o, code);
+        Double v = value(o, code, definition.eventUnit());
         if (v != null && (definition.above() == null || v > definition.above())
             && (definition.below() == null || v < definition.below())) {
           events.get(row).add(date);
@@ -259,16 +273,32 @@ public final class TimeToEvent {
     return c.getCode().hasCoding(code.system(), code.code());
   }
 
-  private static Double value(Observation o, Code code) {
+  /** The value of {@code code} in {@code o} (or its component), in {@code unit} if one is declared. */
+  private static Double value(Observation o, Code code, String unit) {
     if (o.getCode().hasCoding(code.system(), code.code()) && o.getValue() instanceof Quantity q && q.hasValue()) {
-      return q.getValue().doubleValue();
+      return inUnit(q, unit, code);
     }
     for (Observation.ObservationComponentComponent c : o.getComponent()) {
       if (c.getCode().hasCoding(code.system(), code.code()) && c.getValue() instanceof Quantity q && q.hasValue()) {
-        return q.getValue().doubleValue();
+        return inUnit(q, unit, code);
       }
     }
     return null;
+  }
+
+  private static Double inUnit(Quantity q, String unit, Code analyte) {
+    double value = q.getValue().doubleValue();
+    if (unit == null) {
+      return value;
+    }
+    String recorded = q.hasCode() ? q.getCode() : q.getUnit();
+    java.util.OptionalDouble converted = Ucum.CONVERTER.convert(value, recorded, unit, analyte);
+    return converted.isPresent() ? converted.getAsDouble() : null;
+  }
+
+  /** One UCUM service, loaded when a threshold unit is first declared. */
+  private static final class Ucum {
+    static final org.fedfhir.fhir.cohort.UcumConverter CONVERTER = new org.fedfhir.fhir.cohort.UcumConverter();
   }
 
   private static LocalDate onset(Condition c) {

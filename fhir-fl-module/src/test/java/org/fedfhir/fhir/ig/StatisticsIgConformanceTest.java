@@ -61,6 +61,7 @@ class StatisticsIgConformanceTest {
     km.addExtension("indexCondition", new org.hl7.fhir.r4.model.Coding("http://snomed.info/sct", "22298006", null));
     km.addExtension("eventObservation", new org.hl7.fhir.r4.model.Coding("http://loinc.org", "8480-6", null));
     km.addExtension("eventAbove", new org.hl7.fhir.r4.model.DecimalType(160));
+    km.addExtension("eventUnit", new org.hl7.fhir.r4.model.CodeType("mm[Hg]"));
     km.addExtension("followUpObservation", new org.hl7.fhir.r4.model.Coding("http://loinc.org", "8867-4", null));
 
     OperationOutcome asStudy = ig.validateStudy(study);
@@ -76,6 +77,7 @@ class StatisticsIgConformanceTest {
         "22298006"));
     assertThat(def.eventObservation()).isEqualTo(new org.fedfhir.fhir.study.Code("http://loinc.org", "8480-6"));
     assertThat(def.above()).isEqualTo(160.0);
+    assertThat(def.eventUnit()).isEqualTo("mm[Hg]");
     assertThat(def.followUpObservations()).hasSize(1);
   }
 

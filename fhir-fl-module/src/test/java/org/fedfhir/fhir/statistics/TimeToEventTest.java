@@ -321,6 +321,41 @@ class TimeToEventTest {
         new SurvivalAnalysis.Record("1", 1.0, true), new SurvivalAnalysis.Record("0", 20 / 7.0, false));
   }
 
+  @Test
+  void anEventThresholdWithAUnitIsComparedWithValuesConvertedIntoIt() {
+    InMemoryClinicalData data = new InMemoryClinicalData()
+        // a: 5.2 mmol/L (201 mg/dL) on day 10, 6.5 mmol/L (251 mg/dL) on day 30: event at 30
+        .add(condition("a", INDEX, BASE)).add(cholesterol("a", BASE.plusDays(10), 5.2, "mmol/L"))
+        .add(cholesterol("a", BASE.plusDays(30), 6.5, "mmol/L"))
+        // b: 255 mg/dL on day 20: event at 20
+        .add(condition("b", INDEX, BASE)).add(cholesterol("b", BASE.plusDays(20), 255, "mg/dL"))
+        // c: 300 in a unit that is no concentration: never an event, censored at its last record
+        .add(condition("c", INDEX, BASE)).add(cholesterol("c", BASE.plusDays(40), 300, "mm[Hg]"));
+    FeatureMatrix matrix = new FeatureMatrix(FEATURES, new double[][] {{0, 50}, {1, 60}, {0, 70}}, new int[3],
+        List.of("a", "b", "c"));
+    StatisticDeclaration decl = new StatisticDeclaration(StatisticDeclaration.Kind.KAPLAN_MEIER, "chol", null, null,
+        null, "sex", List.of("0", "1"), List.of(), Double.NaN, Double.NaN, new double[0], new double[0],
+        new double[] {0, 30, 60}, "d", Optional.empty());
+    TimeToEvent.Definition def = new TimeToEvent.Definition("chol", List.of(INDEX), List.of(), CHOLESTEROL, 240.0,
+        null, List.of(), "mg/dL");
+
+    assertThat(TimeToEvent.extract(decl, def, matrix, data)).containsExactly(
+        new SurvivalAnalysis.Record("0", 30, true), new SurvivalAnalysis.Record("1", 20, true),
+        new SurvivalAnalysis.Record("0", 40, false));
+    TimeToEvent.Definition raw = new TimeToEvent.Definition("chol", List.of(INDEX), List.of(), CHOLESTEROL, 240.0,
+        null, List.of());
+    assertThat(TimeToEvent.extract(decl, raw, matrix, data)).as("without a unit, 6.5 is not above 240")
+        .contains(new SurvivalAnalysis.Record("0", 30, false));
+    assertThatThrownBy(() -> new TimeToEvent.Definition("chol", List.of(INDEX), List.of(), CHOLESTEROL, 240.0, null,
+        List.of(), "milligrams")).hasMessageContaining("'eventUnit' milligrams is not a UCUM unit");
+  }
+
+  static Observation cholesterol(String patient, LocalDate when, double value, String unit) {
+    Observation o = observation(patient, CHOLESTEROL, when, value);
+    o.setValue(new Quantity().setValue(value).setSystem("http://unitsofmeasure.org").setCode(unit).setUnit(unit));
+    return o;
+  }
+
   /** Heart failure after infarction, in days, grouped by sex; {@code VISIT} declared as follow-up. */
   static List<SurvivalAnalysis.Record> hfAfterMi(InMemoryClinicalData data, List<String> patients,
       List<Code> index) {

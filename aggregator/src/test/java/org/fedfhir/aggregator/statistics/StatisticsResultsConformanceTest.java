@@ -10,6 +10,7 @@ import org.fedfhir.aggregator.store.StudyRef;
 import org.fedfhir.ig.FedFhirIg;
 import org.fedfhir.securecompute.statistics.ContingencyTable;
 import org.fedfhir.securecompute.statistics.DisclosurePolicy;
+import org.fedfhir.securecompute.statistics.LogisticRegression;
 import org.fedfhir.securecompute.statistics.NumericSummary;
 import org.fedfhir.securecompute.statistics.PrivacyLedger;
 import org.fedfhir.securecompute.statistics.Release;
@@ -98,5 +99,36 @@ class StatisticsResultsConformanceTest {
     assertThat(errors(ig.validate(p, FedFhirIg.FEDERATED_STATISTICS_RESULT))).isEmpty();
     assertThat(errors(ig.validate((MeasureReport) p.getParameter("report").getResource(),
         FedFhirIg.FEDERATED_STATISTICS_REPORT))).isEmpty();
+  }
+
+  @Test
+  void releasedAndWithheldLogisticRegressionsConformToo() {
+    LogisticRegression model = new LogisticRegression("diagnosis-model", "label", List.of("sex", "thalach"),
+        new double[] {0, 60}, new double[] {1, 210});
+    java.util.Random random = new java.util.Random(5);
+    List<LogisticRegression.Row> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      int sex = random.nextInt(2);
+      double thalach = 150 + 20 * random.nextGaussian();
+      double p = 1 / (1 + Math.exp(-(-1 + sex + 0.02 * (150 - thalach))));
+      rows.add(new LogisticRegression.Row(new double[] {sex, thalach}, random.nextDouble() < p ? 1 : 0));
+    }
+    Release release = Release.of(DisclosurePolicy.defaults(), 3);
+    LogisticRegression.Fit fit = model.fit();
+    while (!fit.done()) {
+      fit.accept(fit.next().encode(rows), release);
+    }
+    LogisticRegression.Fit rare = model.fit();
+    rare.accept(rare.next().encode(rows.stream().map(r -> new LogisticRegression.Row(r.x(), 0)).toList()), release);
+
+    Parameters p = release(List.of(fit.result(), rare.result()), Optional.empty());
+
+    assertThat(errors(ig.validate(p, FedFhirIg.FEDERATED_STATISTICS_RESULT))).isEmpty();
+    Parameters.ParametersParameterComponent released = p.getParameter().get(2);
+    assertThat(released.getPart()).filteredOn(x -> x.getName().equals("coefficient")).hasSize(3)
+        .allSatisfy(c -> assertThat(StatisticsResults.isMasked(c.getPart().get(1).getValue())).isFalse());
+    Parameters.ParametersParameterComponent withheld = p.getParameter().get(3);
+    assertThat(withheld.getPart()).filteredOn(x -> x.getName().equals("coefficient"))
+        .allSatisfy(c -> assertThat(StatisticsResults.isMasked(c.getPart().get(1).getValue())).isTrue());
   }
 }

@@ -137,6 +137,9 @@ public final class SiteSession {
   private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
   private final Disclosure disclosure;
 
+  private SessionKeyEndorsement.Signer signer;
+  private SessionKeyEndorsement.Verifier verifier;
+  private final java.util.Set<String> endorsed = new java.util.HashSet<>();
   private StreamObserver<SiteMessage> out;
   private SiteRound round;
   private long[] encodedInput;
@@ -160,6 +163,18 @@ public final class SiteSession {
     this.signingKey = Ed25519.generate(random);
   }
 
+  /**
+   * Endorses this session's key with the site's network certificate and requires every
+   * participant's key to be endorsed likewise ({@link SessionKeyEndorsement}): the site then takes
+   * no part in a round whose participants' keys the network CA does not vouch for. Call before
+   * {@link #start()}.
+   */
+  public SiteSession endorsedBy(SessionKeyEndorsement.Signer signer, SessionKeyEndorsement.Verifier verifier) {
+    this.signer = java.util.Objects.requireNonNull(signer, "signer");
+    this.verifier = java.util.Objects.requireNonNull(verifier, "verifier");
+    return this;
+  }
+
   /** Opens the session and joins; the future completes when the study ends or the session fails. */
   public CompletableFuture<Outcome> start() {
     out = stub.session(new Inbound());
@@ -168,6 +183,10 @@ public final class SiteSession {
         .setDefinitionDigest(ByteString.copyFrom(study.definitionDigest()))
         .setModelDimension(study.modelDimension())
         .setSigningPublicKey(ByteString.copyFrom(signingKey.publicKey()));
+    if (signer != null) {
+      SessionKeyEndorsement.Endorsement e = signer.endorse(subject(signingKey.publicKey()));
+      join.setCertificate(ByteString.copyFrom(e.certificate())).setKeyEndorsement(ByteString.copyFrom(e.signature()));
+    }
     if (disclosure != null) {
       join.setDisclosure(org.fedfhir.aggregator.api.v1.SiteDisclosure.newBuilder()
           .setMinCellCount(disclosure.minCellCount()).setSuppressZeros(disclosure.suppressZeros()));
@@ -209,7 +228,41 @@ public final class SiteSession {
     }
   }
 
+  private SessionKeyEndorsement.Subject subject(byte[] key) {
+    return new SessionKeyEndorsement.Subject(study.url(), study.version(), study.definitionDigest(), key);
+  }
+
+  /** Null if every participant's key is endorsed by the network (or no endorsement is required), else why not. */
+  private String unendorsed(RoundStart start) {
+    if (verifier == null) {
+      return null;
+    }
+    for (Participant p : start.getParticipantsList()) {
+      String id = p.getSiteName() + "/" + java.util.HexFormat.of().formatHex(p.getSigningPublicKey().toByteArray());
+      if (endorsed.contains(id)) {
+        continue;
+      }
+      try {
+        verifier.verify(p.getSiteName(), subject(p.getSigningPublicKey().toByteArray()),
+            new SessionKeyEndorsement.Endorsement(p.getCertificate().toByteArray(), p.getKeyEndorsement().toByteArray()));
+        endorsed.add(id);
+      } catch (SessionKeyEndorsement.RefusedException e) {
+        return e.getMessage();
+      }
+    }
+    return null;
+  }
+
   private void startRound(RoundStart start) {
+    String refusal = unendorsed(start);
+    if (refusal != null) {
+      // Taking part would let whoever holds the substituted key unmask this site's contribution.
+      LOG.log(Level.WARNING, "site takes no part in round {0}: {1}",
+          new Object[] {start.getBinding().getRound(), refusal});
+      round = null;
+      encodedInput = null;
+      return;
+    }
     index = start.getYourIndex();
     Map<Integer, byte[]> keys = new TreeMap<>();
     for (Participant p : start.getParticipantsList()) {

@@ -61,7 +61,8 @@ public final class StudyCoordinator implements StudySession {
   private final Phases phases;
 
   private final Map<String, SiteLink> connected = new LinkedHashMap<>();
-  private final Map<String, com.google.protobuf.ByteString> signingKeys = new HashMap<>();
+  /** Each joined site as a participant (index unset): its session key and, if sent, its endorsement. */
+  private final Map<String, Participant> signingKeys = new HashMap<>();
   private ModelVector global;
   private StrategyState state;
   private double[] means;
@@ -170,7 +171,9 @@ public final class StudyCoordinator implements StudySession {
     }
     store.recordSiteJoined(plan.ref(), link.siteName(), clock.instant());
     connected.put(link.siteName(), link);
-    signingKeys.put(link.siteName(), join.getSigningPublicKey());
+    signingKeys.put(link.siteName(), Participant.newBuilder().setSiteName(link.siteName())
+        .setSigningPublicKey(join.getSigningPublicKey()).setCertificate(join.getCertificate())
+        .setKeyEndorsement(join.getKeyEndorsement()).build());
     int completed = store.completedRounds(plan.ref());
     link.send(AggregatorMessage.newBuilder().setJoined(Joined.newBuilder()
         .setSiteName(link.siteName()).setCompletedRounds(completed).setTotalRounds(plan.rounds()))
@@ -287,8 +290,7 @@ public final class StudyCoordinator implements StudySession {
     int t = plan.thresholdFor(sites.size());
     List<Participant> participants = new ArrayList<>();
     for (int i = 0; i < sites.size(); i++) {
-      participants.add(Participant.newBuilder().setIndex(i + 1).setSiteName(sites.get(i))
-          .setSigningPublicKey(signingKeys.get(sites.get(i))).build());
+      participants.add(signingKeys.get(sites.get(i)).toBuilder().setIndex(i + 1).build());
     }
     store.beginRound(plan.ref(), number, sites, clock.instant());
     SecureSum.Round protocol = secureSum.open(new SecureSum.RoundSetup(plan.ref().url(),

@@ -1,7 +1,6 @@
 package org.fedfhir.aggregator.statistics;
 
 import ca.uhn.fhir.context.FhirContext;
-import com.google.protobuf.ByteString;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -106,7 +105,8 @@ public final class StatisticsCoordinator implements StudySession {
   private final SecureRandom random = new SecureRandom();
 
   private final Map<String, SiteLink> connected = new LinkedHashMap<>();
-  private final Map<String, ByteString> signingKeys = new HashMap<>();
+  /** Each joined site as a participant (index unset): its session key and, if sent, its endorsement. */
+  private final Map<String, Participant> signingKeys = new HashMap<>();
   private final Map<String, DisclosurePolicy> policies = new HashMap<>();
   private Run run;
   private InFlight round;
@@ -217,7 +217,9 @@ public final class StatisticsCoordinator implements StudySession {
     policies.put(link.siteName(), new DisclosurePolicy(min, join.getDisclosure().getSuppressZeros()));
     store.recordSiteJoined(plan.ref(), link.siteName(), clock.instant());
     connected.put(link.siteName(), link);
-    signingKeys.put(link.siteName(), join.getSigningPublicKey());
+    signingKeys.put(link.siteName(), Participant.newBuilder().setSiteName(link.siteName())
+        .setSigningPublicKey(join.getSigningPublicKey()).setCertificate(join.getCertificate())
+        .setKeyEndorsement(join.getKeyEndorsement()).build());
     link.send(AggregatorMessage.newBuilder().setJoined(Joined.newBuilder().setSiteName(link.siteName())
         .setCompletedRounds(store.completedRounds(plan.ref())).setTotalRounds(plan.rounds())).build());
     notifyAll();
@@ -301,8 +303,7 @@ public final class StatisticsCoordinator implements StudySession {
     List<Participant> participants = new ArrayList<>();
     List<DisclosurePolicy> sitePolicies = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      participants.add(Participant.newBuilder().setIndex(i + 1).setSiteName(sites.get(i))
-          .setSigningPublicKey(signingKeys.get(sites.get(i))).build());
+      participants.add(signingKeys.get(sites.get(i)).toBuilder().setIndex(i + 1).build());
       sitePolicies.add(policies.get(sites.get(i)));
     }
     int number = store.completedRounds(plan.ref()) + 1;

@@ -3,9 +3,16 @@ package org.fedfhir.aggregator.network;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.grpc.CallOptions;
 import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
 import io.grpc.ClientInterceptors;
+import io.grpc.ForwardingClientCall;
+import io.grpc.ForwardingClientCallListener;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -17,7 +24,9 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.fedfhir.aggregator.api.v1.AggregatorMessage;
 import org.fedfhir.aggregator.api.v1.FederationGrpc;
+import org.fedfhir.aggregator.api.v1.RoundStart;
 import org.fedfhir.aggregator.config.AggregatorApplication;
 import org.fedfhir.aggregator.config.AggregatorConfiguration.FederationServer;
 import org.fedfhir.aggregator.config.AggregatorSettings;
@@ -33,6 +42,7 @@ import org.fedfhir.aggregator.store.StudyStatus;
 import org.fedfhir.aggregator.store.StudyStore;
 import org.fedfhir.aggregator.testing.DyingSite;
 import org.fedfhir.aggregator.strategy.Payloads;
+import org.fedfhir.federation.SessionKeyEndorsement;
 import org.fedfhir.federation.SiteSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -62,9 +72,13 @@ class RealNetworkTest {
   }
 
   private ConfigurableApplicationContext startAggregator() {
+    return startAggregator(Duration.ofSeconds(15));
+  }
+
+  private ConfigurableApplicationContext startAggregator(Duration stageTimeout) {
     ConfigurableApplicationContext ctx = AggregatorApplication.start(new AggregatorSettings("127.0.0.1", 0,
         dir.resolve("db/aggregator").toString(), TlsFiles.inPkiDirectory(dir.resolve("pki"), PartyName.AGGREGATOR),
-        Duration.ofSeconds(15), -1));
+        stageTimeout, -1));
     contexts.add(ctx);
     return ctx;
   }
@@ -75,10 +89,15 @@ class RealNetworkTest {
     return ch;
   }
 
-  private static CompletableFuture<SiteSession.Outcome> join(Channel channel, SiteSession.RoundWork work) {
+  /** Site {@code site} joins over {@code channel}, its session key endorsed by its network certificate. */
+  private CompletableFuture<SiteSession.Outcome> join(String site, Channel channel, SiteSession.RoundWork work) {
+    Path pki = dir.resolve("pki");
     return new SiteSession(FederationGrpc.newStub(channel),
         new SiteSession.Study(STUDY.url(), STUDY.version(), HexFormat.of().parseHex(DIGEST), 4), work,
-        new SecureRandom()).start();
+        new SecureRandom())
+        .endorsedBy(SessionKeyEndorsement.Signer.fromPem(PkiDirectory.certificateFile(pki, site),
+            PkiDirectory.keyFile(pki, site)), SessionKeyEndorsement.Verifier.fromPem(PkiDirectory.caCertificateFile(pki)))
+        .start();
   }
 
   /** One feature with rows equal to 1; trains to {@code weights} in both label rows; slow by {@code delayMillis}. */
@@ -129,10 +148,10 @@ class RealNetworkTest {
     Channel dying = ClientInterceptors.intercept(doomed, DyingSite.dieOn(m -> m.hasSharesDelivery()
         && m.getSharesDelivery().getBinding().getRound() == 2, doomed::shutdownNow));
     List<CompletableFuture<SiteSession.Outcome>> survivors = new ArrayList<>();
-    survivors.add(join(tlsChannel("a", port), site(new double[] {1, 2}, 10, 0)));
-    survivors.add(join(tlsChannel("b", port), site(new double[] {3, 4}, 30, 0)));
-    survivors.add(join(tlsChannel("c", port), site(new double[] {5, 6}, 60, 0)));
-    join(dying, site(new double[] {100, 100}, 1000, 0));
+    survivors.add(join("a", tlsChannel("a", port), site(new double[] {1, 2}, 10, 0)));
+    survivors.add(join("b", tlsChannel("b", port), site(new double[] {3, 4}, 30, 0)));
+    survivors.add(join("c", tlsChannel("c", port), site(new double[] {5, 6}, 60, 0)));
+    join("d", dying, site(new double[] {100, 100}, 1000, 0));
 
     for (CompletableFuture<SiteSession.Outcome> outcome : survivors) {
       assertThat(outcome.get(90, TimeUnit.SECONDS).completedRounds()).isEqualTo(3);
@@ -141,6 +160,70 @@ class RealNetworkTest {
     assertThat(training.state()).isEqualTo(RoundState.COMPLETED);
     assertThat(training.dropouts()).contains("d");
     assertThat(store.latestModel(STUDY).orElseThrow().model().toArray())
+        .containsExactly(new double[] {4, 5, 4, 5}, within(1e-6));
+  }
+
+  @Test
+  void aKeySubstitutedByTheAggregatorIsRefusedAndTheSiteSendsNothingInThatRound() throws Exception {
+    PkiDirectory.init(dir.resolve("pki"), "test network", List.of("a", "b", "c", "d"));
+    ConfigurableApplicationContext ctx = startAggregator(Duration.ofSeconds(2));
+    StudyStore store = ctx.getBean(StudyStore.class);
+    // min-sites 4: every round starts with a and d among its participants
+    store.registerStudy(new StudyPlan(STUDY, DIGEST, "fedavg", 1, 4, 3, 4, 0.1, 0.01, 0));
+    int port = ctx.getBean(FederationServer.class).port();
+
+    // What site d receives is what an active aggregator would send it: site a's session key replaced by
+    // one whose private half the aggregator holds (so that it could impersonate a towards d).
+    byte[] substitute = org.fedfhir.securecompute.crypto.Ed25519.generate(new SecureRandom()).publicKey();
+    java.util.concurrent.atomic.AtomicInteger sentByD = new java.util.concurrent.atomic.AtomicInteger();
+    Channel tampered = ClientInterceptors.intercept(tlsChannel("d", port), new ClientInterceptor() {
+      @Override
+      public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+        return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+          @Override
+          public void sendMessage(Q message) {
+            if (message instanceof org.fedfhir.aggregator.api.v1.SiteMessage m && !m.hasJoin()) {
+              sentByD.incrementAndGet();
+            }
+            super.sendMessage(message);
+          }
+
+          @Override
+          public void start(Listener<R> listener, Metadata headers) {
+            super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
+              @Override
+              @SuppressWarnings("unchecked")
+              public void onMessage(R message) {
+                if (message instanceof AggregatorMessage m && m.hasRoundStart()) {
+                  RoundStart.Builder start = m.getRoundStart().toBuilder();
+                  for (int i = 0; i < start.getParticipantsCount(); i++) {
+                    if (start.getParticipants(i).getSiteName().equals("a")) {
+                      start.setParticipants(i, start.getParticipants(i).toBuilder()
+                          .setSigningPublicKey(com.google.protobuf.ByteString.copyFrom(substitute)));
+                    }
+                  }
+                  message = (R) m.toBuilder().setRoundStart(start).build();
+                }
+                super.onMessage(message);
+              }
+            }, headers);
+          }
+        };
+      }
+    });
+    List<CompletableFuture<SiteSession.Outcome>> honest = new ArrayList<>();
+    honest.add(join("a", tlsChannel("a", port), site(new double[] {1, 2}, 10, 0)));
+    honest.add(join("b", tlsChannel("b", port), site(new double[] {3, 4}, 30, 0)));
+    honest.add(join("c", tlsChannel("c", port), site(new double[] {5, 6}, 60, 0)));
+    join("d", tampered, site(new double[] {100, 100}, 1000, 0));
+
+    for (CompletableFuture<SiteSession.Outcome> outcome : honest) {
+      assertThat(outcome.get(90, TimeUnit.SECONDS).completedRounds()).isEqualTo(3);
+    }
+    assertThat(sentByD).as("d advertised no key, sent no share and no masked input").hasValue(0);
+    assertThat(store.rounds(STUDY)).filteredOn(r -> r.state() == RoundState.COMPLETED)
+        .allSatisfy(r -> assertThat(r.dropouts()).contains("d"));
+    assertThat(store.latestModel(STUDY).orElseThrow().model().toArray()).as("d's 100s are in no sum")
         .containsExactly(new double[] {4, 5, 4, 5}, within(1e-6));
   }
 
@@ -161,7 +244,7 @@ class RealNetworkTest {
       int port = readPort(aggregator);
       for (String s : weights.keySet()) {
         SiteSession.RoundWork slow = site(weights.get(s), samples.get(s), 150);
-        join(tlsChannel(s, port), new CountingWork(slow, "a".equals(s) ? roundsSeen : null));
+        join(s, tlsChannel(s, port), new CountingWork(slow, "a".equals(s) ? roundsSeen : null));
       }
       await(() -> roundsSeen.get() >= 3, "three rounds before the crash");
       // Round 4 is now under way: each site spends 150 ms training in it.
@@ -176,7 +259,7 @@ class RealNetworkTest {
     StudyStore recovered = restarted.getBean(StudyStore.class);
     int port = restarted.getBean(FederationServer.class).port();
     for (String s : weights.keySet()) {
-      join(tlsChannel(s, port), site(weights.get(s), samples.get(s), 0));
+      join(s, tlsChannel(s, port), site(weights.get(s), samples.get(s), 0));
     }
     await(() -> recovered.status(STUDY).orElseThrow() == StudyStatus.COMPLETED, "the study to complete");
 

@@ -13,23 +13,36 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.fedfhir.aggregator.api.v1.FederationGrpc;
+import org.fedfhir.federation.SessionKeyEndorsement;
 import org.fedfhir.federation.SiteSession;
 
 /**
  * The site's connection to the aggregator: one gRPC channel, outbound only (a hospital accepts no
  * inbound calls), over mutual TLS with the network PKI — the site presents its certificate (its
  * identity at the aggregator) and trusts only the network CA. Each {@link #join} opens one study
- * session ({@link SiteSession}), whose rounds run with secure aggregation.
+ * session ({@link SiteSession}), whose rounds run with secure aggregation. Over mutual TLS the
+ * session's key is endorsed with the site's certificate and every participant's must be
+ * ({@link SessionKeyEndorsement}): the aggregator cannot substitute a key of its own.
  */
 public final class FederationClient implements AutoCloseable {
 
   private final ManagedChannel channel;
   private final String target;
+  private final SessionKeyEndorsement.Signer signer;
+  private final SessionKeyEndorsement.Verifier verifier;
 
-  /** Over a given channel (tests: the in-process transport). */
+  /** Over a given channel without key endorsement (tests: the in-process transport). */
   public FederationClient(ManagedChannel channel, String target) {
+    this(channel, target, null, null);
+  }
+
+  /** Over a given channel, endorsing session keys with {@code signer} and requiring peers' by {@code verifier}. */
+  public FederationClient(ManagedChannel channel, String target, SessionKeyEndorsement.Signer signer,
+      SessionKeyEndorsement.Verifier verifier) {
     this.channel = channel;
     this.target = target;
+    this.signer = signer;
+    this.verifier = verifier;
   }
 
   /** A mutual-TLS channel to the aggregator with the site's credentials. */
@@ -44,18 +57,24 @@ public final class FederationClient implements AutoCloseable {
       throw new UncheckedIOException("cannot read the site's TLS credentials (" + pki.certificate() + ")", e);
     }
     return new FederationClient(Grpc.newChannelBuilderForAddress(aggregator.host(), aggregator.port(), credentials)
-        .build(), aggregator.toString());
+        .build(), aggregator.toString(), SessionKeyEndorsement.Signer.fromPem(pki.certificate(), pki.privateKey()),
+        SessionKeyEndorsement.Verifier.fromPem(pki.ca()));
   }
 
   /** Joins the study and takes part in its rounds; the future completes when the study ends or the session fails. */
   public CompletableFuture<SiteSession.Outcome> join(SiteSession.Study study, SiteSession.RoundWork work) {
-    return new SiteSession(FederationGrpc.newStub(channel), study, work, new SecureRandom()).start();
+    return endorsed(new SiteSession(FederationGrpc.newStub(channel), study, work, new SecureRandom())).start();
   }
 
   /** Joins a statistics study, stating the site's own disclosure control in the Join. */
   public CompletableFuture<SiteSession.Outcome> join(SiteSession.Study study, SiteSession.RoundWork work,
       SiteSession.Disclosure disclosure) {
-    return new SiteSession(FederationGrpc.newStub(channel), study, work, new SecureRandom(), disclosure).start();
+    return endorsed(new SiteSession(FederationGrpc.newStub(channel), study, work, new SecureRandom(), disclosure))
+        .start();
+  }
+
+  private SiteSession endorsed(SiteSession session) {
+    return signer == null ? session : session.endorsedBy(signer, verifier);
   }
 
   /** Where the client connects. */

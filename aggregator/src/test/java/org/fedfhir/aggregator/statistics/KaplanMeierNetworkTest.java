@@ -3,20 +3,9 @@ package org.fedfhir.aggregator.statistics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.grpc.Context;
-import io.grpc.Contexts;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
-import io.grpc.Server;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallHandler;
-import io.grpc.ServerInterceptor;
-import io.grpc.ServerInterceptors;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
-import io.grpc.stub.MetadataUtils;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -26,12 +15,6 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.fedfhir.aggregator.api.v1.FederationGrpc;
-import org.fedfhir.aggregator.grpc.FederationService;
-import org.fedfhir.aggregator.grpc.PeerIdentity;
-import org.fedfhir.aggregator.round.Coordinators;
-import org.fedfhir.aggregator.round.SecAggSecureSum;
-import org.fedfhir.aggregator.store.InMemoryStudyStore;
-import org.fedfhir.aggregator.store.StudyPlan;
 import org.fedfhir.federation.SiteSession;
 import org.fedfhir.ig.StatisticsDeclarations;
 import org.fedfhir.securecompute.statistics.DisclosurePolicy;
@@ -60,42 +43,18 @@ class KaplanMeierNetworkTest {
   static final StatisticsDeclarations.Study DECLARED = new StatisticsDeclarations.Study(List.of(KM),
       DisclosurePolicy.defaults(), 10_000, Optional.empty());
 
-  private final List<ManagedChannel> channels = new ArrayList<>();
-  private Server server;
-  private String serverName;
+  private InProcessStatisticsAggregator aggregator;
 
   @AfterEach
   void stop() {
-    channels.forEach(ManagedChannel::shutdownNow);
-    if (server != null) {
-      server.shutdownNow();
+    if (aggregator != null) {
+      aggregator.close();
     }
   }
 
   private StatisticsCoordinator startAggregator() throws Exception {
-    InMemoryStudyStore store = new InMemoryStudyStore();
-    StudyPlan plan = new StudyPlan(StatisticsNetworkTest.STUDY, StatisticsNetworkTest.DIGEST,
-        StatisticsCoordinator.STRATEGY, 1, 3, 0, DECLARED.length(), 0.1, 0.01, 0);
-    store.registerStudy(plan);
-    StatisticsCoordinators statistics = new StatisticsCoordinators(store, new InMemoryReleaseStore(),
-        new SecAggSecureSum(), StatisticsNetworkTest.timer(), Clock.systemUTC(), Duration.ofSeconds(10), "test");
-    StatisticsCoordinator coordinator = statistics.register(plan, DECLARED);
-    Coordinators training = Coordinators.startUp(store, new SecAggSecureSum(), StatisticsNetworkTest.timer(),
-        Clock.systemUTC(), Duration.ofSeconds(10),
-        org.fedfhir.aggregator.api.v1.FixedPointEncoding.getDefaultInstance()).coordinators();
-    serverName = InProcessServerBuilder.generateName();
-    ServerInterceptor identity = new ServerInterceptor() {
-      @Override
-      public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-          ServerCallHandler<Q, R> next) {
-        return Contexts.interceptCall(Context.current().withValue(PeerIdentity.NAME, headers.get(SITE)), call,
-            headers, next);
-      }
-    };
-    server = InProcessServerBuilder.forName(serverName)
-        .addService(ServerInterceptors.intercept(new FederationService(training, statistics), identity))
-        .build().start();
-    return coordinator;
+    aggregator = new InProcessStatisticsAggregator(DECLARED, 3, 0);
+    return aggregator.coordinator;
   }
 
   /** Synthetic follow-up of one site: group 1 has the higher hazard; censoring uniform to 730 d. */
@@ -112,11 +71,7 @@ class KaplanMeierNetworkTest {
   }
 
   private CompletableFuture<SiteSession.Outcome> join(String site, List<SurvivalAnalysis.Record> records) {
-    Metadata h = new Metadata();
-    h.put(SITE, site);
-    ManagedChannel ch = InProcessChannelBuilder.forName(serverName)
-        .intercept(MetadataUtils.newAttachHeadersInterceptor(h)).build();
-    channels.add(ch);
+    ManagedChannel ch = aggregator.channel(site);
     double[] vector = ((SurvivalAnalysis) KM.statistic()).encode(records);
     SiteSession.RoundWork work = new SiteSession.StatisticsWork() {
       @Override

@@ -3,16 +3,8 @@ package org.fedfhir.aggregator.statistics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.Server;
-import io.grpc.ServerInterceptors;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
-import io.grpc.stub.MetadataUtils;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -23,15 +15,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.fedfhir.aggregator.api.v1.FederationGrpc;
 import org.fedfhir.aggregator.api.v1.Phase;
-import org.fedfhir.aggregator.grpc.FederationService;
-import org.fedfhir.aggregator.round.Coordinators;
-import org.fedfhir.aggregator.round.SecAggSecureSum;
 import org.fedfhir.aggregator.store.InMemoryStudyStore;
 import org.fedfhir.aggregator.store.RoundRecord;
 import org.fedfhir.aggregator.store.RoundState;
-import org.fedfhir.aggregator.store.StudyPlan;
 import org.fedfhir.aggregator.testing.DyingSite;
-import org.fedfhir.aggregator.testing.HeaderIdentity;
 import org.fedfhir.federation.SiteSession;
 import org.fedfhir.ig.StatisticsDeclarations;
 import org.fedfhir.securecompute.statistics.DisclosurePolicy;
@@ -62,46 +49,30 @@ class LogisticRegressionNetworkTest {
   static final StatisticsDeclarations.Study DECLARED = new StatisticsDeclarations.Study(
       List.of(StatisticsNetworkTest.CP_BY_LABEL, MODEL), DisclosurePolicy.defaults(), 10_000, Optional.empty());
 
-  private final List<ManagedChannel> channels = new ArrayList<>();
-  private final InMemoryStudyStore store = new InMemoryStudyStore();
-  private final InMemoryReleaseStore releases = new InMemoryReleaseStore();
-  private Server server;
-  private String serverName;
+  private InProcessStatisticsAggregator aggregator;
+  private InMemoryStudyStore store;
+  private InMemoryReleaseStore releases;
 
   @AfterEach
   void stop() {
-    channels.forEach(ManagedChannel::shutdownNow);
-    if (server != null) {
-      server.shutdownNow();
+    if (aggregator != null) {
+      aggregator.close();
     }
   }
 
   private StatisticsCoordinator startAggregator() throws Exception {
-    StudyPlan plan = new StudyPlan(StatisticsNetworkTest.STUDY, StatisticsNetworkTest.DIGEST,
-        StatisticsCoordinator.STRATEGY, 1, 3, 0, DECLARED.length(), 0.1, 0.01, 0);
-    store.registerStudy(plan);
-    StatisticsCoordinators statistics = new StatisticsCoordinators(store, releases, new SecAggSecureSum(),
-        StatisticsNetworkTest.timer(), Clock.systemUTC(), Duration.ofSeconds(10), "test");
-    StatisticsCoordinator coordinator = statistics.register(plan, DECLARED);
-    Coordinators training = Coordinators.startUp(store, new SecAggSecureSum(), StatisticsNetworkTest.timer(),
-        Clock.systemUTC(), Duration.ofSeconds(10),
-        org.fedfhir.aggregator.api.v1.FixedPointEncoding.getDefaultInstance()).coordinators();
-    serverName = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(serverName)
-        .addService(ServerInterceptors.intercept(new FederationService(training, statistics), new HeaderIdentity()))
-        .build().start();
-    return coordinator;
+    aggregator = new InProcessStatisticsAggregator(DECLARED, 3, 0);
+    store = aggregator.store;
+    releases = aggregator.releases;
+    return aggregator.coordinator;
   }
 
   /** A site: its statistics in the first round, its Newton part at the announced β in later ones. */
-  private CompletableFuture<SiteSession.Outcome> join(String site, SiteStatistics.Rows rows, List<double[]> seen,
-      ClientInterceptor... extra) {
-    Metadata h = new Metadata();
-    h.put(HeaderIdentity.SITE, site);
-    List<ClientInterceptor> interceptors = new ArrayList<>(List.of(extra));
-    interceptors.add(MetadataUtils.newAttachHeadersInterceptor(h));
-    ManagedChannel ch = InProcessChannelBuilder.forName(serverName).intercept(interceptors).build();
-    channels.add(ch);
+  private CompletableFuture<SiteSession.Outcome> join(String site, SiteStatistics.Rows rows, List<double[]> seen) {
+    return join(aggregator.channel(site), rows, seen);
+  }
+
+  private CompletableFuture<SiteSession.Outcome> join(ManagedChannel ch, SiteStatistics.Rows rows, List<double[]> seen) {
     SiteStatistics local = new SiteStatistics(DECLARED.statistics(), DECLARED.maxRecordsPerSite());
     SiteSession.RoundWork work = new SiteSession.StatisticsWork() {
       @Override
@@ -206,10 +177,10 @@ class LogisticRegressionNetworkTest {
     for (int s = 0; s < 3; s++) {
       join("site-" + s, sites.get(s), new CopyOnWriteArrayList<>());
     }
-    join("site-3", sites.get(3), new CopyOnWriteArrayList<>(), DyingSite.dieOn(
+    dying[0] = aggregator.channel("site-3", DyingSite.dieOn(
         m -> m.hasRoundStart() && m.getRoundStart().getPhase() == Phase.STATISTICS_ITERATION,
         () -> dying[0].shutdownNow()));
-    dying[0] = channels.get(channels.size() - 1);
+    join(dying[0], sites.get(3), new CopyOnWriteArrayList<>());
     awaitJoined(coordinator, 4);
 
     Parameters p = coordinator.run(Duration.ofSeconds(5)).get(60, TimeUnit.SECONDS).result();

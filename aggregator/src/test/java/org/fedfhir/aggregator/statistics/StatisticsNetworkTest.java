@@ -15,17 +15,11 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
-import io.grpc.ServerInterceptors;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
-import io.grpc.stub.MetadataUtils;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -35,14 +29,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.fedfhir.aggregator.api.v1.AggregatorMessage;
 import org.fedfhir.aggregator.api.v1.FederationGrpc;
-import org.fedfhir.aggregator.grpc.FederationService;
-import org.fedfhir.aggregator.round.Coordinators;
 import org.fedfhir.aggregator.round.SecAggSecureSum;
 import org.fedfhir.aggregator.round.StageTimer;
 import org.fedfhir.aggregator.store.InMemoryStudyStore;
 import org.fedfhir.aggregator.store.RoundRecord;
 import org.fedfhir.aggregator.store.RoundState;
-import org.fedfhir.aggregator.store.StudyPlan;
 import org.fedfhir.aggregator.store.StudyRef;
 import org.fedfhir.aggregator.strategy.ModelVector;
 import org.fedfhir.federation.SiteSession;
@@ -87,12 +78,10 @@ class StatisticsNetworkTest {
   static final StatisticsDeclarations.Study DECLARED = new StatisticsDeclarations.Study(
       List.of(CP_BY_LABEL, CHOL_BY_SEX, THALACH_BY_LABEL), DisclosurePolicy.defaults(), 10_000, Optional.empty());
 
-  private final InMemoryStudyStore store = new InMemoryStudyStore();
-  private final InMemoryReleaseStore releases = new InMemoryReleaseStore();
-  private final List<ManagedChannel> channels = new ArrayList<>();
+  private InProcessStatisticsAggregator aggregator;
+  private InMemoryStudyStore store;
+  private InMemoryReleaseStore releases;
   private StatisticsCoordinators statistics;
-  private Server server;
-  private String serverName;
 
   static StageTimer timer() {
     return (delay, task) -> {
@@ -102,26 +91,17 @@ class StatisticsNetworkTest {
   }
 
   private StatisticsCoordinator startAggregator(int minSites, int threshold) throws Exception {
-    StudyPlan plan = new StudyPlan(STUDY, DIGEST, StatisticsCoordinator.STRATEGY, 1, minSites, threshold,
-        DECLARED.length(), 0.1, 0.01, 0);
-    store.registerStudy(plan);
-    statistics = new StatisticsCoordinators(store, releases, new SecAggSecureSum(), timer(), Clock.systemUTC(),
-        Duration.ofSeconds(10), "test aggregator");
-    StatisticsCoordinator coordinator = statistics.register(plan, DECLARED);
-    Coordinators training = Coordinators.startUp(store, new SecAggSecureSum(), timer(), Clock.systemUTC(),
-        Duration.ofSeconds(10), org.fedfhir.aggregator.api.v1.FixedPointEncoding.getDefaultInstance()).coordinators();
-    serverName = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(serverName)
-        .addService(ServerInterceptors.intercept(new FederationService(training, statistics), new HeaderIdentity()))
-        .build().start();
-    return coordinator;
+    aggregator = new InProcessStatisticsAggregator(DECLARED, minSites, threshold);
+    store = aggregator.store;
+    releases = aggregator.releases;
+    statistics = aggregator.statistics;
+    return aggregator.coordinator;
   }
 
   @AfterEach
   void stop() {
-    channels.forEach(ManagedChannel::shutdownNow);
-    if (server != null) {
-      server.shutdownNow();
+    if (aggregator != null) {
+      aggregator.close();
     }
   }
 
@@ -172,13 +152,7 @@ class StatisticsNetworkTest {
   }
 
   private ManagedChannel channel(String site, ClientInterceptor... extra) {
-    Metadata h = new Metadata();
-    h.put(SITE, site);
-    List<ClientInterceptor> interceptors = new ArrayList<>(List.of(extra));
-    interceptors.add(MetadataUtils.newAttachHeadersInterceptor(h));
-    ManagedChannel ch = InProcessChannelBuilder.forName(serverName).intercept(interceptors).build();
-    channels.add(ch);
-    return ch;
+    return aggregator.channel(site, extra);
   }
 
   /** A site that dies, like its process, when the aggregator delivers the other sites' key shares. */

@@ -16,9 +16,9 @@ import org.fedfhir.aggregator.api.v1.Stage;
  *
  * <p>The real implementation adapts {@code org.fedfhir.securecompute.secagg.AggregatorRound}: it
  * converts these proto messages to and from the protocol's records (one class), maps its rejection
- * exceptions to {@link ProtocolViolation}s, and decodes the fixed-point sum. The coordinator has
- * already checked each message's binding (study, round, stage), that it is not a replay, and vector
- * lengths.
+ * exceptions to {@link ProtocolViolation}s, and decodes the fixed-point sum. The coordinator's
+ * {@link StageBarrier} has already checked each message's binding (study, round, stage), that it is
+ * not a replay, and vector lengths.
  */
 public interface SecureSum {
 

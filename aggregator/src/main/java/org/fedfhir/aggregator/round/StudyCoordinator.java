@@ -5,12 +5,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import org.fedfhir.aggregator.api.v1.AggregatorMessage;
 import org.fedfhir.aggregator.api.v1.Binding;
@@ -54,11 +52,10 @@ public final class StudyCoordinator implements StudySession {
   private final StudyStore store;
   private final SecureSum secureSum;
   private final Strategy strategy;
-  private final StageTimer timer;
   private final Clock clock;
-  private final Duration stageTimeout;
   private final FixedPointEncoding encoding;
   private final Phases phases;
+  private final StageBarrier.Setting stages;
 
   private final Map<String, SiteLink> connected = new LinkedHashMap<>();
   /** Each joined site as a participant (index unset): its session key and, if sent, its endorsement. */
@@ -67,28 +64,8 @@ public final class StudyCoordinator implements StudySession {
   private StrategyState state;
   private double[] means;
   private double[] sds;
-  private InFlight round;
-
-  /** The round in flight. */
-  private static final class InFlight {
-    final int number;
-    final Map<Integer, String> names = new TreeMap<>();
-    final Map<String, Integer> indices = new LinkedHashMap<>();
-    final SecureSum.Round protocol;
-    final Set<Integer> expected = new HashSet<>();
-    final Set<Integer> answered = new HashSet<>();
-    final Set<String> dropped = new HashSet<>();
-    StageTimer.Cancellable deadline;
-
-    InFlight(int number, List<String> sites, SecureSum.Round protocol) {
-      this.number = number;
-      this.protocol = protocol;
-      for (int i = 0; i < sites.size(); i++) {
-        names.put(i + 1, sites.get(i));
-        indices.put(sites.get(i), i + 1);
-      }
-    }
-  }
+  /** The round in flight, or null. */
+  private StageBarrier round;
 
   public StudyCoordinator(StudyPlan plan, StudyStore store, SecureSum secureSum, Strategy strategy,
       StageTimer timer, Clock clock, Duration stageTimeout, FixedPointEncoding encoding) {
@@ -96,11 +73,11 @@ public final class StudyCoordinator implements StudySession {
     this.store = store;
     this.secureSum = secureSum;
     this.strategy = strategy;
-    this.timer = timer;
     this.clock = clock;
-    this.stageTimeout = stageTimeout;
     this.encoding = encoding;
     this.phases = new Phases(plan, strategy);
+    this.stages = new StageBarrier.Setting(plan.ref(), connected::get, StageBarrier.underLock(this, timer),
+        stageTimeout, "the study needs", this::ended);
     loadStandardisation();
     StoredModel latest = store.latestModel(plan.ref()).orElse(null);
     this.global = latest == null ? ModelVector.zeros(plan.modelDimension()) : latest.model();
@@ -135,7 +112,7 @@ public final class StudyCoordinator implements StudySession {
 
   /** Number of the round in flight, or 0. */
   public synchronized int roundInFlight() {
-    return round == null ? 0 : round.number;
+    return round == null ? 0 : round.number();
   }
 
   /** Names of the sites with an open session. */
@@ -208,42 +185,7 @@ public final class StudyCoordinator implements StudySession {
     if (round == null) {
       throw new ProtocolViolation(Kind.WRONG_ROUND, "no round of " + plan.ref() + " is in flight");
     }
-    Integer index = round.indices.get(site);
-    if (index == null || round.dropped.contains(site)) {
-      throw new ProtocolViolation(Kind.NOT_A_PARTICIPANT, "site '" + site
-          + "' is not a participant of round " + round.number);
-    }
-    Binding b = MessageBindings.of(message);
-    if (!b.getStudyUrl().equals(plan.ref().url()) || !b.getStudyVersion().equals(plan.ref().version())) {
-      throw new ProtocolViolation(Kind.WRONG_STUDY, "message bound to study " + b.getStudyUrl() + "|"
-          + b.getStudyVersion() + "; this session is for " + plan.ref());
-    }
-    if (b.getRound() != round.number) {
-      throw new ProtocolViolation(Kind.WRONG_ROUND, "message bound to round " + b.getRound()
-          + "; round " + round.number + " is in flight");
-    }
-    Stage stage = round.protocol.stage();
-    if (b.getStage() != MessageBindings.stageOf(message) || b.getStage() != stage) {
-      throw new ProtocolViolation(Kind.WRONG_STAGE, MessageBindings.stageOf(message)
-          + " message bound to stage " + b.getStage() + "; round " + round.number + " is at " + stage);
-    }
-    if (round.answered.contains(index)) {
-      throw new ProtocolViolation(Kind.REPLAY, "site '" + site + "' already sent its " + stage
-          + " message of round " + round.number);
-    }
-    if (message.hasMaskedInput()) {
-      int length = MessageBindings.vectorLength(message.getMaskedInput(), encoding);
-      int need = phases.payloadLength(phases.of(round.number));
-      if (length != need) {
-        throw new ProtocolViolation(Kind.MALFORMED, "masked input of " + length
-            + " elements; the study needs " + need);
-      }
-    }
-    round.protocol.accept(index, message);
-    round.answered.add(index);
-    if (round.answered.containsAll(round.expected)) {
-      closeStage();
-    }
+    round.accept(site, message);
   }
 
   /** A site's session ended (network failure, site shut down, cancelled). */
@@ -256,23 +198,8 @@ public final class StudyCoordinator implements StudySession {
   }
 
   private void drop(String site) {
-    if (round == null || !round.indices.containsKey(site) || !round.dropped.add(site)) {
-      return;
-    }
-    round.expected.remove(round.indices.get(site));
-    if (round.answered.containsAll(round.expected)) {
-      closeStage();
-    }
-  }
-
-  private synchronized void onDeadline(InFlight r, Stage stage) {
-    if (round == r && r.protocol.stage() == stage) {
-      for (Integer i : r.expected) {
-        if (!r.answered.contains(i)) {
-          r.dropped.add(r.names.get(i));
-        }
-      }
-      closeStage();
+    if (round != null) {
+      round.drop(site);
     }
   }
 
@@ -292,88 +219,45 @@ public final class StudyCoordinator implements StudySession {
     for (int i = 0; i < sites.size(); i++) {
       participants.add(signingKeys.get(sites.get(i)).toBuilder().setIndex(i + 1).build());
     }
+    int length = phases.payloadLength(phase);
     store.beginRound(plan.ref(), number, sites, clock.instant());
     SecureSum.Round protocol = secureSum.open(new SecureSum.RoundSetup(plan.ref().url(),
-        plan.ref().version(), number, participants, t, phases.payloadLength(phase), encoding));
-    InFlight r = new InFlight(number, sites, protocol);
-    round = r;
+        plan.ref().version(), number, participants, t, length, encoding));
+    round = new StageBarrier(stages, number, sites, protocol, encoding, length);
     GlobalModel model = toProto(global);
-    participants.forEach(p -> r.expected.add(p.getIndex()));
-    armDeadline();
-    for (Participant p : participants) {
-      if (round != r) {
-        return;
-      }
-      SiteLink link = connected.get(p.getSiteName());
-      if (link == null) {
-        continue;
-      }
-      link.send(AggregatorMessage.newBuilder().setRoundStart(
-          RoundStart.newBuilder()
-              .setBinding(binding(number, Stage.ADVERTISE_KEYS))
-              .addAllParticipants(participants)
-              .setYourIndex(p.getIndex())
-              .setThreshold(t)
-              .setGlobalModel(model)
-              .setEncoding(encoding)
-              .setPhase(phase)
-              .setTrainingRounds(plan.rounds())
-              .setStandardisation(standardisationProto()))
-          .build());
-    }
+    round.start(index -> AggregatorMessage.newBuilder().setRoundStart(
+        RoundStart.newBuilder()
+            .setBinding(binding(number, Stage.ADVERTISE_KEYS))
+            .addAllParticipants(participants)
+            .setYourIndex(index)
+            .setThreshold(t)
+            .setGlobalModel(model)
+            .setEncoding(encoding)
+            .setPhase(phase)
+            .setTrainingRounds(plan.rounds())
+            .setStandardisation(standardisationProto()))
+        .build());
   }
 
-  private void armDeadline() {
-    InFlight r = round;
-    Stage stage = r.protocol.stage();
-    r.deadline = timer.schedule(stageTimeout, () -> onDeadline(r, stage));
-  }
-
-  private void closeStage() {
-    InFlight r = round;
-    if (r.deadline != null) {
-      r.deadline.cancel();
-    }
-    SecureSum.Outcome outcome = r.protocol.closeStage();
-    if (outcome instanceof SecureSum.Next next) {
-      r.expected.clear();
-      r.answered.clear();
-      Map<Integer, SiteLink> targets = new TreeMap<>();
-      next.requests().forEach((index, msg) -> {
-        SiteLink link = connected.get(r.names.get(index));
-        if (link != null && !r.dropped.contains(r.names.get(index))) {
-          targets.put(index, link);
-        }
-      });
-      // The whole expected set is fixed before the first send, so an answer that arrives while
-      // sending (same-thread transports) cannot close the stage early.
-      r.expected.addAll(targets.keySet());
-      armDeadline();
-      if (r.expected.isEmpty()) {
-        closeStage();
-        return;
-      }
-      targets.forEach((index, link) -> {
-        if (round == r) {
-          link.send(next.requests().get(index));
-        }
-      });
-    } else if (outcome instanceof SecureSum.Sum sum) {
+  /** The round in flight ended: the sum is used, or the round is run again. */
+  private void ended(SecureSum.Outcome outcome) {
+    StageBarrier r = round;
+    if (outcome instanceof SecureSum.Sum sum) {
       complete(r, sum);
     } else if (outcome instanceof SecureSum.Aborted aborted) {
       abort(r, aborted.reason());
     }
   }
 
-  private void complete(InFlight r, SecureSum.Sum sum) {
+  private void complete(StageBarrier r, SecureSum.Sum sum) {
     List<String> dropouts = new ArrayList<>();
-    r.names.forEach((i, name) -> {
+    r.names().forEach((i, name) -> {
       if (!sum.contributors().contains(i)) {
         dropouts.add(name);
       }
     });
-    RoundCounts counts = new RoundCounts(r.names.size(), sum.contributors().size());
-    Phase phase = phases.of(r.number);
+    RoundCounts counts = new RoundCounts(r.names().size(), sum.contributors().size());
+    Phase phase = phases.of(r.number());
     double[] values = sum.values();
     Map<String, Double> metrics = new TreeMap<>();
     metrics.put("contributors", (double) counts.contributors());
@@ -396,12 +280,12 @@ public final class StudyCoordinator implements StudySession {
         }
       }
     }
-    store.completeRound(plan.ref(), r.number, dropouts, next, StrategyStates.encode(nextState), metrics,
+    store.completeRound(plan.ref(), r.number(), dropouts, next, StrategyStates.encode(nextState), metrics,
         clock.instant());
     global = next;
     state = nextState;
     round = null;
-    RoundEnd.Builder end = RoundEnd.newBuilder().setRound(r.number).setCompleted(true).setPhase(phase)
+    RoundEnd.Builder end = RoundEnd.newBuilder().setRound(r.number()).setCompleted(true).setPhase(phase)
         .setNextModel(toProto(global));
     for (String name : List.of("accuracy", "log-loss", "test-count")) {
       if (metrics.containsKey(name)) {
@@ -410,7 +294,7 @@ public final class StudyCoordinator implements StudySession {
     }
     AggregatorMessage message = AggregatorMessage.newBuilder().setRoundEnd(end).build();
     connected.values().forEach(l -> l.send(message));
-    if (r.number >= phases.total()) {
+    if (r.number() >= phases.total()) {
       store.setStatus(plan.ref(), StudyStatus.COMPLETED);
       for (SiteLink l : new ArrayList<>(connected.values())) {
         endStudyFor(l);
@@ -461,11 +345,11 @@ public final class StudyCoordinator implements StudySession {
   }
 
 
-  private void abort(InFlight r, String reason) {
-    store.abortRound(plan.ref(), r.number, new ArrayList<>(r.dropped), reason, clock.instant());
+  private void abort(StageBarrier r, String reason) {
+    store.abortRound(plan.ref(), r.number(), r.dropped(), reason, clock.instant());
     round = null;
     AggregatorMessage end = AggregatorMessage.newBuilder().setRoundEnd(RoundEnd.newBuilder()
-        .setRound(r.number).setCompleted(false).setReason(reason)).build();
+        .setRound(r.number()).setCompleted(false).setReason(reason)).build();
     connected.values().forEach(l -> l.send(end));
     maybeStartRound();
   }

@@ -9,13 +9,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import org.fedfhir.aggregator.api.v1.AggregatorMessage;
@@ -31,11 +29,11 @@ import org.fedfhir.aggregator.api.v1.RoundStart;
 import org.fedfhir.aggregator.api.v1.SiteMessage;
 import org.fedfhir.aggregator.api.v1.Stage;
 import org.fedfhir.aggregator.api.v1.StudyEnd;
-import org.fedfhir.aggregator.round.MessageBindings;
 import org.fedfhir.aggregator.round.ProtocolViolation;
 import org.fedfhir.aggregator.round.ProtocolViolation.Kind;
 import org.fedfhir.aggregator.round.SecureSum;
 import org.fedfhir.aggregator.round.SiteLink;
+import org.fedfhir.aggregator.round.StageBarrier;
 import org.fedfhir.aggregator.round.StageTimer;
 import org.fedfhir.aggregator.round.StudySession;
 import org.fedfhir.aggregator.store.StudyPlan;
@@ -98,10 +96,9 @@ public final class StatisticsCoordinator implements StudySession {
   private final StudyStore store;
   private final ReleaseStore releases;
   private final SecureSum secureSum;
-  private final StageTimer timer;
   private final Clock clock;
-  private final Duration stageTimeout;
   private final String reporter;
+  private final StageBarrier.Setting stages;
   private final SecureRandom random = new SecureRandom();
 
   private final Map<String, SiteLink> connected = new LinkedHashMap<>();
@@ -134,37 +131,21 @@ public final class StatisticsCoordinator implements StudySession {
     }
   }
 
-  /** The round in flight. */
+  /** The round in flight: its part of the run, and its stages. */
   private static final class InFlight {
     final Run run;
     final boolean first;
     final List<SufficientStatistic<?, ?>> parts;
-    final int number;
-    final int length;
     final DisclosurePolicy policy;
-    final Map<Integer, String> names = new TreeMap<>();
-    final Map<String, Integer> indices = new LinkedHashMap<>();
-    final SecureSum.Round protocol;
-    final FixedPointEncoding encoding;
-    final Set<Integer> expected = new HashSet<>();
-    final Set<Integer> answered = new HashSet<>();
-    final Set<String> dropped = new HashSet<>();
-    StageTimer.Cancellable deadline;
+    final StageBarrier stages;
 
-    InFlight(Run run, boolean first, List<SufficientStatistic<?, ?>> parts, int number, List<String> sites,
-        SecureSum.Round protocol, FixedPointEncoding encoding, int length, DisclosurePolicy policy) {
+    InFlight(Run run, boolean first, List<SufficientStatistic<?, ?>> parts, DisclosurePolicy policy,
+        StageBarrier stages) {
       this.run = run;
       this.first = first;
       this.parts = List.copyOf(parts);
-      this.number = number;
-      this.protocol = protocol;
-      this.encoding = encoding;
-      this.length = length;
       this.policy = policy;
-      for (int i = 0; i < sites.size(); i++) {
-        names.put(i + 1, sites.get(i));
-        indices.put(sites.get(i), i + 1);
-      }
+      this.stages = stages;
     }
   }
 
@@ -176,10 +157,10 @@ public final class StatisticsCoordinator implements StudySession {
     this.store = store;
     this.releases = releases;
     this.secureSum = secureSum;
-    this.timer = timer;
     this.clock = clock;
-    this.stageTimeout = stageTimeout;
     this.reporter = reporter;
+    this.stages = new StageBarrier.Setting(plan.ref(), connected::get, StageBarrier.underLock(this, timer),
+        stageTimeout, "the study's statistics need", this::ended);
   }
 
   public StudyPlan plan() {
@@ -314,24 +295,16 @@ public final class StatisticsCoordinator implements StudySession {
     store.beginRound(plan.ref(), number, sites, clock.instant());
     SecureSum.Round protocol = secureSum.open(new SecureSum.RoundSetup(plan.ref().url(), plan.ref().version(),
         number, participants, t, encoding.length(), wire));
-    InFlight f = new InFlight(r, first, parts, number, sites, protocol, wire, encoding.length(),
-        DisclosurePolicy.strictest(study.policy(), sitePolicies));
-    round = f;
-    participants.forEach(p -> f.expected.add(p.getIndex()));
-    armDeadline();
+    round = new InFlight(r, first, parts, DisclosurePolicy.strictest(study.policy(), sitePolicies),
+        new StageBarrier(stages, number, sites, protocol, wire, encoding.length()));
     RoundStart.Builder start = RoundStart.newBuilder().addAllParticipants(participants).setThreshold(t)
         .setEncoding(wire).setPhase(first ? Phase.STATISTICS : Phase.STATISTICS_ITERATION)
         .setBinding(binding(number, Stage.ADVERTISE_KEYS));
     if (!first) {
       start.setGlobalModel(GlobalModel.newBuilder().addAllWeights(coefficients));
     }
-    for (Participant p : participants) {
-      SiteLink link = connected.get(p.getSiteName());
-      if (round != f || link == null) {
-        continue;
-      }
-      link.send(AggregatorMessage.newBuilder().setRoundStart(start.clone().setYourIndex(p.getIndex())).build());
-    }
+    round.stages.start(index -> AggregatorMessage.newBuilder().setRoundStart(start.clone().setYourIndex(index))
+        .build());
   }
 
   @Override
@@ -356,41 +329,7 @@ public final class StatisticsCoordinator implements StudySession {
     if (round == null) {
       throw new ProtocolViolation(Kind.WRONG_ROUND, "no run of " + plan.ref() + " is in flight");
     }
-    Integer index = round.indices.get(site);
-    if (index == null || round.dropped.contains(site)) {
-      throw new ProtocolViolation(Kind.NOT_A_PARTICIPANT, "site '" + site + "' is not a participant of round "
-          + round.number);
-    }
-    Binding b = MessageBindings.of(message);
-    if (!b.getStudyUrl().equals(plan.ref().url()) || !b.getStudyVersion().equals(plan.ref().version())) {
-      throw new ProtocolViolation(Kind.WRONG_STUDY, "message bound to study " + b.getStudyUrl() + "|"
-          + b.getStudyVersion() + "; this session is for " + plan.ref());
-    }
-    if (b.getRound() != round.number) {
-      throw new ProtocolViolation(Kind.WRONG_ROUND, "message bound to round " + b.getRound() + "; round "
-          + round.number + " is in flight");
-    }
-    Stage stage = round.protocol.stage();
-    if (b.getStage() != MessageBindings.stageOf(message) || b.getStage() != stage) {
-      throw new ProtocolViolation(Kind.WRONG_STAGE, MessageBindings.stageOf(message) + " message bound to stage "
-          + b.getStage() + "; round " + round.number + " is at " + stage);
-    }
-    if (round.answered.contains(index)) {
-      throw new ProtocolViolation(Kind.REPLAY, "site '" + site + "' already sent its " + stage + " message of round "
-          + round.number);
-    }
-    if (message.hasMaskedInput()) {
-      int length = MessageBindings.vectorLength(message.getMaskedInput(), round.encoding);
-      if (length != round.length) {
-        throw new ProtocolViolation(Kind.MALFORMED, "masked input of " + length + " elements; the study's "
-            + "statistics need " + round.length);
-      }
-    }
-    round.protocol.accept(index, message);
-    round.answered.add(index);
-    if (round.answered.containsAll(round.expected)) {
-      closeStage();
-    }
+    round.stages.accept(site, message);
   }
 
   @Override
@@ -402,60 +341,15 @@ public final class StatisticsCoordinator implements StudySession {
   }
 
   private void drop(String site) {
-    if (round == null || !round.indices.containsKey(site) || !round.dropped.add(site)) {
-      return;
-    }
-    round.expected.remove(round.indices.get(site));
-    if (round.answered.containsAll(round.expected)) {
-      closeStage();
+    if (round != null) {
+      round.stages.drop(site);
     }
   }
 
-  private synchronized void onDeadline(InFlight r, Stage stage) {
-    if (round == r && r.protocol.stage() == stage) {
-      for (Integer i : r.expected) {
-        if (!r.answered.contains(i)) {
-          r.dropped.add(r.names.get(i));
-        }
-      }
-      closeStage();
-    }
-  }
-
-  private void armDeadline() {
+  /** The round in flight ended: its sum is combined, or the run ends. */
+  private void ended(SecureSum.Outcome outcome) {
     InFlight r = round;
-    Stage stage = r.protocol.stage();
-    r.deadline = timer.schedule(stageTimeout, () -> onDeadline(r, stage));
-  }
-
-  private void closeStage() {
-    InFlight r = round;
-    if (r.deadline != null) {
-      r.deadline.cancel();
-    }
-    SecureSum.Outcome outcome = r.protocol.closeStage();
-    if (outcome instanceof SecureSum.Next next) {
-      r.expected.clear();
-      r.answered.clear();
-      Map<Integer, SiteLink> targets = new TreeMap<>();
-      next.requests().forEach((index, msg) -> {
-        SiteLink link = connected.get(r.names.get(index));
-        if (link != null && !r.dropped.contains(r.names.get(index))) {
-          targets.put(index, link);
-        }
-      });
-      r.expected.addAll(targets.keySet());
-      armDeadline();
-      if (r.expected.isEmpty()) {
-        closeStage();
-        return;
-      }
-      targets.forEach((index, link) -> {
-        if (round == r) {
-          link.send(next.requests().get(index));
-        }
-      });
-    } else if (outcome instanceof SecureSum.Sum sum) {
+    if (outcome instanceof SecureSum.Sum sum) {
       complete(r, sum);
     } else if (outcome instanceof SecureSum.Aborted aborted) {
       abort(r, aborted.reason(), StatisticsRunRefused.Kind.ABORTED);
@@ -466,7 +360,7 @@ public final class StatisticsCoordinator implements StudySession {
     int sites = sum.contributors().size();
     List<String> dropouts = new ArrayList<>();
     List<String> contributors = new ArrayList<>();
-    r.names.forEach((i, name) -> (sum.contributors().contains(i) ? contributors : dropouts).add(name));
+    r.stages.names().forEach((i, name) -> (sum.contributors().contains(i) ? contributors : dropouts).add(name));
     Run current = r.run;
     double[] values = sum.values();
     try {
@@ -484,9 +378,9 @@ public final class StatisticsCoordinator implements StudySession {
     metrics.put("contributors", (double) sites);
     metrics.put("dropouts", (double) dropouts.size());
     // A statistics round produces no model: its record carries the placeholder model of dimension 1.
-    store.completeRound(plan.ref(), r.number, dropouts, ModelVector.zeros(1), new byte[0], metrics, clock.instant());
+    store.completeRound(plan.ref(), r.stages.number(), dropouts, ModelVector.zeros(1), new byte[0], metrics, clock.instant());
     round = null;
-    sendRoundEnd(r, RoundEnd.newBuilder().setRound(r.number).setCompleted(true)
+    sendRoundEnd(r, RoundEnd.newBuilder().setRound(r.stages.number()).setCompleted(true)
         .setPhase(r.first ? Phase.STATISTICS : Phase.STATISTICS_ITERATION));
     next(current, contributors);
   }
@@ -582,25 +476,25 @@ public final class StatisticsCoordinator implements StudySession {
   }
 
   private void abort(InFlight r, String reason, StatisticsRunRefused.Kind kind) {
-    store.abortRound(plan.ref(), r.number, new ArrayList<>(r.dropped), reason, clock.instant());
+    store.abortRound(plan.ref(), r.stages.number(), r.stages.dropped(), reason, clock.instant());
     round = null;
-    sendRoundEnd(r, RoundEnd.newBuilder().setRound(r.number).setCompleted(false).setReason(reason)
+    sendRoundEnd(r, RoundEnd.newBuilder().setRound(r.stages.number()).setCompleted(false).setReason(reason)
         .setPhase(r.first ? Phase.STATISTICS : Phase.STATISTICS_ITERATION));
     if (!r.first) {
       // The first round's statistics stand; the regressions end without a release.
-      failFits(r.run, "round " + r.number + " aborted: " + reason);
+      failFits(r.run, "round " + r.stages.number() + " aborted: " + reason);
       release(r.run);
       return;
     }
     run = null;
     endParticipants(r.run);
-    r.run.result.completeExceptionally(new StatisticsRunRefused(kind, "round " + r.number + " of " + plan.ref()
+    r.run.result.completeExceptionally(new StatisticsRunRefused(kind, "round " + r.stages.number() + " of " + plan.ref()
         + " released nothing: " + reason));
   }
 
   private void sendRoundEnd(InFlight r, RoundEnd.Builder end) {
     AggregatorMessage roundEnd = AggregatorMessage.newBuilder().setRoundEnd(end).build();
-    for (String site : r.indices.keySet()) {
+    for (String site : r.stages.names().values()) {
       SiteLink link = connected.get(site);
       if (link != null) {
         link.send(roundEnd);

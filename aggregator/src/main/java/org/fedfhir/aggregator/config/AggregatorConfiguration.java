@@ -107,7 +107,8 @@ public class AggregatorConfiguration {
     }
     java.util.concurrent.CompletableFuture<org.fedfhir.ig.FedFhirIg> ig =
         java.util.concurrent.CompletableFuture.supplyAsync(org.fedfhir.ig.FedFhirIg::load);
-    // a $secure-stats run waits up to 30 s for min-sites to have joined; its 5 stages then end by their deadlines
+    // a $secure-stats run waits up to 30 s for min-sites to have joined; each of its rounds' 5 stages then ends
+    // by its deadline
     SecureStatsService secureStats = new SecureStatsService(statistics, Duration.ofSeconds(30),
         settings.stageTimeout().multipliedBy(6));
     StudyRegistryServer server = StudyRegistryServer.start(ig, store, secureStats, settings.bindAddress(),

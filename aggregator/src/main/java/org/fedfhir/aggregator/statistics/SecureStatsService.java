@@ -19,28 +19,30 @@ public final class SecureStatsService {
 
   private final StatisticsCoordinators coordinators;
   private final Duration joinWait;
-  private final Duration runTimeout;
+  private final Duration roundTimeout;
   private final Function<String, Optional<PlanDefinition>> published;
 
   /**
    * @param joinWait how long a run waits for the study's min-sites to have joined
-   * @param runTimeout how long a run may take once started (stage deadlines end it sooner)
+   * @param roundTimeout how long one secure-aggregation round of a run may take (stage deadlines
+   *     end it sooner); a run may take this once per round it can need
+   *     ({@link StatisticsCoordinator#maxRoundsPerRun()}: one per Newton iteration of a regression)
    */
-  public SecureStatsService(StatisticsCoordinators coordinators, Duration joinWait, Duration runTimeout) {
-    this(coordinators, joinWait, runTimeout, id -> Optional.empty());
+  public SecureStatsService(StatisticsCoordinators coordinators, Duration joinWait, Duration roundTimeout) {
+    this(coordinators, joinWait, roundTimeout, id -> Optional.empty());
   }
 
-  private SecureStatsService(StatisticsCoordinators coordinators, Duration joinWait, Duration runTimeout,
+  private SecureStatsService(StatisticsCoordinators coordinators, Duration joinWait, Duration roundTimeout,
       Function<String, Optional<PlanDefinition>> published) {
     this.coordinators = coordinators;
     this.joinWait = joinWait;
-    this.runTimeout = runTimeout;
+    this.roundTimeout = roundTimeout;
     this.published = published;
   }
 
   /** This service, finding studies by their logical id in {@code published}. */
   public SecureStatsService lookingUpIn(Function<String, Optional<PlanDefinition>> published) {
-    return new SecureStatsService(coordinators, joinWait, runTimeout, published);
+    return new SecureStatsService(coordinators, joinWait, roundTimeout, published);
   }
 
   public StatisticsCoordinators coordinators() {
@@ -63,6 +65,7 @@ public final class SecureStatsService {
     }
     StatisticsCoordinator coordinator = coordinators.forStudy(ref).orElseThrow(() -> new StatisticsRunRefused(
         StatisticsRunRefused.Kind.NOT_STATISTICS, "study " + ref + " has no statistics coordinator; publish it again"));
+    Duration runTimeout = roundTimeout.multipliedBy(coordinator.maxRoundsPerRun());
     try {
       return coordinator.run(joinWait).get(runTimeout.toMillis(), TimeUnit.MILLISECONDS).result();
     } catch (ExecutionException e) {
@@ -72,7 +75,8 @@ public final class SecureStatsService {
       throw new StatisticsRunRefused(StatisticsRunRefused.Kind.ABORTED, "the run failed: " + e.getCause());
     } catch (TimeoutException e) {
       throw new StatisticsRunRefused(StatisticsRunRefused.Kind.ABORTED, "the run did not end within "
-          + runTimeout.toSeconds() + " s");
+          + runTimeout.toMillis() + " ms (" + coordinator.maxRoundsPerRun() + " round(s) at most); its release, if any, "
+          + "is kept at the aggregator");
     }
   }
 }

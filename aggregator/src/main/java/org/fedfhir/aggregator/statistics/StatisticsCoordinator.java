@@ -167,6 +167,11 @@ public final class StatisticsCoordinator implements StudySession {
     return plan;
   }
 
+  /** @return the most secure-aggregation rounds a run can take: one, or one per Newton iteration */
+  public int maxRoundsPerRun() {
+    return study.statistics().stream().anyMatch(StatisticDeclaration::iterative) ? LogisticRegression.MAX_ITERATIONS : 1;
+  }
+
   /** Names of the sites that joined and wait for the next run. */
   public synchronized List<String> joinedSites() {
     return List.copyOf(connected.keySet());

@@ -50,6 +50,8 @@ class LogisticRegressionNetworkTest {
       List.of(StatisticsNetworkTest.CP_BY_LABEL, MODEL), DisclosurePolicy.defaults(), 10_000, Optional.empty());
 
   private InProcessStatisticsAggregator aggregator;
+  /** How long each site takes to evaluate a Newton iteration. */
+  private volatile long iterateMillis;
   private InMemoryStudyStore store;
   private InMemoryReleaseStore releases;
 
@@ -83,6 +85,11 @@ class LogisticRegressionNetworkTest {
       @Override
       public double[] iterate(int round, double[] coefficients) {
         seen.add(coefficients.clone());
+        try {
+          Thread.sleep(iterateMillis);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
         return local.encodeIteration(rows, coefficients);
       }
     };
@@ -220,5 +227,28 @@ class LogisticRegressionNetworkTest {
         .isEqualTo("n or an outcome class below the minimum count");
     assertThat(store.rounds(StatisticsNetworkTest.STUDY)).as("no Newton round after a refusal").hasSize(1);
     seen.forEach(s -> assertThat(s).isEmpty());
+  }
+
+  @Test
+  void secureStatsAnswersARegressionWhoseRunTakesLongerThanOneRoundMay() throws Exception {
+    StatisticsCoordinator coordinator = startAggregator();
+    iterateMillis = 250;
+    for (int s = 0; s < 3; s++) {
+      join("site-" + s, StatisticsNetworkTest.rows(61 + s, 120), new CopyOnWriteArrayList<>());
+    }
+    awaitJoined(coordinator, 3);
+    org.hl7.fhir.r4.model.PlanDefinition published = new org.hl7.fhir.r4.model.PlanDefinition();
+    published.setUrl(StatisticsNetworkTest.STUDY.url()).setVersion(StatisticsNetworkTest.STUDY.version());
+    published.addExtension(StatisticsDeclarations.STUDY_KIND, new org.hl7.fhir.r4.model.CodeType("statistics"));
+    // 400 ms a round: each Newton round takes ≥ 250 ms at the sites, the whole run (≥ 3 iterations) more
+    // than 400 ms, which was once the limit of the whole run
+    SecureStatsService service = new SecureStatsService(aggregator.statistics, Duration.ofSeconds(5),
+        Duration.ofMillis(400)).lookingUpIn(id -> id.equals("stats") ? Optional.of(published) : Optional.empty());
+
+    Parameters p = service.run("stats");
+
+    ParametersParameterComponent model = StatisticsNetworkTest.statistic(p, "diagnosis-model");
+    assertThat(StatisticsNetworkTest.part(model, "converged").getValue().primitiveValue()).isEqualTo("true");
+    assertThat(coordinator.maxRoundsPerRun()).isEqualTo(LogisticRegression.MAX_ITERATIONS);
   }
 }

@@ -1,5 +1,7 @@
 package org.fedfhir.aggregator.strategy;
 
+import org.fedfhir.securecompute.statistics.InformationMatrix;
+
 /**
  * Exact federated Newton–Raphson for (L2-regularised) logistic regression.
  *
@@ -59,21 +61,13 @@ public final class FederatedNewton implements Strategy {
     }
     double[] beta = global.toArray();
     double[] rhs = new double[d];
-    double[][] info = new double[d][d];
-    int k = d;
+    double[] ridge = new double[d];
     for (int i = 0; i < d; i++) {
-      for (int j = i; j < d; j++) {
-        info[i][j] = summedPayload[k];
-        info[j][i] = summedPayload[k];
-        k++;
-      }
+      ridge[i] = i == interceptIndex ? 0 : l2;
+      rhs[i] = summedPayload[i] - ridge[i] * beta[i];
     }
-    for (int i = 0; i < d; i++) {
-      double penalty = i == interceptIndex ? 0 : l2;
-      info[i][i] += penalty;
-      rhs[i] = summedPayload[i] - penalty * beta[i];
-    }
-    double[] step = Cholesky.solve(info, rhs);
+    double[] step = InformationMatrix.fromUpperTriangle(summedPayload, d, d, ridge,
+        "a feature may be constant or collinear with others; use l2 > 0").solve(rhs);
     for (int i = 0; i < d; i++) {
       beta[i] += step[i];
     }

@@ -13,9 +13,8 @@ import java.util.OptionalLong;
  * the step {@code β' = β + I⁻¹ U} is the same as on the pooled data (Newton/IRLS). At convergence
  * the standard errors are {@code sqrt(diag I(β̂)⁻¹)}.
  *
- * <p>The aggregator's {@code FederatedNewton} strategy does the same for training studies; this
- * class is its statistics twin with its own small Cholesky solver, since {@code secure-compute}
- * must not depend on the aggregator.
+ * <p>The aggregator's {@code FederatedNewton} strategy does the same for training studies; both
+ * solve with {@link InformationMatrix}.
  *
  * <p><b>Encoding</b> (site-local, per iteration): {@code [U (d), upper triangle of I (d(d+1)/2),
  * n, Σy]}, d = features + 1 (the intercept first). Features are clipped to their declared bounds;
@@ -250,26 +249,17 @@ public final class LogisticRegression {
           || events == n) {
         return new Step(beta.clone(), new double[0], n, 0, false, release.sites());
       }
-      double[][] info = new double[d][d];
-      int k = d;
-      for (int i = 0; i < d; i++) {
-        for (int j = i; j < d; j++) {
-          info[i][j] = sum[k];
-          info[j][i] = sum[k];
-          k++;
-        }
-      }
-      double[][] l = cholesky(info);
-      double[] step = solve(l, java.util.Arrays.copyOf(sum, d));
+      InformationMatrix info = InformationMatrix.fromUpperTriangle(sum, d, d, null,
+          "separable data or a constant covariate");
+      double[] step = info.solve(java.util.Arrays.copyOf(sum, d));
+      double[] variances = info.inverseDiagonal();
       double[] next = new double[d];
       double change = 0;
       double[] se = new double[d];
       for (int i = 0; i < d; i++) {
         next[i] = beta[i] + step[i];
         change = Math.max(change, Math.abs(step[i]));
-        double[] unit = new double[d];
-        unit[i] = 1;
-        se[i] = Math.sqrt(solve(l, unit)[i]);
+        se[i] = Math.sqrt(variances[i]);
       }
       return new Step(next, se, n, change, true, release.sites());
     }
@@ -354,51 +344,5 @@ public final class LogisticRegression {
       return new Result(name, outcome, terms(), last.coefficients(), last.standardErrors(),
           OptionalLong.of(last.n()), sites, iterations, converged(), List.of());
     }
-  }
-
-  /** Lower-triangular L with A = L Lᵀ; A symmetric positive definite. */
-  static double[][] cholesky(double[][] a) {
-    int d = a.length;
-    double[][] l = new double[d][d];
-    for (int i = 0; i < d; i++) {
-      for (int j = 0; j <= i; j++) {
-        double s = a[i][j];
-        for (int k = 0; k < j; k++) {
-          s -= l[i][k] * l[j][k];
-        }
-        if (i == j) {
-          if (!(s > 0)) {
-            throw new IllegalArgumentException("information matrix is not positive definite "
-                + "(separable data or a constant feature)");
-          }
-          l[i][i] = Math.sqrt(s);
-        } else {
-          l[i][j] = s / l[j][j];
-        }
-      }
-    }
-    return l;
-  }
-
-  /** Solves L Lᵀ x = b. */
-  static double[] solve(double[][] l, double[] b) {
-    int d = l.length;
-    double[] y = new double[d];
-    for (int i = 0; i < d; i++) {
-      double s = b[i];
-      for (int k = 0; k < i; k++) {
-        s -= l[i][k] * y[k];
-      }
-      y[i] = s / l[i][i];
-    }
-    double[] x = new double[d];
-    for (int i = d - 1; i >= 0; i--) {
-      double s = y[i];
-      for (int k = i + 1; k < d; k++) {
-        s -= l[k][i] * x[k];
-      }
-      x[i] = s / l[i][i];
-    }
-    return x;
   }
 }

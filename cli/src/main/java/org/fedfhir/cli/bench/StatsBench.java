@@ -15,10 +15,6 @@ import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import org.apache.commons.math3.linear.Array2DRowRealMatrix;
-import org.apache.commons.math3.linear.ArrayRealVector;
-import org.apache.commons.math3.linear.LUDecomposition;
-import org.apache.commons.math3.linear.RealMatrix;
 import org.apache.commons.math3.stat.inference.ChiSquareTest;
 import org.fedfhir.cli.stats.StatsCommand;
 import org.fedfhir.securecompute.crypto.Ed25519;
@@ -30,6 +26,7 @@ import org.fedfhir.securecompute.statistics.DisclosurePolicy;
 import org.fedfhir.securecompute.statistics.InProcessStatisticsRound;
 import org.fedfhir.securecompute.statistics.LogisticRegression;
 import org.fedfhir.securecompute.statistics.NumericSummary;
+import org.fedfhir.securecompute.statistics.PooledLogisticRegression;
 import org.fedfhir.securecompute.statistics.Release;
 import org.fedfhir.securecompute.statistics.SiteStatistics;
 import org.fedfhir.securecompute.statistics.StatisticsEncoding;
@@ -313,52 +310,15 @@ public final class StatsBench implements Callable<Integer> {
     return out;
   }
 
-  /** {β̂, SE} by textbook IRLS on the pooled complete rows, values clipped as declared. */
+  /** {β̂, SE} by textbook IRLS on the pooled complete rows, cholesterol clipped as declared. */
   static double[][] clearRegression(Rows rows) {
-    List<double[]> xs = new ArrayList<>();
-    List<Integer> ys = new ArrayList<>();
-    for (int i = 0; i < rows.size(); i++) {
-      if (!Double.isNaN(rows.chol[i])) {
-        xs.add(new double[] {1, rows.sex[i], Math.max(80, Math.min(640, rows.chol[i])), rows.cp[i] == 4 ? 1 : 0});
-        ys.add(rows.diagnosis[i]);
-      }
+    List<LogisticRegression.Row> clipped = new ArrayList<>(rows.size());
+    for (LogisticRegression.Row r : regressionRows(rows)) {
+      double[] x = r.x();
+      x[1] = Math.max(80, Math.min(640, x[1]));
+      clipped.add(new LogisticRegression.Row(x, r.y()));
     }
-    int d = 4;
-    double[] beta = new double[d];
-    RealMatrix info = null;
-    for (int it = 0; it < 50; it++) {
-      info = new Array2DRowRealMatrix(d, d);
-      double[] score = new double[d];
-      for (int n = 0; n < xs.size(); n++) {
-        double[] x = xs.get(n);
-        double eta = 0;
-        for (int i = 0; i < d; i++) {
-          eta += beta[i] * x[i];
-        }
-        double p = 1 / (1 + Math.exp(-eta));
-        for (int i = 0; i < d; i++) {
-          score[i] += x[i] * (ys.get(n) - p);
-          for (int j = 0; j < d; j++) {
-            info.addToEntry(i, j, p * (1 - p) * x[i] * x[j]);
-          }
-        }
-      }
-      double[] step = new LUDecomposition(info).getSolver().solve(new ArrayRealVector(score)).toArray();
-      double change = 0;
-      for (int i = 0; i < d; i++) {
-        beta[i] += step[i];
-        change = Math.max(change, Math.abs(step[i]));
-      }
-      if (change < 1e-10) {
-        break;
-      }
-    }
-    RealMatrix inverse = new LUDecomposition(info).getSolver().getInverse();
-    double[] se = new double[d];
-    for (int i = 0; i < d; i++) {
-      se[i] = Math.sqrt(inverse.getEntry(i, i));
-    }
-    return new double[][] {beta, se};
+    return PooledLogisticRegression.fit(clipped);
   }
 
   /** The figures as a markdown table and the lines under it. */

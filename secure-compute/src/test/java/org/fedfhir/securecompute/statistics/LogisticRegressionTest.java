@@ -7,10 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.commons.math3.linear.Array2DRowRealMatrix;
-import org.apache.commons.math3.linear.ArrayRealVector;
-import org.apache.commons.math3.linear.LUDecomposition;
-import org.apache.commons.math3.linear.RealMatrix;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,7 +42,7 @@ class LogisticRegressionTest {
     assertThat(result.terms()).containsExactly(LogisticRegression.INTERCEPT, "age", "sex", "thalach");
 
     List<LogisticRegression.Row> pooled = rows(HeartDiseaseData.pooled(centres));
-    double[][] reference = pooledIrls(pooled);
+    double[][] reference = PooledLogisticRegression.fit(pooled);
     double[] beta = result.coefficients();
     for (int i = 0; i < beta.length; i++) {
       assertThat(beta[i]).as("coefficient %d", i).isCloseTo(reference[0][i], within(1e-6));
@@ -73,7 +69,7 @@ class LogisticRegressionTest {
     LogisticRegression.Result result = fitAcross(model, centres, federation);
     assertThat(result.converged()).isTrue();
     assertThat(result.iterations()).isLessThan(LogisticRegression.MAX_ITERATIONS);
-    double[][] reference = pooledIrls(rows(HeartDiseaseData.pooled(centres)));
+    double[][] reference = PooledLogisticRegression.fit(rows(HeartDiseaseData.pooled(centres)));
     for (int i = 0; i < reference[0].length; i++) {
       assertThat(result.coefficients()[i]).as("coefficient %d", i).isCloseTo(reference[0][i],
           within(1e-2 * result.standardErrors()[i]));
@@ -132,49 +128,4 @@ class LogisticRegressionTest {
     assertThat(v[0]).as("score of the intercept at β = 0: Σ(y − 1/2)").isEqualTo(0);
   }
 
-  /** {β̂, SE} by textbook IRLS on complete rows. */
-  static double[][] pooledIrls(List<LogisticRegression.Row> rows) {
-    List<double[]> xs = new ArrayList<>();
-    List<Integer> ys = new ArrayList<>();
-    for (LogisticRegression.Row r : rows) {
-      if (java.util.Arrays.stream(r.x()).noneMatch(Double::isNaN)) {
-        double[] x = new double[r.x().length + 1];
-        x[0] = 1;
-        System.arraycopy(r.x(), 0, x, 1, r.x().length);
-        xs.add(x);
-        ys.add(r.y());
-      }
-    }
-    int d = xs.get(0).length;
-    double[] beta = new double[d];
-    RealMatrix info = null;
-    for (int it = 0; it < 50; it++) {
-      info = new Array2DRowRealMatrix(d, d);
-      double[] score = new double[d];
-      for (int n = 0; n < xs.size(); n++) {
-        double[] x = xs.get(n);
-        double eta = 0;
-        for (int i = 0; i < d; i++) {
-          eta += beta[i] * x[i];
-        }
-        double p = 1 / (1 + Math.exp(-eta));
-        for (int i = 0; i < d; i++) {
-          score[i] += x[i] * (ys.get(n) - p);
-          for (int j = 0; j < d; j++) {
-            info.addToEntry(i, j, p * (1 - p) * x[i] * x[j]);
-          }
-        }
-      }
-      double[] step = new LUDecomposition(info).getSolver().solve(new ArrayRealVector(score)).toArray();
-      for (int i = 0; i < d; i++) {
-        beta[i] += step[i];
-      }
-    }
-    RealMatrix inverse = new LUDecomposition(info).getSolver().getInverse();
-    double[] se = new double[d];
-    for (int i = 0; i < d; i++) {
-      se[i] = Math.sqrt(inverse.getEntry(i, i));
-    }
-    return new double[][] {beta, se};
-  }
 }

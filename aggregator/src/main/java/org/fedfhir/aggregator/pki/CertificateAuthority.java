@@ -17,6 +17,8 @@ import java.util.Collection;
 import java.util.Date;
 import java.util.List;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.fedfhir.access.NetworkIdentity;
+import org.fedfhir.access.Role;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -37,7 +39,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /**
  * The network certificate authority: a self-signed EC P-256 CA that issues each party a certificate
  * for mutual TLS (SHA256withECDSA; SAN DNS {@code localhost} and IP {@code 127.0.0.1} plus any extra
- * DNS names; EKU serverAuth and clientAuth; the party's name as CN).
+ * DNS names; the party's name as CN and its role as OU, read by {@link NetworkIdentity}; EKU serverAuth
+ * and clientAuth, a researcher's certificate clientAuth only).
  *
  * <p>Meant for local networks and tests ({@code ./fedfhir pki init}); a production network uses the
  * certificates its operators issue, loaded from files.
@@ -103,30 +106,46 @@ public final class CertificateAuthority {
     return credentials.certificate();
   }
 
-  /** Issues a certificate for a party with the SANs localhost and 127.0.0.1. */
+  /**
+   * Issues a certificate for a party with the SANs localhost and 127.0.0.1, in the role its name
+   * implies: {@link PartyName#AGGREGATOR} the aggregator, {@link PartyName#TEE} the TEE model
+   * service, any other name a site.
+   */
   public Credentials issue(String partyName) {
-    return issue(partyName, List.of());
+    return issue(partyName, PartyName.defaultRole(partyName), List.of());
+  }
+
+  /** As {@link #issue(String)}, with extra DNS names. */
+  public Credentials issue(String partyName, Collection<String> extraDnsNames) {
+    return issue(partyName, PartyName.defaultRole(partyName), extraDnsNames);
   }
 
   /**
    * Issues a certificate for a party.
    *
    * @param partyName the CN, checked by {@link PartyName#require}
+   * @param role the OU: a network party's role, or {@link Role#RESEARCHER} for a researcher's client
+   *     certificate
    * @param extraDnsNames further DNS names for the SAN (a production host name)
    */
-  public Credentials issue(String partyName, Collection<String> extraDnsNames) {
+  public Credentials issue(String partyName, Role role, Collection<String> extraDnsNames) {
     PartyName.require(partyName);
+    if (!role.isNetworkParty() && role != Role.RESEARCHER) {
+      throw new IllegalArgumentException("role " + role.code() + " is not carried by certificates; "
+          + "need site, aggregator, tee or researcher");
+    }
     KeyPair keys = newKeyPair(random);
     Instant now = clock.instant();
     try {
       JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
       X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(certificate(), serial(random),
           Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(PARTY_VALIDITY)),
-          name(partyName), keys.getPublic());
+          name(partyName, role), keys.getPublic());
       b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-      b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
-          new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+      b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(role == Role.RESEARCHER
+          ? new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth}
+          : new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
       b.addExtension(Extension.subjectAlternativeName, false, subjectAltNames(extraDnsNames));
       b.addExtension(Extension.subjectKeyIdentifier, false,
           ext.createSubjectKeyIdentifier(keys.getPublic()));
@@ -161,6 +180,14 @@ public final class CertificateAuthority {
   private static X500Name name(String commonName) {
     return new X500NameBuilder(BCStyle.INSTANCE)
         .addRDN(BCStyle.O, ORGANISATION)
+        .addRDN(BCStyle.CN, commonName)
+        .build();
+  }
+
+  private static X500Name name(String commonName, Role role) {
+    return new X500NameBuilder(BCStyle.INSTANCE)
+        .addRDN(BCStyle.O, ORGANISATION)
+        .addRDN(BCStyle.OU, role.code())
         .addRDN(BCStyle.CN, commonName)
         .build();
   }

@@ -13,6 +13,18 @@ public final class PartyName {
   /** The name the aggregator's own certificate carries. */
   public static final String AGGREGATOR = "aggregator";
 
+  /** The name the TEE model service's certificate carries. */
+  public static final String TEE = "tee";
+
+  /** The role a party named {@code name} has unless told otherwise: aggregator, TEE, else site. */
+  public static org.fedfhir.access.Role defaultRole(String name) {
+    return switch (name) {
+      case AGGREGATOR -> org.fedfhir.access.Role.AGGREGATOR;
+      case TEE -> org.fedfhir.access.Role.TEE;
+      default -> org.fedfhir.access.Role.SITE;
+    };
+  }
+
   private PartyName() {}
 
   /** Returns the name if valid. */

@@ -11,7 +11,8 @@ import java.util.Set;
 
 /**
  * The layout {@code ./fedfhir pki init} writes: {@code ca-cert.pem} and {@code ca-key.pem} for the
- * network CA, and {@code <name>-cert.pem} / {@code <name>-key.pem} for the aggregator and each site.
+ * network CA, and {@code <name>-cert.pem} / {@code <name>-key.pem} for the aggregator, the TEE model
+ * service ({@code tee}) and each site, each certificate carrying its role.
  * Keys are PKCS#8 PEM with mode 600; the directory is created with mode 700. Nothing is overwritten.
  */
 public final class PkiDirectory {
@@ -37,17 +38,18 @@ public final class PkiDirectory {
   /**
    * Creates the network CA and credentials for the aggregator and each site.
    *
-   * @return the names of the parties written, aggregator first
+   * @return the names of the parties written, aggregator and TEE first
    * @throws PkiException if the directory already holds a CA, or a file cannot be written
    */
   public static List<String> init(Path dir, String networkName, List<String> sites) {
     Set<String> names = new LinkedHashSet<>();
     names.add(PartyName.AGGREGATOR);
+    names.add(PartyName.TEE);
     for (String site : sites) {
       PartyName.require(site);
       if (!names.add(site)) {
-        throw new IllegalArgumentException("site '" + site + "' is named twice or is the reserved name '"
-            + PartyName.AGGREGATOR + "'");
+        throw new IllegalArgumentException("site '" + site + "' is named twice or is a reserved name ('"
+            + PartyName.AGGREGATOR + "', '" + PartyName.TEE + "')");
       }
     }
     if (Files.exists(caKeyFile(dir)) || Files.exists(caCertificateFile(dir))) {
@@ -63,11 +65,16 @@ public final class PkiDirectory {
     return new ArrayList<>(names);
   }
 
-  /** Issues credentials for one more party with the CA stored in the directory. */
+  /** Issues credentials for one more party with the CA stored in the directory, in its name's default role. */
   public static Credentials issue(Path dir, String party, List<String> extraDnsNames) {
+    return issue(dir, party, PartyName.defaultRole(party), extraDnsNames);
+  }
+
+  /** Issues credentials for one more party in {@code role} with the CA stored in the directory. */
+  public static Credentials issue(Path dir, String party, org.fedfhir.access.Role role, List<String> extraDnsNames) {
     Credentials caCredentials = new Credentials(PemFiles.readCertificate(caCertificateFile(dir)),
         PemFiles.readPrivateKey(caKeyFile(dir)));
-    Credentials c = CertificateAuthority.load(caCredentials).issue(party, extraDnsNames);
+    Credentials c = CertificateAuthority.load(caCredentials).issue(party, role, extraDnsNames);
     writeParty(dir, c);
     return c;
   }

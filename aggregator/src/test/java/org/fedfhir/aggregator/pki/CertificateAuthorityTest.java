@@ -8,6 +8,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import org.fedfhir.access.Caller;
+import org.fedfhir.access.NetworkIdentity;
+import org.fedfhir.access.Role;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,7 +75,7 @@ class CertificateAuthorityTest {
     Path dir = tmp.resolve("pki");
     List<String> parties = PkiDirectory.init(dir, "local", List.of("a", "b", "c"));
 
-    assertThat(parties).containsExactly("aggregator", "a", "b", "c");
+    assertThat(parties).containsExactly("aggregator", "tee", "a", "b", "c");
     assertThat(Files.readString(PkiDirectory.keyFile(dir, "b"))).startsWith("-----BEGIN PRIVATE KEY-----");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(PkiDirectory.keyFile(dir, "b"))))
         .isEqualTo("rw-------");
@@ -88,5 +91,20 @@ class CertificateAuthorityTest {
     Credentials d = PkiDirectory.issue(dir, "d", List.of("d.hospital.example"));
     assertThat(TlsFiles.inPkiDirectory(dir, "d").load().name()).isEqualTo("d");
     assertThat(d.certificate().getSubjectAlternativeNames()).contains(List.of(2, "d.hospital.example"));
+  }
+
+  @Test
+  void everyCertificateCarriesItsRoleForTheServersThatAuthoriseByIt() throws Exception {
+    assertThat(NetworkIdentity.of(CA.issue("aggregator").certificate()))
+        .contains(Caller.networkParty("aggregator", Role.AGGREGATOR));
+    assertThat(NetworkIdentity.of(CA.issue("tee").certificate())).contains(Caller.networkParty("tee", Role.TEE));
+    assertThat(NetworkIdentity.of(CA.issue("cleveland").certificate()))
+        .contains(Caller.networkParty("cleveland", Role.SITE));
+    Credentials researcher = CA.issue("alice", Role.RESEARCHER, List.of());
+    assertThat(NetworkIdentity.of(researcher.certificate()).orElseThrow().roles()).containsExactly(Role.RESEARCHER);
+    assertThat(researcher.certificate().getExtendedKeyUsage()).as("a researcher's certificate serves no TLS")
+        .containsExactly("1.3.6.1.5.5.7.3.2");
+    assertThatThrownBy(() -> CA.issue("bob", Role.CLINICIAN, List.of()))
+        .hasMessageContaining("clinician is not carried by certificates");
   }
 }

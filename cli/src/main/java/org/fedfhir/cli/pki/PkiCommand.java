@@ -28,7 +28,7 @@ public final class PkiCommand implements Runnable {
 
   /** {@code pki init --sites a,b,c [--dir DIR]}. */
   @Command(name = "init", mixinStandardHelpOptions = true,
-      description = "Create a network CA and credentials for the aggregator and each site.")
+      description = "Create a network CA and credentials for the aggregator, the TEE model service and each site.")
   static final class Init implements Callable<Integer> {
 
     @Option(names = "--sites", split = ",", required = true, paramLabel = "NAME",
@@ -64,6 +64,11 @@ public final class PkiCommand implements Runnable {
     @Option(names = "--name", required = true, description = "The party's name (its certificate CN).")
     String name;
 
+    @Option(names = "--role", paramLabel = "ROLE",
+        description = "site, aggregator, tee or researcher (a researcher's client certificate); "
+            + "default: aggregator for 'aggregator', tee for 'tee', else site.")
+    String role;
+
     @Option(names = "--dns", split = ",", paramLabel = "HOST",
         description = "Extra DNS names for the certificate (besides localhost and 127.0.0.1).")
     List<String> dns = new ArrayList<>();
@@ -74,8 +79,11 @@ public final class PkiCommand implements Runnable {
 
     @Override
     public Integer call() {
-      PkiDirectory.issue(dir, name, dns);
-      System.out.println(name + ": " + PkiDirectory.certificateFile(dir, name) + ", "
+      org.fedfhir.access.Role r = role == null ? org.fedfhir.aggregator.pki.PartyName.defaultRole(name)
+          : org.fedfhir.access.Role.fromCode(role).orElseThrow(() -> new CommandLine.ParameterException(
+              new CommandLine(this), "--role " + role + ": need site, aggregator, tee or researcher"));
+      PkiDirectory.issue(dir, name, r, dns);
+      System.out.println(name + " (" + r.code() + "): " + PkiDirectory.certificateFile(dir, name) + ", "
           + PkiDirectory.keyFile(dir, name));
       return 0;
     }

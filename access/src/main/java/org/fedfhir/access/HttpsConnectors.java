@@ -1,0 +1,73 @@
+package org.fedfhir.access;
+
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+
+/**
+ * The one listening connector of a FedFHIR server on embedded Jetty 12: HTTPS with the server's
+ * certificate (and, for mutual TLS, callers' certificates checked against the network CA, exposed to
+ * the application as the servlet attribute {@code jakarta.servlet.request.X509Certificate}), or plain
+ * HTTP where {@link BindPolicy} allows it.
+ */
+public final class HttpsConnectors {
+
+  /** The servlet request attribute holding the caller's verified certificate chain. */
+  public static final String CLIENT_CERTIFICATES = "jakarta.servlet.request.X509Certificate";
+
+  private HttpsConnectors() {}
+
+  /**
+   * Adds the connector to {@code server}.
+   *
+   * @param tls the TLS material, or null for plain HTTP
+   * @param insecureHttp whether plain HTTP on a routable address was explicitly asked for
+   * @throws IllegalArgumentException if {@link BindPolicy} refuses the combination
+   */
+  public static ServerConnector add(Server server, String host, int port, TlsSettings tls, boolean insecureHttp) {
+    BindPolicy.check(host, tls != null, insecureHttp);
+    ServerConnector connector;
+    if (tls == null) {
+      connector = new ServerConnector(server);
+    } else {
+      // the key store lives only in memory: a random password keeps it from being a fixed secret
+      char[] password = HexFormat.of().formatHex(new SecureRandom().generateSeed(16)).toCharArray();
+      SslContextFactory.Server ssl = new SslContextFactory.Server();
+      ssl.setKeyStore(PemMaterial.keyStore(tls.certificate(), tls.privateKey(), password));
+      ssl.setKeyStorePassword(new String(password));
+      ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+      if (tls.clientAuth() != TlsSettings.ClientAuth.NONE) {
+        ssl.setTrustStore(PemMaterial.trustStore(tls.clientCa()));
+        ssl.setNeedClientAuth(tls.clientAuth() == TlsSettings.ClientAuth.NEED);
+        ssl.setWantClientAuth(tls.clientAuth() == TlsSettings.ClientAuth.WANT);
+      }
+      HttpConfiguration https = new HttpConfiguration();
+      SecureRequestCustomizer secure = new SecureRequestCustomizer();
+      secure.setSniHostCheck(false);
+      https.addCustomizer(secure);
+      connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
+          new HttpConnectionFactory(https));
+    }
+    connector.setHost(host);
+    connector.setPort(port);
+    server.addConnector(connector);
+    return connector;
+  }
+
+  /** The base URL of a started connector, e.g. {@code https://127.0.0.1:8443}. */
+  public static String baseUrl(ServerConnector connector) {
+    String host = connector.getHost() == null ? "127.0.0.1" : connector.getHost();
+    if ("0.0.0.0".equals(host) || "::".equals(host)) {
+      host = "127.0.0.1";
+    }
+    boolean tls = connector.getConnectionFactory(SslConnectionFactory.class) != null;
+    return (tls ? "https" : "http") + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
+        + connector.getLocalPort();
+  }
+}

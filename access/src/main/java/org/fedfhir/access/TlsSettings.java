@@ -1,0 +1,48 @@
+package org.fedfhir.access;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A server's TLS material: its certificate chain and private key (PEM, PKCS#8), and for mutual TLS
+ * the CA whose certificates identify callers.
+ *
+ * @param certificate PEM certificate chain, the server's first
+ * @param privateKey PEM PKCS#8 private key
+ * @param clientCa PEM CA certificate callers' certificates must chain to, or null for no client certificates
+ * @param clientAuth whether a client certificate is asked for
+ */
+public record TlsSettings(Path certificate, Path privateKey, Path clientCa, ClientAuth clientAuth) {
+
+  /** Whether a client certificate is asked for. */
+  public enum ClientAuth {
+    /** Not asked for: callers authenticate with access tokens. */
+    NONE,
+    /** Asked for, not required: a caller may hold a certificate or a token. */
+    WANT,
+    /** Required: only parties of the network. */
+    NEED
+  }
+
+  public TlsSettings {
+    require(certificate, "TLS certificate");
+    require(privateKey, "TLS private key");
+    if (clientAuth != ClientAuth.NONE) {
+      require(clientCa, "CA certificate for client certificates");
+    }
+  }
+
+  /** Server-side TLS only. */
+  public static TlsSettings serverOnly(Path certificate, Path privateKey) {
+    return new TlsSettings(certificate, privateKey, null, ClientAuth.NONE);
+  }
+
+  private static void require(Path file, String what) {
+    if (file == null) {
+      throw new IllegalArgumentException(what + " is required");
+    }
+    if (!Files.isReadable(file)) {
+      throw new IllegalArgumentException(what + " " + file + " is not a readable file");
+    }
+  }
+}

@@ -38,7 +38,7 @@ public final class InferenceAudit {
    * @param riskAssessmentId the stored RiskAssessment, null unless persisted
    * @param description the refusal's reason (no values), null on success
    */
-  public static AuditEvent of(String site, String requester, String planDefinitionId, String patientId,
+  public static AuditEvent of(String site, Requester requester, String planDefinitionId, String patientId,
       String riskAssessmentId, Outcome outcome, String description, Date recorded) {
     AuditEvent ae = new AuditEvent();
     ae.getMeta().addProfile(PROFILE);
@@ -51,7 +51,7 @@ public final class InferenceAudit {
     if (description != null) {
       ae.setOutcomeDesc(description);
     }
-    ae.addAgent().setRequestor(true).getWho().setDisplay(requester == null ? "unknown client" : requester);
+    requester.describe(ae.addAgent());
     ae.addAgent().setRequestor(false).getWho().setDisplay("FedFHIR plugin at " + site);
     ae.getSource().setSite(site).getObserver().setDisplay(site);
     if (planDefinitionId != null) {

@@ -19,11 +19,11 @@ public final class SecureStatsAudit {
 
   /**
    * @param site this hospital's name
-   * @param requester who asked (client address or user), may be null
+   * @param requester who asked (the authenticated caller and its address)
    * @param round the aggregator's round the site took part in, or null if none completed
    * @param failure the failure reason, or null on success
    */
-  public static AuditEvent of(String site, String requester, String planDefinitionId, Integer round, Date recorded,
+  public static AuditEvent of(String site, Requester requester, String planDefinitionId, Integer round, Date recorded,
       String failure) {
     AuditEvent ae = new AuditEvent();
     ae.setType(new Coding(TrainingAudit.AUDIT_TYPE, "rest", "Restful Operation"));
@@ -35,7 +35,7 @@ public final class SecureStatsAudit {
     if (failure != null) {
       ae.setOutcomeDesc(failure);
     }
-    ae.addAgent().setRequestor(true).getWho().setDisplay(requester == null ? "unknown client" : requester);
+    requester.describe(ae.addAgent());
     ae.addAgent().setRequestor(false).getWho().setDisplay("FedFHIR plugin at " + site);
     ae.getSource().setSite(site).getObserver().setDisplay(site);
     AuditEvent.AuditEventEntityComponent entity = ae.addEntity()

@@ -19,10 +19,10 @@ public final class TrainingAudit {
 
   /**
    * @param site this hospital's name
-   * @param requester who asked (client address or user), may be null
+   * @param requester who asked (the authenticated caller and its address)
    * @param failure the failure reason, or null on success
    */
-  public static AuditEvent of(String site, String requester, String planDefinitionId, String taskId, String mode,
+  public static AuditEvent of(String site, Requester requester, String planDefinitionId, String taskId, String mode,
       Date recorded, String failure) {
     AuditEvent ae = new AuditEvent();
     ae.setType(new Coding(AUDIT_TYPE, "rest", "Restful Operation"));
@@ -34,8 +34,7 @@ public final class TrainingAudit {
     if (failure != null) {
       ae.setOutcomeDesc(failure);
     }
-    AuditEvent.AuditEventAgentComponent client = ae.addAgent().setRequestor(true);
-    client.getWho().setDisplay(requester == null ? "unknown client" : requester);
+    requester.describe(ae.addAgent());
     AuditEvent.AuditEventAgentComponent siteAgent = ae.addAgent().setRequestor(false);
     siteAgent.getWho().setDisplay("FedFHIR plugin at " + site);
     ae.getSource().setSite(site).getObserver().setDisplay(site);

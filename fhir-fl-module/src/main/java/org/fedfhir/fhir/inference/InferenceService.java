@@ -1,5 +1,6 @@
 package org.fedfhir.fhir.inference;
 
+import org.fedfhir.fhir.audit.Requester;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,7 +36,7 @@ public final class InferenceService {
   private static final Logger LOG = LoggerFactory.getLogger(InferenceService.class);
 
   /** A request: the patient, the {@code study} parameter ({@code url} or {@code url|version}), persist. */
-  public record Request(String patientId, String study, boolean persist, String requester) {}
+  public record Request(String patientId, String study, boolean persist, Requester requester) {}
 
   private final StudyCatalog studies;
   private final StudyReader reader;

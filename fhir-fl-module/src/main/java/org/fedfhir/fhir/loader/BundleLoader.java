@@ -17,11 +17,23 @@ public final class BundleLoader {
   private final FhirContext ctx;
   private final IGenericClient client;
 
+  /** A loader without credentials (a server that needs none). */
   public BundleLoader(FhirContext ctx, String baseUrl) {
+    this(ctx, baseUrl, null);
+  }
+
+  /**
+   * A loader that authenticates with {@code accessToken} (an integrator's backend-services token
+   * with {@code system/*.cruds}); null for none.
+   */
+  public BundleLoader(FhirContext ctx, String baseUrl, String accessToken) {
     this.ctx = ctx;
     ctx.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
     ctx.getRestfulClientFactory().setSocketTimeout(600_000);
     this.client = ctx.newRestfulGenericClient(baseUrl);
+    if (accessToken != null) {
+      client.registerInterceptor(new ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor(accessToken));
+    }
   }
 
   /** Posts one transaction bundle; returns the number of entries in the response. */

@@ -1,5 +1,6 @@
 package org.fedfhir.fhir.plugin;
 
+import org.fedfhir.fhir.audit.Requester;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
@@ -119,7 +120,7 @@ public class FederatedTrainingService implements AutoCloseable {
 
   /** Starts the run behind the Task (status {@code requested}). */
   void submit(PlanDefinition planDefinition, StudyDefinition study, String planDefinitionId, IdType taskId,
-      String requester) {
+      Requester requester) {
     if (client == null) {
       throw new IllegalStateException("no aggregator configured");
     }
@@ -127,7 +128,7 @@ public class FederatedTrainingService implements AutoCloseable {
   }
 
   private void run(PlanDefinition pd, StudyDefinition study, String planDefinitionId, IdType taskId,
-      String requester) {
+      Requester requester) {
     String failure = null;
     CohortCounts counts = null;
     Metrics local = null;

@@ -1,5 +1,6 @@
 package org.fedfhir.fhir.plugin;
 
+import org.fedfhir.fhir.audit.Requester;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
@@ -33,7 +34,7 @@ public class InferOperationProvider {
       @OperationParam(name = "study", min = 1, max = 1, typeName = "canonical") CanonicalType study,
       @OperationParam(name = "persist", min = 0, max = 1, typeName = "boolean") BooleanType persist,
       RequestDetails request) {
-    String requester = request == null ? null : request.getFhirServerBase() + " client";
+    Requester requester = Requester.of(request);
     try {
       return service.infer(new InferenceService.Request(patient.getIdPart(), study == null ? null : study.getValue(),
           persist != null && persist.booleanValue(), requester)).riskAssessment();

@@ -1,5 +1,6 @@
 package org.fedfhir.fhir.plugin;
 
+import org.fedfhir.fhir.audit.Requester;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
@@ -133,7 +134,7 @@ public class LocalTrainingService implements AutoCloseable {
     IFhirResourceDao<Task> taskDao = daos.getResourceDao(Task.class);
     IdType taskId = (IdType) taskDao.create(task, new SystemRequestDetails()).getId().toUnqualifiedVersionless();
     task.setId(taskId);
-    String requester = request == null ? null : request.getFhirServerBase() + " client";
+    Requester requester = Requester.of(request);
     LOG.info("$train mode={} queued for PlanDefinition/{} as Task/{}", m, id, taskId.getIdPart());
     if (m.equals("federated")) {
       federated.submit(pd, study, id, taskId, requester);
@@ -149,7 +150,7 @@ public class LocalTrainingService implements AutoCloseable {
     return daos.getResourceDao(ResearchStudy.class).searchForResources(map, new SystemRequestDetails());
   }
 
-  private void run(StudyDefinition study, String planDefinitionId, IdType taskId, String requester) {
+  private void run(StudyDefinition study, String planDefinitionId, IdType taskId, Requester requester) {
     String failure = null;
     Extraction ex = null;
     TrainingResult result = null;

@@ -1,5 +1,6 @@
 package org.fedfhir.fhir.plugin;
 
+import org.fedfhir.fhir.audit.Requester;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Operation;
@@ -27,7 +28,7 @@ public class SecureStatsOperationProvider {
       canonicalUrl = "http://fedfhir.org/fhir/OperationDefinition/secure-stats-site")
   public void secureStats(@IdParam IdType id, ServletRequestDetails request, HttpServletResponse response)
       throws IOException {
-    OperationOutcome joined = service.join(id, request.getFhirServerBase() + " client");
+    OperationOutcome joined = service.join(id, Requester.of(request));
     response.setStatus(202);
     response.setContentType("application/fhir+json;charset=utf-8");
     response.getWriter().write(ctx.newJsonParser().encodeResourceToString(joined));

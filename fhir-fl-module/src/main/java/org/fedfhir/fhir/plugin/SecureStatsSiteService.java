@@ -1,5 +1,6 @@
 package org.fedfhir.fhir.plugin;
 
+import org.fedfhir.fhir.audit.Requester;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
@@ -77,7 +78,7 @@ public class SecureStatsSiteService {
    * Joins the study and answers once the aggregator has accepted the Join; the site's part runs
    * when the aggregator starts the round.
    */
-  public OperationOutcome join(IdType planDefinitionId, String requester) {
+  public OperationOutcome join(IdType planDefinitionId, Requester requester) {
     PlanDefinition pd = daos.getResourceDao(PlanDefinition.class)
         .read(planDefinitionId.toUnqualifiedVersionless(), new SystemRequestDetails());
     String id = pd.getIdElement().getIdPart();
@@ -167,7 +168,7 @@ public class SecureStatsSiteService {
     }
   }
 
-  private void audit(String planDefinitionId, String requester, StatisticsContribution work, Throwable failure) {
+  private void audit(String planDefinitionId, Requester requester, StatisticsContribution work, Throwable failure) {
     String reason = work.completedRound() != null ? null
         : work.abortReason() != null ? work.abortReason()
         : failure != null ? client.describe(failure) : "the session ended before a round released the statistics";

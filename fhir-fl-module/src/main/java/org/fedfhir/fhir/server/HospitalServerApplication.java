@@ -25,7 +25,13 @@ import jakarta.persistence.EntityManagerFactory;
 import java.util.HashMap;
 import java.util.Map;
 import javax.sql.DataSource;
+import org.fedfhir.fhir.access.AccessAudit;
+import org.fedfhir.fhir.access.HospitalSecurityConfiguration;
+import org.fedfhir.fhir.access.SmartCapabilities;
+import org.fedfhir.fhir.access.SmartConfiguration;
+import org.fedfhir.fhir.access.SmartRules;
 import org.fedfhir.fhir.plugin.FedFhirPluginConfig;
+import org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration;
 import org.fedfhir.fhir.plugin.TrainOperationProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -42,18 +48,21 @@ import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
 
 /**
  * A hospital's FHIR server: HAPI FHIR JPA (R4) with the FedFHIR plugin registered exactly as a stock
- * starter would (the {@link FedFhirPluginConfig} beans, {@link TrainOperationProvider} as a provider).
+ * starter would (the {@link FedFhirPluginConfig} beans, {@link TrainOperationProvider} as a provider), as an
+ * OAuth2 resource server whose every request is authorised by {@link SmartRules}
+ * ({@link HospitalSecurityConfiguration}). Multiple deletes and {@code $expunge} are off.
  */
 @SpringBootApplication(exclude = {ElasticsearchRestClientAutoConfiguration.class, QuartzAutoConfiguration.class,
-    ThymeleafAutoConfiguration.class})
+    ThymeleafAutoConfiguration.class, UserDetailsServiceAutoConfiguration.class})
 @Import({JpaR4Config.class, HapiJpaConfig.class, ThreadPoolFactoryConfig.class, SubscriptionChannelConfig.class,
-    JpaBatch2Config.class, Batch2JobsConfig.class, FedFhirPluginConfig.class})
+    JpaBatch2Config.class, Batch2JobsConfig.class, FedFhirPluginConfig.class, HospitalSecurityConfiguration.class})
 public class HospitalServerApplication {
 
   @Bean
   public JpaStorageSettings jpaStorageSettings() {
     JpaStorageSettings s = new JpaStorageSettings();
-    s.setAllowMultipleDelete(true);
+    s.setAllowMultipleDelete(false);
+    s.setExpungeEnabled(false);
     s.setAutoCreatePlaceholderReferenceTargets(false);
     s.setInternalSynchronousSearchSize(5_000_000);
     return s;
@@ -97,8 +106,12 @@ public class HospitalServerApplication {
       IFhirSystemDao<?, ?> systemDao, JpaStorageSettings settings, ISearchParamRegistry searchParams,
       IValidationSupport validation, TrainOperationProvider train,
       org.fedfhir.fhir.plugin.InferOperationProvider infer,
-      org.fedfhir.fhir.plugin.SecureStatsOperationProvider secureStats) {
+      org.fedfhir.fhir.plugin.SecureStatsOperationProvider secureStats, SmartRules rules, AccessAudit audit,
+      SmartConfiguration smart) {
     RestfulServer server = new RestfulServer(ctx);
+    server.registerInterceptor(rules);
+    server.registerInterceptor(audit);
+    server.registerInterceptor(new SmartCapabilities(smart));
     server.registerProviders(providers.createProviders());
     server.registerProvider(systemProvider);
     server.registerProvider(bulk);

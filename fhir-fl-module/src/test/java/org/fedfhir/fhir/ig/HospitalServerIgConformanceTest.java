@@ -52,7 +52,7 @@ class HospitalServerIgConformanceTest {
 
   @Test
   void trainingAuditEventValidatesAgainstFedFhirAuditEvent() {
-    AuditEvent audit = TrainingAudit.of("cleveland", "client", "heart-disease", "7", "local", new Date(), null);
+    AuditEvent audit = TrainingAudit.of("cleveland", new org.fedfhir.fhir.audit.Requester(java.util.Optional.of(new org.fedfhir.access.Caller(org.fedfhir.access.Caller.Kind.USER, "Practitioner/steward-1", "fedfhir-console", java.util.Set.of(org.fedfhir.access.Role.DATA_STEWARD), java.util.Set.of("user/*.rs"), java.util.Optional.empty())), java.util.Optional.of("127.0.0.1")), "heart-disease", "7", "local", new Date(), null);
 
     OperationOutcome outcome = ig.validate(audit, FedFhirIg.FEDFHIR_AUDIT_EVENT);
 

@@ -76,7 +76,7 @@ class InferenceServiceTest {
   }
 
   static InferenceService.Request request(String patient, boolean persist) {
-    return new InferenceService.Request(patient, InferenceFixtures.STUDY_URL, persist, "test client");
+    return new InferenceService.Request(patient, InferenceFixtures.STUDY_URL, persist, org.fedfhir.fhir.audit.Requester.anonymous("127.0.0.1"));
   }
 
   @Test
@@ -197,7 +197,7 @@ class InferenceServiceTest {
     assertThatThrownBy(() -> noModel.infer(request(patient, false))).isInstanceOfSatisfying(InferenceRefusal.class,
         e -> assertThat(e.reason()).isEqualTo(InferenceRefusal.Reason.NO_MODEL));
     assertThatThrownBy(() -> service(new InferenceFixtures.Site(cleveland), new ClearModel())
-        .infer(new InferenceService.Request(patient, "http://example.org/other", false, null)))
+        .infer(new InferenceService.Request(patient, "http://example.org/other", false, org.fedfhir.fhir.audit.Requester.anonymous("127.0.0.1"))))
         .isInstanceOfSatisfying(InferenceRefusal.class,
             e -> assertThat(e.reason()).isEqualTo(InferenceRefusal.Reason.STUDY_NOT_FOUND));
     assertThatThrownBy(() -> service(new InferenceFixtures.Site(cleveland), new ClearModel())

@@ -152,7 +152,7 @@ class InferenceThroughTeeTest {
   }
 
   static InferenceService.Request request(String patient) {
-    return new InferenceService.Request(patient, STUDY, false, "test");
+    return new InferenceService.Request(patient, STUDY, false, org.fedfhir.fhir.audit.Requester.anonymous("127.0.0.1"));
   }
 
   static double probability(RiskAssessment ra) {

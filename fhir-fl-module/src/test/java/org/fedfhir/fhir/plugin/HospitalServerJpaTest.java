@@ -20,6 +20,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.fedfhir.fhir.Fixtures;
+import org.fedfhir.fhir.HospitalJpaTest;
+import org.fedfhir.fhir.access.TestIssuer;
 import org.fedfhir.fhir.cohort.Extraction;
 import org.fedfhir.fhir.cohort.FeatureExtractor;
 import org.fedfhir.fhir.cohort.FeatureMatrix;
@@ -59,13 +61,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * The few tests against a real HAPI JPA server (H2 in memory), all in one Spring context. The order
  * matters only because they share the database: Cleveland is loaded first.
  */
-@SpringBootTest(classes = HospitalServerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {
-        "spring.datasource.url=jdbc:h2:mem:fedfhir-it;DB_CLOSE_DELAY=-1",
-        "spring.datasource.username=sa", "spring.datasource.password=",
-        "spring.datasource.driver-class-name=org.h2.Driver",
-        "spring.main.allow-bean-definition-overriding=true", "spring.main.allow-circular-references=true",
-        "spring.flyway.enabled=false", "fedfhir.site.name=cleveland-test"})
+@HospitalJpaTest
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HospitalServerJpaTest {
   static final FhirContext CTX = FhirContext.forR4Cached();
@@ -80,8 +76,16 @@ class HospitalServerJpaTest {
     return "http://localhost:" + port + "/fhir";
   }
 
+  /** The hospital's staff for these tests: a data steward who also loads data and installs studies. */
+  String operatorToken() {
+    return TestIssuer.INSTANCE.user(base(), "Practitioner/operator", List.of("data-steward", "integrator", "researcher"),
+        "openid fhirUser user/*.cruds", null);
+  }
+
   IGenericClient client() {
-    return CTX.newRestfulGenericClient(base());
+    IGenericClient c = CTX.newRestfulGenericClient(base());
+    c.registerInterceptor(new ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor(operatorToken()));
+    return c;
   }
 
   final HttpClient http = HttpClient.newHttpClient();
@@ -89,6 +93,7 @@ class HospitalServerJpaTest {
   HttpResponse<String> post(String path, String body) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create(base() + path))
         .header("Content-Type", "application/fhir+json").header("Accept", "application/fhir+json")
+        .header("Authorization", "Bearer " + operatorToken())
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
@@ -99,7 +104,7 @@ class HospitalServerJpaTest {
   @Test
   @Order(1)
   void clevelandLoadsApprovesAndTrainsLocallyToAtLeast072() throws Exception {
-    int loaded = new BundleLoader(CTX, base()).loadHeartDisease(HeartDiseaseCentre.CLEVELAND, 100, LocalDate.now());
+    int loaded = new BundleLoader(CTX, base(), operatorToken()).loadHeartDisease(HeartDiseaseCentre.CLEVELAND, 100, LocalDate.now());
     assertThat(loaded).isEqualTo(303);
     PlanDefinition pd = Fixtures.study("heart-disease-lr");
     client().update().resource(pd).execute();
@@ -128,16 +133,27 @@ class HospitalServerJpaTest {
     assertThat(out.get("excluded-consent")).isEqualTo(0);
     assertThat(out).containsKeys("auc", "brier", "train-count", "test-count", "missing", "unconvertible-units");
 
-    Bundle audits = client().search().forResource(AuditEvent.class).cacheControl(new ca.uhn.fhir.rest.api.CacheControlDirective().setNoCache(true)).returnBundle(Bundle.class).execute();
-    assertThat(audits.getEntry()).anySatisfy(e -> assertThat(((AuditEvent) e.getResource()).getEntity())
-        .anySatisfy(en -> assertThat(en.getWhat().getReference()).endsWith(task.getIdElement().getIdPart())));
+    Bundle audits = client().search().forResource(AuditEvent.class)
+        .where(AuditEvent.ENTITY.hasId("Task/" + task.getIdElement().getIdPart()))
+        .cacheControl(new ca.uhn.fhir.rest.api.CacheControlDirective().setNoCache(true)).returnBundle(Bundle.class).execute();
+    AuditEvent trainAudit = audits.getEntry().stream().map(e -> (AuditEvent) e.getResource())
+        .filter(ae -> ae.getEntity().stream().anyMatch(en -> en.getWhat().getReference() != null
+            && en.getWhat().getReference().endsWith(task.getIdElement().getIdPart())))
+        .findFirst().orElseThrow();
+    AuditEvent.AuditEventAgentComponent requestor = trainAudit.getAgent().stream()
+        .filter(AuditEvent.AuditEventAgentComponent::getRequestor).findFirst().orElseThrow();
+    assertThat(requestor.getWho().getIdentifier().getValue()).as("the audit names the caller, not the server")
+        .isEqualTo("Practitioner/operator");
+    assertThat(requestor.getAltId()).isEqualTo("test-app");
+    assertThat(requestor.getNetwork().getAddress()).isEqualTo("127.0.0.1");
   }
 
   @Test
   @Order(2)
   void trainIsRefusedOverGetAndFederatedModeNeedsAnAggregator() throws Exception {
     HttpResponse<String> get = http.send(HttpRequest.newBuilder(
-        URI.create(base() + "/PlanDefinition/heart-disease-lr/$train?mode=local")).GET().build(),
+        URI.create(base() + "/PlanDefinition/heart-disease-lr/$train?mode=local"))
+        .header("Authorization", "Bearer " + operatorToken()).GET().build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(get.statusCode()).isEqualTo(405);
     assertThat(get.body()).contains("OperationOutcome");
@@ -150,7 +166,7 @@ class HospitalServerJpaTest {
   @Test
   @Order(3)
   void syntheaStudyOnCholesterolAndSystolicPressureGivesOneRowPerPatientWithBoth() throws Exception {
-    BundleLoader loader = new BundleLoader(CTX, base());
+    BundleLoader loader = new BundleLoader(CTX, base(), operatorToken());
     for (String f : List.of("Clemente_Kreiger_1484a42d-0eaf-4654-9cbf-6b050a5cd73b.json",
         "Buster_Hoeger_ad2e3fc5-2b5d-4cb9-8d03-9ea0f4ac8423.json", "Liz_Conn_27c911c6-f045-4ffa-af5d-6eba57ac94b2.json")) {
       loader.postFile(Path.of(getClass().getResource("/synthea/" + f).toURI()));
@@ -232,7 +248,9 @@ class HospitalServerJpaTest {
     Task task = awaitDone(accepted.headers().firstValue("Content-Location").orElseThrow().substring(base().length() + 1));
     assertThat(task.getStatus()).isEqualTo(Task.TaskStatus.FAILED);
     assertThat(task.getStatusReason().getText()).contains("both classes are needed");
-    Bundle audits = client().search().forResource(AuditEvent.class).cacheControl(new ca.uhn.fhir.rest.api.CacheControlDirective().setNoCache(true)).returnBundle(Bundle.class).execute();
+    Bundle audits = client().search().forResource(AuditEvent.class)
+        .where(AuditEvent.ENTITY.hasId("Task/" + task.getIdElement().getIdPart()))
+        .cacheControl(new ca.uhn.fhir.rest.api.CacheControlDirective().setNoCache(true)).returnBundle(Bundle.class).execute();
     assertThat(audits.getEntry()).anySatisfy(e -> {
       AuditEvent ae = (AuditEvent) e.getResource();
       assertThat(ae.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._8);

@@ -153,7 +153,7 @@ class StatisticsContributionTest {
 
   @Test
   void theSitesAuditRecordNamesTheStudyAndRoundAndNoValue() {
-    AuditEvent ae = SecureStatsAudit.of("cleveland", "researcher", "heart-disease-stats", 3, new java.util.Date(0), null);
+    AuditEvent ae = SecureStatsAudit.of("cleveland", new org.fedfhir.fhir.audit.Requester(java.util.Optional.of(new org.fedfhir.access.Caller(org.fedfhir.access.Caller.Kind.USER, "Practitioner/steward-1", "fedfhir-console", java.util.Set.of(org.fedfhir.access.Role.DATA_STEWARD), java.util.Set.of("user/*.rs"), java.util.Optional.empty())), java.util.Optional.of("127.0.0.1")), "heart-disease-stats", 3, new java.util.Date(0), null);
 
     assertThat(ae.getSubtype()).extracting(c -> c.getCode()).containsExactly("operation", "secure-stats");
     assertThat(ae.getEntityFirstRep().getWhat().getReference()).isEqualTo("PlanDefinition/heart-disease-stats");

@@ -18,7 +18,7 @@ import org.springframework.security.oauth2.server.authorization.settings.TokenSe
  * Turns directory clients into Spring Authorization Server registrations: PKCE required for every
  * authorization-code client, no consent screen (the hospital registered the app), self-contained
  * (JWT) access tokens, refresh tokens rotated on every use, and the requestable SMART scopes of
- * each registered scope ({@link SmartScopes#requestable(List)}).
+ * the scopes as listed (the SMART validators decide what a registration covers, {@link SmartScopes#covers}).
  */
 final class RegisteredClients {
   private RegisteredClients() {}
@@ -31,7 +31,7 @@ final class RegisteredClients {
     RegisteredClient.Builder b = RegisteredClient.withId(UUID.nameUUIDFromBytes(c.clientId().getBytes(
             java.nio.charset.StandardCharsets.UTF_8)).toString())
         .clientId(c.clientId())
-        .scopes(s -> s.addAll(SmartScopes.requestable(c.scopes())))
+        .scopes(s -> s.addAll(c.scopes()))
         .tokenSettings(TokenSettings.builder()
             .accessTokenTimeToLive(accessTokenLifetime)
             .accessTokenFormat(OAuth2TokenFormat.SELF_CONTAINED)

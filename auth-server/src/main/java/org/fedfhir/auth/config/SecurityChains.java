@@ -5,6 +5,7 @@ import org.fedfhir.auth.directory.AuthDirectory;
 import org.fedfhir.auth.smart.LaunchContextResponseCustomizer;
 import org.fedfhir.auth.smart.SmartAuthorizationRequestValidator;
 import org.fedfhir.auth.smart.SmartAuthorizationService;
+import org.fedfhir.auth.smart.SmartClientCredentialsValidator;
 import org.fedfhir.auth.smart.SmartConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -18,6 +19,7 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.server.authorization.authentication.JwtClientAssertionAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientCredentialsAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.config.annotation.web.configurers.OAuth2AuthorizationServerConfigurer;
 import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2AccessTokenResponseAuthenticationSuccessHandler;
 import org.springframework.security.web.SecurityFilterChain;
@@ -55,7 +57,12 @@ public class SecurityChains {
                 assertions.setJwtDecoderFactory(assertionDecoders);
               }
             })))
-            .tokenEndpoint(t -> t.accessTokenResponseHandler(tokenResponses))
+            .tokenEndpoint(t -> t.accessTokenResponseHandler(tokenResponses)
+                .authenticationProviders(ps -> ps.forEach(p -> {
+                  if (p instanceof OAuth2ClientCredentialsAuthenticationProvider clientCredentials) {
+                    clientCredentials.setAuthenticationValidator(new SmartClientCredentialsValidator());
+                  }
+                })))
             .oidc(o -> o.providerConfigurationEndpoint(p -> p.providerConfigurationCustomizer(b -> b
                 .grantTypes(g -> {
                   g.clear();

@@ -14,10 +14,11 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationValidator;
 
 /**
- * Checks a SMART authorization request on top of Spring Authorization Server's redirect-URI and
- * scope checks (PKCE with {@code S256} only is enforced by the server itself for every client that
+ * Checks a SMART authorization request on top of Spring Authorization Server's redirect-URI check
+ * (PKCE with {@code S256} only is enforced by the server itself for every client that
  * requires a proof key):
  * <ul>
+ *   <li>every requested scope is covered by a registered one ({@link SmartScopes#allowed});</li>
  *   <li>{@code aud} is required and must be one of this issuer's resource servers;</li>
  *   <li>scope {@code launch} needs an open, unexpired {@code launch} value;</li>
  *   <li>scope {@code launch/patient} (without an EHR launch) needs a logged-in user with an own
@@ -27,8 +28,7 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
 public final class SmartAuthorizationRequestValidator
     implements Consumer<OAuth2AuthorizationCodeRequestAuthenticationContext> {
   private final Consumer<OAuth2AuthorizationCodeRequestAuthenticationContext> defaults =
-      OAuth2AuthorizationCodeRequestAuthenticationValidator.DEFAULT_REDIRECT_URI_VALIDATOR
-          .andThen(OAuth2AuthorizationCodeRequestAuthenticationValidator.DEFAULT_SCOPE_VALIDATOR);
+      OAuth2AuthorizationCodeRequestAuthenticationValidator.DEFAULT_REDIRECT_URI_VALIDATOR;
   private final List<String> resources;
   private final LaunchContexts launches;
   private final AuthDirectory directory;
@@ -43,6 +43,10 @@ public final class SmartAuthorizationRequestValidator
   public void accept(OAuth2AuthorizationCodeRequestAuthenticationContext context) {
     defaults.accept(context);
     OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
+    if (!SmartScopes.allowed(context.getRegisteredClient().getScopes(), request.getScopes())) {
+      throw new OAuth2AuthorizationCodeRequestAuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_SCOPE,
+          "a requested scope is not covered by the client's registration", null), request);
+    }
     Object aud = request.getAdditionalParameters().get(SmartAttributes.AUD);
     if (!(aud instanceof String a) || !resources.contains(a)) {
       refuse(request, aud == null ? "aud is required: the FHIR base URL the token is for"

@@ -1,7 +1,6 @@
 package org.fedfhir.auth.smart;
 
-import java.util.LinkedHashSet;
-import java.util.List;
+import java.util.Collection;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,51 +44,31 @@ public final class SmartScopes {
   }
 
   /**
-   * The scopes a client registered for {@code registered} may request: the scope itself, every v2
-   * subset of its permissions and the v1 words they cover ({@code user/*.rs} allows
-   * {@code user/*.r}, {@code user/*.s} and {@code user/*.read}; {@code patient/X.*} allows all of
-   * {@code patient/X.cruds}). Query-suffixed scopes and context scopes allow only themselves.
+   * True if a client registered for {@code registered} may request {@code requested}: the same
+   * scope, or a resource scope of the same context whose type is the registered one or covered by
+   * its {@code *}, whose permissions are a subset (v1 {@code read} = {@code rs}, {@code write} =
+   * {@code cud}, {@code *} = {@code cruds}), and whose query suffix, if the registration has one,
+   * is the same. So {@code user/*.rs} allows {@code user/Observation.r} and
+   * {@code user/Patient.read}, not {@code user/Patient.c}.
    */
-  public static Set<String> requestable(String registered) {
-    if (!isValid(registered)) {
-      throw new IllegalArgumentException("not a SMART scope: '" + registered + "'");
+  public static boolean covers(String registered, String requested) {
+    if (registered.equals(requested)) {
+      return isValid(requested);
     }
-    Matcher m = RESOURCE.matcher(registered);
-    if (!m.matches() || m.group(4) != null) {
-      return Set.of(registered);
+    Matcher r = RESOURCE.matcher(registered);
+    Matcher q = RESOURCE.matcher(requested);
+    if (!isValid(registered) || !isValid(requested) || !r.matches() || !q.matches()) {
+      return false;
     }
-    String prefix = m.group(1) + "/" + m.group(2) + ".";
-    String perms = v2Permissions(m.group(3));
-    Set<String> out = new LinkedHashSet<>();
-    out.add(registered);
-    for (int mask = 1; mask < 32; mask++) {
-      StringBuilder subset = new StringBuilder();
-      for (int i = 0; i < CRUDS.length(); i++) {
-        if ((mask & (1 << i)) != 0) {
-          subset.append(CRUDS.charAt(i));
-        }
-      }
-      if (containsAll(perms, subset.toString())) {
-        out.add(prefix + subset);
-      }
-    }
-    if (containsAll(perms, "rs")) {
-      out.add(prefix + "read");
-    }
-    if (containsAll(perms, "cud")) {
-      out.add(prefix + "write");
-    }
-    if (perms.equals(CRUDS)) {
-      out.add(prefix + "*");
-    }
-    return out;
+    return r.group(1).equals(q.group(1))
+        && (r.group(2).equals("*") || r.group(2).equals(q.group(2)))
+        && (r.group(4) == null || r.group(4).equals(q.group(4)))
+        && containsAll(v2Permissions(r.group(3)), v2Permissions(q.group(3)));
   }
 
-  /** {@link #requestable(String)} for every scope of a registration. */
-  public static Set<String> requestable(List<String> registered) {
-    Set<String> out = new LinkedHashSet<>();
-    registered.forEach(s -> out.addAll(requestable(s)));
-    return out;
+  /** True if every requested scope is covered by one of the registered scopes. */
+  public static boolean allowed(Collection<String> registered, Collection<String> requested) {
+    return requested.stream().allMatch(q -> registered.stream().anyMatch(r -> covers(r, q)));
   }
 
   private static boolean isV1(String perms) {

@@ -1,5 +1,6 @@
 package org.fedfhir.auth.config;
 
+import org.fedfhir.auth.backend.ClientAssertionConverter;
 import org.fedfhir.auth.backend.InlineJwksDecoderFactory;
 import org.fedfhir.auth.directory.AuthDirectory;
 import org.fedfhir.auth.smart.LaunchContextResponseCustomizer;
@@ -52,11 +53,13 @@ public class SecurityChains {
                 codeRequests.setAuthenticationValidator(validator);
               }
             })))
-            .clientAuthentication(c -> c.authenticationProviders(ps -> ps.forEach(p -> {
-              if (p instanceof JwtClientAssertionAuthenticationProvider assertions) {
-                assertions.setJwtDecoderFactory(assertionDecoders);
-              }
-            })))
+            .clientAuthentication(c -> c
+                .authenticationConverters(cs -> cs.add(0, new ClientAssertionConverter()))
+                .authenticationProviders(ps -> ps.forEach(p -> {
+                  if (p instanceof JwtClientAssertionAuthenticationProvider assertions) {
+                    assertions.setJwtDecoderFactory(assertionDecoders);
+                  }
+                })))
             .tokenEndpoint(t -> t.accessTokenResponseHandler(tokenResponses)
                 .authenticationProviders(ps -> ps.forEach(p -> {
                   if (p instanceof OAuth2ClientCredentialsAuthenticationProvider clientCredentials) {

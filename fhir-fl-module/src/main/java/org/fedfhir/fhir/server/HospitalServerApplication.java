@@ -45,7 +45,17 @@ import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
  * starter would (the {@link FedFhirPluginConfig} beans, {@link TrainOperationProvider} as a provider).
  */
 @SpringBootApplication(exclude = {ElasticsearchRestClientAutoConfiguration.class, QuartzAutoConfiguration.class,
-    ThymeleafAutoConfiguration.class})
+    ThymeleafAutoConfiguration.class},
+    // When FedFHIR's auth server (Spring Security, Spring Authorization Server) shares the classpath, as in the
+    // command line, Boot would otherwise lock this server behind a generated password. Same list as
+    // org.fedfhir.auth.AuthServer.AUTO_CONFIGURATIONS_TO_EXCLUDE_ELSEWHERE; names, as the classes may be absent.
+    excludeName = {
+        "org.springframework.boot.autoconfigure.security.servlet.SecurityAutoConfiguration",
+        "org.springframework.boot.autoconfigure.security.servlet.SecurityFilterAutoConfiguration",
+        "org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration",
+        "org.springframework.boot.autoconfigure.security.oauth2.server.servlet.OAuth2AuthorizationServerAutoConfiguration",
+        "org.springframework.boot.autoconfigure.security.oauth2.server.servlet.OAuth2AuthorizationServerJwtAutoConfiguration",
+        "org.springframework.boot.autoconfigure.security.oauth2.resource.servlet.OAuth2ResourceServerAutoConfiguration"})
 @Import({JpaR4Config.class, HapiJpaConfig.class, ThreadPoolFactoryConfig.class, SubscriptionChannelConfig.class,
     JpaBatch2Config.class, Batch2JobsConfig.class, FedFhirPluginConfig.class})
 public class HospitalServerApplication {

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 
 /**
  * The one command users meet: {@code ./fedfhir}. Each capability of FedFHIR is a subcommand
- * (demo, hospital, aggregator, tee, load, bench …).
+ * (demo, hospital, aggregator, tee, auth, token, load, bench …).
  */
 @Command(
     name = "fedfhir",
@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
         org.fedfhir.cli.tee.TeeCommand.class,
         org.fedfhir.cli.demo.DemoCommand.class,
         org.fedfhir.cli.stats.StatsCommand.class,
+        org.fedfhir.cli.auth.AuthCommand.class,
+        org.fedfhir.cli.auth.TokenCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class FedFhir implements Runnable {

@@ -31,7 +31,6 @@ import org.fedfhir.fhir.access.SmartCapabilities;
 import org.fedfhir.fhir.access.SmartConfiguration;
 import org.fedfhir.fhir.access.SmartRules;
 import org.fedfhir.fhir.plugin.FedFhirPluginConfig;
-import org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration;
 import org.fedfhir.fhir.plugin.TrainOperationProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -53,7 +52,15 @@ import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
  * ({@link HospitalSecurityConfiguration}). Multiple deletes and {@code $expunge} are off.
  */
 @SpringBootApplication(exclude = {ElasticsearchRestClientAutoConfiguration.class, QuartzAutoConfiguration.class,
-    ThymeleafAutoConfiguration.class, UserDetailsServiceAutoConfiguration.class})
+    ThymeleafAutoConfiguration.class},
+    // The hospital configures its own security (HospitalSecurityConfiguration). When FedFHIR's auth server shares
+    // the classpath, as in the command line, its auto-configurations must stay out of this context: names, as the
+    // classes may be absent.
+    excludeName = {
+        "org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration",
+        "org.springframework.boot.autoconfigure.security.oauth2.server.servlet.OAuth2AuthorizationServerAutoConfiguration",
+        "org.springframework.boot.autoconfigure.security.oauth2.server.servlet.OAuth2AuthorizationServerJwtAutoConfiguration",
+        "org.springframework.boot.autoconfigure.security.oauth2.resource.servlet.OAuth2ResourceServerAutoConfiguration"})
 @Import({JpaR4Config.class, HapiJpaConfig.class, ThreadPoolFactoryConfig.class, SubscriptionChannelConfig.class,
     JpaBatch2Config.class, Batch2JobsConfig.class, FedFhirPluginConfig.class, HospitalSecurityConfiguration.class})
 public class HospitalServerApplication {

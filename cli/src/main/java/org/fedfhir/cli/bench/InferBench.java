@@ -161,7 +161,7 @@ public final class InferBench implements Callable<Integer> {
           "bench", clock);
 
       long a0 = System.nanoTime();
-      teeSite.infer(new InferenceService.Request(patients.get(0), STUDY, false, "bench"));
+      teeSite.infer(new InferenceService.Request(patients.get(0), STUDY, false, org.fedfhir.fhir.audit.Requester.anonymous("127.0.0.1")));
       f.put("firstTeeCallMillis", millis(System.nanoTime() - a0));
 
       run(directSite, inClear, patients, warmup, concurrency);
@@ -281,7 +281,7 @@ public final class InferBench implements Callable<Integer> {
     return concurrently(n, c, (i, out) -> {
       try {
         RiskAssessment ra = site.infer(new InferenceService.Request(patients.get(i % patients.size()), STUDY, false,
-            "bench")).riskAssessment();
+            org.fedfhir.fhir.audit.Requester.anonymous("127.0.0.1"))).riskAssessment();
         out[0] = ra.getPredictionFirstRep().getProbabilityDecimalType().getValue().doubleValue();
         out[1] = model.lastMillis.get()[0];
       } catch (InferenceRefusal e) {

@@ -50,11 +50,15 @@ public final class ExtractBench implements Callable<Integer> {
   public Integer call() throws Exception {
     FhirContext fhir = FhirContext.forR4Cached();
     long s0 = System.nanoTime();
-    try (ConfigurableApplicationContext ctx = HospitalServer.start(0, "bench", db, null, null)) {
-      String port = ctx.getEnvironment().getProperty("local.server.port");
-      String base = "http://localhost:" + port + "/fhir";
+    int port = org.fedfhir.cli.demo.FreePorts.loopback(1).get(0);
+    String base = "http://localhost:" + port + "/fhir";
+    java.nio.file.Path authDir = java.nio.file.Files.createTempDirectory("fedfhir-bench-auth");
+    try (org.fedfhir.cli.auth.LocalAuthServer auth = org.fedfhir.cli.auth.LocalAuthServer.start(
+            org.fedfhir.cli.auth.SiteAccounts.inDirectory(authDir, "bench"), "127.0.0.1", 0, base);
+        ConfigurableApplicationContext ctx = HospitalServer.start(
+            HospitalServer.Options.local(port, "bench", db, auth.issuer()))) {
       double startup = (System.nanoTime() - s0) / 1e9;
-      BundleLoader loader = new BundleLoader(fhir, base);
+      BundleLoader loader = new BundleLoader(fhir, base, auth.integratorTokens(base));
       SyntheticCohort cohort = new SyntheticCohort(seed, LocalDate.now());
       long l0 = System.nanoTime();
       int resources = 0;

@@ -1,6 +1,8 @@
 package org.fedfhir.cli.hospital;
 
 import java.util.concurrent.Callable;
+import org.fedfhir.cli.auth.LocalAuthServer;
+import org.fedfhir.cli.auth.SiteAccounts;
 import org.fedfhir.fhir.server.HospitalServer;
 import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Command;
@@ -8,8 +10,10 @@ import picocli.CommandLine.Option;
 
 /** {@code ./fedfhir hospital}: a hospital's HAPI FHIR JPA server with the FedFHIR plugin. */
 @Command(name = "hospital", mixinStandardHelpOptions = true,
-    description = "Run a hospital's FHIR server (HAPI FHIR JPA, R4) with the FedFHIR plugin at "
-        + "http://localhost:PORT/fhir.")
+    description = {"Run a hospital's FHIR server (HAPI FHIR JPA, R4) with the FedFHIR plugin at "
+        + "http://localhost:PORT/fhir.",
+        "Every request needs an access token: from --oauth-issuer (the hospital's own Keycloak or EHR), or by default "
+        + "from FedFHIR's SMART authorisation server started beside it (accounts in --auth-dir, made on first start)."})
 public final class HospitalCommand implements Callable<Integer> {
 
   @Option(names = "--port", defaultValue = "8080", description = "HTTP port (default ${DEFAULT-VALUE}).")
@@ -25,8 +29,47 @@ public final class HospitalCommand implements Callable<Integer> {
   @Option(names = "--db-user", description = "Database user (PostgreSQL).")
   String user;
 
-  @Option(names = "--db-password", description = "Database password (PostgreSQL); or env FEDFHIR_DB_PASSWORD.")
-  String password;
+  @Option(names = "--db-password-file", paramLabel = "FILE",
+      description = "File holding the database password (PostgreSQL); or env FEDFHIR_DB_PASSWORD. Never on argv.")
+  java.nio.file.Path passwordFile;
+
+  @Option(names = "--bind", defaultValue = "127.0.0.1",
+      description = "Address to listen on (default ${DEFAULT-VALUE}); a routable one needs TLS or --insecure-http.")
+  String bind;
+
+  @Option(names = "--tls-cert", paramLabel = "PEM", description = "Serve HTTPS with this certificate chain.")
+  java.nio.file.Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "PEM", description = "The private key of --tls-cert (PKCS#8).")
+  java.nio.file.Path tlsKey;
+
+  @Option(names = "--insecure-http",
+      description = "Allow plain HTTP on a routable --bind (only behind a TLS-terminating proxy).")
+  boolean insecureHttp;
+
+  @Option(names = "--oauth-issuer", paramLabel = "URL",
+      description = "Accept access tokens of this authorisation server (its iss) instead of starting FedFHIR's own.")
+  String issuer;
+
+  @Option(names = "--oauth-jwks", paramLabel = "URL", description = "Its signing keys (default ISSUER/oauth2/jwks).")
+  String jwks;
+
+  @Option(names = "--oauth-roles-claim", paramLabel = "CLAIM",
+      description = "The token claim listing the caller's roles (default fedfhir_roles).")
+  String rolesClaim;
+
+  @Option(names = "--base-url", paramLabel = "URL",
+      description = "The FHIR base URL clients use (the tokens' aud), if not http(s)://localhost:PORT/fhir (a proxy).")
+  String baseUrl;
+
+  @Option(names = "--auth-port", defaultValue = "0",
+      description = "Port of FedFHIR's own authorisation server (without --oauth-issuer; default: a free port).")
+  int authPort;
+
+  @Option(names = "--auth-dir", paramLabel = "DIR",
+      description = "Its users and clients (directory.json; made on first start with credentials.json and "
+          + "integrator-key.pem, owner-only). Default data/hospitals/NAME/auth.")
+  java.nio.file.Path authDir;
 
   @Option(names = "--aggregator", paramLabel = "HOST:PORT",
       description = "The aggregator's gRPC endpoint for $train mode=federated (mutual TLS; needs --pki).")
@@ -80,12 +123,33 @@ public final class HospitalCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     applyTeeProperties();
-    if ((aggregator == null) != (pki == null)) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-          "--aggregator and --pki go together: federated training needs both");
+    String pw = passwordFile != null ? java.nio.file.Files.readString(passwordFile).strip()
+        : System.getenv("FEDFHIR_DB_PASSWORD");
+    String base = baseUrl != null ? baseUrl
+        : (tlsCert != null ? "https" : "http") + "://localhost:" + port + "/fhir";
+    LocalAuthServer auth = null;
+    if (issuer == null) {
+      java.nio.file.Path dir = authDir != null ? authDir : java.nio.file.Path.of("data", "hospitals", name, "auth");
+      auth = LocalAuthServer.start(SiteAccounts.inDirectory(dir, name), bind, authPort, base);
     }
-    String pw = password != null ? password : System.getenv("FEDFHIR_DB_PASSWORD");
-    ConfigurableApplicationContext ctx = HospitalServer.start(port, name, db, user, pw, aggregator, pki);
+    HospitalServer.Options options;
+    try {
+      options = new HospitalServer.Options(port, bind, name, db, user, pw, aggregator, pki,
+          auth != null ? auth.issuer() : issuer, jwks, java.util.List.of(), baseUrl, rolesClaim, tlsCert, tlsKey,
+          insecureHttp);
+    } catch (IllegalArgumentException e) {
+      if (auth != null) {
+        auth.close();
+      }
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+    }
+    ConfigurableApplicationContext ctx = HospitalServer.start(options);
+    if (auth != null) {
+      System.out.println("hospital " + name + " accepts tokens of FedFHIR's authorisation server at " + auth.issuer()
+          + " (accounts: " + auth.accounts().credentials() + ")");
+    } else {
+      System.out.println("hospital " + name + " accepts tokens of " + issuer);
+    }
     if (aggregator != null) {
       System.out.println("hospital " + name + " joins federated studies at " + aggregator + " (mutual TLS, " + pki + ")");
     }
@@ -93,8 +157,14 @@ public final class HospitalCommand implements Callable<Integer> {
       System.out.println("hospital " + name + " runs $infer through the TEE at " + tee
           + (teeModels == null ? " (no --tee-models file: no study has a model yet)" : " with models from " + teeModels));
     }
-    System.out.println("hospital " + name + " ready: http://localhost:" + port + "/fhir");
-    Runtime.getRuntime().addShutdownHook(new Thread(ctx::close));
+    System.out.println("hospital " + name + " ready: " + base);
+    LocalAuthServer started = auth;
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      ctx.close();
+      if (started != null) {
+        started.close();
+      }
+    }));
     Thread.currentThread().join();
     return 0;
   }

@@ -19,7 +19,7 @@ public final class BundleLoader {
 
   /** A loader without credentials (a server that needs none). */
   public BundleLoader(FhirContext ctx, String baseUrl) {
-    this(ctx, baseUrl, null);
+    this(ctx, baseUrl, (java.util.function.Supplier<String>) null);
   }
 
   /**
@@ -27,12 +27,25 @@ public final class BundleLoader {
    * with {@code system/*.cruds}); null for none.
    */
   public BundleLoader(FhirContext ctx, String baseUrl, String accessToken) {
+    this(ctx, baseUrl, accessToken == null ? null : () -> accessToken);
+  }
+
+  /** A loader that asks {@code accessTokens} for a current token before each request (long loads outlive one). */
+  public BundleLoader(FhirContext ctx, String baseUrl, java.util.function.Supplier<String> accessTokens) {
     this.ctx = ctx;
     ctx.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
     ctx.getRestfulClientFactory().setSocketTimeout(600_000);
     this.client = ctx.newRestfulGenericClient(baseUrl);
-    if (accessToken != null) {
-      client.registerInterceptor(new ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor(accessToken));
+    if (accessTokens != null) {
+      client.registerInterceptor(new ca.uhn.fhir.rest.client.api.IClientInterceptor() {
+        @Override
+        public void interceptRequest(ca.uhn.fhir.rest.client.api.IHttpRequest request) {
+          request.addHeader("Authorization", "Bearer " + accessTokens.get());
+        }
+
+        @Override
+        public void interceptResponse(ca.uhn.fhir.rest.client.api.IHttpResponse response) {}
+      });
     }
   }
 

@@ -1,43 +1,109 @@
 package org.fedfhir.fhir.server;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import org.fedfhir.access.BindPolicy;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Starts a hospital server. {@code db} is {@code null} (H2 file under {@code data/hospitals/NAME}),
- * a file path for H2, or a JDBC URL ({@code jdbc:postgresql://…}, {@code jdbc:h2:…}). The database
- * schema is created or updated on start, so data survives a restart.
+ * Starts a hospital server. Its database is an H2 file under {@code data/hospitals/NAME} by default,
+ * an H2 file path, or a JDBC URL ({@code jdbc:postgresql://…}); the schema is created or updated on
+ * start, so data survives a restart. It accepts the access tokens of {@link Options#issuer()} (and any
+ * {@link Options#extraIssuers()}), binds 127.0.0.1 unless told otherwise, and serves HTTPS with
+ * {@link Options#tlsCertificate()} — plain HTTP on a routable address only with
+ * {@link Options#insecureHttp()}.
  */
 public final class HospitalServer {
   private HospitalServer() {}
 
-  public static ConfigurableApplicationContext start(int port, String name, String db, String user, String password) {
-    return start(port, name, db, user, password, null, null);
+  /**
+   * A hospital server's settings.
+   *
+   * @param db null (H2 file under {@code data/hospitals/NAME}), an H2 file path, or a JDBC URL
+   * @param dbPassword from the environment or a file, never from the command line
+   * @param aggregator host:port of the aggregator (gRPC, mutual TLS) or null; with {@code pki}
+   * @param pki the network PKI directory holding the site's credentials, or null
+   * @param issuer the authorisation server whose tokens are accepted (its {@code iss})
+   * @param jwks its keys, or null for {@code ISSUER/oauth2/jwks}
+   * @param extraIssuers further trusted issuers (keys at {@code ISSUER/oauth2/jwks})
+   * @param audience the {@code aud} tokens must carry, or null for the URL the server answers at
+   * @param rolesClaim the claim with the caller's roles, or null for {@code fedfhir_roles}
+   * @param tlsCertificate PEM certificate chain for HTTPS, or null for HTTP
+   * @param tlsKey PEM private key for HTTPS
+   */
+  public record Options(int port, String bind, String name, String db, String dbUser, String dbPassword,
+      String aggregator, Path pki, String issuer, String jwks, List<String> extraIssuers, String audience,
+      String rolesClaim, Path tlsCertificate, Path tlsKey, boolean insecureHttp) {
+
+    public Options {
+      if (name == null || name.isBlank()) {
+        throw new IllegalArgumentException("a hospital needs a name");
+      }
+      if (issuer == null || issuer.isBlank()) {
+        throw new IllegalArgumentException("a hospital needs the authorisation server whose tokens it accepts");
+      }
+      if ((aggregator == null) != (pki == null)) {
+        throw new IllegalArgumentException("the aggregator and the PKI go together: federated training needs both");
+      }
+      if ((tlsCertificate == null) != (tlsKey == null)) {
+        throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+      }
+      for (Path f : new Path[] {tlsCertificate, tlsKey}) {
+        if (f != null && !Files.isReadable(f)) {
+          throw new IllegalArgumentException(f + " is not a readable file");
+        }
+      }
+      bind = bind == null ? BindPolicy.LOOPBACK : bind;
+      BindPolicy.check(bind, tlsCertificate != null, insecureHttp);
+      extraIssuers = extraIssuers == null ? List.of() : List.copyOf(extraIssuers);
+    }
+
+    /** Loopback, H2 in the default place, no aggregator, tokens of {@code issuer}. */
+    public static Options local(int port, String name, String db, String issuer) {
+      return new Options(port, null, name, db, null, null, null, null, issuer, null, List.of(), null, null, null,
+          null, false);
+    }
+
+    /** The FHIR base URL on loopback (scheme by TLS), e.g. {@code http://localhost:8080/fhir}. */
+    public String baseUrl(int actualPort) {
+      return (tlsCertificate != null ? "https" : "http") + "://localhost:" + actualPort + "/fhir";
+    }
   }
 
-  /**
-   * As {@link #start(int, String, String, String, String)}, joining federated studies at
-   * {@code aggregator} (host:port, gRPC with mutual TLS) with the site's credentials in {@code pki}
-   * ({@code ./fedfhir pki init} layout); both null: {@code $train mode=federated} answers 501.
-   */
-  public static ConfigurableApplicationContext start(int port, String name, String db, String user, String password,
-      String aggregator, Path pki) {
-    String url = jdbcUrl(name, db);
+  /** Starts a hospital server with these settings. */
+  public static ConfigurableApplicationContext start(Options o) {
+    String url = jdbcUrl(o.name(), o.db());
     Map<String, Object> props = new HashMap<>();
-    if (aggregator != null) {
-      props.put("fedfhir.aggregator", aggregator);
+    if (o.aggregator() != null) {
+      props.put("fedfhir.aggregator", o.aggregator());
+      props.put("fedfhir.pki", o.pki().toAbsolutePath().toString());
     }
-    if (pki != null) {
-      props.put("fedfhir.pki", pki.toAbsolutePath().toString());
+    props.put("server.port", o.port());
+    props.put("server.address", o.bind());
+    if (o.tlsCertificate() != null) {
+      props.put("server.ssl.enabled", true);
+      props.put("server.ssl.certificate", "file:" + o.tlsCertificate().toAbsolutePath());
+      props.put("server.ssl.certificate-private-key", "file:" + o.tlsKey().toAbsolutePath());
     }
-    props.put("server.port", port);
-    props.put("fedfhir.site.name", name);
+    props.put("fedfhir.security.issuer", o.issuer());
+    if (o.jwks() != null) {
+      props.put("fedfhir.security.jwks", o.jwks());
+    }
+    props.put("fedfhir.security.extra-issuers", String.join(",", o.extraIssuers()));
+    if (o.audience() != null) {
+      props.put("fedfhir.security.audience", o.audience());
+    }
+    if (o.rolesClaim() != null) {
+      props.put("fedfhir.security.roles-claim", o.rolesClaim());
+    }
+    props.put("fedfhir.site.name", o.name());
     props.put("spring.datasource.url", url);
-    props.put("spring.datasource.username", user == null ? (url.startsWith("jdbc:h2:") ? "sa" : "") : user);
-    props.put("spring.datasource.password", password == null ? "" : password);
+    props.put("spring.datasource.username", o.dbUser() == null ? (url.startsWith("jdbc:h2:") ? "sa" : "") : o.dbUser());
+    props.put("spring.datasource.password", o.dbPassword() == null ? "" : o.dbPassword());
     props.put("spring.datasource.driver-class-name",
         url.startsWith("jdbc:postgresql:") ? "org.postgresql.Driver" : "org.h2.Driver");
     props.put("spring.main.allow-bean-definition-overriding", true);

@@ -19,9 +19,12 @@ public final class LoadBundleCommand implements Callable<Integer> {
   @Option(names = "--fhir", required = true, description = "FHIR base URL, e.g. http://localhost:8080/fhir")
   String fhir;
 
+  @picocli.CommandLine.Mixin
+  org.fedfhir.cli.auth.BackendCredentials credentials = new org.fedfhir.cli.auth.BackendCredentials();
+
   @Override
   public Integer call() throws Exception {
-    BundleLoader loader = new BundleLoader(FhirContext.forR4Cached(), fhir);
+    BundleLoader loader = new BundleLoader(FhirContext.forR4Cached(), fhir, credentials.tokens(fhir));
     int failed = 0;
     for (Path f : files) {
       try {

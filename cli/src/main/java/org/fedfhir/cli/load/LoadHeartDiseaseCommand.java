@@ -19,14 +19,17 @@ public final class LoadHeartDiseaseCommand implements Callable<Integer> {
   @Option(names = "--fhir", required = true, description = "FHIR base URL, e.g. http://localhost:8080/fhir")
   String fhir;
 
+  @picocli.CommandLine.Mixin
+  org.fedfhir.cli.auth.BackendCredentials credentials = new org.fedfhir.cli.auth.BackendCredentials();
+
   @Option(names = "--per-bundle", defaultValue = "50", description = "Patients per transaction (default ${DEFAULT-VALUE}).")
   int perBundle;
 
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
     HeartDiseaseCentre c = HeartDiseaseCentre.fromCode(centre);
     long t0 = System.nanoTime();
-    int n = new BundleLoader(FhirContext.forR4Cached(), fhir).loadHeartDisease(c, perBundle, LocalDate.now());
+    int n = new BundleLoader(FhirContext.forR4Cached(), fhir, credentials.tokens(fhir)).loadHeartDisease(c, perBundle, LocalDate.now());
     System.out.printf("loaded %d patients of %s into %s in %.1f s%n", n, c.code(), fhir,
         (System.nanoTime() - t0) / 1e9);
     return 0;

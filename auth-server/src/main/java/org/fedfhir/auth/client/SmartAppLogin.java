@@ -56,7 +56,8 @@ public final class SmartAppLogin {
   }
 
   /** What the token endpoint answered: the access token and the launch context, if any. */
-  public record Tokens(String accessToken, Optional<String> patient, Optional<String> refreshToken, String scope) {
+  public record Tokens(String accessToken, Optional<String> patient, Optional<String> refreshToken, String scope,
+      java.time.Duration expiresIn) {
     @Override
     public String toString() {
       return "Tokens[scope=" + scope + ", patient=" + patient.orElse("-") + ", tokens redacted]";
@@ -137,7 +138,7 @@ public final class SmartAppLogin {
       throw new LoginRefused("the token endpoint answered " + r.statusCode() + " " + body.path("error").asText(""));
     }
     return new Tokens(body.get("access_token").asText(), text(body, "patient"), text(body, "refresh_token"),
-        body.path("scope").asText(""));
+        body.path("scope").asText(""), java.time.Duration.ofSeconds(body.path("expires_in").asLong(300)));
   }
 
   private static Optional<String> text(JsonNode body, String field) {

@@ -41,14 +41,22 @@ public record LocalAuthServer(ConfigurableApplicationContext context, String iss
     }, java.time.Clock.systemUTC());
   }
 
-  /** Signs one of the site's users (steward, researcher, clinician) in through the app; its access token. */
-  public String userToken(String user, String scope, String aud) throws IOException, InterruptedException {
-    try {
-      return new SmartAppLogin(issuer, SiteAccounts.APP, null, SiteAccounts.APP_REDIRECT)
-          .login(user, accounts.password(user), scope, aud, null).accessToken();
-    } catch (SmartAppLogin.LoginRefused e) {
-      throw new IOException(user + " could not sign in: " + e.getMessage(), e);
-    }
+  /** Tokens of one of the site's users (steward, researcher, clinician), signed in through the app; renewed. */
+  public TokenSource userTokens(String user, String scope, String aud) {
+    return userTokens(issuer, accounts, user, scope, aud);
+  }
+
+  /** As {@link #userTokens(String, String, String)} against the authorisation server at {@code issuer}. */
+  public static TokenSource userTokens(String issuer, SiteAccounts accounts, String user, String scope, String aud) {
+    return new TokenSource(() -> {
+      try {
+        SmartAppLogin.Tokens t = new SmartAppLogin(issuer, SiteAccounts.APP, null, SiteAccounts.APP_REDIRECT)
+            .login(user, accounts.password(user), scope, aud, null);
+        return new TokenSource.Fetched(t.accessToken(), t.expiresIn());
+      } catch (SmartAppLogin.LoginRefused e) {
+        throw new IOException(user + " could not sign in: " + e.getMessage(), e);
+      }
+    }, java.time.Clock.systemUTC());
   }
 
   @Override

@@ -116,12 +116,13 @@ final class DemoRun {
       return 1;
     }
 
-    TrainingDriver driver = new TrainingDriver(new FhirHttp(ctx), topology, out);
+    SiteIdentities identities = new SiteIdentities(topology);
+    TrainingDriver driver = new TrainingDriver(new FhirHttp(ctx), topology, identities, out);
     List<StrategyResult> strategies = new ArrayList<>();
     Map<String, Object> inference = new LinkedHashMap<>();
     Map<String, Object> statistics = new LinkedHashMap<>();
     try {
-      clock.time("load UCI data over FHIR REST (4 in parallel)", () -> load(ctx, topology, out));
+      clock.time("load UCI data over FHIR REST (4 in parallel)", () -> load(ctx, topology, identities, out));
       Map<String, String> refused = clock.time("publish + approve reference study", () ->
           driver.publishAndApprove(reference));
       if (!refused.isEmpty()) {
@@ -162,7 +163,7 @@ final class DemoRun {
         out.printf("Inference ($infer through the TEE model service, %s's model):%n", b.name());
         inference.putAll(clock.time("$infer: 3 patients at each hospital (TEE)", () -> {
           try {
-            return new InferenceDriver(new FhirHttp(ctx), topology, out).run(b.name(), study, modelsFile,
+            return new InferenceDriver(new FhirHttp(ctx), topology, identities, out).run(b.name(), study, modelsFile,
                 Duration.ofSeconds(40));
           } catch (RuntimeException e) {
             out.println("  failed in the demo: " + e);
@@ -175,7 +176,7 @@ final class DemoRun {
             + "iteration of the logistic regression):");
         statistics.putAll(clock.time("statistics study ($secure-stats)", () -> {
           try {
-            return new StatisticsDriver(new FhirHttp(ctx), topology, driver, out).run(StatisticsDriver.study(ctx));
+            return new StatisticsDriver(new FhirHttp(ctx), topology, driver, identities, out).run(StatisticsDriver.study(ctx));
           } catch (RuntimeException e) {
             out.println("  failed in the demo: " + e);
             return Map.<String, Object>of("status", "failed", "reason", String.valueOf(e));
@@ -216,7 +217,12 @@ final class DemoRun {
 
     if (settings.keepRunning()) {
       out.println("Servers keep running (Ctrl-C to stop):");
-      CENTRES.forEach(c -> out.println("  " + c + ": " + topology.hospitalBase(c)));
+      CENTRES.forEach(c -> out.println("  " + c + ": " + topology.hospitalBase(c) + " (tokens from "
+          + topology.hospitalIssuer(c) + ", accounts in " + topology.hospitalAuthDir(c) + ")"));
+      String c0 = CENTRES.get(0);
+      out.println("  e.g. TOKEN=$(./fedfhir token --issuer " + topology.hospitalIssuer(c0) + " --user steward --accounts "
+          + topology.hospitalAuthDir(c0) + " --aud " + topology.hospitalBase(c0) + " --scope 'openid fhirUser user/*.cruds')");
+      out.println("       curl -H \"Authorization: Bearer $TOKEN\" " + topology.hospitalBase(c0) + "/Task");
       try {
         Thread.currentThread().join();
       } catch (InterruptedException e) {
@@ -295,11 +301,12 @@ final class DemoRun {
     return r;
   }
 
-  private static void load(FhirContext ctx, Topology topology, PrintStream out) {
+  /** Each hospital's integrator system loads its centre (SMART Backend Services token). */
+  private static void load(FhirContext ctx, Topology topology, SiteIdentities identities, PrintStream out) {
     LocalDate today = LocalDate.now();
     Map<String, CompletableFuture<Integer>> loads = new LinkedHashMap<>();
     for (String c : topology.centres()) {
-      loads.put(c, CompletableFuture.supplyAsync(() -> new BundleLoader(ctx, topology.hospitalBase(c))
+      loads.put(c, CompletableFuture.supplyAsync(() -> new BundleLoader(ctx, topology.hospitalBase(c), identities.integrator(c))
           .loadHeartDisease(HeartDiseaseCentre.fromCode(c), 50, today)));
     }
     loads.forEach((c, f) -> out.printf("  %-11s %d patients loaded%n", c, f.join()));

@@ -19,11 +19,23 @@ import org.hl7.fhir.r4.model.Resource;
 final class FhirHttp {
   static final String JSON = "application/fhir+json";
   private final FhirContext ctx;
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http;
+  private final java.util.function.Supplier<String> token;
 
   FhirHttp(FhirContext ctx) {
+    this(ctx, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5)).build(), null);
+  }
+
+  private FhirHttp(FhirContext ctx, HttpClient http, java.util.function.Supplier<String> token) {
     this.ctx = ctx;
+    this.http = http;
+    this.token = token;
+  }
+
+  /** The same calls, made as the holder of {@code tokens} (a bearer access token on each request). */
+  FhirHttp as(java.util.function.Supplier<String> tokens) {
+    return new FhirHttp(ctx, http, tokens);
   }
 
   /** An answer: status, {@code Content-Location} (or {@code Location}) and body. */
@@ -75,7 +87,15 @@ final class FhirHttp {
   }
 
   private Answer send(HttpRequest.Builder b) {
-    HttpRequest req = b.timeout(Duration.ofSeconds(120)).header("Content-Type", JSON).header("Accept", JSON).build();
+    HttpRequest req;
+    try {
+      if (token != null) {
+        b.header("Authorization", "Bearer " + token.get());
+      }
+      req = b.timeout(Duration.ofSeconds(120)).header("Content-Type", JSON).header("Accept", JSON).build();
+    } catch (RuntimeException e) {
+      return new Answer(0, null, "no access token: " + e.getMessage());
+    }
     try {
       HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
       String loc = res.headers().firstValue("Content-Location")

@@ -29,11 +29,14 @@ final class InferenceDriver {
   static final int PER_SITE = 3;
 
   private final FhirHttp http;
+  private final SiteIdentities identities;
   private final Topology topology;
   private final PrintStream console;
 
-  InferenceDriver(FhirHttp http, Topology topology, PrintStream console) {
+  /** As the hospitals' clinicians (their own accounts): {@code user/Patient.rs}, {@code user/RiskAssessment.c}. */
+  InferenceDriver(FhirHttp http, Topology topology, SiteIdentities identities, PrintStream console) {
     this.http = http;
+    this.identities = identities;
     this.topology = topology;
     this.console = console;
   }
@@ -80,7 +83,7 @@ final class InferenceDriver {
         m.measurement().substring(0, 16));
     Map<String, CompletableFuture<List<PatientRisk>>> calls = new LinkedHashMap<>();
     for (String c : topology.centres()) {
-      calls.put(c, CompletableFuture.supplyAsync(() -> site(topology.hospitalBase(c), study)));
+      calls.put(c, CompletableFuture.supplyAsync(() -> site(c, topology.hospitalBase(c), study)));
     }
     Map<String, Object> perCentre = new LinkedHashMap<>();
     calls.forEach((c, f) -> {
@@ -126,7 +129,8 @@ final class InferenceDriver {
   }
 
   /** Up to {@link #PER_SITE} risks at one hospital (patients the model cannot score are skipped, up to a few). */
-  private List<PatientRisk> site(String base, String study) {
+  private List<PatientRisk> site(String centre, String base, String study) {
+    FhirHttp http = this.http.as(identities.clinician(centre));
     List<PatientRisk> risks = new ArrayList<>();
     FhirHttp.Answer list = http.get(base + "/Patient?_count=" + CANDIDATES + "&_elements=id&_sort=_id");
     if (!list.ok()) {

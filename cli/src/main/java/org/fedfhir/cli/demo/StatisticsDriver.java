@@ -34,12 +34,15 @@ final class StatisticsDriver {
   static final String SUPPRESSED = "*";
 
   private final FhirHttp http;
+  private final SiteIdentities identities;
   private final Topology topology;
   private final TrainingDriver driver;
   private final PrintStream console;
 
-  StatisticsDriver(FhirHttp http, Topology topology, TrainingDriver driver, PrintStream console) {
+  StatisticsDriver(FhirHttp http, Topology topology, TrainingDriver driver, SiteIdentities identities,
+      PrintStream console) {
     this.http = http;
+    this.identities = identities;
     this.topology = topology;
     this.driver = driver;
     this.console = console;
@@ -78,7 +81,8 @@ final class StatisticsDriver {
       Map<String, CompletableFuture<FhirHttp.Answer>> joins = new LinkedHashMap<>();
       for (String c : topology.centres()) {
         String url = topology.hospitalBase(c) + "/PlanDefinition/" + STUDY_ID + "/$secure-stats";
-        joins.put(c, CompletableFuture.supplyAsync(() -> http.post(url, new Parameters())));
+        // the site's data steward joins it to the run
+        joins.put(c, CompletableFuture.supplyAsync(() -> http.as(identities.steward(c)).post(url, new Parameters())));
       }
       List<String> joined = new ArrayList<>();
       Map<String, String> notJoined = new LinkedHashMap<>();

@@ -14,17 +14,25 @@ import java.util.Map;
  *
  * @param federationFlags whether {@code hospital} has {@code --aggregator} and {@code --pki}
  * @param aggregatorFhirFlag whether {@code aggregator} has {@code --fhir-port}
+ * @param authPorts each hospital's SMART authorisation server (FedFHIR's own, started beside it)
  */
 public record Topology(List<String> centres, Map<String, Integer> hospitalPorts, int aggregatorGrpcPort,
-    int aggregatorFhirPort, Path workDir, Path pkiDir, boolean federationFlags, boolean aggregatorFhirFlag) {
+    int aggregatorFhirPort, Path workDir, Path pkiDir, boolean federationFlags, boolean aggregatorFhirFlag,
+    Map<String, Integer> authPorts) {
 
   public Topology {
     centres = List.copyOf(centres);
     hospitalPorts = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(hospitalPorts));
+    authPorts = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(authPorts));
     if (!hospitalPorts.keySet().containsAll(centres) || hospitalPorts.size() != centres.size()) {
       throw new IllegalArgumentException("ports " + hospitalPorts.keySet() + " do not match centres " + centres);
     }
+    if (!authPorts.keySet().equals(hospitalPorts.keySet())) {
+      throw new IllegalArgumentException("authorisation-server ports " + authPorts.keySet() + " do not match centres "
+          + centres);
+    }
     List<Integer> all = new ArrayList<>(hospitalPorts.values());
+    all.addAll(authPorts.values());
     all.add(aggregatorGrpcPort);
     all.add(aggregatorFhirPort);
     for (int p : all) {
@@ -40,13 +48,15 @@ public record Topology(List<String> centres, Map<String, Integer> hospitalPorts,
   /** Picks free loopback ports for every party. */
   public static Topology onFreePorts(List<String> centres, Path workDir, boolean federationFlags,
       boolean aggregatorFhirFlag) {
-    List<Integer> ports = FreePorts.loopback(centres.size() + 2);
+    List<Integer> ports = FreePorts.loopback(2 * centres.size() + 2);
     Map<String, Integer> hospitals = new LinkedHashMap<>();
+    Map<String, Integer> auth = new LinkedHashMap<>();
     for (int i = 0; i < centres.size(); i++) {
       hospitals.put(centres.get(i), ports.get(i));
+      auth.put(centres.get(i), ports.get(centres.size() + 2 + i));
     }
     return new Topology(centres, hospitals, ports.get(centres.size()), ports.get(centres.size() + 1), workDir,
-        workDir.resolve("pki"), federationFlags, aggregatorFhirFlag);
+        workDir.resolve("pki"), federationFlags, aggregatorFhirFlag, auth);
   }
 
   public String hospitalBase(String centre) {
@@ -58,9 +68,20 @@ public record Topology(List<String> centres, Map<String, Integer> hospitalPorts,
     return aggregatorFhirFlag ? "http://localhost:" + aggregatorFhirPort + "/fhir" : null;
   }
 
+  /** The hospital's authorisation server (FedFHIR's own): its issuer URL. */
+  public String hospitalIssuer(String centre) {
+    return "http://localhost:" + authPorts.get(centre);
+  }
+
+  /** Where the hospital's accounts are made on its first start ({@code hospital --auth-dir}). */
+  public Path hospitalAuthDir(String centre) {
+    return workDir.resolve(centre).resolve("auth");
+  }
+
   public List<String> hospitalArgs(String centre) {
     List<String> a = new ArrayList<>(List.of("hospital", "--port", String.valueOf(hospitalPorts.get(centre)),
-        "--name", centre, "--db", workDir.resolve(centre).resolve("fhir").toString()));
+        "--name", centre, "--db", workDir.resolve(centre).resolve("fhir").toString(),
+        "--auth-port", String.valueOf(authPorts.get(centre)), "--auth-dir", hospitalAuthDir(centre).toString()));
     if (federationFlags) {
       a.addAll(List.of("--aggregator", "localhost:" + aggregatorGrpcPort, "--pki", pkiDir.toString()));
     }

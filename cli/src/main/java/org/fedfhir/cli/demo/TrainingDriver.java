@@ -24,11 +24,13 @@ final class TrainingDriver {
 
   private final FhirHttp http;
   private final Topology topology;
+  private final SiteIdentities identities;
   private final PrintStream console;
 
-  TrainingDriver(FhirHttp http, Topology topology, PrintStream console) {
+  TrainingDriver(FhirHttp http, Topology topology, SiteIdentities identities, PrintStream console) {
     this.http = http;
     this.topology = topology;
+    this.identities = identities;
     this.console = console;
   }
 
@@ -41,11 +43,13 @@ final class TrainingDriver {
     for (String c : topology.centres()) {
       String base = topology.hospitalBase(c);
       calls.put(c, CompletableFuture.supplyAsync(() -> {
-        FhirHttp.Answer put = http.put(base, pd);
+        // the researcher installs the study; the site's data steward approves it
+        FhirHttp.Answer put = http.as(identities.researcher(c)).put(base, pd);
         if (!put.ok()) {
           return "PUT PlanDefinition/" + pd.getIdElement().getIdPart() + ": " + http.describe(put);
         }
-        FhirHttp.Answer approve = http.post(base + "/ResearchStudy", StudyVariants.approval(pd));
+        FhirHttp.Answer approve = http.as(identities.steward(c)).post(base + "/ResearchStudy",
+            StudyVariants.approval(pd));
         return approve.ok() ? null : "POST ResearchStudy: " + http.describe(approve);
       }));
     }
@@ -66,7 +70,7 @@ final class TrainingDriver {
     Map<String, CompletableFuture<FhirHttp.Answer>> calls = new LinkedHashMap<>();
     for (String c : topology.centres()) {
       String url = topology.hospitalBase(c) + "/PlanDefinition/" + planDefinitionId + "/$train";
-      calls.put(c, CompletableFuture.supplyAsync(() -> http.post(url, in)));
+      calls.put(c, CompletableFuture.supplyAsync(() -> http.as(identities.steward(c)).post(url, in)));
     }
     Map<String, String> tasks = new LinkedHashMap<>();
     calls.forEach((c, f) -> {
@@ -165,7 +169,7 @@ final class TrainingDriver {
       taskUrls.forEach((c, url) -> {
         TaskView v = views.get(c);
         if (v == null || !v.done()) {
-          reads.put(c, CompletableFuture.supplyAsync(() -> read(url)));
+          reads.put(c, CompletableFuture.supplyAsync(() -> read(c, url)));
         }
       });
       reads.forEach((c, f) -> {
@@ -197,8 +201,8 @@ final class TrainingDriver {
     return new TaskView("timed-out", null, "no Task read within " + timeout.toSeconds() + " s", Map.of());
   }
 
-  private TaskView read(String url) {
-    FhirHttp.Answer a = http.get(url);
+  private TaskView read(String centre, String url) {
+    FhirHttp.Answer a = http.as(identities.steward(centre)).get(url);
     if (!a.ok()) {
       return null;
     }

@@ -12,22 +12,28 @@ import org.junit.jupiter.api.Test;
 class TopologyTest {
   static final List<String> CENTRES = List.of("cleveland", "hungarian", "switzerland", "va");
 
+  static final Map<String, Integer> AUTH = Map.of("cleveland", 9101, "hungarian", 9102, "switzerland", 9103,
+      "va", 9104);
+
   @Test
   void freePortsOfOneCallAreDistinctLoopbackPorts() {
     Topology t = Topology.onFreePorts(CENTRES, Path.of("/tmp/w"), true, true);
     List<Integer> all = new ArrayList<>(t.hospitalPorts().values());
+    all.addAll(t.authPorts().values());
     all.add(t.aggregatorGrpcPort());
     all.add(t.aggregatorFhirPort());
-    assertThat(all).hasSize(6).doesNotHaveDuplicates().allMatch(p -> p > 0 && p < 65536);
+    assertThat(all).hasSize(10).doesNotHaveDuplicates().allMatch(p -> p > 0 && p < 65536);
     assertThat(t.hospitalBase("va")).isEqualTo("http://localhost:" + t.hospitalPorts().get("va") + "/fhir");
   }
 
   @Test
   void argumentsFollowTheFederationContract() {
     Topology t = new Topology(CENTRES, Map.of("cleveland", 9001, "hungarian", 9002, "switzerland", 9003, "va", 9004),
-        7443, 7444, Path.of("/w"), Path.of("/w/pki"), true, true);
+        7443, 7444, Path.of("/w"), Path.of("/w/pki"), true, true, AUTH);
     assertThat(t.hospitalArgs("va")).containsExactly("hospital", "--port", "9004", "--name", "va", "--db",
-        "/w/va/fhir", "--aggregator", "localhost:7443", "--pki", "/w/pki");
+        "/w/va/fhir", "--auth-port", "9104", "--auth-dir", "/w/va/auth", "--aggregator", "localhost:7443",
+        "--pki", "/w/pki");
+    assertThat(t.hospitalIssuer("va")).isEqualTo("http://localhost:9104");
     assertThat(t.aggregatorArgs()).containsExactly("aggregator", "--port", "7443", "--pki", "/w/pki", "--db",
         "/w/aggregator/aggregator", "--fhir-port", "7444");
     assertThat(t.aggregatorFhirBase()).isEqualTo("http://localhost:7444/fhir");
@@ -36,7 +42,7 @@ class TopologyTest {
   @Test
   void flagsTheBuildLacksAreLeftOut() {
     Topology t = new Topology(CENTRES, Map.of("cleveland", 9001, "hungarian", 9002, "switzerland", 9003, "va", 9004),
-        7443, 7444, Path.of("/w"), Path.of("/w/pki"), false, false);
+        7443, 7444, Path.of("/w"), Path.of("/w/pki"), false, false, AUTH);
     assertThat(t.hospitalArgs("cleveland")).doesNotContain("--aggregator", "--pki");
     assertThat(t.aggregatorArgs()).doesNotContain("--fhir-port");
     assertThat(t.aggregatorFhirBase()).isNull();
@@ -46,7 +52,8 @@ class TopologyTest {
   void duplicatePortsAreRefused() {
     assertThatThrownBy(() -> new Topology(CENTRES,
         Map.of("cleveland", 9001, "hungarian", 9001, "switzerland", 9003, "va", 9004), 7443, 7444, Path.of("/w"),
-        Path.of("/w/pki"), true, true)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("distinct");
+        Path.of("/w/pki"), true, true, AUTH)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("distinct");
   }
 
   @Test

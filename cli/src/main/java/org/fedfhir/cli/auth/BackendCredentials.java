@@ -46,16 +46,20 @@ public final class BackendCredentials {
     if (issuer == null || client == null || key == null) {
       throw new IllegalArgumentException("--issuer, --client and --key go together");
     }
-    SigningKey signing = SigningKey.read(key);
+    return tokens(issuer, client, SigningKey.read(key), scope, aud);
+  }
+
+  /** Backend-services tokens of {@code client} (signing its assertions with {@code key}), renewed. */
+  public static TokenSource tokens(String issuer, String client, SigningKey key, String scope, String aud) {
     return new TokenSource(() -> {
       try {
-        var t = BackendServicesClient.discover(HttpClient.newHttpClient(), issuer, client, signing)
+        var t = BackendServicesClient.discover(HttpClient.newHttpClient(), issuer, client, key)
             .requestToken(scope, aud);
         return new TokenSource.Fetched(t.accessToken(), t.expiresIn() == null ? Duration.ofMinutes(5) : t.expiresIn());
       } catch (IOException | InterruptedException e) {
         throw e;
       } catch (Exception e) {
-        throw new IOException("the token request was refused: " + e.getMessage(), e);
+        throw new IOException("the token request of " + client + " was refused: " + e.getMessage(), e);
       }
     }, Clock.systemUTC());
   }

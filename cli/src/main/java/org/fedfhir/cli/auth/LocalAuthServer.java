@@ -5,7 +5,6 @@ import java.net.http.HttpClient;
 import java.util.List;
 import org.fedfhir.auth.AuthServer;
 import org.fedfhir.auth.AuthServerSettings;
-import org.fedfhir.auth.client.BackendServicesClient;
 import org.fedfhir.auth.client.SigningKey;
 import org.fedfhir.auth.client.SmartAppLogin;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -28,17 +27,12 @@ public record LocalAuthServer(ConfigurableApplicationContext context, String iss
 
   /** Backend-services tokens of the site's integrator system ({@code system/*.cruds}) for {@code aud}, renewed. */
   public TokenSource integratorTokens(String aud) {
-    return new TokenSource(() -> {
-      try {
-        var t = BackendServicesClient.discover(HttpClient.newHttpClient(), issuer, SiteAccounts.INTEGRATOR,
-            SigningKey.read(accounts.integratorKey())).requestToken("system/*.cruds", aud);
-        return new TokenSource.Fetched(t.accessToken(), t.expiresIn());
-      } catch (IOException | InterruptedException e) {
-        throw e;
-      } catch (Exception e) {
-        throw new IOException("the integrator's token was refused: " + e.getMessage(), e);
-      }
-    }, java.time.Clock.systemUTC());
+    try {
+      return BackendCredentials.tokens(issuer, SiteAccounts.INTEGRATOR, SigningKey.read(accounts.integratorKey()),
+          "system/*.cruds", aud);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot read the integrator's key " + accounts.integratorKey(), e);
+    }
   }
 
   /** Tokens of one of the site's users (steward, researcher, clinician), signed in through the app; renewed. */

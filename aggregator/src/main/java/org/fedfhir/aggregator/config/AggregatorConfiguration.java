@@ -102,7 +102,7 @@ public class AggregatorConfiguration {
   @Bean(destroyMethod = "close")
   StudyEndpoint studyEndpoint(StudyStore store, AggregatorSettings settings, StatisticsCoordinators statistics)
       throws Exception {
-    if (settings.fhirPort() < 0) {
+    if (settings.fhir().port() < 0) {
       return new StudyEndpoint(null);
     }
     java.util.concurrent.CompletableFuture<org.fedfhir.ig.FedFhirIg> ig =
@@ -111,9 +111,15 @@ public class AggregatorConfiguration {
     // by its deadline
     SecureStatsService secureStats = new SecureStatsService(statistics, Duration.ofSeconds(30),
         settings.stageTimeout().multipliedBy(6));
-    StudyRegistryServer server = StudyRegistryServer.start(ig, store, secureStats, settings.bindAddress(),
-        settings.fhirPort());
-    LOG.info("study registry (FHIR) at http://{}:{}/fhir", settings.bindAddress(), server.port());
+    AggregatorSettings.FhirEndpoint endpoint = settings.fhir();
+    org.fedfhir.access.TlsSettings tls = endpoint.insecureHttp() ? null : new org.fedfhir.access.TlsSettings(
+        settings.tls().certificate(), settings.tls().privateKey(), settings.tls().ca(),
+        org.fedfhir.access.TlsSettings.ClientAuth.WANT);
+    org.fedfhir.aggregator.fhir.RegistryAccess access = new org.fedfhir.aggregator.fhir.RegistryAccess(tls,
+        endpoint.insecureHttp(), endpoint.issuers().stream().map(org.fedfhir.access.AccessTokenVerifier::of).toList());
+    StudyRegistryServer server = StudyRegistryServer.start(ig, store, secureStats, access, endpoint.bind(),
+        endpoint.port());
+    LOG.info("study registry (FHIR) at {}", server.baseUrl());
     return new StudyEndpoint(server);
   }
 

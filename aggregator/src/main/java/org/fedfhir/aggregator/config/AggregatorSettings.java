@@ -13,11 +13,39 @@ import org.fedfhir.aggregator.pki.TlsFiles;
  * @param database an H2 file path (default) or a JDBC URL ({@code jdbc:postgresql://…})
  * @param tls the aggregator's certificate, key and the network CA
  * @param stageTimeout how long a protocol stage waits for sites before they count as dropped out
- * @param fhirPort TCP port of the FHIR endpoint where studies are published (0 picks a free one,
- *     −1 runs none)
+ * @param fhir the FHIR endpoint where researchers publish studies, or {@link FhirEndpoint#NONE}
  */
 public record AggregatorSettings(String bindAddress, int port, String database, TlsFiles tls,
-    Duration stageTimeout, int fhirPort) {
+    Duration stageTimeout, FhirEndpoint fhir) {
+
+  /**
+   * The aggregator's FHIR endpoint: its own address and port (never the gRPC server's), HTTPS with the
+   * aggregator's certificate unless {@code insecureHttp}, researchers' tokens from {@code issuers}.
+   *
+   * @param port 0 picks a free one, −1 runs none
+   */
+  public record FhirEndpoint(String bind, int port, boolean insecureHttp,
+      java.util.List<org.fedfhir.access.TrustedIssuer> issuers) {
+
+    /** No FHIR endpoint. */
+    public static final FhirEndpoint NONE = new FhirEndpoint("127.0.0.1", -1, false, java.util.List.of());
+
+    public FhirEndpoint {
+      Objects.requireNonNull(bind, "bind");
+      if (port < -1 || port > 65535) {
+        throw new IllegalArgumentException("FHIR port " + port + "; need 0–65535, or -1 for none");
+      }
+      issuers = java.util.List.copyOf(issuers);
+      if (port >= 0) {
+        org.fedfhir.access.BindPolicy.check(bind, !insecureHttp, insecureHttp);
+      }
+    }
+
+    /** On loopback, HTTPS, researchers authenticated by client certificate only. */
+    public static FhirEndpoint loopback(int port) {
+      return new FhirEndpoint("127.0.0.1", port, false, java.util.List.of());
+    }
+  }
 
   public AggregatorSettings {
     Objects.requireNonNull(bindAddress, "bindAddress");
@@ -25,9 +53,7 @@ public record AggregatorSettings(String bindAddress, int port, String database, 
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port " + port + "; need 0–65535");
     }
-    if (fhirPort < -1 || fhirPort > 65535) {
-      throw new IllegalArgumentException("FHIR port " + fhirPort + "; need 0–65535, or -1 for none");
-    }
+    Objects.requireNonNull(fhir, "fhir");
     if (database == null || database.isBlank()) {
       throw new IllegalArgumentException("database is required: an H2 file path or a JDBC URL");
     }

@@ -32,6 +32,7 @@ import org.hl7.fhir.r4.model.PlanDefinition;
  * A statistics study's definition is also kept in the database ({@link StatisticsCoordinators#publish})
  * and published again when the aggregator restarts; other studies' definitions are held in memory
  * only (their rounds and models are in the study store, their PlanDefinition must be put again).
+ * Only the researcher who first published a study may replace it ({@link RegistryAccessPolicy}).
  */
 public final class StudyRegistryProvider implements IResourceProvider {
 
@@ -82,7 +83,12 @@ public final class StudyRegistryProvider implements IResourceProvider {
   }
 
   @Update
-  public synchronized MethodOutcome publish(@IdParam IdType id, @ResourceParam PlanDefinition study) {
+  public synchronized MethodOutcome publish(@IdParam IdType id, @ResourceParam PlanDefinition study,
+      ca.uhn.fhir.rest.api.server.RequestDetails request) {
+    PlanDefinition current = published.get(id.getIdPart());
+    if (current != null) {
+      RegistryAccessPolicy.requireOwner(current, request, "replace it");
+    }
     FedFhirIg ig = ig();
     OperationOutcome validation = ig.validateStudy(study);
     if (FedFhirIg.hasErrors(validation)) {
@@ -105,6 +111,11 @@ public final class StudyRegistryProvider implements IResourceProvider {
       plan = StatisticsCoordinators.plan(plan, declared);
     }
     Optional<StudyPlan> existing = store.study(plan.ref());
+    for (PlanDefinition other : published.values()) {
+      if (plan.ref().equals(new org.fedfhir.aggregator.store.StudyRef(other.getUrl(), other.getVersion()))) {
+        RegistryAccessPolicy.requireOwner(other, request, "publish it again");
+      }
+    }
     boolean created = existing.isEmpty();
     if (existing.isPresent() && !existing.get().definitionDigest().equals(digest)) {
       throw new ResourceVersionConflictException("study " + plan.ref() + " is already published with another "
@@ -119,6 +130,7 @@ public final class StudyRegistryProvider implements IResourceProvider {
     }
     PlanDefinition stored = study.copy();
     stored.setId(new IdType("PlanDefinition", id.getIdPart()));
+    RegistryAccessPolicy.own(stored, request);
     if (declared != null && statistics != null) {
       statistics.publish(id.getIdPart(), plan, declared, stored);
     } else if (statistics != null) {
@@ -126,7 +138,7 @@ public final class StudyRegistryProvider implements IResourceProvider {
     }
     published.put(id.getIdPart(), stored);
     MethodOutcome outcome = new MethodOutcome(stored.getIdElement(), created);
-    outcome.setResource(stored);
+    outcome.setResource(RegistryAccessPolicy.withoutOwner(stored));
     return outcome;
   }
 
@@ -136,6 +148,6 @@ public final class StudyRegistryProvider implements IResourceProvider {
     if (study == null) {
       throw new ResourceNotFoundException(id);
     }
-    return study;
+    return RegistryAccessPolicy.withoutOwner(study);
   }
 }

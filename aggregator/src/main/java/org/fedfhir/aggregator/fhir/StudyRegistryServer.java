@@ -2,28 +2,36 @@ package org.fedfhir.aggregator.fhir;
 
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.server.RestfulServer;
-import java.net.InetSocketAddress;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.fedfhir.access.CallerAuthentication;
+import org.fedfhir.access.HttpsConnectors;
 import org.fedfhir.aggregator.statistics.SecureStatsService;
 import org.fedfhir.aggregator.store.StudyStore;
 import org.fedfhir.ig.FedFhirIg;
 
-/** The aggregator's FHIR endpoint at {@code /fhir}: a plain HAPI server on embedded Jetty 12. */
+/**
+ * The aggregator's FHIR endpoint at {@code /fhir}: a plain HAPI server on embedded Jetty 12, on its
+ * own address and port (never the gRPC server's), HTTPS with the aggregator's certificate, every
+ * caller authenticated ({@link CallerAuthentication}: a researcher's token or a client certificate of
+ * the network CA) and authorised by {@link RegistryAccessPolicy}.
+ */
 public final class StudyRegistryServer implements AutoCloseable {
 
   private final Server jetty;
+  private final ServerConnector connector;
 
-  private StudyRegistryServer(Server jetty) {
+  private StudyRegistryServer(Server jetty, ServerConnector connector) {
     this.jetty = jetty;
+    this.connector = connector;
   }
 
-  /** Starts on {@code host:port} (0 = a free port). */
-  public static StudyRegistryServer start(java.util.concurrent.Future<FedFhirIg> ig, StudyStore store, String host,
-      int port) throws Exception {
-    return start(ig, store, null, host, port);
+  /** Starts on {@code host:port} (0 = a free port), without {@code $secure-stats}. */
+  public static StudyRegistryServer start(java.util.concurrent.Future<FedFhirIg> ig, StudyStore store,
+      RegistryAccess access, String host, int port) throws Exception {
+    return start(ig, store, null, access, host, port);
   }
 
   /**
@@ -31,30 +39,34 @@ public final class StudyRegistryServer implements AutoCloseable {
    * for the statistics studies registered in {@code statistics} (none if null).
    */
   public static StudyRegistryServer start(java.util.concurrent.Future<FedFhirIg> ig, StudyStore store,
-      SecureStatsService statistics, String host, int port) throws Exception {
+      SecureStatsService statistics, RegistryAccess access, String host, int port) throws Exception {
     RestfulServer fhir = new RestfulServer(ca.uhn.fhir.context.FhirContext.forR4Cached());
     fhir.setDefaultResponseEncoding(EncodingEnum.JSON);
+    fhir.registerInterceptor(new CallerAuthentication(access.issuers(), true));
+    fhir.registerInterceptor(new RegistryAccessPolicy());
     StudyRegistryProvider registry = new StudyRegistryProvider(ig, store,
         statistics == null ? null : statistics.coordinators());
     fhir.registerProvider(registry);
     if (statistics != null) {
-      fhir.registerProvider(new SecureStatsProvider(statistics.lookingUpIn(registry::published)));
+      fhir.registerProvider(new SecureStatsProvider(statistics.lookingUpIn(registry::published), registry::published));
     }
-    Server jetty = new Server(new InetSocketAddress(host, port));
+    Server jetty = new Server();
+    ServerConnector connector = HttpsConnectors.add(jetty, host, port, access.tls(), access.insecureHttp());
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
     context.addServlet(new ServletHolder("fhir", fhir), "/fhir/*");
     jetty.setHandler(context);
     jetty.start();
-    return new StudyRegistryServer(jetty);
+    return new StudyRegistryServer(jetty, connector);
   }
 
   public int port() {
-    return ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
+    return connector.getLocalPort();
   }
 
+  /** The FHIR base URL, e.g. {@code https://127.0.0.1:8090/fhir}. */
   public String baseUrl() {
-    return "http://127.0.0.1:" + port() + "/fhir";
+    return HttpsConnectors.baseUrl(connector) + "/fhir";
   }
 
   @Override

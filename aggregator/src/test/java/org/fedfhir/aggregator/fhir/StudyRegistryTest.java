@@ -26,12 +26,18 @@ class StudyRegistryTest {
   private static StudyRegistryServer server;
   private static final InMemoryStudyStore store = new InMemoryStudyStore();
   private static IGenericClient client;
+  /** The audience is fixed before the port is known: the server's tokens name the endpoint as a proxy would. */
+  private static final TestTokens TOKENS = new TestTokens("https://aggregator.example/fhir");
 
   @BeforeAll
   static void start() throws Exception {
     ig = FedFhirIg.load();
-    server = StudyRegistryServer.start(CompletableFuture.completedFuture(ig), store, "127.0.0.1", 0);
+    // plain HTTP on loopback, researchers by token: the transport is tried in RegistryAccessTest
+    server = StudyRegistryServer.start(CompletableFuture.completedFuture(ig), store,
+        new RegistryAccess(null, true, java.util.List.of(TOKENS.verifier())), "127.0.0.1", 0);
     client = ig.fhirContext().newRestfulGenericClient(server.baseUrl());
+    client.registerInterceptor(new ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor(
+        TOKENS.user("alice", java.util.List.of("researcher"))));
   }
 
   @AfterAll

@@ -25,7 +25,7 @@ public final class AggregatorProcess {
     Path dir = Path.of(args[0]);
     ConfigurableApplicationContext ctx = AggregatorApplication.start(new AggregatorSettings("127.0.0.1", 0,
         dir.resolve("db/aggregator").toString(), TlsFiles.inPkiDirectory(dir.resolve("pki"), PartyName.AGGREGATOR),
-        Duration.ofSeconds(15), -1));
+        Duration.ofSeconds(15), AggregatorSettings.FhirEndpoint.NONE));
     StudyStore store = ctx.getBean(StudyStore.class);
     StudyRef ref = new StudyRef(args[1], args[2]);
     if (store.study(ref).isEmpty()) {

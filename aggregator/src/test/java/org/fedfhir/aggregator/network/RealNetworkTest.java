@@ -78,7 +78,7 @@ class RealNetworkTest {
   private ConfigurableApplicationContext startAggregator(Duration stageTimeout) {
     ConfigurableApplicationContext ctx = AggregatorApplication.start(new AggregatorSettings("127.0.0.1", 0,
         dir.resolve("db/aggregator").toString(), TlsFiles.inPkiDirectory(dir.resolve("pki"), PartyName.AGGREGATOR),
-        stageTimeout, -1));
+        stageTimeout, AggregatorSettings.FhirEndpoint.NONE));
     contexts.add(ctx);
     return ctx;
   }

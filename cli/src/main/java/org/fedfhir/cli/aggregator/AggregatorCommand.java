@@ -47,8 +47,31 @@ public final class AggregatorCommand implements Callable<Integer> {
 
   @Option(names = "--fhir-port", defaultValue = "8090",
       description = "Port of the FHIR endpoint where researchers publish studies (default: ${DEFAULT-VALUE}; "
-          + "-1 for none).")
+          + "-1 for none). HTTPS with the aggregator's certificate; researchers authenticate with a client "
+          + "certificate of the network CA (OU=researcher: pki issue --role researcher) or a token of --oauth-issuer.")
   int fhirPort;
+
+  @Option(names = "--fhir-bind", defaultValue = "127.0.0.1",
+      description = "Address of the FHIR endpoint, independent of --bind (default: ${DEFAULT-VALUE}).")
+  String fhirBind;
+
+  @Option(names = "--fhir-insecure-http",
+      description = "Serve the FHIR endpoint over plain HTTP (only behind a TLS-terminating proxy).")
+  boolean fhirInsecureHttp;
+
+  @Option(names = "--oauth-issuer", paramLabel = "URL",
+      description = "Also accept researchers' access tokens of this authorisation server (role researcher).")
+  String oauthIssuer;
+
+  @Option(names = "--oauth-jwks", paramLabel = "URL", description = "Its keys (default ISSUER/oauth2/jwks).")
+  String oauthJwks;
+
+  @Option(names = "--oauth-roles-claim", paramLabel = "CLAIM", description = "Its roles claim (default fedfhir_roles).")
+  String oauthRolesClaim;
+
+  @Option(names = "--fhir-base-url", paramLabel = "URL",
+      description = "The FHIR endpoint's URL as researchers call it (the tokens' aud); default https://localhost:PORT/fhir.")
+  String fhirBaseUrl;
 
   @Option(names = "--stage-timeout", defaultValue = "PT60S",
       description = "How long a protocol stage waits for sites, ISO-8601 (default: ${DEFAULT-VALUE}).")
@@ -101,7 +124,21 @@ public final class AggregatorCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }
     }
-    var context = AggregatorApplication.start(new AggregatorSettings(bind, port, db, tls, stageTimeout, fhirPort),
+    java.util.List<org.fedfhir.access.TrustedIssuer> issuers = new java.util.ArrayList<>();
+    if (oauthIssuer != null) {
+      String audience = fhirBaseUrl != null ? fhirBaseUrl
+          : (fhirInsecureHttp ? "http" : "https") + "://localhost:" + fhirPort + "/fhir";
+      String issuerBase = oauthIssuer.endsWith("/") ? oauthIssuer.substring(0, oauthIssuer.length() - 1) : oauthIssuer;
+      issuers.add(new org.fedfhir.access.TrustedIssuer(oauthIssuer,
+          java.net.URI.create(oauthJwks != null ? oauthJwks : issuerBase + "/oauth2/jwks"), audience, oauthRolesClaim));
+    }
+    AggregatorSettings.FhirEndpoint fhir;
+    try {
+      fhir = new AggregatorSettings.FhirEndpoint(fhirBind, fhirPort, fhirInsecureHttp, issuers);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    var context = AggregatorApplication.start(new AggregatorSettings(bind, port, db, tls, stageTimeout, fhir),
         provisioning);
     context.getBean(FederationServer.class).awaitTermination();
     return 0;

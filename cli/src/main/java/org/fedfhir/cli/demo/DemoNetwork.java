@@ -45,6 +45,7 @@ final class DemoNetwork implements AutoCloseable {
   private final Isolation isolation;
   private final NodeLogs logs;
   private final Map<String, Node> nodes = new LinkedHashMap<>();
+  private HttpClient aggregatorHttp;
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -119,7 +120,7 @@ final class DemoNetwork implements AutoCloseable {
         return Optional.of(failed.get() + " (log: " + n.logFile() + ")");
       }
       boolean up = topology.aggregatorFhirBase() != null
-          ? answers(topology.aggregatorFhirBase() + "/metadata")
+          ? answers(aggregatorHttp(), topology.aggregatorFhirBase() + "/metadata")
           : listening(topology.aggregatorGrpcPort());
       if (up) {
         return Optional.empty();
@@ -133,7 +134,21 @@ final class DemoNetwork implements AutoCloseable {
     return nodes.get(name);
   }
 
+  /** The aggregator's endpoint serves HTTPS with a certificate of the network CA: trust that CA only. */
+  private HttpClient aggregatorHttp() {
+    if (aggregatorHttp == null) {
+      aggregatorHttp = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(
+          org.fedfhir.access.ClientTls.trusting(org.fedfhir.aggregator.pki.PkiDirectory.caCertificateFile(
+              topology.pkiDir()))).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+    return aggregatorHttp;
+  }
+
   private boolean answers(String url) {
+    return answers(http, url);
+  }
+
+  private static boolean answers(HttpClient http, String url) {
     try {
       HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
           .header("Accept", FhirHttp.JSON).GET().build(), HttpResponse.BodyHandlers.discarding());

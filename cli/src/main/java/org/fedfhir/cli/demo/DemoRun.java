@@ -71,8 +71,10 @@ final class DemoRun {
           + "federated $train will be refused and those strategies recorded as not run");
     }
 
-    clock.time("PKI (network CA, aggregator and 4 site certificates)",
-        () -> PkiDirectory.init(topology.pkiDir(), "FedFHIR demo network", CENTRES));
+    clock.time("PKI (network CA; aggregator, TEE, researcher and 4 site certificates)", () -> {
+      PkiDirectory.init(topology.pkiDir(), "FedFHIR demo network", CENTRES);
+      return PkiDirectory.issue(topology.pkiDir(), Topology.RESEARCHER, org.fedfhir.access.Role.RESEARCHER, List.of());
+    });
 
     StudyVariants variants = new StudyVariants(ctx);
     PlanDefinition reference = variants.reference();
@@ -176,7 +178,8 @@ final class DemoRun {
             + "iteration of the logistic regression):");
         statistics.putAll(clock.time("statistics study ($secure-stats)", () -> {
           try {
-            return new StatisticsDriver(new FhirHttp(ctx), topology, driver, identities, out).run(StatisticsDriver.study(ctx));
+            return new StatisticsDriver(new FhirHttp(ctx), FhirHttp.researcherAtAggregator(ctx, topology), topology,
+                driver, identities, out).run(StatisticsDriver.study(ctx));
           } catch (RuntimeException e) {
             out.println("  failed in the demo: " + e);
             return Map.<String, Object>of("status", "failed", "reason", String.valueOf(e));
@@ -281,7 +284,7 @@ final class DemoRun {
       PlanDefinition pd = variants.federated(code, settings.rounds(), CENTRES.size());
       String refusal = null;
       if (topology.aggregatorFhirBase() != null) {
-        FhirHttp http = new FhirHttp(ctx);
+        FhirHttp http = FhirHttp.researcherAtAggregator(ctx, topology);
         FhirHttp.Answer a = http.put(topology.aggregatorFhirBase(), pd);
         refusal = a.ok() ? null : "the aggregator refused the study: " + http.describe(a);
       }

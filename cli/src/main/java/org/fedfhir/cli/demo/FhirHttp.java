@@ -27,6 +27,21 @@ final class FhirHttp {
         .connectTimeout(Duration.ofSeconds(5)).build(), null);
   }
 
+  /** Calls over mutual TLS: presenting {@code ssl}'s certificate, trusting only its CA (the aggregator's endpoint). */
+  FhirHttp(FhirContext ctx, javax.net.ssl.SSLContext ssl) {
+    this(ctx, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(ssl)
+        .connectTimeout(Duration.ofSeconds(5)).build(), null);
+  }
+
+  /** The demo's researcher at the aggregator: its client certificate of the network CA (OU=researcher). */
+  static FhirHttp researcherAtAggregator(FhirContext ctx, Topology topology) {
+    java.nio.file.Path pki = topology.pkiDir();
+    return new FhirHttp(ctx, org.fedfhir.access.ClientTls.mutual(
+        org.fedfhir.aggregator.pki.PkiDirectory.certificateFile(pki, Topology.RESEARCHER),
+        org.fedfhir.aggregator.pki.PkiDirectory.keyFile(pki, Topology.RESEARCHER),
+        org.fedfhir.aggregator.pki.PkiDirectory.caCertificateFile(pki)));
+  }
+
   private FhirHttp(FhirContext ctx, HttpClient http, java.util.function.Supplier<String> token) {
     this.ctx = ctx;
     this.http = http;

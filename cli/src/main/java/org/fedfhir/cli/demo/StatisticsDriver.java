@@ -35,13 +35,19 @@ final class StatisticsDriver {
 
   private final FhirHttp http;
   private final SiteIdentities identities;
+  private final FhirHttp researcher;
   private final Topology topology;
   private final TrainingDriver driver;
   private final PrintStream console;
 
-  StatisticsDriver(FhirHttp http, Topology topology, TrainingDriver driver, SiteIdentities identities,
-      PrintStream console) {
+  /**
+   * @param http calls to the hospitals (made as each site's data steward)
+   * @param researcher calls to the aggregator, as the study's researcher (client certificate)
+   */
+  StatisticsDriver(FhirHttp http, FhirHttp researcher, Topology topology, TrainingDriver driver,
+      SiteIdentities identities, PrintStream console) {
     this.http = http;
+    this.researcher = researcher;
     this.identities = identities;
     this.topology = topology;
     this.driver = driver;
@@ -68,7 +74,7 @@ final class StatisticsDriver {
     if (agg == null) {
       refusal = "this build's aggregator has no FHIR endpoint";
     } else {
-      FhirHttp.Answer a = http.put(agg, pd);
+      FhirHttp.Answer a = researcher.put(agg, pd);
       if (!a.ok()) {
         refusal = "the aggregator refused the study: " + http.describe(a);
       }
@@ -97,7 +103,7 @@ final class StatisticsDriver {
       console.println("  joined: " + String.join(", ", joined)
           + (notJoined.isEmpty() ? "" : "; refused: " + TrainingDriver.describe(notJoined)));
       out.put("joined", joined);
-      FhirHttp.Answer r = http.post(agg + "/PlanDefinition/" + STUDY_ID + "/$secure-stats", new Parameters());
+      FhirHttp.Answer r = researcher.post(agg + "/PlanDefinition/" + STUDY_ID + "/$secure-stats", new Parameters());
       if (!r.ok()) {
         refusal = "the aggregator released nothing: " + http.describe(r);
       } else {

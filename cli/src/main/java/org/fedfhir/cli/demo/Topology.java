@@ -65,7 +65,7 @@ public record Topology(List<String> centres, Map<String, Integer> hospitalPorts,
 
   /** The aggregator's FHIR endpoint, or null when this build's aggregator has none. */
   public String aggregatorFhirBase() {
-    return aggregatorFhirFlag ? "http://localhost:" + aggregatorFhirPort + "/fhir" : null;
+    return aggregatorFhirFlag ? "https://localhost:" + aggregatorFhirPort + "/fhir" : null;
   }
 
   /** The hospital's authorisation server (FedFHIR's own): its issuer URL. */
@@ -87,6 +87,9 @@ public record Topology(List<String> centres, Map<String, Integer> hospitalPorts,
     }
     return a;
   }
+
+  /** The researcher's client certificate (OU=researcher) the demo publishes studies with. */
+  public static final String RESEARCHER = "researcher";
 
   public List<String> aggregatorArgs() {
     List<String> a = new ArrayList<>(List.of("aggregator", "--port", String.valueOf(aggregatorGrpcPort),

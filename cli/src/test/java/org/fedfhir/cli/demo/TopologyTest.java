@@ -36,7 +36,7 @@ class TopologyTest {
     assertThat(t.hospitalIssuer("va")).isEqualTo("http://localhost:9104");
     assertThat(t.aggregatorArgs()).containsExactly("aggregator", "--port", "7443", "--pki", "/w/pki", "--db",
         "/w/aggregator/aggregator", "--fhir-port", "7444");
-    assertThat(t.aggregatorFhirBase()).isEqualTo("http://localhost:7444/fhir");
+    assertThat(t.aggregatorFhirBase()).isEqualTo("https://localhost:7444/fhir");
   }
 
   @Test

@@ -88,7 +88,7 @@ Usage: #definition
 Title: "$provision-model"
 Description: "Provisions a study's final model, sealed to the enclave key, into the TEE model service: POST [tee]/$provision-model."
 * insert FedFhirOperation(provision-model, ProvisionModel, $provision-model)
-* description = "The aggregator provisions a study's final model, sealed to the attested enclave key, so that its weights exist in plaintext only inside the aggregator's memory and the enclave."
+* description = "The aggregator provisions a study's final model, sealed to the attested enclave key, so that its weights exist in plaintext only inside the aggregator's memory and the enclave. Requires the aggregator's certificate of the network CA (mutual TLS, OU aggregator); one model per study, at most the service's maximum of studies (507 beyond)."
 * affectsState = true
 * system = true
 * type = false
@@ -97,6 +97,7 @@ Description: "Provisions a study's final model, sealed to the enclave key, into 
 * insert Param(study, in, 1, 1, canonical, [[The study (canonical URL|version) the model belongs to.]])
 * parameter[=].targetProfile = Canonical(FederatedStudy)
 * insert Param(modelDigest, in, 1, 1, string, [[Digest of the plaintext model, checked inside the enclave.]])
+* insert Param(precision, in, 0, 1, integer, [[Decimals (1-6, default 3) the enclave rounds this model's probabilities to before sealing them.]])
 * insert Param(return, out, 1, 1, OperationOutcome, [[The outcome of provisioning.]])
 
 Instance: predict
@@ -105,7 +106,7 @@ Usage: #definition
 Title: "$predict"
 Description: "Prediction on sealed features inside the TEE model service: POST [tee]/$predict."
 * insert FedFhirOperation(predict, Predict, $predict)
-* description = "Opens the sealed features inside the enclave, applies the study's model and returns the prediction sealed to the caller. The host operator learns neither input nor output. POST only."
+* description = "Opens the sealed features inside the enclave, applies the study's model and returns the prediction sealed to the caller. The host operator learns neither input nor output. POST only. Requires a site's certificate of the network CA (mutual TLS, OU site); each call is charged to the site's and the study's query budgets (429 when spent); the probability is rounded to the precision provisioned with the model."
 * affectsState = true
 * system = true
 * type = false

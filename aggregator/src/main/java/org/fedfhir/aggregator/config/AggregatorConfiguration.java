@@ -139,8 +139,10 @@ public class AggregatorConfiguration {
    */
   @Bean(destroyMethod = "close")
   org.fedfhir.aggregator.provisioning.ModelProvisioningService modelProvisioning(StudyStore store,
-      org.springframework.beans.factory.ObjectProvider<org.fedfhir.aggregator.provisioning.ProvisioningSettings> tee) {
-    return org.fedfhir.aggregator.provisioning.ModelProvisioningService.fromSettings(store, tee.getIfAvailable())
+      org.springframework.beans.factory.ObjectProvider<org.fedfhir.aggregator.provisioning.ProvisioningSettings> tee,
+      AggregatorSettings settings) {
+    return org.fedfhir.aggregator.provisioning.ModelProvisioningService.fromSettings(store, tee.getIfAvailable(),
+        settings.tls())
         .start(java.time.Duration.ofSeconds(2));
   }
 

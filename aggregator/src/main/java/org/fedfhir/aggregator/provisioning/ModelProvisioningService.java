@@ -66,11 +66,14 @@ public final class ModelProvisioningService implements AutoCloseable {
    * The service for the aggregator's TEE settings; with {@code settings} null a disabled service
    * (nothing is provisioned). Validates the attestation policy now, naming the bad setting.
    */
-  public static ModelProvisioningService fromSettings(StudyStore store, ProvisioningSettings settings) {
+  public static ModelProvisioningService fromSettings(StudyStore store, ProvisioningSettings settings,
+      org.fedfhir.aggregator.pki.TlsFiles tls) {
     if (settings == null) {
       return new ModelProvisioningService(store, null, null, null, Clock.systemUTC());
     }
-    ca.uhn.fhir.context.FhirContext ctx = ca.uhn.fhir.context.FhirContext.forR4();
+    // the TEE accepts models only from the aggregator's certificate (mutual TLS)
+    ca.uhn.fhir.context.FhirContext ctx = org.fedfhir.tee.client.MutualTlsClients.presenting(
+        ca.uhn.fhir.context.FhirContext.forR4(), tls.certificate(), tls.privateKey(), tls.ca());
     ctx.getRestfulClientFactory().setServerValidationMode(ca.uhn.fhir.rest.client.api.ServerValidationModeEnum.NEVER);
     ctx.getRestfulClientFactory().setConnectTimeout(5_000);
     ctx.getRestfulClientFactory().setSocketTimeout(30_000);

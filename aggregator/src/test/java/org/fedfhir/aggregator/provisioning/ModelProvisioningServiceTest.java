@@ -204,7 +204,7 @@ class ModelProvisioningServiceTest {
     ModelVector v = ModelVector.of(0, 0, 0, 0, 0.1, 0.2, 0.3, 0.4);
     StudyRef kept = completedStudy(store, v, "fedavg", false);
     StudyRef shared = completedStudy(store, v, "fedavg", true);
-    ModelProvisioningService service = ModelProvisioningService.fromSettings(store, null);
+    ModelProvisioningService service = ModelProvisioningService.fromSettings(store, null, null);
 
     assertThat(service.enabled()).isFalse();
     assertThat(service.provisionCompletedStudies()).isEmpty();

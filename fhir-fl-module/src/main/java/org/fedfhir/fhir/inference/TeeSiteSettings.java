@@ -109,7 +109,7 @@ public record TeeSiteSettings(String url, List<String> measurements, List<String
    * read timeouts). {@code ctx} should not be shared with other clients: its client factory is set up here.
    */
   public TeeClient client(FhirContext ctx, Clock clock, SecureRandom random) {
-    IRestfulClientFactory factory = ctx.getRestfulClientFactory();
+    IRestfulClientFactory factory = ctx.getRestfulClientFactory(); // the site's mutual TLS, if set up on ctx
     factory.setServerValidationMode(ServerValidationModeEnum.NEVER);
     factory.setConnectTimeout(5_000);
     factory.setSocketTimeout(30_000);

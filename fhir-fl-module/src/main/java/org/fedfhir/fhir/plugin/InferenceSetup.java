@@ -36,7 +36,15 @@ public final class InferenceSetup {
     ModelDirectory models = ModelDirectory.of(Map.of());
     if (tee != null) {
       tee.policy(); // validate now, naming the bad setting
-      service = tee.modelService(FhirContext.forR4());
+      String pki = env.getProperty("fedfhir.pki");
+      if (pki == null || pki.isBlank()) {
+        throw new IllegalArgumentException("--tee needs the site's network credentials (--pki): the TEE model service "
+            + "answers only sites it can identify by their certificate");
+      }
+      org.fedfhir.fhir.federation.SitePkiFiles credentials =
+          org.fedfhir.fhir.federation.SitePkiFiles.locate(java.nio.file.Path.of(pki), site);
+      service = tee.modelService(org.fedfhir.tee.client.MutualTlsClients.presenting(FhirContext.forR4(),
+          credentials.certificate(), credentials.privateKey(), credentials.ca()));
       if (tee.modelsFile() != null) {
         models = ModelDirectory.file(tee.modelsFile());
       }

@@ -29,20 +29,37 @@ import org.fedfhir.tee.model.PredictionPayload;
  *       features, bound to the same study, digest and request id, so the host sees neither;</li>
  *   <li>nothing is logged; exceptions name fields and counts, never values.</li>
  * </ul>
- * Not guaranteed: replay protection of {@code $predict} (a replayed request yields another
+ * Probabilities leave rounded to the precision provisioned with the model (3 decimals by default),
+ * and the enclave holds a bounded number of studies' models. Not guaranteed: replay protection of {@code $predict} (a replayed request yields another
  * prediction sealed to the original caller's key, which only that caller can open). Thread-safe.
  */
 public final class EnclaveModelService {
 
-  private record ModelKey(String study, String digest) {}
+  /** A study's model as held: its digest and the decimals its probabilities are rounded to. */
+  private record Held(String digest, LinearModel model, int precision) {}
+
+  /** How many studies' models an enclave holds unless told otherwise. */
+  public static final int DEFAULT_MAX_MODELS = 64;
+  /** Decimals of a probability unless the study declares its own precision. */
+  public static final int DEFAULT_PRECISION = 3;
 
   private final Attester attester;
   private final SealingKeyPair enclaveKey;
-  private final Map<ModelKey, LinearModel> models = new ConcurrentHashMap<>();
+  private final int maxModels;
+  private final Map<String, Held> models = new ConcurrentHashMap<>();
 
   public EnclaveModelService(Attester attester, SealingKeyPair enclaveKey) {
+    this(attester, enclaveKey, DEFAULT_MAX_MODELS);
+  }
+
+  /** @param maxModels how many studies' models it holds at most (one model per study: a new one replaces it) */
+  public EnclaveModelService(Attester attester, SealingKeyPair enclaveKey, int maxModels) {
+    if (maxModels < 1) {
+      throw new IllegalArgumentException("max models " + maxModels + "; need at least 1");
+    }
     this.attester = attester;
     this.enclaveKey = enclaveKey;
+    this.maxModels = maxModels;
   }
 
   /** Evidence binding the measurement, {@code nonce} and the enclave's HPKE public key. */
@@ -50,9 +67,28 @@ public final class EnclaveModelService {
     return attester.attest(nonce, enclaveKey.publicKey(), new byte[0]);
   }
 
-  /** Opens, checks and keeps a model sealed to the enclave for {@code study} and {@code modelDigest}. */
+  /** As {@link #provision(String, String, byte[], int)} with {@link #DEFAULT_PRECISION}. */
   public void provision(String study, String modelDigest, byte[] sealedModel)
       throws MalformedEnvelopeException, UnauthenticatedEnvelopeException, TeeException {
+    provision(study, modelDigest, sealedModel, DEFAULT_PRECISION);
+  }
+
+  /**
+   * Opens, checks and keeps a model sealed to the enclave for {@code study} and {@code modelDigest},
+   * replacing the study's previous model; its probabilities will be rounded to {@code precision}
+   * decimals (1–6) inside the enclave, so exact answers never leave it.
+   *
+   * @throws ModelStoreFullException if it would be one study more than the enclave holds
+   */
+  public void provision(String study, String modelDigest, byte[] sealedModel, int precision)
+      throws MalformedEnvelopeException, UnauthenticatedEnvelopeException, TeeException {
+    if (precision < 1 || precision > 6) {
+      throw new IllegalArgumentException("precision " + precision + "; need 1–6 decimals");
+    }
+    if (!models.containsKey(study) && models.size() >= maxModels) {
+      throw new ModelStoreFullException("the enclave holds models of " + maxModels
+          + " studies, its maximum; no model of another study is accepted");
+    }
     byte[] encoding = Hpke.open(enclaveKey, SealingContext.forModel(study, modelDigest), sealedModel);
     try {
       if (!ModelCodec.digest(encoding).equals(modelDigest)) {
@@ -68,15 +104,27 @@ public final class EnclaveModelService {
       if (!model.study().equals(study)) {
         throw new MalformedModelException("the model belongs to another study than the study parameter");
       }
-      models.put(new ModelKey(study, modelDigest), model);
+      synchronized (models) {
+        if (!models.containsKey(study) && models.size() >= maxModels) {
+          throw new ModelStoreFullException("the enclave holds models of " + maxModels
+              + " studies, its maximum; no model of another study is accepted");
+        }
+        models.put(study, new Held(modelDigest, model, precision));
+      }
     } finally {
       Arrays.fill(encoding, (byte) 0);
     }
   }
 
+  /** {@code p} to {@code decimals} decimals, half to even. */
+  static double round(double p, int decimals) {
+    return java.math.BigDecimal.valueOf(p).setScale(decimals, java.math.RoundingMode.HALF_EVEN).doubleValue();
+  }
+
   /** True if a model with this study and digest is held. */
   public boolean holds(String study, String modelDigest) {
-    return models.containsKey(new ModelKey(study, modelDigest));
+    Held held = models.get(study);
+    return held != null && held.digest().equals(modelDigest);
   }
 
   /**
@@ -87,7 +135,8 @@ public final class EnclaveModelService {
    */
   public byte[] predict(String study, String modelDigest, String requestId, byte[] sealedFeatures)
       throws MalformedEnvelopeException, UnauthenticatedEnvelopeException, TeeException {
-    LinearModel model = models.get(new ModelKey(study, modelDigest));
+    Held held = models.get(study);
+    LinearModel model = held == null || !held.digest().equals(modelDigest) ? null : held.model();
     if (model == null) {
       throw new UnknownModelException("no model with this study and modelDigest is provisioned in this enclave");
     }
@@ -104,7 +153,7 @@ public final class EnclaveModelService {
       throw new InvalidFeaturesException("the features are named " + features.names()
           + " but the model expects " + model.featureNames() + " in this order");
     }
-    double probability = model.predict(features.values());
+    double probability = round(model.predict(features.values()), held.precision());
     return Hpke.seal(features.responsePublicKey(), SealingContext.forPrediction(study, modelDigest, requestId),
         new PredictionPayload(probability).encode()).toBytes();
   }

@@ -35,6 +35,13 @@ final class Outcomes {
     return new ResourceNotFoundException(text, error(IssueType.NOTFOUND, code, text));
   }
 
+  /** 507: the enclave holds its maximum of models. */
+  static BaseServerResponseException storeFull(String code, String text) {
+    OperationOutcome oo = error(IssueType.TOOCOSTLY, code, text);
+    BaseServerResponseException e = new BaseServerResponseException(507, text, oo) { };
+    return e;
+  }
+
   /** 422: well-formed but refused (does not authenticate, wrong digest, features do not fit). */
   static BaseServerResponseException unprocessable(IssueType type, String code, String text) {
     return new UnprocessableEntityException(text, error(type, code, text));

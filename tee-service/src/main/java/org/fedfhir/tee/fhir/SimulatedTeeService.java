@@ -28,14 +28,25 @@ public record SimulatedTeeService(TeeServer server, Measurement measurement, byt
     return platformPublicKey.clone();
   }
 
-  /** Starts on {@code host:port} (0 = a free port). */
-  public static SimulatedTeeService start(String host, int port, Object... interceptors) throws Exception {
+  /**
+   * Starts on {@code host:port} (0 = a free port), with mutual TLS ({@code tls}), the default query
+   * budgets and model store.
+   */
+  public static SimulatedTeeService start(String host, int port, org.fedfhir.access.TlsSettings tls,
+      Object... interceptors) throws Exception {
+    return start(host, port, tls, QueryBudgets.defaults(), EnclaveModelService.DEFAULT_MAX_MODELS, interceptors);
+  }
+
+  /** Starts on {@code host:port} (0 = a free port) with these budgets and at most {@code maxModels} studies. */
+  public static SimulatedTeeService start(String host, int port, org.fedfhir.access.TlsSettings tls,
+      QueryBudgets budgets, int maxModels, Object... interceptors) throws Exception {
     SecureRandom random = new SecureRandom();
     Ed25519.KeyPair platform = Ed25519.generate(random);
     Measurement measurement = CodeMeasurement.ofService(EvidenceFormat.SIMULATED);
     EnclaveModelService enclave = new EnclaveModelService(
-        new SimulatedAttester(platform, measurement, Clock.systemUTC()), SealingKeyPair.generate(random));
-    return new SimulatedTeeService(TeeServer.start(enclave, host, port, interceptors), measurement, platform.publicKey());
+        new SimulatedAttester(platform, measurement, Clock.systemUTC()), SealingKeyPair.generate(random), maxModels);
+    return new SimulatedTeeService(TeeServer.start(enclave, host, port, tls, budgets, interceptors), measurement,
+        platform.publicKey());
   }
 
   @Override

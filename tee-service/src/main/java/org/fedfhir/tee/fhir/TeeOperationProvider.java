@@ -13,6 +13,7 @@ import org.hl7.fhir.r4.model.CanonicalType;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.PrimitiveType;
 import org.hl7.fhir.r4.model.StringType;
@@ -25,9 +26,11 @@ import org.hl7.fhir.r4.model.StringType;
 public final class TeeOperationProvider {
 
   private final EnclaveModelService enclave;
+  private final TeeAccessPolicy access;
 
-  public TeeOperationProvider(EnclaveModelService enclave) {
+  public TeeOperationProvider(EnclaveModelService enclave, TeeAccessPolicy access) {
     this.enclave = enclave;
+    this.access = access;
   }
 
   /** {@code $attestation?nonce=…}: evidence binding the measurement, the nonce and the enclave's HPKE key. */
@@ -47,18 +50,28 @@ public final class TeeOperationProvider {
     return out;
   }
 
-  /** {@code $provision-model}: a model sealed to the enclave key by its owner; kept in memory. */
+  /**
+   * {@code $provision-model}: a model sealed to the enclave key by its owner; kept in memory, its
+   * probabilities rounded to {@code precision} decimals (default 3); one model per study, and at most
+   * the service's maximum of studies (507 beyond).
+   */
   @Operation(name = TeeOperations.PROVISION_MODEL,
       canonicalUrl = "http://fedfhir.org/fhir/OperationDefinition/provision-model",
       returnParameters = @OperationParam(name = "return", type = OperationOutcome.class, min = 1, max = 1))
   public OperationOutcome provisionModel(
       @OperationParam(name = TeeOperations.SEALED_MODEL, min = 1, max = 1) Base64BinaryType sealedModel,
       @OperationParam(name = TeeOperations.STUDY, min = 1, max = 1) CanonicalType study,
-      @OperationParam(name = TeeOperations.MODEL_DIGEST, min = 1, max = 1) StringType modelDigest) {
+      @OperationParam(name = TeeOperations.MODEL_DIGEST, min = 1, max = 1) StringType modelDigest,
+      @OperationParam(name = TeeOperations.PRECISION, min = 0, max = 1) IntegerType precision) {
     String s = requiredText(study, TeeOperations.STUDY);
     String digest = requiredDigest(modelDigest);
+    int decimals = precision == null || precision.getValue() == null ? EnclaveModelService.DEFAULT_PRECISION
+        : precision.getValue();
+    if (decimals < 1 || decimals > 6) {
+      throw Outcomes.invalid("invalid-precision", "precision must be 1..6 decimals, got " + decimals);
+    }
     try {
-      enclave.provision(s, digest, required(sealedModel, TeeOperations.SEALED_MODEL));
+      enclave.provision(s, digest, required(sealedModel, TeeOperations.SEALED_MODEL), decimals);
     } catch (SealingException | TeeException e) {
       throw refused(e);
     }
@@ -74,9 +87,11 @@ public final class TeeOperationProvider {
       @OperationParam(name = TeeOperations.SEALED_FEATURES, min = 1, max = 1) Base64BinaryType sealedFeatures,
       @OperationParam(name = TeeOperations.STUDY, min = 1, max = 1) CanonicalType study,
       @OperationParam(name = TeeOperations.MODEL_DIGEST, min = 1, max = 1) StringType modelDigest,
-      @OperationParam(name = TeeOperations.REQUEST_ID, min = 1, max = 1) StringType requestId) {
+      @OperationParam(name = TeeOperations.REQUEST_ID, min = 1, max = 1) StringType requestId,
+      ca.uhn.fhir.rest.api.server.RequestDetails request) {
     byte[] sealed = required(sealedFeatures, TeeOperations.SEALED_FEATURES);
     String s = requiredText(study, TeeOperations.STUDY);
+    access.chargePrediction(request, s);
     String digest = requiredDigest(modelDigest);
     String id = requiredText(requestId, TeeOperations.REQUEST_ID);
     byte[] answer;
@@ -91,6 +106,9 @@ public final class TeeOperationProvider {
   }
 
   private static RuntimeException refused(Exception e) {
+    if (e instanceof org.fedfhir.tee.enclave.ModelStoreFullException full) {
+      return Outcomes.storeFull(full.code(), full.getMessage());
+    }
     if (e instanceof UnknownModelException u) {
       return Outcomes.notFound(u.code(), u.getMessage());
     }

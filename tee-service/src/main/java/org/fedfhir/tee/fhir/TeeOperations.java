@@ -15,6 +15,8 @@ public final class TeeOperations {
   public static final String MODEL_DIGEST = "modelDigest";
   public static final String SEALED_FEATURES = "sealedFeatures";
   public static final String REQUEST_ID = "requestId";
+  /** Decimals a provisioned model's probabilities are rounded to (1–6, default 3). */
+  public static final String PRECISION = "precision";
   public static final String SEALED_PREDICTION = "sealedPrediction";
 
   /** System of the {@code OperationOutcome.issue.details} codes. */

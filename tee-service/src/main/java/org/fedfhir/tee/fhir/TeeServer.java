@@ -3,62 +3,73 @@ package org.fedfhir.tee.fhir;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.server.RestfulServer;
-import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.fedfhir.access.CallerAuthentication;
+import org.fedfhir.access.HttpsConnectors;
+import org.fedfhir.access.TlsSettings;
 import org.fedfhir.tee.enclave.EnclaveModelService;
 
 /**
  * The TEE model service's HTTP server: a plain HAPI {@link RestfulServer} (R4, JSON) on embedded
- * Jetty 12 at {@code /fhir}. Starts in well under a second. No request logging: bodies carry sealed
- * data only, but even their sizes and ids stay out of logs.
+ * Jetty 12 at {@code /fhir}, over HTTPS with <b>mutual TLS</b> only: every caller presents a
+ * certificate of the network CA, whose OU is its role, and {@link TeeAccessPolicy} decides what it may
+ * call. Starts in well under a second. No request logging: bodies carry sealed data only, but even
+ * their sizes and ids stay out of logs.
  */
 public final class TeeServer implements AutoCloseable {
 
   private final Server jetty;
+  private final ServerConnector connector;
   private final RestfulServer fhir;
 
-  private TeeServer(Server jetty, RestfulServer fhir) {
+  private TeeServer(Server jetty, ServerConnector connector, RestfulServer fhir) {
     this.jetty = jetty;
+    this.connector = connector;
     this.fhir = fhir;
   }
 
   /**
    * Starts the service on {@code host:port} ({@code port} 0 = a free port).
    *
+   * @param tls the service's certificate and the network CA; client certificates are required
    * @param interceptors HAPI interceptors to register (tests count calls with one)
    */
-  public static TeeServer start(EnclaveModelService enclave, String host, int port, Object... interceptors)
-      throws Exception {
+  public static TeeServer start(EnclaveModelService enclave, String host, int port, TlsSettings tls,
+      QueryBudgets budgets, Object... interceptors) throws Exception {
+    if (tls == null || tls.clientAuth() != TlsSettings.ClientAuth.NEED) {
+      throw new IllegalArgumentException("the TEE model service needs mutual TLS: its certificate and the network "
+          + "CA, client certificates required");
+    }
     RestfulServer fhir = new RestfulServer(FhirContext.forR4Cached());
     fhir.setDefaultResponseEncoding(EncodingEnum.JSON);
-    fhir.registerProvider(new TeeOperationProvider(enclave));
-    List<Object> list = new ArrayList<>(List.of(interceptors));
-    for (Object interceptor : list) {
+    TeeAccessPolicy access = new TeeAccessPolicy(budgets);
+    fhir.registerInterceptor(new CallerAuthentication(List.of(), true));
+    fhir.registerInterceptor(access);
+    fhir.registerProvider(new TeeOperationProvider(enclave, access));
+    for (Object interceptor : interceptors) {
       fhir.registerInterceptor(interceptor);
     }
-    Server jetty = new Server(new InetSocketAddress(host, port));
+    Server jetty = new Server();
+    ServerConnector connector = HttpsConnectors.add(jetty, host, port, tls, false);
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
     context.addServlet(new ServletHolder("fhir", fhir), "/fhir/*");
     jetty.setHandler(context);
     jetty.start();
-    return new TeeServer(jetty, fhir);
+    return new TeeServer(jetty, connector, fhir);
   }
 
   public int port() {
-    return ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
+    return connector.getLocalPort();
   }
 
-  /** The FHIR base URL, e.g. {@code http://127.0.0.1:8093/fhir}. */
+  /** The FHIR base URL, e.g. {@code https://127.0.0.1:8093/fhir}. */
   public String baseUrl() {
-    ServerConnector connector = (ServerConnector) jetty.getConnectors()[0];
-    String host = connector.getHost() == null ? "127.0.0.1" : connector.getHost();
-    return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + "/fhir";
+    return HttpsConnectors.baseUrl(connector) + "/fhir";
   }
 
   public FhirContext fhirContext() {

@@ -14,11 +14,13 @@ import org.junit.jupiter.api.Test;
 class TeeOperationsMatchGuideTest {
 
   @Test
-  void attestationProvisionModelAndPredictMatchTheGuide() throws Exception {
+  void attestationProvisionModelAndPredictMatchTheGuide(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
     FhirContext ctx = FhirContext.forR4Cached();
     FedFhirIg ig = FedFhirIg.load(ctx);
-    try (SimulatedTeeService tee = SimulatedTeeService.start("127.0.0.1", 0)) {
-      IGenericClient client = ctx.newRestfulGenericClient(tee.server().baseUrl());
+    TestNetwork network = new TestNetwork(dir);
+    try (SimulatedTeeService tee = SimulatedTeeService.start("127.0.0.1", 0, network.teeTls())) {
+      IGenericClient client = network.client("cleveland", "site", tee.server().baseUrl());
       CapabilityStatement cs = client.capabilities().ofType(CapabilityStatement.class).execute();
       for (String code : new String[] {"attestation", "provision-model", "predict"}) {
         var op = cs.getRestFirstRep().getOperation().stream().filter(o -> o.getName().equals(code)).findFirst()

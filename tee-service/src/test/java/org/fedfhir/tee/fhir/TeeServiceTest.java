@@ -58,6 +58,9 @@ class TeeServiceTest {
   private static final Measurement MEASUREMENT = CodeMeasurement.ofService(EvidenceFormat.SIMULATED);
   private static final OperationCounter COUNTER = new OperationCounter();
   private static TeeServer server;
+  /** The aggregator's and a site's clients: each its own certificate. */
+  private static IGenericClient aggregatorClient;
+  private static TestNetwork network;
   private static IGenericClient fhir;
 
   private final LinearModel model = ModelCodecTest.heartModel();
@@ -80,11 +83,13 @@ class TeeServiceTest {
   }
 
   @BeforeAll
-  static void startService() throws Exception {
+  static void startService(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
     SimulatedAttester attester = new SimulatedAttester(PLATFORM, MEASUREMENT, Clock.systemUTC());
-    server = TeeServer.start(new EnclaveModelService(attester, SealingKeyPair.generate(RANDOM)), "127.0.0.1", 0, COUNTER);
-    server.fhirContext().getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-    fhir = server.fhirContext().newRestfulGenericClient(server.baseUrl());
+    network = new TestNetwork(dir);
+    server = TeeServer.start(new EnclaveModelService(attester, SealingKeyPair.generate(RANDOM)), "127.0.0.1", 0,
+        network.teeTls(), QueryBudgets.defaults(), COUNTER);
+    fhir = network.client("cleveland", "site", server.baseUrl());
+    aggregatorClient = network.client("aggregator", "aggregator", server.baseUrl());
   }
 
   @AfterAll
@@ -107,7 +112,7 @@ class TeeServiceTest {
   }
 
   private ProvisioningRecord provision() throws Exception {
-    return new ModelProvisioner(fhir, sitePolicy(MEASUREMENT), Clock.systemUTC()).provision(model);
+    return new ModelProvisioner(aggregatorClient, sitePolicy(MEASUREMENT), Clock.systemUTC()).provision(model);
   }
 
   @Test
@@ -117,8 +122,10 @@ class TeeServiceTest {
 
     double viaTee = site.predict(model.study(), record.modelDigest(), model.featureNames(), patient);
 
-    assertThat(viaTee).isCloseTo(model.predict(patient), org.assertj.core.data.Offset.offset(1e-12));
-    assertThat(viaTee).isEqualTo(model.predict(patient));
+    assertThat(viaTee).as("rounded inside the enclave to the default 3 decimals")
+        .isCloseTo(model.predict(patient), org.assertj.core.data.Offset.offset(5e-4));
+    assertThat(viaTee).isEqualTo(java.math.BigDecimal.valueOf(model.predict(patient))
+        .setScale(3, java.math.RoundingMode.HALF_EVEN).doubleValue());
   }
 
   @Test
@@ -217,7 +224,7 @@ class TeeServiceTest {
     in.addParameter().setName("study").setValue(new CanonicalType(model.study()));
     in.addParameter().setName("modelDigest").setValue(new StringType(claimed));
 
-    assertThatThrownBy(() -> fhir.operation().onServer().named("$provision-model").withParameters(in)
+    assertThatThrownBy(() -> aggregatorClient.operation().onServer().named("$provision-model").withParameters(in)
         .returnResourceType(OperationOutcome.class).execute())
         .isInstanceOfSatisfying(ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException.class, e ->
             assertThat(code(e)).isEqualTo("model-digest-mismatch"));
@@ -225,7 +232,8 @@ class TeeServiceTest {
 
   @Test
   void getIsRefusedForPredictAndProvisionModel() throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
+    HttpClient http = HttpClient.newBuilder().sslContext(org.fedfhir.access.ClientTls.mutual(
+        network.file("cleveland-cert.pem"), network.file("cleveland-key.pem"), network.file("ca.pem"))).build();
     for (String op : List.of("$predict", "$provision-model")) {
       HttpResponse<String> response = http.send(HttpRequest.newBuilder(
           URI.create(server.baseUrl() + "/" + op + "?study=s&modelDigest=" + "0".repeat(64) + "&requestId=r&sealedFeatures=AAAA"))

@@ -1,0 +1,77 @@
+package org.fedfhir.tee.fhir;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.fedfhir.access.TooManyRequestsException;
+
+/**
+ * How many predictions a site may ask of one study's model, and all sites together, per window
+ * (24 hours by default): each window starts with the first query after the last one ended. A spent
+ * budget is answered 429, saying which budget and when it resets. Budgets slow model extraction by
+ * an authorised site; with rounded answers they make it costlier, they do not make it impossible.
+ * In memory: a restart of the service starts every window afresh. Thread-safe.
+ */
+public final class QueryBudgets {
+
+  public static final int DEFAULT_PER_SITE = 10_000;
+  public static final int DEFAULT_PER_STUDY = 100_000;
+
+  private final int perSite;
+  private final int perStudy;
+  private final Duration window;
+  private final Clock clock;
+  private final Map<String, Window> windows = new HashMap<>();
+
+  private static final class Window {
+    Instant ends;
+    int used;
+  }
+
+  public QueryBudgets(int perSite, int perStudy, Duration window, Clock clock) {
+    if (perSite < 1 || perStudy < 1) {
+      throw new IllegalArgumentException("budgets " + perSite + " per site, " + perStudy + " per study; need ≥ 1");
+    }
+    this.perSite = perSite;
+    this.perStudy = perStudy;
+    this.window = window;
+    this.clock = clock;
+  }
+
+  /** The default budgets over 24 hours. */
+  public static QueryBudgets defaults() {
+    return new QueryBudgets(DEFAULT_PER_SITE, DEFAULT_PER_STUDY, Duration.ofHours(24), Clock.systemUTC());
+  }
+
+  /**
+   * Charges one prediction of {@code study} to {@code site}.
+   *
+   * @throws TooManyRequestsException if the site's or the study's budget is spent (nothing is charged)
+   */
+  public synchronized void charge(String site, String study) {
+    Instant now = clock.instant();
+    Window s = current("site " + site + " " + study, now);
+    Window all = current("study " + study, now);
+    if (s.used >= perSite) {
+      throw new TooManyRequestsException("this site's query budget for the study is spent (" + perSite
+          + " predictions per " + window.toHours() + " h); it resets at " + s.ends);
+    }
+    if (all.used >= perStudy) {
+      throw new TooManyRequestsException("the study's query budget over all sites is spent (" + perStudy
+          + " predictions per " + window.toHours() + " h); it resets at " + all.ends);
+    }
+    s.used++;
+    all.used++;
+  }
+
+  private Window current(String key, Instant now) {
+    Window w = windows.computeIfAbsent(key, k -> new Window());
+    if (w.ends == null || !now.isBefore(w.ends)) {
+      w.ends = now.plus(window);
+      w.used = 0;
+    }
+    return w;
+  }
+}

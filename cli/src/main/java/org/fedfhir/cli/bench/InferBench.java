@@ -138,16 +138,17 @@ public final class InferBench implements Callable<Integer> {
     f.put("warmup", warmup);
     f.put("patients", patients.size());
     f.put("features", model.featureNames().size());
-    try (SimulatedTeeService tee = SimulatedTeeService.start("127.0.0.1", 0)) {
-      FhirContext ctx = FhirContext.forR4();
-      ctx.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+    try (org.fedfhir.cli.tee.LocalTeeNetwork network = org.fedfhir.cli.tee.LocalTeeNetwork.start()) {
+      SimulatedTeeService tee = network.tee();
+      FhirContext ctx = network.context("bench-site");
       ctx.getRestfulClientFactory().setPoolMaxPerRoute(Math.max(20, concurrency));
       ctx.getRestfulClientFactory().setPoolMaxTotal(Math.max(20, concurrency));
       IGenericClient fhir = ctx.newRestfulGenericClient(tee.server().baseUrl());
       AttestationPolicy policy = AttestationPolicy.builder()
           .allowSimulatedEvidence(tee.platformPublicKey()).trustMeasurement(tee.measurement()).build();
       long p0 = System.nanoTime();
-      ProvisioningRecord record = new ModelProvisioner(fhir, new AttestationVerifier(policy), clock).provision(model);
+      ProvisioningRecord record = new ModelProvisioner(network.aggregator(), new AttestationVerifier(policy), clock)
+          .provision(model);
       f.put("provisionMillis", millis(System.nanoTime() - p0));
       ServedModel served = new ServedModel(STUDY, record.modelDigest(), 4, 22, record.measurement().hex());
       ModelDirectory directory = ModelDirectory.of(Map.of(STUDY, served));

@@ -56,13 +56,14 @@ public final class TeeBench implements Callable<Integer> {
       weights[i] = data.nextDouble(-1, 1);
     }
     LinearModel model = new LinearModel("http://fedfhir.org/fhir/PlanDefinition/bench", "1", names, means, sds, weights, 0.1);
-    try (SimulatedTeeService tee = SimulatedTeeService.start("127.0.0.1", 0)) {
-      tee.server().fhirContext().getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-      IGenericClient fhir = tee.server().fhirContext().newRestfulGenericClient(tee.server().baseUrl());
+    try (org.fedfhir.cli.tee.LocalTeeNetwork network = org.fedfhir.cli.tee.LocalTeeNetwork.start()) {
+      SimulatedTeeService tee = network.tee();
+      IGenericClient fhir = network.site();
       AttestationPolicy policy = AttestationPolicy.builder()
           .allowSimulatedEvidence(tee.platformPublicKey()).trustMeasurement(tee.measurement()).build();
       long t0 = System.nanoTime();
-      String digest = new ModelProvisioner(fhir, new AttestationVerifier(policy), Clock.systemUTC()).provision(model).modelDigest();
+      String digest = new ModelProvisioner(network.aggregator(), new AttestationVerifier(policy), Clock.systemUTC())
+          .provision(model).modelDigest();
       double provisionMillis = (System.nanoTime() - t0) / 1e6;
       TeeClient site = new TeeClient(fhir, new AttestationVerifier(policy), Clock.systemUTC(), new SecureRandom());
 

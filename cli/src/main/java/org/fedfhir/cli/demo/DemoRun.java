@@ -90,7 +90,7 @@ final class DemoRun {
     DemoNetwork network = new DemoNetwork(topology, settings.isolation(), logs);
     Path modelsFile = work.resolve("fedfhir.models");
     SimulatedTeeService tee = federationFlags && aggregatorFhirFlag
-        ? clock.time("TEE model service (simulated evidence)", () -> startTee(out)) : null;
+        ? clock.time("TEE model service (simulated evidence)", () -> startTee(out, topology)) : null;
     List<String> aggregatorTee = tee == null ? List.of() : List.of("--tee", tee.server().baseUrl(),
         "--tee-measurement", tee.measurement().hex(), "--tee-platform-key",
         HexFormat.of().formatHex(tee.platformPublicKey()), "--tee-models-file", modelsFile.toString());
@@ -241,9 +241,13 @@ final class DemoRun {
     return 0;
   }
 
-  private static SimulatedTeeService startTee(PrintStream out) {
+  /** The TEE with its certificate of the demo's network: mutual TLS, sites predict, the aggregator provisions. */
+  private static SimulatedTeeService startTee(PrintStream out, Topology topology) {
     try {
-      SimulatedTeeService t = SimulatedTeeService.start("127.0.0.1", 0);
+      java.nio.file.Path pki = topology.pkiDir();
+      SimulatedTeeService t = SimulatedTeeService.start("127.0.0.1", 0, new org.fedfhir.access.TlsSettings(
+          PkiDirectory.certificateFile(pki, "tee"), PkiDirectory.keyFile(pki, "tee"),
+          PkiDirectory.caCertificateFile(pki), org.fedfhir.access.TlsSettings.ClientAuth.NEED));
       out.println("  TEE model service at " + t.server().baseUrl() + ", measurement "
           + t.measurement().hex().substring(0, 16) + "… (SIMULATED evidence, software platform key)");
       return t;

@@ -21,7 +21,7 @@ public final class MutualTlsClients {
   public static FhirContext presenting(FhirContext ctx, Path certificate, Path privateKey, Path ca) {
     ApacheRestfulClientFactory factory = new ApacheRestfulClientFactory(ctx);
     factory.setHttpClient(HttpClients.custom().setSSLContext(ClientTls.mutual(certificate, privateKey, ca))
-        .setMaxConnPerRoute(20).setMaxConnTotal(20).build());
+        .setMaxConnPerRoute(64).setMaxConnTotal(64).build());
     ctx.setRestfulClientFactory(factory);
     return ctx;
   }

@@ -24,6 +24,9 @@ Description: "A hospital's FHIR server with the FedFHIR plugin (fhir-fl-module):
 * format[+] = #xml
 * rest[0].mode = #server
 * rest[0].documentation = "Operations are POST only; patient data never goes into a URL."
+* rest[0].security.cors = true
+* rest[0].security.service = http://terminology.hl7.org/CodeSystem/restful-security-service#SMART-on-FHIR
+* rest[0].security.description = "OAuth2 bearer access tokens (SMART App Launch 2.2 with PKCE S256 only, SMART Backend Services with private_key_jwt); the endpoints are in [base]/.well-known/smart-configuration. patient/ scopes reach only the launch patient's compartment; user/ scopes what the user's role (clinician, data-steward, researcher, integrator) allows; system/ scopes backend-service clients only. ResearchStudy and Consent writes, $train and $secure-stats: the data-steward role. $infer: patient/RiskAssessment.c with the patient in context, or user/RiskAssessment.c and the clinician role. $export: an integrator's backend-service client with system/*.rs. No valid token: 401; a token lacking the scope or role: 403; both OperationOutcomes, and audited."
 * rest[0].resource[+].type = #PlanDefinition
 * rest[0].resource[=].profile = Canonical(FederatedStudy)
 * rest[0].resource[=].supportedProfile[0] = Canonical(FederatedStatisticsStudy)
@@ -80,6 +83,8 @@ Description: "The model service inside a trusted execution environment: attestat
 * fhirVersion = #4.0.1
 * format[0] = #json
 * rest[0].mode = #server
+* rest[0].security.service = http://terminology.hl7.org/CodeSystem/restful-security-service#Certificates
+* rest[0].security.description = "Mutual TLS only, with certificates of the network CA whose subject OU is the party's role: $provision-model the aggregator, $predict sites (per-site and per-study query budgets, 429 when spent), $attestation sites and the aggregator; anything else 403."
 * rest[0].operation[+].name = "attestation"
 * rest[0].operation[=].definition = "http://fedfhir.org/fhir/OperationDefinition/attestation"
 * rest[0].operation[+].name = "provision-model"

@@ -25,7 +25,7 @@ Usage: #definition
 Title: "$train"
 Description: "Starts this site's part in a training study: POST [site]/PlanDefinition/{id}/$train."
 * insert FedFhirOperation(train, Train, $train)
-* description = "Starts this site's part in the training study (the PlanDefinition, profile FederatedStudy). POST only. Long running: the server answers 202 Accepted with Content-Location of the TrainingTask that tracks status, round and metrics (FHIR asynchronous pattern); the Task is also the operation's return value. The site reads data only if an active StudyApproval (ResearchStudy) has this PlanDefinition as protocol."
+* description = "Starts this site's part in the training study (the PlanDefinition, profile FederatedStudy). POST only. Long running: the server answers 202 Accepted with Content-Location of the TrainingTask that tracks status, round and metrics (FHIR asynchronous pattern); the Task is also the operation's return value. The site reads data only if an active StudyApproval (ResearchStudy) has this PlanDefinition as protocol. Requires an access token of a user with the data-steward role and user/PlanDefinition.r (or wider); otherwise 401 (no valid token) or 403, both OperationOutcomes."
 * affectsState = true
 * resource[0] = #PlanDefinition
 * system = false
@@ -42,7 +42,7 @@ Usage: #definition
 Title: "$infer"
 Description: "Risk of one patient from a study's model in the TEE: POST [site]/Patient/{id}/$infer."
 * insert FedFhirOperation(infer, Infer, $infer)
-* description = "Extracts the patient's features exactly as in training, checks the TEE model service's attestation against the site's policy, seals the features to the enclave key, calls $predict and opens the sealed answer. Returns a FederatedRiskAssessment (basis: the resources used); stores it if persist is true. POST only: patient data never goes into a URL."
+* description = "Extracts the patient's features exactly as in training, checks the TEE model service's attestation against the site's policy, seals the features to the enclave key, calls $predict and opens the sealed answer. Returns a FederatedRiskAssessment (basis: the resources used); stores it if persist is true. POST only: patient data never goes into a URL. Requires patient/RiskAssessment.c with this patient in the token's launch context (a clinician or the patient), or user/RiskAssessment.c and the clinician role."
 * affectsState = true
 * resource[0] = #Patient
 * system = false
@@ -59,7 +59,7 @@ Usage: #definition
 Title: "$secure-stats"
 Description: "Aggregate statistics of a statistics study: POST [aggregator]/PlanDefinition/{id}/$secure-stats."
 * insert FedFhirOperation(secure-stats, SecureStats, $secure-stats)
-* description = "Runs a statistics study (study kind statistics) at the aggregator: every site computes local sufficient statistics, they are combined by secure aggregation and only totals across sites are returned, with small-cell suppression. POST only."
+* description = "Runs a statistics study (study kind statistics) at the aggregator: every site computes local sufficient statistics, they are combined by secure aggregation and only totals across sites are returned, with small-cell suppression. POST only. Requires the researcher role (a token or a client certificate of the network CA with OU researcher) and ownership of the study: only the researcher who published it receives its releases."
 * affectsState = true
 * resource[0] = #PlanDefinition
 * system = false
@@ -73,7 +73,7 @@ Usage: #definition
 Title: "$attestation"
 Description: "Attestation evidence of the TEE model service: POST [tee]/$attestation."
 * insert FedFhirOperation(attestation, Attestation, $attestation)
-* description = "Returns the TEE model service's attestation evidence over the caller's nonce (binding the enclave's sealing key), so that a site can check it against its policy before sealing features to the enclave."
+* description = "Returns the TEE model service's attestation evidence over the caller's nonce (binding the enclave's sealing key), so that a site can check it against its policy before sealing features to the enclave. Requires a site's or the aggregator's certificate of the network CA (mutual TLS)."
 * affectsState = false
 * system = true
 * type = false

@@ -3,6 +3,9 @@ package org.fedfhir.tee.client;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.apache.ApacheRestfulClientFactory;
 import java.nio.file.Path;
+import javax.net.ssl.SSLContext;
+import org.apache.http.client.HttpClient;
+import org.apache.http.client.config.RequestConfig;
 import org.apache.http.impl.client.HttpClients;
 import org.fedfhir.access.ClientTls;
 
@@ -16,13 +19,41 @@ public final class MutualTlsClients {
 
   /**
    * Makes every client of {@code ctx} call over mutual TLS with this certificate. {@code ctx} must be
-   * the caller's own (not {@code forR4Cached()}): its client factory is set up here.
+   * the caller's own (not {@code forR4Cached()}): its client factory is replaced here. Timeouts and
+   * pool sizes set on the factory afterwards still apply.
    */
   public static FhirContext presenting(FhirContext ctx, Path certificate, Path privateKey, Path ca) {
-    ApacheRestfulClientFactory factory = new ApacheRestfulClientFactory(ctx);
-    factory.setHttpClient(HttpClients.custom().setSSLContext(ClientTls.mutual(certificate, privateKey, ca))
-        .setMaxConnPerRoute(64).setMaxConnTotal(64).build());
-    ctx.setRestfulClientFactory(factory);
+    ctx.setRestfulClientFactory(new Factory(ctx, ClientTls.mutual(certificate, privateKey, ca)));
     return ctx;
+  }
+
+  /** HAPI's Apache client factory whose HTTP client is built on the party's TLS context. */
+  private static final class Factory extends ApacheRestfulClientFactory {
+    private final SSLContext ssl;
+    private HttpClient client;
+
+    Factory(FhirContext ctx, SSLContext ssl) {
+      super(ctx);
+      this.ssl = ssl;
+    }
+
+    @Override
+    public synchronized HttpClient getNativeHttpClient() {
+      if (client == null) {
+        client = HttpClients.custom().setSSLContext(ssl)
+            .setDefaultRequestConfig(RequestConfig.custom().setConnectTimeout(getConnectTimeout())
+                .setSocketTimeout(getSocketTimeout()).setConnectionRequestTimeout(getConnectionRequestTimeout())
+                .build())
+            .setMaxConnPerRoute(Math.max(20, getPoolMaxPerRoute())).setMaxConnTotal(Math.max(20, getPoolMaxTotal()))
+            .disableCookieManagement().build();
+      }
+      return client;
+    }
+
+    @Override
+    protected synchronized void resetHttpClient() {
+      client = null;
+      super.resetHttpClient();
+    }
   }
 }

@@ -59,15 +59,8 @@ public final class AggregatorCommand implements Callable<Integer> {
       description = "Serve the FHIR endpoint over plain HTTP (only behind a TLS-terminating proxy).")
   boolean fhirInsecureHttp;
 
-  @Option(names = "--oauth-issuer", paramLabel = "URL",
-      description = "Also accept researchers' access tokens of this authorisation server (role researcher).")
-  String oauthIssuer;
-
-  @Option(names = "--oauth-jwks", paramLabel = "URL", description = "Its keys (default ISSUER/oauth2/jwks).")
-  String oauthJwks;
-
-  @Option(names = "--oauth-roles-claim", paramLabel = "CLAIM", description = "Its roles claim (default fedfhir_roles).")
-  String oauthRolesClaim;
+  @CommandLine.Mixin
+  org.fedfhir.cli.auth.IssuerOptions oauth = new org.fedfhir.cli.auth.IssuerOptions();
 
   @Option(names = "--fhir-base-url", paramLabel = "URL",
       description = "The FHIR endpoint's URL as researchers call it (the tokens' aud); default https://localhost:PORT/fhir.")
@@ -125,12 +118,10 @@ public final class AggregatorCommand implements Callable<Integer> {
       }
     }
     java.util.List<org.fedfhir.access.TrustedIssuer> issuers = new java.util.ArrayList<>();
-    if (oauthIssuer != null) {
-      String audience = fhirBaseUrl != null ? fhirBaseUrl
-          : (fhirInsecureHttp ? "http" : "https") + "://localhost:" + fhirPort + "/fhir";
-      String issuerBase = oauthIssuer.endsWith("/") ? oauthIssuer.substring(0, oauthIssuer.length() - 1) : oauthIssuer;
-      issuers.add(new org.fedfhir.access.TrustedIssuer(oauthIssuer,
-          java.net.URI.create(oauthJwks != null ? oauthJwks : issuerBase + "/oauth2/jwks"), audience, oauthRolesClaim));
+    String audience = fhirBaseUrl != null ? fhirBaseUrl
+        : (fhirInsecureHttp ? "http" : "https") + "://localhost:" + fhirPort + "/fhir";
+    if (oauth.issuer() != null) {
+      issuers.add(oauth.trusted(audience));
     }
     AggregatorSettings.FhirEndpoint fhir;
     try {

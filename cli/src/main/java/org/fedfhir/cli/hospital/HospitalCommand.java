@@ -47,16 +47,11 @@ public final class HospitalCommand implements Callable<Integer> {
       description = "Allow plain HTTP on a routable --bind (only behind a TLS-terminating proxy).")
   boolean insecureHttp;
 
-  @Option(names = "--oauth-issuer", paramLabel = "URL",
-      description = "Accept access tokens of this authorisation server (its iss) instead of starting FedFHIR's own.")
-  String issuer;
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--oauth-jwks", paramLabel = "URL", description = "Its signing keys (default ISSUER/oauth2/jwks).")
-  String jwks;
-
-  @Option(names = "--oauth-roles-claim", paramLabel = "CLAIM",
-      description = "The token claim listing the caller's roles (default fedfhir_roles).")
-  String rolesClaim;
+  @picocli.CommandLine.Mixin
+  org.fedfhir.cli.auth.IssuerOptions oauth = new org.fedfhir.cli.auth.IssuerOptions();
 
   @Option(names = "--base-url", paramLabel = "URL",
       description = "The FHIR base URL clients use (the tokens' aud), if not http(s)://localhost:PORT/fhir (a proxy).")
@@ -128,6 +123,7 @@ public final class HospitalCommand implements Callable<Integer> {
     String base = baseUrl != null ? baseUrl
         : (tlsCert != null ? "https" : "http") + "://localhost:" + port + "/fhir";
     LocalAuthServer auth = null;
+    String issuer = oauth.issuer();
     if (issuer == null) {
       java.nio.file.Path dir = authDir != null ? authDir : java.nio.file.Path.of("data", "hospitals", name, "auth");
       auth = LocalAuthServer.start(SiteAccounts.inDirectory(dir, name), bind, authPort, base);
@@ -135,13 +131,13 @@ public final class HospitalCommand implements Callable<Integer> {
     HospitalServer.Options options;
     try {
       options = new HospitalServer.Options(port, bind, name, db, user, pw, aggregator, pki,
-          auth != null ? auth.issuer() : issuer, jwks, java.util.List.of(), baseUrl, rolesClaim, tlsCert, tlsKey,
+          auth != null ? auth.issuer() : issuer, oauth.jwks(), java.util.List.of(), baseUrl, oauth.rolesClaim(), tlsCert, tlsKey,
           insecureHttp);
     } catch (IllegalArgumentException e) {
       if (auth != null) {
         auth.close();
       }
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     ConfigurableApplicationContext ctx = HospitalServer.start(options);
     if (auth != null) {

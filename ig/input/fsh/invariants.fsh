@@ -2,8 +2,8 @@
 
 // ------------------------------------------------------------ study parameter (on the extension)
 Invariant: sp-int
-Description: "Parameters rounds, local-epochs, seed, min-sites and threshold have an integer value"
-Expression: "extension('name').value in ('rounds' | 'local-epochs' | 'seed' | 'min-sites' | 'threshold') implies extension('value').value.is(FHIR.integer)"
+Description: "Parameters rounds, local-epochs, seed, min-sites, threshold and prediction-precision have an integer value"
+Expression: "extension('name').value in ('rounds' | 'local-epochs' | 'seed' | 'min-sites' | 'threshold' | 'prediction-precision') implies extension('value').value.is(FHIR.integer)"
 Severity: #error
 
 Invariant: sp-dec
@@ -24,6 +24,11 @@ Severity: #error
 Invariant: sp-range-pos-int
 Description: "Parameters rounds and local-epochs are at least 1"
 Expression: "extension('name').value in ('rounds' | 'local-epochs') implies extension('value').value >= 1"
+Severity: #error
+
+Invariant: sp-range-precision
+Description: "Parameter prediction-precision is 1 to 6 decimals"
+Expression: "extension('name').value = 'prediction-precision' implies (extension('value').value >= 1 and extension('value').value <= 6)"
 Severity: #error
 
 Invariant: sp-range-sites

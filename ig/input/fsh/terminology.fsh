@@ -170,6 +170,13 @@ Description: "Names of a study's parameters. Each name has exactly one meaning a
   * ^property[0].valueCode = #decimal
   * ^property[1].code = #default
   * ^property[1].valueString = "0.1"
+* #prediction-precision "Prediction precision" "Decimals (1-6) the TEE model service rounds this study's predicted probabilities to, inside the enclave, before they leave it; integer. Coarser answers make extracting the model by chosen queries costlier."
+  * ^property[0].code = #value-type
+  * ^property[0].valueCode = #integer
+  * ^property[1].code = #default
+  * ^property[1].valueString = "3"
+  * ^property[2].code = #privacy
+  * ^property[2].valueBoolean = true
 * #share-model-with-owner "Share model with owner" "Whether the study owner may download the plaintext final model; boolean. If false the model exists in plaintext only inside the aggregator's memory and the attested TEE."
   * ^property[0].code = #value-type
   * ^property[0].valueCode = #boolean

@@ -38,14 +38,18 @@ public final class ModelSpecs {
       names.add(p.getValueAsString());
     }
     boolean share = false;
+    int precision = ModelSpec.DEFAULT_PRECISION;
     for (Extension e : study.getExtensionsByUrl(StudyPlans.PARAMETER)) {
       Extension n = e.getExtensionByUrl("name");
       Extension v = e.getExtensionByUrl("value");
-      if (n != null && v != null && "share-model-with-owner".equals(((PrimitiveType<?>) n.getValue()).getValueAsString())
-          && v.getValue() instanceof BooleanType b) {
+      String parameter = n == null ? null : ((PrimitiveType<?>) n.getValue()).getValueAsString();
+      if (v != null && "share-model-with-owner".equals(parameter) && v.getValue() instanceof BooleanType b) {
         share = b.booleanValue();
+      } else if (v != null && "prediction-precision".equals(parameter)
+          && v.getValue() instanceof org.hl7.fhir.r4.model.IntegerType i && i.getValue() != null) {
+        precision = i.getValue();
       }
     }
-    return names.isEmpty() ? null : new ModelSpec(names, coding.getCode(), share);
+    return names.isEmpty() ? null : new ModelSpec(names, coding.getCode(), share, precision);
   }
 }

@@ -153,7 +153,7 @@ public final class ModelProvisioningService implements AutoCloseable {
     }
     try {
       LinearModel model = servable(plan.get(), spec.get(), latest.get());
-      ProvisioningRecord record = provisioner.provision(model);
+      ProvisioningRecord record = provisioner.provision(model, spec.get().predictionPrecision());
       ModelProvisioning p = new ModelProvisioning(ref, latest.get().round(), global, record.modelDigest(),
           record.serviceBaseUrl(), record.evidenceFormat().code(), record.measurement().hex(), record.attestedAt(),
           record.provisionedAt());

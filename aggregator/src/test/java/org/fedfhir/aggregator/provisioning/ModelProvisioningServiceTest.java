@@ -107,9 +107,14 @@ class ModelProvisioningServiceTest {
 
   /** A completed fedavg study: standardisation, one training round (4 sites, one dropped out), evaluation. */
   static StudyRef completedStudy(InMemoryStudyStore store, ModelVector finalModel, String strategy, boolean share) {
+    return completedStudy(store, finalModel, strategy, share, ModelSpec.DEFAULT_PRECISION);
+  }
+
+  static StudyRef completedStudy(InMemoryStudyStore store, ModelVector finalModel, String strategy, boolean share,
+      int precision) {
     StudyRef ref = new StudyRef("http://example.org/fhir/PlanDefinition/" + java.util.UUID.randomUUID(), "1");
     store.registerStudy(new StudyPlan(ref, "ab".repeat(32), strategy, 1, 2, 0, finalModel.dimension(), 0.1, 0.01, 0));
-    store.recordModelSpec(ref, new ModelSpec(FEATURES, "logistic-regression", share));
+    store.recordModelSpec(ref, new ModelSpec(FEATURES, "logistic-regression", share, precision));
     List<String> sites = List.of("a", "b", "c", "d");
     Map<String, Double> standardisation = new HashMap<>();
     double[] means = {54, 240, 150};
@@ -162,6 +167,19 @@ class ModelProvisioningServiceTest {
         new AttestationVerifier(settings(tee.measurement(), null).policy()), Clock.systemUTC(), new SecureRandom());
     assertThat(site.predict(ref.url() + "|1", served.modelDigest(), FEATURES, x)).as("rounded to 3 decimals")
         .isCloseTo(softmax1, within(5e-4));
+  }
+
+  @Test
+  void theTeeAnswersToThePrecisionTheStudyDeclares() throws Exception {
+    InMemoryStudyStore store = new InMemoryStudyStore();
+    StudyRef ref = completedStudy(store, ModelVector.of(0.1, 0.2, -0.3, 0.05, -0.4, 0.9, 0.35, -0.6), "fedavg",
+        false, 1);
+    List<ModelProvisioning> done = service(store, settings(tee.measurement(), null), Clock.systemUTC())
+        .provisionCompletedStudies();
+    TeeClient site = new TeeClient(siteCtx.newRestfulGenericClient(tee.server().baseUrl()),
+        new AttestationVerifier(settings(tee.measurement(), null).policy()), Clock.systemUTC(), new SecureRandom());
+    double p = site.predict(ref.url() + "|1", done.get(0).modelDigest(), FEATURES, new double[] {61, 300, 120});
+    assertThat(p * 10).as("one decimal, as the study declares: " + p).isEqualTo(Math.rint(p * 10));
   }
 
   @Test

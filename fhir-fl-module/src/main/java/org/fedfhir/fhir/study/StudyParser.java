@@ -241,6 +241,13 @@ public final class StudyParser implements StudyValidator {
         case "proximal-mu" -> mu = decimal(value, name, vloc, issues, mu, v -> v >= 0, "≥ 0");
         case "test-fraction" -> testFraction =
             decimal(value, name, vloc, issues, testFraction, v -> v > 0 && v < 1, "in (0, 1)");
+        case "prediction-precision" -> {
+          // applied by the TEE model service (the aggregator provisions it with the model); checked here
+          int decimals = intAtLeast(value, 1, name, vloc, issues, 3);
+          if (decimals > 6) {
+            issues.add(new StudyIssue(vloc, "parameter 'prediction-precision' is 1 to 6 decimals, got " + decimals));
+          }
+        }
         case "share-model-with-owner" -> {
           if (value instanceof BooleanType b && b.getValue() != null) {
             share = b.getValue();

@@ -120,6 +120,8 @@ class StudyParserTest {
             "PlanDefinition.extension[parameter][4].extension[value]", "needs valueInteger"),
         rule("parameter value must be in range", pd -> parameter(pd, "min-sites", new IntegerType(1)),
             "PlanDefinition.extension[parameter][4].extension[value]", "need ≥ 2"),
+        rule("prediction precision is 1 to 6 decimals", pd -> parameter(pd, "prediction-precision", new IntegerType(9)),
+            "PlanDefinition.extension[parameter][4].extension[value]", "1 to 6 decimals"),
         rule("test fraction must be in (0, 1)", pd -> ((Extension) pd.getExtensionsByUrl(StudyUrls.EXT_PARAMETER)
             .get(3).getExtensionByUrl("value")).setValue(new DecimalType(1.5)),
             "PlanDefinition.extension[parameter][3].extension[value]", "in (0, 1)"),

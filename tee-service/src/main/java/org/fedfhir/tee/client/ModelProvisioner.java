@@ -39,13 +39,20 @@ public final class ModelProvisioner {
     this.clock = clock;
   }
 
+  /** Provisions {@code model}, its probabilities rounded to the service's default precision. */
+  public ProvisioningRecord provision(LinearModel model) throws AttestationException, TeeServiceException {
+    return provision(model, null);
+  }
+
   /**
-   * Provisions {@code model}.
+   * Provisions {@code model}; the enclave rounds its probabilities to {@code precision} decimals
+   * (null: the service's default, 3).
    *
    * @throws AttestationException the service's attestation failed; the model was not sent
    * @throws TeeServiceException the service refused the model
    */
-  public ProvisioningRecord provision(LinearModel model) throws AttestationException, TeeServiceException {
+  public ProvisioningRecord provision(LinearModel model, Integer precision)
+      throws AttestationException, TeeServiceException {
     byte[] nonce = verifier.freshNonce();
     AttestationEvidence evidence = Calls.attestation(client, nonce);
     VerifiedAttestation attestation = verifier.verify(evidence, nonce);
@@ -62,6 +69,9 @@ public final class ModelProvisioner {
     in.addParameter().setName(TeeOperations.SEALED_MODEL).setValue(new Base64BinaryType(sealed));
     in.addParameter().setName(TeeOperations.STUDY).setValue(new CanonicalType(model.study()));
     in.addParameter().setName(TeeOperations.MODEL_DIGEST).setValue(new StringType(digest));
+    if (precision != null) {
+      in.addParameter().setName(TeeOperations.PRECISION).setValue(new org.hl7.fhir.r4.model.IntegerType(precision));
+    }
     Calls.call(() -> client.operation().onServer().named(TeeOperations.PROVISION_MODEL)
         .withParameters(in).returnResourceType(OperationOutcome.class).execute());
     return new ProvisioningRecord(client.getServerBase(), attestation.format(), attestation.measurement(),

@@ -27,6 +27,10 @@ class ModelSpecEntity {
   @Column(name = "share_with_owner", nullable = false)
   boolean shareWithOwner;
 
+  /** Null in rows kept before studies could declare it: the default then. */
+  @Column(name = "prediction_precision")
+  Integer predictionPrecision;
+
   protected ModelSpecEntity() {}
 
   ModelSpecEntity(long studyId, ModelSpec spec) {
@@ -34,9 +38,11 @@ class ModelSpecEntity {
     this.featureNames = String.join("\n", spec.featureNames());
     this.algorithm = spec.algorithm();
     this.shareWithOwner = spec.shareWithOwner();
+    this.predictionPrecision = spec.predictionPrecision();
   }
 
   ModelSpec toSpec() {
-    return new ModelSpec(List.of(featureNames.split("\n")), algorithm, shareWithOwner);
+    return new ModelSpec(List.of(featureNames.split("\n")), algorithm, shareWithOwner,
+        predictionPrecision == null ? ModelSpec.DEFAULT_PRECISION : predictionPrecision);
   }
 }

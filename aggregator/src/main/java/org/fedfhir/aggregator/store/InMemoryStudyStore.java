@@ -16,6 +16,7 @@ public final class InMemoryStudyStore implements StudyStore {
 
   private final Map<StudyRef, StudyPlan> plans = new LinkedHashMap<>();
   private final Map<StudyRef, StudyStatus> statuses = new HashMap<>();
+  private final Map<StudyRef, String> owners = new HashMap<>();
   private final Map<StudyRef, Set<String>> sites = new HashMap<>();
   private final Map<StudyRef, List<RoundRecord>> rounds = new HashMap<>();
   private final Map<String, ModelVector> models = new HashMap<>();
@@ -56,6 +57,20 @@ public final class InMemoryStudyStore implements StudyStore {
   public synchronized void setStatus(StudyRef ref, StudyStatus status) {
     requireStudy(ref);
     statuses.put(ref, status);
+  }
+
+  @Override
+  public synchronized String claimOwner(StudyRef ref, String owner) {
+    requireStudy(ref);
+    if (owner == null || owner.isBlank()) {
+      throw new IllegalArgumentException("an owner is required");
+    }
+    return owners.computeIfAbsent(ref, r -> owner);
+  }
+
+  @Override
+  public synchronized Optional<String> owner(StudyRef ref) {
+    return Optional.ofNullable(owners.get(ref));
   }
 
   @Override

@@ -24,6 +24,20 @@ public interface StudyStore {
 
   Optional<StudyStatus> status(StudyRef ref);
 
+  /**
+   * Makes {@code owner} the study's owner unless it has one: the first claim wins and is never
+   * replaced. The owner is an opaque identity of whoever first published the study (the FHIR
+   * endpoint's {@code RegistryAccessPolicy} decides its form); it is kept with the study so it
+   * survives a restart.
+   *
+   * @return the study's owner after the call: {@code owner} if the claim won, else the one kept
+   * @throws StoreException if the study is not registered
+   */
+  String claimOwner(StudyRef ref, String owner);
+
+  /** The study's owner, if anyone claimed it. */
+  Optional<String> owner(StudyRef ref);
+
   void setStatus(StudyRef ref, StudyStatus status);
 
   /** Records that a site joined (first time) or rejoined the study. */

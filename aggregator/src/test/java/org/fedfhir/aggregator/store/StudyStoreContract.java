@@ -141,6 +141,24 @@ abstract class StudyStoreContract {
   }
 
   @Test
+  void theFirstOwnerClaimWinsAndIsKept() {
+    StudyRef ref = registered();
+    assertThat(store().owner(ref)).isEmpty();
+
+    assertThat(store().claimOwner(ref, "certificate:alice")).isEqualTo("certificate:alice");
+    assertThat(store().claimOwner(ref, "token:https://issuer.example#alice")).as("a later claim loses")
+        .isEqualTo("certificate:alice");
+    store().registerStudy(store().study(ref).orElseThrow());
+    store().setStatus(ref, StudyStatus.STOPPED);
+
+    assertThat(store().owner(ref)).as("registering again and status changes keep the owner")
+        .contains("certificate:alice");
+    assertThat(store().owner(plan("fedavg").ref())).isEmpty();
+    assertThatThrownBy(() -> store().claimOwner(plan("fedavg").ref(), "certificate:alice"))
+        .isInstanceOf(StoreException.class).hasMessageContaining("not registered");
+  }
+
+  @Test
   void statusChangesArePersisted() {
     StudyRef ref = registered();
     store().setStatus(ref, StudyStatus.COMPLETED);

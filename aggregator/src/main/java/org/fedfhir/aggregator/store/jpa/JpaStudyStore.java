@@ -82,6 +82,24 @@ public class JpaStudyStore implements StudyStore {
   }
 
   @Override
+  public String claimOwner(StudyRef ref, String owner) {
+    if (owner == null || owner.isBlank()) {
+      throw new IllegalArgumentException("an owner is required");
+    }
+    StudyEntity s = require(ref);
+    if (s.owner == null) {
+      s.owner = owner;
+    }
+    return s.owner;
+  }
+
+  @Override
+  @Transactional(readOnly = true)
+  public Optional<String> owner(StudyRef ref) {
+    return find(ref).map(s -> s.owner);
+  }
+
+  @Override
   public void recordSiteJoined(StudyRef ref, String siteName, Instant at) {
     StudyEntity s = require(ref);
     sites.findByStudyIdAndName(s.id, siteName).ifPresentOrElse(

@@ -55,6 +55,10 @@ class StudyEntity {
   @Column(nullable = false, length = 20)
   StudyStatus status;
 
+  /** Who first published the study (null until claimed; never replaced). */
+  @Column(length = 1000)
+  String owner;
+
   protected StudyEntity() {}
 
   StudyEntity(StudyPlan p) {

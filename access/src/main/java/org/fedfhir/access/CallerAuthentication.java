@@ -36,7 +36,7 @@ public final class CallerAuthentication {
   @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
   public boolean authenticate(RequestDetails request, HttpServletRequest servlet) {
     Callers.setAddress(request, servlet.getRemoteAddr());
-    Optional<Caller> caller = resolve(servlet);
+    Optional<Caller> caller = resolve(servlet, request);
     if (caller.isPresent()) {
       Callers.set(request, caller.get());
       return true;
@@ -48,7 +48,7 @@ public final class CallerAuthentication {
         + (certificates ? " or a client certificate of the network CA" : ""), null);
   }
 
-  private Optional<Caller> resolve(HttpServletRequest servlet) {
+  private Optional<Caller> resolve(HttpServletRequest servlet, RequestDetails request) {
     String authorization = servlet.getHeader("Authorization");
     if (authorization != null) {
       if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -61,7 +61,9 @@ public final class CallerAuthentication {
       InvalidTokenException last = null;
       for (AccessTokenVerifier issuer : issuers) {
         try {
-          return Optional.of(issuer.verify(token));
+          Caller caller = issuer.verify(token);
+          Callers.setIssuer(request, issuer.issuer().issuer());
+          return Optional.of(caller);
         } catch (InvalidTokenException e) {
           last = e;
         }

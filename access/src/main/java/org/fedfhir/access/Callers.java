@@ -8,6 +8,7 @@ public final class Callers {
 
   private static final String CALLER = Caller.class.getName();
   private static final String ADDRESS = Caller.class.getName() + ".address";
+  private static final String ISSUER = Caller.class.getName() + ".issuer";
 
   private Callers() {}
 
@@ -38,5 +39,17 @@ public final class Callers {
   /** The network address the request came from, if known. */
   public static Optional<String> address(RequestDetails request) {
     return request == null ? Optional.empty() : Optional.ofNullable((String) request.getUserData().get(ADDRESS));
+  }
+
+  /** Records the issuer whose access token authenticated the request's caller. */
+  public static void setIssuer(RequestDetails request, String issuer) {
+    if (issuer != null) {
+      request.getUserData().put(ISSUER, issuer);
+    }
+  }
+
+  /** The issuer whose access token authenticated the caller; empty for a certificate or no caller. */
+  public static Optional<String> issuer(RequestDetails request) {
+    return request == null ? Optional.empty() : Optional.ofNullable((String) request.getUserData().get(ISSUER));
   }
 }

@@ -23,32 +23,17 @@ import org.hl7.fhir.r4.model.Parameters;
 public final class SecureStatsProvider {
 
   private final SecureStatsService service;
-  private final java.util.function.Function<String, java.util.Optional<org.hl7.fhir.r4.model.PlanDefinition>> published;
 
-  /** A provider for tests and servers without owners: every authorised caller receives the releases. */
+  /** Who may run it, and receive which study's releases, is {@link RegistryAccessPolicy}'s to decide. */
   public SecureStatsProvider(SecureStatsService service) {
-    this(service, null);
-  }
-
-  /**
-   * @param published the published study by logical id: only its owner receives its releases
-   *     ({@link RegistryAccessPolicy}); null for no owner check
-   */
-  public SecureStatsProvider(SecureStatsService service,
-      java.util.function.Function<String, java.util.Optional<org.hl7.fhir.r4.model.PlanDefinition>> published) {
     this.service = service;
-    this.published = published;
   }
 
   @Operation(name = "$secure-stats", typeName = "PlanDefinition", idempotent = false,
       canonicalUrl = "http://fedfhir.org/fhir/OperationDefinition/secure-stats",
       returnParameters = @ca.uhn.fhir.rest.annotation.OperationParam(name = "return",
           type = org.hl7.fhir.r4.model.Parameters.class, min = 1, max = 1))
-  public Parameters secureStats(@IdParam IdType id, ca.uhn.fhir.rest.api.server.RequestDetails request) {
-    if (published != null) {
-      published.apply(id.getIdPart()).ifPresent(pd ->
-          RegistryAccessPolicy.requireOwner(pd, request, "receive its releases"));
-    }
+  public Parameters secureStats(@IdParam IdType id) {
     try {
       return service.run(id.getIdPart());
     } catch (StatisticsRunRefused e) {

@@ -1,5 +1,6 @@
 package org.fedfhir.aggregator.fhir;
 
+import ca.uhn.fhir.rest.annotation.Delete;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Read;
 import ca.uhn.fhir.rest.annotation.ResourceParam;
@@ -14,6 +15,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.fedfhir.aggregator.statistics.StatisticsCoordinators;
 import org.fedfhir.aggregator.store.StudyPlan;
+import org.fedfhir.aggregator.store.StudyRef;
+import org.fedfhir.aggregator.store.StudyStatus;
 import org.fedfhir.aggregator.store.StudyStore;
 import org.fedfhir.ig.FedFhirIg;
 import org.fedfhir.ig.StatisticsDeclarations;
@@ -32,7 +35,10 @@ import org.hl7.fhir.r4.model.PlanDefinition;
  * A statistics study's definition is also kept in the database ({@link StatisticsCoordinators#publish})
  * and published again when the aggregator restarts; other studies' definitions are held in memory
  * only (their rounds and models are in the study store, their PlanDefinition must be put again).
- * Only the researcher who first published a study may replace it ({@link RegistryAccessPolicy}).
+ * {@code DELETE [aggregator]/PlanDefinition/{id}} retires a study: it is no longer served, runs no
+ * more rounds (from the next round or join on) and releases nothing more; a retired study's URL and
+ * version cannot be published again. Who may do which is {@link RegistryAccessPolicy}'s to decide;
+ * publishing records the caller as the study's owner in the study store.
  */
 public final class StudyRegistryProvider implements IResourceProvider {
 
@@ -85,10 +91,6 @@ public final class StudyRegistryProvider implements IResourceProvider {
   @Update
   public synchronized MethodOutcome publish(@IdParam IdType id, @ResourceParam PlanDefinition study,
       ca.uhn.fhir.rest.api.server.RequestDetails request) {
-    PlanDefinition current = published.get(id.getIdPart());
-    if (current != null) {
-      RegistryAccessPolicy.requireOwner(current, request, "replace it");
-    }
     FedFhirIg ig = ig();
     OperationOutcome validation = ig.validateStudy(study);
     if (FedFhirIg.hasErrors(validation)) {
@@ -111,12 +113,11 @@ public final class StudyRegistryProvider implements IResourceProvider {
       plan = StatisticsCoordinators.plan(plan, declared);
     }
     Optional<StudyPlan> existing = store.study(plan.ref());
-    for (PlanDefinition other : published.values()) {
-      if (plan.ref().equals(new org.fedfhir.aggregator.store.StudyRef(other.getUrl(), other.getVersion()))) {
-        RegistryAccessPolicy.requireOwner(other, request, "publish it again");
-      }
-    }
     boolean created = existing.isEmpty();
+    if (store.status(plan.ref()).orElse(StudyStatus.ACTIVE) == StudyStatus.STOPPED) {
+      throw new ResourceVersionConflictException("study " + plan.ref() + " was retired or stopped; publish a new "
+          + "version");
+    }
     if (existing.isPresent() && !existing.get().definitionDigest().equals(digest)) {
       throw new ResourceVersionConflictException("study " + plan.ref() + " is already published with another "
           + "definition (SHA-256 " + existing.get().definitionDigest().substring(0, 12) + "…); publish a new version");
@@ -124,13 +125,13 @@ public final class StudyRegistryProvider implements IResourceProvider {
     if (created) {
       store.registerStudy(plan);
     }
+    RegistryAccessPolicy.claim(store, plan.ref(), request);
     org.fedfhir.aggregator.store.ModelSpec spec = ModelSpecs.from(study);
     if (spec != null) {
       store.recordModelSpec(plan.ref(), spec); // for provisioning the final model to a TEE
     }
     PlanDefinition stored = study.copy();
     stored.setId(new IdType("PlanDefinition", id.getIdPart()));
-    RegistryAccessPolicy.own(stored, request);
     if (declared != null && statistics != null) {
       statistics.publish(id.getIdPart(), plan, declared, stored);
     } else if (statistics != null) {
@@ -140,6 +141,34 @@ public final class StudyRegistryProvider implements IResourceProvider {
     MethodOutcome outcome = new MethodOutcome(stored.getIdElement(), created);
     outcome.setResource(RegistryAccessPolicy.withoutOwner(stored));
     return outcome;
+  }
+
+  /**
+   * Retires the study published under {@code id}: an active study is stopped (no more rounds; sites
+   * are told the study ended when they next join or a round would start), a statistics study's
+   * releases end, and the definition is no longer served nor published again at a restart.
+   */
+  @Delete
+  public synchronized MethodOutcome retire(@IdParam IdType id) {
+    PlanDefinition current = published.get(id.getIdPart());
+    if (current == null) {
+      throw new ResourceNotFoundException(id);
+    }
+    StudyRef ref = RegistryAccessPolicy.ref(current)
+        .orElseThrow(() -> new ca.uhn.fhir.rest.server.exceptions.InternalErrorException("a published study "
+            + "without URL and version"));
+    if (store.status(ref).orElse(StudyStatus.ACTIVE) == StudyStatus.ACTIVE) {
+      store.setStatus(ref, StudyStatus.STOPPED);
+    }
+    if (statistics != null) {
+      statistics.unpublish(id.getIdPart());
+    }
+    published.remove(id.getIdPart());
+    OperationOutcome retired = new OperationOutcome();
+    retired.addIssue().setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
+        .setCode(OperationOutcome.IssueType.INFORMATIONAL)
+        .setDiagnostics("study " + ref + " retired: no more rounds or releases");
+    return new MethodOutcome(new IdType("PlanDefinition", id.getIdPart())).setOperationOutcome(retired);
   }
 
   @Read

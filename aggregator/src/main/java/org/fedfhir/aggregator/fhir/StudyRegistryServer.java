@@ -43,12 +43,12 @@ public final class StudyRegistryServer implements AutoCloseable {
     RestfulServer fhir = new RestfulServer(ca.uhn.fhir.context.FhirContext.forR4Cached());
     fhir.setDefaultResponseEncoding(EncodingEnum.JSON);
     fhir.registerInterceptor(new CallerAuthentication(access.issuers(), true));
-    fhir.registerInterceptor(new RegistryAccessPolicy());
     StudyRegistryProvider registry = new StudyRegistryProvider(ig, store,
         statistics == null ? null : statistics.coordinators());
+    fhir.registerInterceptor(new RegistryAccessPolicy(store, registry::published));
     fhir.registerProvider(registry);
     if (statistics != null) {
-      fhir.registerProvider(new SecureStatsProvider(statistics.lookingUpIn(registry::published), registry::published));
+      fhir.registerProvider(new SecureStatsProvider(statistics.lookingUpIn(registry::published)));
     }
     Server jetty = new Server();
     ServerConnector connector = HttpsConnectors.add(jetty, host, port, access.tls(), access.insecureHttp());

@@ -207,6 +207,12 @@ public final class StudyCoordinator implements StudySession {
     if (round != null || connected.size() < plan.minSites()) {
       return;
     }
+    if (store.status(plan.ref()).orElse(StudyStatus.ACTIVE) == StudyStatus.STOPPED) {
+      for (SiteLink l : new ArrayList<>(connected.values())) {
+        endStudyFor(l); // retired by its owner: no more rounds
+      }
+      return;
+    }
     int number = store.completedRounds(plan.ref()) + 1;
     if (number > phases.total()) {
       return;

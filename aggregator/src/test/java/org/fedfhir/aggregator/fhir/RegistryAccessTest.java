@@ -51,6 +51,8 @@ class RegistryAccessTest {
   static final String AUDIENCE = "https://aggregator.example/fhir";
 
   final TestTokens tokens = new TestTokens(AUDIENCE);
+  /** Another trusted issuer, whose subjects may be named like the first one's. */
+  final TestTokens partner = new TestTokens(AUDIENCE, "https://auth.partner.example");
   StudyRegistryServer server;
   Path dir;
   HttpClient anonymous;
@@ -74,7 +76,7 @@ class RegistryAccessTest {
     SecureStatsService secureStats = new SecureStatsService(statistics, Duration.ofMillis(100), Duration.ofSeconds(5));
     RegistryAccess access = new RegistryAccess(new TlsSettings(dir.resolve("aggregator-cert.pem"),
         dir.resolve("aggregator-key.pem"), dir.resolve("ca.pem"), TlsSettings.ClientAuth.WANT), false,
-        List.of(tokens.verifier()));
+        List.of(tokens.verifier(), partner.verifier()));
     server = StudyRegistryServer.start(CompletableFuture.completedFuture(FedFhirIg.load()), store, secureStats,
         access, "127.0.0.1", 0);
     anonymous = client(ClientTls.trusting(dir.resolve("ca.pem")));
@@ -126,15 +128,26 @@ class RegistryAccessTest {
     }
   }
 
-  static void refused(HttpResponse<String> r, int status, String what) {
+  static final String ANONYMOUS = "authentication required";
+  static final String NOT_RESEARCHER = "the researcher role is required";
+  static final String NOT_OWNER = "only the researcher who published this study may";
+
+  /** A refusal: this status, an OperationOutcome with this message, and no owner named. */
+  static void refused(HttpResponse<String> r, int status, String message, String what) {
     assertThat(r.statusCode()).as(what + ": " + r.body()).isEqualTo(status);
-    assertThat(r.body()).as(what).contains("OperationOutcome").doesNotContain("token:").doesNotContain("certificate:");
+    assertThat(r.body()).as(what).contains("OperationOutcome").contains(message)
+        .doesNotContain("token:").doesNotContain("certificate:").doesNotContain("alice");
   }
 
   String study(String id) {
+    return study(id, id);
+  }
+
+  /** The study {@code name} (its canonical URL) under the logical id {@code id}. */
+  String study(String id, String name) {
     PlanDefinition pd = statisticsStudy.copy();
     pd.setId(id);
-    pd.setUrl(statisticsStudy.getUrl() + "-" + id);
+    pd.setUrl(statisticsStudy.getUrl() + "-" + name);
     return CTX.newJsonParser().encodeResourceToString(pd);
   }
 
@@ -151,6 +164,7 @@ class RegistryAccessTest {
         switch (i.getCode().toCode()) {
           case "read" -> calls.add(new Call("GET", "/" + r.getType() + "/walked", false));
           case "update" -> calls.add(new Call("PUT", "/" + r.getType() + "/walked", true));
+          case "delete" -> calls.add(new Call("DELETE", "/" + r.getType() + "/walked", false));
           default -> throw new AssertionError("an interaction the walk does not know: " + i.getCode().toCode());
         }
       }
@@ -158,7 +172,9 @@ class RegistryAccessTest {
         calls.add(new Call("POST", "/" + r.getType() + "/walked/$" + o.getName(), false));
       }
     }
-    assertThat(calls).extracting(Call::method).contains("GET", "PUT", "POST");
+    assertThat(calls).extracting(Call::method).contains("GET", "PUT", "DELETE", "POST");
+    // retiring ends the study: walk it last
+    calls.sort(java.util.Comparator.comparing(c -> c.method().equals("DELETE")));
     return calls;
   }
 
@@ -168,40 +184,86 @@ class RegistryAccessTest {
     String alice = tokens.user("alice", List.of("researcher"));
     String bob = tokens.user("bob", List.of("researcher"));
     for (Call c : walk()) {
-      String body = c.body() ? study("walked") : c.method().equals("POST") ? "{\"resourceType\":\"Parameters\"}" : null;
-      refused(send(anonymous, null, c.method(), c.path(), body), 401, "anonymous " + c);
-      refused(send(anonymous, clinician, c.method(), c.path(), body), 403, "a clinician " + c);
+      String body = body(c);
+      refused(send(anonymous, null, c.method(), c.path(), body), 401, ANONYMOUS, "anonymous " + c);
+      if (c.path().startsWith("/OperationDefinition/")) {
+        assertThat(send(anonymous, clinician, c.method(), c.path(), body).statusCode())
+            .as("the operations' definitions are open to any authenticated caller").isEqualTo(404);
+        assertThat(send(site, null, "GET", "/OperationDefinition/PlanDefinition-i-secure-stats", null).statusCode())
+            .isEqualTo(200);
+        continue;
+      }
+      refused(send(anonymous, clinician, c.method(), c.path(), body), 403, NOT_RESEARCHER, "a clinician " + c);
       HttpResponse<String> bySite = send(site, null, c.method(), c.path(), body);
       if (c.method().equals("GET")) {
-        assertThat(bySite.statusCode()).as("a site may read a published study").isIn(200, 404);
+        assertThat(bySite.statusCode()).as("a site may read a published study").isEqualTo(404);
       } else {
-        refused(bySite, 403, "a site " + c);
+        refused(bySite, 403, NOT_RESEARCHER, "a site " + c);
       }
     }
-    // alice publishes; the walk again as alice (owner) and bob (another researcher)
+    // alice publishes; the walk again as bob (another researcher), then as alice (the owner)
     assertThat(send(anonymous, alice, "PUT", "/PlanDefinition/walked", study("walked")).statusCode()).isEqualTo(201);
     for (Call c : walk()) {
-      String body = c.body() ? study("walked") : c.method().equals("POST") ? "{\"resourceType\":\"Parameters\"}" : null;
+      if (c.path().startsWith("/OperationDefinition/")) {
+        continue; // not a study
+      }
+      String body = body(c);
+      HttpResponse<String> other = send(anonymous, bob, c.method(), c.path(), body);
+      HttpResponse<String> bySite = send(site, null, c.method(), c.path(), body);
       HttpResponse<String> owner = send(anonymous, alice, c.method(), c.path(), body);
       assertThat(owner.statusCode()).as("the owner " + c + ": " + owner.body()).isNotIn(401, 403, 500);
-      HttpResponse<String> other = send(anonymous, bob, c.method(), c.path(), body);
       if (c.method().equals("GET")) {
-        assertThat(other.statusCode()).as("any researcher reads what the owner reads").isEqualTo(owner.statusCode());
-        assertThat(other.body()).as("the owner never leaves the aggregator").doesNotContain("study-owner");
+        assertThat(owner.statusCode()).isEqualTo(200);
+        assertThat(other.statusCode()).as("any researcher reads what the owner reads").isEqualTo(200);
+        assertThat(bySite.statusCode()).as("a site reads a published study").isEqualTo(200);
+        assertThat(other.body()).as("the owner never leaves the aggregator").doesNotContain("study-owner")
+            .doesNotContain("alice");
       } else {
-        refused(other, 403, "another researcher " + c);
+        refused(other, 403, NOT_OWNER, "another researcher " + c);
+        refused(bySite, 403, NOT_RESEARCHER, "a site " + c);
+      }
+      switch (c.method()) {
+        case "PUT" -> assertThat(owner.statusCode()).as("the owner replaces it").isEqualTo(200);
+        case "POST" -> assertThat(owner.statusCode()).as("the owner's run is authorised, then finds no site: "
+            + owner.body()).isEqualTo(412);
+        case "DELETE" -> assertThat(owner.statusCode()).as("the owner retires it").isEqualTo(200);
+        default -> { }
       }
     }
-    HttpResponse<String> release = send(anonymous, alice, "POST", "/PlanDefinition/walked/$secure-stats", null);
-    assertThat(release.statusCode()).as("the owner's run is authorised, then finds no site: " + release.body())
-        .isEqualTo(412);
+    assertThat(send(anonymous, alice, "GET", "/PlanDefinition/walked", null).statusCode())
+        .as("a retired study is no longer served").isEqualTo(404);
+    assertThat(send(anonymous, alice, "POST", "/PlanDefinition/walked/$secure-stats", null).statusCode())
+        .as("nor released").isEqualTo(404);
+    HttpResponse<String> again = send(anonymous, alice, "PUT", "/PlanDefinition/walked", study("walked"));
+    assertThat(again.statusCode()).as("nor published again: " + again.body()).isEqualTo(409);
+    assertThat(again.body()).contains("publish a new version");
+  }
+
+  String body(Call c) {
+    return c.body() ? study("walked") : c.method().equals("POST") ? "{\"resourceType\":\"Parameters\"}" : null;
+  }
+
+  @Test
+  void anotherResearcherCannotTakeAStudyUnderAnotherIdNorWithAnotherIssuersSameSubject() throws Exception {
+    String alice = tokens.user("alice", List.of("researcher"));
+    assertThat(send(anonymous, alice, "PUT", "/PlanDefinition/alices", study("alices")).statusCode()).isEqualTo(201);
+    refused(send(anonymous, tokens.user("bob", List.of("researcher")), "PUT", "/PlanDefinition/bobs-copy",
+        study("bobs-copy", "alices")), 403, NOT_OWNER, "alice's study under another id");
+    assertThat(send(anonymous, tokens.user("bob", List.of("researcher")), "GET", "/PlanDefinition/bobs-copy", null)
+        .statusCode()).as("nothing was published").isEqualTo(404);
+    String partnersAlice = partner.user("alice", List.of("researcher"));
+    refused(send(anonymous, partnersAlice, "PUT", "/PlanDefinition/alices", study("alices")), 403, NOT_OWNER,
+        "another issuer's alice");
+    refused(send(anonymous, partnersAlice, "POST", "/PlanDefinition/alices/$secure-stats", null), 403, NOT_OWNER,
+        "another issuer's alice asking for releases");
+    assertThat(send(anonymous, alice, "PUT", "/PlanDefinition/alices", study("alices")).statusCode()).isEqualTo(200);
   }
 
   @Test
   void aResearchersClientCertificateOwnsWhatItPublishes() throws Exception {
     assertThat(send(carol, null, "PUT", "/PlanDefinition/carols", study("carols")).statusCode()).isEqualTo(201);
     refused(send(anonymous, tokens.user("carol", List.of("researcher")), "PUT", "/PlanDefinition/carols",
-        study("carols")), 403, "a token whose subject is the certificate's name");
+        study("carols")), 403, NOT_OWNER, "a token whose subject is the certificate's name");
     assertThat(send(carol, null, "PUT", "/PlanDefinition/carols", study("carols")).statusCode()).isEqualTo(200);
     assertThat(send(carol, null, "POST", "/PlanDefinition/carols/$secure-stats", "{\"resourceType\":\"Parameters\"}")
         .statusCode()).isEqualTo(412);
@@ -210,12 +272,12 @@ class RegistryAccessTest {
   @Test
   void expiredAndMisaddressedTokensAndForeignCertificatesAreRefused() throws Exception {
     refused(send(anonymous, tokens.token("alice", List.of("researcher"), AUDIENCE, Instant.now().minusSeconds(120)),
-        "GET", "/PlanDefinition/walked", null), 401, "expired");
+        "GET", "/PlanDefinition/walked", null), 401, "the access token was refused", "expired");
     refused(send(anonymous, tokens.token("alice", List.of("researcher"), "https://other.example/fhir",
-        Instant.now().plusSeconds(60)), "GET", "/PlanDefinition/walked", null), 401, "another audience");
+        Instant.now().plusSeconds(60)), "GET", "/PlanDefinition/walked", null), 401, "the access token was refused", "another audience");
     // a certificate of another CA is not taken as anyone's: the handshake fails or the caller is anonymous
     try {
-      refused(send(foreign, null, "GET", "/PlanDefinition/walked", null), 401, "a certificate of another CA");
+      refused(send(foreign, null, "GET", "/PlanDefinition/walked", null), 401, ANONYMOUS, "a certificate of another CA");
     } catch (IOException handshakeRefused) {
       assertThat(handshakeRefused).isNotNull();
     }

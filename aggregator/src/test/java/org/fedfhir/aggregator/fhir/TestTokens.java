@@ -25,9 +25,15 @@ final class TestTokens {
   static final String ISSUER = "https://auth.research.example";
   private final ECKey key;
   private final String audience;
+  private final String issuer;
 
   TestTokens(String audience) {
+    this(audience, ISSUER);
+  }
+
+  TestTokens(String audience, String issuer) {
     this.audience = audience;
+    this.issuer = issuer;
     try {
       key = new ECKeyGenerator(Curve.P_256).keyID("research-issuer").generate();
     } catch (JOSEException e) {
@@ -36,7 +42,7 @@ final class TestTokens {
   }
 
   AccessTokenVerifier verifier() {
-    return new AccessTokenVerifier(new TrustedIssuer(ISSUER, URI.create(ISSUER + "/oauth2/jwks"), audience,
+    return new AccessTokenVerifier(new TrustedIssuer(issuer, URI.create(issuer + "/oauth2/jwks"), audience,
         TokenClaims.ROLES_CLAIM), new ImmutableJWKSet<>(new JWKSet(key.toPublicJWK())));
   }
 
@@ -46,7 +52,7 @@ final class TestTokens {
   }
 
   String token(String subject, List<String> roles, String aud, Instant expiry) {
-    JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(ISSUER).audience(aud).subject(subject)
+    JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(issuer).audience(aud).subject(subject)
         .claim("client_id", "research-portal").claim("fhirUser", "Practitioner/" + subject)
         .claim(TokenClaims.ROLES_CLAIM, roles).claim("scope", "openid fhirUser")
         .expirationTime(Date.from(expiry)).build();

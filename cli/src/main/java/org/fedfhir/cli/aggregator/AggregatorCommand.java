@@ -16,15 +16,22 @@ import picocli.CommandLine.Option;
 @Command(
     name = "aggregator",
     mixinStandardHelpOptions = true,
-    description = "Run the aggregator: sites connect to it over gRPC with mutual TLS and it runs the "
-        + "studies' rounds with secure aggregation.")
+    description = {"Run the aggregator: sites connect to it over gRPC with mutual TLS and it runs the "
+        + "studies' rounds with secure aggregation.",
+        "Researchers publish studies (PUT PlanDefinition/ID), retire them (DELETE) and ask for statistics "
+        + "releases (POST PlanDefinition/ID/$secure-stats) at its FHIR endpoint: HTTPS on --fhir-bind:--fhir-port "
+        + "with the aggregator's certificate, each caller a researcher (client certificate with OU=researcher, or "
+        + "a token of --oauth-issuer with the researcher role). Only a study's owner, whoever first published it, "
+        + "may replace or retire it or receive its releases; sites' certificates may read studies."})
 public final class AggregatorCommand implements Callable<Integer> {
 
-  @Option(names = "--port", defaultValue = "7443", description = "gRPC port (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--port", defaultValue = "7443", paramLabel = "PORT",
+      description = "gRPC port sites connect to (default: ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--bind", defaultValue = "127.0.0.1",
-      description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+      description = "Address of the gRPC server (default: ${DEFAULT-VALUE}; 0.0.0.0: every interface). "
+          + "The FHIR endpoint has its own, --fhir-bind.")
   String bind;
 
   @Option(names = "--db", defaultValue = "data/aggregator/aggregator", paramLabel = "H2-FILE|JDBC-URL",
@@ -45,25 +52,29 @@ public final class AggregatorCommand implements Callable<Integer> {
   @Option(names = "--ca", paramLabel = "PEM", description = "The network CA's certificate.")
   Path ca;
 
-  @Option(names = "--fhir-port", defaultValue = "8090",
+  @Option(names = "--fhir-port", defaultValue = "8090", paramLabel = "PORT",
       description = "Port of the FHIR endpoint where researchers publish studies (default: ${DEFAULT-VALUE}; "
-          + "-1 for none). HTTPS with the aggregator's certificate; researchers authenticate with a client "
-          + "certificate of the network CA (OU=researcher: pki issue --role researcher) or a token of --oauth-issuer.")
+          + "-1 for none). HTTPS with the aggregator's certificate (--pki or --cert/--key), asking for a client "
+          + "certificate of the network CA (--ca): a researcher's has OU=researcher (pki issue --name NAME --role "
+          + "researcher).")
   int fhirPort;
 
-  @Option(names = "--fhir-bind", defaultValue = "127.0.0.1",
-      description = "Address of the FHIR endpoint, independent of --bind (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--fhir-bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+      description = "Address of the FHIR endpoint, independent of --bind (default: ${DEFAULT-VALUE}; "
+          + "0.0.0.0: every interface).")
   String fhirBind;
 
   @Option(names = "--fhir-insecure-http",
-      description = "Serve the FHIR endpoint over plain HTTP (only behind a TLS-terminating proxy).")
+      description = "Serve the FHIR endpoint over plain HTTP instead of HTTPS, e.g. behind a TLS-terminating "
+          + "proxy (then no client certificates: researchers need tokens). Without it, never plain HTTP.")
   boolean fhirInsecureHttp;
 
   @CommandLine.Mixin
   org.fedfhir.cli.auth.IssuerOptions oauth = new org.fedfhir.cli.auth.IssuerOptions();
 
   @Option(names = "--fhir-base-url", paramLabel = "URL",
-      description = "The FHIR endpoint's URL as researchers call it (the tokens' aud); default https://localhost:PORT/fhir.")
+      description = "The FHIR endpoint's URL as researchers call it, which their tokens must name as audience "
+          + "(aud), e.g. behind a proxy (default: https://localhost:PORT/fhir).")
   String fhirBaseUrl;
 
   @Option(names = "--stage-timeout", defaultValue = "PT60S",

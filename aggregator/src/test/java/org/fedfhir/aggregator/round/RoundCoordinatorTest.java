@@ -139,6 +139,29 @@ class RoundCoordinatorTest {
   }
 
   @Test
+  void aStudyRetiredDuringARoundEndsAfterItNoOtherRoundStarts() throws Exception {
+    startAggregator(plan(2, 3, 0));
+    TestSite a = site("a", new double[] {1, 2}, 10);
+    TestSite b = site("b", new double[] {3, 4}, 30);
+    TestSite c = site("c", new double[] {5, 6}, 60);
+    a.tamper = (binding, honest) -> {
+      if (binding.getRound() == 2) {
+        store.setStatus(STUDY, StudyStatus.STOPPED); // its owner retires it at the registry meanwhile
+      }
+      return List.of(honest);
+    };
+    List.of(a, b, c).forEach(this::join);
+
+    for (TestSite s : List.of(a, b, c)) {
+      assertThat(s.awaitEnd()).isTrue();
+      assertThat(s.received).anyMatch(m -> m.hasStudyEnd());
+    }
+    assertThat(store.rounds(STUDY)).as("the round in flight ran to its end, no round after it")
+        .extracting(RoundRecord::state).containsExactly(RoundState.COMPLETED, RoundState.COMPLETED);
+    assertThat(store.status(STUDY)).contains(StudyStatus.STOPPED);
+  }
+
+  @Test
   void messageOfAnotherStudyIsRefusedAndTheRoundGoesOnWithTheOthers() throws Exception {
     startAggregator(plan(1, 3, 2));
     TestSite a = site("a", new double[] {1, 1}, 10);

@@ -240,6 +240,13 @@ class InferenceThroughTeeTest {
   }
 
   @Test
+  void aPlainHttpTeeUrlIsRefusedAtConfigurationNamingTheSetting() {
+    assertThatThrownBy(() -> TeeSiteSettings.fromProperties("http://127.0.0.1:8093/fhir", "00", null, false, null,
+        null, null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--tee")
+        .hasMessageContaining("https://");
+  }
+
+  @Test
   void aFailedAttestationIsAClearRefusalAndNothingIsSent() {
     InferenceFixtures.Site site = new InferenceFixtures.Site(cleveland);
     InferenceService untrusting = site(site, teeService(Measurement.of(new byte[48])));

@@ -149,14 +149,15 @@ class TeeAccessTest {
   void aCertificateNamingNoRoleOrABearerTokenIsRefusedWithAnOperationOutcome() throws Exception {
     TestNetwork network = start(QueryBudgets.defaults(), 4);
     network.issueNamed("nobody", "CN=nobody,O=FedFHIR network");
-    HttpClient noRole = http(ClientTls.mutual(network.file("nobody-cert.pem"), network.file("nobody-key.pem"),
-        network.file("ca.pem")));
-    HttpClient site = http(as(network, "cleveland", "site"));
+    SSLContext noRole = ClientTls.mutual(network.file("nobody-cert.pem"), network.file("nobody-key.pem"),
+        network.file("ca.pem"));
+    SSLContext site = as(network, "cleveland", "site");
+    // a new connection per request: refused before its body is read, a request's connection is closed
     for (String op : List.of(TeeOperations.ATTESTATION, TeeOperations.PROVISION_MODEL, TeeOperations.PREDICT)) {
-      HttpResponse<String> r = post(noRole, "/" + op);
+      HttpResponse<String> r = post(http(noRole), "/" + op);
       assertThat(r.statusCode()).as("a certificate without a role, " + op).isEqualTo(401);
       assertThat(r.body()).contains("OperationOutcome", "names no FedFHIR role");
-      HttpResponse<String> token = site.send(HttpRequest.newBuilder(URI.create(tee.server().baseUrl() + "/" + op))
+      HttpResponse<String> token = http(site).send(HttpRequest.newBuilder(URI.create(tee.server().baseUrl() + "/" + op))
           .header("Authorization", "Bearer " + Base64.getUrlEncoder().encodeToString("{}".getBytes()) + ".e30.sig")
           .header("Content-Type", "application/fhir+json")
           .POST(HttpRequest.BodyPublishers.ofString("{\"resourceType\":\"Parameters\"}")).build(),
@@ -169,7 +170,7 @@ class TeeAccessTest {
   @Test
   void everythingBesideTheOperationsIs403WithAnOperationOutcome() throws Exception {
     TestNetwork network = start(QueryBudgets.defaults(), 4);
-    HttpClient site = http(as(network, "cleveland", "site"));
+    SSLContext site = as(network, "cleveland", "site");
     for (String[] request : new String[][] {{"GET", "/Patient/1"}, {"DELETE", "/Patient/1"}, {"GET", "/_history"},
         {"GET", "/$meta"}, {"GET", "/OperationDefinition"}, {"POST", ""}, {"GET", ""}}) {
       HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(tee.server().baseUrl() + request[1]))
@@ -178,11 +179,11 @@ class TeeAccessTest {
           ? b.header("Content-Type", "application/fhir+json")
               .POST(HttpRequest.BodyPublishers.ofString("{\"resourceType\":\"Bundle\",\"type\":\"transaction\"}"))
           : b.method(request[0], HttpRequest.BodyPublishers.noBody());
-      HttpResponse<String> r = site.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = http(site).send(b.build(), HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).as(request[0] + " " + request[1] + ": " + r.body()).isEqualTo(403);
       assertThat(r.body()).contains("OperationOutcome");
     }
-    HttpResponse<String> metadata = site.send(HttpRequest.newBuilder(URI.create(tee.server().baseUrl() + "/metadata"))
+    HttpResponse<String> metadata = http(site).send(HttpRequest.newBuilder(URI.create(tee.server().baseUrl() + "/metadata"))
         .header("Accept", "application/fhir+json").build(), HttpResponse.BodyHandlers.ofString());
     assertThat(metadata.statusCode()).isEqualTo(200);
   }

@@ -17,7 +17,7 @@ import org.fedfhir.securecompute.attestation.Measurement;
  * The aggregator's TEE for provisioning ({@code ./fedfhir aggregator --tee URL --tee-measurement HEX
  * [--tee-platform-key HEX | --tee-allow-simulated] [--tee-nitro-root PEM] [--tee-models-file FILE]}).
  *
- * @param url the TEE model service's FHIR base URL
+ * @param url the TEE model service's FHIR base URL, https (the aggregator presents its certificate)
  * @param measurements trusted measurements (hex)
  * @param platformKeys Ed25519 platform keys (hex) whose simulated evidence is trusted
  * @param allowAnySimulated trust simulated evidence from any key (laptop demos only)
@@ -30,6 +30,10 @@ public record ProvisioningSettings(String url, List<String> measurements, List<S
   public ProvisioningSettings {
     if (url == null || url.isBlank()) {
       throw new IllegalArgumentException("the TEE model service's URL is required (--tee)");
+    }
+    if (!url.regionMatches(true, 0, "https://", 0, 8)) {
+      throw new IllegalArgumentException("--tee '" + url + "': the TEE model service serves only HTTPS with mutual "
+          + "TLS (the aggregator presents its certificate of the network); give its https:// URL");
     }
     measurements = List.copyOf(measurements);
     platformKeys = List.copyOf(platformKeys);

@@ -183,6 +183,13 @@ class ModelProvisioningServiceTest {
   }
 
   @Test
+  void aPlainHttpTeeUrlIsRefusedAtConfigurationNamingTheFlag() {
+    assertThatThrownBy(() -> new ProvisioningSettings("http://127.0.0.1:8093/fhir", List.of("00"), List.of(), false,
+        null, null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--tee")
+        .hasMessageContaining("https://");
+  }
+
+  @Test
   void newtonsLayoutIsTheLogisticModelDirectly() {
     StudyRef ref = new StudyRef("http://example.org/s", "2");
     LinearModel m = ServableModels.of(ref, "12", "newton", new ModelSpec(FEATURES, "logistic-regression", false),

@@ -7,53 +7,65 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ./fedfhir tee --port P [--evidence simulated]}: runs the TEE model service
- * ({@code $attestation}, {@code $provision-model}, {@code $predict}) until stopped.
+ * {@code ./fedfhir tee --pki DIR [--bind ADDR] [--port P]}: runs the TEE model service
+ * ({@code $attestation}, {@code $provision-model}, {@code $predict}) over mutual TLS until stopped.
  */
 @Command(
     name = "tee",
     mixinStandardHelpOptions = true,
     description = {
-        "Run the TEE model service: a FHIR API ($attestation, $provision-model, $predict) that holds",
-        "models only in memory and sees features and predictions only inside the service.",
-        "Evidence 'simulated' signs attestation with a software key: no hardware protection, for",
-        "laptops and tests; verifiers must opt in. AWS Nitro Enclaves evidence is verified by the",
-        "clients (secure-compute) but producing it needs the enclave's /dev/nsm, not bound yet."})
+        "Run the TEE model service: a FHIR API ($attestation, $provision-model, $predict) that holds models "
+            + "only in memory and sees features and predictions only inside the service.",
+        "",
+        "HTTPS with mutual TLS only: callers present a certificate of the network CA whose OU is their role. "
+            + "$provision-model: the aggregator; $predict: sites, within their query budgets; $attestation: "
+            + "both; anything else 403. Probabilities leave rounded to the precision provisioned with the "
+            + "model (3 decimals unless the study declares prediction-precision).",
+        "",
+        "Evidence 'simulated' signs attestation with a software key: no hardware protection, for laptops and "
+            + "tests; verifiers must opt in. AWS Nitro Enclaves evidence is verified by the clients "
+            + "(secure-compute) but producing it needs the enclave's /dev/nsm, not bound yet.",
+        ""})
 public final class TeeCommand implements Callable<Integer> {
 
   @Option(names = "--port", defaultValue = "8093", description = "TCP port (0 = any free port). Default ${DEFAULT-VALUE}.")
   int port;
 
-  @Option(names = {"--bind", "--host"}, defaultValue = "127.0.0.1", description = "Address to bind. Default ${DEFAULT-VALUE}.")
+  @Option(names = {"--bind", "--host"}, defaultValue = "127.0.0.1", paramLabel = "ADDR",
+      description = "Address to bind. Default ${DEFAULT-VALUE}.")
   String host;
 
-  @Option(names = "--pki", paramLabel = "DIR", description = "The network PKI directory holding NAME-cert.pem, "
-      + "NAME-key.pem and ca-cert.pem (./fedfhir pki init writes tee's). Mutual TLS: sites and the aggregator "
-      + "present certificates of that CA.")
+  @Option(names = "--pki", paramLabel = "DIR", description = "The network PKI directory (./fedfhir pki init): the "
+      + "service serves NAME-cert.pem with NAME-key.pem and trusts only ca-cert.pem for callers.")
   java.nio.file.Path pki;
 
-  @Option(names = "--name", defaultValue = "tee", description = "The service's name in the PKI (default ${DEFAULT-VALUE}).")
+  @Option(names = "--name", defaultValue = "tee", paramLabel = "NAME",
+      description = "The service's credentials in --pki DIR. Default ${DEFAULT-VALUE}.")
   String name;
 
-  @Option(names = "--tls-cert", paramLabel = "PEM", description = "Or: the service's certificate…")
+  @Option(names = "--tls-cert", paramLabel = "PEM",
+      description = "Instead of --pki: the service's certificate (with --tls-key and --ca).")
   java.nio.file.Path tlsCert;
 
-  @Option(names = "--tls-key", paramLabel = "PEM", description = "…its private key…")
+  @Option(names = "--tls-key", paramLabel = "PEM",
+      description = "Instead of --pki: the service's private key (PKCS#8).")
   java.nio.file.Path tlsKey;
 
-  @Option(names = "--ca", paramLabel = "PEM", description = "…and the network CA whose certificates identify callers.")
+  @Option(names = "--ca", paramLabel = "PEM",
+      description = "Instead of --pki: the network CA whose certificates identify callers.")
   java.nio.file.Path ca;
 
-  @Option(names = "--budget-per-site", defaultValue = "10000",
-      description = "Predictions a site may ask of one study's model per 24 h (default ${DEFAULT-VALUE}; then 429).")
+  @Option(names = "--budget-per-site", defaultValue = "10000", paramLabel = "N",
+      description = "Predictions a site may ask of one study's model per 24 h, then 429. Default ${DEFAULT-VALUE}.")
   int budgetPerSite;
 
-  @Option(names = "--budget-per-study", defaultValue = "100000",
-      description = "Predictions of one study's model over all sites per 24 h (default ${DEFAULT-VALUE}).")
+  @Option(names = "--budget-per-study", defaultValue = "100000", paramLabel = "N",
+      description = "Predictions of one study's model over all sites per 24 h, then 429. Default ${DEFAULT-VALUE}.")
   int budgetPerStudy;
 
-  @Option(names = "--max-models", defaultValue = "64",
-      description = "Studies whose models the service holds at most (default ${DEFAULT-VALUE}; then 507).")
+  @Option(names = "--max-models", defaultValue = "64", paramLabel = "N",
+      description = "Studies whose models the service holds at most; a model of one more study is refused "
+          + "(507), a study's new model replaces its old. Default ${DEFAULT-VALUE}.")
   int maxModels;
 
   @Option(names = "--evidence", defaultValue = "simulated",
@@ -68,14 +80,24 @@ public final class TeeCommand implements Callable<Integer> {
           + " yet. Use --evidence simulated.");
       return 2;
     }
+    if (budgetPerSite < 1 || budgetPerStudy < 1 || maxModels < 1) {
+      System.err.println("fedfhir tee: --budget-per-site " + budgetPerSite + ", --budget-per-study " + budgetPerStudy
+          + ", --max-models " + maxModels + ": each must be at least 1");
+      return 2;
+    }
+    boolean tlsFiles = tlsCert != null || tlsKey != null || ca != null;
+    if (tlsFiles && pki != null) {
+      System.err.println("fedfhir tee: give either --pki DIR or --tls-cert, --tls-key and --ca, not both");
+      return 2;
+    }
     org.fedfhir.access.TlsSettings tls;
-    if (tlsCert != null || tlsKey != null || ca != null) {
-      tls = new org.fedfhir.access.TlsSettings(tlsCert, tlsKey, ca, org.fedfhir.access.TlsSettings.ClientAuth.NEED);
-    } else if (pki != null) {
-      tls = new org.fedfhir.access.TlsSettings(org.fedfhir.aggregator.pki.PkiDirectory.certificateFile(pki, name),
-          org.fedfhir.aggregator.pki.PkiDirectory.keyFile(pki, name),
-          org.fedfhir.aggregator.pki.PkiDirectory.caCertificateFile(pki), org.fedfhir.access.TlsSettings.ClientAuth.NEED);
-    } else {
+    try {
+      tls = tls(tlsFiles);
+    } catch (IllegalArgumentException e) {
+      System.err.println("fedfhir tee: " + e.getMessage());
+      return 2;
+    }
+    if (tls == null) {
       System.err.println("fedfhir tee: give --pki DIR (./fedfhir pki init writes the service's credentials) or "
           + "--tls-cert, --tls-key and --ca: the service answers only parties of the network (mutual TLS)");
       return 2;
@@ -100,5 +122,18 @@ public final class TeeCommand implements Callable<Integer> {
     System.out.println("Models are held in memory only; stop with Ctrl-C.");
     tee.server().join();
     return 0;
+  }
+
+  /** The service's TLS from --tls-cert/--tls-key/--ca or --pki, or null if neither is given. */
+  private org.fedfhir.access.TlsSettings tls(boolean tlsFiles) {
+    if (tlsFiles) {
+      return new org.fedfhir.access.TlsSettings(tlsCert, tlsKey, ca, org.fedfhir.access.TlsSettings.ClientAuth.NEED);
+    }
+    if (pki == null) {
+      return null;
+    }
+    return new org.fedfhir.access.TlsSettings(org.fedfhir.aggregator.pki.PkiDirectory.certificateFile(pki, name),
+        org.fedfhir.aggregator.pki.PkiDirectory.keyFile(pki, name),
+        org.fedfhir.aggregator.pki.PkiDirectory.caCertificateFile(pki), org.fedfhir.access.TlsSettings.ClientAuth.NEED);
   }
 }

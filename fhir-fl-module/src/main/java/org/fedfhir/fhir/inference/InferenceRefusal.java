@@ -35,6 +35,11 @@ public final class InferenceRefusal extends Exception {
     TEE_NOT_CONFIGURED(501, OperationOutcome.IssueType.NOTSUPPORTED),
     /** The TEE's attestation failed the site's policy; nothing was sent. */
     ATTESTATION_FAILED(502, OperationOutcome.IssueType.SECURITY),
+    /**
+     * The TEE refused the prediction: this site's query budget for the study, or the study's over all
+     * sites, is spent (the message says which and when it resets).
+     */
+    TEE_BUDGET_SPENT(429, OperationOutcome.IssueType.THROTTLED),
     /** The TEE refused the call, could not be reached or answered something that did not open. */
     TEE_FAILED(502, OperationOutcome.IssueType.TRANSIENT);
 

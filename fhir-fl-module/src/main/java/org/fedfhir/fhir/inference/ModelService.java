@@ -18,7 +18,8 @@ public interface ModelService {
    * @param modelDigest the provisioned model's digest
    * @param names the feature names in the model's order
    * @param values the raw values, same order; {@code NaN} = missing (the model's mean is used)
-   * @throws InferenceRefusal {@code ATTESTATION_FAILED} (nothing was sent) or {@code TEE_FAILED}
+   * @throws InferenceRefusal {@code ATTESTATION_FAILED} (nothing was sent), {@code TEE_BUDGET_SPENT} (429) or
+   *     {@code TEE_FAILED}
    */
   Prediction predict(String study, String modelDigest, List<String> names, double[] values) throws InferenceRefusal;
 

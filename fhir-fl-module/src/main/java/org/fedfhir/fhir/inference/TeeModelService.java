@@ -57,6 +57,10 @@ public final class TeeModelService implements ModelService {
   }
 
   private InferenceRefusal teeFailed(TeeServiceException e) {
+    if (e.status() == 429) {
+      return new InferenceRefusal(InferenceRefusal.Reason.TEE_BUDGET_SPENT, "the TEE model service at " + baseUrl
+          + " refused the prediction: " + e.getMessage());
+    }
     return new InferenceRefusal(InferenceRefusal.Reason.TEE_FAILED, "the TEE model service at " + baseUrl
         + " refused or failed the call (" + e.code() + (e.status() > 0 ? ", HTTP " + e.status() : "") + "): "
         + e.getMessage());

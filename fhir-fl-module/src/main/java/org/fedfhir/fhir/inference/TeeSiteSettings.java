@@ -27,7 +27,8 @@ import org.fedfhir.tee.client.TeeClient;
  * A site's TEE configuration for {@code $infer} (Spring properties {@code fedfhir.tee.*}; flags of
  * {@code ./fedfhir hospital}):
  * <ul>
- *   <li>{@code fedfhir.tee.url} — the TEE model service's FHIR base URL ({@code --tee});</li>
+ *   <li>{@code fedfhir.tee.url} — the TEE model service's FHIR base URL ({@code --tee}), https: the
+ *       site presents its certificate of the network ({@code fedfhir.pki}, mutual TLS);</li>
  *   <li>{@code fedfhir.tee.measurements} — trusted measurements, comma-separated hex ({@code --tee-measurement});</li>
  *   <li>{@code fedfhir.tee.platform-keys} — Ed25519 keys (hex) whose <em>simulated</em> evidence is
  *       trusted ({@code --tee-platform-key}); {@code fedfhir.tee.allow-simulated=true} trusts simulated
@@ -42,6 +43,10 @@ public record TeeSiteSettings(String url, List<String> measurements, List<String
     boolean allowAnySimulated, Path nitroRoot, Duration maxAge, Path modelsFile) {
 
   public TeeSiteSettings {
+    if (url == null || !url.regionMatches(true, 0, "https://", 0, 8)) {
+      throw new IllegalArgumentException("fedfhir.tee.url (--tee) '" + url + "': the TEE model service serves only "
+          + "HTTPS with mutual TLS; give its https:// URL");
+    }
     measurements = List.copyOf(measurements);
     platformKeys = List.copyOf(platformKeys);
     maxAge = maxAge == null ? Duration.ofMinutes(5) : maxAge;

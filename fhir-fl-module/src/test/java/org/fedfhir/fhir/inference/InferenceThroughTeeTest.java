@@ -64,6 +64,7 @@ class InferenceThroughTeeTest {
   static final LinearModel MODEL = InferenceFixtures.model();
   static final Counter COUNTER = new Counter();
   static SimulatedTeeService tee;
+  static java.nio.file.Path pki;
   static FhirContext ctx;
   static ServedModel served;
   static InMemoryClinicalData cleveland;
@@ -117,7 +118,7 @@ class InferenceThroughTeeTest {
   @BeforeAll
   static void startTeeAndProvision(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
     // the network's PKI: the TEE serves mutual TLS; the aggregator provisions, the site predicts
-    java.nio.file.Path pki = dir.resolve("pki");
+    pki = dir.resolve("pki");
     org.fedfhir.aggregator.pki.PkiDirectory.init(pki, "test network", List.of("cleveland"));
     java.nio.file.Path ca = org.fedfhir.aggregator.pki.PkiDirectory.caCertificateFile(pki);
     tee = SimulatedTeeService.start("127.0.0.1", 0, new org.fedfhir.access.TlsSettings(
@@ -202,6 +203,47 @@ class InferenceThroughTeeTest {
     java.util.Arrays.sort(nanos);
     System.out.printf("$infer logic through the TEE (extraction, attestation cached, seal, $predict, open,"
         + " resources): p50 %.1f ms, p90 %.1f ms over %d calls%n", nanos[25] / 1e6, nanos[45] / 1e6, nanos.length);
+  }
+
+  @Test
+  void aSpentQueryBudgetAtTheTeeIs429ForTheSitesCallerSayingWhichBudgetAndWhenItResets() throws Exception {
+    java.nio.file.Path ca = org.fedfhir.aggregator.pki.PkiDirectory.caCertificateFile(pki);
+    try (SimulatedTeeService strict = SimulatedTeeService.start("127.0.0.1", 0, new org.fedfhir.access.TlsSettings(
+        org.fedfhir.aggregator.pki.PkiDirectory.certificateFile(pki, "tee"),
+        org.fedfhir.aggregator.pki.PkiDirectory.keyFile(pki, "tee"), ca, org.fedfhir.access.TlsSettings.ClientAuth.NEED),
+        new org.fedfhir.tee.fhir.QueryBudgets(1, 100, java.time.Duration.ofHours(24), Clock.systemUTC()), 4,
+        new Object[0])) {
+      AttestationVerifier trusting = new AttestationVerifier(new TeeSiteSettings(strict.server().baseUrl(),
+          List.of(strict.measurement().hex()), List.of(HexFormat.of().formatHex(strict.platformPublicKey())), false,
+          null, null, null).policy());
+      FhirContext aggregator = org.fedfhir.tee.client.MutualTlsClients.presenting(FhirContext.forR4(),
+          org.fedfhir.aggregator.pki.PkiDirectory.certificateFile(pki, "aggregator"),
+          org.fedfhir.aggregator.pki.PkiDirectory.keyFile(pki, "aggregator"), ca);
+      aggregator.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+      new ModelProvisioner(aggregator.newRestfulGenericClient(strict.server().baseUrl()), trusting, Clock.systemUTC())
+          .provision(MODEL);
+      InferenceFixtures.Site site = new InferenceFixtures.Site(cleveland);
+      InferenceService cle = site(site, new TeeModelService(new TeeClient(
+          ctx.newRestfulGenericClient(strict.server().baseUrl()), trusting, Clock.systemUTC(), new SecureRandom()),
+          strict.server().baseUrl()));
+      List<String> patients = new FeatureExtractor(new UcumConverter()).extract(study, cleveland, NOW).matrix()
+          .patientIds();
+      cle.infer(request(patients.get(0)));
+
+      assertThatThrownBy(() -> cle.infer(request(patients.get(1)))).isInstanceOfSatisfying(InferenceRefusal.class,
+          e -> {
+            assertThat(e.reason()).isEqualTo(InferenceRefusal.Reason.TEE_BUDGET_SPENT);
+            assertThat(e.reason().status()).isEqualTo(429);
+            assertThat(e.getMessage()).contains("this site's query budget", "resets at");
+          });
+    }
+  }
+
+  @Test
+  void aPlainHttpTeeUrlIsRefusedAtConfigurationNamingTheSetting() {
+    assertThatThrownBy(() -> TeeSiteSettings.fromProperties("http://127.0.0.1:8093/fhir", "00", null, false, null,
+        null, null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--tee")
+        .hasMessageContaining("https://");
   }
 
   @Test

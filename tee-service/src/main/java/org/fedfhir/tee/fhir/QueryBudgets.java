@@ -12,7 +12,9 @@ import org.fedfhir.access.TooManyRequestsException;
  * (24 hours by default): each window starts with the first query after the last one ended. A spent
  * budget is answered 429, saying which budget and when it resets. Budgets slow model extraction by
  * an authorised site; with rounded answers they make it costlier, they do not make it impossible.
- * In memory: a restart of the service starts every window afresh. Thread-safe.
+ * In memory: a restart of the service starts every window afresh. Only predictions of a model the
+ * enclave holds are charged (the caller checks), so the windows kept are bounded by the network's
+ * sites times the studies held; ended windows are dropped. Thread-safe.
  */
 public final class QueryBudgets {
 
@@ -23,12 +25,18 @@ public final class QueryBudgets {
   private final int perStudy;
   private final Duration window;
   private final Clock clock;
-  private final Map<String, Window> windows = new HashMap<>();
+  private final Map<Key, Window> windows = new HashMap<>();
+
+  /** A site's budget for a study ({@code site} set) or the study's over all sites ({@code site} null). */
+  private record Key(String site, String study) {}
 
   private static final class Window {
     Instant ends;
     int used;
   }
+
+  /** Ended windows are dropped once this many are kept. */
+  private static final int PRUNE_ABOVE = 1024;
 
   public QueryBudgets(int perSite, int perStudy, Duration window, Clock clock) {
     if (perSite < 1 || perStudy < 1) {
@@ -52,8 +60,11 @@ public final class QueryBudgets {
    */
   public synchronized void charge(String site, String study) {
     Instant now = clock.instant();
-    Window s = current("site " + site + " " + study, now);
-    Window all = current("study " + study, now);
+    if (windows.size() > PRUNE_ABOVE) {
+      windows.values().removeIf(w -> !now.isBefore(w.ends));
+    }
+    Window s = current(new Key(site, study), now);
+    Window all = current(new Key(null, study), now);
     if (s.used >= perSite) {
       throw new TooManyRequestsException("this site's query budget for the study is spent (" + perSite
           + " predictions per " + window.toHours() + " h); it resets at " + s.ends);
@@ -66,7 +77,12 @@ public final class QueryBudgets {
     all.used++;
   }
 
-  private Window current(String key, Instant now) {
+  /** How many windows are kept (tests: bounded memory). */
+  synchronized int windowsKept() {
+    return windows.size();
+  }
+
+  private Window current(Key key, Instant now) {
     Window w = windows.computeIfAbsent(key, k -> new Window());
     if (w.ends == null || !now.isBefore(w.ends)) {
       w.ends = now.plus(window);

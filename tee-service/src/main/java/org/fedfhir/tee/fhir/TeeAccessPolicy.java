@@ -6,6 +6,8 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Set;
 import org.fedfhir.access.Caller;
 import org.fedfhir.access.Callers;
 import org.fedfhir.access.Role;
@@ -14,16 +16,42 @@ import org.fedfhir.access.Role;
  * Who may call the TEE model service, in one place: {@code $provision-model} only the aggregator,
  * {@code $predict} only sites (each prediction charged to the site's and the study's
  * {@link QueryBudgets}), {@code $attestation} sites and the aggregator, the CapabilityStatement
- * anyone holding a certificate of the network CA; everything else is refused. Callers are parties of
- * the network authenticated by mutual TLS; their role is their certificate's OU.
+ * anyone holding a certificate of the network CA (and the definitions of its operations); everything
+ * else is refused with 403 before HAPI routes it. Callers are parties of the network authenticated by
+ * mutual TLS ({@link org.fedfhir.access.CallerAuthentication}, registered before this policy); their
+ * role is their certificate's OU.
  */
 @Interceptor
 public final class TeeAccessPolicy {
+
+  /** What the service answers at its base: the CapabilityStatement and its three operations. */
+  private static final Set<String> SURFACE = Set.of("metadata", TeeOperations.ATTESTATION,
+      TeeOperations.PROVISION_MODEL, TeeOperations.PREDICT);
 
   private final QueryBudgets budgets;
 
   public TeeAccessPolicy(QueryBudgets budgets) {
     this.budgets = budgets;
+  }
+
+  /**
+   * Refuses (403) every request outside the service's surface before HAPI parses or routes it, so a
+   * caller learns nothing of the server from 404s and 400s. Only the path and method are read here
+   * (mutual TLS has already admitted the connection); who may call what is {@link #authorise}'s.
+   */
+  @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_PROCESSED)
+  public boolean withinSurface(HttpServletRequest request) {
+    String path = request.getPathInfo() == null ? "" : request.getPathInfo();
+    String[] parts = path.startsWith("/") ? path.substring(1).split("/", -1) : path.split("/", -1);
+    boolean surface = parts.length == 1 ? SURFACE.contains(parts[0])
+        : parts.length == 2 && "OperationDefinition".equals(parts[0]) && !parts[1].isEmpty()
+            && !parts[1].startsWith("$") && !parts[1].startsWith("_") && "GET".equals(request.getMethod());
+    if (!surface) {
+      throw new ForbiddenOperationException("the TEE model service answers only its CapabilityStatement ("
+          + "metadata) and " + TeeOperations.ATTESTATION + ", " + TeeOperations.PROVISION_MODEL + " and "
+          + TeeOperations.PREDICT + " at its base");
+    }
+    return true;
   }
 
   @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)

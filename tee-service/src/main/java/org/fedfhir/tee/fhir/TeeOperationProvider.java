@@ -91,9 +91,12 @@ public final class TeeOperationProvider {
       ca.uhn.fhir.rest.api.server.RequestDetails request) {
     byte[] sealed = required(sealedFeatures, TeeOperations.SEALED_FEATURES);
     String s = requiredText(study, TeeOperations.STUDY);
-    access.chargePrediction(request, s);
     String digest = requiredDigest(modelDigest);
     String id = requiredText(requestId, TeeOperations.REQUEST_ID);
+    if (!enclave.holds(s, digest)) { // before charging: a name the enclave does not hold costs no budget state
+      throw Outcomes.notFound("unknown-model", "no model with this study and modelDigest is provisioned in this enclave");
+    }
+    access.chargePrediction(request, s);
     byte[] answer;
     try {
       answer = enclave.predict(s, digest, id, sealed);

@@ -71,10 +71,14 @@ final class TestNetwork {
   }
 
   void issue(String name, String role) {
+    issueNamed(name, "CN=" + name + ",OU=" + role + ",O=FedFHIR network");
+  }
+
+  /** A certificate of this CA with exactly this subject (e.g. one naming no role). */
+  void issueNamed(String name, String subject) {
     try {
       KeyPair keys = keys();
-      write(dir.resolve(name + "-cert.pem"), certificate("CN=" + name + ",OU=" + role + ",O=FedFHIR network", keys,
-          "CN=test network CA", caKeys, false));
+      write(dir.resolve(name + "-cert.pem"), certificate(subject, keys, "CN=test network CA", caKeys, false));
       write(dir.resolve(name + "-key.pem"), keys.getPrivate());
     } catch (Exception e) {
       throw new IllegalStateException(e);

@@ -25,7 +25,7 @@ Usage: #definition
 Title: "$train"
 Description: "Starts this site's part in a training study: POST [site]/PlanDefinition/{id}/$train."
 * insert FedFhirOperation(train, Train, $train)
-* description = "Starts this site's part in the training study (the PlanDefinition, profile FederatedStudy). POST only. Long running: the server answers 202 Accepted with Content-Location of the TrainingTask that tracks status, round and metrics (FHIR asynchronous pattern); the Task is also the operation's return value. The site reads data only if an active StudyApproval (ResearchStudy) has this PlanDefinition as protocol. Requires an access token of a user with the data-steward role and user/PlanDefinition.r (or wider); otherwise 401 (no valid token) or 403, both OperationOutcomes."
+* description = "Starts this site's part in the training study (the PlanDefinition, profile FederatedStudy). POST only. Long running: the server answers 202 Accepted with Content-Location of the TrainingTask that tracks status, round and metrics (FHIR asynchronous pattern); the Task is also the operation's return value. The site reads data only if an active StudyApproval (ResearchStudy) has this PlanDefinition as protocol. Requires the data-steward role and user/PlanDefinition.r (or wider) (a user access token; otherwise 401 without a valid token, 403 without the role or scope, each an OperationOutcome)."
 * affectsState = true
 * resource[0] = #PlanDefinition
 * system = false
@@ -42,7 +42,7 @@ Usage: #definition
 Title: "$infer"
 Description: "Risk of one patient from a study's model in the TEE: POST [site]/Patient/{id}/$infer."
 * insert FedFhirOperation(infer, Infer, $infer)
-* description = "Extracts the patient's features exactly as in training, checks the TEE model service's attestation against the site's policy, seals the features to the enclave key, calls $predict and opens the sealed answer. Returns a FederatedRiskAssessment (basis: the resources used); stores it if persist is true. POST only: patient data never goes into a URL. Requires patient/RiskAssessment.c with this patient in the token's launch context (a clinician or the patient), or user/RiskAssessment.c and the clinician role."
+* description = "Extracts the patient's features exactly as in training, checks the TEE model service's attestation against the site's policy, seals the features to the enclave key, calls $predict and opens the sealed answer. Returns a FederatedRiskAssessment (basis: the resources used); stores it if persist is true. POST only: patient data never goes into a URL. Requires patient/RiskAssessment.c with that patient in context (clinician or the patient), or user/RiskAssessment.c and the clinician role (otherwise 401 without a valid token, 403 without the scope or role, each an OperationOutcome)."
 * affectsState = true
 * resource[0] = #Patient
 * system = false
@@ -59,7 +59,7 @@ Usage: #definition
 Title: "$secure-stats"
 Description: "Aggregate statistics of a statistics study: POST [aggregator]/PlanDefinition/{id}/$secure-stats."
 * insert FedFhirOperation(secure-stats, SecureStats, $secure-stats)
-* description = "Runs a statistics study (study kind statistics) at the aggregator: every site computes local sufficient statistics, they are combined by secure aggregation and only totals across sites are returned, with small-cell suppression. POST only. Requires the researcher role (a token or a client certificate of the network CA with OU researcher) and ownership of the study: only the researcher who published it receives its releases."
+* description = "Runs a statistics study (study kind statistics) at the aggregator: every site computes local sufficient statistics, they are combined by secure aggregation and only totals across sites are returned, with small-cell suppression. POST only. Requires a researcher (token role or client certificate OU=researcher); only the study's owner — who first published it — may replace or retire it or receive its releases (otherwise 401 without a valid token or certificate, 403, each an OperationOutcome)."
 * affectsState = true
 * resource[0] = #PlanDefinition
 * system = false
@@ -73,7 +73,7 @@ Usage: #definition
 Title: "$attestation"
 Description: "Attestation evidence of the TEE model service: POST [tee]/$attestation."
 * insert FedFhirOperation(attestation, Attestation, $attestation)
-* description = "Returns the TEE model service's attestation evidence over the caller's nonce (binding the enclave's sealing key), so that a site can check it against its policy before sealing features to the enclave. Requires a site's or the aggregator's certificate of the network CA (mutual TLS)."
+* description = "Returns the TEE model service's attestation evidence over the caller's nonce (binding the enclave's sealing key), so that a site can check it against its policy before sealing features to the enclave. Requires a site's or the aggregator's certificate (mutual TLS with a certificate of the network CA)."
 * affectsState = false
 * system = true
 * type = false
@@ -88,7 +88,7 @@ Usage: #definition
 Title: "$provision-model"
 Description: "Provisions a study's final model, sealed to the enclave key, into the TEE model service: POST [tee]/$provision-model."
 * insert FedFhirOperation(provision-model, ProvisionModel, $provision-model)
-* description = "The aggregator provisions a study's final model, sealed to the attested enclave key, so that its weights exist in plaintext only inside the aggregator's memory and the enclave. Requires the aggregator's certificate of the network CA (mutual TLS, OU aggregator); one model per study, at most the service's maximum of studies (507 beyond)."
+* description = "The aggregator provisions a study's final model, sealed to the attested enclave key, so that its weights exist in plaintext only inside the aggregator's memory and the enclave. Requires the aggregator's certificate (mutual TLS; a certificate of the network CA with OU aggregator). One model per study, at most the service's maximum of studies (507 beyond)."
 * affectsState = true
 * system = true
 * type = false
@@ -106,7 +106,7 @@ Usage: #definition
 Title: "$predict"
 Description: "Prediction on sealed features inside the TEE model service: POST [tee]/$predict."
 * insert FedFhirOperation(predict, Predict, $predict)
-* description = "Opens the sealed features inside the enclave, applies the study's model and returns the prediction sealed to the caller. The host operator learns neither input nor output. POST only. Requires a site's certificate of the network CA (mutual TLS, OU site); each call is charged to the site's and the study's query budgets (429 when spent); the probability is rounded to the precision provisioned with the model."
+* description = "Opens the sealed features inside the enclave, applies the study's model and returns the prediction sealed to the caller. The host operator learns neither input nor output. POST only. Requires a site's certificate (mutual TLS; a certificate of the network CA with OU site); per-site and per-study query budgets (429 when spent); probabilities rounded to the study's precision (3 decimals by default), as provisioned with the model."
 * affectsState = true
 * system = true
 * type = false

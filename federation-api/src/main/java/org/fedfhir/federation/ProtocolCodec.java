@@ -8,18 +8,18 @@ import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.fedfhir.aggregator.api.v1.AdvertisedKeys;
-import org.fedfhir.aggregator.api.v1.AggregatorMessage;
-import org.fedfhir.aggregator.api.v1.Binding;
-import org.fedfhir.aggregator.api.v1.ConsistencyCheck;
-import org.fedfhir.aggregator.api.v1.ConsistencyRequest;
-import org.fedfhir.aggregator.api.v1.KeysBroadcast;
-import org.fedfhir.aggregator.api.v1.SharesDelivery;
-import org.fedfhir.aggregator.api.v1.SignedConsistency;
-import org.fedfhir.aggregator.api.v1.SiteMessage;
-import org.fedfhir.aggregator.api.v1.SiteShare;
-import org.fedfhir.aggregator.api.v1.Unmask;
-import org.fedfhir.aggregator.api.v1.UnmaskRequest;
+import org.fedfhir.federation.v1.AdvertisedKeys;
+import org.fedfhir.federation.v1.AggregatorMessage;
+import org.fedfhir.federation.v1.Binding;
+import org.fedfhir.federation.v1.ConsistencyCheck;
+import org.fedfhir.federation.v1.ConsistencyRequest;
+import org.fedfhir.federation.v1.KeysBroadcast;
+import org.fedfhir.federation.v1.SharesDelivery;
+import org.fedfhir.federation.v1.SignedConsistency;
+import org.fedfhir.federation.v1.SiteMessage;
+import org.fedfhir.federation.v1.SiteShare;
+import org.fedfhir.federation.v1.Unmask;
+import org.fedfhir.federation.v1.UnmaskRequest;
 import org.fedfhir.securecompute.secagg.AdvertiseKeys;
 import org.fedfhir.securecompute.secagg.ConsistencyBundle;
 import org.fedfhir.securecompute.secagg.ConsistencySignature;
@@ -68,14 +68,14 @@ public final class ProtocolCodec {
         .setStage(toProto(stage)).build();
   }
 
-  public static org.fedfhir.aggregator.api.v1.Stage toProto(Stage stage) {
+  public static org.fedfhir.federation.v1.Stage toProto(Stage stage) {
     return switch (stage) {
-      case ADVERTISE_KEYS -> org.fedfhir.aggregator.api.v1.Stage.ADVERTISE_KEYS;
-      case SHARE_KEYS -> org.fedfhir.aggregator.api.v1.Stage.SHARE_KEYS;
-      case MASKED_INPUT -> org.fedfhir.aggregator.api.v1.Stage.MASKED_INPUT;
-      case CONSISTENCY_CHECK -> org.fedfhir.aggregator.api.v1.Stage.CONSISTENCY_CHECK;
-      case UNMASK -> org.fedfhir.aggregator.api.v1.Stage.UNMASK;
-      default -> org.fedfhir.aggregator.api.v1.Stage.STAGE_UNSPECIFIED;
+      case ADVERTISE_KEYS -> org.fedfhir.federation.v1.Stage.ADVERTISE_KEYS;
+      case SHARE_KEYS -> org.fedfhir.federation.v1.Stage.SHARE_KEYS;
+      case MASKED_INPUT -> org.fedfhir.federation.v1.Stage.MASKED_INPUT;
+      case CONSISTENCY_CHECK -> org.fedfhir.federation.v1.Stage.CONSISTENCY_CHECK;
+      case UNMASK -> org.fedfhir.federation.v1.Stage.UNMASK;
+      default -> org.fedfhir.federation.v1.Stage.STAGE_UNSPECIFIED;
     };
   }
 
@@ -88,10 +88,10 @@ public final class ProtocolCodec {
     if (m instanceof AdvertiseKeys a) {
       out.setAdvertiseKeys(advertised(a, b));
     } else if (m instanceof ShareKeys s) {
-      out.setShareKeys(org.fedfhir.aggregator.api.v1.ShareKeys.newBuilder().setBinding(b)
+      out.setShareKeys(org.fedfhir.federation.v1.ShareKeys.newBuilder().setBinding(b)
           .addAllShares(shares(s.shares())));
     } else if (m instanceof MaskedInput x) {
-      out.setMaskedInput(org.fedfhir.aggregator.api.v1.MaskedInput.newBuilder().setBinding(b)
+      out.setMaskedInput(org.fedfhir.federation.v1.MaskedInput.newBuilder().setBinding(b)
           .setPacked(ByteString.copyFrom(pack(x.vector(), x.modulusBits()))));
     } else if (m instanceof ConsistencySignature c) {
       out.setConsistencyCheck(ConsistencyCheck.newBuilder().setBinding(b).setSignature(ByteString.copyFrom(c.signature())));
@@ -207,28 +207,28 @@ public final class ProtocolCodec {
 
   // ---- fields ------------------------------------------------------------------------------
 
-  private static org.fedfhir.aggregator.api.v1.AdvertiseKeys advertised(AdvertiseKeys a, Binding b) {
-    return org.fedfhir.aggregator.api.v1.AdvertiseKeys.newBuilder().setBinding(b)
+  private static org.fedfhir.federation.v1.AdvertiseKeys advertised(AdvertiseKeys a, Binding b) {
+    return org.fedfhir.federation.v1.AdvertiseKeys.newBuilder().setBinding(b)
         .setEncryptionPublicKey(ByteString.copyFrom(a.encryptionKey()))
         .setMaskingPublicKey(ByteString.copyFrom(a.maskingKey()))
         .setSignature(ByteString.copyFrom(a.signature())).build();
   }
 
-  private static AdvertiseKeys advertiseKeys(int sender, org.fedfhir.aggregator.api.v1.AdvertiseKeys a) {
+  private static AdvertiseKeys advertiseKeys(int sender, org.fedfhir.federation.v1.AdvertiseKeys a) {
     return new AdvertiseKeys(roundId(a.getBinding()), sender, a.getEncryptionPublicKey().toByteArray(),
         a.getMaskingPublicKey().toByteArray(), a.getSignature().toByteArray());
   }
 
-  private static List<org.fedfhir.aggregator.api.v1.EncryptedShare> shares(List<EncryptedShare> shares) {
-    List<org.fedfhir.aggregator.api.v1.EncryptedShare> out = new ArrayList<>();
+  private static List<org.fedfhir.federation.v1.EncryptedShare> shares(List<EncryptedShare> shares) {
+    List<org.fedfhir.federation.v1.EncryptedShare> out = new ArrayList<>();
     for (EncryptedShare s : shares) {
-      out.add(org.fedfhir.aggregator.api.v1.EncryptedShare.newBuilder().setSender(s.sender())
+      out.add(org.fedfhir.federation.v1.EncryptedShare.newBuilder().setSender(s.sender())
           .setRecipient(s.recipient()).setCiphertext(ByteString.copyFrom(s.ciphertext())).build());
     }
     return out;
   }
 
-  private static List<EncryptedShare> shares(Iterable<org.fedfhir.aggregator.api.v1.EncryptedShare> shares) {
+  private static List<EncryptedShare> shares(Iterable<org.fedfhir.federation.v1.EncryptedShare> shares) {
     List<EncryptedShare> out = new ArrayList<>();
     for (var s : shares) {
       out.add(new EncryptedShare(s.getSender(), s.getRecipient(), s.getCiphertext().toByteArray()));

@@ -8,16 +8,16 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.fedfhir.aggregator.api.v1.AggregatorMessage;
-import org.fedfhir.aggregator.api.v1.FederationGrpc;
-import org.fedfhir.aggregator.api.v1.FixedPointEncoding;
-import org.fedfhir.aggregator.api.v1.Join;
-import org.fedfhir.aggregator.api.v1.Participant;
-import org.fedfhir.aggregator.api.v1.Phase;
-import org.fedfhir.aggregator.api.v1.RoundEnd;
-import org.fedfhir.aggregator.api.v1.RoundStart;
-import org.fedfhir.aggregator.api.v1.SiteMessage;
-import org.fedfhir.aggregator.api.v1.StudyEnd;
+import org.fedfhir.federation.v1.AggregatorMessage;
+import org.fedfhir.federation.v1.FederationGrpc;
+import org.fedfhir.federation.v1.FixedPointEncoding;
+import org.fedfhir.federation.v1.Join;
+import org.fedfhir.federation.v1.Participant;
+import org.fedfhir.federation.v1.Phase;
+import org.fedfhir.federation.v1.RoundEnd;
+import org.fedfhir.federation.v1.RoundStart;
+import org.fedfhir.federation.v1.SiteMessage;
+import org.fedfhir.federation.v1.StudyEnd;
 import org.fedfhir.securecompute.crypto.Ed25519;
 import org.fedfhir.securecompute.encoding.FixedPointCodec;
 import org.fedfhir.securecompute.secagg.RoundId;
@@ -188,7 +188,7 @@ public final class SiteSession {
       join.setCertificate(ByteString.copyFrom(e.certificate())).setKeyEndorsement(ByteString.copyFrom(e.signature()));
     }
     if (disclosure != null) {
-      join.setDisclosure(org.fedfhir.aggregator.api.v1.SiteDisclosure.newBuilder()
+      join.setDisclosure(org.fedfhir.federation.v1.SiteDisclosure.newBuilder()
           .setMinCellCount(disclosure.minCellCount()).setSuppressZeros(disclosure.suppressZeros()));
     }
     send(SiteMessage.newBuilder().setJoin(join).build());

@@ -1,6 +1,6 @@
 /**
  * The federation's wire: the gRPC API generated from {@code federation.proto}
- * ({@code org.fedfhir.aggregator.api.v1}), the mapping between its messages and the values of the
+ * ({@code org.fedfhir.federation.v1}), the mapping between its messages and the values of the
  * secure-aggregation protocol ({@link org.fedfhir.federation.ProtocolCodec}), and the site's side
  * of a study session ({@link org.fedfhir.federation.SiteSession}). Shared by the aggregator and the
  * hospital plugin; it knows nothing of Spring, HAPI or Tribuo.

@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.fedfhir.aggregator.api.v1.FixedPointEncoding;
+import org.fedfhir.federation.v1.FixedPointEncoding;
 import org.fedfhir.aggregator.grpc.FederationService;
 import org.fedfhir.aggregator.grpc.MutualTls;
 import org.fedfhir.aggregator.pki.TlsMaterial;

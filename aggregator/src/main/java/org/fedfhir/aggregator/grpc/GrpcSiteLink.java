@@ -1,7 +1,7 @@
 package org.fedfhir.aggregator.grpc;
 
 import io.grpc.stub.StreamObserver;
-import org.fedfhir.aggregator.api.v1.AggregatorMessage;
+import org.fedfhir.federation.v1.AggregatorMessage;
 import org.fedfhir.aggregator.round.ProtocolViolation;
 import org.fedfhir.aggregator.round.SiteLink;
 

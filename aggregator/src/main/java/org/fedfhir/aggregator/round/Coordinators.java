@@ -6,7 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.fedfhir.aggregator.api.v1.FixedPointEncoding;
+import org.fedfhir.federation.v1.FixedPointEncoding;
 import org.fedfhir.aggregator.store.RoundRecord;
 import org.fedfhir.aggregator.store.StudyRef;
 import org.fedfhir.aggregator.store.StudyStore;

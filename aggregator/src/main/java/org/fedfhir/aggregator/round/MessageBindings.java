@@ -1,10 +1,10 @@
 package org.fedfhir.aggregator.round;
 
-import org.fedfhir.aggregator.api.v1.Binding;
-import org.fedfhir.aggregator.api.v1.FixedPointEncoding;
-import org.fedfhir.aggregator.api.v1.MaskedInput;
-import org.fedfhir.aggregator.api.v1.SiteMessage;
-import org.fedfhir.aggregator.api.v1.Stage;
+import org.fedfhir.federation.v1.Binding;
+import org.fedfhir.federation.v1.FixedPointEncoding;
+import org.fedfhir.federation.v1.MaskedInput;
+import org.fedfhir.federation.v1.SiteMessage;
+import org.fedfhir.federation.v1.Stage;
 import org.fedfhir.aggregator.round.ProtocolViolation.Kind;
 
 /** Reads the binding and stage of a site's protocol message, and the length of a masked vector. */

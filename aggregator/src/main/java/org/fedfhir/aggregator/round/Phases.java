@@ -1,6 +1,6 @@
 package org.fedfhir.aggregator.round;
 
-import org.fedfhir.aggregator.api.v1.Phase;
+import org.fedfhir.federation.v1.Phase;
 import org.fedfhir.aggregator.store.StudyPlan;
 import org.fedfhir.aggregator.strategy.Strategy;
 

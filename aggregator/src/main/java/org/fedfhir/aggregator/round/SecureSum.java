@@ -3,11 +3,11 @@ package org.fedfhir.aggregator.round;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
-import org.fedfhir.aggregator.api.v1.AggregatorMessage;
-import org.fedfhir.aggregator.api.v1.FixedPointEncoding;
-import org.fedfhir.aggregator.api.v1.Participant;
-import org.fedfhir.aggregator.api.v1.SiteMessage;
-import org.fedfhir.aggregator.api.v1.Stage;
+import org.fedfhir.federation.v1.AggregatorMessage;
+import org.fedfhir.federation.v1.FixedPointEncoding;
+import org.fedfhir.federation.v1.Participant;
+import org.fedfhir.federation.v1.SiteMessage;
+import org.fedfhir.federation.v1.Stage;
 
 /**
  * The seam to the secure-aggregation protocol (Bonawitz et al., CCS 2017): the aggregator's side of

@@ -1,6 +1,6 @@
 package org.fedfhir.aggregator.round;
 
-import org.fedfhir.aggregator.api.v1.AggregatorMessage;
+import org.fedfhir.federation.v1.AggregatorMessage;
 
 /**
  * The coordinator's handle on one site's open session (a gRPC stream at the edge). Calls come from

@@ -10,20 +10,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.fedfhir.aggregator.api.v1.AggregatorMessage;
-import org.fedfhir.aggregator.api.v1.Binding;
-import org.fedfhir.aggregator.api.v1.FixedPointEncoding;
-import org.fedfhir.aggregator.api.v1.GlobalModel;
-import org.fedfhir.aggregator.api.v1.Join;
-import org.fedfhir.aggregator.api.v1.Joined;
-import org.fedfhir.aggregator.api.v1.NetworkMetric;
-import org.fedfhir.aggregator.api.v1.Participant;
-import org.fedfhir.aggregator.api.v1.Phase;
-import org.fedfhir.aggregator.api.v1.RoundEnd;
-import org.fedfhir.aggregator.api.v1.RoundStart;
-import org.fedfhir.aggregator.api.v1.SiteMessage;
-import org.fedfhir.aggregator.api.v1.Stage;
-import org.fedfhir.aggregator.api.v1.StudyEnd;
+import org.fedfhir.federation.v1.AggregatorMessage;
+import org.fedfhir.federation.v1.Binding;
+import org.fedfhir.federation.v1.FixedPointEncoding;
+import org.fedfhir.federation.v1.GlobalModel;
+import org.fedfhir.federation.v1.Join;
+import org.fedfhir.federation.v1.Joined;
+import org.fedfhir.federation.v1.NetworkMetric;
+import org.fedfhir.federation.v1.Participant;
+import org.fedfhir.federation.v1.Phase;
+import org.fedfhir.federation.v1.RoundEnd;
+import org.fedfhir.federation.v1.RoundStart;
+import org.fedfhir.federation.v1.SiteMessage;
+import org.fedfhir.federation.v1.Stage;
+import org.fedfhir.federation.v1.StudyEnd;
 import org.fedfhir.aggregator.round.ProtocolViolation.Kind;
 import org.fedfhir.aggregator.store.StoredModel;
 import org.fedfhir.aggregator.store.StudyPlan;
@@ -340,8 +340,8 @@ public final class StudyCoordinator implements StudySession {
     }
   }
 
-  private org.fedfhir.aggregator.api.v1.Standardisation standardisationProto() {
-    var b = org.fedfhir.aggregator.api.v1.Standardisation.newBuilder();
+  private org.fedfhir.federation.v1.Standardisation standardisationProto() {
+    var b = org.fedfhir.federation.v1.Standardisation.newBuilder();
     if (means != null) {
       for (int j = 0; j < means.length; j++) {
         b.addMeans(means[j]).addSds(sds[j]);

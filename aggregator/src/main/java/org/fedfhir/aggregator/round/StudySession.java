@@ -1,6 +1,6 @@
 package org.fedfhir.aggregator.round;
 
-import org.fedfhir.aggregator.api.v1.SiteMessage;
+import org.fedfhir.federation.v1.SiteMessage;
 
 /**
  * What a site's session talks to once it has joined a study: the study's coordinator, training

@@ -24,9 +24,9 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.fedfhir.aggregator.api.v1.AggregatorMessage;
-import org.fedfhir.aggregator.api.v1.FederationGrpc;
-import org.fedfhir.aggregator.api.v1.RoundStart;
+import org.fedfhir.federation.v1.AggregatorMessage;
+import org.fedfhir.federation.v1.FederationGrpc;
+import org.fedfhir.federation.v1.RoundStart;
 import org.fedfhir.aggregator.config.AggregatorApplication;
 import org.fedfhir.aggregator.config.AggregatorConfiguration.FederationServer;
 import org.fedfhir.aggregator.config.AggregatorSettings;
@@ -182,7 +182,7 @@ class RealNetworkTest {
         return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
           @Override
           public void sendMessage(Q message) {
-            if (message instanceof org.fedfhir.aggregator.api.v1.SiteMessage m && !m.hasJoin()) {
+            if (message instanceof org.fedfhir.federation.v1.SiteMessage m && !m.hasJoin()) {
               sentByD.incrementAndGet();
             }
             super.sendMessage(message);

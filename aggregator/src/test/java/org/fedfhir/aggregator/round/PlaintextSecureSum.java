@@ -4,11 +4,11 @@ import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.fedfhir.aggregator.api.v1.AggregatorMessage;
-import org.fedfhir.aggregator.api.v1.Binding;
-import org.fedfhir.aggregator.api.v1.SharesDelivery;
-import org.fedfhir.aggregator.api.v1.SiteMessage;
-import org.fedfhir.aggregator.api.v1.Stage;
+import org.fedfhir.federation.v1.AggregatorMessage;
+import org.fedfhir.federation.v1.Binding;
+import org.fedfhir.federation.v1.SharesDelivery;
+import org.fedfhir.federation.v1.SiteMessage;
+import org.fedfhir.federation.v1.Stage;
 
 /**
  * TEST DOUBLE, NOT SECURE: a {@link SecureSum} that sums plaintext inputs (each element a double's

@@ -16,10 +16,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import org.fedfhir.aggregator.api.v1.FixedPointEncoding;
-import org.fedfhir.aggregator.api.v1.Phase;
-import org.fedfhir.aggregator.api.v1.SiteMessage;
-import org.fedfhir.aggregator.api.v1.Stage;
+import org.fedfhir.federation.v1.FixedPointEncoding;
+import org.fedfhir.federation.v1.Phase;
+import org.fedfhir.federation.v1.SiteMessage;
+import org.fedfhir.federation.v1.Stage;
 import org.fedfhir.aggregator.grpc.FederationService;
 import org.fedfhir.aggregator.store.InMemoryStudyStore;
 import org.fedfhir.aggregator.store.RoundRecord;
@@ -101,7 +101,7 @@ class RoundCoordinatorTest {
   }
 
   /** The shares of the first training round (round 2; round 1 standardises). */
-  private static boolean trainingShares(org.fedfhir.aggregator.api.v1.AggregatorMessage m) {
+  private static boolean trainingShares(org.fedfhir.federation.v1.AggregatorMessage m) {
     return m.hasSharesDelivery() && m.getSharesDelivery().getBinding().getRound() == 2;
   }
 

@@ -19,9 +19,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.fedfhir.aggregator.api.v1.AggregatorMessage;
-import org.fedfhir.aggregator.api.v1.FederationGrpc;
-import org.fedfhir.aggregator.api.v1.FixedPointEncoding;
+import org.fedfhir.federation.v1.AggregatorMessage;
+import org.fedfhir.federation.v1.FederationGrpc;
+import org.fedfhir.federation.v1.FixedPointEncoding;
 import org.fedfhir.aggregator.grpc.FederationService;
 import org.fedfhir.aggregator.store.InMemoryStudyStore;
 import org.fedfhir.aggregator.store.RoundRecord;
@@ -166,7 +166,7 @@ class SecureAggregationRoundTest {
     // The evaluation round's network accuracy sums every site's confusion counts: a (3, 1, 4, 2) and
     // three sites with (1, 0, 1, 0): (3 + 4 + 3 + 3) / (10 + 6) correct.
     SiteSession.RoundResult last = seenByA.get(seenByA.size() - 1);
-    assertThat(last.phase()).isEqualTo(org.fedfhir.aggregator.api.v1.Phase.EVALUATE);
+    assertThat(last.phase()).isEqualTo(org.fedfhir.federation.v1.Phase.EVALUATE);
     assertThat(last.networkMetrics().get("accuracy")).isCloseTo(13.0 / 16, within(1e-9));
     assertThat(last.networkMetrics().get("log-loss")).isCloseTo((4.0 + 3 * 0.5) / 16, within(1e-6));
     assertThat(last.networkMetrics().get("test-count")).isEqualTo(16.0);

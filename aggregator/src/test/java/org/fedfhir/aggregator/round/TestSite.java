@@ -12,16 +12,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
-import org.fedfhir.aggregator.api.v1.AdvertiseKeys;
-import org.fedfhir.aggregator.api.v1.AggregatorMessage;
-import org.fedfhir.aggregator.api.v1.Binding;
-import org.fedfhir.aggregator.api.v1.FederationGrpc;
-import org.fedfhir.aggregator.api.v1.Join;
-import org.fedfhir.aggregator.api.v1.MaskedInput;
-import org.fedfhir.aggregator.api.v1.Phase;
-import org.fedfhir.aggregator.api.v1.SiteMessage;
-import org.fedfhir.aggregator.api.v1.Stage;
-import org.fedfhir.aggregator.api.v1.Uint64Vector;
+import org.fedfhir.federation.v1.AdvertiseKeys;
+import org.fedfhir.federation.v1.AggregatorMessage;
+import org.fedfhir.federation.v1.Binding;
+import org.fedfhir.federation.v1.FederationGrpc;
+import org.fedfhir.federation.v1.Join;
+import org.fedfhir.federation.v1.MaskedInput;
+import org.fedfhir.federation.v1.Phase;
+import org.fedfhir.federation.v1.SiteMessage;
+import org.fedfhir.federation.v1.Stage;
+import org.fedfhir.federation.v1.Uint64Vector;
 
 /**
  * A scripted site for tests: joins a study and answers the aggregator's requests on its own thread

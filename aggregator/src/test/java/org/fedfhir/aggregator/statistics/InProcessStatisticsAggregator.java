@@ -13,7 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.fedfhir.aggregator.api.v1.FixedPointEncoding;
+import org.fedfhir.federation.v1.FixedPointEncoding;
 import org.fedfhir.aggregator.grpc.FederationService;
 import org.fedfhir.aggregator.round.Coordinators;
 import org.fedfhir.aggregator.round.SecAggSecureSum;

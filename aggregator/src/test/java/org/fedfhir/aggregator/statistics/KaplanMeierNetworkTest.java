@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.fedfhir.aggregator.api.v1.FederationGrpc;
+import org.fedfhir.federation.v1.FederationGrpc;
 import org.fedfhir.federation.SiteSession;
 import org.fedfhir.ig.StatisticsDeclarations;
 import org.fedfhir.securecompute.statistics.DisclosurePolicy;

@@ -25,7 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
-import org.fedfhir.aggregator.api.v1.FederationGrpc;
+import org.fedfhir.federation.v1.FederationGrpc;
 import org.fedfhir.aggregator.fhir.StudyPlans;
 import org.fedfhir.aggregator.fhir.StudyRegistryProvider;
 import org.fedfhir.aggregator.grpc.FederationService;
@@ -86,7 +86,7 @@ class StatisticsRestartTest {
           StatisticsNetworkTest.timer(), Clock.systemUTC(), Duration.ofSeconds(10), "test aggregator");
       Coordinators training = Coordinators.startUp(database.studies(), new SecAggSecureSum(),
           StatisticsNetworkTest.timer(), Clock.systemUTC(), Duration.ofSeconds(10),
-          org.fedfhir.aggregator.api.v1.FixedPointEncoding.getDefaultInstance()).coordinators();
+          org.fedfhir.federation.v1.FixedPointEncoding.getDefaultInstance()).coordinators();
       server = InProcessServerBuilder.forName(name).addService(ServerInterceptors.intercept(
           new FederationService(training, statistics), new HeaderIdentity())).build().start();
     }

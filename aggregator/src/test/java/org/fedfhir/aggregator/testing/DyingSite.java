@@ -9,7 +9,7 @@ import io.grpc.ForwardingClientCallListener;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import java.util.function.Predicate;
-import org.fedfhir.aggregator.api.v1.AggregatorMessage;
+import org.fedfhir.federation.v1.AggregatorMessage;
 
 /** A site whose process dies at a chosen point of the protocol: the aggregator's message never arrives. */
 public final class DyingSite {

@@ -1,6 +1,6 @@
 package org.fedfhir.fhir.federation;
 
-import org.fedfhir.aggregator.api.v1.Phase;
+import org.fedfhir.federation.v1.Phase;
 import org.fedfhir.federation.SiteSession;
 import org.fedfhir.fhir.training.Metrics;
 import org.fedfhir.fhir.training.Standardisation;

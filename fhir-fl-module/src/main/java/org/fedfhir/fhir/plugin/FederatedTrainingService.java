@@ -14,7 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import org.fedfhir.aggregator.api.v1.Phase;
+import org.fedfhir.federation.v1.Phase;
 import org.fedfhir.federation.SiteSession;
 import org.fedfhir.fhir.audit.TrainingAudit;
 import org.fedfhir.fhir.cohort.CohortCounts;

@@ -28,7 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.fedfhir.aggregator.api.v1.FixedPointEncoding;
+import org.fedfhir.federation.v1.FixedPointEncoding;
 import org.fedfhir.aggregator.grpc.FederationService;
 import org.fedfhir.aggregator.grpc.PeerIdentity;
 import org.fedfhir.aggregator.round.Coordinators;

@@ -13,7 +13,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.fedfhir.aggregator.api.v1.FixedPointEncoding;
+import org.fedfhir.federation.v1.FixedPointEncoding;
 import org.fedfhir.aggregator.grpc.FederationService;
 import org.fedfhir.aggregator.grpc.MutualTls;
 import org.fedfhir.aggregator.pki.PkiDirectory;

@@ -19,7 +19,7 @@ import org.fedfhir.aggregator.round.SecAggSecureSum;
 import org.fedfhir.aggregator.round.SecureSum;
 import org.fedfhir.aggregator.statistics.ReleaseStore;
 import org.fedfhir.aggregator.statistics.SecureStatsService;
-import org.fedfhir.aggregator.statistics.StatisticsCoordinators;
+import org.fedfhir.aggregator.statistics.StatisticsStudies;
 import org.fedfhir.aggregator.round.StageTimer;
 import org.fedfhir.aggregator.store.StudyStore;
 import org.fedfhir.aggregator.store.jpa.JpaStoreConfiguration;
@@ -76,20 +76,16 @@ public class AggregatorConfiguration {
   }
 
   /**
-   * The statistics studies' coordinators ({@code $secure-stats}); their releases, ε ledgers and
+   * The statistics studies ({@code $secure-stats}), their sessions among the {@link Coordinators}; their
+   * releases, ε ledgers and
    * definitions are kept in the database, and the studies published before the last stop are
    * registered again.
    */
   @Bean
-  StatisticsCoordinators statisticsCoordinators(StudyStore store, ReleaseStore releases, SecureSum secureSum,
-      ScheduledExecutorService deadlines, AggregatorSettings settings) {
-    StageTimer timer = (delay, task) -> {
-      var f = deadlines.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
-      return () -> f.cancel(false);
-    };
-    StatisticsCoordinators statistics = new StatisticsCoordinators(store, releases, secureSum, timer,
-        Clock.systemUTC(), settings.stageTimeout(), "FedFHIR aggregator");
-    StatisticsCoordinators.Recovered r = statistics.recover();
+  StatisticsStudies statisticsStudies(Coordinators coordinators, StudyStore store, ReleaseStore releases) {
+    StatisticsStudies statistics = new StatisticsStudies(coordinators, store, releases, Clock.systemUTC(),
+        "FedFHIR aggregator");
+    StatisticsStudies.Recovered r = statistics.recover();
     r.studies().forEach(study -> LOG.info("statistics study {} published before the last stop is runnable", study));
     r.refused().forEach(reason -> LOG.warn("statistics study not registered again, publish it again: {}", reason));
     return statistics;
@@ -100,7 +96,7 @@ public class AggregatorConfiguration {
    * seconds), so the gRPC server is not held up; a study published meanwhile waits for them.
    */
   @Bean(destroyMethod = "close")
-  StudyEndpoint studyEndpoint(StudyStore store, AggregatorSettings settings, StatisticsCoordinators statistics)
+  StudyEndpoint studyEndpoint(StudyStore store, AggregatorSettings settings, StatisticsStudies statistics)
       throws Exception {
     if (settings.fhir().port() < 0) {
       return new StudyEndpoint(null);
@@ -148,8 +144,9 @@ public class AggregatorConfiguration {
 
   @Bean
   FederationServer federationServer(Coordinators coordinators, AggregatorSettings settings,
-      StatisticsCoordinators statistics) {
-    return new FederationServer(coordinators, settings, statistics);
+      StatisticsStudies statistics) {
+    // taking the statistics studies: those published before the last stop have opened their sessions by now
+    return new FederationServer(coordinators, settings);
   }
 
   /** Starts the gRPC server with the context and stops it with the context. */
@@ -157,13 +154,11 @@ public class AggregatorConfiguration {
 
     private final Coordinators coordinators;
     private final AggregatorSettings settings;
-    private final StatisticsCoordinators statistics;
     private volatile Server server;
 
-    FederationServer(Coordinators coordinators, AggregatorSettings settings, StatisticsCoordinators statistics) {
+    FederationServer(Coordinators coordinators, AggregatorSettings settings) {
       this.coordinators = coordinators;
       this.settings = settings;
-      this.statistics = statistics;
     }
 
     @Override
@@ -171,7 +166,7 @@ public class AggregatorConfiguration {
       TlsMaterial tls = settings.tls().load();
       try {
         server = MutualTls.startServer(tls, new InetSocketAddress(settings.bindAddress(),
-            settings.port()), new FederationService(coordinators, statistics));
+            settings.port()), new FederationService(coordinators));
       } catch (IOException e) {
         throw new UncheckedIOException("could not listen on " + settings.bindAddress() + ":"
             + settings.port() + ": " + e.getMessage(), e);

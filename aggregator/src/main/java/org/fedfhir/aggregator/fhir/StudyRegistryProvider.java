@@ -13,7 +13,7 @@ import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import org.fedfhir.aggregator.statistics.StatisticsCoordinators;
+import org.fedfhir.aggregator.statistics.StatisticsStudies;
 import org.fedfhir.aggregator.store.StudyPlan;
 import org.fedfhir.aggregator.store.StudyRef;
 import org.fedfhir.aggregator.store.StudyStatus;
@@ -32,7 +32,7 @@ import org.hl7.fhir.r4.model.PlanDefinition;
  * issues), registered by canonical URL and version with its definition digest, and can then be
  * joined by sites holding the same definition. Publishing another definition under a URL and
  * version already published is refused (409): a study is immutable once sites may have joined it.
- * A statistics study's definition is also kept in the database ({@link StatisticsCoordinators#publish})
+ * A statistics study's definition is also kept in the database ({@link StatisticsStudies#publish})
  * and published again when the aggregator restarts; other studies' definitions are held in memory
  * only (their rounds and models are in the study store, their PlanDefinition must be put again).
  * {@code DELETE [aggregator]/PlanDefinition/{id}} retires a study: it is no longer served, runs no
@@ -45,7 +45,7 @@ public final class StudyRegistryProvider implements IResourceProvider {
   private final java.util.concurrent.Future<FedFhirIg> guide;
   private final StudyStore store;
   private final Map<String, PlanDefinition> published = new ConcurrentHashMap<>();
-  private final StatisticsCoordinators statistics;
+  private final StatisticsStudies statistics;
 
   /** @param guide the implementation guide, possibly still loading */
   public StudyRegistryProvider(java.util.concurrent.Future<FedFhirIg> guide, StudyStore store) {
@@ -57,7 +57,7 @@ public final class StudyRegistryProvider implements IResourceProvider {
    *     {@code $secure-stats}; null: such studies are published like any other
    */
   public StudyRegistryProvider(java.util.concurrent.Future<FedFhirIg> guide, StudyStore store,
-      StatisticsCoordinators statistics) {
+      StatisticsStudies statistics) {
     this.guide = guide;
     this.store = store;
     this.statistics = statistics;
@@ -110,7 +110,7 @@ public final class StudyRegistryProvider implements IResourceProvider {
       } catch (IllegalArgumentException e) {
         throw new UnprocessableEntityException(e.getMessage());
       }
-      plan = StatisticsCoordinators.plan(plan, declared);
+      plan = StatisticsStudies.plan(plan, declared);
     }
     Optional<StudyPlan> existing = store.study(plan.ref());
     boolean created = existing.isEmpty();

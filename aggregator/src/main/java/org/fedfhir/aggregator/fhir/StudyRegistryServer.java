@@ -44,7 +44,7 @@ public final class StudyRegistryServer implements AutoCloseable {
     fhir.setDefaultResponseEncoding(EncodingEnum.JSON);
     fhir.registerInterceptor(new CallerAuthentication(access.issuers(), true));
     StudyRegistryProvider registry = new StudyRegistryProvider(ig, store,
-        statistics == null ? null : statistics.coordinators());
+        statistics == null ? null : statistics.studies());
     fhir.registerInterceptor(new RegistryAccessPolicy(store, registry::published));
     fhir.registerProvider(registry);
     if (statistics != null) {

@@ -2,7 +2,6 @@ package org.fedfhir.aggregator.grpc;
 
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
-import java.util.Optional;
 import org.fedfhir.federation.v1.AggregatorMessage;
 import org.fedfhir.federation.v1.FederationGrpc;
 import org.fedfhir.federation.v1.Join;
@@ -10,31 +9,21 @@ import org.fedfhir.federation.v1.SiteMessage;
 import org.fedfhir.aggregator.round.Coordinators;
 import org.fedfhir.aggregator.round.ProtocolViolation;
 import org.fedfhir.aggregator.round.ProtocolViolation.Kind;
-import org.fedfhir.aggregator.round.StudyCoordinator;
 import org.fedfhir.aggregator.round.StudySession;
-import org.fedfhir.aggregator.statistics.StatisticsCoordinator;
-import org.fedfhir.aggregator.statistics.StatisticsCoordinators;
 import org.fedfhir.aggregator.store.StudyRef;
 
 /**
  * The {@code Federation} service: each site's session. The site is who its certificate says
  * ({@link PeerIdentity}); its first message must be a {@link Join} for a published study, after
- * which its messages go to that study's {@link StudyCoordinator}. A thin edge: all decisions are
- * the coordinator's.
+ * which its messages go to that study's {@link StudySession}. A thin edge: all decisions are
+ * the session's.
  */
 public final class FederationService extends FederationGrpc.FederationImplBase {
 
   private final Coordinators coordinators;
-  private final StatisticsCoordinators statistics;
 
   public FederationService(Coordinators coordinators) {
-    this(coordinators, null);
-  }
-
-  /** With the statistics studies' coordinators (null: none). */
-  public FederationService(Coordinators coordinators, StatisticsCoordinators statistics) {
     this.coordinators = coordinators;
-    this.statistics = statistics;
   }
 
   @Override
@@ -92,21 +81,11 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
     } catch (IllegalArgumentException e) {
       throw new ProtocolViolation(Kind.MALFORMED, e.getMessage());
     }
-    if (statistics != null) {
-      Optional<StatisticsCoordinator> s = statistics.forStudy(ref);
-      if (s.isPresent()) {
-        s.get().join(link, join);
-        return s.get();
-      }
-      if (statistics.isStatistics(ref)) {
-        throw new ProtocolViolation(Kind.UNKNOWN_STUDY, "statistics study " + ref
-            + " must be published again since the aggregator restarted");
-      }
-    }
-    StudyCoordinator c = coordinators.forStudy(ref).orElseThrow(() -> new ProtocolViolation(
-        Kind.UNKNOWN_STUDY, "study " + ref + " is not published at this aggregator"));
-    c.join(link, join);
-    return c;
+    StudySession s = coordinators.forStudy(ref).orElseThrow(() -> new ProtocolViolation(Kind.UNKNOWN_STUDY,
+        coordinators.isStatistics(ref) ? "statistics study " + ref + " must be published again since the aggregator restarted"
+            : "study " + ref + " is not published at this aggregator"));
+    s.join(link, join);
+    return s;
   }
 
   private static final class Ignoring implements StreamObserver<SiteMessage> {

@@ -13,11 +13,11 @@ import org.hl7.fhir.r4.model.PlanDefinition;
 
 /**
  * {@code $secure-stats} at the aggregator: finds the published statistics study, runs one release
- * with the sites that joined it ({@link StatisticsCoordinator#run}) and answers the released result.
+ * with the sites that joined it ({@link StatisticsStudy#run}) and answers the released result.
  */
 public final class SecureStatsService {
 
-  private final StatisticsCoordinators coordinators;
+  private final StatisticsStudies studies;
   private final Duration joinWait;
   private final Duration roundTimeout;
   private final Function<String, Optional<PlanDefinition>> published;
@@ -26,15 +26,15 @@ public final class SecureStatsService {
    * @param joinWait how long a run waits for the study's min-sites to have joined
    * @param roundTimeout how long one secure-aggregation round of a run may take (stage deadlines
    *     end it sooner); a run may take this once per round it can need
-   *     ({@link StatisticsCoordinator#maxRoundsPerRun()}: one per Newton iteration of a regression)
+   *     ({@link StatisticsStudy#maxRoundsPerRun()}: one per Newton iteration of a regression)
    */
-  public SecureStatsService(StatisticsCoordinators coordinators, Duration joinWait, Duration roundTimeout) {
-    this(coordinators, joinWait, roundTimeout, id -> Optional.empty());
+  public SecureStatsService(StatisticsStudies studies, Duration joinWait, Duration roundTimeout) {
+    this(studies, joinWait, roundTimeout, id -> Optional.empty());
   }
 
-  private SecureStatsService(StatisticsCoordinators coordinators, Duration joinWait, Duration roundTimeout,
+  private SecureStatsService(StatisticsStudies studies, Duration joinWait, Duration roundTimeout,
       Function<String, Optional<PlanDefinition>> published) {
-    this.coordinators = coordinators;
+    this.studies = studies;
     this.joinWait = joinWait;
     this.roundTimeout = roundTimeout;
     this.published = published;
@@ -42,11 +42,11 @@ public final class SecureStatsService {
 
   /** This service, finding studies by their logical id in {@code published}. */
   public SecureStatsService lookingUpIn(Function<String, Optional<PlanDefinition>> published) {
-    return new SecureStatsService(coordinators, joinWait, roundTimeout, published);
+    return new SecureStatsService(studies, joinWait, roundTimeout, published);
   }
 
-  public StatisticsCoordinators coordinators() {
-    return coordinators;
+  public StatisticsStudies studies() {
+    return studies;
   }
 
   /**
@@ -63,11 +63,11 @@ public final class SecureStatsService {
       throw new StatisticsRunRefused(StatisticsRunRefused.Kind.NOT_STATISTICS, "study " + ref
           + " is not of kind statistics; training studies run with $train at the sites");
     }
-    StatisticsCoordinator coordinator = coordinators.forStudy(ref).orElseThrow(() -> new StatisticsRunRefused(
-        StatisticsRunRefused.Kind.NOT_STATISTICS, "study " + ref + " has no statistics coordinator; publish it again"));
-    Duration runTimeout = roundTimeout.multipliedBy(coordinator.maxRoundsPerRun());
+    StatisticsStudy study = studies.forStudy(ref).orElseThrow(() -> new StatisticsRunRefused(
+        StatisticsRunRefused.Kind.NOT_STATISTICS, "study " + ref + " has no statistics session; publish it again"));
+    Duration runTimeout = roundTimeout.multipliedBy(study.maxRoundsPerRun());
     try {
-      return coordinator.run(joinWait).get(runTimeout.toMillis(), TimeUnit.MILLISECONDS).result();
+      return study.run(joinWait).get(runTimeout.toMillis(), TimeUnit.MILLISECONDS).result();
     } catch (ExecutionException e) {
       if (e.getCause() instanceof StatisticsRunRefused refused) {
         throw refused;
@@ -75,7 +75,7 @@ public final class SecureStatsService {
       throw new StatisticsRunRefused(StatisticsRunRefused.Kind.ABORTED, "the run failed: " + e.getCause());
     } catch (TimeoutException e) {
       throw new StatisticsRunRefused(StatisticsRunRefused.Kind.ABORTED, "the run did not end within "
-          + runTimeout.toMillis() + " ms (" + coordinator.maxRoundsPerRun() + " round(s) at most); its release, if any, "
+          + runTimeout.toMillis() + " ms (" + study.maxRoundsPerRun() + " round(s) at most); its release, if any, "
           + "is kept at the aggregator");
     }
   }

@@ -24,10 +24,12 @@ import org.fedfhir.access.TlsSettings;
 import org.fedfhir.aggregator.pki.CertificateAuthority;
 import org.fedfhir.aggregator.pki.Credentials;
 import org.fedfhir.aggregator.pki.PemFiles;
+import org.fedfhir.aggregator.round.Coordinators;
 import org.fedfhir.aggregator.round.SecAggSecureSum;
 import org.fedfhir.aggregator.statistics.InMemoryReleaseStore;
 import org.fedfhir.aggregator.statistics.SecureStatsService;
-import org.fedfhir.aggregator.statistics.StatisticsCoordinators;
+import org.fedfhir.aggregator.statistics.StatisticsStudies;
+import org.fedfhir.federation.v1.FixedPointEncoding;
 import org.fedfhir.aggregator.store.InMemoryStudyStore;
 import org.fedfhir.ig.FedFhirIg;
 import org.hl7.fhir.r4.model.CapabilityStatement;
@@ -71,8 +73,10 @@ class RegistryAccessTest {
     write("carol", ca.issue("carol", Role.RESEARCHER, List.of()));
     write("mallory", CertificateAuthority.create("another network").issue("mallory", Role.RESEARCHER, List.of()));
     InMemoryStudyStore store = new InMemoryStudyStore();
-    StatisticsCoordinators statistics = new StatisticsCoordinators(store, new InMemoryReleaseStore(),
-        new SecAggSecureSum(), (delay, task) -> () -> { }, Clock.systemUTC(), Duration.ofSeconds(5), "test aggregator");
+    Coordinators sessions = Coordinators.startUp(store, new SecAggSecureSum(), (delay, task) -> () -> { },
+        Clock.systemUTC(), Duration.ofSeconds(5), FixedPointEncoding.getDefaultInstance()).coordinators();
+    StatisticsStudies statistics = new StatisticsStudies(sessions, store, new InMemoryReleaseStore(),
+        Clock.systemUTC(), "test aggregator");
     SecureStatsService secureStats = new SecureStatsService(statistics, Duration.ofMillis(100), Duration.ofSeconds(5));
     RegistryAccess access = new RegistryAccess(new TlsSettings(dir.resolve("aggregator-cert.pem"),
         dir.resolve("aggregator-key.pem"), dir.resolve("ca.pem"), TlsSettings.ClientAuth.WANT), false,

@@ -13,9 +13,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.fedfhir.aggregator.round.Coordinators;
 import org.fedfhir.aggregator.round.SecAggSecureSum;
 import org.fedfhir.aggregator.statistics.SecureStatsService;
-import org.fedfhir.aggregator.statistics.StatisticsCoordinators;
+import org.fedfhir.aggregator.statistics.StatisticsStudies;
+import org.fedfhir.federation.v1.FixedPointEncoding;
 import org.fedfhir.aggregator.store.StudyRef;
 import org.fedfhir.aggregator.testing.AggregatorDatabase;
 import org.fedfhir.ig.FedFhirIg;
@@ -48,8 +50,10 @@ class RegistryOwnershipRestartTest {
     final StudyRegistryServer server;
 
     Aggregator() throws Exception {
-      StatisticsCoordinators statistics = new StatisticsCoordinators(database.studies(), database.releases(),
-          new SecAggSecureSum(), (delay, task) -> () -> { }, Clock.systemUTC(), Duration.ofSeconds(5), "test");
+      Coordinators sessions = Coordinators.startUp(database.studies(), new SecAggSecureSum(), (delay, task) -> () -> { },
+          Clock.systemUTC(), Duration.ofSeconds(5), FixedPointEncoding.getDefaultInstance()).coordinators();
+      StatisticsStudies statistics = new StatisticsStudies(sessions, database.studies(), database.releases(),
+          Clock.systemUTC(), "test");
       statistics.recover();
       // plain HTTP on loopback, asked for: the transport is tried in RegistryAccessTest
       server = StudyRegistryServer.start(CompletableFuture.completedFuture(ig), database.studies(),

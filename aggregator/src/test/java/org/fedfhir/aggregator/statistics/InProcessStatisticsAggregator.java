@@ -31,8 +31,8 @@ final class InProcessStatisticsAggregator implements AutoCloseable {
 
   final InMemoryStudyStore store = new InMemoryStudyStore();
   final InMemoryReleaseStore releases = new InMemoryReleaseStore();
-  final StatisticsCoordinators statistics;
-  final StatisticsCoordinator coordinator;
+  final StatisticsStudies statistics;
+  final StatisticsStudy coordinator;
   private final String name = InProcessServerBuilder.generateName();
   private final Server server;
   private final List<ManagedChannel> channels = new ArrayList<>();
@@ -40,15 +40,14 @@ final class InProcessStatisticsAggregator implements AutoCloseable {
   InProcessStatisticsAggregator(StatisticsDeclarations.Study declared, int minSites, int threshold)
       throws IOException {
     StudyPlan plan = new StudyPlan(StatisticsNetworkTest.STUDY, StatisticsNetworkTest.DIGEST,
-        StatisticsCoordinator.STRATEGY, 1, minSites, threshold, declared.length(), 0.1, 0.01, 0);
+        StatisticsStudy.STRATEGY, 1, minSites, threshold, declared.length(), 0.1, 0.01, 0);
     store.registerStudy(plan);
-    statistics = new StatisticsCoordinators(store, releases, new SecAggSecureSum(), StatisticsNetworkTest.timer(),
-        Clock.systemUTC(), Duration.ofSeconds(10), "test aggregator");
-    coordinator = statistics.register(plan, declared);
-    Coordinators training = Coordinators.startUp(store, new SecAggSecureSum(), StatisticsNetworkTest.timer(),
+    Coordinators sessions = Coordinators.startUp(store, new SecAggSecureSum(), StatisticsNetworkTest.timer(),
         Clock.systemUTC(), Duration.ofSeconds(10), FixedPointEncoding.getDefaultInstance()).coordinators();
+    statistics = new StatisticsStudies(sessions, store, releases, Clock.systemUTC(), "test aggregator");
+    coordinator = statistics.register(plan, declared);
     server = InProcessServerBuilder.forName(name)
-        .addService(ServerInterceptors.intercept(new FederationService(training, statistics), new HeaderIdentity()))
+        .addService(ServerInterceptors.intercept(new FederationService(sessions), new HeaderIdentity()))
         .build().start();
   }
 

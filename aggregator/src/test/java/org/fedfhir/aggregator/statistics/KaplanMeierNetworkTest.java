@@ -52,7 +52,7 @@ class KaplanMeierNetworkTest {
     }
   }
 
-  private StatisticsCoordinator startAggregator() throws Exception {
+  private StatisticsStudy startAggregator() throws Exception {
     aggregator = new InProcessStatisticsAggregator(DECLARED, 3, 0);
     return aggregator.coordinator;
   }
@@ -86,7 +86,7 @@ class KaplanMeierNetworkTest {
 
   @Test
   void releasedCurvesAndLogRankOfThreeSitesEqualThePooledKaplanMeier() throws Exception {
-    StatisticsCoordinator coordinator = startAggregator();
+    StatisticsStudy coordinator = startAggregator();
     List<List<SurvivalAnalysis.Record>> sites = List.of(followUp(21, 120), followUp(22, 90), followUp(23, 150));
     List<CompletableFuture<SiteSession.Outcome>> outcomes = new ArrayList<>();
     for (int s = 0; s < sites.size(); s++) {

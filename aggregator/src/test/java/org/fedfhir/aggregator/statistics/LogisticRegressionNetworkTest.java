@@ -62,7 +62,7 @@ class LogisticRegressionNetworkTest {
     }
   }
 
-  private StatisticsCoordinator startAggregator() throws Exception {
+  private StatisticsStudy startAggregator() throws Exception {
     aggregator = new InProcessStatisticsAggregator(DECLARED, 3, 0);
     store = aggregator.store;
     releases = aggregator.releases;
@@ -98,7 +98,7 @@ class LogisticRegressionNetworkTest {
         DECLARED.length()), work, new SecureRandom(), new SiteSession.Disclosure(5, false)).start();
   }
 
-  private static void awaitJoined(StatisticsCoordinator c, int n) throws InterruptedException {
+  private static void awaitJoined(StatisticsStudy c, int n) throws InterruptedException {
     for (int i = 0; i < 500 && c.joinedSites().size() < n; i++) {
       Thread.sleep(10);
     }
@@ -140,7 +140,7 @@ class LogisticRegressionNetworkTest {
 
   @Test
   void releasedCoefficientsAndStandardErrorsOfThreeSitesEqualThePooledFit() throws Exception {
-    StatisticsCoordinator coordinator = startAggregator();
+    StatisticsStudy coordinator = startAggregator();
     List<SiteStatistics.Rows> sites = List.of(StatisticsNetworkTest.rows(31, 150),
         StatisticsNetworkTest.rows(32, 120), StatisticsNetworkTest.rows(33, 180));
     List<List<double[]>> seen = new ArrayList<>();
@@ -151,7 +151,7 @@ class LogisticRegressionNetworkTest {
     }
     awaitJoined(coordinator, 3);
 
-    StatisticsCoordinator.Released released = coordinator.run(Duration.ofSeconds(5)).get(60, TimeUnit.SECONDS);
+    StatisticsStudy.Released released = coordinator.run(Duration.ofSeconds(5)).get(60, TimeUnit.SECONDS);
 
     Parameters p = released.result();
     assertThat(p.getParameter("siteCount").getValue().primitiveValue()).isEqualTo("3");
@@ -177,7 +177,7 @@ class LogisticRegressionNetworkTest {
 
   @Test
   void aSiteDyingBetweenIterationsLeavesTheFitOfTheOthersReportedAsSuch() throws Exception {
-    StatisticsCoordinator coordinator = startAggregator();
+    StatisticsStudy coordinator = startAggregator();
     List<SiteStatistics.Rows> sites = List.of(StatisticsNetworkTest.rows(41, 150),
         StatisticsNetworkTest.rows(42, 120), StatisticsNetworkTest.rows(43, 180), StatisticsNetworkTest.rows(44, 90));
     ManagedChannel[] dying = new ManagedChannel[1];
@@ -202,7 +202,7 @@ class LogisticRegressionNetworkTest {
 
   @Test
   void aSmallOutcomeClassReleasesNoCoefficientAndAnnouncesNoIterate() throws Exception {
-    StatisticsCoordinator coordinator = startAggregator();
+    StatisticsStudy coordinator = startAggregator();
     List<List<double[]>> seen = new ArrayList<>();
     for (int s = 0; s < 3; s++) {
       SiteStatistics.Rows rows = StatisticsNetworkTest.rows(51 + s, 60);
@@ -231,7 +231,7 @@ class LogisticRegressionNetworkTest {
 
   @Test
   void secureStatsAnswersARegressionWhoseRunTakesLongerThanOneRoundMay() throws Exception {
-    StatisticsCoordinator coordinator = startAggregator();
+    StatisticsStudy coordinator = startAggregator();
     iterateMillis = 250;
     for (int s = 0; s < 3; s++) {
       join("site-" + s, StatisticsNetworkTest.rows(61 + s, 120), new CopyOnWriteArrayList<>());

@@ -55,7 +55,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Statistics studies over gRPC (in-process transport): {@link SiteSession}s at the sites compute
  * their sufficient statistics with {@link SiteStatistics}, the aggregator's
- * {@link StatisticsCoordinator} sums them with the real secure aggregation ({@link SecAggSecureSum})
+ * {@link StatisticsStudy} sums them with the real secure aggregation ({@link SecAggSecureSum})
  * and releases the combined result under disclosure control.
  */
 class StatisticsNetworkTest {
@@ -81,7 +81,7 @@ class StatisticsNetworkTest {
   private InProcessStatisticsAggregator aggregator;
   private InMemoryStudyStore store;
   private InMemoryReleaseStore releases;
-  private StatisticsCoordinators statistics;
+  private StatisticsStudies statistics;
 
   static StageTimer timer() {
     return (delay, task) -> {
@@ -90,7 +90,7 @@ class StatisticsNetworkTest {
     };
   }
 
-  private StatisticsCoordinator startAggregator(int minSites, int threshold) throws Exception {
+  private StatisticsStudy startAggregator(int minSites, int threshold) throws Exception {
     aggregator = new InProcessStatisticsAggregator(DECLARED, minSites, threshold);
     store = aggregator.store;
     releases = aggregator.releases;
@@ -188,7 +188,7 @@ class StatisticsNetworkTest {
         work(rows), new SecureRandom(), new SiteSession.Disclosure(5, false)).start();
   }
 
-  private static void awaitJoined(StatisticsCoordinator c, int n) throws InterruptedException {
+  private static void awaitJoined(StatisticsStudy c, int n) throws InterruptedException {
     for (int i = 0; i < 500 && c.joinedSites().size() < n; i++) {
       Thread.sleep(10);
     }
@@ -236,7 +236,7 @@ class StatisticsNetworkTest {
 
   @Test
   void releasedStatisticsOfThreeSitesEqualThePooledStatistics() throws Exception {
-    StatisticsCoordinator coordinator = startAggregator(3, 0);
+    StatisticsStudy coordinator = startAggregator(3, 0);
     List<SiteStatistics.Rows> sites = List.of(rows(2, 120), rows(4, 80), rows(6, 150));
     List<CompletableFuture<SiteSession.Outcome>> outcomes = new ArrayList<>();
     for (int s = 0; s < sites.size(); s++) {
@@ -244,7 +244,7 @@ class StatisticsNetworkTest {
     }
     awaitJoined(coordinator, 3);
 
-    StatisticsCoordinator.Released released = coordinator.run(Duration.ofSeconds(5)).get(30, TimeUnit.SECONDS);
+    StatisticsStudy.Released released = coordinator.run(Duration.ofSeconds(5)).get(30, TimeUnit.SECONDS);
 
     assertThat(released.sites()).isEqualTo(3);
     Parameters p = released.result();
@@ -277,7 +277,7 @@ class StatisticsNetworkTest {
 
   @Test
   void aSmallCellIsSuppressedWithComplementaryCellsSoTheMarginsDoNotRevealIt() throws Exception {
-    StatisticsCoordinator coordinator = startAggregator(3, 0);
+    StatisticsStudy coordinator = startAggregator(3, 0);
     // sites with odd seeds hold one patient with cp=1 and a diagnosis: 2 in all, below 5
     List<SiteStatistics.Rows> sites = List.of(rows(1, 60), rows(3, 60), rows(8, 60));
     for (int s = 0; s < sites.size(); s++) {
@@ -308,7 +308,7 @@ class StatisticsNetworkTest {
 
   @Test
   void theAggregatorStoresOnlyTheReleasedResultAndNoSiteFigure() throws Exception {
-    StatisticsCoordinator coordinator = startAggregator(3, 0);
+    StatisticsStudy coordinator = startAggregator(3, 0);
     List<SiteStatistics.Rows> sites = List.of(rows(12, 70), rows(14, 90), rows(16, 110));
     for (int s = 0; s < sites.size(); s++) {
       join(channel("site-" + s), sites.get(s));
@@ -340,7 +340,7 @@ class StatisticsNetworkTest {
 
   @Test
   void aSiteDroppingOutMidRunLeavesTheTotalOfTheOthersReportedAsSuch() throws Exception {
-    StatisticsCoordinator coordinator = startAggregator(3, 0);
+    StatisticsStudy coordinator = startAggregator(3, 0);
     List<SiteStatistics.Rows> sites = List.of(rows(2, 100), rows(4, 100), rows(6, 100), rows(8, 100));
     join(channel("a"), sites.get(0));
     join(channel("b"), sites.get(1));
@@ -348,7 +348,7 @@ class StatisticsNetworkTest {
     join(channel("d"), sites.get(3));
     awaitJoined(coordinator, 4);
 
-    StatisticsCoordinator.Released released = coordinator.run(Duration.ofSeconds(5)).get(30, TimeUnit.SECONDS);
+    StatisticsStudy.Released released = coordinator.run(Duration.ofSeconds(5)).get(30, TimeUnit.SECONDS);
 
     assertThat(released.sites()).isEqualTo(3);
     assertThat(released.result().getParameter("siteCount").getValue().primitiveValue()).isEqualTo("3");
@@ -361,13 +361,13 @@ class StatisticsNetworkTest {
 
   @Test
   void belowTheThresholdTheRoundAbortsAndNothingIsReleased() throws Exception {
-    StatisticsCoordinator coordinator = startAggregator(3, 3);
+    StatisticsStudy coordinator = startAggregator(3, 3);
     join(channel("a"), rows(2, 50));
     join(channel("b"), rows(4, 50));
     join(dyingAfterSharingKeys("c"), rows(6, 50));
     awaitJoined(coordinator, 3);
 
-    CompletableFuture<StatisticsCoordinator.Released> run = coordinator.run(Duration.ofSeconds(5));
+    CompletableFuture<StatisticsStudy.Released> run = coordinator.run(Duration.ofSeconds(5));
 
     assertThatThrownBy(() -> run.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
         .cause().isInstanceOf(StatisticsRunRefused.class)
@@ -394,7 +394,7 @@ class StatisticsNetworkTest {
 
   @Test
   void aSiteIsToldWhenItsJoinIsAcceptedAndARefusedJoinIsNeverReportedAsJoined() throws Exception {
-    StatisticsCoordinator coordinator = startAggregator(3, 0);
+    StatisticsStudy coordinator = startAggregator(3, 0);
     CompletableFuture<Integer> accepted = new CompletableFuture<>();
     CompletableFuture<Integer> refused = new CompletableFuture<>();
     new SiteSession(FederationGrpc.newStub(channel("a")),
@@ -414,7 +414,7 @@ class StatisticsNetworkTest {
 
   @Test
   void withFewerSitesThanMinSitesTheRunIsRefusedAtOnce() throws Exception {
-    StatisticsCoordinator coordinator = startAggregator(3, 0);
+    StatisticsStudy coordinator = startAggregator(3, 0);
     join(channel("a"), rows(2, 50));
     awaitJoined(coordinator, 1);
 
@@ -425,7 +425,7 @@ class StatisticsNetworkTest {
 
   @Test
   void theOperationAnswersTheReleaseOverHttpAndRefusesWithTooFewSites() throws Exception {
-    StatisticsCoordinator coordinator = startAggregator(3, 0);
+    StatisticsStudy coordinator = startAggregator(3, 0);
     org.hl7.fhir.r4.model.PlanDefinition published = new org.hl7.fhir.r4.model.PlanDefinition();
     published.setUrl(STUDY.url()).setVersion(STUDY.version());
     published.addExtension(StatisticsDeclarations.STUDY_KIND, new org.hl7.fhir.r4.model.CodeType("statistics"));

@@ -70,7 +70,7 @@ class StatisticsRestartTest {
   /** The aggregator's statistics side on a database: coordinators and their gRPC edge (in-process). */
   private static final class Aggregator implements AutoCloseable {
     final AggregatorDatabase database;
-    final StatisticsCoordinators statistics;
+    final StatisticsStudies statistics;
     final Server server;
     final String name = InProcessServerBuilder.generateName();
     final List<ManagedChannel> channels = new ArrayList<>();
@@ -82,13 +82,13 @@ class StatisticsRestartTest {
     /** @param releases wraps the database's release store */
     Aggregator(Path file, UnaryOperator<ReleaseStore> releases) throws Exception {
       database = AggregatorDatabase.open(file);
-      statistics = new StatisticsCoordinators(database.studies(), releases.apply(database.releases()), new SecAggSecureSum(),
-          StatisticsNetworkTest.timer(), Clock.systemUTC(), Duration.ofSeconds(10), "test aggregator");
-      Coordinators training = Coordinators.startUp(database.studies(), new SecAggSecureSum(),
+      Coordinators sessions = Coordinators.startUp(database.studies(), new SecAggSecureSum(),
           StatisticsNetworkTest.timer(), Clock.systemUTC(), Duration.ofSeconds(10),
           org.fedfhir.federation.v1.FixedPointEncoding.getDefaultInstance()).coordinators();
+      statistics = new StatisticsStudies(sessions, database.studies(), releases.apply(database.releases()),
+          Clock.systemUTC(), "test aggregator");
       server = InProcessServerBuilder.forName(name).addService(ServerInterceptors.intercept(
-          new FederationService(training, statistics), new HeaderIdentity())).build().start();
+          new FederationService(sessions), new HeaderIdentity())).build().start();
     }
 
     CompletableFuture<SiteSession.Outcome> join(String site, long seed) {
@@ -110,7 +110,7 @@ class StatisticsRestartTest {
           }, new SecureRandom(), new SiteSession.Disclosure(5, false)).start();
     }
 
-    void joinThree(StatisticsCoordinator coordinator) throws InterruptedException {
+    void joinThree(StatisticsStudy coordinator) throws InterruptedException {
       join("site-a", 2);
       join("site-b", 4);
       join("site-c", 6);
@@ -130,12 +130,12 @@ class StatisticsRestartTest {
 
   @Test
   void epsilonSpentOnAReleaseBeforeARestartIsStillSpentAfterIt() throws Exception {
-    StudyPlan plan = new StudyPlan(STUDY, DIGEST, StatisticsCoordinator.STRATEGY, 1, 3, 0, DECLARED.length(),
+    StudyPlan plan = new StudyPlan(STUDY, DIGEST, StatisticsStudy.STRATEGY, 1, 3, 0, DECLARED.length(),
         0.1, 0.01, 0);
     String released;
     try (Aggregator before = new Aggregator(dir.resolve("aggregator"))) {
       before.database.studies().registerStudy(plan);
-      StatisticsCoordinator coordinator = before.statistics.register(plan, DECLARED);
+      StatisticsStudy coordinator = before.statistics.register(plan, DECLARED);
       before.joinThree(coordinator);
 
       Parameters answer = coordinator.run(Duration.ofSeconds(5)).get(30, TimeUnit.SECONDS).result();
@@ -144,7 +144,7 @@ class StatisticsRestartTest {
     }
 
     try (Aggregator after = new Aggregator(dir.resolve("aggregator"))) {
-      StatisticsCoordinator coordinator = after.statistics.register(after.database.studies().study(STUDY)
+      StatisticsStudy coordinator = after.statistics.register(after.database.studies().study(STUDY)
           .orElseThrow(), DECLARED);
       after.joinThree(coordinator);
 
@@ -200,14 +200,14 @@ class StatisticsRestartTest {
 
   @Test
   void aReleaseThatCannotBeRecordedIsNotAnsweredAndItsEpsilonStaysSpent() throws Exception {
-    StudyPlan plan = new StudyPlan(STUDY, DIGEST, StatisticsCoordinator.STRATEGY, 1, 3, 0, DECLARED.length(),
+    StudyPlan plan = new StudyPlan(STUDY, DIGEST, StatisticsStudy.STRATEGY, 1, 3, 0, DECLARED.length(),
         0.1, 0.01, 0);
     try (Aggregator aggregator = new Aggregator(dir.resolve("aggregator"), FullDisk::new)) {
       aggregator.database.studies().registerStudy(plan);
-      StatisticsCoordinator coordinator = aggregator.statistics.register(plan, DECLARED);
+      StatisticsStudy coordinator = aggregator.statistics.register(plan, DECLARED);
       aggregator.joinThree(coordinator);
 
-      CompletableFuture<StatisticsCoordinator.Released> run = coordinator.run(Duration.ofSeconds(5));
+      CompletableFuture<StatisticsStudy.Released> run = coordinator.run(Duration.ofSeconds(5));
 
       assertThatThrownBy(() -> run.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
           .cause().isInstanceOfSatisfying(StatisticsRunRefused.class, e -> {
@@ -235,7 +235,7 @@ class StatisticsRestartTest {
     PlanDefinition definition = exampleStatisticsStudy();
     StudyRef ref = new StudyRef(definition.getUrl(), definition.getVersion());
     StatisticsDeclarations.Study declared = StatisticsDeclarations.read(definition);
-    StudyPlan plan = StatisticsCoordinators.plan(StudyPlans.from(definition,
+    StudyPlan plan = StatisticsStudies.plan(StudyPlans.from(definition,
         StudyDigest.sha256Hex(FhirContext.forR4Cached(), definition)), declared);
     try (Aggregator before = new Aggregator(dir.resolve("aggregator"))) {
       // as the study registry publishes it
@@ -251,7 +251,7 @@ class StatisticsRestartTest {
     try (Aggregator after = new Aggregator(dir.resolve("aggregator"))) {
       assertThat(after.statistics.forStudy(ref)).isEmpty();
 
-      StatisticsCoordinators.Recovered recovered = after.statistics.recover();
+      StatisticsStudies.Recovered recovered = after.statistics.recover();
 
       assertThat(recovered.studies()).containsExactly(ref);
       assertThat(recovered.refused()).singleElement().asString()

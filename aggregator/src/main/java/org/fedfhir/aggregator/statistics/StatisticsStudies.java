@@ -3,15 +3,13 @@ package org.fedfhir.aggregator.statistics;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.fedfhir.aggregator.round.SecureSum;
-import org.fedfhir.aggregator.round.StageTimer;
+import org.fedfhir.aggregator.round.Coordinators;
 import org.fedfhir.aggregator.store.StudyPlan;
 import org.fedfhir.aggregator.store.StudyRef;
 import org.fedfhir.aggregator.store.StudyStore;
@@ -21,41 +19,39 @@ import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.PlanDefinition;
 
 /**
- * The coordinators of the statistics studies published at the aggregator, created when the study
- * is published (its statistics are read from the PlanDefinition then). The published definition is
+ * The statistics studies published at the aggregator, each a {@link StatisticsStudy} with its
+ * session opened among the aggregator's {@link Coordinators}, created when the study is published (its statistics are read from the PlanDefinition then). The published definition is
  * kept in the {@link ReleaseStore} under its logical id, so that after a restart {@link #recover}
- * creates the coordinators again, from the definitions whose digest is still the study's in the
+ * creates the studies again, from the definitions whose digest is still the study's in the
  * {@link StudyStore}: the studies are runnable and joinable without publishing them again, and
  * their ε ledgers and releases are those kept before. A statistics study found in the study store
  * without a kept definition (published before definitions were kept, or its id since taken by
- * another study) has no coordinator: it must be published again.
+ * another study) has no session: it must be published again.
  */
-public final class StatisticsCoordinators {
+public final class StatisticsStudies {
 
+  private final Coordinators sessions;
   private final StudyStore store;
   private final ReleaseStore releases;
-  private final SecureSum secureSum;
-  private final StageTimer timer;
   private final Clock clock;
-  private final Duration stageTimeout;
   private final String reporter;
-  private final Map<StudyRef, StatisticsCoordinator> byStudy = new HashMap<>();
+  private final Map<StudyRef, StatisticsStudy> byStudy = new HashMap<>();
   private final Map<String, PlanDefinition> recovered = new LinkedHashMap<>();
 
   /** What {@link #recover} did: the studies it registered again, and why it left the others. */
   public record Recovered(List<StudyRef> studies, List<String> refused) {}
 
   /**
+   * @param sessions opens each study's session
+   * @param store the study store the sessions use
    * @param reporter the aggregator's name, the {@code reporter} of released MeasureReports
    */
-  public StatisticsCoordinators(StudyStore store, ReleaseStore releases, SecureSum secureSum, StageTimer timer,
-      Clock clock, Duration stageTimeout, String reporter) {
+  public StatisticsStudies(Coordinators sessions, StudyStore store, ReleaseStore releases, Clock clock,
+      String reporter) {
+    this.sessions = sessions;
     this.store = store;
     this.releases = releases;
-    this.secureSum = secureSum;
-    this.timer = timer;
     this.clock = clock;
-    this.stageTimeout = stageTimeout;
     this.reporter = reporter;
   }
 
@@ -64,18 +60,18 @@ public final class StatisticsCoordinators {
    * threshold, and the statistics' total vector length as the "model" dimension sites must join with.
    */
   public static StudyPlan plan(StudyPlan read, StatisticsDeclarations.Study study) {
-    return new StudyPlan(read.ref(), read.definitionDigest(), StatisticsCoordinator.STRATEGY, 1, read.minSites(),
+    return new StudyPlan(read.ref(), read.definitionDigest(), StatisticsStudy.STRATEGY, 1, read.minSites(),
         read.threshold(), study.length(), read.serverLearningRate(), read.proximalMu(), read.l2());
   }
 
-  /** Registers a published statistics study (again after a restart: same plan, same coordinator). */
-  public synchronized StatisticsCoordinator register(StudyPlan plan, StatisticsDeclarations.Study study) {
-    return byStudy.computeIfAbsent(plan.ref(), ref -> new StatisticsCoordinator(plan, study, store, releases,
-        secureSum, timer, clock, stageTimeout, reporter));
+  /** Registers a published statistics study (again after a restart: same plan, same session). */
+  public synchronized StatisticsStudy register(StudyPlan plan, StatisticsDeclarations.Study study) {
+    return byStudy.computeIfAbsent(plan.ref(), ref -> new StatisticsStudy(plan, study, releases, clock, reporter,
+        rounds -> sessions.open(plan, rounds)));
   }
 
   /** Reads and registers a study that is of kind statistics; empty for any other study. */
-  public Optional<StatisticsCoordinator> registerIfStatistics(StudyPlan plan, PlanDefinition definition) {
+  public Optional<StatisticsStudy> registerIfStatistics(StudyPlan plan, PlanDefinition definition) {
     if (!StatisticsDeclarations.isStatisticsStudy(definition)) {
       return Optional.empty();
     }
@@ -86,7 +82,7 @@ public final class StatisticsCoordinators {
    * Registers a statistics study published under the logical id {@code id} and keeps its definition
    * for {@link #recover}.
    */
-  public StatisticsCoordinator publish(String id, StudyPlan plan, StatisticsDeclarations.Study study,
+  public StatisticsStudy publish(String id, StudyPlan plan, StatisticsDeclarations.Study study,
       PlanDefinition definition) {
     PlanDefinition kept = definition.copy();
     kept.setId(new IdType("PlanDefinition", id));
@@ -113,7 +109,7 @@ public final class StatisticsCoordinators {
         PlanDefinition definition = FhirContext.forR4Cached().newJsonParser()
             .parseResource(PlanDefinition.class, kept.json());
         Optional<StudyPlan> plan = store.study(kept.study());
-        if (plan.isEmpty() || !StatisticsCoordinator.STRATEGY.equals(plan.get().strategy())) {
+        if (plan.isEmpty() || !StatisticsStudy.STRATEGY.equals(plan.get().strategy())) {
           refused.add(what + ": not a statistics study in the study store");
           continue;
         }
@@ -143,14 +139,9 @@ public final class StatisticsCoordinators {
     return Map.copyOf(recovered);
   }
 
-  /** The coordinator of a published statistics study. */
-  public synchronized Optional<StatisticsCoordinator> forStudy(StudyRef ref) {
+  /** A published statistics study. */
+  public synchronized Optional<StatisticsStudy> forStudy(StudyRef ref) {
     return Optional.ofNullable(byStudy.get(ref));
-  }
-
-  /** True if the store holds the study as a statistics study (published now or before a restart). */
-  public boolean isStatistics(StudyRef ref) {
-    return store.study(ref).map(p -> StatisticsCoordinator.STRATEGY.equals(p.strategy())).orElse(false);
   }
 
   /** The releases, ε ledgers and kept definitions. */

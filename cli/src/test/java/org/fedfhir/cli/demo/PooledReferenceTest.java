@@ -13,7 +13,7 @@ class PooledReferenceTest {
   void pooledModelIsTestedOnEachCentresOwnSplitAsTheSitesTestThemselves() throws Exception {
     StudyDefinition study = new StudyParser().parse(new StudyVariants(FhirContext.forR4Cached()).reference());
     PooledReference.Result r = new PooledReference().train(study);
-    // the sites' seeded stratified splits (seed 43, 34 % test): README "Figures" table
+    // the sites' seeded stratified splits (seed 43, 34 % test): docs/researcher.md, local-only table
     assertThat(r.testCounts()).containsEntry("cleveland", 103).containsEntry("hungarian", 100)
         .containsEntry("switzerland", 42).containsEntry("va", 68);
     assertThat(r.perCentre()).allSatisfy((c, acc) -> assertThat(acc).isBetween(0.6, 1.0));

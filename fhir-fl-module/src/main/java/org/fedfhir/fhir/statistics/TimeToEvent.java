@@ -14,7 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.fedfhir.fhir.cohort.ClinicalDataSource;
 import org.fedfhir.fhir.cohort.FeatureMatrix;
-import org.fedfhir.fhir.study.Code;
+import org.fedfhir.study.Code;
 import org.fedfhir.ig.StatisticsDeclarations;
 import org.fedfhir.securecompute.statistics.SiteStatistics;
 import org.fedfhir.securecompute.statistics.StatisticDeclaration;

@@ -73,9 +73,9 @@ class StatisticsIgConformanceTest {
     assertThat(StatisticsDeclarations.read(study).statistics()).hasSize(5);
     org.fedfhir.fhir.statistics.TimeToEvent.Definition def =
         org.fedfhir.fhir.statistics.TimeToEvent.read(study).get("hf-after-mi");
-    assertThat(def.indexConditions()).containsExactly(new org.fedfhir.fhir.study.Code("http://snomed.info/sct",
+    assertThat(def.indexConditions()).containsExactly(new org.fedfhir.study.Code("http://snomed.info/sct",
         "22298006"));
-    assertThat(def.eventObservation()).isEqualTo(new org.fedfhir.fhir.study.Code("http://loinc.org", "8480-6"));
+    assertThat(def.eventObservation()).isEqualTo(new org.fedfhir.study.Code("http://loinc.org", "8480-6"));
     assertThat(def.above()).isEqualTo(160.0);
     assertThat(def.eventUnit()).isEqualTo("mm[Hg]");
     assertThat(def.followUpObservations()).hasSize(1);

@@ -16,7 +16,7 @@ import java.util.Random;
 import java.util.TreeSet;
 import org.fedfhir.fhir.cohort.FeatureMatrix;
 import org.fedfhir.fhir.cohort.InMemoryClinicalData;
-import org.fedfhir.fhir.study.Code;
+import org.fedfhir.study.Code;
 import org.fedfhir.ig.StatisticsDeclarations;
 import org.fedfhir.securecompute.statistics.ContingencyTable;
 import org.fedfhir.securecompute.statistics.DisclosurePolicy;

@@ -1,4 +1,4 @@
-package org.fedfhir.fhir.study;
+package org.fedfhir.study;
 
 /**
  * The study parameters of {@code {base}/CodeSystem/study-parameter}, defaults filled in.

@@ -22,7 +22,9 @@ import org.hl7.fhir.r4.model.Type;
 
 /**
  * Parses a study {@code PlanDefinition} ({@code docs/study-format.md}) into a {@link StudyDefinition},
- * checking every rule of the format. All issues are collected, not only the first.
+ * checking every rule of the format. All issues are collected, not only the first. The one reader of
+ * study PlanDefinitions: the sites, the aggregator and the guide's checks all parse here, a
+ * statistics study's statistics with {@link StatisticsDeclarations}.
  */
 public final class StudyParser implements StudyValidator {
 
@@ -46,6 +48,7 @@ public final class StudyParser implements StudyValidator {
     return study;
   }
 
+  /** The study, or null when an issue was found. */
   private StudyDefinition read(PlanDefinition pd, List<StudyIssue> issues) {
     String p = "PlanDefinition";
     requireText(pd.getUrl(), p + ".url", issues);
@@ -91,10 +94,26 @@ public final class StudyParser implements StudyValidator {
       }
       readLabel(action, a, labelCodes, issues);
     }
+    StatisticsDeclarations.Study declarations = null;
+    Map<String, TimeToEventDefinition> timeToEvent = Map.of();
+    if (kind == StudyKind.STATISTICS && pd.getAction().size() == 1) {
+      try {
+        declarations = StatisticsDeclarations.read(pd);
+        timeToEvent = StatisticsDeclarations.timeToEvent(pd);
+      } catch (IllegalArgumentException e) {
+        issues.add(new StudyIssue(p + ".action[0].extension[statistic]", e.getMessage()));
+      }
+    }
+    if (!issues.isEmpty()) {
+      return null;
+    }
     String id = pd.getIdElement().hasIdPart() ? pd.getIdElement().getIdPart() : null;
-    String status = pd.getStatus() == null ? null : pd.getStatus().toCode();
-    return new StudyDefinition(nullToEmpty(pd.getUrl()), pd.getVersion(), id, pd.getName(), pd.getTitle(),
-        status, kind, algorithm, parameters, policy, cohort, features, labelCodes);
+    StudyCore core = new StudyCore(pd.getUrl(), pd.getVersion(), id, pd.getName(), pd.getTitle(),
+        pd.getStatus().toCode(), parameters, policy, cohort, features, labelCodes);
+    return switch (kind) {
+      case TRAINING -> new StudyDefinition.Training(core, algorithm);
+      case STATISTICS -> new StudyDefinition.Statistics(core, declarations, timeToEvent);
+    };
   }
 
   private static StudyKind readKind(PlanDefinition pd, List<StudyIssue> issues) {
@@ -207,6 +226,7 @@ public final class StudyParser implements StudyValidator {
     double mu = d.proximalMu();
     double serverLr = d.serverLearningRate();
     boolean share = d.shareModelWithOwner();
+    int precision = d.predictionPrecision();
     Set<String> seen = new HashSet<>();
     List<Extension> exts = pd.getExtensionsByUrl(StudyUrls.EXT_PARAMETER);
     for (int i = 0; i < exts.size(); i++) {
@@ -243,9 +263,11 @@ public final class StudyParser implements StudyValidator {
             decimal(value, name, vloc, issues, testFraction, v -> v > 0 && v < 1, "in (0, 1)");
         case "prediction-precision" -> {
           // applied by the TEE model service (the aggregator provisions it with the model); checked here
-          int decimals = intAtLeast(value, 1, name, vloc, issues, 3);
+          int decimals = intAtLeast(value, 1, name, vloc, issues, precision);
           if (decimals > 6) {
             issues.add(new StudyIssue(vloc, "parameter 'prediction-precision' is 1 to 6 decimals, got " + decimals));
+          } else {
+            precision = decimals;
           }
         }
         case "share-model-with-owner" -> {
@@ -268,7 +290,7 @@ public final class StudyParser implements StudyValidator {
       }
     }
     return new StudyParameters(rounds, epochs, lr, l2, seed, testFraction, minSites, threshold, strategy, mu,
-        serverLr, share);
+        serverLr, share, precision);
   }
 
   private static int intAtLeast(Type value, int min, String name, String loc, List<StudyIssue> issues,
@@ -458,10 +480,6 @@ public final class StudyParser implements StudyValidator {
     if (value == null || value.isBlank()) {
       issues.add(new StudyIssue(loc, "is required"));
     }
-  }
-
-  private static String nullToEmpty(String s) {
-    return s == null ? "" : s;
   }
 
 }

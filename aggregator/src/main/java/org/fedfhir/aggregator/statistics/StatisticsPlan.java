@@ -22,7 +22,7 @@ import org.fedfhir.federation.v1.Join;
 import org.fedfhir.federation.v1.Phase;
 import org.fedfhir.federation.v1.RoundEnd;
 import org.fedfhir.federation.v1.RoundStart;
-import org.fedfhir.ig.StatisticsDeclarations;
+import org.fedfhir.study.StatisticsDeclarations;
 import org.fedfhir.securecompute.statistics.DisclosurePolicy;
 import org.fedfhir.securecompute.statistics.LogisticRegression;
 import org.fedfhir.securecompute.statistics.PrivacyBudgetExhaustedException;

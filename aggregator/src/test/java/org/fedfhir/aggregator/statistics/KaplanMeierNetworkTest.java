@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.fedfhir.federation.v1.FederationGrpc;
 import org.fedfhir.federation.SiteSession;
-import org.fedfhir.ig.StatisticsDeclarations;
+import org.fedfhir.study.StatisticsDeclarations;
 import org.fedfhir.securecompute.statistics.DisclosurePolicy;
 import org.fedfhir.securecompute.statistics.Release;
 import org.fedfhir.securecompute.statistics.StatisticDeclaration;

@@ -20,7 +20,7 @@ import org.fedfhir.aggregator.store.RoundRecord;
 import org.fedfhir.aggregator.store.RoundState;
 import org.fedfhir.aggregator.testing.DyingSite;
 import org.fedfhir.federation.SiteSession;
-import org.fedfhir.ig.StatisticsDeclarations;
+import org.fedfhir.study.StatisticsDeclarations;
 import org.fedfhir.securecompute.statistics.DisclosurePolicy;
 import org.fedfhir.securecompute.statistics.LogisticRegression;
 import org.fedfhir.securecompute.statistics.Release;

@@ -37,7 +37,7 @@ import org.fedfhir.aggregator.store.RoundState;
 import org.fedfhir.aggregator.store.StudyRef;
 import org.fedfhir.aggregator.strategy.ModelVector;
 import org.fedfhir.federation.SiteSession;
-import org.fedfhir.ig.StatisticsDeclarations;
+import org.fedfhir.study.StatisticsDeclarations;
 import org.fedfhir.securecompute.statistics.ContingencyTable;
 import org.fedfhir.securecompute.statistics.DisclosurePolicy;
 import org.fedfhir.securecompute.statistics.Release;

@@ -37,7 +37,7 @@ import org.fedfhir.aggregator.testing.AggregatorDatabase;
 import org.fedfhir.aggregator.testing.HeaderIdentity;
 import org.fedfhir.federation.SiteSession;
 import org.fedfhir.ig.FedFhirIg;
-import org.fedfhir.ig.StatisticsDeclarations;
+import org.fedfhir.study.StatisticsDeclarations;
 import org.fedfhir.ig.StudyDigest;
 import org.fedfhir.securecompute.statistics.DisclosurePolicy;
 import org.fedfhir.securecompute.statistics.StatisticDeclaration;

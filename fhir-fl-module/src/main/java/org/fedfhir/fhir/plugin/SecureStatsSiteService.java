@@ -28,7 +28,7 @@ import org.fedfhir.study.InvalidStudyException;
 import org.fedfhir.study.StudyDefinition;
 import org.fedfhir.study.StudyKind;
 import org.fedfhir.study.StudyReader;
-import org.fedfhir.ig.StatisticsDeclarations;
+import org.fedfhir.study.StatisticsDeclarations;
 import org.fedfhir.securecompute.statistics.SiteStatistics;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.IdType;

@@ -10,6 +10,7 @@ import org.fedfhir.fhir.cohort.FeatureMatrix;
 import org.fedfhir.securecompute.statistics.SiteStatistics;
 import org.fedfhir.securecompute.statistics.StatisticDeclaration;
 import org.fedfhir.securecompute.statistics.SurvivalAnalysis;
+import org.fedfhir.study.TimeToEventDefinition;
 
 /**
  * A site's work in a statistics study: in the aggregator's {@code STATISTICS} round it answers the
@@ -81,11 +82,11 @@ public final class StatisticsContribution implements SiteSession.StatisticsWork 
    * @param definitions the index and event of the {@code kaplan-meier} statistics ({@link TimeToEvent#read})
    */
   public static StatisticsContribution of(List<StatisticDeclaration> declarations, int maxRecordsPerSite,
-      FeatureMatrix matrix, Map<String, TimeToEvent.Definition> definitions, ClinicalDataSource data) {
+      FeatureMatrix matrix, Map<String, TimeToEventDefinition> definitions, ClinicalDataSource data) {
     Map<String, List<SurvivalAnalysis.Record>> followUp = new java.util.HashMap<>();
     for (StatisticDeclaration d : declarations) {
       if (d.kind() == StatisticDeclaration.Kind.KAPLAN_MEIER) {
-        TimeToEvent.Definition def = definitions.get(d.name());
+        TimeToEventDefinition def = definitions.get(d.name());
         if (def == null) {
           throw new IllegalArgumentException(d.name() + ": a kaplan-meier statistic needs its index and event "
               + "(indexCondition, eventCondition or eventObservation)");

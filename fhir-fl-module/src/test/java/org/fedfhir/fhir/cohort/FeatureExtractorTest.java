@@ -14,8 +14,8 @@ import org.fedfhir.study.Code;
 import org.fedfhir.study.Feature;
 import org.fedfhir.study.FeatureSource;
 import org.fedfhir.study.MissingValuePolicy;
+import org.fedfhir.study.StudyCore;
 import org.fedfhir.study.StudyDefinition;
-import org.fedfhir.study.StudyKind;
 import org.fedfhir.study.StudyParameters;
 import org.fedfhir.study.StudyUrls;
 import org.fedfhir.study.Summary;
@@ -38,8 +38,8 @@ class FeatureExtractorTest {
   final FeatureExtractor extractor = new FeatureExtractor(new UcumConverter());
 
   static StudyDefinition study(MissingValuePolicy policy, CohortCriteria cohort, Feature... features) {
-    return new StudyDefinition("http://example.org/s", "1", "s", "S", "S", "active", StudyKind.TRAINING,
-        Algorithm.LOGISTIC_REGRESSION, StudyParameters.DEFAULTS, policy, cohort, List.of(features), Set.of(CAD));
+    return new StudyDefinition.Training(new StudyCore("http://example.org/s", "1", "s", "S", "S", "active",
+        StudyParameters.DEFAULTS, policy, cohort, List.of(features), Set.of(CAD)), Algorithm.LOGISTIC_REGRESSION);
   }
 
   static Feature obs(String name, Code code, String unit, Summary summary, Period lookback, boolean required) {

@@ -33,6 +33,7 @@ import org.fedfhir.fhir.statistics.TimeToEvent;
 import org.fedfhir.study.Code;
 import org.fedfhir.study.StudyDefinition;
 import org.fedfhir.study.StudyParser;
+import org.fedfhir.study.TimeToEventDefinition;
 import org.fedfhir.securecompute.statistics.StatisticDeclaration;
 import org.fedfhir.securecompute.statistics.SurvivalAnalysis;
 import org.hl7.fhir.r4.model.AuditEvent;
@@ -303,7 +304,7 @@ class HospitalServerJpaTest {
     StatisticDeclaration decl = new StatisticDeclaration(StatisticDeclaration.Kind.KAPLAN_MEIER, "hf", null, null,
         null, null, List.of(), List.of(), Double.NaN, Double.NaN, new double[0], new double[0],
         new double[] {0, 180, 360, 540}, "d", Optional.empty());
-    TimeToEvent.Definition def = new TimeToEvent.Definition("hf", List.of(new Code("http://snomed.info/sct",
+    TimeToEventDefinition def = new TimeToEventDefinition("hf", List.of(new Code("http://snomed.info/sct",
         "22298006")), List.of(new Code("http://snomed.info/sct", "84114007")), null, null, null, List.of());
     assertThat(TimeToEvent.extract(decl, def, matrix, data))
         .containsExactly(new SurvivalAnalysis.Record(SurvivalAnalysis.ALL, 365, false));

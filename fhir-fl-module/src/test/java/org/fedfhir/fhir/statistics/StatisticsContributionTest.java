@@ -17,7 +17,7 @@ import org.fedfhir.fhir.loader.HeartDiseaseRow;
 import org.fedfhir.study.StudyDefinition;
 import org.fedfhir.study.StudyKind;
 import org.fedfhir.study.StudyReader;
-import org.fedfhir.ig.StatisticsDeclarations;
+import org.fedfhir.study.StatisticsDeclarations;
 import org.fedfhir.securecompute.statistics.ContingencyTable;
 import org.fedfhir.securecompute.statistics.DisclosurePolicy;
 import org.fedfhir.securecompute.statistics.LogisticRegression;

@@ -1,12 +1,15 @@
-package org.fedfhir.ig;
+package org.fedfhir.study;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.fedfhir.securecompute.statistics.DisclosurePolicy;
 import org.fedfhir.securecompute.statistics.StatisticDeclaration;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.PlanDefinition;
 import org.hl7.fhir.r4.model.PrimitiveType;
@@ -16,17 +19,19 @@ import org.hl7.fhir.r4.model.Type;
  * Reads what a statistics study ({@code extension[studyKind]} = {@code statistics}) computes from
  * its {@code PlanDefinition} (docs/study-format.md, "Statistics studies"): one
  * {@value #STATISTIC} extension per statistic on the study's action, and the study's disclosure
- * control in {@value #DISCLOSURE_CONTROL}. The aggregator and the sites read the same definition
- * with this one class, so they agree on every statistic's vector layout.
+ * control in {@value #DISCLOSURE_CONTROL}; each {@code kaplan-meier} statistic's index and event
+ * ({@link #timeToEvent}). The aggregator and the sites read the same definition with this one class
+ * (through {@link StudyParser}, which puts both into a {@link StudyDefinition.Statistics}), so they
+ * agree on every statistic's vector layout.
  */
 public final class StatisticsDeclarations {
 
   /** Complex extension on {@code PlanDefinition.action}: one statistic. */
-  public static final String STATISTIC = FedFhirIg.CANONICAL + "/StructureDefinition/statistic";
+  public static final String STATISTIC = StudyUrls.BASE + "/StructureDefinition/statistic";
   /** Complex extension on {@code PlanDefinition}: minCellCount, maxRecordsPerSite, epsilonBudget. */
-  public static final String DISCLOSURE_CONTROL = FedFhirIg.CANONICAL + "/StructureDefinition/disclosure-control";
+  public static final String DISCLOSURE_CONTROL = StudyUrls.BASE + "/StructureDefinition/disclosure-control";
   /** The study-kind extension. */
-  public static final String STUDY_KIND = FedFhirIg.CANONICAL + "/StructureDefinition/study-kind";
+  public static final String STUDY_KIND = StudyUrls.EXT_STUDY_KIND;
   /** Default of {@code maxRecordsPerSite}. */
   public static final int DEFAULT_MAX_RECORDS_PER_SITE = 1_000_000;
 
@@ -55,7 +60,8 @@ public final class StatisticsDeclarations {
   /** True if the study's kind is {@code statistics}. */
   public static boolean isStatisticsStudy(PlanDefinition study) {
     Extension kind = study.getExtensionByUrl(STUDY_KIND);
-    return kind != null && kind.getValue() instanceof PrimitiveType<?> p && "statistics".equals(p.getValueAsString());
+    return kind != null && kind.getValue() instanceof PrimitiveType<?> p
+        && StudyKind.STATISTICS.code().equals(p.getValueAsString());
   }
 
   /**
@@ -110,6 +116,33 @@ public final class StatisticsDeclarations {
       }
     }
     return new Study(statistics, DisclosurePolicy.minCellCount(minCellCount), maxRecords, budget);
+  }
+
+  /**
+   * The index and event definitions of the study's {@code kaplan-meier} statistics, by name, read
+   * from the same {@value #STATISTIC} extensions as {@link #read}.
+   *
+   * @throws IllegalArgumentException naming the statistic when its index or event is incomplete
+   */
+  public static Map<String, TimeToEventDefinition> timeToEvent(PlanDefinition study) {
+    Map<String, TimeToEventDefinition> out = new LinkedHashMap<>();
+    if (study.getAction().isEmpty()) {
+      return out;
+    }
+    for (Extension e : study.getActionFirstRep().getExtensionsByUrl(STATISTIC)) {
+      if (!StatisticDeclaration.Kind.KAPLAN_MEIER.code().equals(string(e, "kind"))) {
+        continue;
+      }
+      String name = string(e, "name");
+      List<Code> eventObs = codes(e, "eventObservation");
+      if (eventObs.size() > 1) {
+        throw new IllegalArgumentException(name + ": at most one 'eventObservation'");
+      }
+      out.put(name, new TimeToEventDefinition(name, codes(e, "indexCondition"), codes(e, "eventCondition"),
+          eventObs.isEmpty() ? null : eventObs.get(0), optionalDecimal(e, "eventAbove"),
+          optionalDecimal(e, "eventBelow"), codes(e, "followUpObservation"), string(e, "eventUnit")));
+    }
+    return out;
   }
 
   private static StatisticDeclaration declaration(Extension e) {
@@ -173,6 +206,30 @@ public final class StatisticsDeclarations {
   private static int integer(Extension e, String part, int otherwise) {
     Extension p = e.getExtensionByUrl(part);
     return p == null ? otherwise : (int) number(p.getValue(), part);
+  }
+
+  private static Double optionalDecimal(Extension e, String part) {
+    String s = string(e, part);
+    if (s == null) {
+      return null;
+    }
+    try {
+      return Double.parseDouble(s);
+    } catch (NumberFormatException ex) {
+      throw new IllegalArgumentException(part + " needs a number", ex);
+    }
+  }
+
+  private static List<Code> codes(Extension e, String part) {
+    List<Code> out = new ArrayList<>();
+    for (Extension p : e.getExtensionsByUrl(part)) {
+      if (!(p.getValue() instanceof Coding c) || !c.hasSystem() || !c.hasCode()) {
+        throw new IllegalArgumentException(Optional.ofNullable(string(e, "name")).orElse("kaplan-meier") + ": "
+            + part + " needs a valueCoding with system and code");
+      }
+      out.add(new Code(c.getSystem(), c.getCode()));
+    }
+    return out;
   }
 
   private static double number(Type value, String part) {

@@ -154,12 +154,26 @@ public final class StatisticsDeclarations {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("name is required");
     }
-    boolean table = kind == StatisticDeclaration.Kind.COUNTS || kind == StatisticDeclaration.Kind.CROSSTAB;
-    return new StatisticDeclaration(kind, name, string(e, "variable"), string(e, "row"), string(e, "column"),
-        string(e, "groupBy"), strings(e, table ? "rowCategory" : "group"), strings(e, "columnCategory"),
-        decimal(e, "lower").orElse(Double.NaN), decimal(e, "upper").orElse(Double.NaN), decimals(e, "binEdge"),
-        decimals(e, "quantile"), decimals(e, "bucketEdge"), string(e, "timeUnit"), decimal(e, "epsilon"),
-        covariates(e));
+    Optional<Double> epsilon = decimal(e, "epsilon");
+    return switch (kind) {
+      case COUNTS -> new StatisticDeclaration.Counts(name, string(e, "row"), strings(e, "rowCategory"), epsilon);
+      case CROSSTAB -> new StatisticDeclaration.Crosstab(name, string(e, "row"), strings(e, "rowCategory"),
+          string(e, "column"), strings(e, "columnCategory"), epsilon);
+      case SUMMARY -> new StatisticDeclaration.Summary(name, string(e, "variable"), string(e, "groupBy"),
+          strings(e, "group"), bound(e, "lower"), bound(e, "upper"), decimals(e, "binEdge"), decimals(e, "quantile"),
+          epsilon);
+      case WELCH -> new StatisticDeclaration.Welch(name, string(e, "variable"), string(e, "groupBy"),
+          strings(e, "group"), bound(e, "lower"), bound(e, "upper"), epsilon);
+      case KAPLAN_MEIER -> new StatisticDeclaration.KaplanMeier(name, string(e, "groupBy"), strings(e, "group"),
+          decimals(e, "bucketEdge"), string(e, "timeUnit"), epsilon);
+      case LOGISTIC_REGRESSION -> new StatisticDeclaration.Regression(name, string(e, "variable"), covariates(e),
+          epsilon);
+    };
+  }
+
+  /** A bound of a summary or t-test; NaN when it is not declared. */
+  private static double bound(Extension e, String part) {
+    return decimal(e, part).orElse(Double.NaN);
   }
 
   /** The {@code covariate} parts of a logistic regression: each with {@code name}, {@code lower}, {@code upper}. */

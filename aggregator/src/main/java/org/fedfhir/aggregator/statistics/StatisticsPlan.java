@@ -155,8 +155,8 @@ public final class StatisticsPlan implements RoundPlan {
     for (int i = 0; i < statistics.size(); i++) {
       StatisticDeclaration d = study.statistics().get(i);
       r.results.add(null);
-      if (d.iterative()) {
-        r.fits.put(i, d.logisticRegression().fit());
+      if (d instanceof StatisticDeclaration.Regression regression) {
+        r.fits.put(i, regression.logisticRegression().fit());
       }
     }
     run = r;

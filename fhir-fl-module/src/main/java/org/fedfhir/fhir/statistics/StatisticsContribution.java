@@ -59,16 +59,16 @@ public final class StatisticsContribution implements SiteSession.StatisticsWork 
     this.followUp = Map.copyOf(followUp);
     this.statistics = new SiteStatistics(this.declarations, maxRecordsPerSite);
     for (StatisticDeclaration d : this.declarations) {
-      if (d.iterative()) {
+      if (d instanceof StatisticDeclaration.Regression regression) {
         // checked now: a regression naming no feature would otherwise fail mid-run, in a later round
-        for (String v : d.variables()) {
+        for (String v : regression.variables()) {
           if (!v.equals(SiteStatistics.LABEL) && !rows.names().contains(v)) {
             throw new IllegalArgumentException(d.name() + ": the study has no feature '" + v + "'");
           }
         }
-        d.logisticRegression();
+        regression.logisticRegression();
       }
-      if (d.kind() == StatisticDeclaration.Kind.KAPLAN_MEIER && !this.followUp.containsKey(d.name())) {
+      if (d instanceof StatisticDeclaration.KaplanMeier && !this.followUp.containsKey(d.name())) {
         throw new IllegalArgumentException(d.name() + ": a kaplan-meier statistic needs its index and event "
             + "(indexCondition, eventCondition or eventObservation)");
       }
@@ -85,13 +85,13 @@ public final class StatisticsContribution implements SiteSession.StatisticsWork 
       FeatureMatrix matrix, Map<String, TimeToEventDefinition> definitions, ClinicalDataSource data) {
     Map<String, List<SurvivalAnalysis.Record>> followUp = new java.util.HashMap<>();
     for (StatisticDeclaration d : declarations) {
-      if (d.kind() == StatisticDeclaration.Kind.KAPLAN_MEIER) {
+      if (d instanceof StatisticDeclaration.KaplanMeier km) {
         TimeToEventDefinition def = definitions.get(d.name());
         if (def == null) {
           throw new IllegalArgumentException(d.name() + ": a kaplan-meier statistic needs its index and event "
               + "(indexCondition, eventCondition or eventObservation)");
         }
-        followUp.put(d.name(), TimeToEvent.extract(d, def, matrix, data));
+        followUp.put(d.name(), TimeToEvent.extract(km, def, matrix, data));
       }
     }
     return new StatisticsContribution(declarations, maxRecordsPerSite, rows(matrix), followUp);
@@ -118,8 +118,8 @@ public final class StatisticsContribution implements SiteSession.StatisticsWork 
     }
     List<double[]> parts = new ArrayList<>();
     for (StatisticDeclaration d : declarations) {
-      if (d.kind() == StatisticDeclaration.Kind.KAPLAN_MEIER) {
-        parts.add(((SurvivalAnalysis) d.statistic()).encode(followUp.get(d.name())));
+      if (d instanceof StatisticDeclaration.KaplanMeier km) {
+        parts.add(km.statistic().encode(followUp.get(d.name())));
       } else {
         parts.add(new SiteStatistics(List.of(d), maxRecordsPerSite).encode(rows));
       }

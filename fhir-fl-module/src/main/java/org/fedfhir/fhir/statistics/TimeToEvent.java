@@ -99,7 +99,7 @@ public final class TimeToEvent {
    * @param data the site's clinical data
    * @return one record per cohort patient with an index date, in the matrix's order
    */
-  public static List<SurvivalAnalysis.Record> extract(StatisticDeclaration declaration,
+  public static List<SurvivalAnalysis.Record> extract(StatisticDeclaration.KaplanMeier declaration,
       TimeToEventDefinition definition, FeatureMatrix matrix, ClinicalDataSource data) {
     checked(definition);
     double daysPerUnit = daysPerUnit(declaration.timeUnit());

@@ -301,8 +301,7 @@ class HospitalServerJpaTest {
     assertThat(conditions).hasSize(total(Condition.class)).doesNotHaveDuplicates();
 
     FeatureMatrix matrix = new FeatureMatrix(List.of("age"), new double[][] {{60}}, new int[1], List.of(id));
-    StatisticDeclaration decl = new StatisticDeclaration(StatisticDeclaration.Kind.KAPLAN_MEIER, "hf", null, null,
-        null, null, List.of(), List.of(), Double.NaN, Double.NaN, new double[0], new double[0],
+    StatisticDeclaration.KaplanMeier decl = new StatisticDeclaration.KaplanMeier("hf", null, List.of(),
         new double[] {0, 180, 360, 540}, "d", Optional.empty());
     TimeToEventDefinition def = new TimeToEventDefinition("hf", List.of(new Code("http://snomed.info/sct",
         "22298006")), List.of(new Code("http://snomed.info/sct", "84114007")), null, null, null, List.of());

@@ -310,8 +310,7 @@ class TimeToEventTest {
         .add(observation("d", SBP, BASE, 190));
     FeatureMatrix matrix = new FeatureMatrix(FEATURES, new double[][] {{0, 50}, {1, 60}, {0, 70}, {1, 55}},
         new int[4], List.of("a", "b", "c", "d"));
-    StatisticDeclaration decl = new StatisticDeclaration(StatisticDeclaration.Kind.KAPLAN_MEIER, "sbp", null, null,
-        null, "sex", List.of("0", "1"), List.of(), Double.NaN, Double.NaN, new double[0], new double[0],
+    StatisticDeclaration.KaplanMeier decl = new StatisticDeclaration.KaplanMeier("sbp", "sex", List.of("0", "1"),
         new double[] {0, 7, 14, 28, 56}, "wk", Optional.empty());
     TimeToEventDefinition def = new TimeToEventDefinition("sbp", List.of(INDEX), List.of(), SBP, 160.0, null,
         List.of(VISIT));
@@ -334,8 +333,7 @@ class TimeToEventTest {
         .add(condition("c", INDEX, BASE)).add(cholesterol("c", BASE.plusDays(40), 300, "mm[Hg]"));
     FeatureMatrix matrix = new FeatureMatrix(FEATURES, new double[][] {{0, 50}, {1, 60}, {0, 70}}, new int[3],
         List.of("a", "b", "c"));
-    StatisticDeclaration decl = new StatisticDeclaration(StatisticDeclaration.Kind.KAPLAN_MEIER, "chol", null, null,
-        null, "sex", List.of("0", "1"), List.of(), Double.NaN, Double.NaN, new double[0], new double[0],
+    StatisticDeclaration.KaplanMeier decl = new StatisticDeclaration.KaplanMeier("chol", "sex", List.of("0", "1"),
         new double[] {0, 30, 60}, "d", Optional.empty());
     TimeToEventDefinition def = new TimeToEventDefinition("chol", List.of(INDEX), List.of(), CHOLESTEROL, 240.0,
         null, List.of(), "mg/dL");
@@ -362,8 +360,7 @@ class TimeToEventTest {
       List<Code> index) {
     FeatureMatrix matrix = new FeatureMatrix(FEATURES, patients.stream().map(p -> new double[] {0, 50})
         .toArray(double[][]::new), new int[patients.size()], patients);
-    StatisticDeclaration decl = new StatisticDeclaration(StatisticDeclaration.Kind.KAPLAN_MEIER, "hf", null, null,
-        null, "sex", List.of("0", "1"), List.of(), Double.NaN, Double.NaN, new double[0], new double[0],
+    StatisticDeclaration.KaplanMeier decl = new StatisticDeclaration.KaplanMeier("hf", "sex", List.of("0", "1"),
         new double[] {0, 30, 60}, "d", Optional.empty());
     TimeToEventDefinition def = new TimeToEventDefinition("hf", index, List.of(EVENT), null, null, null,
         List.of(VISIT));

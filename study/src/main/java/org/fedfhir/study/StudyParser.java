@@ -117,17 +117,8 @@ public final class StudyParser implements StudyValidator {
   }
 
   private static StudyKind readKind(PlanDefinition pd, List<StudyIssue> issues) {
-    String loc = "PlanDefinition.extension[studyKind]";
-    Extension ext = single(pd.getExtensionsByUrl(StudyUrls.EXT_STUDY_KIND), loc, issues);
-    if (ext == null) {
-      return null;
-    }
-    String code = primitive(ext.getValue());
-    StudyKind kind = code == null ? null : StudyKind.fromCode(code).orElse(null);
-    if (kind == null) {
-      issues.add(new StudyIssue(loc + ".value", "must be a code: training | statistics, found " + code));
-    }
-    return kind;
+    return readCode(pd, StudyUrls.EXT_STUDY_KIND, "PlanDefinition.extension[studyKind]", StudyKind::fromCode,
+        "training | statistics", issues);
   }
 
   private static Algorithm readAlgorithm(PlanDefinition pd, StudyKind kind, List<StudyIssue> issues) {
@@ -157,17 +148,23 @@ public final class StudyParser implements StudyValidator {
   }
 
   private static MissingValuePolicy readPolicy(PlanDefinition pd, List<StudyIssue> issues) {
-    String loc = "PlanDefinition.extension[missingValuePolicy]";
-    Extension ext = single(pd.getExtensionsByUrl(StudyUrls.EXT_MISSING_VALUE_POLICY), loc, issues);
+    return readCode(pd, StudyUrls.EXT_MISSING_VALUE_POLICY, "PlanDefinition.extension[missingValuePolicy]",
+        MissingValuePolicy::fromCode, "drop | impute-mean", issues);
+  }
+
+  /** The value of a required code extension that appears once, or null with an issue. */
+  private static <T> T readCode(PlanDefinition pd, String url, String loc,
+      java.util.function.Function<String, java.util.Optional<T>> fromCode, String allowed, List<StudyIssue> issues) {
+    Extension ext = single(pd.getExtensionsByUrl(url), loc, issues);
     if (ext == null) {
       return null;
     }
     String code = primitive(ext.getValue());
-    MissingValuePolicy policy = code == null ? null : MissingValuePolicy.fromCode(code).orElse(null);
-    if (policy == null) {
-      issues.add(new StudyIssue(loc + ".value", "must be a code: drop | impute-mean, found " + code));
+    T value = code == null ? null : fromCode.apply(code).orElse(null);
+    if (value == null) {
+      issues.add(new StudyIssue(loc + ".value", "must be a code: " + allowed + ", found " + code));
     }
-    return policy;
+    return value;
   }
 
   private static CohortCriteria readCohort(PlanDefinition pd, List<StudyIssue> issues) {

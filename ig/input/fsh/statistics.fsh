@@ -2,7 +2,7 @@
 // `statistics` declares (extension `statistic` on its action, `disclosure-control` on the
 // PlanDefinition), what the aggregator's $secure-stats releases (FederatedStatisticsResult, with the
 // counts as a FederatedStatisticsReport) and the site's own $secure-stats. The declarations are read
-// by org.fedfhir.ig.StatisticsDeclarations (aggregator and sites alike); the results are written by
+// by org.fedfhir.study.StatisticsDeclarations (aggregator and sites alike); the results are written by
 // the aggregator's org.fedfhir.aggregator.statistics.StatisticsResults.
 
 Alias: $statistic-kind = http://fedfhir.org/fhir/CodeSystem/statistic-kind

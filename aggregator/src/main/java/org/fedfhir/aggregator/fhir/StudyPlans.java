@@ -1,55 +1,41 @@
 package org.fedfhir.aggregator.fhir;
 
-import java.util.HashMap;
-import java.util.Map;
 import org.fedfhir.aggregator.store.StudyPlan;
 import org.fedfhir.aggregator.store.StudyRef;
-import org.hl7.fhir.r4.model.Extension;
+import org.fedfhir.study.InvalidStudyException;
+import org.fedfhir.study.StudyDefinition;
+import org.fedfhir.study.StudyParameters;
+import org.fedfhir.study.StudyParser;
 import org.hl7.fhir.r4.model.PlanDefinition;
-import org.hl7.fhir.r4.model.PrimitiveType;
-import org.hl7.fhir.r4.model.Type;
 
 /**
- * Reads the parameters the aggregator needs from a study {@code PlanDefinition} already validated
- * against {@code FederatedStudy} (docs/study-format.md): strategy, rounds, min-sites, threshold,
- * server learning rate, FedProx μ, L2, and the model dimension from the number of features and the
- * strategy's model layout (docs/federation.md).
+ * The aggregator's plan of a study, from the study as {@link StudyParser} reads it (the sites' own
+ * parser, so both sides agree on every parameter and its default): strategy, rounds, min-sites,
+ * threshold, server learning rate, FedProx μ, L2, and the model dimension from the number of
+ * features and the strategy's model layout (docs/federation.md).
  */
 public final class StudyPlans {
 
-  static final String PARAMETER = "http://fedfhir.org/fhir/StructureDefinition/study-parameter";
-
   private StudyPlans() {}
 
+  public static StudyPlan from(StudyDefinition study, String digest) {
+    StudyParameters p = study.parameters();
+    int features = study.features().size();
+    int dimension = "newton".equals(p.strategy()) ? features + 1 : 2 * (features + 1);
+    return new StudyPlan(new StudyRef(study.url(), study.version()), digest, p.strategy(), p.rounds(), p.minSites(),
+        p.threshold() == null ? 0 : p.threshold(), dimension, p.serverLearningRate(), p.proximalMu(), p.l2());
+  }
+
+  /**
+   * Parses the study, then plans it.
+   *
+   * @throws IllegalArgumentException naming every broken rule when it is not a valid study
+   */
   public static StudyPlan from(PlanDefinition study, String digest) {
-    Map<String, Type> p = new HashMap<>();
-    for (Extension e : study.getExtensionsByUrl(PARAMETER)) {
-      Extension name = e.getExtensionByUrl("name");
-      Extension value = e.getExtensionByUrl("value");
-      if (name != null && value != null) {
-        p.put(((PrimitiveType<?>) name.getValue()).getValueAsString(), value.getValue());
-      }
+    try {
+      return from(new StudyParser().parse(study), digest);
+    } catch (InvalidStudyException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
     }
-    String strategy = string(p, "strategy", "fedavg");
-    int features = study.getActionFirstRep().getInput().size();
-    int dimension = "newton".equals(strategy) ? features + 1 : 2 * (features + 1);
-    return new StudyPlan(new StudyRef(study.getUrl(), study.getVersion()), digest, strategy,
-        integer(p, "rounds", 20), integer(p, "min-sites", 3), integer(p, "threshold", 0), dimension,
-        decimal(p, "server-learning-rate", 0.1), decimal(p, "proximal-mu", 0.01), decimal(p, "l2", 0.0));
-  }
-
-  private static String string(Map<String, Type> p, String name, String otherwise) {
-    Type t = p.get(name);
-    return t == null ? otherwise : ((PrimitiveType<?>) t).getValueAsString();
-  }
-
-  private static int integer(Map<String, Type> p, String name, int otherwise) {
-    Type t = p.get(name);
-    return t == null ? otherwise : Integer.parseInt(((PrimitiveType<?>) t).getValueAsString());
-  }
-
-  private static double decimal(Map<String, Type> p, String name, double otherwise) {
-    Type t = p.get(name);
-    return t == null ? otherwise : Double.parseDouble(((PrimitiveType<?>) t).getValueAsString());
   }
 }

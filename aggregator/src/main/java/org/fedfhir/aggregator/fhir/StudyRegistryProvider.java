@@ -19,8 +19,12 @@ import org.fedfhir.aggregator.store.StudyRef;
 import org.fedfhir.aggregator.store.StudyStatus;
 import org.fedfhir.aggregator.store.StudyStore;
 import org.fedfhir.ig.FedFhirIg;
-import org.fedfhir.ig.StatisticsDeclarations;
 import org.fedfhir.ig.StudyDigest;
+import org.fedfhir.study.InvalidStudyException;
+import org.fedfhir.study.StatisticsDeclarations;
+import org.fedfhir.study.StudyDefinition;
+import org.fedfhir.study.StudyParser;
+import org.fedfhir.study.StudyReader;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -29,7 +33,7 @@ import org.hl7.fhir.r4.model.PlanDefinition;
 /**
  * {@code PUT [aggregator]/PlanDefinition/{id}} publishes a study; {@code GET} reads it back. A study
  * is validated against the guide's {@code FederatedStudy} (errors → 422 with the validator's
- * issues), registered by canonical URL and version with its definition digest, and can then be
+ * issues) and parsed by the sites' own {@link StudyParser} (errors → 422 with its issues), registered by canonical URL and version with its definition digest, and can then be
  * joined by sites holding the same definition. Publishing another definition under a URL and
  * version already published is refused (409): a study is immutable once sites may have joined it.
  * A statistics study's definition is also kept in the database ({@link StatisticsStudies#publish})
@@ -97,19 +101,16 @@ public final class StudyRegistryProvider implements IResourceProvider {
       throw new UnprocessableEntityException(ig.fhirContext(), validation);
     }
     String digest = StudyDigest.sha256Hex(ig.fhirContext(), study);
-    StudyPlan plan;
+    StudyDefinition parsed;
     try {
-      plan = StudyPlans.from(study, digest);
-    } catch (IllegalArgumentException e) {
-      throw new UnprocessableEntityException("PlanDefinition.extension[study-parameter]: " + e.getMessage());
+      parsed = new StudyParser().parse(study);
+    } catch (InvalidStudyException e) {
+      throw new UnprocessableEntityException(ig.fhirContext(), StudyReader.toOperationOutcome(e.issues()));
     }
+    StudyPlan plan = StudyPlans.from(parsed, digest);
     StatisticsDeclarations.Study declared = null;
-    if (StatisticsDeclarations.isStatisticsStudy(study)) {
-      try {
-        declared = StatisticsDeclarations.read(study);
-      } catch (IllegalArgumentException e) {
-        throw new UnprocessableEntityException(e.getMessage());
-      }
+    if (parsed instanceof StudyDefinition.Statistics statisticsStudy) {
+      declared = statisticsStudy.declarations();
       plan = StatisticsStudies.plan(plan, declared);
     }
     Optional<StudyPlan> existing = store.study(plan.ref());
@@ -126,7 +127,7 @@ public final class StudyRegistryProvider implements IResourceProvider {
       store.registerStudy(plan);
     }
     RegistryAccessPolicy.claim(store, plan.ref(), request);
-    org.fedfhir.aggregator.store.ModelSpec spec = ModelSpecs.from(study);
+    org.fedfhir.aggregator.store.ModelSpec spec = ModelSpecs.from(parsed);
     if (spec != null) {
       store.recordModelSpec(plan.ref(), spec); // for provisioning the final model to a TEE
     }

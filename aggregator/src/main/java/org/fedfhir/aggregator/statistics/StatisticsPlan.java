@@ -22,7 +22,7 @@ import org.fedfhir.federation.v1.Join;
 import org.fedfhir.federation.v1.Phase;
 import org.fedfhir.federation.v1.RoundEnd;
 import org.fedfhir.federation.v1.RoundStart;
-import org.fedfhir.ig.StatisticsDeclarations;
+import org.fedfhir.study.StatisticsDeclarations;
 import org.fedfhir.securecompute.statistics.DisclosurePolicy;
 import org.fedfhir.securecompute.statistics.LogisticRegression;
 import org.fedfhir.securecompute.statistics.PrivacyBudgetExhaustedException;
@@ -155,8 +155,8 @@ public final class StatisticsPlan implements RoundPlan {
     for (int i = 0; i < statistics.size(); i++) {
       StatisticDeclaration d = study.statistics().get(i);
       r.results.add(null);
-      if (d.iterative()) {
-        r.fits.put(i, d.logisticRegression().fit());
+      if (d instanceof StatisticDeclaration.Regression regression) {
+        r.fits.put(i, regression.logisticRegression().fit());
       }
     }
     run = r;

@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.fedfhir.aggregator.round.StudySession;
 import org.fedfhir.aggregator.store.StudyPlan;
-import org.fedfhir.ig.StatisticsDeclarations;
+import org.fedfhir.study.StatisticsDeclarations;
 import org.fedfhir.securecompute.statistics.PrivacyLedger;
 import org.hl7.fhir.r4.model.Parameters;
 

@@ -20,7 +20,7 @@ import org.fedfhir.aggregator.round.SecAggSecureSum;
 import org.fedfhir.aggregator.store.InMemoryStudyStore;
 import org.fedfhir.aggregator.store.StudyPlan;
 import org.fedfhir.aggregator.testing.HeaderIdentity;
-import org.fedfhir.ig.StatisticsDeclarations;
+import org.fedfhir.study.StatisticsDeclarations;
 
 /**
  * The aggregator of one statistics study ({@link StatisticsNetworkTest#STUDY}) on the in-process

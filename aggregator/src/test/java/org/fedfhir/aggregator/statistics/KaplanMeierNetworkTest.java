@@ -16,11 +16,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.fedfhir.federation.v1.FederationGrpc;
 import org.fedfhir.federation.SiteSession;
-import org.fedfhir.ig.StatisticsDeclarations;
+import org.fedfhir.study.StatisticsDeclarations;
 import org.fedfhir.securecompute.statistics.DisclosurePolicy;
 import org.fedfhir.securecompute.statistics.Release;
 import org.fedfhir.securecompute.statistics.StatisticDeclaration;
-import org.fedfhir.securecompute.statistics.StatisticDeclaration.Kind;
 import org.fedfhir.securecompute.statistics.SurvivalAnalysis;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
@@ -37,9 +36,8 @@ class KaplanMeierNetworkTest {
 
   private static final Metadata.Key<String> SITE = Metadata.Key.of("x-test-site", Metadata.ASCII_STRING_MARSHALLER);
   static final double[] EDGES = SurvivalAnalysis.evenBuckets(30, 26);
-  static final StatisticDeclaration KM = new StatisticDeclaration(Kind.KAPLAN_MEIER, "hf-after-mi", null, null,
-      null, "sex", List.of("1", "0"), List.of(), Double.NaN, Double.NaN, new double[0], new double[0], EDGES, "d",
-      Optional.empty());
+  static final StatisticDeclaration KM = new StatisticDeclaration.KaplanMeier("hf-after-mi", "sex", List.of("1", "0"),
+      EDGES, "d", Optional.empty());
   static final StatisticsDeclarations.Study DECLARED = new StatisticsDeclarations.Study(List.of(KM),
       DisclosurePolicy.defaults(), 10_000, Optional.empty());
 

@@ -20,14 +20,13 @@ import org.fedfhir.aggregator.store.RoundRecord;
 import org.fedfhir.aggregator.store.RoundState;
 import org.fedfhir.aggregator.testing.DyingSite;
 import org.fedfhir.federation.SiteSession;
-import org.fedfhir.ig.StatisticsDeclarations;
+import org.fedfhir.study.StatisticsDeclarations;
 import org.fedfhir.securecompute.statistics.DisclosurePolicy;
 import org.fedfhir.securecompute.statistics.LogisticRegression;
 import org.fedfhir.securecompute.statistics.Release;
 import org.fedfhir.securecompute.statistics.SiteStatistics;
 import org.fedfhir.securecompute.statistics.StatisticDeclaration;
 import org.fedfhir.securecompute.statistics.StatisticDeclaration.Covariate;
-import org.fedfhir.securecompute.statistics.StatisticDeclaration.Kind;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
 import org.junit.jupiter.api.AfterEach;
@@ -42,10 +41,9 @@ import org.junit.jupiter.api.Test;
  */
 class LogisticRegressionNetworkTest {
 
-  static final StatisticDeclaration MODEL = new StatisticDeclaration(Kind.LOGISTIC_REGRESSION, "diagnosis-model",
-      "label", null, null, null, List.of(), List.of(), Double.NaN, Double.NaN, new double[0], new double[0],
-      new double[0], null, Optional.empty(),
-      List.of(new Covariate("sex", 0, 1), new Covariate("chol", 0, 400), new Covariate("thalach", 60, 220)));
+  static final StatisticDeclaration.Regression MODEL = new StatisticDeclaration.Regression("diagnosis-model", "label",
+      List.of(new Covariate("sex", 0, 1), new Covariate("chol", 0, 400), new Covariate("thalach", 60, 220)),
+      Optional.empty());
   static final StatisticsDeclarations.Study DECLARED = new StatisticsDeclarations.Study(
       List.of(StatisticsNetworkTest.CP_BY_LABEL, MODEL), DisclosurePolicy.defaults(), 10_000, Optional.empty());
 

@@ -37,13 +37,12 @@ import org.fedfhir.aggregator.store.RoundState;
 import org.fedfhir.aggregator.store.StudyRef;
 import org.fedfhir.aggregator.strategy.ModelVector;
 import org.fedfhir.federation.SiteSession;
-import org.fedfhir.ig.StatisticsDeclarations;
+import org.fedfhir.study.StatisticsDeclarations;
 import org.fedfhir.securecompute.statistics.ContingencyTable;
 import org.fedfhir.securecompute.statistics.DisclosurePolicy;
 import org.fedfhir.securecompute.statistics.Release;
 import org.fedfhir.securecompute.statistics.SiteStatistics;
 import org.fedfhir.securecompute.statistics.StatisticDeclaration;
-import org.fedfhir.securecompute.statistics.StatisticDeclaration.Kind;
 import org.fedfhir.securecompute.statistics.WelchTest;
 import org.hl7.fhir.r4.model.MeasureReport;
 import org.hl7.fhir.r4.model.Parameters;
@@ -66,15 +65,12 @@ class StatisticsNetworkTest {
   private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor();
   static final List<String> FEATURES = List.of("cp", "sex", "chol", "thalach");
 
-  static final StatisticDeclaration CP_BY_LABEL = new StatisticDeclaration(Kind.CROSSTAB, "cp-by-diagnosis", null,
-      "cp", "label", null, List.of("1", "2", "3", "4"), List.of("0", "1"), Double.NaN, Double.NaN,
-      new double[0], new double[0], new double[0], null, Optional.empty());
-  static final StatisticDeclaration CHOL_BY_SEX = new StatisticDeclaration(Kind.SUMMARY, "chol-by-sex", "chol", null,
-      null, "sex", List.of("0", "1"), List.of(), 80, 640, new double[] {80, 200, 240, 280, 640},
-      new double[] {0.5}, new double[0], null, Optional.empty());
-  static final StatisticDeclaration THALACH_BY_LABEL = new StatisticDeclaration(Kind.WELCH, "thalach-by-diagnosis",
-      "thalach", null, null, "label", List.of("1", "0"), List.of(), 60, 210, new double[0], new double[0],
-      new double[0], null, Optional.empty());
+  static final StatisticDeclaration CP_BY_LABEL = new StatisticDeclaration.Crosstab("cp-by-diagnosis", "cp",
+      List.of("1", "2", "3", "4"), "label", List.of("0", "1"), Optional.empty());
+  static final StatisticDeclaration CHOL_BY_SEX = new StatisticDeclaration.Summary("chol-by-sex", "chol", "sex",
+      List.of("0", "1"), 80, 640, new double[] {80, 200, 240, 280, 640}, new double[] {0.5}, Optional.empty());
+  static final StatisticDeclaration THALACH_BY_LABEL = new StatisticDeclaration.Welch("thalach-by-diagnosis",
+      "thalach", "label", List.of("1", "0"), 60, 210, Optional.empty());
   static final StatisticsDeclarations.Study DECLARED = new StatisticsDeclarations.Study(
       List.of(CP_BY_LABEL, CHOL_BY_SEX, THALACH_BY_LABEL), DisclosurePolicy.defaults(), 10_000, Optional.empty());
 

@@ -37,11 +37,10 @@ import org.fedfhir.aggregator.testing.AggregatorDatabase;
 import org.fedfhir.aggregator.testing.HeaderIdentity;
 import org.fedfhir.federation.SiteSession;
 import org.fedfhir.ig.FedFhirIg;
-import org.fedfhir.ig.StatisticsDeclarations;
+import org.fedfhir.study.StatisticsDeclarations;
 import org.fedfhir.ig.StudyDigest;
 import org.fedfhir.securecompute.statistics.DisclosurePolicy;
 import org.fedfhir.securecompute.statistics.StatisticDeclaration;
-import org.fedfhir.securecompute.statistics.StatisticDeclaration.Kind;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.PlanDefinition;
@@ -59,9 +58,8 @@ class StatisticsRestartTest {
   static final String DIGEST = "d4".repeat(32);
   /** A differentially private crosstab of ε 0.6 under a study budget of 1. */
   static final StatisticsDeclarations.Study DECLARED = new StatisticsDeclarations.Study(List.of(
-      new StatisticDeclaration(Kind.CROSSTAB, "cp-by-diagnosis", null, "cp", "label", null,
-          List.of("1", "2", "3", "4"), List.of("0", "1"), Double.NaN, Double.NaN, new double[0], new double[0],
-          new double[0], null, Optional.of(0.6))),
+      new StatisticDeclaration.Crosstab("cp-by-diagnosis", "cp", List.of("1", "2", "3", "4"), "label",
+          List.of("0", "1"), Optional.of(0.6))),
       DisclosurePolicy.defaults(), 10_000, Optional.of(1.0));
 
   @TempDir

@@ -22,8 +22,8 @@ import java.util.stream.Stream;
 import org.fedfhir.aggregator.pki.PkiDirectory;
 import org.fedfhir.fhir.loader.BundleLoader;
 import org.fedfhir.fhir.loader.HeartDiseaseCentre;
-import org.fedfhir.fhir.study.StudyDefinition;
-import org.fedfhir.fhir.study.StudyParser;
+import org.fedfhir.study.StudyDefinition;
+import org.fedfhir.study.StudyParser;
 import org.fedfhir.tee.fhir.SimulatedTeeService;
 import org.hl7.fhir.r4.model.PlanDefinition;
 
@@ -82,7 +82,7 @@ final class DemoRun {
       try {
         StudyDefinition study = new StudyParser().parse(reference);
         return new PooledReference().train(study);
-      } catch (org.fedfhir.fhir.study.InvalidStudyException e) {
+      } catch (org.fedfhir.study.InvalidStudyException e) {
         throw new IllegalStateException("the reference study is invalid: " + e.getMessage(), e);
       }
     });

@@ -2,7 +2,7 @@ package org.fedfhir.cli.demo;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.fedfhir.fhir.study.StudyUrls;
+import org.fedfhir.study.StudyUrls;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DecimalType;
 import org.hl7.fhir.r4.model.IntegerType;

@@ -3,8 +3,8 @@ package org.fedfhir.cli.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.context.FhirContext;
-import org.fedfhir.fhir.study.StudyDefinition;
-import org.fedfhir.fhir.study.StudyParser;
+import org.fedfhir.study.StudyDefinition;
+import org.fedfhir.study.StudyParser;
 import org.junit.jupiter.api.Test;
 
 class PooledReferenceTest {

@@ -3,7 +3,7 @@ package org.fedfhir.fhir.cohort;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.Consumer;
-import org.fedfhir.fhir.study.Code;
+import org.fedfhir.study.Code;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.Observation;

@@ -11,12 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
-import org.fedfhir.fhir.study.CohortCriteria;
-import org.fedfhir.fhir.study.Code;
-import org.fedfhir.fhir.study.Feature;
-import org.fedfhir.fhir.study.MissingValuePolicy;
-import org.fedfhir.fhir.study.StudyDefinition;
-import org.fedfhir.fhir.study.StudyUrls;
+import org.fedfhir.study.CohortCriteria;
+import org.fedfhir.study.Code;
+import org.fedfhir.study.Feature;
+import org.fedfhir.study.MissingValuePolicy;
+import org.fedfhir.study.StudyDefinition;
+import org.fedfhir.study.StudyUrls;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -227,7 +227,7 @@ public final class FeatureExtractor {
           col[i] = vs == null ? Double.NaN : Summaries.summarise(f.summary(), vs);
           if (basis != null && vs != null) {
             List<String> read = sources.get(i);
-            if (f.summary() == org.fedfhir.fhir.study.Summary.LATEST) {
+            if (f.summary() == org.fedfhir.study.Summary.LATEST) {
               addBasis(basis, i, read.get(Summaries.latestIndex(vs)));
             } else {
               for (String ref : read) {

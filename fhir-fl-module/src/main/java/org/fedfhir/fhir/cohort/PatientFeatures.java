@@ -5,9 +5,9 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import org.fedfhir.fhir.study.Feature;
-import org.fedfhir.fhir.study.MissingValuePolicy;
-import org.fedfhir.fhir.study.StudyDefinition;
+import org.fedfhir.study.Feature;
+import org.fedfhir.study.MissingValuePolicy;
+import org.fedfhir.study.StudyDefinition;
 
 /**
  * One patient's features for inference ({@link FeatureExtractor#extractPatient}): the values in the

@@ -2,7 +2,7 @@ package org.fedfhir.fhir.cohort;
 
 import java.time.Instant;
 import java.util.List;
-import org.fedfhir.fhir.study.Summary;
+import org.fedfhir.study.Summary;
 
 /** Reduces several timed values of one feature of one patient to one number. */
 public final class Summaries {

@@ -1,9 +1,9 @@
 package org.fedfhir.fhir.federation;
 
 import java.util.Set;
-import org.fedfhir.fhir.study.Algorithm;
-import org.fedfhir.fhir.study.StudyDefinition;
-import org.fedfhir.fhir.study.StudyParameters;
+import org.fedfhir.study.Algorithm;
+import org.fedfhir.study.StudyDefinition;
+import org.fedfhir.study.StudyParameters;
 import org.fedfhir.fhir.training.LinearAlgorithm;
 
 /**

@@ -5,7 +5,7 @@ import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.SplittableRandom;
 import java.util.UUID;
-import org.fedfhir.fhir.study.StudyUrls;
+import org.fedfhir.study.StudyUrls;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Condition;

@@ -13,7 +13,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.function.Consumer;
 import org.fedfhir.fhir.cohort.ClinicalDataSource;
-import org.fedfhir.fhir.study.Code;
+import org.fedfhir.study.Code;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.Consent;

@@ -16,7 +16,7 @@ import org.fedfhir.fhir.cohort.ApprovalGate;
 import org.fedfhir.fhir.cohort.ClinicalDataSource;
 import org.fedfhir.fhir.inference.SiteRecords;
 import org.fedfhir.fhir.inference.StudyCatalog;
-import org.fedfhir.fhir.study.Code;
+import org.fedfhir.study.Code;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.Consent;

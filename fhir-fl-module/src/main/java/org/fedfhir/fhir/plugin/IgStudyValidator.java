@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import org.fedfhir.fhir.study.StudyIssue;
-import org.fedfhir.fhir.study.StudyValidator;
+import org.fedfhir.study.StudyIssue;
+import org.fedfhir.study.StudyValidator;
 import org.fedfhir.ig.FedFhirIg;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.PlanDefinition;
@@ -13,7 +13,7 @@ import org.hl7.fhir.r4.model.PlanDefinition;
 /**
  * Holds a study to the implementation guide: HAPI's validator with the guide's {@code
  * FederatedStudy} profile, its invariants, extensions and value sets. Runs beside the rule-based
- * {@link org.fedfhir.fhir.study.StudyParser}; every issue of severity error refuses the study. The
+ * {@link org.fedfhir.study.StudyParser}; every issue of severity error refuses the study. The
  * guide loads in the background when the server starts (a few seconds), so start-up is not held up.
  */
 public final class IgStudyValidator implements StudyValidator {

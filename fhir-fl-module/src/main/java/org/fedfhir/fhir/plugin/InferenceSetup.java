@@ -10,7 +10,7 @@ import org.fedfhir.fhir.inference.InferenceService;
 import org.fedfhir.fhir.inference.ModelDirectory;
 import org.fedfhir.fhir.inference.ModelService;
 import org.fedfhir.fhir.inference.TeeSiteSettings;
-import org.fedfhir.fhir.study.StudyReader;
+import org.fedfhir.study.StudyReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.env.Environment;

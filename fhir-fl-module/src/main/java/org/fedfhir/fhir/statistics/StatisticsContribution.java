@@ -10,6 +10,7 @@ import org.fedfhir.fhir.cohort.FeatureMatrix;
 import org.fedfhir.securecompute.statistics.SiteStatistics;
 import org.fedfhir.securecompute.statistics.StatisticDeclaration;
 import org.fedfhir.securecompute.statistics.SurvivalAnalysis;
+import org.fedfhir.study.TimeToEventDefinition;
 
 /**
  * A site's work in a statistics study: in the aggregator's {@code STATISTICS} round it answers the
@@ -58,16 +59,16 @@ public final class StatisticsContribution implements SiteSession.StatisticsWork 
     this.followUp = Map.copyOf(followUp);
     this.statistics = new SiteStatistics(this.declarations, maxRecordsPerSite);
     for (StatisticDeclaration d : this.declarations) {
-      if (d.iterative()) {
+      if (d instanceof StatisticDeclaration.Regression regression) {
         // checked now: a regression naming no feature would otherwise fail mid-run, in a later round
-        for (String v : d.variables()) {
+        for (String v : regression.variables()) {
           if (!v.equals(SiteStatistics.LABEL) && !rows.names().contains(v)) {
             throw new IllegalArgumentException(d.name() + ": the study has no feature '" + v + "'");
           }
         }
-        d.logisticRegression();
+        regression.logisticRegression();
       }
-      if (d.kind() == StatisticDeclaration.Kind.KAPLAN_MEIER && !this.followUp.containsKey(d.name())) {
+      if (d instanceof StatisticDeclaration.KaplanMeier && !this.followUp.containsKey(d.name())) {
         throw new IllegalArgumentException(d.name() + ": a kaplan-meier statistic needs its index and event "
             + "(indexCondition, eventCondition or eventObservation)");
       }
@@ -81,16 +82,16 @@ public final class StatisticsContribution implements SiteSession.StatisticsWork 
    * @param definitions the index and event of the {@code kaplan-meier} statistics ({@link TimeToEvent#read})
    */
   public static StatisticsContribution of(List<StatisticDeclaration> declarations, int maxRecordsPerSite,
-      FeatureMatrix matrix, Map<String, TimeToEvent.Definition> definitions, ClinicalDataSource data) {
+      FeatureMatrix matrix, Map<String, TimeToEventDefinition> definitions, ClinicalDataSource data) {
     Map<String, List<SurvivalAnalysis.Record>> followUp = new java.util.HashMap<>();
     for (StatisticDeclaration d : declarations) {
-      if (d.kind() == StatisticDeclaration.Kind.KAPLAN_MEIER) {
-        TimeToEvent.Definition def = definitions.get(d.name());
+      if (d instanceof StatisticDeclaration.KaplanMeier km) {
+        TimeToEventDefinition def = definitions.get(d.name());
         if (def == null) {
           throw new IllegalArgumentException(d.name() + ": a kaplan-meier statistic needs its index and event "
               + "(indexCondition, eventCondition or eventObservation)");
         }
-        followUp.put(d.name(), TimeToEvent.extract(d, def, matrix, data));
+        followUp.put(d.name(), TimeToEvent.extract(km, def, matrix, data));
       }
     }
     return new StatisticsContribution(declarations, maxRecordsPerSite, rows(matrix), followUp);
@@ -117,8 +118,8 @@ public final class StatisticsContribution implements SiteSession.StatisticsWork 
     }
     List<double[]> parts = new ArrayList<>();
     for (StatisticDeclaration d : declarations) {
-      if (d.kind() == StatisticDeclaration.Kind.KAPLAN_MEIER) {
-        parts.add(((SurvivalAnalysis) d.statistic()).encode(followUp.get(d.name())));
+      if (d instanceof StatisticDeclaration.KaplanMeier km) {
+        parts.add(km.statistic().encode(followUp.get(d.name())));
       } else {
         parts.add(new SiteStatistics(List.of(d), maxRecordsPerSite).encode(rows));
       }

@@ -7,27 +7,22 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
 import org.fedfhir.fhir.cohort.ClinicalDataSource;
 import org.fedfhir.fhir.cohort.FeatureMatrix;
-import org.fedfhir.fhir.study.Code;
-import org.fedfhir.ig.StatisticsDeclarations;
 import org.fedfhir.securecompute.statistics.SiteStatistics;
 import org.fedfhir.securecompute.statistics.StatisticDeclaration;
 import org.fedfhir.securecompute.statistics.SurvivalAnalysis;
-import org.hl7.fhir.r4.model.Coding;
+import org.fedfhir.study.Code;
+import org.fedfhir.study.StatisticsDeclarations;
+import org.fedfhir.study.TimeToEventDefinition;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.DateTimeType;
-import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.InstantType;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.PlanDefinition;
-import org.hl7.fhir.r4.model.PrimitiveType;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Type;
@@ -67,76 +62,32 @@ import org.hl7.fhir.r4.model.Type;
  */
 public final class TimeToEvent {
 
-  /**
-   * How one {@code kaplan-meier} statistic's index and event are defined.
-   *
-   * @param name the statistic's name
-   * @param indexConditions codes of the index Condition (empty: the patient's first record)
-   * @param eventConditions codes of the event Condition (may be empty if an Observation is the event)
-   * @param eventObservation the code of the event Observation, or null
-   * @param above the event Observation's value must exceed this (null: no lower threshold)
-   * @param below the event Observation's value must be below this (null: no upper threshold)
-   * @param followUpObservations codes of Observations declared as follow-up; accepted so that earlier
-   *     studies stay valid, but every Observation and Condition of a patient is a record already
-   * @param eventUnit the UCUM unit of {@code above} and {@code below}: each Observation's value is
-   *     converted into it (mass ↔ substance by the analyte's molar mass, as for features) and one
-   *     that cannot be converted is not an event; null: values are compared as recorded
-   */
-  public record Definition(String name, List<Code> indexConditions, List<Code> eventConditions,
-      Code eventObservation, Double above, Double below, List<Code> followUpObservations, String eventUnit) {
-
-    /** A definition whose thresholds are compared with the values as recorded. */
-    public Definition(String name, List<Code> indexConditions, List<Code> eventConditions, Code eventObservation,
-        Double above, Double below, List<Code> followUpObservations) {
-      this(name, indexConditions, eventConditions, eventObservation, above, below, followUpObservations, null);
-    }
-
-    /** Copies the lists; checks that an event is declared and an Observation event has a threshold. */
-    public Definition {
-      Objects.requireNonNull(name, "name");
-      indexConditions = List.copyOf(indexConditions);
-      eventConditions = List.copyOf(eventConditions);
-      followUpObservations = List.copyOf(followUpObservations);
-      if (eventConditions.isEmpty() && eventObservation == null) {
-        throw new IllegalArgumentException(name + ": a kaplan-meier statistic needs 'eventCondition' or "
-            + "'eventObservation'");
-      }
-      if (eventObservation != null && above == null && below == null) {
-        throw new IllegalArgumentException(name + ": 'eventObservation' needs 'eventAbove' or 'eventBelow'");
-      }
-      if (eventUnit != null && !Ucum.CONVERTER.isValid(eventUnit)) {
-        throw new IllegalArgumentException(name + ": 'eventUnit' " + eventUnit + " is not a UCUM unit");
-      }
-    }
-  }
-
   private TimeToEvent() {}
 
   /**
-   * The index and event definitions of the study's {@code kaplan-meier} statistics, by name, read
-   * from the same {@code statistic} extensions as {@link StatisticsDeclarations}.
+   * The index and event definitions of the study's {@code kaplan-meier} statistics, by name, as the
+   * study's parser reads them ({@link StatisticsDeclarations#timeToEvent}), each {@link #checked}.
    *
    * @throws IllegalArgumentException naming the statistic when its index or event is incomplete
    */
-  public static Map<String, Definition> read(PlanDefinition study) {
-    Map<String, Definition> out = new LinkedHashMap<>();
-    if (study.getAction().isEmpty()) {
-      return out;
-    }
-    for (Extension e : study.getActionFirstRep().getExtensionsByUrl(StatisticsDeclarations.STATISTIC)) {
-      if (!StatisticDeclaration.Kind.KAPLAN_MEIER.code().equals(string(e, "kind"))) {
-        continue;
-      }
-      String name = string(e, "name");
-      List<Code> eventObs = codes(e, "eventObservation");
-      if (eventObs.size() > 1) {
-        throw new IllegalArgumentException(name + ": at most one 'eventObservation'");
-      }
-      out.put(name, new Definition(name, codes(e, "indexCondition"), codes(e, "eventCondition"),
-          eventObs.isEmpty() ? null : eventObs.get(0), decimal(e, "eventAbove"), decimal(e, "eventBelow"),
-          codes(e, "followUpObservation"), string(e, "eventUnit")));
-    }
+  public static Map<String, TimeToEventDefinition> read(PlanDefinition study) {
+    Map<String, TimeToEventDefinition> out = StatisticsDeclarations.timeToEvent(study);
+    out.values().forEach(TimeToEvent::checked);
     return out;
+  }
+
+  /**
+   * The definition, once its {@code eventUnit} is known to be a UCUM unit this site can convert
+   * into.
+   *
+   * @throws IllegalArgumentException naming the statistic when it is not
+   */
+  public static TimeToEventDefinition checked(TimeToEventDefinition definition) {
+    String unit = definition.eventUnit();
+    if (unit != null && !Ucum.CONVERTER.isValid(unit)) {
+      throw new IllegalArgumentException(definition.name() + ": 'eventUnit' " + unit + " is not a UCUM unit");
+    }
+    return definition;
   }
 
   /**
@@ -148,8 +99,9 @@ public final class TimeToEvent {
    * @param data the site's clinical data
    * @return one record per cohort patient with an index date, in the matrix's order
    */
-  public static List<SurvivalAnalysis.Record> extract(StatisticDeclaration declaration, Definition definition,
-      FeatureMatrix matrix, ClinicalDataSource data) {
+  public static List<SurvivalAnalysis.Record> extract(StatisticDeclaration.KaplanMeier declaration,
+      TimeToEventDefinition definition, FeatureMatrix matrix, ClinicalDataSource data) {
+    checked(definition);
     double daysPerUnit = daysPerUnit(declaration.timeUnit());
     Map<String, Integer> index = new HashMap<>();
     for (int i = 0; i < matrix.patientIds().size(); i++) {
@@ -379,34 +331,5 @@ public final class TimeToEvent {
     }
     String type = subject.getReferenceElement().getResourceType();
     return type == null || "Patient".equals(type) ? subject.getReferenceElement().getIdPart() : null;
-  }
-
-  private static String string(Extension e, String part) {
-    Extension p = e.getExtensionByUrl(part);
-    return p == null || !(p.getValue() instanceof PrimitiveType<?> v) ? null : v.getValueAsString();
-  }
-
-  private static Double decimal(Extension e, String part) {
-    String s = string(e, part);
-    if (s == null) {
-      return null;
-    }
-    try {
-      return Double.parseDouble(s);
-    } catch (NumberFormatException ex) {
-      throw new IllegalArgumentException(part + " needs a number", ex);
-    }
-  }
-
-  private static List<Code> codes(Extension e, String part) {
-    List<Code> out = new ArrayList<>();
-    for (Extension p : e.getExtensionsByUrl(part)) {
-      if (!(p.getValue() instanceof Coding c) || !c.hasSystem() || !c.hasCode()) {
-        throw new IllegalArgumentException(Optional.ofNullable(string(e, "name")).orElse("kaplan-meier") + ": "
-            + part + " needs a valueCoding with system and code");
-      }
-      out.add(new Code(c.getSystem(), c.getCode()));
-    }
-    return out;
   }
 }

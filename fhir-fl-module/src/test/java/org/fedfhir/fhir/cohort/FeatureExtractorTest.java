@@ -8,17 +8,17 @@ import java.time.Period;
 
 import java.util.List;
 import java.util.Set;
-import org.fedfhir.fhir.study.Algorithm;
-import org.fedfhir.fhir.study.CohortCriteria;
-import org.fedfhir.fhir.study.Code;
-import org.fedfhir.fhir.study.Feature;
-import org.fedfhir.fhir.study.FeatureSource;
-import org.fedfhir.fhir.study.MissingValuePolicy;
-import org.fedfhir.fhir.study.StudyDefinition;
-import org.fedfhir.fhir.study.StudyKind;
-import org.fedfhir.fhir.study.StudyParameters;
-import org.fedfhir.fhir.study.StudyUrls;
-import org.fedfhir.fhir.study.Summary;
+import org.fedfhir.study.Algorithm;
+import org.fedfhir.study.CohortCriteria;
+import org.fedfhir.study.Code;
+import org.fedfhir.study.Feature;
+import org.fedfhir.study.FeatureSource;
+import org.fedfhir.study.MissingValuePolicy;
+import org.fedfhir.study.StudyCore;
+import org.fedfhir.study.StudyDefinition;
+import org.fedfhir.study.StudyParameters;
+import org.fedfhir.study.StudyUrls;
+import org.fedfhir.study.Summary;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.DateTimeType;
@@ -38,8 +38,8 @@ class FeatureExtractorTest {
   final FeatureExtractor extractor = new FeatureExtractor(new UcumConverter());
 
   static StudyDefinition study(MissingValuePolicy policy, CohortCriteria cohort, Feature... features) {
-    return new StudyDefinition("http://example.org/s", "1", "s", "S", "S", "active", StudyKind.TRAINING,
-        Algorithm.LOGISTIC_REGRESSION, StudyParameters.DEFAULTS, policy, cohort, List.of(features), Set.of(CAD));
+    return new StudyDefinition.Training(new StudyCore("http://example.org/s", "1", "s", "S", "S", "active",
+        StudyParameters.DEFAULTS, policy, cohort, List.of(features), Set.of(CAD)), Algorithm.LOGISTIC_REGRESSION);
   }
 
   static Feature obs(String name, Code code, String unit, Summary summary, Period lookback, boolean required) {

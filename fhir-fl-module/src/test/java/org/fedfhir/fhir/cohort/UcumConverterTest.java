@@ -3,8 +3,8 @@ package org.fedfhir.fhir.cohort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import org.fedfhir.fhir.study.Code;
-import org.fedfhir.fhir.study.StudyUrls;
+import org.fedfhir.study.Code;
+import org.fedfhir.study.StudyUrls;
 import org.junit.jupiter.api.Test;
 
 class UcumConverterTest {

@@ -11,7 +11,7 @@ import org.fedfhir.fhir.Fixtures;
 import org.fedfhir.fhir.plugin.SecureStatsOperationProvider;
 import org.fedfhir.ig.FedFhirIg;
 import org.fedfhir.ig.OperationDefinitionComparison;
-import org.fedfhir.ig.StatisticsDeclarations;
+import org.fedfhir.study.StatisticsDeclarations;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.OperationDefinition;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -71,11 +71,11 @@ class StatisticsIgConformanceTest {
     assertThat(FedFhirIg.hasErrors(asStatistics)).as(CTX.newJsonParser().encodeResourceToString(asStatistics))
         .isFalse();
     assertThat(StatisticsDeclarations.read(study).statistics()).hasSize(5);
-    org.fedfhir.fhir.statistics.TimeToEvent.Definition def =
+    org.fedfhir.study.TimeToEventDefinition def =
         org.fedfhir.fhir.statistics.TimeToEvent.read(study).get("hf-after-mi");
-    assertThat(def.indexConditions()).containsExactly(new org.fedfhir.fhir.study.Code("http://snomed.info/sct",
+    assertThat(def.indexConditions()).containsExactly(new org.fedfhir.study.Code("http://snomed.info/sct",
         "22298006"));
-    assertThat(def.eventObservation()).isEqualTo(new org.fedfhir.fhir.study.Code("http://loinc.org", "8480-6"));
+    assertThat(def.eventObservation()).isEqualTo(new org.fedfhir.study.Code("http://loinc.org", "8480-6"));
     assertThat(def.above()).isEqualTo(160.0);
     assertThat(def.eventUnit()).isEqualTo("mm[Hg]");
     assertThat(def.followUpObservations()).hasSize(1);

@@ -15,7 +15,7 @@ import org.fedfhir.fhir.Fixtures;
 import org.fedfhir.fhir.cohort.ClinicalDataSource;
 import org.fedfhir.fhir.cohort.InMemoryClinicalData;
 import org.fedfhir.fhir.loader.HeartDiseaseCentre;
-import org.fedfhir.fhir.study.Code;
+import org.fedfhir.study.Code;
 import org.fedfhir.tee.model.LinearModel;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Condition;

@@ -30,9 +30,10 @@ import org.fedfhir.fhir.loader.BundleLoader;
 import org.fedfhir.fhir.loader.HeartDiseaseCentre;
 import org.fedfhir.fhir.server.HospitalServerApplication;
 import org.fedfhir.fhir.statistics.TimeToEvent;
-import org.fedfhir.fhir.study.Code;
-import org.fedfhir.fhir.study.StudyDefinition;
-import org.fedfhir.fhir.study.StudyParser;
+import org.fedfhir.study.Code;
+import org.fedfhir.study.StudyDefinition;
+import org.fedfhir.study.StudyParser;
+import org.fedfhir.study.TimeToEventDefinition;
 import org.fedfhir.securecompute.statistics.StatisticDeclaration;
 import org.fedfhir.securecompute.statistics.SurvivalAnalysis;
 import org.hl7.fhir.r4.model.AuditEvent;
@@ -300,10 +301,9 @@ class HospitalServerJpaTest {
     assertThat(conditions).hasSize(total(Condition.class)).doesNotHaveDuplicates();
 
     FeatureMatrix matrix = new FeatureMatrix(List.of("age"), new double[][] {{60}}, new int[1], List.of(id));
-    StatisticDeclaration decl = new StatisticDeclaration(StatisticDeclaration.Kind.KAPLAN_MEIER, "hf", null, null,
-        null, null, List.of(), List.of(), Double.NaN, Double.NaN, new double[0], new double[0],
+    StatisticDeclaration.KaplanMeier decl = new StatisticDeclaration.KaplanMeier("hf", null, List.of(),
         new double[] {0, 180, 360, 540}, "d", Optional.empty());
-    TimeToEvent.Definition def = new TimeToEvent.Definition("hf", List.of(new Code("http://snomed.info/sct",
+    TimeToEventDefinition def = new TimeToEventDefinition("hf", List.of(new Code("http://snomed.info/sct",
         "22298006")), List.of(new Code("http://snomed.info/sct", "84114007")), null, null, null, List.of());
     assertThat(TimeToEvent.extract(decl, def, matrix, data))
         .containsExactly(new SurvivalAnalysis.Record(SurvivalAnalysis.ALL, 365, false));

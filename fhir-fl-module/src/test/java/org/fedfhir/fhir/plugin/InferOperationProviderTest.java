@@ -46,7 +46,7 @@ class InferOperationProviderTest {
       public boolean isApproved(String planDefinitionId) {
         return true;
       }
-    }, new org.fedfhir.fhir.study.StudyReader(), new org.fedfhir.fhir.inference.SiteRecords() {
+    }, new org.fedfhir.study.StudyReader(), new org.fedfhir.fhir.inference.SiteRecords() {
       @Override
       public org.fedfhir.fhir.cohort.ClinicalDataSource forPatient(String patientId) {
         return new org.fedfhir.fhir.cohort.InMemoryClinicalData();

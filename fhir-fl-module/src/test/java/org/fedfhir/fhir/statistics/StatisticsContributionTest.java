@@ -14,15 +14,16 @@ import org.fedfhir.fhir.cohort.FeatureExtractor;
 import org.fedfhir.fhir.cohort.UcumConverter;
 import org.fedfhir.fhir.loader.HeartDiseaseCentre;
 import org.fedfhir.fhir.loader.HeartDiseaseRow;
-import org.fedfhir.fhir.study.StudyDefinition;
-import org.fedfhir.fhir.study.StudyKind;
-import org.fedfhir.fhir.study.StudyReader;
-import org.fedfhir.ig.StatisticsDeclarations;
+import org.fedfhir.study.StudyDefinition;
+import org.fedfhir.study.StudyKind;
+import org.fedfhir.study.StudyReader;
+import org.fedfhir.study.StatisticsDeclarations;
 import org.fedfhir.securecompute.statistics.ContingencyTable;
 import org.fedfhir.securecompute.statistics.DisclosurePolicy;
 import org.fedfhir.securecompute.statistics.LogisticRegression;
 import org.fedfhir.securecompute.statistics.Release;
 import org.fedfhir.securecompute.statistics.SiteStatistics;
+import org.fedfhir.securecompute.statistics.StatisticDeclaration;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.PlanDefinition;
 import org.junit.jupiter.api.Test;
@@ -87,7 +88,8 @@ class StatisticsContributionTest {
       sites.add(new StatisticsContribution(declared.statistics(), declared.maxRecordsPerSite(),
           StatisticsContribution.rows(ex.matrix()), java.util.Map.of()));
     }
-    LogisticRegression.Fit fit = declared.statistics().get(3).logisticRegression().fit();
+    LogisticRegression.Fit fit =
+        ((StatisticDeclaration.Regression) declared.statistics().get(3)).logisticRegression().fit();
     int offset = declared.length() - fit.next().length();
     double[] first = new double[fit.next().length()];
     for (StatisticsContribution site : sites) {
@@ -140,12 +142,9 @@ class StatisticsContributionTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> site.iterate(2, new double[] {0, 0, Double.NaN, 0, 0, 0}))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a finite number");
 
-    org.fedfhir.securecompute.statistics.StatisticDeclaration model = declared.statistics().get(3);
-    org.fedfhir.securecompute.statistics.StatisticDeclaration unknown =
-        new org.fedfhir.securecompute.statistics.StatisticDeclaration(model.kind(), model.name(), model.variable(),
-            null, null, null, List.of(), List.of(), Double.NaN, Double.NaN, new double[0], new double[0],
-            new double[0], null, java.util.Optional.empty(),
-            List.of(new org.fedfhir.securecompute.statistics.StatisticDeclaration.Covariate("bmi", 10, 60)));
+    StatisticDeclaration.Regression model = (StatisticDeclaration.Regression) declared.statistics().get(3);
+    StatisticDeclaration unknown = new StatisticDeclaration.Regression(model.name(), model.outcome(),
+        List.of(new StatisticDeclaration.Covariate("bmi", 10, 60)), java.util.Optional.empty());
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new StatisticsContribution(List.of(unknown), 1000,
         StatisticsContribution.rows(ex.matrix()), java.util.Map.of()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no feature 'bmi'");

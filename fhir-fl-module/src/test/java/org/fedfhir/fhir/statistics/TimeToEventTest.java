@@ -16,14 +16,15 @@ import java.util.Random;
 import java.util.TreeSet;
 import org.fedfhir.fhir.cohort.FeatureMatrix;
 import org.fedfhir.fhir.cohort.InMemoryClinicalData;
-import org.fedfhir.fhir.study.Code;
-import org.fedfhir.ig.StatisticsDeclarations;
 import org.fedfhir.securecompute.statistics.ContingencyTable;
 import org.fedfhir.securecompute.statistics.DisclosurePolicy;
 import org.fedfhir.securecompute.statistics.Release;
 import org.fedfhir.securecompute.statistics.StatisticDeclaration;
 import org.fedfhir.securecompute.statistics.SufficientStatistic;
 import org.fedfhir.securecompute.statistics.SurvivalAnalysis;
+import org.fedfhir.study.Code;
+import org.fedfhir.study.StatisticsDeclarations;
+import org.fedfhir.study.TimeToEventDefinition;
 import org.hl7.fhir.r4.model.Age;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Coding;
@@ -172,7 +173,7 @@ class TimeToEventTest {
   /** The sites' vectors summed and combined, as the aggregator releases them. */
   static List<Object> release(PlanDefinition pd, List<Site> sites, DisclosurePolicy policy) {
     StatisticsDeclarations.Study declared = StatisticsDeclarations.read(pd);
-    Map<String, TimeToEvent.Definition> definitions = TimeToEvent.read(pd);
+    Map<String, TimeToEventDefinition> definitions = TimeToEvent.read(pd);
     double[] sum = new double[declared.length()];
     for (Site s : sites) {
       double[] v = StatisticsContribution.of(declared.statistics(), declared.maxRecordsPerSite(), s.matrix(),
@@ -309,10 +310,9 @@ class TimeToEventTest {
         .add(observation("d", SBP, BASE, 190));
     FeatureMatrix matrix = new FeatureMatrix(FEATURES, new double[][] {{0, 50}, {1, 60}, {0, 70}, {1, 55}},
         new int[4], List.of("a", "b", "c", "d"));
-    StatisticDeclaration decl = new StatisticDeclaration(StatisticDeclaration.Kind.KAPLAN_MEIER, "sbp", null, null,
-        null, "sex", List.of("0", "1"), List.of(), Double.NaN, Double.NaN, new double[0], new double[0],
+    StatisticDeclaration.KaplanMeier decl = new StatisticDeclaration.KaplanMeier("sbp", "sex", List.of("0", "1"),
         new double[] {0, 7, 14, 28, 56}, "wk", Optional.empty());
-    TimeToEvent.Definition def = new TimeToEvent.Definition("sbp", List.of(INDEX), List.of(), SBP, 160.0, null,
+    TimeToEventDefinition def = new TimeToEventDefinition("sbp", List.of(INDEX), List.of(), SBP, 160.0, null,
         List.of(VISIT));
 
     List<SurvivalAnalysis.Record> records = TimeToEvent.extract(decl, def, matrix, data);
@@ -333,21 +333,20 @@ class TimeToEventTest {
         .add(condition("c", INDEX, BASE)).add(cholesterol("c", BASE.plusDays(40), 300, "mm[Hg]"));
     FeatureMatrix matrix = new FeatureMatrix(FEATURES, new double[][] {{0, 50}, {1, 60}, {0, 70}}, new int[3],
         List.of("a", "b", "c"));
-    StatisticDeclaration decl = new StatisticDeclaration(StatisticDeclaration.Kind.KAPLAN_MEIER, "chol", null, null,
-        null, "sex", List.of("0", "1"), List.of(), Double.NaN, Double.NaN, new double[0], new double[0],
+    StatisticDeclaration.KaplanMeier decl = new StatisticDeclaration.KaplanMeier("chol", "sex", List.of("0", "1"),
         new double[] {0, 30, 60}, "d", Optional.empty());
-    TimeToEvent.Definition def = new TimeToEvent.Definition("chol", List.of(INDEX), List.of(), CHOLESTEROL, 240.0,
+    TimeToEventDefinition def = new TimeToEventDefinition("chol", List.of(INDEX), List.of(), CHOLESTEROL, 240.0,
         null, List.of(), "mg/dL");
 
     assertThat(TimeToEvent.extract(decl, def, matrix, data)).containsExactly(
         new SurvivalAnalysis.Record("0", 30, true), new SurvivalAnalysis.Record("1", 20, true),
         new SurvivalAnalysis.Record("0", 40, false));
-    TimeToEvent.Definition raw = new TimeToEvent.Definition("chol", List.of(INDEX), List.of(), CHOLESTEROL, 240.0,
+    TimeToEventDefinition raw = new TimeToEventDefinition("chol", List.of(INDEX), List.of(), CHOLESTEROL, 240.0,
         null, List.of());
     assertThat(TimeToEvent.extract(decl, raw, matrix, data)).as("without a unit, 6.5 is not above 240")
         .contains(new SurvivalAnalysis.Record("0", 30, false));
-    assertThatThrownBy(() -> new TimeToEvent.Definition("chol", List.of(INDEX), List.of(), CHOLESTEROL, 240.0, null,
-        List.of(), "milligrams")).hasMessageContaining("'eventUnit' milligrams is not a UCUM unit");
+    assertThatThrownBy(() -> TimeToEvent.checked(new TimeToEventDefinition("chol", List.of(INDEX), List.of(),
+        CHOLESTEROL, 240.0, null, List.of(), "milligrams"))).hasMessageContaining("'eventUnit' milligrams is not a UCUM unit");
   }
 
   static Observation cholesterol(String patient, LocalDate when, double value, String unit) {
@@ -361,10 +360,9 @@ class TimeToEventTest {
       List<Code> index) {
     FeatureMatrix matrix = new FeatureMatrix(FEATURES, patients.stream().map(p -> new double[] {0, 50})
         .toArray(double[][]::new), new int[patients.size()], patients);
-    StatisticDeclaration decl = new StatisticDeclaration(StatisticDeclaration.Kind.KAPLAN_MEIER, "hf", null, null,
-        null, "sex", List.of("0", "1"), List.of(), Double.NaN, Double.NaN, new double[0], new double[0],
+    StatisticDeclaration.KaplanMeier decl = new StatisticDeclaration.KaplanMeier("hf", "sex", List.of("0", "1"),
         new double[] {0, 30, 60}, "d", Optional.empty());
-    TimeToEvent.Definition def = new TimeToEvent.Definition("hf", index, List.of(EVENT), null, null, null,
+    TimeToEventDefinition def = new TimeToEventDefinition("hf", index, List.of(EVENT), null, null, null,
         List.of(VISIT));
     return TimeToEvent.extract(decl, def, matrix, data);
   }

@@ -103,8 +103,7 @@ public final class SiteStatistics {
 
   /** @return the total number of coefficients of the logistic regressions, in order */
   public int iterationCoefficients() {
-    return declarations.stream().filter(StatisticDeclaration::iterative)
-        .mapToInt(d -> d.logisticRegression().dimension()).sum();
+    return regressions().mapToInt(d -> d.logisticRegression().dimension()).sum();
   }
 
   /**
@@ -132,10 +131,7 @@ public final class SiteStatistics {
     double[] all = new double[iterationLength()];
     int offset = 0;
     int at = 0;
-    for (StatisticDeclaration d : declarations) {
-      if (!d.iterative()) {
-        continue;
-      }
+    for (StatisticDeclaration.Regression d : regressions().toList()) {
       LogisticRegression regression = d.logisticRegression();
       double[] beta = java.util.Arrays.copyOfRange(coefficients, at, at + regression.dimension());
       at += regression.dimension();
@@ -146,12 +142,18 @@ public final class SiteStatistics {
     return all;
   }
 
-  private static List<LogisticRegression.Row> regressionRows(StatisticDeclaration d, LogisticRegression regression,
-      Rows rows) {
+  /** The logistic regressions, in declared order. */
+  private java.util.stream.Stream<StatisticDeclaration.Regression> regressions() {
+    return declarations.stream().filter(StatisticDeclaration.Regression.class::isInstance)
+        .map(StatisticDeclaration.Regression.class::cast);
+  }
+
+  private static List<LogisticRegression.Row> regressionRows(StatisticDeclaration.Regression d,
+      LogisticRegression regression, Rows rows) {
     List<String> features = regression.features();
     List<LogisticRegression.Row> out = new ArrayList<>(rows.size());
     for (int i = 0; i < rows.size(); i++) {
-      double y = rows.value(i, d.variable());
+      double y = rows.value(i, d.outcome());
       double[] x = new double[features.size()];
       for (int j = 0; j < x.length; j++) {
         x[j] = rows.value(i, features.get(j));
@@ -164,34 +166,43 @@ public final class SiteStatistics {
 
   private static double[] encode(StatisticDeclaration d, Rows rows) {
     int n = rows.size();
-    switch (d.kind()) {
-      case COUNTS, CROSSTAB -> {
-        ContingencyTable table = (ContingencyTable) d.statistic();
-        List<ContingencyTable.Entry> entries = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-          String row = category(rows.value(i, d.row()));
-          entries.add(d.kind() == StatisticDeclaration.Kind.COUNTS ? ContingencyTable.Entry.of(row)
-              : new ContingencyTable.Entry(row, category(rows.value(i, d.column()))));
-        }
-        return table.encode(entries);
+    if (d instanceof StatisticDeclaration.Counts counts) {
+      List<ContingencyTable.Entry> entries = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        entries.add(ContingencyTable.Entry.of(category(rows.value(i, counts.row()))));
       }
-      case SUMMARY, WELCH -> {
-        List<NumericSummary.Value> values = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-          String group = d.groupBy() == null ? NumericSummary.ALL : category(rows.value(i, d.groupBy()));
-          values.add(new NumericSummary.Value(group, rows.value(i, d.variable())));
-        }
-        @SuppressWarnings("unchecked")
-        SufficientStatistic<NumericSummary.Value, ?> s = (SufficientStatistic<NumericSummary.Value, ?>) d.statistic();
-        return s.encode(values);
-      }
-      case LOGISTIC_REGRESSION -> {
-        LogisticRegression regression = d.logisticRegression();
-        return regression.at(regression.start()).encode(regressionRows(d, regression, rows));
-      }
-      default -> throw new IllegalArgumentException(d.name() + ": " + d.kind().code()
-          + " is not computed from the feature matrix (it needs index and event dates)");
+      return counts.statistic().encode(entries);
     }
+    if (d instanceof StatisticDeclaration.Crosstab crosstab) {
+      List<ContingencyTable.Entry> entries = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        entries.add(new ContingencyTable.Entry(category(rows.value(i, crosstab.row())),
+            category(rows.value(i, crosstab.column()))));
+      }
+      return crosstab.statistic().encode(entries);
+    }
+    if (d instanceof StatisticDeclaration.Summary summary) {
+      return summary.statistic().encode(values(summary.variable(), summary.groupBy(), rows));
+    }
+    if (d instanceof StatisticDeclaration.Welch welch) {
+      return welch.statistic().encode(values(welch.variable(), welch.groupBy(), rows));
+    }
+    if (d instanceof StatisticDeclaration.Regression r) {
+      LogisticRegression regression = r.logisticRegression();
+      return regression.at(regression.start()).encode(regressionRows(r, regression, rows));
+    }
+    throw new IllegalArgumentException(d.name() + ": " + d.kind().code()
+        + " is not computed from the feature matrix (it needs index and event dates)");
+  }
+
+  /** Each row's value of {@code variable}, in the category of {@code groupBy} (or all rows as one group). */
+  private static List<NumericSummary.Value> values(String variable, String groupBy, Rows rows) {
+    List<NumericSummary.Value> values = new ArrayList<>(rows.size());
+    for (int i = 0; i < rows.size(); i++) {
+      String group = groupBy == null ? NumericSummary.ALL : category(rows.value(i, groupBy));
+      values.add(new NumericSummary.Value(group, rows.value(i, variable)));
+    }
+    return values;
   }
 
   /** The category of a value: its rounded integer as a string, or null if missing. */

@@ -1,4 +1,4 @@
-package org.fedfhir.fhir.study;
+package org.fedfhir.study;
 
 import java.util.Optional;
 

@@ -1,13 +1,16 @@
-package org.fedfhir.fhir.study;
+package org.fedfhir.study;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ca.uhn.fhir.context.FhirContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Period;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.fedfhir.fhir.Fixtures;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Coding;
@@ -29,7 +32,11 @@ class StudyParserTest {
   final StudyParser parser = new StudyParser();
 
   static PlanDefinition reference() {
-    return Fixtures.study("heart-disease-lr");
+    try (InputStream in = StudyParserTest.class.getResourceAsStream("/studies/heart-disease-lr.json")) {
+      return FhirContext.forR4Cached().newJsonParser().parseResource(PlanDefinition.class, in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   static DataRequirement input(PlanDefinition pd, int i) {

@@ -1,4 +1,4 @@
-package org.fedfhir.fhir.study;
+package org.fedfhir.study;
 
 /**
  * One broken rule of a study definition.

@@ -1,4 +1,4 @@
-package org.fedfhir.fhir.study;
+package org.fedfhir.study;
 
 /** Canonical URLs of the FedFHIR study format ({@code docs/study-format.md}). */
 public final class StudyUrls {

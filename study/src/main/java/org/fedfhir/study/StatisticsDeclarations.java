@@ -1,12 +1,15 @@
-package org.fedfhir.ig;
+package org.fedfhir.study;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.fedfhir.securecompute.statistics.DisclosurePolicy;
 import org.fedfhir.securecompute.statistics.StatisticDeclaration;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.PlanDefinition;
 import org.hl7.fhir.r4.model.PrimitiveType;
@@ -16,17 +19,19 @@ import org.hl7.fhir.r4.model.Type;
  * Reads what a statistics study ({@code extension[studyKind]} = {@code statistics}) computes from
  * its {@code PlanDefinition} (docs/study-format.md, "Statistics studies"): one
  * {@value #STATISTIC} extension per statistic on the study's action, and the study's disclosure
- * control in {@value #DISCLOSURE_CONTROL}. The aggregator and the sites read the same definition
- * with this one class, so they agree on every statistic's vector layout.
+ * control in {@value #DISCLOSURE_CONTROL}; each {@code kaplan-meier} statistic's index and event
+ * ({@link #timeToEvent}). The aggregator and the sites read the same definition with this one class
+ * (through {@link StudyParser}, which puts both into a {@link StudyDefinition.Statistics}), so they
+ * agree on every statistic's vector layout.
  */
 public final class StatisticsDeclarations {
 
   /** Complex extension on {@code PlanDefinition.action}: one statistic. */
-  public static final String STATISTIC = FedFhirIg.CANONICAL + "/StructureDefinition/statistic";
+  public static final String STATISTIC = StudyUrls.BASE + "/StructureDefinition/statistic";
   /** Complex extension on {@code PlanDefinition}: minCellCount, maxRecordsPerSite, epsilonBudget. */
-  public static final String DISCLOSURE_CONTROL = FedFhirIg.CANONICAL + "/StructureDefinition/disclosure-control";
+  public static final String DISCLOSURE_CONTROL = StudyUrls.BASE + "/StructureDefinition/disclosure-control";
   /** The study-kind extension. */
-  public static final String STUDY_KIND = FedFhirIg.CANONICAL + "/StructureDefinition/study-kind";
+  public static final String STUDY_KIND = StudyUrls.EXT_STUDY_KIND;
   /** Default of {@code maxRecordsPerSite}. */
   public static final int DEFAULT_MAX_RECORDS_PER_SITE = 1_000_000;
 
@@ -55,7 +60,8 @@ public final class StatisticsDeclarations {
   /** True if the study's kind is {@code statistics}. */
   public static boolean isStatisticsStudy(PlanDefinition study) {
     Extension kind = study.getExtensionByUrl(STUDY_KIND);
-    return kind != null && kind.getValue() instanceof PrimitiveType<?> p && "statistics".equals(p.getValueAsString());
+    return kind != null && kind.getValue() instanceof PrimitiveType<?> p
+        && StudyKind.STATISTICS.code().equals(p.getValueAsString());
   }
 
   /**
@@ -112,6 +118,33 @@ public final class StatisticsDeclarations {
     return new Study(statistics, DisclosurePolicy.minCellCount(minCellCount), maxRecords, budget);
   }
 
+  /**
+   * The index and event definitions of the study's {@code kaplan-meier} statistics, by name, read
+   * from the same {@value #STATISTIC} extensions as {@link #read}.
+   *
+   * @throws IllegalArgumentException naming the statistic when its index or event is incomplete
+   */
+  public static Map<String, TimeToEventDefinition> timeToEvent(PlanDefinition study) {
+    Map<String, TimeToEventDefinition> out = new LinkedHashMap<>();
+    if (study.getAction().isEmpty()) {
+      return out;
+    }
+    for (Extension e : study.getActionFirstRep().getExtensionsByUrl(STATISTIC)) {
+      if (!StatisticDeclaration.Kind.KAPLAN_MEIER.code().equals(string(e, "kind"))) {
+        continue;
+      }
+      String name = string(e, "name");
+      List<Code> eventObs = codes(e, "eventObservation");
+      if (eventObs.size() > 1) {
+        throw new IllegalArgumentException(name + ": at most one 'eventObservation'");
+      }
+      out.put(name, new TimeToEventDefinition(name, codes(e, "indexCondition"), codes(e, "eventCondition"),
+          eventObs.isEmpty() ? null : eventObs.get(0), optionalDecimal(e, "eventAbove"),
+          optionalDecimal(e, "eventBelow"), codes(e, "followUpObservation"), string(e, "eventUnit")));
+    }
+    return out;
+  }
+
   private static StatisticDeclaration declaration(Extension e) {
     String kindCode = string(e, "kind");
     StatisticDeclaration.Kind kind = StatisticDeclaration.Kind.fromCode(kindCode).orElseThrow(() ->
@@ -121,12 +154,26 @@ public final class StatisticsDeclarations {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("name is required");
     }
-    boolean table = kind == StatisticDeclaration.Kind.COUNTS || kind == StatisticDeclaration.Kind.CROSSTAB;
-    return new StatisticDeclaration(kind, name, string(e, "variable"), string(e, "row"), string(e, "column"),
-        string(e, "groupBy"), strings(e, table ? "rowCategory" : "group"), strings(e, "columnCategory"),
-        decimal(e, "lower").orElse(Double.NaN), decimal(e, "upper").orElse(Double.NaN), decimals(e, "binEdge"),
-        decimals(e, "quantile"), decimals(e, "bucketEdge"), string(e, "timeUnit"), decimal(e, "epsilon"),
-        covariates(e));
+    Optional<Double> epsilon = decimal(e, "epsilon");
+    return switch (kind) {
+      case COUNTS -> new StatisticDeclaration.Counts(name, string(e, "row"), strings(e, "rowCategory"), epsilon);
+      case CROSSTAB -> new StatisticDeclaration.Crosstab(name, string(e, "row"), strings(e, "rowCategory"),
+          string(e, "column"), strings(e, "columnCategory"), epsilon);
+      case SUMMARY -> new StatisticDeclaration.Summary(name, string(e, "variable"), string(e, "groupBy"),
+          strings(e, "group"), bound(e, "lower"), bound(e, "upper"), decimals(e, "binEdge"), decimals(e, "quantile"),
+          epsilon);
+      case WELCH -> new StatisticDeclaration.Welch(name, string(e, "variable"), string(e, "groupBy"),
+          strings(e, "group"), bound(e, "lower"), bound(e, "upper"), epsilon);
+      case KAPLAN_MEIER -> new StatisticDeclaration.KaplanMeier(name, string(e, "groupBy"), strings(e, "group"),
+          decimals(e, "bucketEdge"), string(e, "timeUnit"), epsilon);
+      case LOGISTIC_REGRESSION -> new StatisticDeclaration.Regression(name, string(e, "variable"), covariates(e),
+          epsilon);
+    };
+  }
+
+  /** A bound of a summary or t-test; NaN when it is not declared. */
+  private static double bound(Extension e, String part) {
+    return decimal(e, part).orElse(Double.NaN);
   }
 
   /** The {@code covariate} parts of a logistic regression: each with {@code name}, {@code lower}, {@code upper}. */
@@ -173,6 +220,30 @@ public final class StatisticsDeclarations {
   private static int integer(Extension e, String part, int otherwise) {
     Extension p = e.getExtensionByUrl(part);
     return p == null ? otherwise : (int) number(p.getValue(), part);
+  }
+
+  private static Double optionalDecimal(Extension e, String part) {
+    String s = string(e, part);
+    if (s == null) {
+      return null;
+    }
+    try {
+      return Double.parseDouble(s);
+    } catch (NumberFormatException ex) {
+      throw new IllegalArgumentException(part + " needs a number", ex);
+    }
+  }
+
+  private static List<Code> codes(Extension e, String part) {
+    List<Code> out = new ArrayList<>();
+    for (Extension p : e.getExtensionsByUrl(part)) {
+      if (!(p.getValue() instanceof Coding c) || !c.hasSystem() || !c.hasCode()) {
+        throw new IllegalArgumentException(Optional.ofNullable(string(e, "name")).orElse("kaplan-meier") + ": "
+            + part + " needs a valueCoding with system and code");
+      }
+      out.add(new Code(c.getSystem(), c.getCode()));
+    }
+    return out;
   }
 
   private static double number(Type value, String part) {

@@ -1,4 +1,4 @@
-package org.fedfhir.fhir.study;
+package org.fedfhir.study;
 
 import java.time.Period;
 import java.util.ArrayList;
@@ -22,7 +22,9 @@ import org.hl7.fhir.r4.model.Type;
 
 /**
  * Parses a study {@code PlanDefinition} ({@code docs/study-format.md}) into a {@link StudyDefinition},
- * checking every rule of the format. All issues are collected, not only the first.
+ * checking every rule of the format. All issues are collected, not only the first. The one reader of
+ * study PlanDefinitions: the sites, the aggregator and the guide's checks all parse here, a
+ * statistics study's statistics with {@link StatisticsDeclarations}.
  */
 public final class StudyParser implements StudyValidator {
 
@@ -46,6 +48,7 @@ public final class StudyParser implements StudyValidator {
     return study;
   }
 
+  /** The study, or null when an issue was found. */
   private StudyDefinition read(PlanDefinition pd, List<StudyIssue> issues) {
     String p = "PlanDefinition";
     requireText(pd.getUrl(), p + ".url", issues);
@@ -91,24 +94,31 @@ public final class StudyParser implements StudyValidator {
       }
       readLabel(action, a, labelCodes, issues);
     }
+    StatisticsDeclarations.Study declarations = null;
+    Map<String, TimeToEventDefinition> timeToEvent = Map.of();
+    if (kind == StudyKind.STATISTICS && pd.getAction().size() == 1) {
+      try {
+        declarations = StatisticsDeclarations.read(pd);
+        timeToEvent = StatisticsDeclarations.timeToEvent(pd);
+      } catch (IllegalArgumentException e) {
+        issues.add(new StudyIssue(p + ".action[0].extension[statistic]", e.getMessage()));
+      }
+    }
+    if (!issues.isEmpty()) {
+      return null;
+    }
     String id = pd.getIdElement().hasIdPart() ? pd.getIdElement().getIdPart() : null;
-    String status = pd.getStatus() == null ? null : pd.getStatus().toCode();
-    return new StudyDefinition(nullToEmpty(pd.getUrl()), pd.getVersion(), id, pd.getName(), pd.getTitle(),
-        status, kind, algorithm, parameters, policy, cohort, features, labelCodes);
+    StudyCore core = new StudyCore(pd.getUrl(), pd.getVersion(), id, pd.getName(), pd.getTitle(),
+        pd.getStatus().toCode(), parameters, policy, cohort, features, labelCodes);
+    return switch (kind) {
+      case TRAINING -> new StudyDefinition.Training(core, algorithm);
+      case STATISTICS -> new StudyDefinition.Statistics(core, declarations, timeToEvent);
+    };
   }
 
   private static StudyKind readKind(PlanDefinition pd, List<StudyIssue> issues) {
-    String loc = "PlanDefinition.extension[studyKind]";
-    Extension ext = single(pd.getExtensionsByUrl(StudyUrls.EXT_STUDY_KIND), loc, issues);
-    if (ext == null) {
-      return null;
-    }
-    String code = primitive(ext.getValue());
-    StudyKind kind = code == null ? null : StudyKind.fromCode(code).orElse(null);
-    if (kind == null) {
-      issues.add(new StudyIssue(loc + ".value", "must be a code: training | statistics, found " + code));
-    }
-    return kind;
+    return readCode(pd, StudyUrls.EXT_STUDY_KIND, "PlanDefinition.extension[studyKind]", StudyKind::fromCode,
+        "training | statistics", issues);
   }
 
   private static Algorithm readAlgorithm(PlanDefinition pd, StudyKind kind, List<StudyIssue> issues) {
@@ -138,17 +148,23 @@ public final class StudyParser implements StudyValidator {
   }
 
   private static MissingValuePolicy readPolicy(PlanDefinition pd, List<StudyIssue> issues) {
-    String loc = "PlanDefinition.extension[missingValuePolicy]";
-    Extension ext = single(pd.getExtensionsByUrl(StudyUrls.EXT_MISSING_VALUE_POLICY), loc, issues);
+    return readCode(pd, StudyUrls.EXT_MISSING_VALUE_POLICY, "PlanDefinition.extension[missingValuePolicy]",
+        MissingValuePolicy::fromCode, "drop | impute-mean", issues);
+  }
+
+  /** The value of a required code extension that appears once, or null with an issue. */
+  private static <T> T readCode(PlanDefinition pd, String url, String loc,
+      java.util.function.Function<String, java.util.Optional<T>> fromCode, String allowed, List<StudyIssue> issues) {
+    Extension ext = single(pd.getExtensionsByUrl(url), loc, issues);
     if (ext == null) {
       return null;
     }
     String code = primitive(ext.getValue());
-    MissingValuePolicy policy = code == null ? null : MissingValuePolicy.fromCode(code).orElse(null);
-    if (policy == null) {
-      issues.add(new StudyIssue(loc + ".value", "must be a code: drop | impute-mean, found " + code));
+    T value = code == null ? null : fromCode.apply(code).orElse(null);
+    if (value == null) {
+      issues.add(new StudyIssue(loc + ".value", "must be a code: " + allowed + ", found " + code));
     }
-    return policy;
+    return value;
   }
 
   private static CohortCriteria readCohort(PlanDefinition pd, List<StudyIssue> issues) {
@@ -207,6 +223,7 @@ public final class StudyParser implements StudyValidator {
     double mu = d.proximalMu();
     double serverLr = d.serverLearningRate();
     boolean share = d.shareModelWithOwner();
+    int precision = d.predictionPrecision();
     Set<String> seen = new HashSet<>();
     List<Extension> exts = pd.getExtensionsByUrl(StudyUrls.EXT_PARAMETER);
     for (int i = 0; i < exts.size(); i++) {
@@ -243,9 +260,11 @@ public final class StudyParser implements StudyValidator {
             decimal(value, name, vloc, issues, testFraction, v -> v > 0 && v < 1, "in (0, 1)");
         case "prediction-precision" -> {
           // applied by the TEE model service (the aggregator provisions it with the model); checked here
-          int decimals = intAtLeast(value, 1, name, vloc, issues, 3);
+          int decimals = intAtLeast(value, 1, name, vloc, issues, precision);
           if (decimals > 6) {
             issues.add(new StudyIssue(vloc, "parameter 'prediction-precision' is 1 to 6 decimals, got " + decimals));
+          } else {
+            precision = decimals;
           }
         }
         case "share-model-with-owner" -> {
@@ -268,7 +287,7 @@ public final class StudyParser implements StudyValidator {
       }
     }
     return new StudyParameters(rounds, epochs, lr, l2, seed, testFraction, minSites, threshold, strategy, mu,
-        serverLr, share);
+        serverLr, share, precision);
   }
 
   private static int intAtLeast(Type value, int min, String name, String loc, List<StudyIssue> issues,
@@ -458,10 +477,6 @@ public final class StudyParser implements StudyValidator {
     if (value == null || value.isBlank()) {
       issues.add(new StudyIssue(loc, "is required"));
     }
-  }
-
-  private static String nullToEmpty(String s) {
-    return s == null ? "" : s;
   }
 
 }

@@ -1,4 +1,4 @@
-package org.fedfhir.fhir.study;
+package org.fedfhir.study;
 
 /** Where a feature's value comes from. */
 public enum FeatureSource {

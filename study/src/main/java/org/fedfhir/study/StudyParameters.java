@@ -1,0 +1,17 @@
+package org.fedfhir.study;
+
+/**
+ * The study parameters of {@code {base}/CodeSystem/study-parameter}, defaults filled in: the one
+ * place the defaults live, for the sites and the aggregator alike. {@code threshold} is null when the
+ * study leaves it to the round (⌈2n/3⌉).
+ *
+ * @param predictionPrecision decimals of the probabilities the TEE model service returns (1 to 6)
+ */
+public record StudyParameters(
+    int rounds, int localEpochs, double learningRate, double l2, long seed, double testFraction,
+    int minSites, Integer threshold, String strategy, double proximalMu, double serverLearningRate,
+    boolean shareModelWithOwner, int predictionPrecision) {
+
+  public static final StudyParameters DEFAULTS =
+      new StudyParameters(20, 5, 0.1, 0.0, 43L, 0.25, 3, null, "fedavg", 0.01, 0.1, false, 3);
+}

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.fedfhir.aggregator.store.StudyPlan;
 import org.fedfhir.aggregator.store.StudyRef;
+import org.fedfhir.federation.Strategy;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.PlanDefinition;
 import org.hl7.fhir.r4.model.PrimitiveType;
@@ -30,12 +31,18 @@ public final class StudyPlans {
         p.put(((PrimitiveType<?>) name.getValue()).getValueAsString(), value.getValue());
       }
     }
-    String strategy = string(p, "strategy", "fedavg");
+    Strategy strategy = Strategy.fromCode(string(p, "strategy", Strategy.FEDAVG.code()));
     int features = study.getActionFirstRep().getInput().size();
-    int dimension = "newton".equals(strategy) ? features + 1 : 2 * (features + 1);
-    return new StudyPlan(new StudyRef(study.getUrl(), study.getVersion()), digest, strategy,
-        integer(p, "rounds", 20), integer(p, "min-sites", 3), integer(p, "threshold", 0), dimension,
-        decimal(p, "server-learning-rate", 0.1), decimal(p, "proximal-mu", 0.01), decimal(p, "l2", 0.0));
+    return StudyPlan.training(new StudyRef(study.getUrl(), study.getVersion()), digest)
+        .strategy(strategy)
+        .rounds(integer(p, "rounds", 20))
+        .minSites(integer(p, "min-sites", 3))
+        .threshold(integer(p, "threshold", 0))
+        .modelDimension(strategy.modelDimension(features))
+        .serverLearningRate(decimal(p, "server-learning-rate", 0.1))
+        .proximalMu(decimal(p, "proximal-mu", 0.01))
+        .l2(decimal(p, "l2", 0.0))
+        .build();
   }
 
   private static String string(Map<String, Type> p, String name, String otherwise) {

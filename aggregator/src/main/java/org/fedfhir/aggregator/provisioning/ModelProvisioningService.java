@@ -137,7 +137,7 @@ public final class ModelProvisioningService implements AutoCloseable {
     Optional<StudyPlan> plan = store.study(ref);
     Optional<ModelSpec> spec = store.modelSpec(ref);
     Optional<StoredModel> latest = store.latestModel(ref);
-    if (plan.isEmpty() || spec.isEmpty() || latest.isEmpty()
+    if (plan.isEmpty() || plan.get().isStatistics() || spec.isEmpty() || latest.isEmpty()
         || store.status(ref).orElse(StudyStatus.ACTIVE) != StudyStatus.COMPLETED
         || !"logistic-regression".equals(spec.get().algorithm())) {
       return Optional.empty();

@@ -47,7 +47,7 @@ import org.fedfhir.fhir.study.StudyDefinition;
 import org.fedfhir.fhir.study.StudyParser;
 import org.fedfhir.fhir.study.StudyUrls;
 import org.fedfhir.fhir.training.Metrics;
-import org.fedfhir.fhir.training.Standardisation;
+import org.fedfhir.federation.Standardisation;
 import org.fedfhir.fhir.training.TrainingData;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.DecimalType;

@@ -91,8 +91,8 @@ public final class Coordinators {
 
   /** A training study's plan, resumed from its last completed round and its standardisation. */
   private TrainingPlan resume(StudyPlan plan) {
-    AggregationStrategy strategy = Strategies.of(plan.strategy(), plan.proximalMu(),
-        plan.serverLearningRate(), plan.l2(), plan.modelDimension() - 1);
+    AggregationStrategy strategy = Strategies.of(plan.strategy(), plan.modelDimension(), plan.proximalMu(),
+        plan.serverLearningRate(), plan.l2());
     Optional<StoredModel> latest = store.latestModel(plan.ref());
     boolean standardised = store.rounds(plan.ref()).stream()
         .anyMatch(r -> r.number() == 1 && r.state() == RoundState.COMPLETED);

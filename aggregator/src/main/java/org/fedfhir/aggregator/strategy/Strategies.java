@@ -12,13 +12,14 @@ public final class Strategies {
 
   /**
    * @param strategy the study's strategy
+   * @param modelDimension the length of the study's model (for Newton, whose intercept is last and not
+   *     penalised)
    * @param proximalMu FedProx μ ({@code proximal-mu})
    * @param serverLearningRate η of the server optimisers ({@code server-learning-rate})
    * @param l2 L2 penalty of federated Newton ({@code l2})
-   * @param interceptIndex index of the unpenalised intercept for Newton, −1 if none
    */
-  public static AggregationStrategy of(Strategy strategy, double proximalMu, double serverLearningRate,
-      double l2, int interceptIndex) {
+  public static AggregationStrategy of(Strategy strategy, int modelDimension, double proximalMu,
+      double serverLearningRate, double l2) {
     return switch (strategy) {
       case FEDAVG -> new FedAvg();
       case FEDPROX -> new FedProx(proximalMu);
@@ -28,7 +29,8 @@ public final class Strategies {
           AdaptiveServerOptimizer.Variant.ADAGRAD, serverLearningRate);
       case FEDYOGI -> AdaptiveServerOptimizer.withDefaults(
           AdaptiveServerOptimizer.Variant.YOGI, serverLearningRate);
-      case NEWTON -> new FederatedNewton(l2, interceptIndex);
+      case NEWTON -> new FederatedNewton(l2,
+          strategy.layout().interceptIndex(strategy.features(modelDimension)));
     };
   }
 }

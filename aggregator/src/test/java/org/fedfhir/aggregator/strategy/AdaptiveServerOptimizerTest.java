@@ -65,7 +65,7 @@ class AdaptiveServerOptimizerTest {
 
   @Test
   void serverOptimiserMovesTowardsTheAverageAndConverges() {
-    var opt = Strategies.of(Strategy.FEDADAGRAD, 0, 0.5, 0, -1);
+    var opt = Strategies.of(Strategy.FEDADAGRAD, 2, 0, 0.5, 0);
     ModelVector x = ModelVector.zeros(2);
     StrategyState state = opt.initialState(2);
     for (int round = 0; round < 300; round++) {

@@ -5,6 +5,7 @@ import org.fedfhir.aggregator.store.ModelSpec;
 import org.fedfhir.aggregator.store.StudyRef;
 import org.fedfhir.aggregator.strategy.ModelVector;
 import org.fedfhir.federation.ModelLayout;
+import org.fedfhir.federation.Standardisation;
 import org.fedfhir.federation.Strategy;
 import org.fedfhir.tee.model.LinearModel;
 
@@ -25,8 +26,8 @@ public final class ServableModels {
     return ref.url() + "|" + ref.version();
   }
 
-  /** The global means and SDs stored with round 1; SD 1 where absent or not positive. */
-  public static double[][] standardisation(Map<String, Double> round1, int features) {
+  /** The global means and SDs stored with round 1 (an SD that is not positive is taken as 1). */
+  public static Standardisation standardisation(Map<String, Double> round1, int features) {
     double[] means = new double[features];
     double[] sds = new double[features];
     for (int j = 0; j < features; j++) {
@@ -37,9 +38,9 @@ public final class ServableModels {
             + ": the study's standardisation round did not complete");
       }
       means[j] = mean;
-      sds[j] = sd > 0 && Double.isFinite(sd) ? sd : 1;
+      sds[j] = sd;
     }
-    return new double[][] {means, sds};
+    return new Standardisation(means, sds);
   }
 
   /**

@@ -1,5 +1,7 @@
 package org.fedfhir.study;
 
+import org.fedfhir.federation.Strategy;
+
 /**
  * The study parameters of {@code {base}/CodeSystem/study-parameter}, defaults filled in: the one
  * place the defaults live, for the sites and the aggregator alike. {@code threshold} is null when the
@@ -9,9 +11,9 @@ package org.fedfhir.study;
  */
 public record StudyParameters(
     int rounds, int localEpochs, double learningRate, double l2, long seed, double testFraction,
-    int minSites, Integer threshold, String strategy, double proximalMu, double serverLearningRate,
+    int minSites, Integer threshold, Strategy strategy, double proximalMu, double serverLearningRate,
     boolean shareModelWithOwner, int predictionPrecision) {
 
   public static final StudyParameters DEFAULTS =
-      new StudyParameters(20, 5, 0.1, 0.0, 43L, 0.25, 3, null, "fedavg", 0.01, 0.1, false, 3);
+      new StudyParameters(20, 5, 0.1, 0.0, 43L, 0.25, 3, null, Strategy.FEDAVG, 0.01, 0.1, false, 3);
 }

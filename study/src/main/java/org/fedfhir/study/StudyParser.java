@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.fedfhir.federation.Strategy;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Coding;
@@ -219,7 +220,7 @@ public final class StudyParser implements StudyValidator {
     double testFraction = d.testFraction();
     int minSites = d.minSites();
     Integer threshold = d.threshold();
-    String strategy = d.strategy();
+    Strategy strategy = d.strategy();
     double mu = d.proximalMu();
     double serverLr = d.serverLearningRate();
     boolean share = d.shareModelWithOwner();
@@ -275,11 +276,10 @@ public final class StudyParser implements StudyValidator {
           }
         }
         case "strategy" -> {
-          Set<String> allowed = Set.of("fedavg", "fedprox", "fedadam", "fedadagrad", "fedyogi", "newton");
-          if (value instanceof CodeType c && allowed.contains(c.getValue())) {
-            strategy = c.getValue();
+          if (value instanceof CodeType c && Strategy.isCode(c.getValue())) {
+            strategy = Strategy.fromCode(c.getValue());
           } else {
-            issues.add(new StudyIssue(vloc, "parameter 'strategy' needs valueCode, one of " + allowed));
+            issues.add(new StudyIssue(vloc, "parameter 'strategy' needs valueCode, one of " + Strategy.codes()));
           }
         }
         default -> issues.add(new StudyIssue(loc + ".extension[name]", "unknown study parameter '" + name

@@ -2,6 +2,7 @@ package org.fedfhir.aggregator.fhir;
 
 import org.fedfhir.aggregator.store.StudyPlan;
 import org.fedfhir.aggregator.store.StudyRef;
+import org.fedfhir.federation.Strategy;
 import org.fedfhir.study.InvalidStudyException;
 import org.fedfhir.study.StudyDefinition;
 import org.fedfhir.study.StudyParameters;
@@ -20,10 +21,17 @@ public final class StudyPlans {
 
   public static StudyPlan from(StudyDefinition study, String digest) {
     StudyParameters p = study.parameters();
-    int features = study.features().size();
-    int dimension = "newton".equals(p.strategy()) ? features + 1 : 2 * (features + 1);
-    return new StudyPlan(new StudyRef(study.url(), study.version()), digest, p.strategy(), p.rounds(), p.minSites(),
-        p.threshold() == null ? 0 : p.threshold(), dimension, p.serverLearningRate(), p.proximalMu(), p.l2());
+    Strategy strategy = p.strategy();
+    return StudyPlan.training(new StudyRef(study.url(), study.version()), digest)
+        .strategy(strategy)
+        .rounds(p.rounds())
+        .minSites(p.minSites())
+        .threshold(p.threshold() == null ? 0 : p.threshold())
+        .modelDimension(strategy.modelDimension(study.features().size()))
+        .serverLearningRate(p.serverLearningRate())
+        .proximalMu(p.proximalMu())
+        .l2(p.l2())
+        .build();
   }
 
   /**

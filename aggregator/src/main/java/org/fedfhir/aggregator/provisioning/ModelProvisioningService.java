@@ -22,6 +22,7 @@ import org.fedfhir.aggregator.store.StudyPlan;
 import org.fedfhir.aggregator.store.StudyRef;
 import org.fedfhir.aggregator.store.StudyStatus;
 import org.fedfhir.aggregator.store.StudyStore;
+import org.fedfhir.federation.Standardisation;
 import org.fedfhir.securecompute.attestation.AttestationException;
 import org.fedfhir.tee.client.ModelProvisioner;
 import org.fedfhir.tee.client.ProvisioningRecord;
@@ -137,7 +138,7 @@ public final class ModelProvisioningService implements AutoCloseable {
     Optional<StudyPlan> plan = store.study(ref);
     Optional<ModelSpec> spec = store.modelSpec(ref);
     Optional<StoredModel> latest = store.latestModel(ref);
-    if (plan.isEmpty() || spec.isEmpty() || latest.isEmpty()
+    if (plan.isEmpty() || plan.get().isStatistics() || spec.isEmpty() || latest.isEmpty()
         || store.status(ref).orElse(StudyStatus.ACTIVE) != StudyStatus.COMPLETED
         || !"logistic-regression".equals(spec.get().algorithm())) {
       return Optional.empty();
@@ -221,9 +222,9 @@ public final class ModelProvisioningService implements AutoCloseable {
 
   private LinearModel servable(StudyPlan plan, ModelSpec spec, StoredModel latest) {
     int f = spec.featureNames().size();
-    double[][] ms = ServableModels.standardisation(store.metrics(plan.ref(), 1), f);
+    Standardisation s = ServableModels.standardisation(store.metrics(plan.ref(), 1), f);
     return ServableModels.of(plan.ref(), Integer.toString(latest.round()), plan.strategy(), spec, latest.model(),
-        ms[0], ms[1]);
+        s.means(), s.sds());
   }
 
   /** Distinct sites that contributed to at least one completed round (never which patients). */

@@ -4,13 +4,17 @@ import java.util.Map;
 import org.fedfhir.aggregator.store.ModelSpec;
 import org.fedfhir.aggregator.store.StudyRef;
 import org.fedfhir.aggregator.strategy.ModelVector;
+import org.fedfhir.federation.ModelLayout;
+import org.fedfhir.federation.Standardisation;
+import org.fedfhir.federation.Strategy;
 import org.fedfhir.tee.model.LinearModel;
 
 /**
  * Turns a study's global model vector into the TEE's {@link LinearModel} (docs/federation.md, "Model
- * vector"): {@code newton} stores {@code [w_1 … w_F, b]} directly; every other strategy stores Tribuo's
- * two-row layout {@code [b_0, w_0,1 … w_0,F, b_1, w_1,1 … w_1,F]}, whose softmax probability of label 1
- * is {@code σ((b_1 − b_0) + (w_1 − w_0)·z)}, so {@code w = w_1 − w_0}, {@code b = b_1 − b_0}. The
+ * vector", {@link ModelLayout}): {@code newton} stores {@code [w_1 … w_F, b]} directly; every other
+ * strategy stores Tribuo's two-row layout {@code [b_0, w_0,1 … w_0,F, b_1, w_1,1 … w_1,F]}, whose softmax
+ * probability of label 1 is {@code σ((b_1 − b_0) + (w_1 − w_0)·z)}, so {@code w = w_1 − w_0},
+ * {@code b = b_1 − b_0}. The
  * standardisation is the study's global means and SDs (round 1 metrics {@code mean.j}, {@code sd.j}).
  */
 public final class ServableModels {
@@ -22,8 +26,8 @@ public final class ServableModels {
     return ref.url() + "|" + ref.version();
   }
 
-  /** The global means and SDs stored with round 1; SD 1 where absent or not positive. */
-  public static double[][] standardisation(Map<String, Double> round1, int features) {
+  /** The global means and SDs stored with round 1 (an SD that is not positive is taken as 1). */
+  public static Standardisation standardisation(Map<String, Double> round1, int features) {
     double[] means = new double[features];
     double[] sds = new double[features];
     for (int j = 0; j < features; j++) {
@@ -34,40 +38,25 @@ public final class ServableModels {
             + ": the study's standardisation round did not complete");
       }
       means[j] = mean;
-      sds[j] = sd > 0 && Double.isFinite(sd) ? sd : 1;
+      sds[j] = sd;
     }
-    return new double[][] {means, sds};
+    return new Standardisation(means, sds);
   }
 
   /**
-   * @param strategy the study's strategy code (layout: {@code newton} or two-row)
+   * @param strategy the study's strategy (its model layout)
    * @param version the model version (the round that produced it)
    */
-  public static LinearModel of(StudyRef ref, String version, String strategy, ModelSpec spec, ModelVector global,
+  public static LinearModel of(StudyRef ref, String version, Strategy strategy, ModelSpec spec, ModelVector global,
       double[] means, double[] sds) {
-    int f = spec.featureNames().size();
-    double[] w = new double[f];
-    double b;
-    if ("newton".equals(strategy)) {
-      require(global, f + 1, strategy);
-      for (int j = 0; j < f; j++) {
-        w[j] = global.get(j);
-      }
-      b = global.get(f);
-    } else {
-      require(global, 2 * (f + 1), strategy);
-      b = global.get(f + 1) - global.get(0);
-      for (int j = 0; j < f; j++) {
-        w[j] = global.get(f + 2 + j) - global.get(1 + j);
-      }
-    }
-    return new LinearModel(studyKey(ref), version, spec.featureNames(), means, sds, w, b);
-  }
-
-  private static void require(ModelVector global, int dimension, String strategy) {
+    int dimension = strategy.modelDimension(spec.featureNames().size());
     if (global.dimension() != dimension) {
-      throw new IllegalArgumentException("global model of dimension " + global.dimension() + "; the " + strategy
-          + " layout of this study needs " + dimension);
+      throw new IllegalArgumentException("global model of dimension " + global.dimension() + "; the "
+          + strategy.code() + " layout of this study needs " + dimension);
     }
+    double[] model = global.toArray();
+    ModelLayout layout = strategy.layout();
+    return new LinearModel(studyKey(ref), version, spec.featureNames(), means, sds, layout.weights(model),
+        layout.bias(model));
   }
 }

@@ -6,15 +6,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.fedfhir.aggregator.statistics.StatisticsStudy;
 import org.fedfhir.aggregator.store.RoundRecord;
 import org.fedfhir.aggregator.store.StoredModel;
 import org.fedfhir.aggregator.store.StudyPlan;
 import org.fedfhir.aggregator.store.StudyRef;
 import org.fedfhir.aggregator.store.StudyStore;
 import org.fedfhir.aggregator.store.RoundState;
+import org.fedfhir.aggregator.strategy.AggregationStrategy;
 import org.fedfhir.aggregator.strategy.Strategies;
-import org.fedfhir.aggregator.strategy.Strategy;
 import org.fedfhir.federation.v1.FixedPointEncoding;
 
 /**
@@ -72,7 +71,7 @@ public final class Coordinators {
     if (s != null) {
       return Optional.of(s);
     }
-    return store.study(ref).filter(plan -> !isStatistics(plan)).map(plan -> {
+    return store.study(ref).filter(plan -> !plan.isStatistics()).map(plan -> {
       StudySession created = new StudySession(plan, resume(plan), store, secureSum, timer, clock, stageTimeout);
       byStudy.put(ref, created);
       return created;
@@ -87,17 +86,13 @@ public final class Coordinators {
 
   /** True if the store holds the study as a statistics study (published now or before a restart). */
   public boolean isStatistics(StudyRef ref) {
-    return store.study(ref).map(Coordinators::isStatistics).orElse(false);
-  }
-
-  private static boolean isStatistics(StudyPlan plan) {
-    return StatisticsStudy.STRATEGY.equals(plan.strategy());
+    return store.study(ref).map(StudyPlan::isStatistics).orElse(false);
   }
 
   /** A training study's plan, resumed from its last completed round and its standardisation. */
   private TrainingPlan resume(StudyPlan plan) {
-    Strategy strategy = Strategies.forCode(plan.strategy(), plan.proximalMu(),
-        plan.serverLearningRate(), plan.l2(), plan.modelDimension() - 1);
+    AggregationStrategy strategy = Strategies.of(plan.strategy(), plan.modelDimension(), plan.proximalMu(),
+        plan.serverLearningRate(), plan.l2());
     Optional<StoredModel> latest = store.latestModel(plan.ref());
     boolean standardised = store.rounds(plan.ref()).stream()
         .anyMatch(r -> r.number() == 1 && r.state() == RoundState.COMPLETED);

@@ -1,25 +1,21 @@
 package org.fedfhir.aggregator.round;
 
-import org.fedfhir.federation.v1.Phase;
 import org.fedfhir.aggregator.store.StudyPlan;
-import org.fedfhir.aggregator.strategy.Strategy;
+import org.fedfhir.federation.MetricTail;
+import org.fedfhir.federation.v1.Phase;
 
 /**
  * The rounds of a study and what sites contribute in each (docs/federation.md): round 1
  * standardises (per feature {@code [n, Σx, Σx²]}), rounds 2 … R+1 train (the strategy's payload and
  * the metric tail of the incoming model), round R+2 evaluates the final model (the metric tail).
+ * The payload layouts are the study's {@link org.fedfhir.federation.Strategy}'s.
  */
 final class Phases {
 
-  /** {@code [tp, fp, tn, fn, Σ log-loss]} of a model on a site's test split. */
-  static final int METRIC_TAIL = 5;
-
   private final StudyPlan plan;
-  private final Strategy strategy;
 
-  Phases(StudyPlan plan, Strategy strategy) {
+  Phases(StudyPlan plan) {
     this.plan = plan;
-    this.strategy = strategy;
   }
 
   /** Rounds in all: standardise, R training rounds, evaluate. */
@@ -36,15 +32,14 @@ final class Phases {
 
   /** The features F of the study, from the strategy's model layout. */
   int features() {
-    int d = plan.modelDimension();
-    return "newton".equals(strategy.code()) ? d - 1 : d / 2 - 1;
+    return plan.strategy().features(plan.modelDimension());
   }
 
   int payloadLength(Phase phase) {
     return switch (phase) {
       case STANDARDISE -> 3 * features();
-      case TRAIN -> strategy.payloadLength(plan.modelDimension()) + METRIC_TAIL;
-      case EVALUATE -> METRIC_TAIL;
+      case TRAIN -> plan.strategy().payloadLength(plan.modelDimension());
+      case EVALUATE -> MetricTail.LENGTH;
       default -> throw new IllegalArgumentException("no payload for phase " + phase);
     };
   }

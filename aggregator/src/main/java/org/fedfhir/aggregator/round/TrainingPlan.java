@@ -1,7 +1,6 @@
 package org.fedfhir.aggregator.round;
 
 import com.google.protobuf.ByteString;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -10,12 +9,14 @@ import java.util.TreeMap;
 import org.fedfhir.aggregator.round.ProtocolViolation.Kind;
 import org.fedfhir.aggregator.store.StoredModel;
 import org.fedfhir.aggregator.store.StudyPlan;
+import org.fedfhir.aggregator.strategy.AggregationStrategy;
 import org.fedfhir.aggregator.strategy.ModelVector;
 import org.fedfhir.aggregator.strategy.RoundCounts;
-import org.fedfhir.aggregator.strategy.Strategy;
 import org.fedfhir.aggregator.strategy.StrategyState;
 import org.fedfhir.aggregator.strategy.StrategyStates;
 import org.fedfhir.aggregator.strategy.StrategyStep;
+import org.fedfhir.federation.MetricTail;
+import org.fedfhir.federation.Standardisation;
 import org.fedfhir.federation.v1.FixedPointEncoding;
 import org.fedfhir.federation.v1.GlobalModel;
 import org.fedfhir.federation.v1.Join;
@@ -23,31 +24,29 @@ import org.fedfhir.federation.v1.NetworkMetric;
 import org.fedfhir.federation.v1.Phase;
 import org.fedfhir.federation.v1.RoundEnd;
 import org.fedfhir.federation.v1.RoundStart;
-import org.fedfhir.federation.v1.Standardisation;
 
 /**
  * The rounds of a training study ({@link Phases}): once the study's min-sites have joined, round 1
- * standardises, rounds 2 … R+1 train with the study's {@link Strategy} applied to each revealed
- * sum, round R+2 evaluates the final model; then the study is completed. Every joined site takes
- * part in a round; a round that aborts is run again from the same model.
+ * standardises, rounds 2 … R+1 train with the study's {@link AggregationStrategy} applied to each
+ * revealed sum, round R+2 evaluates the final model; then the study is completed. Every joined site
+ * takes part in a round; a round that aborts is run again from the same model.
  */
 public final class TrainingPlan implements RoundPlan {
 
   private final StudyPlan plan;
-  private final Strategy strategy;
+  private final AggregationStrategy strategy;
   private final FixedPointEncoding encoding;
   private final Phases phases;
   private ModelVector global;
   private StrategyState state;
-  private double[] means;
-  private double[] sds;
+  private Standardisation standardisation = Standardisation.none();
 
   /**
    * A study's plan from its start.
    *
    * @param encoding the fixed-point encoding of the sites' inputs
    */
-  public TrainingPlan(StudyPlan plan, Strategy strategy, FixedPointEncoding encoding) {
+  public TrainingPlan(StudyPlan plan, AggregationStrategy strategy, FixedPointEncoding encoding) {
     this(plan, strategy, encoding, Optional.empty(), Optional.empty());
   }
 
@@ -58,23 +57,24 @@ public final class TrainingPlan implements RoundPlan {
    * @param standardised the metrics of the completed standardisation round ({@code mean.j},
    *     {@code sd.j}), if it completed
    */
-  public TrainingPlan(StudyPlan plan, Strategy strategy, FixedPointEncoding encoding,
+  public TrainingPlan(StudyPlan plan, AggregationStrategy strategy, FixedPointEncoding encoding,
       Optional<StoredModel> latest, Optional<Map<String, Double>> standardised) {
     this.plan = plan;
     this.strategy = strategy;
     this.encoding = encoding;
-    this.phases = new Phases(plan, strategy);
+    this.phases = new Phases(plan);
     this.global = latest.map(StoredModel::model).orElse(ModelVector.zeros(plan.modelDimension()));
     this.state = latest.isEmpty() ? strategy.initialState(plan.modelDimension())
         : StrategyStates.decode(latest.get().strategyState(), strategy, plan.modelDimension());
     standardised.ifPresent(m -> {
       int f = phases.features();
-      means = new double[f];
-      sds = new double[f];
+      double[] means = new double[f];
+      double[] sds = new double[f];
       for (int j = 0; j < f; j++) {
         means[j] = m.getOrDefault("mean." + j, 0.0);
         sds[j] = m.getOrDefault("sd." + j, 1.0);
       }
+      standardisation = new Standardisation(means, sds);
     });
   }
 
@@ -116,7 +116,7 @@ public final class TrainingPlan implements RoundPlan {
         .setEncoding(encoding)
         .setPhase(phase)
         .setTrainingRounds(plan.rounds())
-        .setStandardisation(standardisation())
+        .setStandardisation(toProto(standardisation))
         .build();
     return new Start(new Round(number, phase, joined, phases.payloadLength(phase), encoding, announced));
   }
@@ -128,17 +128,22 @@ public final class TrainingPlan implements RoundPlan {
     ModelVector next = global;
     StrategyState nextState = state;
     if (round.phase() == Phase.STANDARDISE) {
-      standardise(values, metrics);
+      standardisation = Standardisation.fromSums(values);
+      double[] means = standardisation.means();
+      double[] sds = standardisation.sds();
+      for (int j = 0; j < means.length; j++) {
+        metrics.put("mean." + j, means[j]);
+        metrics.put("sd." + j, sds[j]);
+      }
     } else {
-      int tail = values.length - Phases.METRIC_TAIL;
-      networkMetrics(Arrays.copyOfRange(values, tail, values.length), metrics);
+      metrics.putAll(MetricTail.last(values).networkMetrics());
       if (round.phase() == Phase.TRAIN) {
         try {
-          StrategyStep step = strategy.apply(global, Arrays.copyOf(values, tail), counts, state);
+          StrategyStep step = strategy.apply(global, plan.strategy().update(values), counts, state);
           next = step.model();
           nextState = step.state();
         } catch (IllegalArgumentException e) {
-          throw new Unusable("the " + strategy.code() + " strategy could not use the sum: " + e.getMessage());
+          throw new Unusable("the " + plan.strategy().code() + " strategy could not use the sum: " + e.getMessage());
         }
       }
     }
@@ -163,42 +168,12 @@ public final class TrainingPlan implements RoundPlan {
     return true;
   }
 
-  /** Global means and SDs from per-feature {@code [n, Σx, Σx²]} sums (population SD; 1 where it is 0). */
-  private void standardise(double[] sums, Map<String, Double> metrics) {
-    int f = phases.features();
-    means = new double[f];
-    sds = new double[f];
-    for (int j = 0; j < f; j++) {
-      double n = Math.round(sums[3 * j]);
-      double mean = n > 0 ? sums[3 * j + 1] / n : 0;
-      double variance = n > 0 ? Math.max(0, sums[3 * j + 2] / n - mean * mean) : 0;
-      means[j] = mean;
-      sds[j] = variance > 1e-12 ? Math.sqrt(variance) : 1;
-      metrics.put("mean." + j, means[j]);
-      metrics.put("sd." + j, sds[j]);
-    }
-  }
-
-  /** Network accuracy, log-loss and test count from the summed {@code [tp, fp, tn, fn, Σ log-loss]}. */
-  private static void networkMetrics(double[] tail, Map<String, Double> metrics) {
-    double tp = Math.round(tail[0]);
-    double fp = Math.round(tail[1]);
-    double tn = Math.round(tail[2]);
-    double fn = Math.round(tail[3]);
-    double n = tp + fp + tn + fn;
-    if (n > 0) {
-      metrics.put("accuracy", (tp + tn) / n);
-      metrics.put("log-loss", tail[4] / n);
-      metrics.put("test-count", n);
-    }
-  }
-
-  private Standardisation standardisation() {
-    Standardisation.Builder b = Standardisation.newBuilder();
-    if (means != null) {
-      for (int j = 0; j < means.length; j++) {
-        b.addMeans(means[j]).addSds(sds[j]);
-      }
+  private static org.fedfhir.federation.v1.Standardisation toProto(Standardisation s) {
+    org.fedfhir.federation.v1.Standardisation.Builder b = org.fedfhir.federation.v1.Standardisation.newBuilder();
+    double[] means = s.means();
+    double[] sds = s.sds();
+    for (int j = 0; j < means.length; j++) {
+      b.addMeans(means[j]).addSds(sds[j]);
     }
     return b.build();
   }

@@ -57,11 +57,14 @@ public final class StatisticsStudies {
 
   /**
    * The aggregator's plan of a statistics study: one round per release, the study's min-sites and
-   * threshold, and the statistics' total vector length as the "model" dimension sites must join with.
+   * threshold, and the statistics' total vector length, which sites join with.
    */
   public static StudyPlan plan(StudyPlan read, StatisticsDeclarations.Study study) {
-    return new StudyPlan(read.ref(), read.definitionDigest(), StatisticsStudy.STRATEGY, 1, read.minSites(),
-        read.threshold(), study.length(), read.serverLearningRate(), read.proximalMu(), read.l2());
+    return StudyPlan.statistics(read.ref(), read.definitionDigest())
+        .minSites(read.minSites())
+        .threshold(read.threshold())
+        .statisticsLength(study.length())
+        .build();
   }
 
   /** Registers a published statistics study (again after a restart: same plan, same session). */
@@ -109,7 +112,7 @@ public final class StatisticsStudies {
         PlanDefinition definition = FhirContext.forR4Cached().newJsonParser()
             .parseResource(PlanDefinition.class, kept.json());
         Optional<StudyPlan> plan = store.study(kept.study());
-        if (plan.isEmpty() || !StatisticsStudy.STRATEGY.equals(plan.get().strategy())) {
+        if (plan.isEmpty() || !plan.get().isStatistics()) {
           refused.add(what + ": not a statistics study in the study store");
           continue;
         }

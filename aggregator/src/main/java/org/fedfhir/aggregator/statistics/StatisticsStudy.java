@@ -28,9 +28,6 @@ import org.hl7.fhir.r4.model.Parameters;
  */
 public final class StatisticsStudy {
 
-  /** The {@link StudyPlan#strategy()} of a statistics study. */
-  public static final String STRATEGY = "statistics";
-
   /** A completed release. */
   public record Released(Parameters result, int sites, int round) {}
 

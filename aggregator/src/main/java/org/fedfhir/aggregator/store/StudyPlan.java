@@ -1,50 +1,314 @@
 package org.fedfhir.aggregator.store;
 
 import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Objects;
+import org.fedfhir.federation.Strategy;
 
 /**
- * A study as the aggregator runs it: identity, definition digest and the parameters of
- * docs/study-format.md that the aggregator needs.
+ * A study as the aggregator runs it: identity, definition digest, kind and the parameters of
+ * docs/study-format.md that the aggregator needs. Built with {@link #training} or
+ * {@link #statistics}; the builder validates and names the bad value.
  *
- * @param ref canonical URL and version
- * @param definitionDigest SHA-256 (hex) of the canonical study definition every site must hold
- * @param strategy strategy code ({@code fedavg}, …)
- * @param rounds number of rounds, ≥ 1
- * @param minSites sites needed to start a round, ≥ 2
- * @param threshold secret-sharing threshold t ≥ 2, or 0 for the default ⌈2n/3⌉ of each round's sites
- * @param modelDimension length of the model vector, ≥ 1
- * @param serverLearningRate server optimisers' η
- * @param proximalMu FedProx μ
- * @param l2 L2 penalty (federated Newton)
+ * <p>A training study has a {@link Strategy}, R rounds and a global model of
+ * {@link #modelDimension()} values; a statistics study has one round per release and a vector of
+ * {@link #statisticsLength()} values (its declared statistics, concatenated), and neither a strategy
+ * nor a model.
  */
-public record StudyPlan(StudyRef ref, String definitionDigest, String strategy, int rounds,
-    int minSites, int threshold, int modelDimension, double serverLearningRate, double proximalMu,
-    double l2) {
+public final class StudyPlan {
 
-  public StudyPlan {
-    if (definitionDigest == null || definitionDigest.length() != 64
-        || !definitionDigest.chars().allMatch(HexFormat::isHexDigit)) {
-      throw new IllegalArgumentException("definition digest '" + definitionDigest
+  /** What the study computes. */
+  public enum Kind {
+    /** A federated model, over a standardisation round, R training rounds and an evaluation round. */
+    TRAINING,
+    /** Declared statistics, released with disclosure control. */
+    STATISTICS
+  }
+
+  private final StudyRef ref;
+  private final String definitionDigest;
+  private final Kind kind;
+  private final Strategy strategy;
+  private final int rounds;
+  private final int minSites;
+  private final int threshold;
+  private final int dimension;
+  private final double serverLearningRate;
+  private final double proximalMu;
+  private final double l2;
+
+  private StudyPlan(Builder b) {
+    this.ref = Objects.requireNonNull(b.ref, "ref");
+    if (b.definitionDigest == null || b.definitionDigest.length() != 64
+        || !b.definitionDigest.chars().allMatch(HexFormat::isHexDigit)) {
+      throw new IllegalArgumentException("definition digest '" + b.definitionDigest
           + "'; need 64 hex digits (SHA-256)");
     }
-    definitionDigest = definitionDigest.toLowerCase(java.util.Locale.ROOT);
-    if (rounds < 1) {
-      throw new IllegalArgumentException("rounds " + rounds + "; need ≥ 1");
+    this.definitionDigest = b.definitionDigest.toLowerCase(Locale.ROOT);
+    this.kind = b.kind;
+    if (kind == Kind.TRAINING && b.strategy == null) {
+      throw new IllegalArgumentException("a training study needs a strategy: one of " + Strategy.codes());
     }
-    if (minSites < 2) {
-      throw new IllegalArgumentException("min-sites " + minSites + "; need ≥ 2");
+    this.strategy = b.strategy;
+    if (b.rounds < 1) {
+      throw new IllegalArgumentException("rounds " + b.rounds + "; need ≥ 1");
     }
-    if (threshold != 0 && (threshold < 2 || threshold > minSites)) {
-      throw new IllegalArgumentException("threshold " + threshold + " with min-sites " + minSites
+    this.rounds = b.rounds;
+    if (b.minSites < 2) {
+      throw new IllegalArgumentException("min-sites " + b.minSites + "; need ≥ 2");
+    }
+    this.minSites = b.minSites;
+    if (b.threshold != 0 && (b.threshold < 2 || b.threshold > b.minSites)) {
+      throw new IllegalArgumentException("threshold " + b.threshold + " with min-sites " + b.minSites
           + "; need 2 ≤ t ≤ min-sites, or 0 for ⌈2n/3⌉");
     }
-    if (modelDimension < 1) {
-      throw new IllegalArgumentException("model dimension " + modelDimension + "; need ≥ 1");
+    this.threshold = b.threshold;
+    if (b.dimension < 1) {
+      throw new IllegalArgumentException((kind == Kind.TRAINING ? "model dimension " : "statistics length ")
+          + b.dimension + "; need ≥ 1");
     }
+    this.dimension = b.dimension;
+    this.serverLearningRate = b.serverLearningRate;
+    this.proximalMu = b.proximalMu;
+    this.l2 = b.l2;
+  }
+
+  /**
+   * A training study's plan. Unless set: 20 rounds, min-sites 3, threshold 0 (⌈2n/3⌉), server
+   * learning rate 0.1, FedProx μ 0.01, L2 0 (the defaults of docs/study-format.md); the strategy
+   * and the model dimension have none.
+   */
+  public static Builder training(StudyRef ref, String definitionDigest) {
+    return new Builder(Kind.TRAINING, ref, definitionDigest);
+  }
+
+  /**
+   * A statistics study's plan: one round per release. Unless set: min-sites 3, threshold 0
+   * (⌈2n/3⌉); the statistics length has none.
+   */
+  public static Builder statistics(StudyRef ref, String definitionDigest) {
+    return new Builder(Kind.STATISTICS, ref, definitionDigest).rounds(1);
+  }
+
+  /** A copy of this plan's values to change some of (same kind). */
+  public Builder toBuilder() {
+    Builder b = new Builder(kind, ref, definitionDigest);
+    b.strategy = strategy;
+    b.rounds = rounds;
+    b.minSites = minSites;
+    b.threshold = threshold;
+    b.dimension = dimension;
+    b.serverLearningRate = serverLearningRate;
+    b.proximalMu = proximalMu;
+    b.l2 = l2;
+    return b;
+  }
+
+  /** Canonical URL and version. */
+  public StudyRef ref() {
+    return ref;
+  }
+
+  /** SHA-256 (lower-case hex) of the canonical study definition every site must hold. */
+  public String definitionDigest() {
+    return definitionDigest;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  public boolean isStatistics() {
+    return kind == Kind.STATISTICS;
+  }
+
+  /**
+   * The training study's strategy.
+   *
+   * @throws IllegalStateException for a statistics study
+   */
+  public Strategy strategy() {
+    require(Kind.TRAINING, "a strategy");
+    return strategy;
+  }
+
+  /** Number of rounds, ≥ 1: a training study's R, a statistics study's 1 per release. */
+  public int rounds() {
+    return rounds;
+  }
+
+  /** Sites needed to start a round, ≥ 2. */
+  public int minSites() {
+    return minSites;
+  }
+
+  /** Secret-sharing threshold t ≥ 2, or 0 for the default ⌈2n/3⌉ of each round's sites. */
+  public int threshold() {
+    return threshold;
+  }
+
+  /**
+   * Length of the training study's global model vector, ≥ 1.
+   *
+   * @throws IllegalStateException for a statistics study
+   */
+  public int modelDimension() {
+    require(Kind.TRAINING, "a model");
+    return dimension;
+  }
+
+  /**
+   * Length of the statistics study's vector (its declared statistics, concatenated), ≥ 1.
+   *
+   * @throws IllegalStateException for a training study
+   */
+  public int statisticsLength() {
+    require(Kind.STATISTICS, "statistics");
+    return dimension;
+  }
+
+  /** The length of the vector a site joins with: the model dimension or the statistics length. */
+  public int joinDimension() {
+    return dimension;
+  }
+
+  /** The server optimisers' η. */
+  public double serverLearningRate() {
+    return serverLearningRate;
+  }
+
+  /** FedProx μ. */
+  public double proximalMu() {
+    return proximalMu;
+  }
+
+  /** L2 penalty (federated Newton). */
+  public double l2() {
+    return l2;
   }
 
   /** The threshold for a round with n participants. */
   public int thresholdFor(int participants) {
     return threshold != 0 ? threshold : Math.max(2, (2 * participants + 2) / 3);
+  }
+
+  private void require(Kind needed, String what) {
+    if (kind != needed) {
+      throw new IllegalStateException("study " + ref + " is a " + kind.name().toLowerCase(Locale.ROOT)
+          + " study; it has no " + what.replaceFirst("^an? ", ""));
+    }
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof StudyPlan p && ref.equals(p.ref) && definitionDigest.equals(p.definitionDigest)
+        && kind == p.kind && strategy == p.strategy && rounds == p.rounds && minSites == p.minSites
+        && threshold == p.threshold && dimension == p.dimension
+        && Double.compare(serverLearningRate, p.serverLearningRate) == 0
+        && Double.compare(proximalMu, p.proximalMu) == 0 && Double.compare(l2, p.l2) == 0;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(ref, definitionDigest, kind, strategy, rounds, minSites, threshold, dimension,
+        serverLearningRate, proximalMu, l2);
+  }
+
+  @Override
+  public String toString() {
+    return "StudyPlan[" + ref + ", " + kind.name().toLowerCase(Locale.ROOT)
+        + (strategy == null ? "" : ", " + strategy.code()) + ", rounds=" + rounds + ", min-sites=" + minSites
+        + ", threshold=" + threshold + ", " + (kind == Kind.TRAINING ? "model dimension=" : "statistics length=")
+        + dimension + "]";
+  }
+
+  /** Validating builder of a {@link StudyPlan}; {@link #build} names the first bad value. */
+  public static final class Builder {
+    private final Kind kind;
+    private final StudyRef ref;
+    private final String definitionDigest;
+    private Strategy strategy;
+    private int rounds = 20;
+    private int minSites = 3;
+    private int threshold;
+    private int dimension;
+    private double serverLearningRate = 0.1;
+    private double proximalMu = 0.01;
+    private double l2;
+
+    private Builder(Kind kind, StudyRef ref, String definitionDigest) {
+      this.kind = kind;
+      this.ref = ref;
+      this.definitionDigest = definitionDigest;
+    }
+
+    /** The training study's strategy. */
+    public Builder strategy(Strategy strategy) {
+      training("a strategy");
+      this.strategy = Objects.requireNonNull(strategy, "strategy");
+      return this;
+    }
+
+    /** Training rounds R (a statistics study has 1). */
+    public Builder rounds(int rounds) {
+      this.rounds = rounds;
+      return this;
+    }
+
+    public Builder minSites(int minSites) {
+      this.minSites = minSites;
+      return this;
+    }
+
+    /** t ≥ 2, or 0 for ⌈2n/3⌉ of each round's sites. */
+    public Builder threshold(int threshold) {
+      this.threshold = threshold;
+      return this;
+    }
+
+    /** The training study's global model length. */
+    public Builder modelDimension(int modelDimension) {
+      training("a model");
+      this.dimension = modelDimension;
+      return this;
+    }
+
+    /** The statistics study's vector length. */
+    public Builder statisticsLength(int length) {
+      if (kind != Kind.STATISTICS) {
+        throw new IllegalStateException("a training study has no statistics length; set its model dimension");
+      }
+      this.dimension = length;
+      return this;
+    }
+
+    public Builder serverLearningRate(double serverLearningRate) {
+      training("server optimiser");
+      this.serverLearningRate = serverLearningRate;
+      return this;
+    }
+
+    public Builder proximalMu(double proximalMu) {
+      training("FedProx μ");
+      this.proximalMu = proximalMu;
+      return this;
+    }
+
+    public Builder l2(double l2) {
+      training("L2 penalty");
+      this.l2 = l2;
+      return this;
+    }
+
+    /** @throws IllegalArgumentException naming the first value out of range */
+    public StudyPlan build() {
+      return new StudyPlan(this);
+    }
+
+    private void training(String what) {
+      if (kind != Kind.TRAINING) {
+        throw new IllegalStateException("a statistics study has no " + what.replaceFirst("^an? ", ""));
+      }
+    }
   }
 }

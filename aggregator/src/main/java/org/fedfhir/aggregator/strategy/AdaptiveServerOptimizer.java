@@ -1,6 +1,6 @@
 package org.fedfhir.aggregator.strategy;
 
-import java.util.Locale;
+import org.fedfhir.federation.Strategy;
 
 /**
  * Server-side adaptive optimisers FedAdagrad, FedAdam and FedYogi of Reddi, Charles, Zaheer, Garrett,
@@ -18,14 +18,16 @@ import java.util.Locale;
  * As in the paper there is no bias correction, and {@code v} starts at τ² ({@code v_{−1} ≥ τ²}).
  * The moments are carried between rounds as an immutable {@link AdaptiveState}.
  */
-public final class AdaptiveServerOptimizer implements Strategy {
+public final class AdaptiveServerOptimizer implements AggregationStrategy {
 
   /** The three variants of Reddi et al. 2021. */
   public enum Variant {
-    ADAGRAD, ADAM, YOGI;
+    ADAGRAD(Strategy.FEDADAGRAD), ADAM(Strategy.FEDADAM), YOGI(Strategy.FEDYOGI);
 
-    String code() {
-      return "fed" + name().toLowerCase(Locale.ROOT);
+    private final Strategy strategy;
+
+    Variant(Strategy strategy) {
+      this.strategy = strategy;
     }
   }
 
@@ -77,13 +79,8 @@ public final class AdaptiveServerOptimizer implements Strategy {
   }
 
   @Override
-  public String code() {
-    return variant.code();
-  }
-
-  @Override
-  public int payloadLength(int modelDimension) {
-    return average.payloadLength(modelDimension);
+  public Strategy strategy() {
+    return variant.strategy;
   }
 
   @Override
@@ -97,7 +94,7 @@ public final class AdaptiveServerOptimizer implements Strategy {
   public StrategyStep apply(ModelVector global, double[] summedPayload, RoundCounts counts,
       StrategyState state) {
     if (!(state instanceof AdaptiveState s) || s.dimension() != global.dimension()) {
-      throw new IllegalArgumentException(code() + " needs an AdaptiveState of dimension "
+      throw new IllegalArgumentException(strategy().code() + " needs an AdaptiveState of dimension "
           + global.dimension() + "; got " + state);
     }
     ModelVector mean = average.average(global, summedPayload);

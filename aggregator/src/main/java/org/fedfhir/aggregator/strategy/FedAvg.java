@@ -1,5 +1,8 @@
 package org.fedfhir.aggregator.strategy;
 
+import org.fedfhir.federation.Payloads;
+import org.fedfhir.federation.Strategy;
+
 /**
  * Weighted federated averaging: the next model is Σ n_k·w_k / Σ n_k over the contributing sites.
  *
@@ -8,16 +11,11 @@ package org.fedfhir.aggregator.strategy;
  * through secure aggregation (Bonawitz et al. 2017) as the payload {@link Payloads#weightedModel};
  * dropouts are simply absent from both sums, so the average is over the sites that contributed.
  */
-public final class FedAvg implements Strategy {
+public final class FedAvg implements AggregationStrategy {
 
   @Override
-  public String code() {
-    return "fedavg";
-  }
-
-  @Override
-  public int payloadLength(int modelDimension) {
-    return modelDimension + 1;
+  public Strategy strategy() {
+    return Strategy.FEDAVG;
   }
 
   @Override
@@ -32,7 +30,7 @@ public final class FedAvg implements Strategy {
     int d = global.dimension();
     double n = summedPayload[d];
     if (!(n >= 1)) {
-      throw new IllegalArgumentException(code() + ": summed sample count " + n + "; need ≥ 1");
+      throw new IllegalArgumentException(strategy().code() + ": summed sample count " + n + "; need ≥ 1");
     }
     double[] w = new double[d];
     for (int i = 0; i < d; i++) {

@@ -1,5 +1,7 @@
 package org.fedfhir.aggregator.strategy;
 
+import org.fedfhir.federation.Strategy;
+
 /**
  * FedProx: Li, Sahu, Zaheer, Sanjabi, Talwalkar, Smith, "Federated Optimization in Heterogeneous
  * Networks", MLSys 2020.
@@ -10,7 +12,7 @@ package org.fedfhir.aggregator.strategy;
  * sum it receives (Li et al., Algorithm 2); this class exists so that the study's strategy code and
  * {@link #mu()} travel together to the sites.
  */
-public final class FedProx implements Strategy {
+public final class FedProx implements AggregationStrategy {
 
   private final double mu;
   private final FedAvg average = new FedAvg();
@@ -28,13 +30,8 @@ public final class FedProx implements Strategy {
   }
 
   @Override
-  public String code() {
-    return "fedprox";
-  }
-
-  @Override
-  public int payloadLength(int modelDimension) {
-    return average.payloadLength(modelDimension);
+  public Strategy strategy() {
+    return Strategy.FEDPROX;
   }
 
   @Override

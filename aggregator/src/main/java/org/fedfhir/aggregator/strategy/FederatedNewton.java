@@ -1,5 +1,7 @@
 package org.fedfhir.aggregator.strategy;
 
+import org.fedfhir.federation.Payloads;
+import org.fedfhir.federation.Strategy;
 import org.fedfhir.securecompute.statistics.InformationMatrix;
 
 /**
@@ -16,7 +18,7 @@ import org.fedfhir.securecompute.statistics.InformationMatrix;
  * where P is the identity except for a zero at the unpenalised intercept. The iterates are exactly
  * those of Newton/IRLS on the pooled data, so the converged coefficients equal the pooled fit.
  */
-public final class FederatedNewton implements Strategy {
+public final class FederatedNewton implements AggregationStrategy {
 
   private final double l2;
   private final int interceptIndex;
@@ -37,13 +39,8 @@ public final class FederatedNewton implements Strategy {
   }
 
   @Override
-  public String code() {
-    return "newton";
-  }
-
-  @Override
-  public int payloadLength(int modelDimension) {
-    return modelDimension + Payloads.upperTriangleLength(modelDimension) + 1;
+  public Strategy strategy() {
+    return Strategy.NEWTON;
   }
 
   @Override

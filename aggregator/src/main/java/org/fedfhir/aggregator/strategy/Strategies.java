@@ -1,33 +1,36 @@
 package org.fedfhir.aggregator.strategy;
 
+import org.fedfhir.federation.Strategy;
+
 /**
- * Builds the strategy a study names (study parameter {@code strategy}, see docs/study-format.md).
+ * Builds the aggregation policy of the strategy a study names (study parameter {@code strategy},
+ * see docs/study-format.md).
  */
 public final class Strategies {
 
   private Strategies() {}
 
   /**
-   * @param code {@code fedavg | fedprox | fedadam | fedadagrad | fedyogi | newton}
+   * @param strategy the study's strategy
+   * @param modelDimension the length of the study's model (for Newton, whose intercept is last and not
+   *     penalised)
    * @param proximalMu FedProx μ ({@code proximal-mu})
    * @param serverLearningRate η of the server optimisers ({@code server-learning-rate})
    * @param l2 L2 penalty of federated Newton ({@code l2})
-   * @param interceptIndex index of the unpenalised intercept for Newton, −1 if none
    */
-  public static Strategy forCode(String code, double proximalMu, double serverLearningRate, double l2,
-      int interceptIndex) {
-    return switch (code) {
-      case "fedavg" -> new FedAvg();
-      case "fedprox" -> new FedProx(proximalMu);
-      case "fedadam" -> AdaptiveServerOptimizer.withDefaults(
+  public static AggregationStrategy of(Strategy strategy, int modelDimension, double proximalMu,
+      double serverLearningRate, double l2) {
+    return switch (strategy) {
+      case FEDAVG -> new FedAvg();
+      case FEDPROX -> new FedProx(proximalMu);
+      case FEDADAM -> AdaptiveServerOptimizer.withDefaults(
           AdaptiveServerOptimizer.Variant.ADAM, serverLearningRate);
-      case "fedadagrad" -> AdaptiveServerOptimizer.withDefaults(
+      case FEDADAGRAD -> AdaptiveServerOptimizer.withDefaults(
           AdaptiveServerOptimizer.Variant.ADAGRAD, serverLearningRate);
-      case "fedyogi" -> AdaptiveServerOptimizer.withDefaults(
+      case FEDYOGI -> AdaptiveServerOptimizer.withDefaults(
           AdaptiveServerOptimizer.Variant.YOGI, serverLearningRate);
-      case "newton" -> new FederatedNewton(l2, interceptIndex);
-      default -> throw new IllegalArgumentException("strategy '" + code
-          + "'; need one of fedavg, fedprox, fedadam, fedadagrad, fedyogi, newton");
+      case NEWTON -> new FederatedNewton(l2,
+          strategy.layout().interceptIndex(strategy.features(modelDimension)));
     };
   }
 }

@@ -29,7 +29,7 @@ public final class StrategyStates {
   }
 
   /** Decodes {@link #encode}; an empty array is the strategy's initial state. */
-  public static StrategyState decode(byte[] bytes, Strategy strategy, int dimension) {
+  public static StrategyState decode(byte[] bytes, AggregationStrategy strategy, int dimension) {
     if (bytes.length == 0) {
       return strategy.initialState(dimension);
     }

@@ -1,10 +1,12 @@
 /**
  * Aggregation strategies: pure functions from (global model, securely aggregated sum, round counts,
- * server state) to the next global model and server state. No I/O, no clocks, no randomness.
+ * server state) to the next global model and server state. No I/O, no clocks, no randomness. Each
+ * implements one {@link org.fedfhir.federation.Strategy} of the shared federation API, which fixes
+ * the model layout and the payload the sites send.
  *
  * <p>Secure aggregation (Bonawitz et al., CCS 2017) hands a strategy only the <em>sum</em> of the
- * sites' payloads, never one site's; each strategy defines the payload layout the sites sum
- * ({@link org.fedfhir.aggregator.strategy.Payloads}). Dropouts are part of every signature through
+ * sites' payloads, never one site's; the sites lay out their payloads with
+ * {@link org.fedfhir.federation.Payloads}. Dropouts are part of every signature through
  * {@link org.fedfhir.aggregator.strategy.RoundCounts}.
  *
  * <ul>
@@ -16,8 +18,6 @@
  *       of Reddi et al., "Adaptive Federated Optimization", ICLR 2021.</li>
  *   <li>{@link org.fedfhir.aggregator.strategy.FederatedNewton}: exact Newton–Raphson for logistic
  *       regression from summed gradients and Hessians.</li>
- *   <li>{@link org.fedfhir.aggregator.strategy.Standardisation}: global means and variances from
- *       summed (n, Σx, Σx²).</li>
  * </ul>
  */
 package org.fedfhir.aggregator.strategy;

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.fedfhir.federation.Strategy;
 import org.fedfhir.federation.v1.AggregatorMessage;
 import org.fedfhir.federation.v1.FederationGrpc;
 import org.fedfhir.federation.v1.FixedPointEncoding;
@@ -48,7 +49,7 @@ class MutualTlsTest {
   static void startAggregator() throws Exception {
     ca = CertificateAuthority.create("test network");
     InMemoryStudyStore store = new InMemoryStudyStore();
-    store.registerStudy(new StudyPlan(STUDY, DIGEST, "fedavg", 1, 3, 0, 2, 0.1, 0, 0));
+    store.registerStudy(StudyPlan.training(STUDY, DIGEST).strategy(Strategy.FEDAVG).rounds(1).minSites(3).modelDimension(2).proximalMu(0).build());
     SecureSum never = setup -> {
       throw new AssertionError("no round starts with one site");
     };

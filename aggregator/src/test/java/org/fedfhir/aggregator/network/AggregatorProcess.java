@@ -10,6 +10,7 @@ import org.fedfhir.aggregator.pki.TlsFiles;
 import org.fedfhir.aggregator.store.StudyPlan;
 import org.fedfhir.aggregator.store.StudyRef;
 import org.fedfhir.aggregator.store.StudyStore;
+import org.fedfhir.federation.Strategy;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -29,7 +30,7 @@ public final class AggregatorProcess {
     StudyStore store = ctx.getBean(StudyStore.class);
     StudyRef ref = new StudyRef(args[1], args[2]);
     if (store.study(ref).isEmpty()) {
-      store.registerStudy(new StudyPlan(ref, args[3], "fedavg", Integer.parseInt(args[4]), 3, 0, 4, 0.1, 0.01, 0));
+      store.registerStudy(StudyPlan.training(ref, args[3]).strategy(Strategy.FEDAVG).rounds(Integer.parseInt(args[4])).minSites(3).modelDimension(4).build());
     }
     System.out.println("PORT " + ctx.getBean(FederationServer.class).port());
     System.out.flush();

@@ -24,6 +24,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.fedfhir.federation.Strategy;
 import org.fedfhir.federation.v1.AggregatorMessage;
 import org.fedfhir.federation.v1.FederationGrpc;
 import org.fedfhir.federation.v1.RoundStart;
@@ -41,7 +42,7 @@ import org.fedfhir.aggregator.store.StudyRef;
 import org.fedfhir.aggregator.store.StudyStatus;
 import org.fedfhir.aggregator.store.StudyStore;
 import org.fedfhir.aggregator.testing.DyingSite;
-import org.fedfhir.aggregator.strategy.Payloads;
+import org.fedfhir.federation.Payloads;
 import org.fedfhir.federation.SessionKeyEndorsement;
 import org.fedfhir.federation.SiteSession;
 import org.junit.jupiter.api.AfterEach;
@@ -140,7 +141,7 @@ class RealNetworkTest {
     PkiDirectory.init(dir.resolve("pki"), "test network", List.of("a", "b", "c", "d"));
     ConfigurableApplicationContext ctx = startAggregator();
     StudyStore store = ctx.getBean(StudyStore.class);
-    store.registerStudy(new StudyPlan(STUDY, DIGEST, "fedavg", 1, 3, 3, 4, 0.1, 0.01, 0));
+    store.registerStudy(StudyPlan.training(STUDY, DIGEST).strategy(Strategy.FEDAVG).rounds(1).minSites(3).threshold(3).modelDimension(4).build());
     int port = ctx.getBean(FederationServer.class).port();
 
     // Hospital d's process dies when the others' shares of the training round reach it.
@@ -169,7 +170,7 @@ class RealNetworkTest {
     ConfigurableApplicationContext ctx = startAggregator(Duration.ofSeconds(2));
     StudyStore store = ctx.getBean(StudyStore.class);
     // min-sites 4: every round starts with a and d among its participants
-    store.registerStudy(new StudyPlan(STUDY, DIGEST, "fedavg", 1, 4, 3, 4, 0.1, 0.01, 0));
+    store.registerStudy(StudyPlan.training(STUDY, DIGEST).strategy(Strategy.FEDAVG).rounds(1).minSites(4).threshold(3).modelDimension(4).build());
     int port = ctx.getBean(FederationServer.class).port();
 
     // What site d receives is what an active aggregator would send it: site a's session key replaced by

@@ -28,6 +28,7 @@ import org.fedfhir.aggregator.store.StudyPlan;
 import org.fedfhir.aggregator.store.StudyRef;
 import org.fedfhir.aggregator.store.StudyStatus;
 import org.fedfhir.aggregator.strategy.ModelVector;
+import org.fedfhir.federation.Strategy;
 import org.fedfhir.securecompute.attestation.AttestationVerifier;
 import org.fedfhir.securecompute.attestation.Measurement;
 import org.fedfhir.tee.client.ModelProvisioner;
@@ -106,14 +107,15 @@ class ModelProvisioningServiceTest {
   }
 
   /** A completed fedavg study: standardisation, one training round (4 sites, one dropped out), evaluation. */
-  static StudyRef completedStudy(InMemoryStudyStore store, ModelVector finalModel, String strategy, boolean share) {
+  static StudyRef completedStudy(InMemoryStudyStore store, ModelVector finalModel, Strategy strategy, boolean share) {
     return completedStudy(store, finalModel, strategy, share, ModelSpec.DEFAULT_PRECISION);
   }
 
-  static StudyRef completedStudy(InMemoryStudyStore store, ModelVector finalModel, String strategy, boolean share,
+  static StudyRef completedStudy(InMemoryStudyStore store, ModelVector finalModel, Strategy strategy, boolean share,
       int precision) {
     StudyRef ref = new StudyRef("http://example.org/fhir/PlanDefinition/" + java.util.UUID.randomUUID(), "1");
-    store.registerStudy(new StudyPlan(ref, "ab".repeat(32), strategy, 1, 2, 0, finalModel.dimension(), 0.1, 0.01, 0));
+    store.registerStudy(StudyPlan.training(ref, "ab".repeat(32)).strategy(strategy).rounds(1).minSites(2)
+        .modelDimension(finalModel.dimension()).build());
     store.recordModelSpec(ref, new ModelSpec(FEATURES, "logistic-regression", share, precision));
     List<String> sites = List.of("a", "b", "c", "d");
     Map<String, Double> standardisation = new HashMap<>();
@@ -137,7 +139,7 @@ class ModelProvisioningServiceTest {
   void aCompletedStudysTwoRowModelIsProvisionedOnceRecordedAndServedAsTheSoftmaxOfItsRows() throws Exception {
     InMemoryStudyStore store = new InMemoryStudyStore();
     ModelVector twoRows = ModelVector.of(0.1, 0.2, -0.3, 0.05, -0.4, 0.9, 0.35, -0.6);
-    StudyRef ref = completedStudy(store, twoRows, "fedavg", false);
+    StudyRef ref = completedStudy(store, twoRows, Strategy.FEDAVG, false);
     Path models = dir.resolve("fedfhir.models");
     ModelProvisioningService service = service(store, settings(tee.measurement(), models), Clock.systemUTC());
     int sent = COUNTER.of("$provision-model");
@@ -172,7 +174,7 @@ class ModelProvisioningServiceTest {
   @Test
   void theTeeAnswersToThePrecisionTheStudyDeclares() throws Exception {
     InMemoryStudyStore store = new InMemoryStudyStore();
-    StudyRef ref = completedStudy(store, ModelVector.of(0.1, 0.2, -0.3, 0.05, -0.4, 0.9, 0.35, -0.6), "fedavg",
+    StudyRef ref = completedStudy(store, ModelVector.of(0.1, 0.2, -0.3, 0.05, -0.4, 0.9, 0.35, -0.6), Strategy.FEDAVG,
         false, 1);
     List<ModelProvisioning> done = service(store, settings(tee.measurement(), null), Clock.systemUTC())
         .provisionCompletedStudies();
@@ -192,13 +194,13 @@ class ModelProvisioningServiceTest {
   @Test
   void newtonsLayoutIsTheLogisticModelDirectly() {
     StudyRef ref = new StudyRef("http://example.org/s", "2");
-    LinearModel m = ServableModels.of(ref, "12", "newton", new ModelSpec(FEATURES, "logistic-regression", false),
+    LinearModel m = ServableModels.of(ref, "12", Strategy.NEWTON, new ModelSpec(FEATURES, "logistic-regression", false),
         ModelVector.of(0.5, -0.25, 1.5, -2), new double[] {1, 2, 3}, new double[] {1, 1, 2});
 
     assertThat(m.weights()).containsExactly(0.5, -0.25, 1.5);
     assertThat(m.bias()).isEqualTo(-2);
     assertThat(m.study()).isEqualTo("http://example.org/s|2");
-    assertThatThrownBy(() -> ServableModels.of(ref, "12", "fedavg", new ModelSpec(FEATURES, "logistic-regression",
+    assertThatThrownBy(() -> ServableModels.of(ref, "12", Strategy.FEDAVG, new ModelSpec(FEATURES, "logistic-regression",
         false), ModelVector.of(1, 2, 3, 4), new double[3], new double[] {1, 1, 1}))
         .hasMessageContaining("needs 8");
   }
@@ -206,7 +208,7 @@ class ModelProvisioningServiceTest {
   @Test
   void anUntrustedTeeReceivesNothingAndIsTriedAgainLater() {
     InMemoryStudyStore store = new InMemoryStudyStore();
-    StudyRef ref = completedStudy(store, ModelVector.of(0, 0, 0, 0, 0.1, 0.2, 0.3, 0.4), "fedavg", false);
+    StudyRef ref = completedStudy(store, ModelVector.of(0, 0, 0, 0, 0.1, 0.2, 0.3, 0.4), Strategy.FEDAVG, false);
     Instant[] now = {T0};
     Clock clock = new Clock() {
       @Override
@@ -243,8 +245,8 @@ class ModelProvisioningServiceTest {
   void theOwnerGetsThePlaintextModelOnlyIfTheStudySharesIt() throws Exception {
     InMemoryStudyStore store = new InMemoryStudyStore();
     ModelVector v = ModelVector.of(0, 0, 0, 0, 0.1, 0.2, 0.3, 0.4);
-    StudyRef kept = completedStudy(store, v, "fedavg", false);
-    StudyRef shared = completedStudy(store, v, "fedavg", true);
+    StudyRef kept = completedStudy(store, v, Strategy.FEDAVG, false);
+    StudyRef shared = completedStudy(store, v, Strategy.FEDAVG, true);
     ModelProvisioningService service = ModelProvisioningService.fromSettings(store, null, null);
 
     assertThat(service.enabled()).isFalse();

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import org.fedfhir.federation.Strategy;
 import org.fedfhir.federation.v1.FixedPointEncoding;
 import org.fedfhir.federation.v1.Phase;
 import org.fedfhir.federation.v1.SiteMessage;
@@ -29,7 +30,7 @@ import org.fedfhir.aggregator.store.StudyRef;
 import org.fedfhir.aggregator.store.StudyStatus;
 import org.fedfhir.aggregator.store.StudyStore;
 import org.fedfhir.aggregator.strategy.ModelVector;
-import org.fedfhir.aggregator.strategy.Payloads;
+import org.fedfhir.federation.Payloads;
 import org.fedfhir.aggregator.testing.HeaderIdentity;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -87,7 +88,8 @@ class RoundCoordinatorTest {
   }
 
   private static StudyPlan plan(int rounds, int minSites, int threshold) {
-    return new StudyPlan(STUDY, DIGEST, "fedavg", rounds, minSites, threshold, 4, 0.1, 0.01, 0);
+    return StudyPlan.training(STUDY, DIGEST).strategy(Strategy.FEDAVG).rounds(rounds).minSites(minSites).threshold(threshold)
+        .modelDimension(4).build();
   }
 
   private static void await(BooleanSupplier condition) throws InterruptedException {

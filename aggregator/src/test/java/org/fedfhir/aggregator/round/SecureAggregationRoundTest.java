@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.fedfhir.federation.Strategy;
 import org.fedfhir.federation.v1.AggregatorMessage;
 import org.fedfhir.federation.v1.FederationGrpc;
 import org.fedfhir.federation.v1.FixedPointEncoding;
@@ -29,7 +30,7 @@ import org.fedfhir.aggregator.store.RoundState;
 import org.fedfhir.aggregator.store.StudyPlan;
 import org.fedfhir.aggregator.store.StudyRef;
 import org.fedfhir.aggregator.store.StudyStore;
-import org.fedfhir.aggregator.strategy.Payloads;
+import org.fedfhir.federation.Payloads;
 import org.fedfhir.aggregator.testing.DyingSite;
 import org.fedfhir.federation.SiteSession;
 import org.fedfhir.aggregator.testing.HeaderIdentity;
@@ -141,7 +142,7 @@ class SecureAggregationRoundTest {
 
   @Test
   void fourSitesAverageTheirModelsUnderSecureAggregation() throws Exception {
-    startAggregator(new StudyPlan(STUDY, DIGEST, "fedavg", 2, 4, 0, 4, 0.1, 0.01, 0));
+    startAggregator(StudyPlan.training(STUDY, DIGEST).strategy(Strategy.FEDAVG).rounds(2).minSites(4).modelDimension(4).build());
     List<SiteSession.RoundResult> seenByA = new java.util.concurrent.CopyOnWriteArrayList<>();
     List<CompletableFuture<SiteSession.Outcome>> outcomes = List.of(
         join(channel("a"), fixed(new double[] {1, 2}, 10, 2.0, new double[] {3, 1, 4, 2}, 4.0, seenByA)),
@@ -174,7 +175,7 @@ class SecureAggregationRoundTest {
 
   @Test
   void aSiteWhoseContributionExceedsTheEncodingRangeRefusesToSendItInsteadOfClipping() throws Exception {
-    startAggregator(new StudyPlan(STUDY, DIGEST, "fedavg", 1, 4, 3, 4, 0.1, 0.01, 0));
+    startAggregator(StudyPlan.training(STUDY, DIGEST).strategy(Strategy.FEDAVG).rounds(1).minSites(4).threshold(3).modelDimension(4).build());
     join(channel("a"), fixed(new double[] {1, 2}, 10));
     join(channel("b"), fixed(new double[] {3, 4}, 30));
     join(channel("c"), fixed(new double[] {5, 6}, 60));
@@ -196,7 +197,7 @@ class SecureAggregationRoundTest {
 
   @Test
   void aHospitalKilledInTheMiddleOfARoundLeavesTheOthersToCompleteIt() throws Exception {
-    startAggregator(new StudyPlan(STUDY, DIGEST, "fedavg", 1, 3, 3, 4, 0.1, 0.01, 0));
+    startAggregator(StudyPlan.training(STUDY, DIGEST).strategy(Strategy.FEDAVG).rounds(1).minSites(3).threshold(3).modelDimension(4).build());
     // Hospital d's process dies once it has shared its keys, when the shares of the others reach
     // it: the aggregator must remove d's pairwise masks from the others' inputs.
     AtomicInteger killed = new AtomicInteger();

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
+import org.fedfhir.federation.MetricTail;
 import org.fedfhir.federation.v1.AdvertiseKeys;
 import org.fedfhir.federation.v1.AggregatorMessage;
 import org.fedfhir.federation.v1.Binding;
@@ -106,7 +107,7 @@ final class TestSite implements AutoCloseable {
    * empty metric tail.
    */
   private double[] contribution() {
-    double[] tail = new double[Phases.METRIC_TAIL];
+    double[] tail = new double[MetricTail.LENGTH];
     return switch (phase) {
       case STANDARDISE -> {
         double[] moments = new double[3 * Math.max(features, 0)];

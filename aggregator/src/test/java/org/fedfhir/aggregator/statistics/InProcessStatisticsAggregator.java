@@ -39,8 +39,8 @@ final class InProcessStatisticsAggregator implements AutoCloseable {
 
   InProcessStatisticsAggregator(StatisticsDeclarations.Study declared, int minSites, int threshold)
       throws IOException {
-    StudyPlan plan = new StudyPlan(StatisticsNetworkTest.STUDY, StatisticsNetworkTest.DIGEST,
-        StatisticsStudy.STRATEGY, 1, minSites, threshold, declared.length(), 0.1, 0.01, 0);
+    StudyPlan plan = StudyPlan.statistics(StatisticsNetworkTest.STUDY, StatisticsNetworkTest.DIGEST)
+        .minSites(minSites).threshold(threshold).statisticsLength(declared.length()).build();
     store.registerStudy(plan);
     Coordinators sessions = Coordinators.startUp(store, new SecAggSecureSum(), StatisticsNetworkTest.timer(),
         Clock.systemUTC(), Duration.ofSeconds(10), FixedPointEncoding.getDefaultInstance()).coordinators();

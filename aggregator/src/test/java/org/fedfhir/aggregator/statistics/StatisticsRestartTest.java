@@ -128,8 +128,8 @@ class StatisticsRestartTest {
 
   @Test
   void epsilonSpentOnAReleaseBeforeARestartIsStillSpentAfterIt() throws Exception {
-    StudyPlan plan = new StudyPlan(STUDY, DIGEST, StatisticsStudy.STRATEGY, 1, 3, 0, DECLARED.length(),
-        0.1, 0.01, 0);
+    StudyPlan plan = StudyPlan.statistics(STUDY, DIGEST).minSites(3)
+        .statisticsLength(DECLARED.length()).build();
     String released;
     try (Aggregator before = new Aggregator(dir.resolve("aggregator"))) {
       before.database.studies().registerStudy(plan);
@@ -198,8 +198,8 @@ class StatisticsRestartTest {
 
   @Test
   void aReleaseThatCannotBeRecordedIsNotAnsweredAndItsEpsilonStaysSpent() throws Exception {
-    StudyPlan plan = new StudyPlan(STUDY, DIGEST, StatisticsStudy.STRATEGY, 1, 3, 0, DECLARED.length(),
-        0.1, 0.01, 0);
+    StudyPlan plan = StudyPlan.statistics(STUDY, DIGEST).minSites(3)
+        .statisticsLength(DECLARED.length()).build();
     try (Aggregator aggregator = new Aggregator(dir.resolve("aggregator"), FullDisk::new)) {
       aggregator.database.studies().registerStudy(plan);
       StatisticsStudy coordinator = aggregator.statistics.register(plan, DECLARED);

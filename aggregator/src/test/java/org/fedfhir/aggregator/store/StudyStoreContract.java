@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.fedfhir.aggregator.strategy.ModelVector;
+import org.fedfhir.federation.Strategy;
 import org.junit.jupiter.api.Test;
 
 /** The behaviour every {@link StudyStore} must have; run against each implementation. */
@@ -18,20 +19,20 @@ abstract class StudyStoreContract {
 
   abstract StudyStore store();
 
-  static StudyPlan plan(String strategy) {
-    return new StudyPlan(new StudyRef("http://example.org/fhir/PlanDefinition/"
-        + UUID.randomUUID(), "1.0.0"), DIGEST, strategy, 3, 2, 0, 4, 0.1, 0.01, 0.0);
+  static StudyPlan plan(Strategy strategy) {
+    return StudyPlan.training(new StudyRef("http://example.org/fhir/PlanDefinition/" + UUID.randomUUID(), "1.0.0"),
+        DIGEST).strategy(strategy).rounds(3).minSites(2).modelDimension(4).build();
   }
 
   StudyRef registered() {
-    StudyPlan p = plan("fedavg");
+    StudyPlan p = plan(Strategy.FEDAVG);
     store().registerStudy(p);
     return p.ref();
   }
 
   @Test
   void registeredStudyIsActiveAndReadBackUnchanged() {
-    StudyPlan p = plan("fedadam");
+    StudyPlan p = plan(Strategy.FEDADAM);
     store().registerStudy(p);
     store().registerStudy(p);
 
@@ -41,10 +42,36 @@ abstract class StudyStoreContract {
   }
 
   @Test
-  void sameStudyWithAnotherDefinitionIsRefused() {
-    StudyPlan p = plan("fedavg");
+  void everyStrategyIsReadBackAsItself() {
+    for (Strategy s : Strategy.values()) {
+      StudyPlan p = plan(s);
+      store().registerStudy(p);
+      assertThat(store().study(p.ref())).contains(p);
+      assertThat(store().study(p.ref()).orElseThrow().strategy()).isSameAs(s);
+    }
+  }
+
+  @Test
+  void aStatisticsStudyIsReadBackAsAStatisticsStudyWithItsVectorLength() {
+    StudyPlan p = StudyPlan.statistics(new StudyRef("http://example.org/fhir/PlanDefinition/" + UUID.randomUUID(),
+        "1.0.0"), DIGEST).minSites(3).threshold(2).statisticsLength(7).build();
     store().registerStudy(p);
-    StudyPlan other = new StudyPlan(p.ref(), "cd".repeat(32), "fedavg", 3, 2, 0, 4, 0.1, 0.01, 0);
+    store().registerStudy(p);
+
+    StudyPlan read = store().study(p.ref()).orElseThrow();
+    assertThat(read).isEqualTo(p);
+    assertThat(read.kind()).isEqualTo(StudyPlan.Kind.STATISTICS);
+    assertThat(read.statisticsLength()).isEqualTo(7);
+    assertThat(read.rounds()).isEqualTo(1);
+    assertThatThrownBy(read::strategy).isInstanceOf(IllegalStateException.class).hasMessageContaining("no strategy");
+  }
+
+  @Test
+  void sameStudyWithAnotherDefinitionIsRefused() {
+    StudyPlan p = plan(Strategy.FEDAVG);
+    store().registerStudy(p);
+    StudyPlan other = StudyPlan.training(p.ref(), "cd".repeat(32)).strategy(Strategy.FEDAVG).rounds(3).minSites(2)
+        .modelDimension(4).build();
     assertThatThrownBy(() -> store().registerStudy(other))
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("another definition");
@@ -153,8 +180,8 @@ abstract class StudyStoreContract {
 
     assertThat(store().owner(ref)).as("registering again and status changes keep the owner")
         .contains("certificate:alice");
-    assertThat(store().owner(plan("fedavg").ref())).isEmpty();
-    assertThatThrownBy(() -> store().claimOwner(plan("fedavg").ref(), "certificate:alice"))
+    assertThat(store().owner(plan(Strategy.FEDAVG).ref())).isEmpty();
+    assertThatThrownBy(() -> store().claimOwner(plan(Strategy.FEDAVG).ref(), "certificate:alice"))
         .isInstanceOf(StoreException.class).hasMessageContaining("not registered");
   }
 
@@ -180,7 +207,7 @@ abstract class StudyStoreContract {
     assertThat(store().provisionings(ref)).containsExactly(p);
     assertThatThrownBy(() -> store().recordModelSpec(ref, new ModelSpec(List.of("age"), "logistic-regression", true)))
         .isInstanceOf(StoreException.class).hasMessageContaining("another model spec");
-    StudyRef unknown = plan("fedavg").ref();
+    StudyRef unknown = plan(Strategy.FEDAVG).ref();
     assertThat(store().provisionings(unknown)).isEmpty();
     assertThatThrownBy(() -> store().recordProvisioning(new ModelProvisioning(unknown, 1, null, "34".repeat(32),
         "http://tee/fhir", "simulated", "56".repeat(48), T0, T0))).isInstanceOf(StoreException.class);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import org.fedfhir.aggregator.strategy.AdaptiveServerOptimizer.Variant;
+import org.fedfhir.federation.Strategy;
 import org.junit.jupiter.api.Test;
 
 class AdaptiveServerOptimizerTest {
@@ -64,7 +65,7 @@ class AdaptiveServerOptimizerTest {
 
   @Test
   void serverOptimiserMovesTowardsTheAverageAndConverges() {
-    var opt = Strategies.forCode("fedadagrad", 0, 0.5, 0, -1);
+    var opt = Strategies.of(Strategy.FEDADAGRAD, 2, 0, 0.5, 0);
     ModelVector x = ModelVector.zeros(2);
     StrategyState state = opt.initialState(2);
     for (int round = 0; round < 300; round++) {

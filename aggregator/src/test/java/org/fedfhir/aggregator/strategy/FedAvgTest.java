@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import org.fedfhir.federation.Payloads;
 import org.junit.jupiter.api.Test;
 
 class FedAvgTest {
@@ -58,12 +59,6 @@ class FedAvgTest {
   void contributorsCannotExceedParticipants() {
     assertThatThrownBy(() -> new RoundCounts(2, 3))
         .hasMessageContaining("need 1 ≤ contributors ≤ participants");
-  }
-
-  @Test
-  void unknownStrategyCodeNamesTheAllowedOnes() {
-    assertThatThrownBy(() -> Strategies.forCode("fedsgd", 0, 0.1, 0, -1))
-        .hasMessageContaining("fedavg, fedprox, fedadam, fedadagrad, fedyogi, newton");
   }
 
   @Test

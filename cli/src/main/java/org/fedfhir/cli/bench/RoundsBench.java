@@ -21,6 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.fedfhir.federation.Payloads;
+import org.fedfhir.federation.Strategy;
 import org.fedfhir.federation.v1.FederationGrpc;
 import org.fedfhir.federation.v1.FixedPointEncoding;
 import org.fedfhir.federation.v1.Phase;
@@ -81,7 +83,8 @@ public final class RoundsBench implements java.util.concurrent.Callable<Integer>
     StudyRef study = new StudyRef("http://fedfhir.org/fhir/PlanDefinition/bench-rounds", "1");
     String digest = "b0".repeat(32);
     InMemoryStudyStore store = new InMemoryStudyStore();
-    store.registerStudy(new StudyPlan(study, digest, "fedavg", rounds, sites, 0, dim, 0.1, 0.01, 0));
+    store.registerStudy(StudyPlan.training(study, digest).strategy(Strategy.FEDAVG).rounds(rounds).minSites(sites)
+        .modelDimension(dim).build());
     ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor();
     Coordinators coordinators = Coordinators.startUp(store, new SecAggSecureSum(), (delay, task) -> {
       var f = deadlines.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
@@ -150,7 +153,7 @@ public final class RoundsBench implements java.util.concurrent.Callable<Integer>
 
       @Override
       public double[] train(int round, double[] global, SiteSession.Standardisation s) {
-        return org.fedfhir.aggregator.strategy.Payloads.weightedModel(weights, 100);
+        return Payloads.weightedModel(weights, 100);
       }
 
       @Override

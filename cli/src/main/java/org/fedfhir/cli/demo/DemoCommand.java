@@ -2,9 +2,12 @@ package org.fedfhir.cli.demo;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.fedfhir.cli.aggregator.AggregatorCommand;
 import org.fedfhir.cli.hospital.HospitalCommand;
+import org.fedfhir.federation.Strategy;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,6 +23,10 @@ import picocli.CommandLine.Option;
     description = "Four hospitals and an aggregator on loopback: load the UCI Heart Disease data, train "
         + "local-only and federated (secure aggregation) via $train, compare with pooled training and FLamby.")
 public final class DemoCommand implements Callable<Integer> {
+
+  /** The server optimisers of Reddi et al. 2021 the demo can run. */
+  private static final Set<Strategy> SERVER_OPTIMISERS = EnumSet.of(Strategy.FEDADAGRAD, Strategy.FEDADAM,
+      Strategy.FEDYOGI);
 
   @Option(names = "--report-dir", defaultValue = "reports/demo", paramLabel = "DIR",
       description = "Where report.json, report.html and the server logs go (default: ${DEFAULT-VALUE}).")
@@ -71,15 +78,15 @@ public final class DemoCommand implements Callable<Integer> {
       default -> throw new CommandLine.ParameterException(spec.commandLine(),
           "--isolation " + isolation + " is unknown; use context | process");
     };
-    if (!serverOptimiser.equals("fedadagrad") && !serverOptimiser.equals("fedadam")
-        && !serverOptimiser.equals("fedyogi")) {
+    if (!Strategy.isCode(serverOptimiser) || !SERVER_OPTIMISERS.contains(Strategy.fromCode(serverOptimiser))) {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--server-optimiser " + serverOptimiser + " is unknown; use fedadagrad | fedadam | fedyogi");
     }
     if (startupTimeout.isNegative() || startupTimeout.isZero()) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--startup-timeout must be positive");
     }
-    return new DemoRun.Settings(reportDir, workDir, keepRunning, rounds, iso, serverOptimiser, startupTimeout);
+    return new DemoRun.Settings(reportDir, workDir, keepRunning, rounds, iso, Strategy.fromCode(serverOptimiser),
+        startupTimeout);
   }
 
   /** Whether a subcommand of this build has all the given options (flags other engineers are adding). */

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.fedfhir.aggregator.pki.PkiDirectory;
+import org.fedfhir.federation.Strategy;
 import org.fedfhir.fhir.loader.BundleLoader;
 import org.fedfhir.fhir.loader.HeartDiseaseCentre;
 import org.fedfhir.study.StudyDefinition;
@@ -34,7 +35,7 @@ import org.hl7.fhir.r4.model.PlanDefinition;
 final class DemoRun {
   /** What the command asked for. */
   record Settings(Path reportDir, Path workDir, boolean keepRunning, int rounds, DemoNetwork.Isolation isolation,
-      String serverOptimiser, Duration startupTimeout) {}
+      Strategy serverOptimiser, Duration startupTimeout) {}
 
   static final List<String> CENTRES = List.of("cleveland", "hungarian", "switzerland", "va");
 
@@ -136,12 +137,12 @@ final class DemoRun {
       strategies.add(local.result());
       printLocal(out, local, pooled);
 
-      for (String[] s : federatedStrategies()) {
-        String name = s[0];
-        String code = s[1];
+      for (Strategy s : federatedStrategies()) {
+        String name = displayName(s);
+        String code = s.code();
         StrategyResult r = clock.time("federated " + name, () -> {
           try {
-            return federated(name, code, variants, topology, driver, aggregatorDown, ctx, out);
+            return federated(name, s, variants, topology, driver, aggregatorDown, ctx, out);
           } catch (RuntimeException e) {
             out.println("  failed in the demo: " + e);
             return new StrategyResult(name, code, true, StrategyResult.Outcome.FAILED, "the demo failed: " + e,
@@ -160,7 +161,7 @@ final class DemoRun {
             : "no federated strategy completed");
       } else {
         StrategyResult b = best.get();
-        PlanDefinition pd = variants.federated(b.code(), settings.rounds(), CENTRES.size());
+        PlanDefinition pd = variants.federated(Strategy.fromCode(b.code()), settings.rounds(), CENTRES.size());
         String study = pd.getUrl() + "|" + pd.getVersion();
         out.printf("Inference ($infer through the TEE model service, %s's model):%n", b.name());
         inference.putAll(clock.time("$infer: 3 patients at each hospital (TEE)", () -> {
@@ -190,7 +191,7 @@ final class DemoRun {
       Map<String, Object> runSettings = new LinkedHashMap<>();
       runSettings.put("isolation", settings.isolation().name().toLowerCase(Locale.ROOT));
       runSettings.put("rounds", settings.rounds());
-      runSettings.put("newtonRounds", StudyVariants.roundsFor("newton", settings.rounds()));
+      runSettings.put("newtonRounds", StudyVariants.roundsFor(Strategy.NEWTON, settings.rounds()));
       runSettings.put("localEpochsPerRound", StudyVariants.LOCAL_EPOCHS_PER_ROUND);
       runSettings.put("hospitals", topology.hospitalPorts());
       runSettings.put("aggregatorGrpcPort", topology.aggregatorGrpcPort());
@@ -266,26 +267,32 @@ final class DemoRun {
     }
   }
 
-  List<String[]> federatedStrategies() {
-    String optimiser = settings.serverOptimiser();
-    String optimiserName = switch (optimiser) {
-      case "fedadam" -> "FedAdam";
-      case "fedyogi" -> "FedYogi";
-      default -> "FedAdagrad";
-    };
-    return List.of(new String[] {"FedAvg", "fedavg"}, new String[] {optimiserName, optimiser},
-        new String[] {"Newton", "newton"});
+  List<Strategy> federatedStrategies() {
+    return List.of(Strategy.FEDAVG, settings.serverOptimiser(), Strategy.NEWTON);
   }
 
-  private StrategyResult federated(String name, String code, StudyVariants variants, Topology topology,
+  /** The strategy's name in the demo's output and report. */
+  static String displayName(Strategy s) {
+    return switch (s) {
+      case FEDAVG -> "FedAvg";
+      case FEDPROX -> "FedProx";
+      case FEDADAM -> "FedAdam";
+      case FEDADAGRAD -> "FedAdagrad";
+      case FEDYOGI -> "FedYogi";
+      case NEWTON -> "Newton";
+    };
+  }
+
+  private StrategyResult federated(String name, Strategy strategy, StudyVariants variants, Topology topology,
       TrainingDriver driver, Optional<String> aggregatorDown, FhirContext ctx, PrintStream out) {
-    int rounds = StudyVariants.roundsFor(code, settings.rounds());
+    String code = strategy.code();
+    int rounds = StudyVariants.roundsFor(strategy, settings.rounds());
     out.printf(Locale.ROOT, "Federated %s (%d rounds, secure aggregation):%n", name, rounds);
     StrategyResult r;
     if (aggregatorDown.isPresent()) {
       r = StrategyResult.notRun(name, code, true, "the aggregator did not start: " + aggregatorDown.get());
     } else {
-      PlanDefinition pd = variants.federated(code, settings.rounds(), CENTRES.size());
+      PlanDefinition pd = variants.federated(strategy, settings.rounds(), CENTRES.size());
       String refusal = null;
       if (topology.aggregatorFhirBase() != null) {
         FhirHttp http = FhirHttp.researcherAtAggregator(ctx, topology);

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.fedfhir.federation.Strategy;
 
 /**
  * FLamby's published Fed-Heart-Disease accuracies (NeurIPS 2022; owkin/FLamby, MIT), read from the
@@ -139,14 +140,19 @@ public final class FlambyResults {
 
   /** FLamby's method name for a demo strategy code, or null when FLamby did not run it. */
   public static String methodFor(String strategy) {
-    return switch (strategy) {
-      case "pooled" -> "Pooled Training";
-      case "fedavg" -> "FedAvg100";
-      case "fedprox" -> "FedProx100";
-      case "fedadam" -> "FedAdam100";
-      case "fedadagrad" -> "FedAdagrad100";
-      case "fedyogi" -> "FedYogi100";
-      default -> null;
+    if (strategy.equals("pooled")) {
+      return "Pooled Training";
+    }
+    if (!Strategy.isCode(strategy)) {
+      return null;
+    }
+    return switch (Strategy.fromCode(strategy)) {
+      case FEDAVG -> "FedAvg100";
+      case FEDPROX -> "FedProx100";
+      case FEDADAM -> "FedAdam100";
+      case FEDADAGRAD -> "FedAdagrad100";
+      case FEDYOGI -> "FedYogi100";
+      case NEWTON -> null;
     };
   }
 }

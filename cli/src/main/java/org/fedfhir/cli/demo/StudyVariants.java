@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Locale;
+import org.fedfhir.federation.Strategy;
 import org.fedfhir.study.StudyUrls;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Extension;
@@ -52,24 +53,25 @@ final class StudyVariants {
   }
 
   /** The federated variant for {@code strategy} ({@code fedavg}, {@code fedadagrad}, {@code newton} …). */
-  PlanDefinition federated(String strategy, int rounds, int sites) {
+  PlanDefinition federated(Strategy strategy, int rounds, int sites) {
     PlanDefinition pd = reference();
-    String id = REFERENCE_ID + "-" + strategy;
+    String code = strategy.code();
+    String id = REFERENCE_ID + "-" + code;
     pd.setId(id);
     pd.setUrl(StudyUrls.BASE + "/PlanDefinition/" + id);
-    pd.setName("HeartDiseaseLr" + strategy.substring(0, 1).toUpperCase(Locale.ROOT) + strategy.substring(1));
-    pd.setTitle(pd.getTitle() + ", federated (" + strategy + ")");
-    setParameter(pd, "strategy", new CodeType(strategy));
+    pd.setName("HeartDiseaseLr" + code.substring(0, 1).toUpperCase(Locale.ROOT) + code.substring(1));
+    pd.setTitle(pd.getTitle() + ", federated (" + code + ")");
+    setParameter(pd, "strategy", new CodeType(code));
     setParameter(pd, "rounds", new IntegerType(roundsFor(strategy, rounds)));
     setParameter(pd, "min-sites", new IntegerType(sites));
-    if (!strategy.equals("newton")) {
+    if (strategy != Strategy.NEWTON) {
       setParameter(pd, "local-epochs", new IntegerType(LOCAL_EPOCHS_PER_ROUND));
     }
     return pd;
   }
 
-  static int roundsFor(String strategy, int rounds) {
-    return strategy.equals("newton") ? Math.min(rounds, NEWTON_MAX_ROUNDS) : rounds;
+  static int roundsFor(Strategy strategy, int rounds) {
+    return strategy == Strategy.NEWTON ? Math.min(rounds, NEWTON_MAX_ROUNDS) : rounds;
   }
 
   /** The data steward's approval: an active ResearchStudy whose protocol is the local PlanDefinition. */

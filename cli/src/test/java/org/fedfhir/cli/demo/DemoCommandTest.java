@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import org.fedfhir.cli.FedFhir;
 import org.fedfhir.cli.hospital.HospitalCommand;
+import org.fedfhir.federation.Strategy;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -23,7 +24,7 @@ class DemoCommandTest {
     assertThat(s.reportDir()).isEqualTo(Path.of("reports/demo"));
     assertThat(s.rounds()).isEqualTo(20);
     assertThat(s.isolation()).isEqualTo(DemoNetwork.Isolation.CONTEXT);
-    assertThat(s.serverOptimiser()).isEqualTo("fedadagrad");
+    assertThat(s.serverOptimiser()).isEqualTo(Strategy.FEDADAGRAD);
     assertThat(s.keepRunning()).isFalse();
     assertThat(s.workDir()).isNull();
   }
@@ -36,7 +37,7 @@ class DemoCommandTest {
     assertThat(s.rounds()).isEqualTo(5);
     assertThat(s.isolation()).isEqualTo(DemoNetwork.Isolation.PROCESS);
     assertThat(s.keepRunning()).isTrue();
-    assertThat(s.serverOptimiser()).isEqualTo("fedyogi");
+    assertThat(s.serverOptimiser()).isEqualTo(Strategy.FEDYOGI);
   }
 
   @Test

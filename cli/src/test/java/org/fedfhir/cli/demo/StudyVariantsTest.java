@@ -3,6 +3,7 @@ package org.fedfhir.cli.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.context.FhirContext;
+import org.fedfhir.federation.Strategy;
 import org.fedfhir.study.StudyDefinition;
 import org.fedfhir.study.StudyParser;
 import org.hl7.fhir.r4.model.PlanDefinition;
@@ -14,11 +15,11 @@ class StudyVariantsTest {
 
   @Test
   void eachStrategyIsItsOwnValidStudyWithItsParameters() throws Exception {
-    PlanDefinition pd = variants.federated("fedadagrad", 20, 4);
+    PlanDefinition pd = variants.federated(Strategy.FEDADAGRAD, 20, 4);
     assertThat(pd.getIdElement().getIdPart()).isEqualTo("heart-disease-lr-fedadagrad");
     assertThat(pd.getUrl()).isEqualTo("http://fedfhir.org/fhir/PlanDefinition/heart-disease-lr-fedadagrad");
     StudyDefinition s = new StudyParser().parse(pd);
-    assertThat(s.parameters().strategy()).isEqualTo("fedadagrad");
+    assertThat(s.parameters().strategy()).isEqualTo(Strategy.FEDADAGRAD);
     assertThat(s.parameters().rounds()).isEqualTo(20);
     assertThat(s.parameters().minSites()).isEqualTo(4);
     assertThat(s.parameters().localEpochs()).isEqualTo(StudyVariants.LOCAL_EPOCHS_PER_ROUND);
@@ -27,15 +28,15 @@ class StudyVariantsTest {
 
   @Test
   void newtonRunsAtMostAFewRoundsAndTheReferenceIsUntouched() throws Exception {
-    PlanDefinition newton = variants.federated("newton", 20, 4);
+    PlanDefinition newton = variants.federated(Strategy.NEWTON, 20, 4);
     assertThat(new StudyParser().parse(newton).parameters().rounds()).isEqualTo(StudyVariants.NEWTON_MAX_ROUNDS);
     assertThat(variants.reference().getUrl()).isEqualTo("http://fedfhir.org/fhir/PlanDefinition/heart-disease-lr");
-    assertThat(new StudyParser().parse(variants.reference()).parameters().strategy()).isEqualTo("fedavg");
+    assertThat(new StudyParser().parse(variants.reference()).parameters().strategy()).isEqualTo(Strategy.FEDAVG);
   }
 
   @Test
   void approvalIsAnActiveResearchStudyWithTheLocalPlanDefinitionAsProtocol() {
-    ResearchStudy rs = StudyVariants.approval(variants.federated("fedavg", 3, 4));
+    ResearchStudy rs = StudyVariants.approval(variants.federated(Strategy.FEDAVG, 3, 4));
     assertThat(rs.getStatus()).isEqualTo(ResearchStudy.ResearchStudyStatus.ACTIVE);
     assertThat(rs.getProtocolFirstRep().getReference()).isEqualTo("PlanDefinition/heart-disease-lr-fedavg");
   }

@@ -1,6 +1,8 @@
 package org.fedfhir.fhir.federation;
 
-import java.util.Set;
+import java.util.Objects;
+import org.fedfhir.federation.ModelLayout;
+import org.fedfhir.federation.Strategy;
 import org.fedfhir.study.Algorithm;
 import org.fedfhir.study.StudyDefinition;
 import org.fedfhir.study.StudyParameters;
@@ -9,23 +11,18 @@ import org.fedfhir.fhir.training.LinearAlgorithm;
 /**
  * What a site needs of a study's parameters (docs/study-format.md) to compute its contributions.
  *
- * @param strategy {@code fedavg | fedprox | fedadam | fedadagrad | fedyogi | newton}
+ * @param strategy the study's strategy
  * @param algorithm the linear model trained locally ({@code newton} and {@code fedprox} need logistic regression)
  * @param localEpochs passes over the training rows per round, ≥ 1
  * @param learningRate local step size, &gt; 0
  * @param proximalMu FedProx μ ≥ 0
  * @param seed seed of the split and of local shuffling
  */
-public record FederatedSettings(String strategy, LinearAlgorithm algorithm, int localEpochs,
+public record FederatedSettings(Strategy strategy, LinearAlgorithm algorithm, int localEpochs,
     double learningRate, double proximalMu, long seed) {
 
-  static final Set<String> STRATEGIES = Set.of("fedavg", "fedprox", "fedadam", "fedadagrad", "fedyogi", "newton");
-
   public FederatedSettings {
-    if (!STRATEGIES.contains(strategy)) {
-      throw new IllegalArgumentException("strategy '" + strategy
-          + "'; need one of fedavg, fedprox, fedadam, fedadagrad, fedyogi, newton");
-    }
+    Objects.requireNonNull(strategy, "strategy");
     if (localEpochs < 1) {
       throw new IllegalArgumentException("local-epochs " + localEpochs + "; need ≥ 1");
     }
@@ -35,8 +32,8 @@ public record FederatedSettings(String strategy, LinearAlgorithm algorithm, int 
     if (!(proximalMu >= 0)) {
       throw new IllegalArgumentException("proximal-mu " + proximalMu + "; need ≥ 0");
     }
-    if (algorithm != LinearAlgorithm.LOGISTIC_REGRESSION && (strategy.equals("newton") || strategy.equals("fedprox"))) {
-      throw new IllegalArgumentException("strategy " + strategy + " is implemented for logistic-regression only; the study's algorithm is "
+    if (algorithm != LinearAlgorithm.LOGISTIC_REGRESSION && strategy.needsLogisticRegression()) {
+      throw new IllegalArgumentException("strategy " + strategy.code() + " is implemented for logistic-regression only; the study's algorithm is "
           + algorithm);
     }
   }
@@ -49,6 +46,6 @@ public record FederatedSettings(String strategy, LinearAlgorithm algorithm, int 
   }
 
   public ModelLayout layout() {
-    return ModelLayout.forStrategy(strategy);
+    return strategy.layout();
   }
 }

@@ -1,5 +1,7 @@
 package org.fedfhir.fhir.federation;
 
+import org.fedfhir.federation.ModelLayout;
+
 /**
  * A site's part of one Newton–Raphson step for logistic regression: the score (gradient of the
  * log-likelihood) {@code s = Σ x̃ᵢ (yᵢ − pᵢ)} and the information {@code I = Σ pᵢ(1 − pᵢ) x̃ᵢ x̃ᵢᵀ} at

@@ -1,6 +1,7 @@
 package org.fedfhir.fhir.federation;
 
 import java.util.SplittableRandom;
+import org.fedfhir.federation.ModelLayout;
 
 /**
  * FedProx's local step (Li et al., "Federated Optimization in Heterogeneous Networks", MLSys 2020):

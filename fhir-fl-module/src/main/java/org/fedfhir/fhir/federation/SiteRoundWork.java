@@ -1,9 +1,11 @@
 package org.fedfhir.fhir.federation;
 
-import org.fedfhir.federation.v1.Phase;
+import java.util.Arrays;
+import org.fedfhir.federation.Payloads;
 import org.fedfhir.federation.SiteSession;
+import org.fedfhir.federation.Standardisation;
+import org.fedfhir.federation.v1.Phase;
 import org.fedfhir.fhir.training.Metrics;
-import org.fedfhir.fhir.training.Standardisation;
 
 /**
  * What a site contributes in each phase of a federated study (docs/federation.md), computed from its
@@ -18,8 +20,8 @@ import org.fedfhir.fhir.training.Standardisation;
  *   <li>the metric tail {@code [tp, fp, tn, fn, Σ log-loss]} of a model on the test split.</li>
  * </ul>
  * Features are standardised with the global means and SDs the aggregator announces; a missing
- * value becomes the global mean. Payload layouts are those of the aggregator's
- * {@code strategy.Payloads}. Nothing is logged.
+ * value becomes the global mean. Payloads are laid out by {@link Payloads}, which the aggregator's
+ * strategies read. Nothing is logged.
  */
 public final class SiteRoundWork implements SiteSession.RoundWork {
 
@@ -55,19 +57,7 @@ public final class SiteRoundWork implements SiteSession.RoundWork {
 
   @Override
   public double[] moments() {
-    int f = rows.features();
-    double[] m = new double[3 * f];
-    for (int i : rows.train()) {
-      double[] x = rows.row(i);
-      for (int j = 0; j < f; j++) {
-        if (!Double.isNaN(x[j])) {
-          m[3 * j] += 1;
-          m[3 * j + 1] += x[j];
-          m[3 * j + 2] += x[j] * x[j];
-        }
-      }
-    }
-    return m;
+    return Payloads.moments(Arrays.stream(rows.train()).mapToObj(rows::row).toList(), rows.features());
   }
 
   @Override
@@ -77,11 +67,11 @@ public final class SiteRoundWork implements SiteSession.RoundWork {
     long n = train.size();
     long seed = settings.seed() * 1_000_003L + round;
     return switch (settings.strategy()) {
-      case "newton" -> {
+      case NEWTON -> {
         LogisticInformation li = LogisticInformation.at(requireLength(globalModel), train.z, train.y);
-        yield SitePayloads.newton(li.score(), li.information(), n);
+        yield Payloads.newton(li.score(), li.information(), n);
       }
-      case "fedprox" -> weighted(ProximalSgd.train(requireLength(globalModel), train, settings.localEpochs(),
+      case FEDPROX -> weighted(ProximalSgd.train(requireLength(globalModel), train, settings.localEpochs(),
           settings.learningRate(), settings.proximalMu(), seed), n);
       default -> weighted(tribuo.train(requireLength(globalModel), train, settings.algorithm(),
           settings.localEpochs(), settings.learningRate(), seed), n);
@@ -139,6 +129,6 @@ public final class SiteRoundWork implements SiteSession.RoundWork {
   }
 
   private static double[] weighted(double[] w, long n) {
-    return SitePayloads.weightedModel(w, n);
+    return Payloads.weightedModel(w, n);
   }
 }

@@ -1,7 +1,7 @@
 package org.fedfhir.fhir.federation;
 
 import org.fedfhir.federation.SiteSession;
-import org.fedfhir.fhir.training.Standardisation;
+import org.fedfhir.federation.Standardisation;
 
 /**
  * A site's rows standardised with the network-wide means and SDs of the STANDARDISE round:
@@ -18,17 +18,11 @@ final class StandardisedRows {
   }
 
   static Standardisation global(SiteSession.Standardisation s, int features) {
-    double[] means = s.means();
-    double[] sds = s.sds();
-    if (means.length != features || sds.length != features) {
-      throw new IllegalArgumentException("the round's standardisation has " + means.length + " means and "
-          + sds.length + " SDs; the study has " + features + " features (no STANDARDISE round yet?)");
+    if (s.means().length != features || s.sds().length != features) {
+      throw new IllegalArgumentException("the round's standardisation has " + s.means().length + " means and "
+          + s.sds().length + " SDs; the study has " + features + " features (no STANDARDISE round yet?)");
     }
-    double[] safe = new double[features];
-    for (int j = 0; j < features; j++) {
-      safe[j] = sds[j] > 0 && Double.isFinite(sds[j]) ? sds[j] : 1;
-    }
-    return new Standardisation(means, safe);
+    return new Standardisation(s.means(), s.sds());
   }
 
   static StandardisedRows of(SiteRows rows, int[] which, Standardisation s) {

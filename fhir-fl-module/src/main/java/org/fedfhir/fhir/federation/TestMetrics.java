@@ -1,5 +1,7 @@
 package org.fedfhir.fhir.federation;
 
+import org.fedfhir.federation.MetricTail;
+import org.fedfhir.federation.ModelLayout;
 import org.fedfhir.fhir.training.Metrics;
 
 /**
@@ -46,7 +48,7 @@ final class TestMetrics {
       double q = Math.min(1 - EPSILON, Math.max(EPSILON, p[i]));
       logLoss -= y[i] == 1 ? Math.log(q) : Math.log(1 - q);
     }
-    return new double[] {tp, fp, tn, fn, logLoss};
+    return new MetricTail(tp, fp, tn, fn, logLoss).toArray();
   }
 
   /** Accuracy at 0.5, AUC (Mann–Whitney, ties ½; NaN with one class) and Brier score. */

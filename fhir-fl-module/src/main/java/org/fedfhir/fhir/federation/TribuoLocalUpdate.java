@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.fedfhir.federation.ModelLayout;
 import org.fedfhir.fhir.training.LinearAlgorithm;
 import org.tribuo.Example;
 import org.tribuo.ImmutableDataset;

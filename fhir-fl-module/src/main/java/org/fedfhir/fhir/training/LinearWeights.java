@@ -1,6 +1,7 @@
 package org.fedfhir.fhir.training;
 
 import java.util.Arrays;
+import org.fedfhir.federation.Standardisation;
 
 /**
  * A linear model's weights as a fixed-schema vector, the only form in which models travel between

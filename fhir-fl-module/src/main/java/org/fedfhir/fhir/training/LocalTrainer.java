@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.fedfhir.federation.Standardisation;
 import org.tribuo.Example;
 import org.tribuo.ImmutableDataset;
 import org.tribuo.ImmutableFeatureMap;

@@ -47,7 +47,7 @@ import org.fedfhir.study.StudyDefinition;
 import org.fedfhir.study.StudyParser;
 import org.fedfhir.study.StudyUrls;
 import org.fedfhir.fhir.training.Metrics;
-import org.fedfhir.fhir.training.Standardisation;
+import org.fedfhir.federation.Standardisation;
 import org.fedfhir.fhir.training.TrainingData;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.DecimalType;

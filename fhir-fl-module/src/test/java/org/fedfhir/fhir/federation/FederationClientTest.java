@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.fedfhir.federation.Strategy;
 import org.fedfhir.federation.v1.FixedPointEncoding;
 import org.fedfhir.aggregator.grpc.FederationService;
 import org.fedfhir.aggregator.grpc.MutualTls;
@@ -45,7 +46,7 @@ class FederationClientTest {
   static void startAggregator() throws Exception {
     PkiDirectory.init(pki, "test network", List.of("cleveland", "hungarian"));
     InMemoryStudyStore store = new InMemoryStudyStore();
-    store.registerStudy(new StudyPlan(STUDY, "42".repeat(32), "newton", 1, 3, 0, 11, 0.1, 0, 0));
+    store.registerStudy(StudyPlan.training(STUDY, "42".repeat(32)).strategy(Strategy.NEWTON).rounds(1).minSites(3).modelDimension(11).proximalMu(0).build());
     SecureSum never = setup -> {
       throw new AssertionError("no round starts with one site");
     };

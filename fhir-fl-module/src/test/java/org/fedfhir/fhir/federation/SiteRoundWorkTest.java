@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
-import org.fedfhir.aggregator.strategy.Payloads;
 import org.fedfhir.federation.SiteSession;
+import org.fedfhir.federation.Strategy;
 import org.fedfhir.fhir.training.LinearAlgorithm;
 import org.fedfhir.fhir.training.Metrics;
 import org.fedfhir.fhir.training.TrainTestSplit;
@@ -27,7 +27,7 @@ class SiteRoundWorkTest {
         TrainTestSplit.given(new int[] {0, 1, 2, 3, 4}, new int[] {5, 6, 7}));
   }
 
-  private static FederatedSettings settings(String strategy) {
+  private static FederatedSettings settings(Strategy strategy) {
     return new FederatedSettings(strategy, LinearAlgorithm.LOGISTIC_REGRESSION, 3, 0.1, 0.5, 7);
   }
 
@@ -36,7 +36,7 @@ class SiteRoundWorkTest {
 
   @Test
   void momentsAreCountsSumsAndSquaresOfObservedTrainingValuesPerFeature() {
-    double[] m = new SiteRoundWork(rows(), settings("fedavg")).moments();
+    double[] m = new SiteRoundWork(rows(), settings(Strategy.FEDAVG)).moments();
     assertThat(m).containsExactly(
         4, 1 + 2 + 3 + 5, 1 + 4 + 9 + 25,
         4, 10 + 30 + 40 + 50, 100 + 900 + 1600 + 2500);
@@ -44,14 +44,14 @@ class SiteRoundWorkTest {
 
   @Test
   void modelDimensionIsFPlusOneForNewtonAndTwoRowsOtherwise() {
-    assertThat(new SiteRoundWork(rows(), settings("newton")).modelDimension()).isEqualTo(3);
-    assertThat(new SiteRoundWork(rows(), settings("fedyogi")).modelDimension()).isEqualTo(6);
+    assertThat(new SiteRoundWork(rows(), settings(Strategy.NEWTON)).modelDimension()).isEqualTo(3);
+    assertThat(new SiteRoundWork(rows(), settings(Strategy.FEDYOGI)).modelDimension()).isEqualTo(6);
   }
 
   @Test
   void newtonPayloadIsTheScoreAndInformationOfTheLogLikelihoodAtTheGlobalBeta() {
     double[] beta = {0.3, -0.2, 0.1};
-    double[] payload = new SiteRoundWork(rows(), settings("newton")).train(2, beta, GLOBAL);
+    double[] payload = new SiteRoundWork(rows(), settings(Strategy.NEWTON)).train(2, beta, GLOBAL);
     assertThat(payload).hasSize(3 + 6 + 1);
     assertThat(payload[payload.length - 1]).isEqualTo(5);
 
@@ -77,19 +77,10 @@ class SiteRoundWorkTest {
   }
 
   @Test
-  void payloadsAreLaidOutAsTheAggregatorsStrategiesReadThem() {
-    double[][] info = {{4, 1, 2}, {1, 5, 3}, {2, 3, 6}};
-    assertThat(SitePayloads.newton(new double[] {1, 2, 3}, info, 9))
-        .containsExactly(Payloads.newton(new double[] {1, 2, 3}, info, 9));
-    assertThat(SitePayloads.weightedModel(new double[] {0.5, -1, 2}, 4))
-        .containsExactly(Payloads.weightedModel(new double[] {0.5, -1, 2}, 4));
-  }
-
-  @Test
   void metricTailCountsTheConfusionAndSumsTheLogLossOnTheTestSplit() {
     // logistic model on z: p = σ(4·z_a); test rows z_a = -0.5, 0.5, -1.5 with labels 0, 1, 1
     double[] model = {4, 0, 0};
-    double[] tail = new SiteRoundWork(rows(), settings("newton")).evaluate(model, GLOBAL);
+    double[] tail = new SiteRoundWork(rows(), settings(Strategy.NEWTON)).evaluate(model, GLOBAL);
     double p0 = 1 / (1 + Math.exp(2));
     double p1 = 1 / (1 + Math.exp(-2));
     double p2 = 1 / (1 + Math.exp(6));
@@ -98,9 +89,9 @@ class SiteRoundWorkTest {
 
     // the same scores in the two-row layout: row 1 − row 0 = the logistic model
     double[] twoRow = {0, -2, 0, 0, 2, 0};
-    assertThat(new SiteRoundWork(rows(), settings("fedavg")).evaluate(twoRow, GLOBAL))
+    assertThat(new SiteRoundWork(rows(), settings(Strategy.FEDAVG)).evaluate(twoRow, GLOBAL))
         .containsExactly(tail, within(1e-12));
-    Metrics m = new SiteRoundWork(rows(), settings("fedavg")).localMetrics(twoRow, GLOBAL);
+    Metrics m = new SiteRoundWork(rows(), settings(Strategy.FEDAVG)).localMetrics(twoRow, GLOBAL);
     assertThat(m.accuracy()).isCloseTo(2.0 / 3, within(1e-12));
     assertThat(m.auc()).isEqualTo(0.5); // positives score 0.88 and 0.0025 against the negative's 0.12
     assertThat(m.testCount()).isEqualTo(3);
@@ -109,7 +100,7 @@ class SiteRoundWorkTest {
 
   @Test
   void fedAvgSendsTheLocallyTrainedTwoRowModelWeightedByTheTrainingCount() {
-    double[] payload = new SiteRoundWork(rows(), settings("fedavg")).train(2, new double[6], GLOBAL);
+    double[] payload = new SiteRoundWork(rows(), settings(Strategy.FEDAVG)).train(2, new double[6], GLOBAL);
     assertThat(payload).hasSize(7);
     assertThat(payload[6]).isEqualTo(5);
     double[] w = new double[6];
@@ -119,26 +110,26 @@ class SiteRoundWorkTest {
     // trained towards the positives' direction: row 1 − row 0 grows with feature a
     assertThat(w[4] - w[1]).isPositive();
     // same inputs, same round: the same update (seeded)
-    assertThat(new SiteRoundWork(rows(), settings("fedavg")).train(2, new double[6], GLOBAL)).containsExactly(payload);
+    assertThat(new SiteRoundWork(rows(), settings(Strategy.FEDAVG)).train(2, new double[6], GLOBAL)).containsExactly(payload);
   }
 
   @Test
   void fedProxStaysCloserToTheGlobalModelAsMuGrows() {
     double[] global = {0.2, -0.1, 0.3, -0.2, 0.1, -0.3};
-    double[] free = weights(new FederatedSettings("fedprox", LinearAlgorithm.LOGISTIC_REGRESSION, 20, 0.1, 0, 7), global);
-    double[] held = weights(new FederatedSettings("fedprox", LinearAlgorithm.LOGISTIC_REGRESSION, 20, 0.1, 5, 7), global);
+    double[] free = weights(new FederatedSettings(Strategy.FEDPROX, LinearAlgorithm.LOGISTIC_REGRESSION, 20, 0.1, 0, 7), global);
+    double[] held = weights(new FederatedSettings(Strategy.FEDPROX, LinearAlgorithm.LOGISTIC_REGRESSION, 20, 0.1, 5, 7), global);
     assertThat(distance(held, global)).isLessThan(distance(free, global) / 3);
   }
 
   @Test
   void newtonAndFedProxNeedLogisticRegression() {
-    assertThatThrownBy(() -> new FederatedSettings("newton", LinearAlgorithm.LINEAR_SVM, 1, 0.1, 0, 1))
+    assertThatThrownBy(() -> new FederatedSettings(Strategy.NEWTON, LinearAlgorithm.LINEAR_SVM, 1, 0.1, 0, 1))
         .hasMessageContaining("logistic-regression only");
   }
 
   @Test
   void aGlobalModelOfTheWrongLengthIsRefused() {
-    assertThatThrownBy(() -> new SiteRoundWork(rows(), settings("newton")).train(2, new double[6], GLOBAL))
+    assertThatThrownBy(() -> new SiteRoundWork(rows(), settings(Strategy.NEWTON)).train(2, new double[6], GLOBAL))
         .hasMessageContaining("6 values").hasMessageContaining("has 3");
   }
 

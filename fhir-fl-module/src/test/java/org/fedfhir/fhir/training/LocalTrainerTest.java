@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.fedfhir.federation.Standardisation;
 import org.junit.jupiter.api.Test;
 
 class LocalTrainerTest {

@@ -12,10 +12,18 @@ import jakarta.persistence.UniqueConstraint;
 import org.fedfhir.aggregator.store.StudyPlan;
 import org.fedfhir.aggregator.store.StudyRef;
 import org.fedfhir.aggregator.store.StudyStatus;
+import org.fedfhir.federation.Strategy;
 
 @Entity
 @Table(name = "fl_study", uniqueConstraints = @UniqueConstraint(columnNames = {"url", "version"}))
 class StudyEntity {
+
+  /**
+   * The {@code strategy} column of a statistics study: the column predates {@link StudyPlan.Kind}, so
+   * it holds a training study's strategy code or this, and {@code model_dimension} holds a training
+   * study's model dimension or a statistics study's vector length.
+   */
+  static final String STATISTICS = "statistics";
 
   @Id
   @GeneratedValue(strategy = GenerationType.IDENTITY)
@@ -65,11 +73,11 @@ class StudyEntity {
     url = p.ref().url();
     version = p.ref().version();
     definitionDigest = p.definitionDigest();
-    strategy = p.strategy();
+    strategy = p.isStatistics() ? STATISTICS : p.strategy().code();
     rounds = p.rounds();
     minSites = p.minSites();
     threshold = p.threshold();
-    modelDimension = p.modelDimension();
+    modelDimension = p.joinDimension();
     serverLearningRate = p.serverLearningRate();
     proximalMu = p.proximalMu();
     l2 = p.l2();
@@ -77,7 +85,13 @@ class StudyEntity {
   }
 
   StudyPlan toPlan() {
-    return new StudyPlan(new StudyRef(url, version), definitionDigest, strategy, rounds, minSites,
-        threshold, modelDimension, serverLearningRate, proximalMu, l2);
+    StudyRef ref = new StudyRef(url, version);
+    if (STATISTICS.equals(strategy)) {
+      return StudyPlan.statistics(ref, definitionDigest).rounds(rounds).minSites(minSites).threshold(threshold)
+          .statisticsLength(modelDimension).build();
+    }
+    return StudyPlan.training(ref, definitionDigest).strategy(Strategy.fromCode(strategy)).rounds(rounds)
+        .minSites(minSites).threshold(threshold).modelDimension(modelDimension)
+        .serverLearningRate(serverLearningRate).proximalMu(proximalMu).l2(l2).build();
   }
 }

@@ -1,20 +1,25 @@
 package org.fedfhir.aggregator.strategy;
 
+import org.fedfhir.federation.Payloads;
+import org.fedfhir.federation.Strategy;
+
 /**
  * An aggregation policy: a pure function of (global model, aggregated sum, round counts, state).
  *
- * <p>Each site contributes a payload vector of {@link #payloadLength(int)} numbers (built with
- * {@link Payloads}); secure aggregation (Bonawitz et al., CCS 2017) sums them without revealing any
+ * <p>Each site contributes an update of {@link #payloadLength(int)} numbers (built with
+ * {@link Payloads}, laid out as its {@link Strategy} says); secure aggregation (Bonawitz et al., CCS 2017) sums them without revealing any
  * one; {@link #apply} turns that sum into the next global model. Strategies know nothing of masks and
  * never see a single site's payload, as in Flower's split between strategy and secure aggregation.
  */
-public interface Strategy {
+public interface AggregationStrategy {
 
-  /** The study-format code of this strategy ({@code fedavg}, {@code fedadam}, …). */
-  String code();
+  /** The study's strategy this policy implements. */
+  Strategy strategy();
 
-  /** Length of the payload each site contributes for a model of the given dimension. */
-  int payloadLength(int modelDimension);
+  /** Length of the update each site contributes for a model of the given dimension. */
+  default int payloadLength(int modelDimension) {
+    return strategy().updateLength(modelDimension);
+  }
 
   /** The server state before the first round. */
   default StrategyState initialState(int modelDimension) {
@@ -36,7 +41,7 @@ public interface Strategy {
   default void requirePayloadLength(ModelVector global, double[] summedPayload) {
     int expected = payloadLength(global.dimension());
     if (summedPayload.length != expected) {
-      throw new IllegalArgumentException(code() + ": summed payload has " + summedPayload.length
+      throw new IllegalArgumentException(strategy().code() + ": summed payload has " + summedPayload.length
           + " values; need " + expected + " for a model of dimension " + global.dimension());
     }
   }

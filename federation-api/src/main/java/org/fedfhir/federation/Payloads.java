@@ -1,16 +1,19 @@
-package org.fedfhir.aggregator.strategy;
+package org.fedfhir.federation;
 
 /**
- * How a site lays out the vector it contributes to secure aggregation for each strategy. Sites and
- * strategies share these layouts; the aggregator only ever sees their sum.
+ * How a site lays out the vector it contributes to secure aggregation (docs/federation.md). The
+ * sites build these and the aggregator's strategies read their sum, from this one class; the
+ * aggregator only ever sees the sum.
  *
  * <ul>
  *   <li>weighted model (FedAvg, FedProx, server optimisers): {@code [n·w_1, …, n·w_d, n]}, where
  *       {@code n} is the site's training-sample count (McMahan et al. 2017);</li>
  *   <li>Newton (logistic regression): {@code [s_1 … s_d, H_11, H_12 … H_1d, H_22 … H_dd, n]}: the
  *       score Σ x(y − p), the upper triangle of Σ p(1 − p) x xᵀ row by row, and n;</li>
- *   <li>moments (standardisation): {@code [n, Σx_1 … Σx_d, Σx_1² … Σx_d²]}.</li>
+ *   <li>moments (the STANDARDISE round): per feature j {@code [n_j, Σx_j, Σx_j²]} over the observed
+ *       values, read back by {@link Standardisation#fromSums}.</li>
  * </ul>
+ * A TRAIN payload is the update followed by the {@link MetricTail} ({@link Strategy#payloadLength}).
  */
 public final class Payloads {
 
@@ -57,19 +60,24 @@ public final class Payloads {
     return p;
   }
 
-  /** The moments payload {@code [n, Σx, Σx²]} of a site's rows (each row one patient). */
-  public static double[] moments(double[][] rows, int dimension) {
-    double[] p = new double[1 + 2 * dimension];
-    for (double[] row : rows) {
-      if (row.length != dimension) {
-        throw new IllegalArgumentException("row of " + row.length + " values; need " + dimension);
+  /**
+   * The moments payload, per feature j {@code [n_j, Σx_j, Σx_j²]}, of a site's rows (each row one
+   * patient); a missing value ({@code NaN}) is not counted.
+   */
+  public static double[] moments(Iterable<double[]> rows, int features) {
+    double[] m = new double[3 * features];
+    for (double[] x : rows) {
+      if (x.length != features) {
+        throw new IllegalArgumentException("row of " + x.length + " values; need " + features);
       }
-      p[0] += 1;
-      for (int j = 0; j < dimension; j++) {
-        p[1 + j] += row[j];
-        p[1 + dimension + j] += row[j] * row[j];
+      for (int j = 0; j < features; j++) {
+        if (!Double.isNaN(x[j])) {
+          m[3 * j] += 1;
+          m[3 * j + 1] += x[j];
+          m[3 * j + 2] += x[j] * x[j];
+        }
       }
     }
-    return p;
+    return m;
   }
 }

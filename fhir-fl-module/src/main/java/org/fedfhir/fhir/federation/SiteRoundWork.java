@@ -6,8 +6,9 @@ import org.fedfhir.fhir.training.Metrics;
 import org.fedfhir.fhir.training.Standardisation;
 
 /**
- * What a site contributes in each phase of a federated study (docs/federation.md), computed from its
- * extracted cohort and its own train/test split:
+ * What a site contributes in each phase of a federated training study (docs/federation.md), computed
+ * from its extracted cohort and its own train/test split (a statistics study's part is
+ * {@code statistics.StatisticsContribution}):
  * <ul>
  *   <li>STANDARDISE: per feature {@code [n_j, Σx_j, Σx_j²]} over the training rows, observed values only;</li>
  *   <li>TRAIN: for {@code fedavg} and the server optimisers, Tribuo's linear SGD warm-started from the
@@ -21,7 +22,7 @@ import org.fedfhir.fhir.training.Standardisation;
  * value becomes the global mean. Payload layouts are those of the aggregator's
  * {@code strategy.Payloads}. Nothing is logged.
  */
-public final class SiteRoundWork implements SiteSession.RoundWork {
+public final class SiteRoundWork implements SiteSession.TrainingWork {
 
   /** What the site's Task hears of the study's progress. */
   public interface Progress {

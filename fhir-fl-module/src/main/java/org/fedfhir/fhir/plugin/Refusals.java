@@ -1,14 +1,14 @@
 package org.fedfhir.fhir.plugin;
 
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
-import org.fedfhir.fhir.site.SiteRefusal;
+import org.fedfhir.fhir.site.OperationRefusal;
 
-/** A site's refusal as HAPI answers it: the reason's HTTP status with the refusal's OperationOutcome. */
+/** A refusal as HAPI answers it: the refusal's HTTP status with its OperationOutcome. */
 final class Refusals {
   private Refusals() {}
 
-  static BaseServerResponseException toHttp(SiteRefusal refusal) {
-    BaseServerResponseException e = BaseServerResponseException.newInstance(refusal.reason().status(),
+  static BaseServerResponseException toHttp(OperationRefusal refusal) {
+    BaseServerResponseException e = BaseServerResponseException.newInstance(refusal.status(),
         refusal.getMessage());
     e.setOperationOutcome(refusal.outcome());
     return e;

@@ -9,11 +9,11 @@ import org.hl7.fhir.r4.model.OperationOutcome;
  * {@link #reason()} says why and which HTTP status the provider answers; {@link #outcome()} is the
  * OperationOutcome for the client. Messages name studies, parameters and counts, never a patient's value.
  */
-public final class SiteRefusal extends Exception {
+public final class SiteRefusal extends OperationRefusal {
   private static final long serialVersionUID = 1L;
 
   /** One value per failure mode, with its HTTP status and FHIR issue type. */
-  public enum Reason {
+  public enum Reason implements OperationRefusal.Kind {
     /** A parameter of the request is not one the operation knows. */
     INVALID_REQUEST(400, OperationOutcome.IssueType.CODEINVALID),
     /** No PlanDefinition with that id at this site. */
@@ -45,20 +45,18 @@ public final class SiteRefusal extends Exception {
       this.type = type;
     }
 
+    @Override
     public int status() {
       return status;
     }
 
+    @Override
     public OperationOutcome.IssueType issueType() {
       return type;
     }
   }
 
-  /** One issue: what is wrong and where ({@code expression}, may be null). */
-  public record Issue(String diagnostics, String expression) {}
-
   private final Reason reason;
-  private final List<Issue> issues;
 
   /** A refusal with one issue, about no element in particular. */
   public SiteRefusal(Reason reason, String message) {
@@ -71,9 +69,8 @@ public final class SiteRefusal extends Exception {
   }
 
   public SiteRefusal(Reason reason, String message, List<Issue> issues) {
-    super(message);
+    super(reason, message, issues, null);
     this.reason = reason;
-    this.issues = List.copyOf(issues);
   }
 
   /** The study parser's issues, each naming the element at fault. */
@@ -84,23 +81,5 @@ public final class SiteRefusal extends Exception {
 
   public Reason reason() {
     return reason;
-  }
-
-  public List<Issue> issues() {
-    return issues;
-  }
-
-  /** The OperationOutcome: one {@code error} issue per {@link Issue}, of the reason's issue type. */
-  public OperationOutcome outcome() {
-    OperationOutcome oo = new OperationOutcome();
-    for (Issue i : issues) {
-      OperationOutcome.OperationOutcomeIssueComponent issue = oo.addIssue()
-          .setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(reason.issueType())
-          .setDiagnostics(i.diagnostics());
-      if (i.expression() != null) {
-        issue.addExpression(i.expression());
-      }
-    }
-    return oo;
   }
 }

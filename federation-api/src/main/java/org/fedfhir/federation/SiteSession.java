@@ -40,19 +40,12 @@ public final class SiteSession {
   private static final Logger LOG = Logger.getLogger(SiteSession.class.getName());
 
   /**
-   * What the site contributes in each phase of a study (docs/federation.md), and what it learns
-   * back. Contributions are encoded and masked before they leave the site.
+   * What the site does in a study's rounds, and what it learns back: {@link TrainingWork} for a
+   * training study, {@link StatisticsWork} for a statistics study. Contributions are encoded and
+   * masked before they leave the site. A round whose phase belongs to the other kind of study
+   * ends the session with an error: the site computes nothing for it.
    */
-  public interface RoundWork {
-
-    /** STANDARDISE: per feature j {@code [n_j, Σx_j, Σx_j²]} over the training rows, observed values only. */
-    double[] moments();
-
-    /** TRAIN: the strategy's payload, from {@code globalModel}, features standardised with the global values. */
-    double[] train(int round, double[] globalModel, Standardisation standardisation);
-
-    /** The metric tail {@code [tp, fp, tn, fn, Σ log-loss]} of {@code model} on the site's test split. */
-    double[] evaluate(double[] model, Standardisation standardisation);
+  public sealed interface RoundWork permits TrainingWork, StatisticsWork {
 
     /** The aggregator accepted the site's Join: the site waits for the study's rounds. */
     default void joined(int completedRounds) {}
@@ -62,47 +55,40 @@ public final class SiteSession {
 
     /** The round aborted and revealed nothing. */
     default void roundAborted(int round, String reason) {}
+  }
+
+  /** The site's work in a training study: STANDARDISE, TRAIN and EVALUATE rounds (docs/federation.md). */
+  public non-sealed interface TrainingWork extends RoundWork {
+
+    /** STANDARDISE: per feature j {@code [n_j, Σx_j, Σx_j²]} over the training rows, observed values only. */
+    double[] moments();
+
+    /** TRAIN: the strategy's payload, from {@code globalModel}, features standardised with the global values. */
+    double[] train(int round, double[] globalModel, Standardisation standardisation);
+
+    /** The metric tail {@code [tp, fp, tn, fn, Σ log-loss]} of {@code model} on the site's test split. */
+    double[] evaluate(double[] model, Standardisation standardisation);
+  }
+
+  /** The site's work in a statistics study: STATISTICS rounds. */
+  public non-sealed interface StatisticsWork extends RoundWork {
 
     /**
      * STATISTICS: a statistics study's site-local sufficient statistics, concatenated in the
      * study's declared order (docs/study-format.md, "Statistics studies").
      */
-    default double[] statistics(int round) {
-      throw new UnsupportedOperationException("this site's work computes no statistics");
-    }
+    double[] statistics(int round);
+  }
+
+  /** The site's work in a statistics study that declares logistic regressions: also their Newton iterations. */
+  public interface RegressionWork extends StatisticsWork {
 
     /**
      * STATISTICS_ITERATION: a later round of the same statistics run, one Newton iteration of
      * the study's logistic regressions, each evaluated at its coefficients (concatenated in
      * declared order, as the aggregator announced them).
      */
-    default double[] iterate(int round, double[] coefficients) {
-      throw new UnsupportedOperationException("this site's work computes no regression");
-    }
-  }
-
-  /**
-   * The work of a site in a statistics study: STATISTICS and STATISTICS_ITERATION rounds only; a
-   * training phase announced for it is refused.
-   */
-  public interface StatisticsWork extends RoundWork {
-    @Override
-    default double[] moments() {
-      throw new UnsupportedOperationException("a statistics study has no STANDARDISE round");
-    }
-
-    @Override
-    default double[] train(int round, double[] globalModel, Standardisation standardisation) {
-      throw new UnsupportedOperationException("a statistics study has no TRAIN round");
-    }
-
-    @Override
-    default double[] evaluate(double[] model, Standardisation standardisation) {
-      throw new UnsupportedOperationException("a statistics study has no EVALUATE round");
-    }
-
-    @Override
-    double[] statistics(int round);
+    double[] iterate(int round, double[] coefficients);
   }
 
   /**
@@ -274,15 +260,7 @@ public final class SiteSession {
     Standardisation standardisation = new Standardisation(
         start.getStandardisation().getMeansList().stream().mapToDouble(Double::doubleValue).toArray(),
         start.getStandardisation().getSdsList().stream().mapToDouble(Double::doubleValue).toArray());
-    double[] contribution = switch (start.getPhase()) {
-      case STANDARDISE -> work.moments();
-      case TRAIN -> concat(work.train(start.getBinding().getRound(), global, standardisation),
-          work.evaluate(global, standardisation));
-      case EVALUATE -> work.evaluate(global, standardisation);
-      case STATISTICS -> work.statistics(start.getBinding().getRound());
-      case STATISTICS_ITERATION -> work.iterate(start.getBinding().getRound(), global);
-      default -> throw new IllegalArgumentException("round start without a phase");
-    };
+    double[] contribution = contribution(start.getPhase(), start.getBinding().getRound(), global, standardisation);
     FixedPointEncoding e = start.getEncoding();
     for (int i = 0; i < contribution.length; i++) {
       if (!(Math.abs(contribution[i]) <= e.getClip())) {
@@ -299,6 +277,33 @@ public final class SiteSession {
     RoundId id = ProtocolCodec.roundId(start.getBinding());
     round = new SiteRound(config, id, index, signingKey.privateKey(), random);
     step(round::advertiseKeys);
+  }
+
+  /** The work's contribution to a round of {@code phase}; a phase of the other kind of study is refused. */
+  private double[] contribution(Phase phase, int roundNumber, double[] global, Standardisation standardisation) {
+    if (phase == Phase.PHASE_UNSPECIFIED || phase == Phase.UNRECOGNIZED) {
+      throw new IllegalArgumentException("round start without a phase");
+    }
+    if (work instanceof TrainingWork training) {
+      return switch (phase) {
+        case STANDARDISE -> training.moments();
+        case TRAIN -> concat(training.train(roundNumber, global, standardisation),
+            training.evaluate(global, standardisation));
+        case EVALUATE -> training.evaluate(global, standardisation);
+        default -> throw new IllegalArgumentException("a training study has no " + phase + " round");
+      };
+    }
+    StatisticsWork statistics = (StatisticsWork) work;
+    return switch (phase) {
+      case STATISTICS -> statistics.statistics(roundNumber);
+      case STATISTICS_ITERATION -> {
+        if (statistics instanceof RegressionWork regression) {
+          yield regression.iterate(roundNumber, global);
+        }
+        throw new IllegalArgumentException("this site's statistics study declares no logistic regression to iterate");
+      }
+      default -> throw new IllegalArgumentException("a statistics study has no " + phase + " round");
+    };
   }
 
   private void step(java.util.function.Supplier<org.fedfhir.securecompute.secagg.SiteMessage> action) {

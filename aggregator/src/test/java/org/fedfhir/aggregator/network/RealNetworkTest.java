@@ -102,8 +102,8 @@ class RealNetworkTest {
   }
 
   /** One feature with rows equal to 1; trains to {@code weights} in both label rows; slow by {@code delayMillis}. */
-  private static SiteSession.RoundWork site(double[] weights, long samples, long delayMillis) {
-    return new SiteSession.RoundWork() {
+  private static SiteSession.TrainingWork site(double[] weights, long samples, long delayMillis) {
+    return new SiteSession.TrainingWork() {
       @Override
       public double[] moments() {
         return new double[] {samples, samples, samples};
@@ -244,7 +244,7 @@ class RealNetworkTest {
     try {
       int port = readPort(aggregator);
       for (String s : weights.keySet()) {
-        SiteSession.RoundWork slow = site(weights.get(s), samples.get(s), 150);
+        SiteSession.TrainingWork slow = site(weights.get(s), samples.get(s), 150);
         join(s, tlsChannel(s, port), new CountingWork(slow, "a".equals(s) ? roundsSeen : null));
       }
       await(() -> roundsSeen.get() >= 3, "three rounds before the crash");
@@ -300,8 +300,8 @@ class RealNetworkTest {
   }
 
   /** Counts a site's completed rounds (for the test to know when to crash the aggregator). */
-  private record CountingWork(SiteSession.RoundWork work, java.util.concurrent.atomic.AtomicInteger counter)
-      implements SiteSession.RoundWork {
+  private record CountingWork(SiteSession.TrainingWork work, java.util.concurrent.atomic.AtomicInteger counter)
+      implements SiteSession.TrainingWork {
     @Override
     public double[] moments() {
       return work.moments();

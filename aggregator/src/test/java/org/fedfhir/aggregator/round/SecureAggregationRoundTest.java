@@ -103,7 +103,7 @@ class SecureAggregationRoundTest {
    */
   private static SiteSession.RoundWork fixed(double[] weights, long samples, double x, double[] confusion,
       double logLoss, List<SiteSession.RoundResult> seen) {
-    return new SiteSession.RoundWork() {
+    return new SiteSession.TrainingWork() {
       @Override
       public double[] moments() {
         return new double[] {samples, samples * x, samples * x * x};

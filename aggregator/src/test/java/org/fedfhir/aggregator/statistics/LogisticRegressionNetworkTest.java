@@ -74,7 +74,7 @@ class LogisticRegressionNetworkTest {
 
   private CompletableFuture<SiteSession.Outcome> join(ManagedChannel ch, SiteStatistics.Rows rows, List<double[]> seen) {
     SiteStatistics local = new SiteStatistics(DECLARED.statistics(), DECLARED.maxRecordsPerSite());
-    SiteSession.RoundWork work = new SiteSession.StatisticsWork() {
+    SiteSession.RoundWork work = new SiteSession.RegressionWork() {
       @Override
       public double[] statistics(int round) {
         return local.encode(rows);

@@ -137,7 +137,7 @@ class StatisticsNetworkTest {
         labels.stream().mapToInt(Integer::intValue).toArray());
   }
 
-  static SiteSession.RoundWork work(SiteStatistics.Rows rows) {
+  static SiteSession.StatisticsWork work(SiteStatistics.Rows rows) {
     SiteStatistics local = new SiteStatistics(DECLARED.statistics(), DECLARED.maxRecordsPerSite());
     return new SiteSession.StatisticsWork() {
       @Override
@@ -374,7 +374,7 @@ class StatisticsNetworkTest {
   }
 
   /** A site's work that reports when the aggregator accepted its Join. */
-  private static SiteSession.RoundWork reportingJoin(SiteSession.RoundWork work, CompletableFuture<Integer> joined) {
+  private static SiteSession.RoundWork reportingJoin(SiteSession.StatisticsWork work, CompletableFuture<Integer> joined) {
     return new SiteSession.StatisticsWork() {
       @Override
       public double[] statistics(int round) {

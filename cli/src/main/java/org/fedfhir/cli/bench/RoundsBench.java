@@ -141,7 +141,7 @@ public final class RoundsBench implements java.util.concurrent.Callable<Integer>
   private SiteSession.RoundWork work(Map<Integer, Long> ends) {
     double[] weights = new double[dim];
     java.util.Arrays.fill(weights, 0.5);
-    return new SiteSession.RoundWork() {
+    return new SiteSession.TrainingWork() {
       @Override
       public double[] moments() {
         double[] m = new double[3 * (dim / 2 - 1)];

@@ -24,7 +24,7 @@ import org.fedfhir.federation.SiteSession;
  * session's key is endorsed with the site's certificate and every participant's must be
  * ({@link SessionKeyEndorsement}): the aggregator cannot substitute a key of its own.
  */
-public final class FederationClient implements AutoCloseable {
+public final class FederationClient implements Aggregator {
 
   private final ManagedChannel channel;
   private final String target;
@@ -61,12 +61,7 @@ public final class FederationClient implements AutoCloseable {
         SessionKeyEndorsement.Verifier.fromPem(pki.ca()));
   }
 
-  /** Joins the study and takes part in its rounds; the future completes when the study ends or the session fails. */
-  public CompletableFuture<SiteSession.Outcome> join(SiteSession.Study study, SiteSession.RoundWork work) {
-    return endorsed(new SiteSession(FederationGrpc.newStub(channel), study, work, new SecureRandom())).start();
-  }
-
-  /** Joins a statistics study, stating the site's own disclosure control in the Join. */
+  @Override
   public CompletableFuture<SiteSession.Outcome> join(SiteSession.Study study, SiteSession.RoundWork work,
       SiteSession.Disclosure disclosure) {
     return endorsed(new SiteSession(FederationGrpc.newStub(channel), study, work, new SecureRandom(), disclosure))
@@ -78,6 +73,7 @@ public final class FederationClient implements AutoCloseable {
   }
 
   /** Where the client connects. */
+  @Override
   public String target() {
     return target;
   }
@@ -87,6 +83,7 @@ public final class FederationClient implements AutoCloseable {
    * (the aggregator's refusal, e.g. {@code INVALID_ARGUMENT: DEFINITION_MISMATCH: …}), or that the
    * aggregator could not be reached.
    */
+  @Override
   public String describe(Throwable failure) {
     Throwable t = failure;
     while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {

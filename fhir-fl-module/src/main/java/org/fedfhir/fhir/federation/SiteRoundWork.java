@@ -8,8 +8,9 @@ import org.fedfhir.federation.v1.Phase;
 import org.fedfhir.fhir.training.Metrics;
 
 /**
- * What a site contributes in each phase of a federated study (docs/federation.md), computed from its
- * extracted cohort and its own train/test split:
+ * What a site contributes in each phase of a federated training study (docs/federation.md), computed
+ * from its extracted cohort and its own train/test split (a statistics study's part is
+ * {@code statistics.StatisticsContribution}):
  * <ul>
  *   <li>STANDARDISE: per feature {@code [n_j, Σx_j, Σx_j²]} over the training rows, observed values only;</li>
  *   <li>TRAIN: for {@code fedavg} and the server optimisers, Tribuo's linear SGD warm-started from the
@@ -23,7 +24,7 @@ import org.fedfhir.fhir.training.Metrics;
  * value becomes the global mean. Payloads are laid out by {@link Payloads}, which the aggregator's
  * strategies read. Nothing is logged.
  */
-public final class SiteRoundWork implements SiteSession.RoundWork {
+public final class SiteRoundWork implements SiteSession.TrainingWork {
 
   /** What the site's Task hears of the study's progress. */
   public interface Progress {

@@ -1,6 +1,7 @@
 package org.fedfhir.fhir.inference;
 
 import java.util.List;
+import org.fedfhir.fhir.site.OperationRefusal;
 import org.hl7.fhir.r4.model.OperationOutcome;
 
 /**
@@ -8,11 +9,11 @@ import org.hl7.fhir.r4.model.OperationOutcome;
  * provider answers); {@link #outcome()} is the OperationOutcome for the client. Messages name
  * studies, features, codes and services, never a patient's value.
  */
-public final class InferenceRefusal extends Exception {
+public final class InferenceRefusal extends OperationRefusal {
   private static final long serialVersionUID = 1L;
 
   /** One value per failure mode, with its HTTP status and FHIR issue type. */
-  public enum Reason {
+  public enum Reason implements OperationRefusal.Kind {
     /** The {@code study} parameter is missing or malformed. */
     INVALID_REQUEST(400, OperationOutcome.IssueType.REQUIRED),
     /** No PlanDefinition with that canonical at this site. */
@@ -51,52 +52,29 @@ public final class InferenceRefusal extends Exception {
       this.type = type;
     }
 
+    @Override
     public int status() {
       return status;
     }
 
+    @Override
     public OperationOutcome.IssueType issueType() {
       return type;
     }
   }
 
-  /** One issue: what is wrong and where ({@code expression}, may be null). */
-  public record Issue(String diagnostics, String expression) {}
-
   private final Reason reason;
-  private final List<Issue> issues;
 
   public InferenceRefusal(Reason reason, String message) {
     this(reason, message, List.of(new Issue(message, null)));
   }
 
   public InferenceRefusal(Reason reason, String message, List<Issue> issues) {
-    super(message);
+    super(reason, message, issues, "http://fedfhir.org/fhir/CodeSystem/infer-error");
     this.reason = reason;
-    this.issues = List.copyOf(issues);
   }
 
   public Reason reason() {
     return reason;
-  }
-
-  public List<Issue> issues() {
-    return issues;
-  }
-
-  /** The OperationOutcome: one {@code error} issue per {@link Issue}. */
-  public OperationOutcome outcome() {
-    OperationOutcome oo = new OperationOutcome();
-    for (Issue i : issues) {
-      OperationOutcome.OperationOutcomeIssueComponent issue = oo.addIssue()
-          .setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(reason.issueType())
-          .setDiagnostics(i.diagnostics());
-      issue.getDetails().addCoding(new org.hl7.fhir.r4.model.Coding("http://fedfhir.org/fhir/CodeSystem/infer-error",
-          reason.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), null));
-      if (i.expression() != null) {
-        issue.addExpression(i.expression());
-      }
-    }
-    return oo;
   }
 }

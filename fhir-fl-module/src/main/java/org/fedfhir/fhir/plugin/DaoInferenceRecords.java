@@ -12,7 +12,6 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.Consumer;
-import org.fedfhir.fhir.cohort.ApprovalGate;
 import org.fedfhir.fhir.cohort.ClinicalDataSource;
 import org.fedfhir.fhir.inference.SiteRecords;
 import org.fedfhir.fhir.inference.StudyCatalog;
@@ -24,7 +23,6 @@ import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.PlanDefinition;
-import org.hl7.fhir.r4.model.ResearchStudy;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
@@ -50,11 +48,7 @@ public final class DaoInferenceRecords implements StudyCatalog, SiteRecords {
 
   @Override
   public boolean isApproved(String planDefinitionId) {
-    SearchParameterMap map = SearchParameterMap.newSynchronous("protocol",
-        new ReferenceParam("PlanDefinition/" + planDefinitionId));
-    List<ResearchStudy> approvals = daos.getResourceDao(ResearchStudy.class)
-        .searchForResources(map, new SystemRequestDetails());
-    return ApprovalGate.isApproved(planDefinitionId, approvals);
+    return new DaoSiteStore(daos).isApproved(planDefinitionId);
   }
 
   @Override

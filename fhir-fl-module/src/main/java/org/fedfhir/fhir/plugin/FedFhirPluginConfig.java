@@ -2,8 +2,13 @@ package org.fedfhir.fhir.plugin;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import java.time.Duration;
 import java.util.List;
 import org.fedfhir.fhir.cohort.UcumConverter;
+import org.fedfhir.fhir.site.FederatedTrainingService;
+import org.fedfhir.fhir.site.LocalTrainingService;
+import org.fedfhir.fhir.site.SecureStatsSiteService;
+import org.fedfhir.fhir.site.StudyAdmission;
 import org.fedfhir.study.StudyReader;
 import org.fedfhir.study.StudyValidator;
 import org.springframework.beans.factory.ObjectProvider;
@@ -36,18 +41,32 @@ public class FedFhirPluginConfig {
     return new StudyReader(List.copyOf(validators.orderedStream().toList()));
   }
 
+  /** The site's studies, approvals, Tasks and AuditEvents as the site services see them. */
+  @Bean
+  public DaoSiteStore fedfhirSiteStore(DaoRegistry daos) {
+    return new DaoSiteStore(daos);
+  }
+
+  /** Which studies the site takes part in: known, valid, of the operation's kind, active and approved. */
+  @Bean
+  public StudyAdmission fedfhirStudyAdmission(DaoSiteStore store, StudyReader reader) {
+    return new StudyAdmission(store, store, reader);
+  }
+
   /** {@code mode=federated}: configured by {@code fedfhir.aggregator} (host:port) and {@code fedfhir.pki} (directory). */
   @Bean(destroyMethod = "close")
   public FederatedTrainingService fedfhirFederatedTrainingService(FhirContext ctx, DaoRegistry daos,
-      UcumConverter ucum, @Value("${fedfhir.site.name:hospital}") String site,
+      DaoSiteStore store, UcumConverter ucum, @Value("${fedfhir.site.name:hospital}") String site,
       @Value("${fedfhir.aggregator:}") String aggregator, @Value("${fedfhir.pki:}") String pki) {
-    return FederatedTrainingService.fromSettings(ctx, daos, ucum, site, aggregator, pki);
+    return FederatedTrainingService.fromSettings(ctx, new DaoClinicalDataSource(daos), store, store, ucum, site,
+        aggregator, pki);
   }
 
   @Bean(destroyMethod = "close")
-  public LocalTrainingService fedfhirLocalTrainingService(FhirContext ctx, DaoRegistry daos, StudyReader reader,
-      UcumConverter ucum, @Value("${fedfhir.site.name:hospital}") String site, FederatedTrainingService federated) {
-    return new LocalTrainingService(ctx, daos, reader, ucum, site, federated);
+  public LocalTrainingService fedfhirLocalTrainingService(StudyAdmission admission, DaoRegistry daos,
+      DaoSiteStore store, UcumConverter ucum, @Value("${fedfhir.site.name:hospital}") String site,
+      FederatedTrainingService federated) {
+    return new LocalTrainingService(admission, new DaoClinicalDataSource(daos), store, store, ucum, site, federated);
   }
 
   /**
@@ -55,10 +74,11 @@ public class FedFhirPluginConfig {
    * aggregator; {@code fedfhir.statistics.min-cell-count} is this site's minimum released count.
    */
   @Bean
-  public SecureStatsSiteService fedfhirSecureStatsSiteService(FhirContext ctx, DaoRegistry daos, StudyReader reader,
-      UcumConverter ucum, @Value("${fedfhir.site.name:hospital}") String site,
+  public SecureStatsSiteService fedfhirSecureStatsSiteService(FhirContext ctx, StudyAdmission admission,
+      DaoRegistry daos, DaoSiteStore store, UcumConverter ucum, @Value("${fedfhir.site.name:hospital}") String site,
       @Value("${fedfhir.statistics.min-cell-count:5}") int minCellCount, FederatedTrainingService federated) {
-    return new SecureStatsSiteService(ctx, daos, reader, ucum, site, minCellCount, federated.federationClient());
+    return new SecureStatsSiteService(ctx, admission, new DaoClinicalDataSource(daos), store, ucum, site, minCellCount,
+        federated.aggregator(), Duration.ofSeconds(30));
   }
 
   @Bean

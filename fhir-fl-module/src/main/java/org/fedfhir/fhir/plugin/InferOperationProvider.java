@@ -5,7 +5,6 @@ import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import org.fedfhir.fhir.inference.InferenceRefusal;
 import org.fedfhir.fhir.inference.InferenceService;
 import org.hl7.fhir.r4.model.BooleanType;
@@ -39,9 +38,7 @@ public class InferOperationProvider {
       return service.infer(new InferenceService.Request(patient.getIdPart(), study == null ? null : study.getValue(),
           persist != null && persist.booleanValue(), requester)).riskAssessment();
     } catch (InferenceRefusal e) {
-      BaseServerResponseException x = BaseServerResponseException.newInstance(e.reason().status(), e.getMessage());
-      x.setOperationOutcome(e.outcome());
-      throw x;
+      throw Refusals.toHttp(e);
     }
   }
 }

@@ -22,7 +22,7 @@ import org.fedfhir.study.TimeToEventDefinition;
  * the aggregator announces. It remembers how the round ended (for the site's audit record), never
  * a value.
  */
-public final class StatisticsContribution implements SiteSession.StatisticsWork {
+public final class StatisticsContribution implements SiteSession.RegressionWork {
 
   private final SiteStatistics statistics;
   private final List<StatisticDeclaration> declarations;

@@ -62,7 +62,7 @@ class FederationClientTest {
   }
 
   private static SiteSession.RoundWork idle() {
-    return new SiteSession.RoundWork() {
+    return new SiteSession.TrainingWork() {
       @Override
       public double[] moments() {
         throw new AssertionError("no round");

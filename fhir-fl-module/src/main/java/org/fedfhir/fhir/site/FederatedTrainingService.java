@@ -1,10 +1,6 @@
-package org.fedfhir.fhir.plugin;
+package org.fedfhir.fhir.site;
 
-import org.fedfhir.fhir.audit.Requester;
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Date;
@@ -14,13 +10,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import org.fedfhir.federation.v1.Phase;
 import org.fedfhir.federation.SiteSession;
+import org.fedfhir.federation.v1.Phase;
+import org.fedfhir.fhir.audit.Requester;
 import org.fedfhir.fhir.audit.TrainingAudit;
+import org.fedfhir.fhir.cohort.ClinicalDataSource;
 import org.fedfhir.fhir.cohort.CohortCounts;
 import org.fedfhir.fhir.cohort.Extraction;
 import org.fedfhir.fhir.cohort.FeatureExtractor;
 import org.fedfhir.fhir.cohort.UcumConverter;
+import org.fedfhir.fhir.federation.Aggregator;
 import org.fedfhir.fhir.federation.AggregatorAddress;
 import org.fedfhir.fhir.federation.FederatedSettings;
 import org.fedfhir.fhir.federation.FederationClient;
@@ -32,11 +31,9 @@ import org.fedfhir.study.StudyDefinition;
 import org.fedfhir.study.StudyUrls;
 import org.fedfhir.fhir.training.Metrics;
 import org.fedfhir.fhir.training.TrainingData;
-import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DecimalType;
-import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.PlanDefinition;
 import org.hl7.fhir.r4.model.Task;
@@ -57,10 +54,12 @@ public class FederatedTrainingService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FederatedTrainingService.class);
 
   private final FhirContext ctx;
-  private final DaoRegistry daos;
+  private final ClinicalDataSource data;
+  private final Tasks tasks;
+  private final AuditTrail audit;
   private final FeatureExtractor extractor;
   private final String site;
-  private final FederationClient client;
+  private final Aggregator client;
   private final AtomicInteger threads = new AtomicInteger();
   private final ExecutorService runs = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "fedfhir-federated-" + threads.incrementAndGet());
@@ -78,10 +77,12 @@ public class FederatedTrainingService implements AutoCloseable {
    * @param client the connection to the aggregator, or null when the site has none configured
    *     ({@code $train mode=federated} then answers 501)
    */
-  public FederatedTrainingService(FhirContext ctx, DaoRegistry daos, UcumConverter ucum, String site,
-      FederationClient client) {
+  public FederatedTrainingService(FhirContext ctx, ClinicalDataSource data, Tasks tasks, AuditTrail audit,
+      UcumConverter ucum, String site, Aggregator client) {
     this.ctx = ctx;
-    this.daos = daos;
+    this.data = data;
+    this.tasks = tasks;
+    this.audit = audit;
     this.extractor = new FeatureExtractor(ucum);
     this.site = site;
     this.client = client;
@@ -92,8 +93,8 @@ public class FederatedTrainingService implements AutoCloseable {
    * (directory): both blank → not configured; the PKI files are checked now, so a hospital with
    * wrong credentials does not start.
    */
-  public static FederatedTrainingService fromSettings(FhirContext ctx, DaoRegistry daos, UcumConverter ucum,
-      String site, String aggregator, String pki) {
+  public static FederatedTrainingService fromSettings(FhirContext ctx, ClinicalDataSource data, Tasks tasks,
+      AuditTrail audit, UcumConverter ucum, String site, String aggregator, String pki) {
     boolean hasAggregator = aggregator != null && !aggregator.isBlank();
     boolean hasPki = pki != null && !pki.isBlank();
     if (hasAggregator != hasPki) {
@@ -106,7 +107,7 @@ public class FederatedTrainingService implements AutoCloseable {
     if (client != null) {
       LOG.info("federated training: site '{}' joins studies at {} over mutual TLS", site, client.target());
     }
-    return new FederatedTrainingService(ctx, daos, ucum, site, client);
+    return new FederatedTrainingService(ctx, data, tasks, audit, ucum, site, client);
   }
 
   public boolean isConfigured() {
@@ -114,20 +115,19 @@ public class FederatedTrainingService implements AutoCloseable {
   }
 
   /** The site's connection to the aggregator (shared with statistics studies), or null if none is configured. */
-  public FederationClient federationClient() {
+  public Aggregator aggregator() {
     return client;
   }
 
   /** Starts the run behind the Task (status {@code requested}). */
-  void submit(PlanDefinition planDefinition, StudyDefinition study, String planDefinitionId, IdType taskId,
-      Requester requester) {
+  void submit(StudyAdmission.Admitted admitted, String taskId, Requester requester) {
     if (client == null) {
       throw new IllegalStateException("no aggregator configured");
     }
-    runs.submit(() -> run(planDefinition, study, planDefinitionId, taskId, requester));
+    runs.submit(() -> run(admitted.planDefinition(), admitted.study(), admitted.id(), taskId, requester));
   }
 
-  private void run(PlanDefinition pd, StudyDefinition study, String planDefinitionId, IdType taskId,
+  private void run(PlanDefinition pd, StudyDefinition study, String planDefinitionId, String taskId,
       Requester requester) {
     String failure = null;
     CohortCounts counts = null;
@@ -139,7 +139,7 @@ public class FederatedTrainingService implements AutoCloseable {
         t.setStatus(Task.TaskStatus.INPROGRESS);
         t.getBusinessStatus().setText("extracting cohort");
       });
-      Extraction ex = extractor.extract(study, new DaoClinicalDataSource(daos), Instant.now());
+      Extraction ex = extractor.extract(study, data, Instant.now());
       counts = ex.counts();
       FederatedSettings settings = FederatedSettings.of(study);
       SiteRows rows = SiteRows.stratified(new TrainingData(ex.matrix().names(), ex.matrix().values(),
@@ -149,7 +149,7 @@ public class FederatedTrainingService implements AutoCloseable {
           work.modelDimension());
       update(taskId, t -> t.getBusinessStatus().setText("joined the study at the aggregator with "
           + rows.trainCount() + " training rows; waiting for round 1"));
-      LOG.info("$train Task/{} federated: joining {}|{} at {} ({} training / {} test rows)", taskId.getIdPart(),
+      LOG.info("$train Task/{} federated: joining {}|{} at {} ({} training / {} test rows)", taskId,
           study.url(), study.version(), client.target(), rows.trainCount(), rows.testCount());
       SiteSession.Outcome outcome;
       try {
@@ -168,7 +168,7 @@ public class FederatedTrainingService implements AutoCloseable {
       }
       local = work.localMetrics(outcome.finalModel(), work.standardisation());
       network = evaluation.networkMetrics();
-      LOG.info("$train Task/{} federated: study ended after {} rounds", taskId.getIdPart(), outcome.completedRounds());
+      LOG.info("$train Task/{} federated: study ended after {} rounds", taskId, outcome.completedRounds());
     } catch (FederationFailure e) {
       failure = e.getMessage();
     } catch (InterruptedException e) {
@@ -178,21 +178,19 @@ public class FederatedTrainingService implements AutoCloseable {
       failure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
     if (failure != null) {
-      LOG.warn("$train Task/{} federated failed: {}", taskId.getIdPart(), failure);
+      LOG.warn("$train Task/{} federated failed: {}", taskId, failure);
     }
     try {
-      daos.getResourceDao(AuditEvent.class).create(
-          TrainingAudit.of(site, requester, planDefinitionId, taskId.getIdPart(), "federated", new Date(), failure),
-          new SystemRequestDetails());
+      audit.record(TrainingAudit.of(site, requester, planDefinitionId, taskId, "federated", new Date(), failure));
     } catch (RuntimeException e) {
-      LOG.error("cannot write the AuditEvent of Task/{}", taskId.getIdPart(), e);
+      LOG.error("cannot write the AuditEvent of Task/{}", taskId, e);
     }
     String reason = failure;
     CohortCounts c = counts;
     Metrics m = local;
     Map<String, Double> n = network;
     int rounds = trainingRounds;
-    Future<?> end = taskUpdates.submit(() -> updateNow(taskId, t -> {
+    Future<?> end = taskUpdates.submit(() -> tasks.update(taskId, t -> {
       if (reason == null) {
         complete(t, rounds, c, m, n);
       } else {
@@ -204,11 +202,11 @@ public class FederatedTrainingService implements AutoCloseable {
     try {
       end.get();
     } catch (Exception e) {
-      LOG.error("cannot end Task/{}", taskId.getIdPart(), e);
+      LOG.error("cannot end Task/{}", taskId, e);
     }
   }
 
-  private SiteRoundWork.Progress progress(IdType taskId) {
+  private SiteRoundWork.Progress progress(String taskId) {
     return new SiteRoundWork.Progress() {
       @Override
       public void roundCompleted(SiteSession.RoundResult r) {
@@ -268,21 +266,14 @@ public class FederatedTrainingService implements AutoCloseable {
         .setValue(value);
   }
 
-  private void update(IdType taskId, Consumer<Task> change) {
+  private void update(String taskId, Consumer<Task> change) {
     taskUpdates.submit(() -> {
       try {
-        updateNow(taskId, change);
+        tasks.update(taskId, change);
       } catch (RuntimeException e) {
-        LOG.warn("cannot update Task/{}: {}", taskId.getIdPart(), e.toString());
+        LOG.warn("cannot update Task/{}: {}", taskId, e.toString());
       }
     });
-  }
-
-  private void updateNow(IdType taskId, Consumer<Task> change) {
-    IFhirResourceDao<Task> dao = daos.getResourceDao(Task.class);
-    Task t = dao.read(taskId, new SystemRequestDetails());
-    change.accept(t);
-    dao.update(t, new SystemRequestDetails());
   }
 
   @Override

@@ -1,0 +1,158 @@
+package org.fedfhir.fhir.site;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.fedfhir.federation.SiteSession;
+import org.fedfhir.fhir.audit.Requester;
+import org.fedfhir.fhir.audit.SecureStatsAudit;
+import org.fedfhir.fhir.cohort.ClinicalDataSource;
+import org.fedfhir.fhir.cohort.Extraction;
+import org.fedfhir.fhir.cohort.FeatureExtractor;
+import org.fedfhir.fhir.cohort.UcumConverter;
+import org.fedfhir.fhir.federation.Aggregator;
+import org.fedfhir.fhir.federation.StudyDigest;
+import org.fedfhir.fhir.statistics.StatisticsContribution;
+import org.fedfhir.fhir.statistics.TimeToEvent;
+import org.fedfhir.study.StudyDefinition;
+import org.fedfhir.study.StudyKind;
+import org.fedfhir.study.StatisticsDeclarations;
+import org.fedfhir.securecompute.statistics.SiteStatistics;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code $secure-stats} at a site: checks the study through {@link StudyAdmission} (kind
+ * statistics, active, approved by the data steward), extracts the cohort, and joins the study at the
+ * aggregator over the site's mutual-TLS connection ({@link Aggregator}), stating the site's own
+ * minimum cell count. The site's statistics leave it only masked, in the aggregator's round; when
+ * the session ends an {@code AuditEvent} (subtype {@code secure-stats}) records it. Logs ids and
+ * counts of records, never a value.
+ */
+public class SecureStatsSiteService {
+  private static final Logger LOG = LoggerFactory.getLogger(SecureStatsSiteService.class);
+  private static final String STATISTIC = "PlanDefinition.action[0].extension[statistic]";
+
+  private final FhirContext ctx;
+  private final StudyAdmission admission;
+  private final ClinicalDataSource data;
+  private final AuditTrail audit;
+  private final FeatureExtractor extractor;
+  private final String site;
+  private final SiteSession.Disclosure disclosure;
+  private final Aggregator client;
+  private final Duration joinTimeout;
+
+  /**
+   * @param minCellCount this site's minimum cell count for all statistics studies (the stricter of
+   *     the site's, the other sites' and the study's applies)
+   * @param client the site's connection to the aggregator, or null if none is configured
+   * @param joinTimeout how long the request waits for the aggregator to accept the join
+   */
+  public SecureStatsSiteService(FhirContext ctx, StudyAdmission admission, ClinicalDataSource data, AuditTrail audit,
+      UcumConverter ucum, String site, int minCellCount, Aggregator client, Duration joinTimeout) {
+    this.ctx = ctx;
+    this.admission = admission;
+    this.data = data;
+    this.audit = audit;
+    this.extractor = new FeatureExtractor(ucum);
+    this.site = site;
+    this.disclosure = new SiteSession.Disclosure(minCellCount, false);
+    this.client = client;
+    this.joinTimeout = joinTimeout;
+  }
+
+  /**
+   * Joins the study behind {@code PlanDefinition/{planDefinitionId}} and answers once the aggregator
+   * has accepted the Join; the site's part runs when the aggregator starts the round.
+   */
+  public OperationOutcome join(String planDefinitionId, Requester requester) throws SiteRefusal {
+    if (client == null) {
+      throw new SiteRefusal(SiteRefusal.Reason.NOT_CONFIGURED,
+          "statistics studies need an aggregator (not configured at this site)");
+    }
+    StudyAdmission.Admitted admitted = admission.admit(planDefinitionId, StudyKind.STATISTICS, "$secure-stats");
+    String id = admitted.id();
+    StudyDefinition study = admitted.study();
+    StatisticsDeclarations.Study declared;
+    try {
+      declared = StatisticsDeclarations.read(admitted.planDefinition());
+    } catch (IllegalArgumentException e) {
+      throw new SiteRefusal(SiteRefusal.Reason.STATISTICS_REFUSED, e.getMessage(), STATISTIC);
+    }
+    Extraction ex = extractor.extract(study, data, Instant.now());
+    SiteStatistics.Rows rows = StatisticsContribution.rows(ex.matrix());
+    if (rows.size() > declared.maxRecordsPerSite()) {
+      throw new SiteRefusal(SiteRefusal.Reason.STATISTICS_REFUSED, "this site has " + rows.size()
+          + " records in the cohort; the study allows " + declared.maxRecordsPerSite() + " per site (maxRecordsPerSite)");
+    }
+    StatisticsContribution work;
+    try {
+      work = StatisticsContribution.of(declared.statistics(), declared.maxRecordsPerSite(), ex.matrix(),
+          TimeToEvent.read(admitted.planDefinition()), data);
+    } catch (IllegalArgumentException e) {
+      throw new SiteRefusal(SiteRefusal.Reason.STATISTICS_REFUSED, e.getMessage(), STATISTIC);
+    }
+    SiteSession.Study joined = new SiteSession.Study(study.url(), study.version(),
+        StudyDigest.sha256(ctx, admitted.planDefinition()), declared.length());
+    LOG.info("$secure-stats PlanDefinition/{}: joining {}|{} at {} with {} records", id, study.url(), study.version(),
+        client.target(), rows.size());
+    CompletableFuture<SiteSession.Outcome> session = client.join(joined, work, disclosure);
+    session.whenComplete((outcome, failure) -> audit(id, requester, work, failure));
+    awaitJoin(work, session);
+    OperationOutcome oo = new OperationOutcome();
+    oo.addIssue().setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
+        .setCode(OperationOutcome.IssueType.INFORMATIONAL)
+        .setDiagnostics("joined statistics study " + study.url() + "|" + study.version() + " at the aggregator "
+            + client.target() + " with " + rows.size() + " records; this site's statistics leave it only masked, "
+            + "when the aggregator runs $secure-stats; an AuditEvent records the site's part");
+    return oo;
+  }
+
+  /**
+   * Answers only once the aggregator has accepted the Join, so that a run started after every
+   * site's 202 includes every site; a refused or unreachable aggregator is the caller's error now,
+   * not only in the AuditEvent later.
+   */
+  private void awaitJoin(StatisticsContribution work, CompletableFuture<SiteSession.Outcome> session)
+      throws SiteRefusal {
+    try {
+      CompletableFuture.anyOf(work.joinedAtAggregator(), session).get(joinTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw new SiteRefusal(SiteRefusal.Reason.AGGREGATOR_FAILED, "the aggregator " + client.target()
+          + " did not accept the join: " + client.describe(e.getCause()));
+    } catch (TimeoutException e) {
+      throw new SiteRefusal(SiteRefusal.Reason.AGGREGATOR_TIMEOUT, "the aggregator " + client.target()
+          + " did not answer the join within " + joinTimeout.toSeconds() + " s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SiteRefusal(SiteRefusal.Reason.INTERRUPTED, "interrupted while joining");
+    }
+    if (!work.joinedAtAggregator().isDone()) {
+      throw new SiteRefusal(SiteRefusal.Reason.AGGREGATOR_FAILED, "the aggregator " + client.target()
+          + " ended the session before accepting the join");
+    }
+  }
+
+  private void audit(String planDefinitionId, Requester requester, StatisticsContribution work, Throwable failure) {
+    String reason = work.completedRound() != null ? null
+        : work.abortReason() != null ? work.abortReason()
+        : failure != null ? client.describe(failure) : "the session ended before a round released the statistics";
+    if (reason != null) {
+      LOG.warn("$secure-stats PlanDefinition/{}: {}", planDefinitionId, reason);
+    }
+    try {
+      AuditEvent ae = SecureStatsAudit.of(site, requester, planDefinitionId, work.completedRound(), new Date(), reason);
+      audit.record(ae);
+    } catch (RuntimeException e) {
+      LOG.error("cannot write the AuditEvent of $secure-stats for PlanDefinition/{}", planDefinitionId, e);
+    }
+  }
+}

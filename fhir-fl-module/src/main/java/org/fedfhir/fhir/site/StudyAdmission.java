@@ -1,0 +1,58 @@
+package org.fedfhir.fhir.site;
+
+import org.fedfhir.study.InvalidStudyException;
+import org.fedfhir.study.StudyDefinition;
+import org.fedfhir.study.StudyKind;
+import org.fedfhir.study.StudyReader;
+import org.hl7.fhir.r4.model.PlanDefinition;
+
+/**
+ * Whether this site takes part in a study an operation names: the study must be known here, valid,
+ * of the operation's kind, active, and approved by the data steward — checked in that order, the
+ * first failure refused. The one place {@code $train} and {@code $secure-stats} decide this.
+ */
+public final class StudyAdmission {
+
+  /** A study the site takes part in: its PlanDefinition's logical id, the resource and the parsed study. */
+  public record Admitted(String id, PlanDefinition planDefinition, StudyDefinition study) {}
+
+  private final SiteStudies studies;
+  private final Approvals approvals;
+  private final StudyReader reader;
+
+  public StudyAdmission(SiteStudies studies, Approvals approvals, StudyReader reader) {
+    this.studies = studies;
+    this.approvals = approvals;
+    this.reader = reader;
+  }
+
+  /**
+   * The study behind {@code PlanDefinition/{planDefinitionId}}, if {@code operation} (as the client
+   * called it, e.g. {@code $train}) may run on it at this site.
+   */
+  public Admitted admit(String planDefinitionId, StudyKind kind, String operation) throws SiteRefusal {
+    PlanDefinition pd = studies.byId(planDefinitionId).orElseThrow(() -> new SiteRefusal(
+        SiteRefusal.Reason.UNKNOWN_STUDY, "PlanDefinition/" + planDefinitionId + " is not known at this site"));
+    String id = pd.getIdElement().getIdPart();
+    StudyDefinition study;
+    try {
+      study = reader.read(pd);
+    } catch (InvalidStudyException e) {
+      throw SiteRefusal.invalidStudy(id, e.issues());
+    }
+    if (study.kind() != kind) {
+      throw new SiteRefusal(SiteRefusal.Reason.WRONG_KIND, "study kind is "
+          + (study.kind() == null ? "not stated" : study.kind().code()) + "; " + operation + " needs a " + kind.code()
+          + " study", "PlanDefinition.extension[studyKind]");
+    }
+    if (!"active".equals(study.status())) {
+      throw new SiteRefusal(SiteRefusal.Reason.NOT_ACTIVE, "study status is " + study.status()
+          + "; a site takes part only in active studies", "PlanDefinition.status");
+    }
+    if (!approvals.isApproved(id)) {
+      throw new SiteRefusal(SiteRefusal.Reason.NOT_APPROVED, "no active ResearchStudy has PlanDefinition/" + id
+          + " as protocol: the data steward has not approved this study at this site");
+    }
+    return new Admitted(id, pd, study);
+  }
+}

@@ -1,0 +1,151 @@
+package org.fedfhir.fhir.site;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.fedfhir.fhir.site.Refused.refused;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.concurrent.TimeUnit;
+import org.fedfhir.federation.SiteSession;
+import org.fedfhir.fhir.Fixtures;
+import org.fedfhir.fhir.audit.Requester;
+import org.fedfhir.fhir.cohort.InMemoryClinicalData;
+import org.fedfhir.fhir.cohort.UcumConverter;
+import org.fedfhir.fhir.federation.Aggregator;
+import org.fedfhir.fhir.federation.StudyDigest;
+import org.fedfhir.fhir.loader.HeartDiseaseCentre;
+import org.fedfhir.study.StudyReader;
+import org.fedfhir.study.StatisticsDeclarations;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Enumerations;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.hl7.fhir.r4.model.PlanDefinition;
+import org.hl7.fhir.r4.model.PositiveIntType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** {@code $secure-stats} at a site on plain objects: an in-memory site, Cleveland's records and aggregator. */
+class SecureStatsSiteServiceTest {
+  static final FhirContext CTX = FhirContext.forR4Cached();
+  static final Requester CALLER = Requester.anonymous("127.0.0.1");
+  static InMemoryClinicalData cleveland;
+
+  final InMemorySite site = new InMemorySite();
+  final InMemoryAggregator aggregator = new InMemoryAggregator();
+
+  @BeforeAll
+  static void data() {
+    cleveland = Fixtures.centre(HeartDiseaseCentre.CLEVELAND, LocalDate.now());
+  }
+
+  SecureStatsSiteService service(Aggregator client, Duration joinTimeout) {
+    return new SecureStatsSiteService(CTX, new StudyAdmission(site, site, new StudyReader()), cleveland, site,
+        new UcumConverter(), "cleveland", 7, client, joinTimeout);
+  }
+
+  SecureStatsSiteService service() {
+    return service(aggregator, Duration.ofSeconds(30));
+  }
+
+  @Test
+  void aSiteWithoutAnAggregatorAnswersNotImplemented() {
+    site.approve("stats", Fixtures.study("heart-disease-stats"));
+    refused(() -> service(null, Duration.ofSeconds(30)).join("stats", CALLER), SiteRefusal.Reason.NOT_CONFIGURED, 501,
+        IssueType.NOTSUPPORTED, "statistics studies need an aggregator (not configured at this site)", null);
+  }
+
+  @Test
+  void aStudyNotApprovedIsForbiddenAndNothingIsSent() {
+    site.install("stats", Fixtures.study("heart-disease-stats"));
+    refused(() -> service().join("stats", CALLER), SiteRefusal.Reason.NOT_APPROVED, 403, IssueType.FORBIDDEN,
+        "no active ResearchStudy has PlanDefinition/stats as protocol", null);
+    assertThat(aggregator.joined).isNotDone();
+  }
+
+  @Test
+  void aTrainingStudyIsNotAStatisticsStudy() {
+    site.approve("lr", Fixtures.study("heart-disease-lr"));
+    refused(() -> service().join("lr", CALLER), SiteRefusal.Reason.WRONG_KIND, 422, IssueType.BUSINESSRULE,
+        "study kind is training; $secure-stats needs a statistics study", "PlanDefinition.extension[studyKind]");
+    assertThat(aggregator.joined).isNotDone();
+  }
+
+  @Test
+  void aStudyThatIsNotActiveIsRefused() {
+    site.approve("draft", Fixtures.study("heart-disease-stats").setStatus(Enumerations.PublicationStatus.DRAFT));
+    refused(() -> service().join("draft", CALLER), SiteRefusal.Reason.NOT_ACTIVE, 422, IssueType.BUSINESSRULE,
+        "study status is draft", "PlanDefinition.status");
+  }
+
+  @Test
+  void anInvalidStudyIsRefusedNamingTheElement() {
+    PlanDefinition broken = Fixtures.study("heart-disease-stats");
+    broken.getActionFirstRep().getInput().get(0).setType("Encounter");
+    site.approve("broken", broken);
+    refused(() -> service().join("broken", CALLER), SiteRefusal.Reason.INVALID_STUDY, 422, IssueType.INVALID, "",
+        "PlanDefinition.action[0].input[0].type");
+  }
+
+  @Test
+  void anUnknownStudyIsNotFound() {
+    refused(() -> service().join("nowhere", CALLER), SiteRefusal.Reason.UNKNOWN_STUDY, 404, IssueType.NOTFOUND,
+        "PlanDefinition/nowhere is not known", null);
+  }
+
+  @Test
+  void aCohortLargerThanTheStudyAllowsIsRefusedBeforeJoining() {
+    PlanDefinition small = Fixtures.study("heart-disease-stats");
+    Extension control = small.getExtensionByUrl("http://fedfhir.org/fhir/StructureDefinition/disclosure-control");
+    control.getExtensionByUrl("maxRecordsPerSite").setValue(new PositiveIntType(100));
+    site.approve("small", small);
+    refused(() -> service().join("small", CALLER), SiteRefusal.Reason.STATISTICS_REFUSED, 422,
+        IssueType.BUSINESSRULE, "records in the cohort; the study allows 100 per site (maxRecordsPerSite)", null);
+    assertThat(aggregator.joined).isNotDone();
+  }
+
+  @Test
+  void anAcceptedRequestJoinsTheStudyWithTheSitesDisclosureControlAndTheEndIsAudited() throws Exception {
+    PlanDefinition study = Fixtures.study("heart-disease-stats");
+    site.approve("stats", study);
+
+    OperationOutcome joined = service().join("stats", CALLER);
+
+    assertThat(joined.getIssueFirstRep().getSeverity()).isEqualTo(OperationOutcome.IssueSeverity.INFORMATION);
+    assertThat(joined.getIssueFirstRep().getDiagnostics()).contains("joined statistics study " + study.getUrl())
+        .contains("aggregator.test:7443").contains("with 303 records");
+    InMemoryAggregator.Join join = aggregator.joined.getNow(null);
+    assertThat(join.study().definitionDigest()).isEqualTo(StudyDigest.sha256(CTX, study));
+    assertThat(join.study().modelDimension()).isEqualTo(StatisticsDeclarations.read(study).length());
+    assertThat(join.disclosure()).isEqualTo(new SiteSession.Disclosure(7, false));
+    assertThat(join.work()).isInstanceOf(SiteSession.RegressionWork.class);
+    assertThat(site.audits).isEmpty();
+
+    aggregator.session.complete(new SiteSession.Outcome(0, null));
+    AuditEvent audit = site.firstAudit.get(10, TimeUnit.SECONDS);
+    assertThat(audit.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._8);
+    assertThat(audit.getOutcomeDesc()).isEqualTo("the session ended before a round released the statistics");
+  }
+
+  @Test
+  void anAggregatorThatRefusesTheJoinIsABadGatewayAndTheRefusalIsAudited() throws Exception {
+    site.approve("stats", Fixtures.study("heart-disease-stats"));
+    aggregator.acceptJoins = false;
+    aggregator.session.completeExceptionally(new IllegalStateException("DEFINITION_MISMATCH"));
+
+    refused(() -> service().join("stats", CALLER), SiteRefusal.Reason.AGGREGATOR_FAILED, 502, IssueType.TRANSIENT,
+        "the aggregator aggregator.test:7443 did not accept the join", null);
+    assertThat(site.firstAudit.get(10, TimeUnit.SECONDS).getOutcomeDesc()).contains("DEFINITION_MISMATCH");
+  }
+
+  @Test
+  void anAggregatorThatDoesNotAnswerTheJoinIsAGatewayTimeout() {
+    site.approve("stats", Fixtures.study("heart-disease-stats"));
+    aggregator.acceptJoins = false;
+
+    refused(() -> service(aggregator, Duration.ofMillis(50)).join("stats", CALLER), SiteRefusal.Reason.AGGREGATOR_TIMEOUT,
+        504, IssueType.TIMEOUT, "did not answer the join within", null);
+  }
+}

@@ -45,6 +45,7 @@ import org.fedfhir.aggregator.strategy.Payloads;
 import org.fedfhir.federation.SessionKeyEndorsement;
 import org.fedfhir.federation.SiteSession;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -54,6 +55,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * with certificates from the network PKI — and sites as {@link SiteSession}s over their own TLS
  * channels, with the real secure-aggregation protocol.
  */
+@Tag("slow")
 class RealNetworkTest {
 
   private static final String DIGEST = "5a".repeat(32);

@@ -45,6 +45,7 @@ import org.fedfhir.securecompute.statistics.StatisticDeclaration.Kind;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.PlanDefinition;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,6 +54,7 @@ import org.junit.jupiter.api.io.TempDir;
  * opened again, new coordinators): the ε it spent stays spent, its releases stay, and a study
  * published before the restart is runnable without publishing it again.
  */
+@Tag("slow")
 class StatisticsRestartTest {
 
   static final StudyRef STUDY = new StudyRef("http://fedfhir.org/fhir/PlanDefinition/stats-restart", "1");

@@ -24,6 +24,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 import org.fedfhir.federation.v1.AggregatorMessage;
 import org.fedfhir.federation.v1.FederationGrpc;
 import org.fedfhir.federation.v1.RoundStart;
@@ -112,7 +113,7 @@ class RealNetworkTest {
 
       @Override
       public double[] train(int round, double[] global, SiteSession.Standardisation s) {
-        try {
+        try { // a slow site on purpose: keeps a round in flight long enough to crash the aggregator in it
           Thread.sleep(delayMillis);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
@@ -127,14 +128,9 @@ class RealNetworkTest {
     };
   }
 
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("not within 90 s: " + what);
-      }
-      Thread.sleep(20);
-    }
+  private static void await(BooleanSupplier condition, String what) {
+    Awaitility.await(what).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(20))
+        .until(condition::getAsBoolean);
   }
 
   @Test
@@ -236,6 +232,7 @@ class RealNetworkTest {
         "c", new double[] {5, 6}));
     Map<String, Long> samples = Map.of("a", 10L, "b", 30L, "c", 60L);
     java.util.concurrent.atomic.AtomicInteger roundsSeen = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger trainingIn = new java.util.concurrent.atomic.AtomicInteger();
 
     // The aggregator runs in a process of its own, which is killed (SIGKILL) while a round is in flight.
     Process aggregator = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -246,11 +243,12 @@ class RealNetworkTest {
       int port = readPort(aggregator);
       for (String s : weights.keySet()) {
         SiteSession.RoundWork slow = site(weights.get(s), samples.get(s), 150);
-        join(s, tlsChannel(s, port), new CountingWork(slow, "a".equals(s) ? roundsSeen : null));
+        join(s, tlsChannel(s, port), "a".equals(s) ? new CountingWork(slow, roundsSeen, trainingIn)
+            : new CountingWork(slow, null, null));
       }
       await(() -> roundsSeen.get() >= 3, "three rounds before the crash");
-      // Round 4 is now under way: each site spends 150 ms training in it.
-      Thread.sleep(60);
+      // Round 4 is under way once site a trains in it, which takes it 150 ms.
+      await(() -> trainingIn.get() >= 4, "site a training in round 4");
     } finally {
       aggregator.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
@@ -300,9 +298,12 @@ class RealNetworkTest {
     return port.get(120, TimeUnit.SECONDS);
   }
 
-  /** Counts a site's completed rounds (for the test to know when to crash the aggregator). */
-  private record CountingWork(SiteSession.RoundWork work, java.util.concurrent.atomic.AtomicInteger counter)
-      implements SiteSession.RoundWork {
+  /**
+   * Counts a site's completed rounds and records the round it trains in (for the test to know when to
+   * crash the aggregator); {@code null} counters are not kept.
+   */
+  private record CountingWork(SiteSession.RoundWork work, java.util.concurrent.atomic.AtomicInteger counter,
+      java.util.concurrent.atomic.AtomicInteger trainingIn) implements SiteSession.RoundWork {
     @Override
     public double[] moments() {
       return work.moments();
@@ -310,6 +311,9 @@ class RealNetworkTest {
 
     @Override
     public double[] train(int round, double[] global, SiteSession.Standardisation s) {
+      if (trainingIn != null) {
+        trainingIn.set(round);
+      }
       return work.train(round, global, s);
     }
 

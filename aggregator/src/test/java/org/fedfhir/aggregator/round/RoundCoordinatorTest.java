@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 import org.fedfhir.federation.v1.FixedPointEncoding;
 import org.fedfhir.federation.v1.Phase;
 import org.fedfhir.federation.v1.SiteMessage;
@@ -90,14 +91,9 @@ class RoundCoordinatorTest {
     return new StudyPlan(STUDY, DIGEST, "fedavg", rounds, minSites, threshold, 4, 0.1, 0.01, 0);
   }
 
-  private static void await(BooleanSupplier condition) throws InterruptedException {
-    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("condition not met within 10 s");
-      }
-      Thread.sleep(5);
-    }
+  private static void await(BooleanSupplier condition) {
+    Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+        .until(condition::getAsBoolean);
   }
 
   /** The shares of the first training round (round 2; round 1 standardises). */
@@ -215,7 +211,7 @@ class RoundCoordinatorTest {
     assertThat(c.status.getDescription()).contains("REPLAY").contains("already sent its MASKED_INPUT");
 
     await(() -> b.received.stream().anyMatch(m -> trainingShares(m)));
-    Thread.sleep(50);
+    await(() -> b.sentMaskedInputIn(Phase.TRAIN));
     timer.expireAll();
     // The training round completes without the refused site; the study then waits for a third site.
     await(() -> store.completedRounds(STUDY) == 2);
@@ -279,7 +275,7 @@ class RoundCoordinatorTest {
     c.silentAtMaskedInput = true;
     List.of(a, b, c).forEach(this::join);
     await(() -> c.received.stream().anyMatch(m -> trainingShares(m)));
-    Thread.sleep(50);
+    await(() -> a.sentMaskedInputIn(Phase.TRAIN) && b.sentMaskedInputIn(Phase.TRAIN));
 
     timer.expireAll();
     await(() -> store.status(STUDY).orElseThrow() == StudyStatus.COMPLETED);

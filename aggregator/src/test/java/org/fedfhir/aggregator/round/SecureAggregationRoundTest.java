@@ -2,6 +2,7 @@ package org.fedfhir.aggregator.round;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -184,10 +185,7 @@ class SecureAggregationRoundTest {
 
     assertThat(huge).failsWithin(60, TimeUnit.SECONDS).withThrowableThat()
         .withMessageContaining("outside the study's encoding range");
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (store.completedRounds(STUDY) < 1 && System.nanoTime() < end) {
-      Thread.sleep(20);
-    }
+    await().atMost(Duration.ofSeconds(60)).until(() -> store.completedRounds(STUDY) >= 1);
     RoundRecord standardise = store.rounds(STUDY).get(0);
     assertThat(standardise.state()).isEqualTo(RoundState.COMPLETED);
     assertThat(standardise.dropouts()).containsExactly("d");

@@ -3,6 +3,7 @@ package org.fedfhir.aggregator.statistics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
 import ca.uhn.fhir.context.FhirContext;
 import io.grpc.CallOptions;
@@ -188,10 +189,8 @@ class StatisticsNetworkTest {
         work(rows), new SecureRandom(), new SiteSession.Disclosure(5, false)).start();
   }
 
-  private static void awaitJoined(StatisticsStudy c, int n) throws InterruptedException {
-    for (int i = 0; i < 500 && c.joinedSites().size() < n; i++) {
-      Thread.sleep(10);
-    }
+  private static void awaitJoined(StatisticsStudy c, int n) {
+    await().atMost(Duration.ofSeconds(5)).until(() -> c.joinedSites().size() >= n);
     assertThat(c.joinedSites()).hasSize(n);
   }
 

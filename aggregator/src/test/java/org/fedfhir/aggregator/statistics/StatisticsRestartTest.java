@@ -3,6 +3,7 @@ package org.fedfhir.aggregator.statistics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
 import ca.uhn.fhir.context.FhirContext;
 import io.grpc.ManagedChannel;
@@ -112,13 +113,11 @@ class StatisticsRestartTest {
           }, new SecureRandom(), new SiteSession.Disclosure(5, false)).start();
     }
 
-    void joinThree(StatisticsStudy coordinator) throws InterruptedException {
+    void joinThree(StatisticsStudy coordinator) {
       join("site-a", 2);
       join("site-b", 4);
       join("site-c", 6);
-      for (int i = 0; i < 500 && coordinator.joinedSites().size() < 3; i++) {
-        Thread.sleep(10);
-      }
+      await().atMost(Duration.ofSeconds(5)).until(() -> coordinator.joinedSites().size() >= 3);
       assertThat(coordinator.joinedSites()).hasSize(3);
     }
 

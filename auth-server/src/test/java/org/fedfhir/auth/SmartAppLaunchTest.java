@@ -11,12 +11,14 @@ import org.fedfhir.auth.ServerCalls.Pkce;
 import org.fedfhir.auth.ServerCalls.Reply;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** SMART App Launch against a running server: real HTTP, form login, redirects followed by hand. */
+@Tag("slow")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SmartAppLaunchTest {
   private TestDirectory directory;

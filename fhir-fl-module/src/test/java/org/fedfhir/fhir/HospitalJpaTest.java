@@ -6,6 +6,7 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import org.fedfhir.fhir.access.TestIssuer;
 import org.fedfhir.fhir.server.HospitalServerApplication;
+import org.junit.jupiter.api.Tag;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.ContextConfiguration;
 
@@ -13,6 +14,7 @@ import org.springframework.test.context.ContextConfiguration;
  * A test against the real hospital server (HAPI JPA, H2 in memory) trusting {@link TestIssuer}'s
  * tokens. Every class so annotated shares one Spring context, so the JPA server starts once per run.
  */
+@Tag("slow")
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(classes = HospitalServerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,

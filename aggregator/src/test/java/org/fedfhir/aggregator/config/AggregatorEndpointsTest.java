@@ -22,6 +22,7 @@ import org.fedfhir.aggregator.config.AggregatorConfiguration.StudyEndpoint;
 import org.fedfhir.aggregator.pki.PartyName;
 import org.fedfhir.aggregator.pki.PkiDirectory;
 import org.fedfhir.aggregator.pki.TlsFiles;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -30,6 +31,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * The whole aggregator as {@code ./fedfhir aggregator} starts it: its FHIR endpoint listens on its own
  * address and port, never the gRPC server's, and serves HTTPS with the aggregator's certificate.
  */
+@Tag("slow")
 class AggregatorEndpointsTest {
 
   @TempDir

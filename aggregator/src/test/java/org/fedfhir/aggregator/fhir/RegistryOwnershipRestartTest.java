@@ -23,6 +23,7 @@ import org.fedfhir.aggregator.testing.AggregatorDatabase;
 import org.fedfhir.ig.FedFhirIg;
 import org.hl7.fhir.r4.model.PlanDefinition;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * decides who may replace a training study (whose PlanDefinition is not kept) and who receives a
  * statistics study's releases (whose definition is published again at start-up).
  */
+@Tag("slow")
 class RegistryOwnershipRestartTest {
 
   static final TestTokens TOKENS = new TestTokens("https://aggregator.example/fhir");

@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.fedfhir.federation.Strategy;
+import org.awaitility.Awaitility;
 import org.fedfhir.federation.v1.AggregatorMessage;
 import org.fedfhir.federation.v1.FederationGrpc;
 import org.fedfhir.federation.v1.RoundStart;
@@ -46,6 +47,7 @@ import org.fedfhir.federation.Payloads;
 import org.fedfhir.federation.SessionKeyEndorsement;
 import org.fedfhir.federation.SiteSession;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -55,6 +57,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * with certificates from the network PKI — and sites as {@link SiteSession}s over their own TLS
  * channels, with the real secure-aggregation protocol.
  */
+@Tag("slow")
 class RealNetworkTest {
 
   private static final String DIGEST = "5a".repeat(32);
@@ -91,7 +94,7 @@ class RealNetworkTest {
   }
 
   /** Site {@code site} joins over {@code channel}, its session key endorsed by its network certificate. */
-  private CompletableFuture<SiteSession.Outcome> join(String site, Channel channel, SiteSession.RoundWork work) {
+  private CompletableFuture<SiteSession.Outcome> join(String site, Channel channel, SiteSession.TrainingWork work) {
     Path pki = dir.resolve("pki");
     return new SiteSession(FederationGrpc.newStub(channel),
         new SiteSession.Study(STUDY.url(), STUDY.version(), HexFormat.of().parseHex(DIGEST), 4), work,
@@ -111,7 +114,7 @@ class RealNetworkTest {
 
       @Override
       public double[] train(int round, double[] global, SiteSession.Standardisation s) {
-        try {
+        try { // a slow site on purpose: keeps a round in flight long enough to crash the aggregator in it
           Thread.sleep(delayMillis);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
@@ -126,14 +129,9 @@ class RealNetworkTest {
     };
   }
 
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("not within 90 s: " + what);
-      }
-      Thread.sleep(20);
-    }
+  private static void await(BooleanSupplier condition, String what) {
+    Awaitility.await(what).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(20))
+        .until(condition::getAsBoolean);
   }
 
   @Test
@@ -235,6 +233,7 @@ class RealNetworkTest {
         "c", new double[] {5, 6}));
     Map<String, Long> samples = Map.of("a", 10L, "b", 30L, "c", 60L);
     java.util.concurrent.atomic.AtomicInteger roundsSeen = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger trainingIn = new java.util.concurrent.atomic.AtomicInteger();
 
     // The aggregator runs in a process of its own, which is killed (SIGKILL) while a round is in flight.
     Process aggregator = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -245,11 +244,12 @@ class RealNetworkTest {
       int port = readPort(aggregator);
       for (String s : weights.keySet()) {
         SiteSession.TrainingWork slow = site(weights.get(s), samples.get(s), 150);
-        join(s, tlsChannel(s, port), new CountingWork(slow, "a".equals(s) ? roundsSeen : null));
+        join(s, tlsChannel(s, port), "a".equals(s) ? new CountingWork(slow, roundsSeen, trainingIn)
+            : new CountingWork(slow, null, null));
       }
       await(() -> roundsSeen.get() >= 3, "three rounds before the crash");
-      // Round 4 is now under way: each site spends 150 ms training in it.
-      Thread.sleep(60);
+      // Round 4 is under way once site a trains in it, which takes it 150 ms.
+      await(() -> trainingIn.get() >= 4, "site a training in round 4");
     } finally {
       aggregator.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
@@ -299,9 +299,12 @@ class RealNetworkTest {
     return port.get(120, TimeUnit.SECONDS);
   }
 
-  /** Counts a site's completed rounds (for the test to know when to crash the aggregator). */
-  private record CountingWork(SiteSession.TrainingWork work, java.util.concurrent.atomic.AtomicInteger counter)
-      implements SiteSession.TrainingWork {
+  /**
+   * Counts a site's completed rounds and records the round it trains in (for the test to know when to
+   * crash the aggregator); {@code null} counters are not kept.
+   */
+  private record CountingWork(SiteSession.TrainingWork work, java.util.concurrent.atomic.AtomicInteger counter,
+      java.util.concurrent.atomic.AtomicInteger trainingIn) implements SiteSession.TrainingWork {
     @Override
     public double[] moments() {
       return work.moments();
@@ -309,6 +312,9 @@ class RealNetworkTest {
 
     @Override
     public double[] train(int round, double[] global, SiteSession.Standardisation s) {
+      if (trainingIn != null) {
+        trainingIn.set(round);
+      }
       return work.train(round, global, s);
     }
 

@@ -9,7 +9,6 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -29,6 +28,7 @@ import org.fedfhir.aggregator.store.StudyRef;
 import org.fedfhir.aggregator.store.StudyStatus;
 import org.fedfhir.aggregator.strategy.ModelVector;
 import org.fedfhir.federation.Strategy;
+import org.fedfhir.aggregator.testing.TestPki;
 import org.fedfhir.securecompute.attestation.AttestationVerifier;
 import org.fedfhir.securecompute.attestation.Measurement;
 import org.fedfhir.tee.client.ModelProvisioner;
@@ -73,21 +73,10 @@ class ModelProvisioningServiceTest {
 
   @BeforeAll
   static void startTee(@TempDir Path tmp) throws Exception {
-    Path pki = tmp.resolve("pki");
-    org.fedfhir.aggregator.pki.PkiDirectory.init(pki, "test network", List.of("cleveland"));
-    Path ca = org.fedfhir.aggregator.pki.PkiDirectory.caCertificateFile(pki);
-    tee = SimulatedTeeService.start("127.0.0.1", 0, new org.fedfhir.access.TlsSettings(
-        org.fedfhir.aggregator.pki.PkiDirectory.certificateFile(pki, "tee"),
-        org.fedfhir.aggregator.pki.PkiDirectory.keyFile(pki, "tee"), ca,
-        org.fedfhir.access.TlsSettings.ClientAuth.NEED), COUNTER);
-    ctx = org.fedfhir.tee.client.MutualTlsClients.presenting(FhirContext.forR4(),
-        org.fedfhir.aggregator.pki.PkiDirectory.certificateFile(pki, "aggregator"),
-        org.fedfhir.aggregator.pki.PkiDirectory.keyFile(pki, "aggregator"), ca);
-    ctx.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-    siteCtx = org.fedfhir.tee.client.MutualTlsClients.presenting(FhirContext.forR4(),
-        org.fedfhir.aggregator.pki.PkiDirectory.certificateFile(pki, "cleveland"),
-        org.fedfhir.aggregator.pki.PkiDirectory.keyFile(pki, "cleveland"), ca);
-    siteCtx.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+    TestPki pki = TestPki.init(tmp.resolve("pki"), "cleveland");
+    tee = SimulatedTeeService.start("127.0.0.1", 0, pki.teeTls(), COUNTER);
+    ctx = pki.client("aggregator");
+    siteCtx = pki.client("cleveland");
   }
 
   @AfterAll

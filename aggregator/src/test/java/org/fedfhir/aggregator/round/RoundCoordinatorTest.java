@@ -4,24 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.Server;
-import io.grpc.ServerInterceptors;
 import io.grpc.Status;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
-import io.grpc.stub.MetadataUtils;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.fedfhir.federation.Strategy;
+import org.awaitility.Awaitility;
 import org.fedfhir.federation.v1.FixedPointEncoding;
 import org.fedfhir.federation.v1.Phase;
 import org.fedfhir.federation.v1.SiteMessage;
 import org.fedfhir.federation.v1.Stage;
-import org.fedfhir.aggregator.grpc.FederationService;
 import org.fedfhir.aggregator.store.InMemoryStudyStore;
 import org.fedfhir.aggregator.store.RoundRecord;
 import org.fedfhir.aggregator.store.RoundState;
@@ -31,7 +25,7 @@ import org.fedfhir.aggregator.store.StudyStatus;
 import org.fedfhir.aggregator.store.StudyStore;
 import org.fedfhir.aggregator.strategy.ModelVector;
 import org.fedfhir.federation.Payloads;
-import org.fedfhir.aggregator.testing.HeaderIdentity;
+import org.fedfhir.aggregator.testing.InProcessAggregator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +37,6 @@ class RoundCoordinatorTest {
 
   private static final String DIGEST = "0f".repeat(32);
   private static final StudyRef STUDY = new StudyRef("http://fedfhir.org/fhir/PlanDefinition/hd", "1");
-  private static final Metadata.Key<String> SITE = HeaderIdentity.SITE;
   private static final FixedPointEncoding ENCODING = FixedPointEncoding.newBuilder()
       .setModulusBits(64).setFractionBits(24).setClip(100).build();
 
@@ -51,30 +44,21 @@ class RoundCoordinatorTest {
   private final ManualTimer timer = new ManualTimer();
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final List<TestSite> sites = new ArrayList<>();
-  private Server server;
-  private String serverName;
+  private InProcessAggregator aggregator;
 
   private void startAggregator(StudyPlan plan) throws Exception {
     store.registerStudy(plan);
     startAggregatorOnExistingStore();
   }
 
-  private Coordinators.Recovered startAggregatorOnExistingStore() throws Exception {
-    Coordinators.Recovered recovered = Coordinators.startUp(store, new PlaintextSecureSum(), timer,
-        Clock.systemUTC(), Duration.ofSeconds(30), ENCODING);
-    serverName = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(serverName).directExecutor()
-        .addService(ServerInterceptors.intercept(new FederationService(recovered.coordinators()),
-            new HeaderIdentity()))
-        .build().start();
-    return recovered;
+  private InProcessAggregator startAggregatorOnExistingStore() throws Exception {
+    aggregator = InProcessAggregator.over(store).secureSum(new PlaintextSecureSum()).timer(timer)
+        .stageTimeout(Duration.ofSeconds(30)).encoding(ENCODING).directExecutor().start();
+    return aggregator;
   }
 
   private TestSite site(String name, double[] weights, long samples) {
-    Metadata h = new Metadata();
-    h.put(SITE, name);
-    ManagedChannel ch = InProcessChannelBuilder.forName(serverName).directExecutor()
-        .intercept(MetadataUtils.newAttachHeadersInterceptor(h)).build();
+    ManagedChannel ch = aggregator.channel(name);
     channels.add(ch);
     double[] doubled = java.util.Arrays.copyOf(weights, 2 * weights.length);
     System.arraycopy(weights, 0, doubled, weights.length, weights.length);
@@ -92,14 +76,9 @@ class RoundCoordinatorTest {
         .modelDimension(4).build();
   }
 
-  private static void await(BooleanSupplier condition) throws InterruptedException {
-    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("condition not met within 10 s");
-      }
-      Thread.sleep(5);
-    }
+  private static void await(BooleanSupplier condition) {
+    Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+        .until(condition::getAsBoolean);
   }
 
   /** The shares of the first training round (round 2; round 1 standardises). */
@@ -110,9 +89,8 @@ class RoundCoordinatorTest {
   @AfterEach
   void stop() {
     sites.forEach(TestSite::close);
-    channels.forEach(ManagedChannel::shutdownNow);
-    if (server != null) {
-      server.shutdownNow();
+    if (aggregator != null) {
+      aggregator.close();
     }
   }
 
@@ -217,7 +195,7 @@ class RoundCoordinatorTest {
     assertThat(c.status.getDescription()).contains("REPLAY").contains("already sent its MASKED_INPUT");
 
     await(() -> b.received.stream().anyMatch(m -> trainingShares(m)));
-    Thread.sleep(50);
+    await(() -> b.sentMaskedInputIn(Phase.TRAIN));
     timer.expireAll();
     // The training round completes without the refused site; the study then waits for a third site.
     await(() -> store.completedRounds(STUDY) == 2);
@@ -281,7 +259,7 @@ class RoundCoordinatorTest {
     c.silentAtMaskedInput = true;
     List.of(a, b, c).forEach(this::join);
     await(() -> c.received.stream().anyMatch(m -> trainingShares(m)));
-    Thread.sleep(50);
+    await(() -> a.sentMaskedInputIn(Phase.TRAIN) && b.sentMaskedInputIn(Phase.TRAIN));
 
     timer.expireAll();
     await(() -> store.status(STUDY).orElseThrow() == StudyStatus.COMPLETED);
@@ -300,7 +278,7 @@ class RoundCoordinatorTest {
         Clock.systemUTC().instant());
     store.beginRound(STUDY, 2, List.of("a", "b", "c"), Clock.systemUTC().instant());
 
-    Coordinators.Recovered recovered = startAggregatorOnExistingStore();
+    InProcessAggregator recovered = startAggregatorOnExistingStore();
     assertThat(recovered.abortedRounds()).singleElement()
         .satisfies(r -> assertThat(r.number()).isEqualTo(2));
 

@@ -2,18 +2,11 @@ package org.fedfhir.aggregator.round;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.Server;
-import io.grpc.ServerInterceptors;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
-import io.grpc.stub.MetadataUtils;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -23,7 +16,6 @@ import org.fedfhir.federation.Strategy;
 import org.fedfhir.federation.v1.AggregatorMessage;
 import org.fedfhir.federation.v1.FederationGrpc;
 import org.fedfhir.federation.v1.FixedPointEncoding;
-import org.fedfhir.aggregator.grpc.FederationService;
 import org.fedfhir.aggregator.store.InMemoryStudyStore;
 import org.fedfhir.aggregator.store.RoundRecord;
 import org.fedfhir.aggregator.store.RoundState;
@@ -32,8 +24,8 @@ import org.fedfhir.aggregator.store.StudyRef;
 import org.fedfhir.aggregator.store.StudyStore;
 import org.fedfhir.federation.Payloads;
 import org.fedfhir.aggregator.testing.DyingSite;
+import org.fedfhir.aggregator.testing.InProcessAggregator;
 import org.fedfhir.federation.SiteSession;
-import org.fedfhir.aggregator.testing.HeaderIdentity;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -46,48 +38,24 @@ class SecureAggregationRoundTest {
 
   private static final String DIGEST = "a1".repeat(32);
   private static final StudyRef STUDY = new StudyRef("http://fedfhir.org/fhir/PlanDefinition/secagg-test", "1");
-  private static final Metadata.Key<String> SITE = HeaderIdentity.SITE;
   private static final FixedPointEncoding ENCODING = FixedPointEncoding.newBuilder()
       .setModulusBits(64).setFractionBits(24).setClip(1 << 30).build();
 
-  private static final java.util.concurrent.ScheduledExecutorService DEADLINES =
-      java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-
   private final StudyStore store = new InMemoryStudyStore();
-  private final List<ManagedChannel> channels = new ArrayList<>();
-  private Server server;
-  private String serverName;
+  private InProcessAggregator aggregator;
 
   private void startAggregator(StudyPlan plan) throws Exception {
     store.registerStudy(plan);
-    Coordinators.Recovered recovered = Coordinators.startUp(store, new SecAggSecureSum(),
-        (delay, task) -> {
-          var f = DEADLINES.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
-          return () -> f.cancel(false);
-        }, Clock.systemUTC(), Duration.ofSeconds(20), ENCODING);
-    serverName = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(serverName)
-        .addService(ServerInterceptors.intercept(new FederationService(recovered.coordinators()), new HeaderIdentity()))
-        .build().start();
+    aggregator = InProcessAggregator.over(store).encoding(ENCODING).start();
   }
 
   private ManagedChannel channel(String site) {
-    Metadata h = new Metadata();
-    h.put(SITE, site);
-    ManagedChannel ch = InProcessChannelBuilder.forName(serverName)
-        .intercept(MetadataUtils.newAttachHeadersInterceptor(h)).build();
-    channels.add(ch);
-    return ch;
+    return aggregator.channel(site);
   }
 
   /** A site's channel that dies, like its process, when the first message matching {@code when} arrives. */
   private ManagedChannel channelDyingAt(java.util.function.Predicate<AggregatorMessage> when, Runnable die) {
-    Metadata h = new Metadata();
-    h.put(SITE, "d");
-    ManagedChannel ch = InProcessChannelBuilder.forName(serverName)
-        .intercept(DyingSite.dieOn(when, die), MetadataUtils.newAttachHeadersInterceptor(h)).build();
-    channels.add(ch);
-    return ch;
+    return aggregator.channel("d", DyingSite.dieOn(when, die));
   }
 
   private CompletableFuture<SiteSession.Outcome> join(ManagedChannel channel, SiteSession.RoundWork work) {
@@ -134,9 +102,8 @@ class SecureAggregationRoundTest {
 
   @AfterEach
   void stop() {
-    channels.forEach(ManagedChannel::shutdownNow);
-    if (server != null) {
-      server.shutdownNow();
+    if (aggregator != null) {
+      aggregator.close();
     }
   }
 
@@ -185,10 +152,7 @@ class SecureAggregationRoundTest {
 
     assertThat(huge).failsWithin(60, TimeUnit.SECONDS).withThrowableThat()
         .withMessageContaining("outside the study's encoding range");
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (store.completedRounds(STUDY) < 1 && System.nanoTime() < end) {
-      Thread.sleep(20);
-    }
+    await().atMost(Duration.ofSeconds(60)).until(() -> store.completedRounds(STUDY) >= 1);
     RoundRecord standardise = store.rounds(STUDY).get(0);
     assertThat(standardise.state()).isEqualTo(RoundState.COMPLETED);
     assertThat(standardise.dropouts()).containsExactly("d");

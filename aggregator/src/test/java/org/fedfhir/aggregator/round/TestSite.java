@@ -6,6 +6,8 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -43,6 +45,7 @@ final class TestSite implements AutoCloseable {
   /** The phase in which {@link #tamper} and {@link #silentAtMaskedInput} apply; honest in the others. */
   volatile Phase misbehaveIn = Phase.TRAIN;
   private volatile Phase phase = Phase.PHASE_UNSPECIFIED;
+  private final Set<Phase> maskedInputSent = ConcurrentHashMap.newKeySet();
   private final ExecutorService thread;
   private StreamObserver<SiteMessage> toAggregator;
 
@@ -98,7 +101,13 @@ final class TestSite implements AutoCloseable {
       SiteMessage honest = SiteMessage.newBuilder().setMaskedInput(MaskedInput.newBuilder()
           .setBinding(b).setWords(words)).build();
       (misbehave ? tamper.apply(b, honest) : List.of(honest)).forEach(this::send);
+      maskedInputSent.add(phase);
     }
+  }
+
+  /** Whether the site has sent its masked input (honest or tampered) in a round of {@code p}. */
+  boolean sentMaskedInputIn(Phase p) {
+    return maskedInputSent.contains(p);
   }
 
   /**

@@ -16,6 +16,7 @@ import org.fedfhir.securecompute.statistics.PrivacyBudgetExhaustedException;
 import org.fedfhir.securecompute.statistics.PrivacyLedger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The release store contract against the JPA store on an H2 file, and what it keeps across a
  * restart of the aggregator's database: the ε spent, the releases, the definitions.
  */
+@Tag("slow")
 class JpaReleaseStoreTest extends ReleaseStoreContract {
 
   @TempDir

@@ -2,6 +2,7 @@ package org.fedfhir.aggregator.statistics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -90,9 +91,7 @@ class KaplanMeierNetworkTest {
     for (int s = 0; s < sites.size(); s++) {
       outcomes.add(join("site-" + s, sites.get(s)));
     }
-    for (int i = 0; i < 500 && coordinator.joinedSites().size() < 3; i++) {
-      Thread.sleep(10);
-    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> coordinator.joinedSites().size() >= 3);
     assertThat(coordinator.joinedSites()).hasSize(3);
 
     Parameters p = coordinator.run(Duration.ofSeconds(5)).get(30, TimeUnit.SECONDS).result();

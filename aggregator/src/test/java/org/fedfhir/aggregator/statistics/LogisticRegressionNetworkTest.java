@@ -2,6 +2,7 @@ package org.fedfhir.aggregator.statistics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
 import java.security.SecureRandom;
@@ -83,6 +84,7 @@ class LogisticRegressionNetworkTest {
       @Override
       public double[] iterate(int round, double[] coefficients) {
         seen.add(coefficients.clone());
+        // A deliberately slow site, the thing under test: a run longer than one round's limit still answers.
         try {
           Thread.sleep(iterateMillis);
         } catch (InterruptedException e) {
@@ -96,10 +98,8 @@ class LogisticRegressionNetworkTest {
         DECLARED.length()), work, new SecureRandom(), new SiteSession.Disclosure(5, false)).start();
   }
 
-  private static void awaitJoined(StatisticsStudy c, int n) throws InterruptedException {
-    for (int i = 0; i < 500 && c.joinedSites().size() < n; i++) {
-      Thread.sleep(10);
-    }
+  private static void awaitJoined(StatisticsStudy c, int n) {
+    await().atMost(Duration.ofSeconds(5)).until(() -> c.joinedSites().size() >= n);
     assertThat(c.joinedSites()).hasSize(n);
   }
 

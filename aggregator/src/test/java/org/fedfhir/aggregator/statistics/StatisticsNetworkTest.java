@@ -3,6 +3,7 @@ package org.fedfhir.aggregator.statistics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
 import ca.uhn.fhir.context.FhirContext;
 import io.grpc.CallOptions;
@@ -24,13 +25,10 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.fedfhir.federation.v1.AggregatorMessage;
 import org.fedfhir.federation.v1.FederationGrpc;
 import org.fedfhir.aggregator.round.SecAggSecureSum;
-import org.fedfhir.aggregator.round.StageTimer;
 import org.fedfhir.aggregator.store.InMemoryStudyStore;
 import org.fedfhir.aggregator.store.RoundRecord;
 import org.fedfhir.aggregator.store.RoundState;
@@ -47,7 +45,6 @@ import org.fedfhir.securecompute.statistics.WelchTest;
 import org.hl7.fhir.r4.model.MeasureReport;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
-import org.fedfhir.aggregator.testing.HeaderIdentity;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -61,8 +58,6 @@ class StatisticsNetworkTest {
 
   static final StudyRef STUDY = new StudyRef("http://fedfhir.org/fhir/PlanDefinition/stats-test", "1");
   static final String DIGEST = "b2".repeat(32);
-  private static final Metadata.Key<String> SITE = HeaderIdentity.SITE;
-  private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor();
   static final List<String> FEATURES = List.of("cp", "sex", "chol", "thalach");
 
   static final StatisticDeclaration CP_BY_LABEL = new StatisticDeclaration.Crosstab("cp-by-diagnosis", "cp",
@@ -78,13 +73,6 @@ class StatisticsNetworkTest {
   private InMemoryStudyStore store;
   private InMemoryReleaseStore releases;
   private StatisticsStudies statistics;
-
-  static StageTimer timer() {
-    return (delay, task) -> {
-      var f = DEADLINES.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
-      return () -> f.cancel(false);
-    };
-  }
 
   private StatisticsStudy startAggregator(int minSites, int threshold) throws Exception {
     aggregator = new InProcessStatisticsAggregator(DECLARED, minSites, threshold);
@@ -184,10 +172,8 @@ class StatisticsNetworkTest {
         work(rows), new SecureRandom(), new SiteSession.Disclosure(5, false)).start();
   }
 
-  private static void awaitJoined(StatisticsStudy c, int n) throws InterruptedException {
-    for (int i = 0; i < 500 && c.joinedSites().size() < n; i++) {
-      Thread.sleep(10);
-    }
+  private static void awaitJoined(StatisticsStudy c, int n) {
+    await().atMost(Duration.ofSeconds(5)).until(() -> c.joinedSites().size() >= n);
     assertThat(c.joinedSites()).hasSize(n);
   }
 

@@ -3,21 +3,15 @@ package org.fedfhir.aggregator.statistics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
 import ca.uhn.fhir.context.FhirContext;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.Server;
-import io.grpc.ServerInterceptors;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
-import io.grpc.stub.MetadataUtils;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -28,13 +22,10 @@ import java.util.function.UnaryOperator;
 import org.fedfhir.federation.v1.FederationGrpc;
 import org.fedfhir.aggregator.fhir.StudyPlans;
 import org.fedfhir.aggregator.fhir.StudyRegistryProvider;
-import org.fedfhir.aggregator.grpc.FederationService;
-import org.fedfhir.aggregator.round.Coordinators;
-import org.fedfhir.aggregator.round.SecAggSecureSum;
 import org.fedfhir.aggregator.store.StudyPlan;
 import org.fedfhir.aggregator.store.StudyRef;
 import org.fedfhir.aggregator.testing.AggregatorDatabase;
-import org.fedfhir.aggregator.testing.HeaderIdentity;
+import org.fedfhir.aggregator.testing.InProcessAggregator;
 import org.fedfhir.federation.SiteSession;
 import org.fedfhir.ig.FedFhirIg;
 import org.fedfhir.study.StatisticsDeclarations;
@@ -44,6 +35,7 @@ import org.fedfhir.securecompute.statistics.StatisticDeclaration;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.PlanDefinition;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * opened again, new coordinators): the ε it spent stays spent, its releases stay, and a study
  * published before the restart is runnable without publishing it again.
  */
+@Tag("slow")
 class StatisticsRestartTest {
 
   static final StudyRef STUDY = new StudyRef("http://fedfhir.org/fhir/PlanDefinition/stats-restart", "1");
@@ -69,9 +62,7 @@ class StatisticsRestartTest {
   private static final class Aggregator implements AutoCloseable {
     final AggregatorDatabase database;
     final StatisticsStudies statistics;
-    final Server server;
-    final String name = InProcessServerBuilder.generateName();
-    final List<ManagedChannel> channels = new ArrayList<>();
+    final InProcessAggregator server;
 
     Aggregator(Path file) throws Exception {
       this(file, UnaryOperator.identity());
@@ -80,21 +71,13 @@ class StatisticsRestartTest {
     /** @param releases wraps the database's release store */
     Aggregator(Path file, UnaryOperator<ReleaseStore> releases) throws Exception {
       database = AggregatorDatabase.open(file);
-      Coordinators sessions = Coordinators.startUp(database.studies(), new SecAggSecureSum(),
-          StatisticsNetworkTest.timer(), Clock.systemUTC(), Duration.ofSeconds(10),
-          org.fedfhir.federation.v1.FixedPointEncoding.getDefaultInstance()).coordinators();
-      statistics = new StatisticsStudies(sessions, database.studies(), releases.apply(database.releases()),
-          Clock.systemUTC(), "test aggregator");
-      server = InProcessServerBuilder.forName(name).addService(ServerInterceptors.intercept(
-          new FederationService(sessions), new HeaderIdentity())).build().start();
+      server = InProcessAggregator.over(database.studies()).stageTimeout(Duration.ofSeconds(10)).start();
+      statistics = new StatisticsStudies(server.coordinators(), database.studies(),
+          releases.apply(database.releases()), Clock.systemUTC(), "test aggregator");
     }
 
     CompletableFuture<SiteSession.Outcome> join(String site, long seed) {
-      Metadata h = new Metadata();
-      h.put(HeaderIdentity.SITE, site);
-      ManagedChannel ch = InProcessChannelBuilder.forName(name)
-          .intercept(MetadataUtils.newAttachHeadersInterceptor(h)).build();
-      channels.add(ch);
+      ManagedChannel ch = server.channel(site);
       var rows = StatisticsNetworkTest.rows(seed, 80);
       var local = new org.fedfhir.securecompute.statistics.SiteStatistics(DECLARED.statistics(),
           DECLARED.maxRecordsPerSite());
@@ -108,20 +91,17 @@ class StatisticsRestartTest {
           }, new SecureRandom(), new SiteSession.Disclosure(5, false)).start();
     }
 
-    void joinThree(StatisticsStudy coordinator) throws InterruptedException {
+    void joinThree(StatisticsStudy coordinator) {
       join("site-a", 2);
       join("site-b", 4);
       join("site-c", 6);
-      for (int i = 0; i < 500 && coordinator.joinedSites().size() < 3; i++) {
-        Thread.sleep(10);
-      }
+      await().atMost(Duration.ofSeconds(5)).until(() -> coordinator.joinedSites().size() >= 3);
       assertThat(coordinator.joinedSites()).hasSize(3);
     }
 
     @Override
     public void close() {
-      channels.forEach(ManagedChannel::shutdownNow);
-      server.shutdownNow();
+      server.close();
       database.close();
     }
   }

@@ -14,12 +14,14 @@ import org.fedfhir.auth.AuthServer;
 import org.fedfhir.auth.TestDirectory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** SMART Backend Services against a running server, through {@link BackendServicesClient}. */
+@Tag("slow")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BackendServicesClientTest {
   private final HttpClient http = HttpClient.newHttpClient();

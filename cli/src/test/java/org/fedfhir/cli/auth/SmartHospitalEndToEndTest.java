@@ -24,6 +24,7 @@ import org.fedfhir.cli.demo.FreePorts;
 import org.fedfhir.fhir.server.HospitalServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +35,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * authorisation server beside a real hospital server (HAPI JPA, H2 in memory); apps sign users in with
  * PKCE and call the hospital with the tokens they get.
  */
+@Tag("slow")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SmartHospitalEndToEndTest {
 

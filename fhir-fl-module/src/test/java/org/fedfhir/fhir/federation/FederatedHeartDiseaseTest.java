@@ -3,20 +3,6 @@ package org.fedfhir.fhir.federation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.grpc.Context;
-import io.grpc.Contexts;
-import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.Server;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallHandler;
-import io.grpc.ServerInterceptor;
-import io.grpc.ServerInterceptors;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
-import io.grpc.stub.MetadataUtils;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -25,18 +11,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.fedfhir.federation.v1.FixedPointEncoding;
-import org.fedfhir.aggregator.grpc.FederationService;
-import org.fedfhir.aggregator.grpc.PeerIdentity;
-import org.fedfhir.aggregator.round.Coordinators;
 import org.fedfhir.aggregator.round.SecAggSecureSum;
 import org.fedfhir.aggregator.store.InMemoryStudyStore;
 import org.fedfhir.aggregator.store.StudyPlan;
 import org.fedfhir.aggregator.fhir.StudyPlans;
 import org.fedfhir.aggregator.store.StudyStore;
+import org.fedfhir.aggregator.testing.InProcessAggregator;
 import org.fedfhir.federation.SiteSession;
 import org.fedfhir.fhir.Fixtures;
 import org.fedfhir.fhir.cohort.Extraction;
@@ -65,57 +47,31 @@ import org.junit.jupiter.api.Test;
  */
 class FederatedHeartDiseaseTest {
 
-  private static final Metadata.Key<String> SITE = Metadata.Key.of("x-test-site", Metadata.ASCII_STRING_MARSHALLER);
   /**
    * 64-bit words, 24 fractional bits; clip 2^30 because the STANDARDISE moments of raw values
    * (Σ chol² ≈ 1.3·10^7 at Cleveland) exceed the aggregator's default clip of 2^20.
    */
   private static final FixedPointEncoding ENCODING = FixedPointEncoding.newBuilder()
       .setModulusBits(64).setFractionBits(24).setClip(1 << 30).build();
-  private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor();
   private static final LocalDate TODAY = LocalDate.of(2026, 11, 23);
 
   private final StudyStore store = new InMemoryStudyStore();
-  private final List<ManagedChannel> channels = new ArrayList<>();
-  private Server server;
-  private String serverName;
-
-  private static final class HeaderIdentity implements ServerInterceptor {
-    @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-        ServerCallHandler<Q, R> next) {
-      return Contexts.interceptCall(Context.current().withValue(PeerIdentity.NAME, headers.get(SITE)), call,
-          headers, next);
-    }
-  }
+  private InProcessAggregator aggregator;
 
   @AfterEach
   void stop() {
-    channels.forEach(ManagedChannel::shutdownNow);
-    if (server != null) {
-      server.shutdownNow();
+    if (aggregator != null) {
+      aggregator.close();
     }
   }
 
   private void startAggregator(StudyPlan plan) throws Exception {
     store.registerStudy(plan);
-    Coordinators.Recovered recovered = Coordinators.startUp(store, new SecAggSecureSum(), (delay, task) -> {
-      var f = DEADLINES.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
-      return () -> f.cancel(false);
-    }, Clock.systemUTC(), Duration.ofSeconds(20), ENCODING);
-    serverName = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(serverName)
-        .addService(ServerInterceptors.intercept(new FederationService(recovered.coordinators()), new HeaderIdentity()))
-        .build().start();
+    aggregator = InProcessAggregator.over(store).encoding(ENCODING).start();
   }
 
   private FederationClient client(String site) {
-    Metadata h = new Metadata();
-    h.put(SITE, site);
-    ManagedChannel ch = InProcessChannelBuilder.forName(serverName)
-        .intercept(MetadataUtils.newAttachHeadersInterceptor(h)).build();
-    channels.add(ch);
-    return new FederationClient(ch, "in-process");
+    return new FederationClient(aggregator.channel(site), "in-process");
   }
 
   /** Each centre's cohort, extracted from its FHIR resources as {@code $train} does, with the study's seeded split. */

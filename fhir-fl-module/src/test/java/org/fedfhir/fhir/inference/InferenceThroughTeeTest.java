@@ -16,7 +16,6 @@ import ca.uhn.fhir.rest.client.api.IClientInterceptor;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.IHttpRequest;
 import ca.uhn.fhir.rest.client.api.IHttpResponse;
-import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
@@ -33,6 +32,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.fedfhir.aggregator.testing.TestPki;
 import org.fedfhir.fhir.cohort.FeatureExtractor;
 import org.fedfhir.fhir.cohort.FeatureMatrix;
 import org.fedfhir.fhir.cohort.InMemoryClinicalData;
@@ -64,7 +64,7 @@ class InferenceThroughTeeTest {
   static final LinearModel MODEL = InferenceFixtures.model();
   static final Counter COUNTER = new Counter();
   static SimulatedTeeService tee;
-  static java.nio.file.Path pki;
+  static TestPki pki;
   static FhirContext ctx;
   static ServedModel served;
   static InMemoryClinicalData cleveland;
@@ -118,21 +118,10 @@ class InferenceThroughTeeTest {
   @BeforeAll
   static void startTeeAndProvision(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
     // the network's PKI: the TEE serves mutual TLS; the aggregator provisions, the site predicts
-    pki = dir.resolve("pki");
-    org.fedfhir.aggregator.pki.PkiDirectory.init(pki, "test network", List.of("cleveland"));
-    java.nio.file.Path ca = org.fedfhir.aggregator.pki.PkiDirectory.caCertificateFile(pki);
-    tee = SimulatedTeeService.start("127.0.0.1", 0, new org.fedfhir.access.TlsSettings(
-        org.fedfhir.aggregator.pki.PkiDirectory.certificateFile(pki, "tee"),
-        org.fedfhir.aggregator.pki.PkiDirectory.keyFile(pki, "tee"), ca,
-        org.fedfhir.access.TlsSettings.ClientAuth.NEED), COUNTER);
-    ctx = org.fedfhir.tee.client.MutualTlsClients.presenting(FhirContext.forR4(),
-        org.fedfhir.aggregator.pki.PkiDirectory.certificateFile(pki, "cleveland"),
-        org.fedfhir.aggregator.pki.PkiDirectory.keyFile(pki, "cleveland"), ca);
-    ctx.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-    FhirContext aggregator = org.fedfhir.tee.client.MutualTlsClients.presenting(FhirContext.forR4(),
-        org.fedfhir.aggregator.pki.PkiDirectory.certificateFile(pki, "aggregator"),
-        org.fedfhir.aggregator.pki.PkiDirectory.keyFile(pki, "aggregator"), ca);
-    aggregator.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+    pki = TestPki.init(dir.resolve("pki"), "cleveland");
+    tee = SimulatedTeeService.start("127.0.0.1", 0, pki.teeTls(), COUNTER);
+    ctx = pki.client("cleveland");
+    FhirContext aggregator = pki.client("aggregator");
     ProvisioningRecord record = new ModelProvisioner(aggregator.newRestfulGenericClient(tee.server().baseUrl()),
         new AttestationVerifier(policy(tee.measurement())), Clock.systemUTC()).provision(MODEL);
     served = new ServedModel(STUDY, record.modelDigest(), 4, 22, record.measurement().hex());
@@ -207,19 +196,13 @@ class InferenceThroughTeeTest {
 
   @Test
   void aSpentQueryBudgetAtTheTeeIs429ForTheSitesCallerSayingWhichBudgetAndWhenItResets() throws Exception {
-    java.nio.file.Path ca = org.fedfhir.aggregator.pki.PkiDirectory.caCertificateFile(pki);
-    try (SimulatedTeeService strict = SimulatedTeeService.start("127.0.0.1", 0, new org.fedfhir.access.TlsSettings(
-        org.fedfhir.aggregator.pki.PkiDirectory.certificateFile(pki, "tee"),
-        org.fedfhir.aggregator.pki.PkiDirectory.keyFile(pki, "tee"), ca, org.fedfhir.access.TlsSettings.ClientAuth.NEED),
+    try (SimulatedTeeService strict = SimulatedTeeService.start("127.0.0.1", 0, pki.teeTls(),
         new org.fedfhir.tee.fhir.QueryBudgets(1, 100, java.time.Duration.ofHours(24), Clock.systemUTC()), 4,
         new Object[0])) {
       AttestationVerifier trusting = new AttestationVerifier(new TeeSiteSettings(strict.server().baseUrl(),
           List.of(strict.measurement().hex()), List.of(HexFormat.of().formatHex(strict.platformPublicKey())), false,
           null, null, null).policy());
-      FhirContext aggregator = org.fedfhir.tee.client.MutualTlsClients.presenting(FhirContext.forR4(),
-          org.fedfhir.aggregator.pki.PkiDirectory.certificateFile(pki, "aggregator"),
-          org.fedfhir.aggregator.pki.PkiDirectory.keyFile(pki, "aggregator"), ca);
-      aggregator.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+      FhirContext aggregator = pki.client("aggregator");
       new ModelProvisioner(aggregator.newRestfulGenericClient(strict.server().baseUrl()), trusting, Clock.systemUTC())
           .provision(MODEL);
       InferenceFixtures.Site site = new InferenceFixtures.Site(cleveland);

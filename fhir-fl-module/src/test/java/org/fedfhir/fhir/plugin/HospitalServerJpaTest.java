@@ -1,6 +1,7 @@
 package org.fedfhir.fhir.plugin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
@@ -315,15 +316,10 @@ class HospitalServerJpaTest {
         .returnBundle(Bundle.class).execute().getTotal();
   }
 
-  Task awaitDone(String taskPath) throws InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
-    while (Instant.now().isBefore(deadline)) {
-      Task t = client().read().resource(Task.class).withUrl(taskPath).execute();
-      if (t.getStatus() == Task.TaskStatus.COMPLETED || t.getStatus() == Task.TaskStatus.FAILED) {
-        return t;
-      }
-      Thread.sleep(500);
-    }
-    throw new AssertionError("Task not done in 3 minutes");
+  Task awaitDone(String taskPath) {
+    return await("Task " + taskPath + " completed or failed").atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> client().read().resource(Task.class).withUrl(taskPath).execute(),
+            t -> t.getStatus() == Task.TaskStatus.COMPLETED || t.getStatus() == Task.TaskStatus.FAILED);
   }
 }

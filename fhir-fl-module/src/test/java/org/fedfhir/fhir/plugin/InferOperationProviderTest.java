@@ -5,36 +5,43 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.server.RestfulServer;
-import java.net.InetSocketAddress;
+import ca.uhn.fhir.test.utilities.server.RestfulServerExtension;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.fedfhir.fhir.inference.InferenceService;
 import org.hl7.fhir.r4.model.OperationDefinition;
 import org.hl7.fhir.r4.model.OperationOutcome;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The thin {@code $infer} provider on a plain HAPI server (no JPA): POST only, the guide's parameters,
  * refusals as OperationOutcomes with their status. The service behind it has no TEE configured (501).
  */
 class InferOperationProviderTest {
-  static Server jetty;
-  static String base;
   static final FhirContext CTX = FhirContext.forR4Cached();
   static final HttpClient HTTP = HttpClient.newHttpClient();
   static final java.util.concurrent.atomic.AtomicInteger AUDITS = new java.util.concurrent.atomic.AtomicInteger();
 
-  @BeforeAll
-  static void start() throws Exception {
-    InferenceService noTee = new InferenceService(new org.fedfhir.fhir.inference.StudyCatalog() {
+  @RegisterExtension
+  static final RestfulServerExtension SERVER = new RestfulServerExtension(CTX)
+      .registerProvider(new InferOperationProvider(noTee()))
+      .withDefaultResponseEncoding(EncodingEnum.JSON)
+      .withServerBeforeStarted(jetty -> ((ServerConnector) jetty.getConnectors()[0]).setHost("127.0.0.1"))
+      .keepAliveBetweenTests();
+  String base;
+
+  @BeforeEach
+  void base() {
+    base = SERVER.getBaseUrl();
+  }
+
+  static InferenceService noTee() {
+    return new InferenceService(new org.fedfhir.fhir.inference.StudyCatalog() {
       @Override
       public java.util.List<org.hl7.fhir.r4.model.PlanDefinition> find(String url, String version) {
         org.hl7.fhir.r4.model.PlanDefinition pd = org.fedfhir.fhir.Fixtures.study("heart-disease-lr");
@@ -63,23 +70,9 @@ class InferOperationProviderTest {
       }
     }, new org.fedfhir.fhir.cohort.FeatureExtractor(new org.fedfhir.fhir.cohort.UcumConverter()),
         org.fedfhir.fhir.inference.ModelDirectory.of(java.util.Map.of()), null, "test", java.time.Clock.systemUTC());
-    RestfulServer fhir = new RestfulServer(CTX);
-    fhir.setDefaultResponseEncoding(EncodingEnum.JSON);
-    fhir.registerProvider(new InferOperationProvider(noTee));
-    jetty = new Server(new InetSocketAddress("127.0.0.1", 0));
-    ServletContextHandler context = new ServletContextHandler();
-    context.addServlet(new ServletHolder(fhir), "/fhir/*");
-    jetty.setHandler(context);
-    jetty.start();
-    base = "http://127.0.0.1:" + ((ServerConnector) jetty.getConnectors()[0]).getLocalPort() + "/fhir";
   }
 
-  @AfterAll
-  static void stop() throws Exception {
-    jetty.stop();
-  }
-
-  static HttpResponse<String> post(String path, String body) throws Exception {
+  HttpResponse<String> post(String path, String body) throws Exception {
     return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/fhir+json")
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }

@@ -97,14 +97,6 @@ public final class SiteSession {
    */
   public record Disclosure(int minCellCount, boolean suppressZeros) {}
 
-  /** Network-wide feature means and SDs, from the STANDARDISE round. */
-  public record Standardisation(double[] means, double[] sds) {
-    public Standardisation {
-      means = means.clone();
-      sds = sds.clone();
-    }
-  }
-
   /** What a completed round told the site. */
   public record RoundResult(int round, Phase phase, int trainingRounds, double[] model,
       java.util.Map<String, Double> networkMetrics) {}

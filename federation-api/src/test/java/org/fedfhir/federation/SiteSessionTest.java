@@ -110,13 +110,13 @@ class SiteSessionTest {
       }
 
       @Override
-      public double[] train(int round, double[] globalModel, SiteSession.Standardisation standardisation) {
+      public double[] train(int round, double[] globalModel, Standardisation standardisation) {
         computed.incrementAndGet();
         return new double[4];
       }
 
       @Override
-      public double[] evaluate(double[] model, SiteSession.Standardisation standardisation) {
+      public double[] evaluate(double[] model, Standardisation standardisation) {
         computed.incrementAndGet();
         return new double[5];
       }

@@ -1,5 +1,6 @@
 package org.fedfhir.aggregator.network;
 
+import org.fedfhir.federation.Standardisation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -113,7 +114,7 @@ class RealNetworkTest {
       }
 
       @Override
-      public double[] train(int round, double[] global, SiteSession.Standardisation s) {
+      public double[] train(int round, double[] global, Standardisation s) {
         try { // a slow site on purpose: keeps a round in flight long enough to crash the aggregator in it
           Thread.sleep(delayMillis);
         } catch (InterruptedException e) {
@@ -123,7 +124,7 @@ class RealNetworkTest {
       }
 
       @Override
-      public double[] evaluate(double[] model, SiteSession.Standardisation s) {
+      public double[] evaluate(double[] model, Standardisation s) {
         return new double[] {1, 0, 1, 0, 0.5};
       }
     };
@@ -311,7 +312,7 @@ class RealNetworkTest {
     }
 
     @Override
-    public double[] train(int round, double[] global, SiteSession.Standardisation s) {
+    public double[] train(int round, double[] global, Standardisation s) {
       if (trainingIn != null) {
         trainingIn.set(round);
       }
@@ -319,7 +320,7 @@ class RealNetworkTest {
     }
 
     @Override
-    public double[] evaluate(double[] model, SiteSession.Standardisation s) {
+    public double[] evaluate(double[] model, Standardisation s) {
       return work.evaluate(model, s);
     }
 

@@ -1,5 +1,6 @@
 package org.fedfhir.aggregator.round;
 
+import org.fedfhir.federation.Standardisation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
@@ -78,14 +79,14 @@ class SecureAggregationRoundTest {
       }
 
       @Override
-      public double[] train(int round, double[] global, SiteSession.Standardisation s) {
+      public double[] train(int round, double[] global, Standardisation s) {
         double[] w = java.util.Arrays.copyOf(weights, 4);
         System.arraycopy(weights, 0, w, 2, 2);
         return Payloads.weightedModel(w, samples);
       }
 
       @Override
-      public double[] evaluate(double[] model, SiteSession.Standardisation s) {
+      public double[] evaluate(double[] model, Standardisation s) {
         return new double[] {confusion[0], confusion[1], confusion[2], confusion[3], logLoss};
       }
 

@@ -1,5 +1,6 @@
 package org.fedfhir.cli.bench;
 
+import org.fedfhir.federation.Standardisation;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import java.net.InetSocketAddress;
@@ -152,12 +153,12 @@ public final class RoundsBench implements java.util.concurrent.Callable<Integer>
       }
 
       @Override
-      public double[] train(int round, double[] global, SiteSession.Standardisation s) {
+      public double[] train(int round, double[] global, Standardisation s) {
         return Payloads.weightedModel(weights, 100);
       }
 
       @Override
-      public double[] evaluate(double[] model, SiteSession.Standardisation s) {
+      public double[] evaluate(double[] model, Standardisation s) {
         return new double[] {1, 0, 1, 0, 0.5};
       }
 

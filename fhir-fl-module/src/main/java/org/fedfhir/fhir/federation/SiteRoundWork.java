@@ -37,7 +37,7 @@ public final class SiteRoundWork implements SiteSession.TrainingWork {
   private final FederatedSettings settings;
   private final Progress progress;
   private final TribuoLocalUpdate tribuo;
-  private volatile SiteSession.Standardisation lastStandardisation;
+  private volatile Standardisation lastStandardisation;
   private volatile SiteSession.RoundResult lastEvaluation;
 
   public SiteRoundWork(SiteRows rows, FederatedSettings settings, Progress progress) {
@@ -62,7 +62,7 @@ public final class SiteRoundWork implements SiteSession.TrainingWork {
   }
 
   @Override
-  public double[] train(int round, double[] globalModel, SiteSession.Standardisation standardisation) {
+  public double[] train(int round, double[] globalModel, Standardisation standardisation) {
     lastStandardisation = standardisation;
     StandardisedRows train = standardised(rows.train(), standardisation);
     long n = train.size();
@@ -80,21 +80,21 @@ public final class SiteRoundWork implements SiteSession.TrainingWork {
   }
 
   @Override
-  public double[] evaluate(double[] model, SiteSession.Standardisation standardisation) {
+  public double[] evaluate(double[] model, Standardisation standardisation) {
     lastStandardisation = standardisation;
     StandardisedRows test = standardised(rows.test(), standardisation);
     return TestMetrics.tail(TestMetrics.probabilities(settings.layout(), requireLength(model), test), test.y);
   }
 
   /** Accuracy, AUC and Brier score of {@code model} on this site's test split, with the study's global standardisation. */
-  public Metrics localMetrics(double[] model, SiteSession.Standardisation standardisation) {
+  public Metrics localMetrics(double[] model, Standardisation standardisation) {
     StandardisedRows test = standardised(rows.test(), standardisation);
     return TestMetrics.local(TestMetrics.probabilities(settings.layout(), requireLength(model), test), test.y,
         rows.trainCount());
   }
 
   /** The global standardisation of the latest round this site took part in, or null. */
-  public SiteSession.Standardisation standardisation() {
+  public Standardisation standardisation() {
     return lastStandardisation;
   }
 
@@ -116,7 +116,7 @@ public final class SiteRoundWork implements SiteSession.TrainingWork {
     progress.roundAborted(round, reason);
   }
 
-  private StandardisedRows standardised(int[] which, SiteSession.Standardisation s) {
+  private StandardisedRows standardised(int[] which, Standardisation s) {
     Standardisation global = StandardisedRows.global(s, rows.features());
     return StandardisedRows.of(rows, which, global);
   }

@@ -17,7 +17,7 @@ final class StandardisedRows {
     this.y = y;
   }
 
-  static Standardisation global(SiteSession.Standardisation s, int features) {
+  static Standardisation global(Standardisation s, int features) {
     if (s.means().length != features || s.sds().length != features) {
       throw new IllegalArgumentException("the round's standardisation has " + s.means().length + " means and "
           + s.sds().length + " SDs; the study has " + features + " features (no STANDARDISE round yet?)");

@@ -144,7 +144,7 @@ class FederatedHeartDiseaseTest {
     // values the sites received, fitted by Newton/IRLS to convergence.
     StudyDefinition study = new StudyParser().parse(Fixtures.study("heart-disease-lr"));
     Map<HeartDiseaseCentre, SiteRows> rows = centres(study);
-    SiteSession.Standardisation global = run.works().get(HeartDiseaseCentre.CLEVELAND).standardisation();
+    Standardisation global = run.works().get(HeartDiseaseCentre.CLEVELAND).standardisation();
     assertPooledMomentsGive(global, rows);
     List<double[]> z = new ArrayList<>();
     List<Integer> y = new ArrayList<>();
@@ -178,7 +178,7 @@ class FederatedHeartDiseaseTest {
     assertThat(evaluation.networkMetrics().get("accuracy")).isCloseTo(correct / count, within(1e-9));
   }
 
-  private static void assertPooledMomentsGive(SiteSession.Standardisation global, Map<HeartDiseaseCentre, SiteRows> rows) {
+  private static void assertPooledMomentsGive(Standardisation global, Map<HeartDiseaseCentre, SiteRows> rows) {
     int f = rows.values().iterator().next().features();
     for (int j = 0; j < f; j++) {
       double n = 0;

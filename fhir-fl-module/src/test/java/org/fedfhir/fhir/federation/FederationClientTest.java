@@ -1,5 +1,6 @@
 package org.fedfhir.fhir.federation;
 
+import org.fedfhir.federation.Standardisation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -69,12 +70,12 @@ class FederationClientTest {
       }
 
       @Override
-      public double[] train(int round, double[] globalModel, SiteSession.Standardisation s) {
+      public double[] train(int round, double[] globalModel, Standardisation s) {
         throw new AssertionError("no round");
       }
 
       @Override
-      public double[] evaluate(double[] model, SiteSession.Standardisation s) {
+      public double[] evaluate(double[] model, Standardisation s) {
         throw new AssertionError("no round");
       }
     };

@@ -1,5 +1,6 @@
 package org.fedfhir.fhir.federation;
 
+import org.fedfhir.federation.Standardisation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -31,8 +32,8 @@ class SiteRoundWorkTest {
     return new FederatedSettings(strategy, LinearAlgorithm.LOGISTIC_REGRESSION, 3, 0.1, 0.5, 7);
   }
 
-  private static final SiteSession.Standardisation GLOBAL =
-      new SiteSession.Standardisation(new double[] {3, 30}, new double[] {2, 10});
+  private static final Standardisation GLOBAL =
+      new Standardisation(new double[] {3, 30}, new double[] {2, 10});
 
   @Test
   void momentsAreCountsSumsAndSquaresOfObservedTrainingValuesPerFeature() {

@@ -4,6 +4,7 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
 import org.fedfhir.federation.Strategy;
+import org.fedfhir.study.StudyKind;
 
 /**
  * A study as the aggregator runs it: identity, definition digest, kind and the parameters of
@@ -17,17 +18,9 @@ import org.fedfhir.federation.Strategy;
  */
 public final class StudyPlan {
 
-  /** What the study computes. */
-  public enum Kind {
-    /** A federated model, over a standardisation round, R training rounds and an evaluation round. */
-    TRAINING,
-    /** Declared statistics, released with disclosure control. */
-    STATISTICS
-  }
-
   private final StudyRef ref;
   private final String definitionDigest;
-  private final Kind kind;
+  private final StudyKind kind;
   private final Strategy strategy;
   private final int rounds;
   private final int minSites;
@@ -46,7 +39,7 @@ public final class StudyPlan {
     }
     this.definitionDigest = b.definitionDigest.toLowerCase(Locale.ROOT);
     this.kind = b.kind;
-    if (kind == Kind.TRAINING && b.strategy == null) {
+    if (kind == StudyKind.TRAINING && b.strategy == null) {
       throw new IllegalArgumentException("a training study needs a strategy: one of " + Strategy.codes());
     }
     this.strategy = b.strategy;
@@ -64,7 +57,7 @@ public final class StudyPlan {
     }
     this.threshold = b.threshold;
     if (b.dimension < 1) {
-      throw new IllegalArgumentException((kind == Kind.TRAINING ? "model dimension " : "statistics length ")
+      throw new IllegalArgumentException((kind == StudyKind.TRAINING ? "model dimension " : "statistics length ")
           + b.dimension + "; need ≥ 1");
     }
     this.dimension = b.dimension;
@@ -79,7 +72,7 @@ public final class StudyPlan {
    * and the model dimension have none.
    */
   public static Builder training(StudyRef ref, String definitionDigest) {
-    return new Builder(Kind.TRAINING, ref, definitionDigest);
+    return new Builder(StudyKind.TRAINING, ref, definitionDigest);
   }
 
   /**
@@ -87,7 +80,7 @@ public final class StudyPlan {
    * (⌈2n/3⌉); the statistics length has none.
    */
   public static Builder statistics(StudyRef ref, String definitionDigest) {
-    return new Builder(Kind.STATISTICS, ref, definitionDigest).rounds(1);
+    return new Builder(StudyKind.STATISTICS, ref, definitionDigest).rounds(1);
   }
 
   /** A copy of this plan's values to change some of (same kind). */
@@ -114,12 +107,12 @@ public final class StudyPlan {
     return definitionDigest;
   }
 
-  public Kind kind() {
+  public StudyKind kind() {
     return kind;
   }
 
   public boolean isStatistics() {
-    return kind == Kind.STATISTICS;
+    return kind == StudyKind.STATISTICS;
   }
 
   /**
@@ -128,7 +121,7 @@ public final class StudyPlan {
    * @throws IllegalStateException for a statistics study
    */
   public Strategy strategy() {
-    require(Kind.TRAINING, "a strategy");
+    require(StudyKind.TRAINING, "a strategy");
     return strategy;
   }
 
@@ -153,7 +146,7 @@ public final class StudyPlan {
    * @throws IllegalStateException for a statistics study
    */
   public int modelDimension() {
-    require(Kind.TRAINING, "a model");
+    require(StudyKind.TRAINING, "a model");
     return dimension;
   }
 
@@ -163,7 +156,7 @@ public final class StudyPlan {
    * @throws IllegalStateException for a training study
    */
   public int statisticsLength() {
-    require(Kind.STATISTICS, "statistics");
+    require(StudyKind.STATISTICS, "statistics");
     return dimension;
   }
 
@@ -192,7 +185,7 @@ public final class StudyPlan {
     return threshold != 0 ? threshold : Math.max(2, (2 * participants + 2) / 3);
   }
 
-  private void require(Kind needed, String what) {
+  private void require(StudyKind needed, String what) {
     if (kind != needed) {
       throw new IllegalStateException("study " + ref + " is a " + kind.name().toLowerCase(Locale.ROOT)
           + " study; it has no " + what.replaceFirst("^an? ", ""));
@@ -218,13 +211,13 @@ public final class StudyPlan {
   public String toString() {
     return "StudyPlan[" + ref + ", " + kind.name().toLowerCase(Locale.ROOT)
         + (strategy == null ? "" : ", " + strategy.code()) + ", rounds=" + rounds + ", min-sites=" + minSites
-        + ", threshold=" + threshold + ", " + (kind == Kind.TRAINING ? "model dimension=" : "statistics length=")
+        + ", threshold=" + threshold + ", " + (kind == StudyKind.TRAINING ? "model dimension=" : "statistics length=")
         + dimension + "]";
   }
 
   /** Validating builder of a {@link StudyPlan}; {@link #build} names the first bad value. */
   public static final class Builder {
-    private final Kind kind;
+    private final StudyKind kind;
     private final StudyRef ref;
     private final String definitionDigest;
     private Strategy strategy;
@@ -236,7 +229,7 @@ public final class StudyPlan {
     private double proximalMu = 0.01;
     private double l2;
 
-    private Builder(Kind kind, StudyRef ref, String definitionDigest) {
+    private Builder(StudyKind kind, StudyRef ref, String definitionDigest) {
       this.kind = kind;
       this.ref = ref;
       this.definitionDigest = definitionDigest;
@@ -275,7 +268,7 @@ public final class StudyPlan {
 
     /** The statistics study's vector length. */
     public Builder statisticsLength(int length) {
-      if (kind != Kind.STATISTICS) {
+      if (kind != StudyKind.STATISTICS) {
         throw new IllegalStateException("a training study has no statistics length; set its model dimension");
       }
       this.dimension = length;
@@ -306,7 +299,7 @@ public final class StudyPlan {
     }
 
     private void training(String what) {
-      if (kind != Kind.TRAINING) {
+      if (kind != StudyKind.TRAINING) {
         throw new IllegalStateException("a statistics study has no " + what.replaceFirst("^an? ", ""));
       }
     }

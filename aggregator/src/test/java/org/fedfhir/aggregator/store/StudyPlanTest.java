@@ -1,5 +1,6 @@
 package org.fedfhir.aggregator.store;
 
+import org.fedfhir.study.StudyKind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,7 +19,7 @@ class StudyPlanTest {
   @Test
   void unsetTrainingParametersAreTheStudyFormatDefaults() {
     StudyPlan p = training().build();
-    assertThat(p.kind()).isEqualTo(StudyPlan.Kind.TRAINING);
+    assertThat(p.kind()).isEqualTo(StudyKind.TRAINING);
     assertThat(p.definitionDigest()).isEqualTo("ab".repeat(32));
     assertThat(p.rounds()).isEqualTo(20);
     assertThat(p.minSites()).isEqualTo(3);

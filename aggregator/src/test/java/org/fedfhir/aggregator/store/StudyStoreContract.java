@@ -1,5 +1,6 @@
 package org.fedfhir.aggregator.store;
 
+import org.fedfhir.study.StudyKind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -60,7 +61,7 @@ abstract class StudyStoreContract {
 
     StudyPlan read = store().study(p.ref()).orElseThrow();
     assertThat(read).isEqualTo(p);
-    assertThat(read.kind()).isEqualTo(StudyPlan.Kind.STATISTICS);
+    assertThat(read.kind()).isEqualTo(StudyKind.STATISTICS);
     assertThat(read.statisticsLength()).isEqualTo(7);
     assertThat(read.rounds()).isEqualTo(1);
     assertThatThrownBy(read::strategy).isInstanceOf(IllegalStateException.class).hasMessageContaining("no strategy");

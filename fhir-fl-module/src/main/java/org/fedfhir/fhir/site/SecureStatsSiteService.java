@@ -80,13 +80,9 @@ public class SecureStatsSiteService {
     }
     StudyAdmission.Admitted admitted = admission.admit(planDefinitionId, StudyKind.STATISTICS, "$secure-stats");
     String id = admitted.id();
-    StudyDefinition study = admitted.study();
-    StatisticsDeclarations.Study declared;
-    try {
-      declared = StatisticsDeclarations.read(admitted.planDefinition());
-    } catch (IllegalArgumentException e) {
-      throw new SiteRefusal(SiteRefusal.Reason.STATISTICS_REFUSED, e.getMessage(), STATISTIC);
-    }
+    // admitted as a statistics study: the parser read it as one, declarations and time to event included
+    StudyDefinition.Statistics study = (StudyDefinition.Statistics) admitted.study();
+    StatisticsDeclarations.Study declared = study.declarations();
     Extraction ex = extractor.extract(study, data, Instant.now());
     SiteStatistics.Rows rows = StatisticsContribution.rows(ex.matrix());
     if (rows.size() > declared.maxRecordsPerSite()) {
@@ -96,7 +92,7 @@ public class SecureStatsSiteService {
     StatisticsContribution work;
     try {
       work = StatisticsContribution.of(declared.statistics(), declared.maxRecordsPerSite(), ex.matrix(),
-          TimeToEvent.read(admitted.planDefinition()), data);
+          TimeToEvent.checked(study.timeToEvent()), data);
     } catch (IllegalArgumentException e) {
       throw new SiteRefusal(SiteRefusal.Reason.STATISTICS_REFUSED, e.getMessage(), STATISTIC);
     }

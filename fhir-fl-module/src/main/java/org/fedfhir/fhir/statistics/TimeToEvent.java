@@ -71,9 +71,17 @@ public final class TimeToEvent {
    * @throws IllegalArgumentException naming the statistic when its index or event is incomplete
    */
   public static Map<String, TimeToEventDefinition> read(PlanDefinition study) {
-    Map<String, TimeToEventDefinition> out = StatisticsDeclarations.timeToEvent(study);
-    out.values().forEach(TimeToEvent::checked);
-    return out;
+    return checked(StatisticsDeclarations.timeToEvent(study));
+  }
+
+  /**
+   * The study's time-to-event definitions, each {@link #checked}.
+   *
+   * @throws IllegalArgumentException naming the first statistic whose event unit this site cannot use
+   */
+  public static Map<String, TimeToEventDefinition> checked(Map<String, TimeToEventDefinition> definitions) {
+    definitions.values().forEach(TimeToEvent::checked);
+    return definitions;
   }
 
   /**

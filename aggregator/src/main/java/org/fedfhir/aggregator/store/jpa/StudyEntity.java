@@ -19,7 +19,7 @@ import org.fedfhir.federation.Strategy;
 class StudyEntity {
 
   /**
-   * The {@code strategy} column of a statistics study: the column predates {@link StudyPlan.Kind}, so
+   * The {@code strategy} column of a statistics study: the column predates {@link StudyKind}, so
    * it holds a training study's strategy code or this, and {@code model_dimension} holds a training
    * study's model dimension or a statistics study's vector length.
    */

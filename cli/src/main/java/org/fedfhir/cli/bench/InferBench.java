@@ -27,11 +27,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.fedfhir.fhir.cohort.ApprovalGate;
 import org.fedfhir.fhir.cohort.ClinicalDataSource;
 import org.fedfhir.fhir.cohort.FeatureExtractor;
 import org.fedfhir.fhir.cohort.InMemoryClinicalData;
 import org.fedfhir.fhir.cohort.PatientFeatures;
 import org.fedfhir.fhir.cohort.UcumConverter;
+import org.fedfhir.fhir.federation.StudyDigest;
 import org.fedfhir.fhir.inference.InferenceRefusal;
 import org.fedfhir.fhir.inference.InferenceService;
 import org.fedfhir.fhir.inference.ModelDirectory;
@@ -496,8 +498,10 @@ public final class InferBench implements Callable<Integer> {
     }
 
     @Override
-    public boolean isApproved(String planDefinitionId) {
-      return planDefinitionId.equals(plan.getIdElement().getIdPart());
+    public ApprovalGate.ApprovedDigests approvedDigests(String planDefinitionId) {
+      return planDefinitionId.equals(plan.getIdElement().getIdPart())
+          ? ApprovalGate.ApprovedDigests.of(StudyDigest.sha256Hex(FhirContext.forR4Cached(), plan))
+          : ApprovalGate.ApprovedDigests.none();
     }
 
     @Override

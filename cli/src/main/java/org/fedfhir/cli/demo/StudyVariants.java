@@ -6,13 +6,13 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Locale;
 import org.fedfhir.federation.Strategy;
+import org.fedfhir.fhir.cohort.ApprovalGate;
 import org.fedfhir.study.StudyUrls;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.PlanDefinition;
 import org.hl7.fhir.r4.model.ResearchStudy;
-import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Type;
 
 /**
@@ -74,12 +74,13 @@ final class StudyVariants {
     return strategy == Strategy.NEWTON ? Math.min(rounds, NEWTON_MAX_ROUNDS) : rounds;
   }
 
-  /** The data steward's approval: an active ResearchStudy whose protocol is the local PlanDefinition. */
+  /**
+   * The data steward's approval: an active ResearchStudy whose protocol is the local PlanDefinition
+   * and which names the study digest of exactly this content ({@link ApprovalGate}).
+   */
   static ResearchStudy approval(PlanDefinition pd) {
-    ResearchStudy rs = new ResearchStudy();
-    rs.setStatus(ResearchStudy.ResearchStudyStatus.ACTIVE);
+    ResearchStudy rs = ApprovalGate.approving(FhirContext.forR4Cached(), pd);
     rs.setTitle("Local approval of " + pd.getUrl() + "|" + pd.getVersion());
-    rs.addProtocol(new Reference("PlanDefinition/" + pd.getIdElement().getIdPart()));
     return rs;
   }
 

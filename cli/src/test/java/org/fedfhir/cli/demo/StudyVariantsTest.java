@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.context.FhirContext;
 import org.fedfhir.federation.Strategy;
+import org.fedfhir.fhir.cohort.ApprovalGate;
+import org.fedfhir.fhir.federation.StudyDigest;
 import org.fedfhir.study.StudyDefinition;
 import org.fedfhir.study.StudyParser;
 import org.hl7.fhir.r4.model.PlanDefinition;
@@ -35,9 +37,12 @@ class StudyVariantsTest {
   }
 
   @Test
-  void approvalIsAnActiveResearchStudyWithTheLocalPlanDefinitionAsProtocol() {
-    ResearchStudy rs = StudyVariants.approval(variants.federated(Strategy.FEDAVG, 3, 4));
+  void approvalIsAnActiveResearchStudyWithTheLocalPlanDefinitionAsProtocolAndItsDigest() {
+    PlanDefinition pd = variants.federated(Strategy.FEDAVG, 3, 4);
+    ResearchStudy rs = StudyVariants.approval(pd);
     assertThat(rs.getStatus()).isEqualTo(ResearchStudy.ResearchStudyStatus.ACTIVE);
     assertThat(rs.getProtocolFirstRep().getReference()).isEqualTo("PlanDefinition/heart-disease-lr-fedavg");
+    assertThat(rs.getExtensionByUrl(ApprovalGate.DIGEST_EXTENSION).getValue().primitiveValue())
+        .isEqualTo("sha256:" + StudyDigest.sha256Hex(FhirContext.forR4Cached(), pd));
   }
 }

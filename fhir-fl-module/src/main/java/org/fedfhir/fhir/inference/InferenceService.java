@@ -1,6 +1,7 @@
 package org.fedfhir.fhir.inference;
 
 import org.fedfhir.fhir.audit.Requester;
+import ca.uhn.fhir.context.FhirContext;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.Optional;
 import org.fedfhir.fhir.audit.InferenceAudit;
 import org.fedfhir.fhir.cohort.FeatureExtractor;
 import org.fedfhir.fhir.cohort.PatientFeatures;
+import org.fedfhir.fhir.federation.StudyDigest;
 import org.fedfhir.study.Algorithm;
 import org.fedfhir.study.Feature;
 import org.fedfhir.study.InvalidStudyException;
@@ -108,9 +110,9 @@ public final class InferenceService {
       throw new InferenceRefusal(InferenceRefusal.Reason.INVALID_STUDY, "study " + InferenceResources.canonical(study)
           + " has no probability model: $infer needs a training study with algorithm logistic-regression");
     }
-    if (!studies.isApproved(pdId)) {
-      throw new InferenceRefusal(InferenceRefusal.Reason.NOT_APPROVED, "no active ResearchStudy has PlanDefinition/"
-          + pdId + " as protocol: the data steward has not approved this study at this site");
+    Optional<String> notApproved = studies.whyNotApproved(pdId, StudyDigest.sha256Hex(FhirContext.forR4Cached(), pd));
+    if (notApproved.isPresent()) {
+      throw new InferenceRefusal(InferenceRefusal.Reason.NOT_APPROVED, notApproved.get());
     }
     if (tee == null) {
       throw new InferenceRefusal(InferenceRefusal.Reason.TEE_NOT_CONFIGURED,

@@ -12,6 +12,7 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.Consumer;
+import org.fedfhir.fhir.cohort.ApprovalGate;
 import org.fedfhir.fhir.cohort.ClinicalDataSource;
 import org.fedfhir.fhir.inference.SiteRecords;
 import org.fedfhir.fhir.inference.StudyCatalog;
@@ -47,8 +48,8 @@ public final class DaoInferenceRecords implements StudyCatalog, SiteRecords {
   }
 
   @Override
-  public boolean isApproved(String planDefinitionId) {
-    return new DaoSiteStore(daos).isApproved(planDefinitionId);
+  public ApprovalGate.ApprovedDigests approvedDigests(String planDefinitionId) {
+    return new DaoSiteStore(daos).approvedDigests(planDefinitionId);
   }
 
   @Override

@@ -43,12 +43,12 @@ public final class DaoSiteStore implements SiteStudies, Approvals, Tasks, AuditT
   }
 
   @Override
-  public boolean isApproved(String planDefinitionId) {
+  public ApprovalGate.ApprovedDigests approvedDigests(String planDefinitionId) {
     SearchParameterMap map = SearchParameterMap.newSynchronous("protocol",
         new ReferenceParam("PlanDefinition/" + planDefinitionId));
     List<ResearchStudy> approvals = daos.getResourceDao(ResearchStudy.class)
         .searchForResources(map, new SystemRequestDetails());
-    return ApprovalGate.isApproved(planDefinitionId, approvals);
+    return ApprovalGate.approvedDigests(planDefinitionId, approvals);
   }
 
   @Override

@@ -1,5 +1,8 @@
 package org.fedfhir.fhir.site;
 
+import ca.uhn.fhir.context.FhirContext;
+import java.util.Optional;
+import org.fedfhir.fhir.federation.StudyDigest;
 import org.fedfhir.study.InvalidStudyException;
 import org.fedfhir.study.StudyDefinition;
 import org.fedfhir.study.StudyKind;
@@ -8,7 +11,8 @@ import org.hl7.fhir.r4.model.PlanDefinition;
 
 /**
  * Whether this site takes part in a study an operation names: the study must be known here, valid,
- * of the operation's kind, active, and approved by the data steward — checked in that order, the
+ * of the operation's kind, active, and approved by the data steward for its current content (study
+ * digest, {@link Approvals}) — checked in that order, the
  * first failure refused. The one place {@code $train} and {@code $secure-stats} decide this.
  */
 public final class StudyAdmission {
@@ -49,9 +53,9 @@ public final class StudyAdmission {
       throw new SiteRefusal(SiteRefusal.Reason.NOT_ACTIVE, "study status is " + study.status()
           + "; a site takes part only in active studies", "PlanDefinition.status");
     }
-    if (!approvals.isApproved(id)) {
-      throw new SiteRefusal(SiteRefusal.Reason.NOT_APPROVED, "no active ResearchStudy has PlanDefinition/" + id
-          + " as protocol: the data steward has not approved this study at this site");
+    Optional<String> notApproved = approvals.whyNotApproved(id, StudyDigest.sha256Hex(FhirContext.forR4Cached(), pd));
+    if (notApproved.isPresent()) {
+      throw new SiteRefusal(SiteRefusal.Reason.NOT_APPROVED, notApproved.get());
     }
     return new Admitted(id, pd, study);
   }

@@ -74,9 +74,13 @@ final class InferenceFixtures {
           ? List.of(study) : List.of();
     }
 
+    /** The steward approved the study as {@link #find} serves it (a subclass may serve a variant). */
     @Override
-    public boolean isApproved(String planDefinitionId) {
-      return approved && planDefinitionId.equals("heart-disease-lr");
+    public org.fedfhir.fhir.cohort.ApprovalGate.ApprovedDigests approvedDigests(String planDefinitionId) {
+      return approved && planDefinitionId.equals("heart-disease-lr")
+          ? org.fedfhir.fhir.cohort.ApprovalGate.ApprovedDigests.of(org.fedfhir.fhir.federation.StudyDigest.sha256Hex(
+              ca.uhn.fhir.context.FhirContext.forR4Cached(), find(study.getUrl(), null).get(0)))
+          : org.fedfhir.fhir.cohort.ApprovalGate.ApprovedDigests.none();
     }
 
     @Override

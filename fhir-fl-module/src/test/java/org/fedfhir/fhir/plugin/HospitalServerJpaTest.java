@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
 import org.fedfhir.fhir.Fixtures;
 import org.fedfhir.fhir.HospitalJpaTest;
 import org.fedfhir.fhir.access.TestIssuer;
+import org.fedfhir.fhir.cohort.ApprovalGate;
 import org.fedfhir.fhir.cohort.Extraction;
 import org.fedfhir.fhir.cohort.FeatureExtractor;
 import org.fedfhir.fhir.cohort.FeatureMatrix;
@@ -49,7 +50,6 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.PlanDefinition;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
-import org.hl7.fhir.r4.model.ResearchStudy;
 import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -116,9 +116,7 @@ class HospitalServerJpaTest {
     assertThat(CTX.newJsonParser().parseResource(OperationOutcome.class, unapproved.body())
         .getIssueFirstRep().getDiagnostics()).contains("not approved");
 
-    ResearchStudy approval = new ResearchStudy().setStatus(ResearchStudy.ResearchStudyStatus.ACTIVE);
-    approval.addProtocol(new Reference("PlanDefinition/heart-disease-lr"));
-    client().create().resource(approval).execute();
+    client().create().resource(ApprovalGate.approving(CTX, pd)).execute();
 
     HttpResponse<String> accepted = post("/PlanDefinition/heart-disease-lr/$train", modeParameters("local"));
     assertThat(accepted.statusCode()).isEqualTo(202);
@@ -214,9 +212,9 @@ class HospitalServerJpaTest {
         .setCode("research");
     deny.getProvision().setType(org.hl7.fhir.r4.model.Consent.ConsentProvisionType.DENY);
     client().create().resource(deny).execute();
-    client().update().resource(Fixtures.study("heart-disease-svm")).execute();
-    client().create().resource(new ResearchStudy().setStatus(ResearchStudy.ResearchStudyStatus.ACTIVE)
-        .addProtocol(new Reference("PlanDefinition/heart-disease-svm"))).execute();
+    PlanDefinition svm = Fixtures.study("heart-disease-svm");
+    client().update().resource(svm).execute();
+    client().create().resource(ApprovalGate.approving(CTX, svm)).execute();
     int patients = client().search().forResource(Patient.class).summaryMode(ca.uhn.fhir.rest.api.SummaryEnum.COUNT).cacheControl(new ca.uhn.fhir.rest.api.CacheControlDirective().setNoCache(true))
         .returnBundle(Bundle.class).execute().getTotal();
 
@@ -238,12 +236,18 @@ class HospitalServerJpaTest {
     PlanDefinition pd = Fixtures.study("chol-sbp");
     pd.setId("chol-sbp");
     client().update().resource(pd).execute();
-    client().create().resource(new ResearchStudy().setStatus(ResearchStudy.ResearchStudyStatus.ACTIVE)
-        .addProtocol(new Reference("PlanDefinition/chol-sbp"))).execute();
+    client().create().resource(ApprovalGate.approving(CTX, pd)).execute();
     // restrict to patients of at least 120 years, so that nobody qualifies
     pd.addExtension().setUrl("http://fedfhir.org/fhir/StructureDefinition/cohort-criteria")
         .addExtension("minAge", new IntegerType(120));
     client().update().resource(pd).execute();
+
+    // the approval was of the cohort before the PUT: not approved until the steward approves the new one
+    HttpResponse<String> changed = post("/PlanDefinition/chol-sbp/$train", modeParameters("local"));
+    assertThat(changed.statusCode()).isEqualTo(403);
+    assertThat(CTX.newJsonParser().parseResource(OperationOutcome.class, changed.body())
+        .getIssueFirstRep().getDiagnostics()).contains("PlanDefinition/chol-sbp changed since approval");
+    client().create().resource(ApprovalGate.approving(CTX, pd)).execute();
 
     HttpResponse<String> accepted = post("/PlanDefinition/chol-sbp/$train", modeParameters("local"));
     assertThat(accepted.statusCode()).isEqualTo(202);

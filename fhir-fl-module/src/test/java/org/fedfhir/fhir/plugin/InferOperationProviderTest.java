@@ -50,8 +50,9 @@ class InferOperationProviderTest {
       }
 
       @Override
-      public boolean isApproved(String planDefinitionId) {
-        return true;
+      public org.fedfhir.fhir.cohort.ApprovalGate.ApprovedDigests approvedDigests(String planDefinitionId) {
+        return org.fedfhir.fhir.cohort.ApprovalGate.ApprovedDigests.of(org.fedfhir.fhir.federation.StudyDigest.sha256Hex(
+            ca.uhn.fhir.context.FhirContext.forR4Cached(), org.fedfhir.fhir.Fixtures.study("heart-disease-lr")));
       }
     }, new org.fedfhir.study.StudyReader(), new org.fedfhir.fhir.inference.SiteRecords() {
       @Override

@@ -1,5 +1,6 @@
 package org.fedfhir.fhir.site;
 
+import ca.uhn.fhir.context.FhirContext;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,6 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.fedfhir.fhir.cohort.ApprovalGate;
+import org.fedfhir.fhir.federation.StudyDigest;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.PlanDefinition;
 import org.hl7.fhir.r4.model.Task;
@@ -19,7 +22,7 @@ import org.hl7.fhir.r4.model.Task;
  */
 final class InMemorySite implements SiteStudies, Approvals, Tasks, AuditTrail {
   private final Map<String, PlanDefinition> studies = new ConcurrentHashMap<>();
-  private final Set<String> approved = ConcurrentHashMap.newKeySet();
+  private final Map<String, Set<String>> approved = new ConcurrentHashMap<>();
   private final Map<String, Task> tasks = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<Task>> ended = new ConcurrentHashMap<>();
   private final AtomicInteger ids = new AtomicInteger();
@@ -33,10 +36,23 @@ final class InMemorySite implements SiteStudies, Approvals, Tasks, AuditTrail {
     return this;
   }
 
-  /** Installs {@code study} under {@code id}, approved by the data steward. */
+  /** Installs {@code study} under {@code id}, approved by the data steward (its current study digest). */
   InMemorySite approve(String id, PlanDefinition study) {
     install(id, study);
-    approved.add(id);
+    return approveAsItIsNow(id);
+  }
+
+  /** The data steward approves {@code PlanDefinition/{id}} as it is now: a new approval of its current digest. */
+  InMemorySite approveAsItIsNow(String id) {
+    return approveDigest(id, StudyDigest.sha256Hex(FhirContext.forR4Cached(), studies.get(id)));
+  }
+
+  /** An active approval of {@code PlanDefinition/{id}} naming {@code digest} (hex); null: an approval without one. */
+  InMemorySite approveDigest(String id, String digest) {
+    Set<String> digests = approved.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet());
+    if (digest != null) {
+      digests.add(digest);
+    }
     return this;
   }
 
@@ -46,8 +62,10 @@ final class InMemorySite implements SiteStudies, Approvals, Tasks, AuditTrail {
   }
 
   @Override
-  public boolean isApproved(String planDefinitionId) {
-    return approved.contains(planDefinitionId);
+  public ApprovalGate.ApprovedDigests approvedDigests(String planDefinitionId) {
+    Set<String> digests = approved.get(planDefinitionId);
+    return digests == null ? ApprovalGate.ApprovedDigests.none()
+        : new ApprovalGate.ApprovedDigests(digests.isEmpty() ? 1 : digests.size(), digests);
   }
 
   @Override

@@ -3,16 +3,21 @@ package org.fedfhir.fhir.site;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.fedfhir.fhir.site.Refused.refused;
 
+import ca.uhn.fhir.context.FhirContext;
 import org.fedfhir.fhir.Fixtures;
+import org.fedfhir.fhir.federation.StudyDigest;
 import org.fedfhir.study.StudyKind;
 import org.fedfhir.study.StudyReader;
 import org.hl7.fhir.r4.model.Enumerations;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.PlanDefinition;
 import org.junit.jupiter.api.Test;
 
 /** The checks every {@code $train} and {@code $secure-stats} passes, on an in-memory site. */
 class StudyAdmissionTest {
+  static final FhirContext CTX = FhirContext.forR4Cached();
   final InMemorySite site = new InMemorySite();
   final StudyAdmission admission = new StudyAdmission(site, site, new StudyReader());
 
@@ -71,5 +76,37 @@ class StudyAdmissionTest {
 
     refused(() -> admission.admit("lr", StudyKind.TRAINING, "$train"), SiteRefusal.Reason.NOT_APPROVED, 403,
         IssueType.FORBIDDEN, "the data steward has not approved this study at this site", null);
+  }
+
+  @Test
+  void aPutThatChangesTheCohortAfterApprovalIsForbiddenUntilTheNewContentIsApproved() throws Exception {
+    PlanDefinition approved = Fixtures.study("heart-disease-lr");
+    site.approve("lr", approved);
+    String before = StudyDigest.sha256Hex(CTX, approved);
+    assertThat(admission.admit("lr", StudyKind.TRAINING, "$train").id()).isEqualTo("lr");
+
+    PlanDefinition changed = approved.copy();
+    changed.addExtension().setUrl("http://fedfhir.org/fhir/StructureDefinition/cohort-criteria")
+        .addExtension("minAge", new IntegerType(70));
+    site.install("lr", changed);
+    String after = StudyDigest.sha256Hex(CTX, changed);
+
+    OperationOutcome.OperationOutcomeIssueComponent issue = refused(
+        () -> admission.admit("lr", StudyKind.TRAINING, "$train"), SiteRefusal.Reason.NOT_APPROVED, 403,
+        IssueType.FORBIDDEN, "PlanDefinition/lr changed since approval", null);
+    assertThat(issue.getDiagnostics()).contains("sha256:" + after.substring(0, 12) + "…")
+        .contains("sha256:" + before.substring(0, 12) + "…")
+        .doesNotContain(after.substring(0, 13)).doesNotContain(before.substring(0, 13));
+
+    site.approveAsItIsNow("lr");
+    assertThat(admission.admit("lr", StudyKind.TRAINING, "$train").planDefinition()).isSameAs(changed);
+  }
+
+  @Test
+  void anApprovalThatNamesNoDigestApprovesNothing() {
+    site.install("lr", Fixtures.study("heart-disease-lr")).approveDigest("lr", null);
+
+    refused(() -> admission.admit("lr", StudyKind.TRAINING, "$train"), SiteRefusal.Reason.NOT_APPROVED, 403,
+        IssueType.FORBIDDEN, "names no study digest (extension approved-study-digest)", null);
   }
 }

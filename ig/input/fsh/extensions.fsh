@@ -86,6 +86,16 @@ Context: DataRequirement
 * extension[required].value[x] only boolean
 * extension[required] ^short = "A patient without a value is excluded (default false)"
 
+Extension: ApprovedStudyDigestExtension
+Id: approved-study-digest
+Title: "Approved study digest"
+Description: "The content a data steward approved: \"sha256:\" and the 64 lower-case hex digits of SHA-256 over HAPI FHIR's compact JSON encoding of the study PlanDefinition without id, meta and text (the study digest the aggregator also checks at Join). A site takes part in a study only while an active approval names the digest of its current copy: a PlanDefinition changed after approval (PUT) is not approved until a new approval names the new digest. `./fedfhir study digest FILE` prints it."
+Context: ResearchStudy
+* obeys asd-format
+* value[x] 1..1
+* value[x] only string
+* valueString ^short = "sha256:<64 hex digits> of the approved PlanDefinition"
+
 Extension: StudyReferenceExtension
 Id: study
 Title: "Study"

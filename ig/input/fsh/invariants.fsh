@@ -124,3 +124,9 @@ Invariant: ra-probability
 Description: "The predicted probability is between 0 and 1"
 Expression: "prediction.probability.all($this >= 0 and $this <= 1)"
 Severity: #error
+
+// ------------------------------------------------------------ study approval (on the extension)
+Invariant: asd-format
+Description: "The approved study digest is sha256: and 64 lower-case hex digits"
+Expression: "value.matches('^sha256:[0-9a-f]{64}$')"
+Severity: #error

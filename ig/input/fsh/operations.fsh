@@ -25,7 +25,7 @@ Usage: #definition
 Title: "$train"
 Description: "Starts this site's part in a training study: POST [site]/PlanDefinition/{id}/$train."
 * insert FedFhirOperation(train, Train, $train)
-* description = "Starts this site's part in the training study (the PlanDefinition, profile FederatedStudy). POST only. Long running: the server answers 202 Accepted with Content-Location of the TrainingTask that tracks status, round and metrics (FHIR asynchronous pattern); the Task is also the operation's return value. The site reads data only if an active StudyApproval (ResearchStudy) has this PlanDefinition as protocol. Requires the data-steward role and user/PlanDefinition.r (or wider) (a user access token; otherwise 401 without a valid token, 403 without the role or scope, each an OperationOutcome)."
+* description = "Starts this site's part in the training study (the PlanDefinition, profile FederatedStudy). POST only. Long running: the server answers 202 Accepted with Content-Location of the TrainingTask that tracks status, round and metrics (FHIR asynchronous pattern); the Task is also the operation's return value. The site reads data only if an active StudyApproval (ResearchStudy) has this PlanDefinition as protocol and names its current study digest (403 otherwise, also after a PUT that changed the study since approval). Requires the data-steward role and user/PlanDefinition.r (or wider) (a user access token; otherwise 401 without a valid token, 403 without the role or scope, each an OperationOutcome)."
 * affectsState = true
 * resource[0] = #PlanDefinition
 * system = false

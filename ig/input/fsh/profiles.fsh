@@ -44,11 +44,13 @@ Profile: StudyApproval
 Parent: ResearchStudy
 Id: StudyApproval
 Title: "Study approval"
-Description: "A site's local approval of a federated study by its data steward: a ResearchStudy whose protocol is the site's copy of the study PlanDefinition. A site reads data for a study only while its approval is active."
+Description: "A site's local approval of a federated study by its data steward: a ResearchStudy whose protocol is the site's copy of the study PlanDefinition and whose approved-study-digest names the study digest of the content approved. A site reads data for a study only while an active approval names the digest of its current copy: approval binds content, not an id, so a PUT that changes the study (cohort, features, parameters) needs a new approval."
 * status ^short = "active: the site takes part; any other status: no data is read"
 * protocol 1..1
 * protocol only Reference(FederatedStudy)
 * protocol ^short = "Reference(PlanDefinition/{id}) of the site's copy of the study"
+* extension contains ApprovedStudyDigestExtension named approvedStudyDigest 1..1
+* extension[approvedStudyDigest] ^short = "The study digest of the PlanDefinition content approved (sha256:<hex>)"
 
 Profile: TrainingTask
 Parent: Task

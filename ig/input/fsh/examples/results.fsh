@@ -3,11 +3,12 @@
 Instance: heart-disease-approval
 InstanceOf: StudyApproval
 Title: "Approval of the heart-disease study at Cleveland"
-Description: "The Cleveland data steward's approval: the site reads data for the study while this is active."
+Description: "The Cleveland data steward's approval of the heart-disease study's content (its study digest): the site reads data for the study while this is active and its copy still has that digest."
 Usage: #example
 * title = "Heart disease (federated logistic regression): local approval"
 * status = #active
 * protocol = Reference(PlanDefinition/heart-disease)
+* extension[approvedStudyDigest].valueString = "sha256:c28946f4e0b6a4380a00cd787de6179be02a7e33a13b666067f90c7da10070c1"
 * period.start = "2026-11-23"
 * description = "Approved by the data steward of Cleveland Clinic Foundation for the FedFHIR demo network."
 

@@ -1,8 +1,11 @@
 package org.fedfhir.ig;
 
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.SingleValidationMessage;
 import ca.uhn.fhir.validation.ValidationResult;
+import org.hl7.fhir.r4.model.PlanDefinition;
+import org.hl7.fhir.r4.model.ResearchStudy;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,6 +42,22 @@ class ExamplesTest {
     ValidationResult result = SharedIg.get().validateWithResult(example, profile);
 
     assertThat(errors(result)).as("errors validating %s against %s", example.getIdElement().getValue(), profile).isEmpty();
+  }
+
+  @Test
+  void theApprovalExampleNamesTheStudyDigestOfTheStudyExample() {
+    PlanDefinition study = (PlanDefinition) example("PlanDefinition", "heart-disease");
+    ResearchStudy approval = (ResearchStudy) example("ResearchStudy", "heart-disease-approval");
+
+    assertThat(approval.getExtensionByUrl(FedFhirIg.CANONICAL + "/StructureDefinition/approved-study-digest")
+        .getValue().primitiveValue())
+        .isEqualTo("sha256:" + StudyDigest.sha256Hex(FhirContext.forR4Cached(), study));
+  }
+
+  static Resource example(String type, String id) {
+    return SharedIg.get().examples().stream()
+        .filter(r -> r.fhirType().equals(type) && r.getIdElement().getIdPart().equals(id))
+        .findFirst().orElseThrow();
   }
 
   static List<String> errors(ValidationResult result) {

@@ -84,43 +84,53 @@ class AdversarialAggregatorTest {
 
   @Test
   void aRoundWithFewerParticipantsThanTheSitesOwnMinimumIsRefused() throws Exception {
-    Adversary adversary = start(2, null, round(1, Phase.STANDARDISE, 2, 2));
-    List<CompletableFuture<SiteSession.Outcome>> sessions = join(adversary, 2, RoundPolicy.training(2, null, 1), null);
-
-    assertRefused(sessions, "this site refused round 1: 2 participants; this site requires at least 3 (study "
-        + "min-sites 2, the site's own minimum 3)");
-    assertThat(adversary.messagesAfterJoin()).isZero();
+    assertFirstRoundRefused(2, RoundPolicy.training(2, null, 1), round(1, Phase.STANDARDISE, 2, 2),
+        "this site refused round 1: 2 participants; this site requires at least 3 (study min-sites 2, the site's "
+            + "own minimum 3)");
   }
 
   @Test
   void aRoundWithFewerParticipantsThanTheStudysMinSitesIsRefused() throws Exception {
-    Adversary adversary = start(3, null, round(1, Phase.STANDARDISE, 3, 3));
-    List<CompletableFuture<SiteSession.Outcome>> sessions = join(adversary, 3, RoundPolicy.training(4, null, 1), null);
-
-    assertRefused(sessions, "this site refused round 1: 3 participants; this site requires at least 4 (study "
-        + "min-sites 4, the site's own minimum 3)");
-    assertThat(adversary.messagesAfterJoin()).isZero();
+    assertFirstRoundRefused(3, RoundPolicy.training(4, null, 1), round(1, Phase.STANDARDISE, 3, 3),
+        "this site refused round 1: 3 participants; this site requires at least 4 (study min-sites 4, the site's "
+            + "own minimum 3)");
   }
 
   @Test
   void aThresholdBelowTwoThirdsOfTheParticipantsIsRefused() throws Exception {
     // t = 3 of 5 is a majority, which the secure aggregation itself accepts; the site requires ⌈2n/3⌉ = 4.
-    Adversary adversary = start(5, null, round(1, Phase.STANDARDISE, 5, 3));
-    List<CompletableFuture<SiteSession.Outcome>> sessions = join(adversary, 5, RoundPolicy.training(3, null, 1), null);
-
-    assertRefused(sessions, "this site refused round 1: threshold 3 of 5 participants; this site requires "
-        + "4 ≤ t ≤ 5 (⌈2n/3⌉)");
-    assertThat(adversary.messagesAfterJoin()).isZero();
+    assertFirstRoundRefused(5, RoundPolicy.training(3, null, 1), round(1, Phase.STANDARDISE, 5, 3),
+        "this site refused round 1: threshold 3 of 5 participants; this site requires 4 ≤ t ≤ 5 (⌈2n/3⌉)");
   }
 
   @Test
   void aThresholdBelowTheStudysFixedThresholdIsRefused() throws Exception {
-    Adversary adversary = start(5, null, round(1, Phase.STANDARDISE, 5, 4));
-    List<CompletableFuture<SiteSession.Outcome>> sessions = join(adversary, 5, RoundPolicy.training(3, 5, 1), null);
+    assertFirstRoundRefused(5, RoundPolicy.training(3, 5, 1), round(1, Phase.STANDARDISE, 5, 4),
+        "this site refused round 1: threshold 4 of 5 participants; this site requires 5 ≤ t ≤ 5 (study threshold 5)");
+  }
 
-    assertRefused(sessions, "this site refused round 1: threshold 4 of 5 participants; this site requires "
-        + "5 ≤ t ≤ 5 (study threshold 5)");
-    assertThat(adversary.messagesAfterJoin()).isZero();
+  @Test
+  void aSiteThatLowersItsOwnMinimumTakesPartInARoundOfTwo() throws Exception {
+    // The control for the refusals above: the same adversary, a round the policy allows, every masked input.
+    Adversary adversary = start(2, null, round(1, Phase.STANDARDISE, 2, 2));
+    join(adversary, 2, RoundPolicy.training(2, null, 1).withSiteMinSites(2), null);
+
+    await(() -> adversary.maskedInputs(1).size() == 2);
+    assertThat(adversary.maskedInputs(1)).containsExactlyInAnyOrder(1, 2);
+  }
+
+  /** {@code sites} join; the adversary's first round, {@code round}, is refused by each before it sends anything. */
+  private void assertFirstRoundRefused(int sites, RoundPolicy policy, Round round, String reason) throws Exception {
+    Adversary adversary = start(sites, null, round);
+    assertRefused(join(adversary, sites, policy, null), reason);
+    assertThat(adversary.messagesAfterJoin()).as("no site advertised a key for the round").isZero();
+  }
+
+  private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
   }
 
   @Test
@@ -159,24 +169,24 @@ class AdversarialAggregatorTest {
 
   @Test
   void aSecondStatisticsReleaseInOneSessionIsRefused() throws Exception {
-    Adversary adversary = start(3, null, round(7, Phase.STATISTICS, 3, 2), round(8, Phase.STATISTICS, 3, 2));
-    List<CompletableFuture<SiteSession.Outcome>> sessions = statistics(adversary, 3,
-        RoundPolicy.statistics(3, null, false));
-
-    assertRefused(sessions, "this site refused round 8: round 8 would be round 2 of this session; the study "
-        + "declares 1");
-    assertThat(adversary.maskedInputs(7)).hasSize(3);
-    assertThat(adversary.maskedInputs(8)).isEmpty();
+    assertSecondStatisticsRoundRefused(false, "this site refused round 8: round 8 would be round 2 of this session; "
+        + "the study declares 1");
   }
 
   @Test
   void aSecondStatisticsRoundOfARegressionStudyIsRefused() throws Exception {
-    // A regression study may iterate: rounds are allowed, but not a second STATISTICS release.
+    // A regression study may iterate: more rounds are allowed, but not a second STATISTICS release.
+    assertSecondStatisticsRoundRefused(true, "this site refused round 8: a second STATISTICS release in one session");
+  }
+
+  /** Three sites of a statistics study take part in STATISTICS round 7 and refuse a second one, round 8. */
+  private void assertSecondStatisticsRoundRefused(boolean regressions, String reason) throws Exception {
     Adversary adversary = start(3, null, round(7, Phase.STATISTICS, 3, 2), round(8, Phase.STATISTICS, 3, 2));
     List<CompletableFuture<SiteSession.Outcome>> sessions = statistics(adversary, 3,
-        RoundPolicy.statistics(3, null, true));
+        RoundPolicy.statistics(3, null, regressions));
 
-    assertRefused(sessions, "this site refused round 8: a second STATISTICS release in one session");
+    assertRefused(sessions, reason);
+    assertThat(adversary.maskedInputs(7)).hasSize(3);
     assertThat(adversary.maskedInputs(8)).isEmpty();
   }
 

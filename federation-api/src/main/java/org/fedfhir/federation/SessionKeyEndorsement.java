@@ -32,12 +32,16 @@ import javax.naming.ldap.Rdn;
  * definition digest ‖ Ed25519 public key} (each length-prefixed), and sends certificate and
  * signature in its {@code Join}; every other site checks, before it takes part in a round, that each
  * participant's certificate was issued by the network CA, is valid now, names the participant (CN),
- * and signed that participant's key for this study.
+ * is a site's (role {@value #SITE_ROLE} in the OU, as {@code ./fedfhir pki} issues it: never the
+ * aggregator's, so that the aggregator cannot join a round as a participant of its own), and signed
+ * that participant's key for this study.
  */
 public final class SessionKeyEndorsement {
 
   private static final byte[] CONTEXT = "fedfhir/session-key/v1".getBytes(StandardCharsets.US_ASCII);
   private static final String ALGORITHM = "SHA256withECDSA";
+  /** The role (subject OU) a participant's certificate must carry. */
+  public static final String SITE_ROLE = "site";
 
   /** A site's certificate (DER) and its signature over the endorsed key. */
   public record Endorsement(byte[] certificate, byte[] signature) {
@@ -81,8 +85,19 @@ public final class SessionKeyEndorsement {
   }
 
   /** A participant's key is not endorsed by the network; the message says why, never a key. */
-  public static final class RefusedException extends Exception {
+  public static class RefusedException extends Exception {
     RefusedException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * A participant's certificate is the network's but not a site's (the aggregator's, the TEE's, a
+   * researcher's): a round with such a participant is a Sybil round, where the aggregator holds
+   * the other half of the sum.
+   */
+  public static final class NotASiteException extends RefusedException {
+    NotASiteException(String message) {
       super(message);
     }
   }
@@ -154,9 +169,14 @@ public final class SessionKeyEndorsement {
         throw new RefusedException("participant '" + site + "' has a certificate not issued by the network CA "
             + "or not valid now");
       }
-      String cn = commonName(cert);
+      String cn = attribute(cert, "CN");
       if (!site.equals(cn)) {
         throw new RefusedException("participant '" + site + "' presented the certificate of '" + cn + "'");
+      }
+      String role = attribute(cert, "OU");
+      if (!SITE_ROLE.equals(role)) {
+        throw new NotASiteException("participant '" + site + "' holds a certificate in role '" + role
+            + "', not a site's");
       }
       try {
         Signature s = Signature.getInstance(ALGORITHM);
@@ -172,15 +192,16 @@ public final class SessionKeyEndorsement {
     }
   }
 
-  private static String commonName(X509Certificate cert) {
+  /** The subject's {@code type} attribute (CN, OU), or "" if it has none. */
+  private static String attribute(X509Certificate cert, String type) {
     try {
       for (Rdn rdn : new LdapName(cert.getSubjectX500Principal().getName()).getRdns()) {
-        if (rdn.getType().equalsIgnoreCase("CN")) {
+        if (rdn.getType().equalsIgnoreCase(type)) {
           return rdn.getValue().toString();
         }
       }
     } catch (InvalidNameException e) {
-      // fall through: no CN
+      // fall through: no such attribute
     }
     return "";
   }

@@ -34,6 +34,12 @@ import org.fedfhir.securecompute.secagg.SiteRound;
  *
  * <p>A protocol failure in one round (a tampered or inconsistent message) ends the site's part in
  * that round only; the next round starts afresh. Nothing about the contribution is logged.
+ *
+ * <p>The site does not take the aggregator's word for a round: before it computes anything it
+ * checks the {@code RoundStart} against the study's {@link RoundPolicy} — enough participants, a
+ * high enough threshold, every participant a site (never the aggregator), a round number it has not
+ * contributed to and no more rounds than the study declares. A round that fails is refused: the
+ * site sends nothing for it and ends the session with a {@link RoundRefusedException} saying why.
  */
 public final class SiteSession {
 
@@ -104,8 +110,30 @@ public final class SiteSession {
   /** How the session ended. */
   public record Outcome(int completedRounds, double[] finalModel) {}
 
-  /** The study the site joins, as the site holds it. */
-  public record Study(String url, String version, byte[] definitionDigest, int modelDimension) {}
+  /**
+   * The study the site joins, as the site holds it, and the policy every round of it must obey.
+   */
+  public record Study(String url, String version, byte[] definitionDigest, int modelDimension, RoundPolicy policy) {
+    public Study {
+      java.util.Objects.requireNonNull(policy, "policy");
+    }
+
+    /** A study whose parameters the site does not hold: only the site's own {@link RoundPolicy#siteDefault()}. */
+    public Study(String url, String version, byte[] definitionDigest, int modelDimension) {
+      this(url, version, definitionDigest, modelDimension, RoundPolicy.siteDefault());
+    }
+  }
+
+  /**
+   * The site refused a round the aggregator started: too few participants, too low a threshold, a
+   * participant that is not a site, a replayed round number or a round beyond the study's. The
+   * message says why; the site sent nothing for the round and left the study.
+   */
+  public static final class RoundRefusedException extends RuntimeException {
+    RoundRefusedException(String message) {
+      super(message);
+    }
+  }
 
   private final FederationGrpc.FederationStub stub;
   private final Study study;
@@ -125,6 +153,12 @@ public final class SiteSession {
   private double[] lastModel;
   private int completed;
   private int trainingRounds;
+  /** Rounds this session took part in, the last one's number, and the last whose masked input was sent (0: none). */
+  private int roundsStarted;
+  private int lastRoundNumber;
+  private int lastContributed;
+  /** Whether this session took part in a STATISTICS round (one release per session). */
+  private boolean released;
 
   public SiteSession(FederationGrpc.FederationStub stub, Study study, RoundWork work, SecureRandom random) {
     this(stub, study, work, random, null);
@@ -195,8 +229,12 @@ public final class SiteSession {
       }
       case ROUND_START -> startRound(m.getRoundStart());
       case KEYS_BROADCAST -> step(() -> round.shareKeys(ProtocolCodec.keyRoster(index, m.getKeysBroadcast())));
-      case SHARES_DELIVERY -> step(() -> round.maskedInput(
-          ProtocolCodec.shareBundle(index, m.getSharesDelivery()), encodedInput));
+      case SHARES_DELIVERY -> {
+        if (round != null) {
+          lastContributed = lastRoundNumber;
+        }
+        step(() -> round.maskedInput(ProtocolCodec.shareBundle(index, m.getSharesDelivery()), encodedInput));
+      }
       case CONSISTENCY_REQUEST -> step(() -> round.consistencyCheck(
           ProtocolCodec.survivorList(index, m.getConsistencyRequest())));
       case UNMASK_REQUEST -> step(() -> round.unmask(ProtocolCodec.consistencyBundle(index, m.getUnmaskRequest())));
@@ -208,6 +246,27 @@ public final class SiteSession {
 
   private SessionKeyEndorsement.Subject subject(byte[] key) {
     return new SessionKeyEndorsement.Subject(study.url(), study.version(), study.definitionDigest(), key);
+  }
+
+  /**
+   * Null if {@code start} obeys the study's {@link RoundPolicy}, else why not: n and t, each round
+   * number contributed to once and in increasing order, no more rounds than the study declares, a
+   * statistics release at most once.
+   */
+  private String policyViolation(RoundStart start) {
+    RoundPolicy policy = study.policy();
+    int number = start.getBinding().getRound();
+    if (number < lastRoundNumber || number <= lastContributed) {
+      return "round " + number + " was already run in this session (last round " + lastRoundNumber + ")";
+    }
+    if (roundsStarted >= policy.maxRounds() && number != lastRoundNumber) {
+      return "round " + number + " would be round " + (roundsStarted + 1) + " of this session; the study declares "
+          + policy.maxRounds();
+    }
+    if (start.getPhase() == Phase.STATISTICS && released && number != lastRoundNumber) {
+      return "a second STATISTICS release in one session";
+    }
+    return policy.refusal(start.getParticipantsCount(), start.getThreshold());
   }
 
   /** Null if every participant's key is endorsed by the network (or no endorsement is required), else why not. */
@@ -224,6 +283,8 @@ public final class SiteSession {
         verifier.verify(p.getSiteName(), subject(p.getSigningPublicKey().toByteArray()),
             new SessionKeyEndorsement.Endorsement(p.getCertificate().toByteArray(), p.getKeyEndorsement().toByteArray()));
         endorsed.add(id);
+      } catch (SessionKeyEndorsement.NotASiteException e) {
+        throw refuse(start, e.getMessage());
       } catch (SessionKeyEndorsement.RefusedException e) {
         return e.getMessage();
       }
@@ -232,6 +293,11 @@ public final class SiteSession {
   }
 
   private void startRound(RoundStart start) {
+    requirePhase(start.getPhase());
+    String violation = policyViolation(start);
+    if (violation != null) {
+      throw refuse(start, violation);
+    }
     String refusal = unendorsed(start);
     if (refusal != null) {
       // Taking part would let whoever holds the substituted key unmask this site's contribution.
@@ -241,6 +307,11 @@ public final class SiteSession {
       encodedInput = null;
       return;
     }
+    if (start.getBinding().getRound() != lastRoundNumber) {
+      roundsStarted++;
+      lastRoundNumber = start.getBinding().getRound();
+    }
+    released |= start.getPhase() == Phase.STATISTICS;
     index = start.getYourIndex();
     Map<Integer, byte[]> keys = new TreeMap<>();
     for (Participant p : start.getParticipantsList()) {
@@ -271,11 +342,32 @@ public final class SiteSession {
     step(round::advertiseKeys);
   }
 
-  /** The work's contribution to a round of {@code phase}; a phase of the other kind of study is refused. */
-  private double[] contribution(Phase phase, int roundNumber, double[] global, Standardisation standardisation) {
+  /** Forgets the round in flight and says why the site refuses {@code start}. */
+  private RoundRefusedException refuse(RoundStart start, String reason) {
+    round = null;
+    encodedInput = null;
+    return new RoundRefusedException("this site refused round " + start.getBinding().getRound() + ": " + reason);
+  }
+
+  /** Refuses a round of a phase the site's kind of study does not have. */
+  private void requirePhase(Phase phase) {
     if (phase == Phase.PHASE_UNSPECIFIED || phase == Phase.UNRECOGNIZED) {
       throw new IllegalArgumentException("round start without a phase");
     }
+    boolean training = phase == Phase.STANDARDISE || phase == Phase.TRAIN || phase == Phase.EVALUATE;
+    if (work instanceof TrainingWork && !training) {
+      throw new IllegalArgumentException("a training study has no " + phase + " round");
+    }
+    if (work instanceof StatisticsWork && training) {
+      throw new IllegalArgumentException("a statistics study has no " + phase + " round");
+    }
+    if (phase == Phase.STATISTICS_ITERATION && !(work instanceof RegressionWork)) {
+      throw new IllegalArgumentException("this site's statistics study declares no logistic regression to iterate");
+    }
+  }
+
+  /** The work's contribution to a round of {@code phase}, a phase of the site's kind of study. */
+  private double[] contribution(Phase phase, int roundNumber, double[] global, Standardisation standardisation) {
     if (work instanceof TrainingWork training) {
       return switch (phase) {
         case STANDARDISE -> training.moments();
@@ -288,12 +380,7 @@ public final class SiteSession {
     StatisticsWork statistics = (StatisticsWork) work;
     return switch (phase) {
       case STATISTICS -> statistics.statistics(roundNumber);
-      case STATISTICS_ITERATION -> {
-        if (statistics instanceof RegressionWork regression) {
-          yield regression.iterate(roundNumber, global);
-        }
-        throw new IllegalArgumentException("this site's statistics study declares no logistic regression to iterate");
-      }
+      case STATISTICS_ITERATION -> ((RegressionWork) statistics).iterate(roundNumber, global);
       default -> throw new IllegalArgumentException("a statistics study has no " + phase + " round");
     };
   }
@@ -348,9 +435,11 @@ public final class SiteSession {
         onMessage(m);
       } catch (RuntimeException e) {
         outcome.completeExceptionally(e);
+        io.grpc.Status status = e instanceof RoundRefusedException
+            ? io.grpc.Status.FAILED_PRECONDITION.withDescription(e.getMessage())
+            : io.grpc.Status.INTERNAL.withDescription("site failed: " + e.getClass().getSimpleName());
         synchronized (SiteSession.this) {
-          out.onError(io.grpc.Status.INTERNAL.withDescription("site failed: " + e.getClass().getSimpleName())
-              .asRuntimeException());
+          out.onError(status.asRuntimeException());
         }
       }
     }

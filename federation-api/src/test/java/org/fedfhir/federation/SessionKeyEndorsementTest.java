@@ -36,9 +36,16 @@ class SessionKeyEndorsementTest {
 
   static X509Certificate certificate(String cn, PublicKey subject, String issuer, PrivateKey issuerKey, Instant from,
       Instant to) throws Exception {
+    return certificate(cn, "site", subject, issuer, issuerKey, from, to);
+  }
+
+  /** A certificate for {@code cn} in {@code role} (the OU, as {@code ./fedfhir pki} issues it). */
+  static X509Certificate certificate(String cn, String role, PublicKey subject, String issuer, PrivateKey issuerKey,
+      Instant from, Instant to) throws Exception {
     return new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(new X500Name("CN=" + issuer),
-        BigInteger.valueOf(RANDOM.nextLong() & Long.MAX_VALUE), Date.from(from), Date.from(to), new X500Name("CN=" + cn),
-        subject).build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey)));
+        BigInteger.valueOf(RANDOM.nextLong() & Long.MAX_VALUE), Date.from(from), Date.from(to),
+        new X500Name("OU=" + role + ",CN=" + cn), subject)
+        .build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey)));
   }
 
   /** A network CA and a site "cleveland" it certified. */
@@ -105,5 +112,19 @@ class SessionKeyEndorsementTest {
     Endorsement old = new SessionKeyEndorsement.Signer(expired, n.siteKeys().getPrivate()).endorse(subject(key(1)));
     assertThatThrownBy(() -> new SessionKeyEndorsement.Verifier(n.ca()).verify("cleveland", subject(key(1)), old))
         .isInstanceOf(RefusedException.class).hasMessageContaining("not valid now");
+  }
+
+  @Test
+  void theAggregatorsOwnCertificateCannotEndorseAParticipant() throws Exception {
+    Network n = Network.create();
+    Instant now = Instant.now();
+    KeyPair keys = ecKeys();
+    X509Certificate aggregator = certificate("aggregator", "aggregator", keys.getPublic(), "fedfhir-network-ca",
+        n.caKeys().getPrivate(), now.minus(1, ChronoUnit.DAYS), now.plus(30, ChronoUnit.DAYS));
+    Endorsement e = new SessionKeyEndorsement.Signer(aggregator, keys.getPrivate()).endorse(subject(key(1)));
+
+    assertThatThrownBy(() -> new SessionKeyEndorsement.Verifier(n.ca()).verify("aggregator", subject(key(1)), e))
+        .isInstanceOf(SessionKeyEndorsement.NotASiteException.class)
+        .hasMessage("participant 'aggregator' holds a certificate in role 'aggregator', not a site's");
   }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.fedfhir.federation.v1.FederationGrpc;
+import org.fedfhir.federation.RoundPolicy;
 import org.fedfhir.federation.SessionKeyEndorsement;
 import org.fedfhir.federation.SiteSession;
 
@@ -23,6 +24,10 @@ import org.fedfhir.federation.SiteSession;
  * session ({@link SiteSession}), whose rounds run with secure aggregation. Over mutual TLS the
  * session's key is endorsed with the site's certificate and every participant's must be
  * ({@link SessionKeyEndorsement}): the aggregator cannot substitute a key of its own.
+ *
+ * <p>Every round obeys the study's {@link RoundPolicy} with this site's own minimum number of
+ * participants ({@code fedfhir.federation.min-sites}, default {@value RoundPolicy#DEFAULT_SITE_MIN_SITES});
+ * a round that does not is refused, and {@link #describe} says why.
  */
 public final class FederationClient implements Aggregator {
 
@@ -30,23 +35,33 @@ public final class FederationClient implements Aggregator {
   private final String target;
   private final SessionKeyEndorsement.Signer signer;
   private final SessionKeyEndorsement.Verifier verifier;
+  private final int siteMinSites;
 
   /** Over a given channel without key endorsement (tests: the in-process transport). */
   public FederationClient(ManagedChannel channel, String target) {
-    this(channel, target, null, null);
+    this(channel, target, null, null, RoundPolicy.DEFAULT_SITE_MIN_SITES);
   }
 
-  /** Over a given channel, endorsing session keys with {@code signer} and requiring peers' by {@code verifier}. */
+  /**
+   * Over a given channel, endorsing session keys with {@code signer} and requiring peers' by
+   * {@code verifier}; no round with fewer than {@code siteMinSites} participants.
+   */
   public FederationClient(ManagedChannel channel, String target, SessionKeyEndorsement.Signer signer,
-      SessionKeyEndorsement.Verifier verifier) {
+      SessionKeyEndorsement.Verifier verifier, int siteMinSites) {
     this.channel = channel;
     this.target = target;
     this.signer = signer;
     this.verifier = verifier;
+    this.siteMinSites = siteMinSites;
   }
 
-  /** A mutual-TLS channel to the aggregator with the site's credentials. */
+  /** A mutual-TLS channel to the aggregator with the site's credentials and the default minimum of participants. */
   public static FederationClient mutualTls(AggregatorAddress aggregator, SitePkiFiles pki) {
+    return mutualTls(aggregator, pki, RoundPolicy.DEFAULT_SITE_MIN_SITES);
+  }
+
+  /** A mutual-TLS channel to the aggregator with the site's credentials and its own minimum of participants. */
+  public static FederationClient mutualTls(AggregatorAddress aggregator, SitePkiFiles pki, int siteMinSites) {
     ChannelCredentials credentials;
     try {
       credentials = TlsChannelCredentials.newBuilder()
@@ -58,13 +73,15 @@ public final class FederationClient implements Aggregator {
     }
     return new FederationClient(Grpc.newChannelBuilderForAddress(aggregator.host(), aggregator.port(), credentials)
         .build(), aggregator.toString(), SessionKeyEndorsement.Signer.fromPem(pki.certificate(), pki.privateKey()),
-        SessionKeyEndorsement.Verifier.fromPem(pki.ca()));
+        SessionKeyEndorsement.Verifier.fromPem(pki.ca()), siteMinSites);
   }
 
   @Override
   public CompletableFuture<SiteSession.Outcome> join(SiteSession.Study study, SiteSession.RoundWork work,
       SiteSession.Disclosure disclosure) {
-    return endorsed(new SiteSession(FederationGrpc.newStub(channel), study, work, new SecureRandom(), disclosure))
+    SiteSession.Study policed = new SiteSession.Study(study.url(), study.version(), study.definitionDigest(),
+        study.modelDimension(), study.policy().withSiteMinSites(siteMinSites));
+    return endorsed(new SiteSession(FederationGrpc.newStub(channel), policed, work, new SecureRandom(), disclosure))
         .start();
   }
 
@@ -88,6 +105,9 @@ public final class FederationClient implements Aggregator {
     Throwable t = failure;
     while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
       t = t.getCause();
+    }
+    if (t instanceof SiteSession.RoundRefusedException) {
+      return t.getMessage() + "; the site left the study and contributed nothing to that round";
     }
     Status s = Status.fromThrowable(t);
     if (s.getCode() == Status.Code.UNKNOWN && s.getDescription() == null) {

@@ -57,9 +57,10 @@ public class FedFhirPluginConfig {
   @Bean(destroyMethod = "close")
   public FederatedTrainingService fedfhirFederatedTrainingService(FhirContext ctx, DaoRegistry daos,
       DaoSiteStore store, UcumConverter ucum, @Value("${fedfhir.site.name:hospital}") String site,
-      @Value("${fedfhir.aggregator:}") String aggregator, @Value("${fedfhir.pki:}") String pki) {
+      @Value("${fedfhir.aggregator:}") String aggregator, @Value("${fedfhir.pki:}") String pki,
+      @Value("${fedfhir.federation.min-sites:3}") int siteMinSites) {
     return FederatedTrainingService.fromSettings(ctx, new DaoClinicalDataSource(daos), store, store, ucum, site,
-        aggregator, pki);
+        aggregator, pki, siteMinSites);
   }
 
   @Bean(destroyMethod = "close")

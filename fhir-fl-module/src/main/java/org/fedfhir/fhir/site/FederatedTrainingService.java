@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.fedfhir.federation.RoundPolicy;
 import org.fedfhir.federation.SiteSession;
 import org.fedfhir.federation.v1.Phase;
 import org.fedfhir.fhir.audit.Requester;
@@ -28,6 +29,7 @@ import org.fedfhir.fhir.federation.SiteRoundWork;
 import org.fedfhir.fhir.federation.SiteRows;
 import org.fedfhir.fhir.federation.StudyDigest;
 import org.fedfhir.study.StudyDefinition;
+import org.fedfhir.study.StudyParameters;
 import org.fedfhir.study.StudyUrls;
 import org.fedfhir.fhir.training.Metrics;
 import org.fedfhir.fhir.training.TrainingData;
@@ -95,6 +97,15 @@ public class FederatedTrainingService implements AutoCloseable {
    */
   public static FederatedTrainingService fromSettings(FhirContext ctx, ClinicalDataSource data, Tasks tasks,
       AuditTrail audit, UcumConverter ucum, String site, String aggregator, String pki) {
+    return fromSettings(ctx, data, tasks, audit, ucum, site, aggregator, pki, RoundPolicy.DEFAULT_SITE_MIN_SITES);
+  }
+
+  /**
+   * As {@link #fromSettings(FhirContext, ClinicalDataSource, Tasks, AuditTrail, UcumConverter, String, String,
+   * String)}, with the site's own minimum number of participants in a round ({@code fedfhir.federation.min-sites}).
+   */
+  public static FederatedTrainingService fromSettings(FhirContext ctx, ClinicalDataSource data, Tasks tasks,
+      AuditTrail audit, UcumConverter ucum, String site, String aggregator, String pki, int siteMinSites) {
     boolean hasAggregator = aggregator != null && !aggregator.isBlank();
     boolean hasPki = pki != null && !pki.isBlank();
     if (hasAggregator != hasPki) {
@@ -102,7 +113,8 @@ public class FederatedTrainingService implements AutoCloseable {
           + "PKI directory; got aggregator '" + aggregator + "' and pki '" + pki + "'");
     }
     FederationClient client = hasAggregator
-        ? FederationClient.mutualTls(AggregatorAddress.parse(aggregator), SitePkiFiles.locate(Path.of(pki), site))
+        ? FederationClient.mutualTls(AggregatorAddress.parse(aggregator), SitePkiFiles.locate(Path.of(pki), site),
+            siteMinSites)
         : null;
     if (client != null) {
       LOG.info("federated training: site '{}' joins studies at {} over mutual TLS", site, client.target());
@@ -145,8 +157,9 @@ public class FederatedTrainingService implements AutoCloseable {
       SiteRows rows = SiteRows.stratified(new TrainingData(ex.matrix().names(), ex.matrix().values(),
           ex.matrix().labels()), study.parameters().testFraction(), study.parameters().seed());
       SiteRoundWork work = new SiteRoundWork(rows, settings, progress(taskId));
+      StudyParameters p = study.parameters();
       SiteSession.Study joined = new SiteSession.Study(study.url(), study.version(), StudyDigest.sha256(ctx, pd),
-          work.modelDimension());
+          work.modelDimension(), RoundPolicy.training(p.minSites(), p.threshold(), p.rounds()));
       update(taskId, t -> t.getBusinessStatus().setText("joined the study at the aggregator with "
           + rows.trainCount() + " training rows; waiting for round 1"));
       LOG.info("$train Task/{} federated: joining {}|{} at {} ({} training / {} test rows)", taskId,

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.fedfhir.federation.RoundPolicy;
 import org.fedfhir.federation.SiteSession;
 import org.fedfhir.fhir.audit.Requester;
 import org.fedfhir.fhir.audit.SecureStatsAudit;
@@ -23,6 +24,7 @@ import org.fedfhir.study.StudyDefinition;
 import org.fedfhir.study.StudyKind;
 import org.fedfhir.study.StatisticsDeclarations;
 import org.fedfhir.securecompute.statistics.SiteStatistics;
+import org.fedfhir.securecompute.statistics.StatisticDeclaration;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.slf4j.Logger;
@@ -97,7 +99,9 @@ public class SecureStatsSiteService {
       throw new SiteRefusal(SiteRefusal.Reason.STATISTICS_REFUSED, e.getMessage(), STATISTIC);
     }
     SiteSession.Study joined = new SiteSession.Study(study.url(), study.version(),
-        StudyDigest.sha256(ctx, admitted.planDefinition()), declared.length());
+        StudyDigest.sha256(ctx, admitted.planDefinition()), declared.length(), RoundPolicy.statistics(
+            study.parameters().minSites(), study.parameters().threshold(),
+            declared.statistics().stream().anyMatch(StatisticDeclaration::iterative)));
     LOG.info("$secure-stats PlanDefinition/{}: joining {}|{} at {} with {} records", id, study.url(), study.version(),
         client.target(), rows.size());
     CompletableFuture<SiteSession.Outcome> session = client.join(joined, work, disclosure);

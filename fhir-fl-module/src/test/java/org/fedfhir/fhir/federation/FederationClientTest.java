@@ -25,7 +25,16 @@ import org.fedfhir.aggregator.round.SecureSum;
 import org.fedfhir.aggregator.store.InMemoryStudyStore;
 import org.fedfhir.aggregator.store.StudyPlan;
 import org.fedfhir.aggregator.store.StudyRef;
+import org.fedfhir.federation.RoundPolicy;
 import org.fedfhir.federation.SiteSession;
+import org.fedfhir.federation.v1.AggregatorMessage;
+import org.fedfhir.federation.v1.Binding;
+import org.fedfhir.federation.v1.FederationGrpc;
+import org.fedfhir.federation.v1.Participant;
+import org.fedfhir.federation.v1.Phase;
+import org.fedfhir.federation.v1.RoundStart;
+import org.fedfhir.federation.v1.SiteMessage;
+import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,7 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The site's client over real gRPC with mutual TLS on loopback, with credentials from
  * {@code ./fedfhir pki init}'s directory layout: what a Task's failure reason says when the
- * aggregator refuses the site's study definition, and when it cannot be reached.
+ * aggregator refuses the site's study definition, when it cannot be reached, and when the site
+ * refuses a round below its own minimum of participants.
  */
 class FederationClientTest {
   private static final StudyRef STUDY = new StudyRef("http://fedfhir.org/fhir/PlanDefinition/heart-disease-lr", "1");
@@ -105,6 +115,52 @@ class FederationClientTest {
           .handle((o, t) -> t).get(20, TimeUnit.SECONDS);
       assertThat(client.describe(failure)).startsWith("the aggregator at 127.0.0.1:" + port + " is unreachable");
     }
+  }
+
+  @Test
+  void aRoundBelowTheSitesOwnMinimumIsRefusedAndTheReasonSaysSo() throws Exception {
+    // The aggregator starts a round of three, as the study's min-sites 3 allows; this site requires four.
+    String name = io.grpc.inprocess.InProcessServerBuilder.generateName();
+    Server threeSites = io.grpc.inprocess.InProcessServerBuilder.forName(name).directExecutor()
+        .addService(startingARoundOf(3)).build().start();
+    try (FederationClient client = new FederationClient(io.grpc.inprocess.InProcessChannelBuilder.forName(name)
+        .directExecutor().build(), "in-process", null, null, 4)) {
+      Throwable failure = client.join(new SiteSession.Study(STUDY.url(), STUDY.version(), new byte[32], 11,
+          RoundPolicy.training(3, null, 1)), idle()).handle((o, t) -> t).get(20, TimeUnit.SECONDS);
+      assertThat(client.describe(failure)).isEqualTo("this site refused round 1: 3 participants; this site requires "
+          + "at least 4 (study min-sites 3, the site's own minimum 4); the site left the study and contributed "
+          + "nothing to that round");
+    } finally {
+      threeSites.shutdownNow();
+    }
+  }
+
+  /** An aggregator that answers a Join with the start of a round among {@code n} participants. */
+  private static FederationGrpc.FederationImplBase startingARoundOf(int n) {
+    return new FederationGrpc.FederationImplBase() {
+      @Override
+      public StreamObserver<SiteMessage> session(StreamObserver<AggregatorMessage> out) {
+        return new StreamObserver<>() {
+          @Override
+          public void onNext(SiteMessage m) {
+            RoundStart.Builder start = RoundStart.newBuilder().setPhase(Phase.STANDARDISE).setThreshold(n)
+                .setBinding(Binding.newBuilder().setRound(1));
+            for (int i = 1; i <= n; i++) {
+              start.addParticipants(Participant.newBuilder().setIndex(i).setSiteName("site-" + i));
+            }
+            out.onNext(AggregatorMessage.newBuilder().setRoundStart(start).build());
+          }
+
+          @Override
+          public void onError(Throwable t) {}
+
+          @Override
+          public void onCompleted() {
+            out.onCompleted();
+          }
+        };
+      }
+    };
   }
 
   @Test

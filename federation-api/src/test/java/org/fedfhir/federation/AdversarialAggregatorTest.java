@@ -1,0 +1,424 @@
+package org.fedfhir.federation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.StreamObserver;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.fedfhir.federation.v1.AggregatorMessage;
+import org.fedfhir.federation.v1.FederationGrpc;
+import org.fedfhir.federation.v1.FixedPointEncoding;
+import org.fedfhir.federation.v1.Join;
+import org.fedfhir.federation.v1.Participant;
+import org.fedfhir.federation.v1.Phase;
+import org.fedfhir.federation.v1.RoundStart;
+import org.fedfhir.federation.v1.SiteMessage;
+import org.fedfhir.securecompute.crypto.Ed25519;
+import org.fedfhir.securecompute.secagg.AggregatorRound;
+import org.fedfhir.securecompute.secagg.SecAggException;
+import org.fedfhir.securecompute.secagg.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A malicious aggregator against real {@link SiteSession}s: a test double that speaks the real
+ * federation protocol (in-process gRPC, the secure-aggregation stages run with the real {@link
+ * AggregatorRound}) but starts rounds the sites' {@link RoundPolicy} forbids — itself as a
+ * participant, too few participants, a lowered threshold, a replayed round number, a round beyond
+ * the study's. Every site refuses each, and no site's masked input for it ever reaches the
+ * aggregator; the rounds before it, which obey the policy, do get every site's masked input.
+ */
+class AdversarialAggregatorTest {
+
+  private static final String URL = "http://example.org/study";
+  private static final String VERSION = "1";
+  private static final int FEATURES = 2;
+  private static final FixedPointEncoding ENCODING = FixedPointEncoding.newBuilder().setModulusBits(48)
+      .setFractionBits(16).setClip(1000).build();
+
+  private final List<ManagedChannel> channels = new ArrayList<>();
+  private final ExecutorService serial = Executors.newSingleThreadExecutor();
+  private Server server;
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    channels.forEach(ManagedChannel::shutdownNow);
+    if (server != null) {
+      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+    serial.shutdownNow();
+  }
+
+  @Test
+  void theAggregatorCannotJoinARoundAsAParticipantOfItsOwn() throws Exception {
+    Pki pki = Pki.create();
+    // {victim, aggregator} with t = 2 would reveal the victim's input: with the other two sites the
+    // round is within n and t, and only the fourth participant's role gives it away.
+    Adversary adversary = start(3, pki.aggregatorParticipant(),
+        round(1, Phase.STANDARDISE, 4, 3));
+    List<CompletableFuture<SiteSession.Outcome>> sessions = join(adversary, 3, RoundPolicy.training(3, null, 1), pki);
+
+    assertRefused(sessions, "this site refused round 1: participant 'aggregator' holds a certificate in role "
+        + "'aggregator', not a site's");
+    assertThat(adversary.maskedInputs(1)).isEmpty();
+    assertThat(adversary.messagesAfterJoin()).as("no site advertised a key for the round").isZero();
+  }
+
+  @Test
+  void aRoundWithFewerParticipantsThanTheSitesOwnMinimumIsRefused() throws Exception {
+    assertFirstRoundRefused(2, RoundPolicy.training(2, null, 1), round(1, Phase.STANDARDISE, 2, 2),
+        "this site refused round 1: 2 participants; this site requires at least 3 (study min-sites 2, the site's "
+            + "own minimum 3)");
+  }
+
+  @Test
+  void aRoundWithFewerParticipantsThanTheStudysMinSitesIsRefused() throws Exception {
+    assertFirstRoundRefused(3, RoundPolicy.training(4, null, 1), round(1, Phase.STANDARDISE, 3, 3),
+        "this site refused round 1: 3 participants; this site requires at least 4 (study min-sites 4, the site's "
+            + "own minimum 3)");
+  }
+
+  @Test
+  void aThresholdBelowTwoThirdsOfTheParticipantsIsRefused() throws Exception {
+    // t = 3 of 5 is a majority, which the secure aggregation itself accepts; the site requires ⌈2n/3⌉ = 4.
+    assertFirstRoundRefused(5, RoundPolicy.training(3, null, 1), round(1, Phase.STANDARDISE, 5, 3),
+        "this site refused round 1: threshold 3 of 5 participants; this site requires 4 ≤ t ≤ 5 (⌈2n/3⌉)");
+  }
+
+  @Test
+  void aThresholdBelowTheStudysFixedThresholdIsRefused() throws Exception {
+    assertFirstRoundRefused(5, RoundPolicy.training(3, 5, 1), round(1, Phase.STANDARDISE, 5, 4),
+        "this site refused round 1: threshold 4 of 5 participants; this site requires 5 ≤ t ≤ 5 (study threshold 5)");
+  }
+
+  @Test
+  void aSiteThatLowersItsOwnMinimumTakesPartInARoundOfTwo() throws Exception {
+    // The control for the refusals above: the same adversary, a round the policy allows, every masked input.
+    Adversary adversary = start(2, null, round(1, Phase.STANDARDISE, 2, 2));
+    join(adversary, 2, RoundPolicy.training(2, null, 1).withSiteMinSites(2), null);
+
+    await(() -> adversary.maskedInputs(1).size() == 2);
+    assertThat(adversary.maskedInputs(1)).containsExactlyInAnyOrder(1, 2);
+  }
+
+  /** {@code sites} join; the adversary's first round, {@code round}, is refused by each before it sends anything. */
+  private void assertFirstRoundRefused(int sites, RoundPolicy policy, Round round, String reason) throws Exception {
+    Adversary adversary = start(sites, null, round);
+    assertRefused(join(adversary, sites, policy, null), reason);
+    assertThat(adversary.messagesAfterJoin()).as("no site advertised a key for the round").isZero();
+  }
+
+  private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+  }
+
+  @Test
+  void aReplayedRoundNumberIsRefusedOnceTheSiteSentItsMaskedInput() throws Exception {
+    Adversary adversary = start(3, null, round(1, Phase.STANDARDISE, 3, 2), round(2, Phase.TRAIN, 3, 2),
+        round(2, Phase.TRAIN, 3, 2));
+    List<CompletableFuture<SiteSession.Outcome>> sessions = join(adversary, 3, RoundPolicy.training(3, null, 1), null);
+
+    assertRefused(sessions, "this site refused round 2: round 2 was already run in this session (last round 2)");
+    assertThat(adversary.maskedInputs(1)).as("round 1 within the policy").hasSize(3);
+    assertThat(adversary.maskedInputs(2)).as("round 2 once, not twice").hasSize(3);
+  }
+
+  @Test
+  void anEarlierRoundNumberIsRefused() throws Exception {
+    Adversary adversary = start(3, null, round(2, Phase.TRAIN, 3, 2), round(1, Phase.STANDARDISE, 3, 2));
+    List<CompletableFuture<SiteSession.Outcome>> sessions = join(adversary, 3, RoundPolicy.training(3, null, 1), null);
+
+    assertRefused(sessions, "this site refused round 1: round 1 was already run in this session (last round 2)");
+    assertThat(adversary.maskedInputs(2)).hasSize(3);
+    assertThat(adversary.maskedInputs(1)).isEmpty();
+  }
+
+  @Test
+  void aTrainingRoundBeyondTheStudysDeclaredRoundsIsRefused() throws Exception {
+    // One training round: STANDARDISE, TRAIN, EVALUATE; a fourth round is one too many.
+    Adversary adversary = start(3, null, round(1, Phase.STANDARDISE, 3, 2), round(2, Phase.TRAIN, 3, 2),
+        round(3, Phase.EVALUATE, 3, 2), round(4, Phase.TRAIN, 3, 2));
+    List<CompletableFuture<SiteSession.Outcome>> sessions = join(adversary, 3, RoundPolicy.training(3, null, 1), null);
+
+    assertRefused(sessions, "this site refused round 4: round 4 would be round 4 of this session; the study "
+        + "declares 3");
+    assertThat(adversary.maskedInputs(3)).hasSize(3);
+    assertThat(adversary.maskedInputs(4)).isEmpty();
+  }
+
+  @Test
+  void aSecondStatisticsReleaseInOneSessionIsRefused() throws Exception {
+    assertSecondStatisticsRoundRefused(false, "this site refused round 8: round 8 would be round 2 of this session; "
+        + "the study declares 1");
+  }
+
+  @Test
+  void aSecondStatisticsRoundOfARegressionStudyIsRefused() throws Exception {
+    // A regression study may iterate: more rounds are allowed, but not a second STATISTICS release.
+    assertSecondStatisticsRoundRefused(true, "this site refused round 8: a second STATISTICS release in one session");
+  }
+
+  /** Three sites of a statistics study take part in STATISTICS round 7 and refuse a second one, round 8. */
+  private void assertSecondStatisticsRoundRefused(boolean regressions, String reason) throws Exception {
+    Adversary adversary = start(3, null, round(7, Phase.STATISTICS, 3, 2), round(8, Phase.STATISTICS, 3, 2));
+    List<CompletableFuture<SiteSession.Outcome>> sessions = statistics(adversary, 3,
+        RoundPolicy.statistics(3, null, regressions));
+
+    assertRefused(sessions, reason);
+    assertThat(adversary.maskedInputs(7)).hasSize(3);
+    assertThat(adversary.maskedInputs(8)).isEmpty();
+  }
+
+  // ---- the adversary and its sites -----------------------------------------------------------
+
+  /** A round the adversary starts: its number, phase, how many participants (the first joined) and threshold. */
+  record Round(int number, Phase phase, int participants, int threshold) {}
+
+  static Round round(int number, Phase phase, int participants, int threshold) {
+    return new Round(number, phase, participants, threshold);
+  }
+
+  /** Starts the adversary, which runs {@code rounds} in turn once {@code sites} have joined. */
+  private Adversary start(int sites, Participant extra, Round... rounds) throws Exception {
+    String name = InProcessServerBuilder.generateName();
+    Adversary adversary = new Adversary(sites, extra, List.of(rounds));
+    server = InProcessServerBuilder.forName(name).executor(serial).addService(adversary).build().start();
+    adversary.serverName = name;
+    return adversary;
+  }
+
+  private List<CompletableFuture<SiteSession.Outcome>> join(Adversary adversary, int sites, RoundPolicy policy,
+      Pki pki) throws Exception {
+    List<CompletableFuture<SiteSession.Outcome>> sessions = new ArrayList<>();
+    for (int i = 0; i < sites; i++) {
+      SiteSession session = new SiteSession(stub(adversary), new SiteSession.Study(URL, VERSION, new byte[32],
+          FEATURES, policy), training(i), new SecureRandom());
+      if (pki != null) {
+        session.endorsedBy(pki.site("site-" + i), new SessionKeyEndorsement.Verifier(pki.ca));
+      }
+      sessions.add(session.start());
+    }
+    return sessions;
+  }
+
+  private List<CompletableFuture<SiteSession.Outcome>> statistics(Adversary adversary, int sites,
+      RoundPolicy policy) {
+    List<CompletableFuture<SiteSession.Outcome>> sessions = new ArrayList<>();
+    for (int i = 0; i < sites; i++) {
+      double value = i + 1;
+      SiteSession.StatisticsWork work = round -> new double[] {value, value * value};
+      sessions.add(new SiteSession(stub(adversary), new SiteSession.Study(URL, VERSION, new byte[32], 2, policy),
+          work, new SecureRandom()).start());
+    }
+    return sessions;
+  }
+
+  private FederationGrpc.FederationStub stub(Adversary adversary) {
+    ManagedChannel channel = InProcessChannelBuilder.forName(adversary.serverName).directExecutor().build();
+    channels.add(channel);
+    return FederationGrpc.newStub(channel);
+  }
+
+  private static void assertRefused(List<CompletableFuture<SiteSession.Outcome>> sessions, String reason) {
+    for (CompletableFuture<SiteSession.Outcome> s : sessions) {
+      assertThatThrownBy(() -> s.get(20, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class).cause()
+          .isInstanceOf(SiteSession.RoundRefusedException.class).hasMessage(reason);
+    }
+  }
+
+  private static SiteSession.TrainingWork training(int site) {
+    return new SiteSession.TrainingWork() {
+      @Override
+      public double[] moments() {
+        return new double[] {10, site, site * site, 10, 2 * site, 4 * site * site};
+      }
+
+      @Override
+      public double[] train(int round, double[] globalModel, Standardisation standardisation) {
+        return new double[] {site, site, site};
+      }
+
+      @Override
+      public double[] evaluate(double[] model, Standardisation standardisation) {
+        return new double[] {1, 0, 1, 0, 0.5};
+      }
+    };
+  }
+
+  /**
+   * The malicious aggregator: accepts every Join, then starts its scripted rounds among the sites
+   * in the order they joined (plus {@code extra}, a participant of its own, if given) and runs each
+   * round's secure aggregation as far as the sites' masked inputs, recording them; then it starts
+   * the next round.
+   */
+  static final class Adversary extends FederationGrpc.FederationImplBase {
+    private final int sites;
+    private final Participant extra;
+    private final List<Round> script;
+    private final List<StreamObserver<AggregatorMessage>> outs = new ArrayList<>();
+    private final List<Join> joins = new ArrayList<>();
+    private final Map<Integer, List<Integer>> masked = new TreeMap<>();
+    private volatile int afterJoin;
+    private String serverName;
+    private int next;
+    private Round current;
+    private AggregatorRound round;
+
+    Adversary(int sites, Participant extra, List<Round> script) {
+      this.sites = sites;
+      this.extra = extra;
+      this.script = script;
+    }
+
+    synchronized List<Integer> maskedInputs(int number) {
+      return List.copyOf(masked.getOrDefault(number, List.of()));
+    }
+
+    int messagesAfterJoin() {
+      return afterJoin;
+    }
+
+    @Override
+    public StreamObserver<SiteMessage> session(StreamObserver<AggregatorMessage> out) {
+      return new StreamObserver<>() {
+        @Override
+        public void onNext(SiteMessage m) {
+          received(out, m);
+        }
+
+        @Override
+        public void onError(Throwable t) {}
+
+        @Override
+        public void onCompleted() {
+          out.onCompleted();
+        }
+      };
+    }
+
+    private synchronized void received(StreamObserver<AggregatorMessage> out, SiteMessage m) {
+      if (m.hasJoin()) {
+        outs.add(out);
+        joins.add(m.getJoin());
+        if (joins.size() == sites) {
+          nextRound();
+        }
+        return;
+      }
+      afterJoin++;
+      int index = outs.indexOf(out) + 1;
+      if (m.hasMaskedInput()) {
+        masked.computeIfAbsent(current.number(), k -> new ArrayList<>()).add(index);
+      }
+      try {
+        round.receive(ProtocolCodec.fromProto(index, m, ENCODING.getModulusBits()));
+      } catch (SecAggException e) {
+        throw new AssertionError(e);
+      }
+      Stage stage = round.stage();
+      if (round.participants(stage).size() < current.participants()) {
+        return;
+      }
+      switch (stage) {
+        case ADVERTISE_KEYS -> round.closeAdvertising().forEach((i, roster) ->
+            outs.get(i - 1).onNext(ProtocolCodec.toProto(roster, URL, VERSION)));
+        case SHARE_KEYS -> round.closeSharing().forEach((i, bundle) ->
+            outs.get(i - 1).onNext(ProtocolCodec.toProto(bundle, URL, VERSION)));
+        case MASKED_INPUT -> nextRound();
+        default -> throw new AssertionError("stage " + stage);
+      }
+    }
+
+    /** Starts the next scripted round: every site (and the extra participant) gets its RoundStart. */
+    private void nextRound() {
+      if (next == script.size()) {
+        return;
+      }
+      current = script.get(next++);
+      List<Participant> participants = new ArrayList<>();
+      Map<Integer, byte[]> keys = new TreeMap<>();
+      for (int i = 0; i < current.participants() - (extra == null ? 0 : 1); i++) {
+        Join j = joins.get(i);
+        participants.add(Participant.newBuilder().setIndex(i + 1).setSiteName("site-" + i)
+            .setSigningPublicKey(j.getSigningPublicKey()).setCertificate(j.getCertificate())
+            .setKeyEndorsement(j.getKeyEndorsement()).build());
+        keys.put(i + 1, j.getSigningPublicKey().toByteArray());
+      }
+      if (extra != null) {
+        participants.add(extra.toBuilder().setIndex(current.participants()).build());
+        keys.put(current.participants(), extra.getSigningPublicKey().toByteArray());
+      }
+      int length = switch (current.phase()) {
+        case STANDARDISE -> 3 * FEATURES;
+        case TRAIN -> 3 + MetricTail.LENGTH;
+        case EVALUATE -> MetricTail.LENGTH;
+        default -> 2;
+      };
+      if (current.threshold() > current.participants() / 2) {
+        round = new AggregatorRound(ProtocolCodec.config(URL, VERSION, keys, current.threshold(), length,
+            ENCODING.getModulusBits()), new org.fedfhir.securecompute.secagg.RoundId(
+            ProtocolCodec.studyKey(URL, VERSION), current.number()));
+      }
+      for (int i = 0; i < Math.min(joins.size(), participants.size()); i++) {
+        outs.get(i).onNext(AggregatorMessage.newBuilder().setRoundStart(RoundStart.newBuilder()
+            .setBinding(ProtocolCodec.binding(URL, VERSION, current.number(), Stage.ADVERTISE_KEYS))
+            .addAllParticipants(participants).setYourIndex(i + 1).setThreshold(current.threshold())
+            .setEncoding(ENCODING).setPhase(current.phase()).setTrainingRounds(1)).build());
+      }
+    }
+  }
+
+  /** A network CA, certificates for sites, and the aggregator's own certificate and session key. */
+  record Pki(X509Certificate ca, KeyPair caKeys) {
+    static Pki create() throws Exception {
+      Instant now = Instant.now();
+      KeyPair caKeys = SessionKeyEndorsementTest.ecKeys();
+      return new Pki(SessionKeyEndorsementTest.certificate("fedfhir-network-ca", "ca", caKeys.getPublic(),
+          "fedfhir-network-ca", caKeys.getPrivate(), now.minus(1, ChronoUnit.DAYS), now.plus(30, ChronoUnit.DAYS)),
+          caKeys);
+    }
+
+    SessionKeyEndorsement.Signer site(String name) throws Exception {
+      return party(name, "site");
+    }
+
+    SessionKeyEndorsement.Signer party(String name, String role) throws Exception {
+      Instant now = Instant.now();
+      KeyPair keys = SessionKeyEndorsementTest.ecKeys();
+      return new SessionKeyEndorsement.Signer(SessionKeyEndorsementTest.certificate(name, role, keys.getPublic(),
+          "fedfhir-network-ca", caKeys.getPrivate(), now.minus(1, ChronoUnit.DAYS), now.plus(30, ChronoUnit.DAYS)),
+          keys.getPrivate());
+    }
+
+    /** The aggregator as a participant: its own session key, endorsed with its own (aggregator-role) certificate. */
+    Participant aggregatorParticipant() throws Exception {
+      byte[] key = Ed25519.generate(new SecureRandom()).publicKey();
+      SessionKeyEndorsement.Endorsement e = party("aggregator", "aggregator").endorse(
+          new SessionKeyEndorsement.Subject(URL, VERSION, new byte[32], key));
+      return Participant.newBuilder().setSiteName("aggregator").setSigningPublicKey(ByteString.copyFrom(key))
+          .setCertificate(ByteString.copyFrom(e.certificate()))
+          .setKeyEndorsement(ByteString.copyFrom(e.signature())).build();
+    }
+  }
+}

@@ -248,10 +248,10 @@ public final class StudyParser implements StudyValidator {
         continue;
       }
       switch (name) {
-        case "rounds" -> rounds = intAtLeast(value, 1, name, vloc, issues, rounds);
-        case "local-epochs" -> epochs = intAtLeast(value, 1, name, vloc, issues, epochs);
-        case "min-sites" -> minSites = intAtLeast(value, 2, name, vloc, issues, minSites);
-        case "threshold" -> threshold = intAtLeast(value, 2, name, vloc, issues, 2);
+        case "rounds" -> rounds = intBetween(value, 1, StudyLimits.MAX_ROUNDS, name, vloc, issues, rounds);
+        case "local-epochs" -> epochs = intBetween(value, 1, StudyLimits.MAX_LOCAL_EPOCHS, name, vloc, issues, epochs);
+        case "min-sites" -> minSites = intBetween(value, 2, StudyLimits.MAX_SITES, name, vloc, issues, minSites);
+        case "threshold" -> threshold = intBetween(value, 2, StudyLimits.MAX_SITES, name, vloc, issues, 2);
         case "seed" -> seed = intAtLeast(value, Integer.MIN_VALUE, name, vloc, issues, (int) seed);
         case "learning-rate" -> lr = decimal(value, name, vloc, issues, lr, v -> v > 0, "> 0");
         case "server-learning-rate" -> serverLr = decimal(value, name, vloc, issues, serverLr, v -> v > 0, "> 0");
@@ -288,6 +288,16 @@ public final class StudyParser implements StudyValidator {
     }
     return new StudyParameters(rounds, epochs, lr, l2, seed, testFraction, minSites, threshold, strategy, mu,
         serverLr, share, precision);
+  }
+
+  private static int intBetween(Type value, int min, int max, String name, String loc, List<StudyIssue> issues,
+      int fallback) {
+    int v = intAtLeast(value, min, name, loc, issues, fallback);
+    if (v > max) {
+      issues.add(new StudyIssue(loc, "parameter '" + name + "' is " + v + "; at most " + max + " (StudyLimits)"));
+      return fallback;
+    }
+    return v;
   }
 
   private static int intAtLeast(Type value, int min, String name, String loc, List<StudyIssue> issues,

@@ -61,6 +61,21 @@ class StudyParserTest {
   }
 
   @Test
+  void aStudyAtEveryLimitIsAccepted() throws Exception {
+    PlanDefinition pd = reference();
+    ((Extension) pd.getExtensionsByUrl(StudyUrls.EXT_PARAMETER).get(0).getExtensionByUrl("value"))
+        .setValue(new IntegerType(StudyLimits.MAX_LOCAL_EPOCHS));
+    parameter(pd, "rounds", new IntegerType(StudyLimits.MAX_ROUNDS));
+    parameter(pd, "min-sites", new IntegerType(StudyLimits.MAX_SITES));
+    parameter(pd, "threshold", new IntegerType(StudyLimits.MAX_SITES));
+    StudyParameters p = parser.parse(pd).parameters();
+    assertThat(p.localEpochs()).isEqualTo(StudyLimits.MAX_LOCAL_EPOCHS);
+    assertThat(p.rounds()).isEqualTo(StudyLimits.MAX_ROUNDS);
+    assertThat(p.minSites()).isEqualTo(StudyLimits.MAX_SITES);
+    assertThat(p.threshold()).isEqualTo(StudyLimits.MAX_SITES);
+  }
+
+  @Test
   void referenceStudyParsesIntoTheStudyDefinition() throws Exception {
     StudyDefinition s = parser.parse(reference());
     assertThat(s.url()).isEqualTo("http://fedfhir.org/fhir/PlanDefinition/heart-disease-lr");
@@ -127,6 +142,15 @@ class StudyParserTest {
             "PlanDefinition.extension[parameter][4].extension[value]", "needs valueInteger"),
         rule("parameter value must be in range", pd -> parameter(pd, "min-sites", new IntegerType(1)),
             "PlanDefinition.extension[parameter][4].extension[value]", "need ≥ 2"),
+        rule("rounds are bounded", pd -> parameter(pd, "rounds", new IntegerType(StudyLimits.MAX_ROUNDS + 1)),
+            "PlanDefinition.extension[parameter][4].extension[value]", "at most 1000"),
+        rule("min-sites is bounded", pd -> parameter(pd, "min-sites", new IntegerType(1_000_000)),
+            "PlanDefinition.extension[parameter][4].extension[value]", "at most 1000"),
+        rule("threshold is bounded", pd -> parameter(pd, "threshold", new IntegerType(StudyLimits.MAX_SITES + 1)),
+            "PlanDefinition.extension[parameter][4].extension[value]", "at most 1000"),
+        rule("local epochs are bounded", pd -> ((Extension) pd.getExtensionsByUrl(StudyUrls.EXT_PARAMETER)
+            .get(0).getExtensionByUrl("value")).setValue(new IntegerType(StudyLimits.MAX_LOCAL_EPOCHS + 1)),
+            "PlanDefinition.extension[parameter][0].extension[value]", "at most 1000"),
         rule("prediction precision is 1 to 6 decimals", pd -> parameter(pd, "prediction-precision", new IntegerType(9)),
             "PlanDefinition.extension[parameter][4].extension[value]", "1 to 6 decimals"),
         rule("test fraction must be in (0, 1)", pd -> ((Extension) pd.getExtensionsByUrl(StudyUrls.EXT_PARAMETER)

@@ -98,4 +98,22 @@ class StudyRegistryTest {
         });
     assertThat(store.study(new StudyRef(study.getUrl(), study.getVersion()))).isEmpty();
   }
+
+  @Test
+  void aStudyBeyondTheStudyLimitsIsRefusedWhenPublished() {
+    PlanDefinition study = heartDiseaseStudy();
+    study.setUrl(study.getUrl() + "-endless");
+    study.setId("hd-endless");
+    org.hl7.fhir.r4.model.Extension rounds = study.getExtensionsByUrl(org.fedfhir.study.StudyUrls.EXT_PARAMETER)
+        .stream().filter(p -> "rounds".equals(p.getExtensionByUrl("name").getValue().primitiveValue()))
+        .findFirst().orElseThrow();
+    rounds.getExtensionByUrl("value")
+        .setValue(new org.hl7.fhir.r4.model.IntegerType(org.fedfhir.study.StudyLimits.MAX_ROUNDS + 1));
+
+    assertThatThrownBy(() -> client.update().resource(study).execute())
+        .isInstanceOfSatisfying(UnprocessableEntityException.class, e -> assertThat(
+            ig.fhirContext().newJsonParser().encodeResourceToString(e.getOperationOutcome()))
+            .contains("parameter 'rounds' is 1001; at most 1000"));
+    assertThat(store.study(new StudyRef(study.getUrl(), study.getVersion()))).isEmpty();
+  }
 }

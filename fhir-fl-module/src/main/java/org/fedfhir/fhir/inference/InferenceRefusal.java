@@ -44,22 +44,15 @@ public final class InferenceRefusal extends OperationRefusal {
     /** The TEE refused the call, could not be reached or answered something that did not open. */
     TEE_FAILED(502, OperationOutcome.IssueType.TRANSIENT);
 
-    private final int status;
-    private final OperationOutcome.IssueType type;
+    private final Answer answer;
 
     Reason(int status, OperationOutcome.IssueType type) {
-      this.status = status;
-      this.type = type;
+      this.answer = new Answer(status, type);
     }
 
     @Override
-    public int status() {
-      return status;
-    }
-
-    @Override
-    public OperationOutcome.IssueType issueType() {
-      return type;
+    public Answer answer() {
+      return answer;
     }
   }
 

@@ -15,13 +15,23 @@ public abstract class OperationRefusal extends Exception {
 
   /** A failure mode: the HTTP status and FHIR issue type it is answered with (implemented by enums). */
   public interface Kind {
-    int status();
+    /** The HTTP status and issue type this failure mode is answered with. */
+    Answer answer();
 
-    OperationOutcome.IssueType issueType();
+    default int status() {
+      return answer().status();
+    }
+
+    default OperationOutcome.IssueType issueType() {
+      return answer().issueType();
+    }
 
     /** The enum constant's name; as a code, lower case with hyphens. */
     String name();
   }
+
+  /** How a failure mode is answered: its HTTP status and FHIR issue type. */
+  public record Answer(int status, OperationOutcome.IssueType issueType) {}
 
   /** One issue: what is wrong and where ({@code expression}, may be null). */
   public record Issue(String diagnostics, String expression) {}

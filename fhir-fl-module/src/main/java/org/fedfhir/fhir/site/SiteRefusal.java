@@ -37,22 +37,15 @@ public final class SiteRefusal extends OperationRefusal {
     /** The server stopped while the request waited. */
     INTERRUPTED(503, OperationOutcome.IssueType.TRANSIENT);
 
-    private final int status;
-    private final OperationOutcome.IssueType type;
+    private final Answer answer;
 
     Reason(int status, OperationOutcome.IssueType type) {
-      this.status = status;
-      this.type = type;
+      this.answer = new Answer(status, type);
     }
 
     @Override
-    public int status() {
-      return status;
-    }
-
-    @Override
-    public OperationOutcome.IssueType issueType() {
-      return type;
+    public Answer answer() {
+      return answer;
     }
   }
 

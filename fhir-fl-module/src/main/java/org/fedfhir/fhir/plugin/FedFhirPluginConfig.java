@@ -59,7 +59,7 @@ public class FedFhirPluginConfig {
       DaoSiteStore store, UcumConverter ucum, @Value("${fedfhir.site.name:hospital}") String site,
       @Value("${fedfhir.aggregator:}") String aggregator, @Value("${fedfhir.pki:}") String pki,
       @Value("${fedfhir.federation.min-sites:3}") int siteMinSites) {
-    return FederatedTrainingService.fromSettings(ctx, new DaoClinicalDataSource(daos), store, store, ucum, site,
+    return FederatedTrainingService.fromSettings(new DaoClinicalDataSource(daos), store, store, ucum, site,
         aggregator, pki, siteMinSites);
   }
 
@@ -78,7 +78,7 @@ public class FedFhirPluginConfig {
   public SecureStatsSiteService fedfhirSecureStatsSiteService(FhirContext ctx, StudyAdmission admission,
       DaoRegistry daos, DaoSiteStore store, UcumConverter ucum, @Value("${fedfhir.site.name:hospital}") String site,
       @Value("${fedfhir.statistics.min-cell-count:5}") int minCellCount, FederatedTrainingService federated) {
-    return new SecureStatsSiteService(ctx, admission, new DaoClinicalDataSource(daos), store, ucum, site, minCellCount,
+    return new SecureStatsSiteService(admission, new DaoClinicalDataSource(daos), store, ucum, site, minCellCount,
         federated.aggregator(), Duration.ofSeconds(30));
   }
 

@@ -1,6 +1,5 @@
 package org.fedfhir.fhir.site;
 
-import ca.uhn.fhir.context.FhirContext;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Date;
@@ -37,7 +36,6 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DecimalType;
 import org.hl7.fhir.r4.model.IntegerType;
-import org.hl7.fhir.r4.model.PlanDefinition;
 import org.hl7.fhir.r4.model.Task;
 import org.hl7.fhir.r4.model.Type;
 import org.slf4j.Logger;
@@ -55,7 +53,6 @@ import org.slf4j.LoggerFactory;
 public class FederatedTrainingService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FederatedTrainingService.class);
 
-  private final FhirContext ctx;
   private final ClinicalDataSource data;
   private final Tasks tasks;
   private final AuditTrail audit;
@@ -79,9 +76,8 @@ public class FederatedTrainingService implements AutoCloseable {
    * @param client the connection to the aggregator, or null when the site has none configured
    *     ({@code $train mode=federated} then answers 501)
    */
-  public FederatedTrainingService(FhirContext ctx, ClinicalDataSource data, Tasks tasks, AuditTrail audit,
+  public FederatedTrainingService(ClinicalDataSource data, Tasks tasks, AuditTrail audit,
       UcumConverter ucum, String site, Aggregator client) {
-    this.ctx = ctx;
     this.data = data;
     this.tasks = tasks;
     this.audit = audit;
@@ -93,18 +89,10 @@ public class FederatedTrainingService implements AutoCloseable {
   /**
    * From the hospital's settings {@code fedfhir.aggregator} (host:port) and {@code fedfhir.pki}
    * (directory): both blank → not configured; the PKI files are checked now, so a hospital with
-   * wrong credentials does not start.
+   * wrong credentials does not start. {@code siteMinSites} is the site's own minimum number of
+   * participants in a round ({@code fedfhir.federation.min-sites}).
    */
-  public static FederatedTrainingService fromSettings(FhirContext ctx, ClinicalDataSource data, Tasks tasks,
-      AuditTrail audit, UcumConverter ucum, String site, String aggregator, String pki) {
-    return fromSettings(ctx, data, tasks, audit, ucum, site, aggregator, pki, RoundPolicy.DEFAULT_SITE_MIN_SITES);
-  }
-
-  /**
-   * As {@link #fromSettings(FhirContext, ClinicalDataSource, Tasks, AuditTrail, UcumConverter, String, String,
-   * String)}, with the site's own minimum number of participants in a round ({@code fedfhir.federation.min-sites}).
-   */
-  public static FederatedTrainingService fromSettings(FhirContext ctx, ClinicalDataSource data, Tasks tasks,
+  public static FederatedTrainingService fromSettings(ClinicalDataSource data, Tasks tasks,
       AuditTrail audit, UcumConverter ucum, String site, String aggregator, String pki, int siteMinSites) {
     boolean hasAggregator = aggregator != null && !aggregator.isBlank();
     boolean hasPki = pki != null && !pki.isBlank();
@@ -119,7 +107,7 @@ public class FederatedTrainingService implements AutoCloseable {
     if (client != null) {
       LOG.info("federated training: site '{}' joins studies at {} over mutual TLS", site, client.target());
     }
-    return new FederatedTrainingService(ctx, data, tasks, audit, ucum, site, client);
+    return new FederatedTrainingService(data, tasks, audit, ucum, site, client);
   }
 
   public boolean isConfigured() {
@@ -136,11 +124,12 @@ public class FederatedTrainingService implements AutoCloseable {
     if (client == null) {
       throw new IllegalStateException("no aggregator configured");
     }
-    runs.submit(() -> run(admitted.planDefinition(), admitted.study(), admitted.id(), taskId, requester));
+    runs.submit(() -> run(admitted, taskId, requester));
   }
 
-  private void run(PlanDefinition pd, StudyDefinition study, String planDefinitionId, String taskId,
-      Requester requester) {
+  private void run(StudyAdmission.Admitted admitted, String taskId, Requester requester) {
+    StudyDefinition study = admitted.study();
+    String planDefinitionId = admitted.id();
     String failure = null;
     CohortCounts counts = null;
     Metrics local = null;
@@ -158,7 +147,7 @@ public class FederatedTrainingService implements AutoCloseable {
           ex.matrix().labels()), study.parameters().testFraction(), study.parameters().seed());
       SiteRoundWork work = new SiteRoundWork(rows, settings, progress(taskId));
       StudyParameters p = study.parameters();
-      SiteSession.Study joined = new SiteSession.Study(study.url(), study.version(), StudyDigest.sha256(ctx, pd),
+      SiteSession.Study joined = new SiteSession.Study(study.url(), study.version(), admitted.digestBytes(),
           work.modelDimension(), RoundPolicy.training(p.minSites(), p.threshold(), p.rounds()));
       update(taskId, t -> t.getBusinessStatus().setText("joined the study at the aggregator with "
           + rows.trainCount() + " training rows; waiting for round 1"));

@@ -1,6 +1,5 @@
 package org.fedfhir.fhir.site;
 
-import ca.uhn.fhir.context.FhirContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -17,7 +16,6 @@ import org.fedfhir.fhir.cohort.Extraction;
 import org.fedfhir.fhir.cohort.FeatureExtractor;
 import org.fedfhir.fhir.cohort.UcumConverter;
 import org.fedfhir.fhir.federation.Aggregator;
-import org.fedfhir.fhir.federation.StudyDigest;
 import org.fedfhir.fhir.statistics.StatisticsContribution;
 import org.fedfhir.fhir.statistics.TimeToEvent;
 import org.fedfhir.study.StudyDefinition;
@@ -42,7 +40,6 @@ public class SecureStatsSiteService {
   private static final Logger LOG = LoggerFactory.getLogger(SecureStatsSiteService.class);
   private static final String STATISTIC = "PlanDefinition.action[0].extension[statistic]";
 
-  private final FhirContext ctx;
   private final StudyAdmission admission;
   private final ClinicalDataSource data;
   private final AuditTrail audit;
@@ -58,9 +55,8 @@ public class SecureStatsSiteService {
    * @param client the site's connection to the aggregator, or null if none is configured
    * @param joinTimeout how long the request waits for the aggregator to accept the join
    */
-  public SecureStatsSiteService(FhirContext ctx, StudyAdmission admission, ClinicalDataSource data, AuditTrail audit,
+  public SecureStatsSiteService(StudyAdmission admission, ClinicalDataSource data, AuditTrail audit,
       UcumConverter ucum, String site, int minCellCount, Aggregator client, Duration joinTimeout) {
-    this.ctx = ctx;
     this.admission = admission;
     this.data = data;
     this.audit = audit;
@@ -99,7 +95,7 @@ public class SecureStatsSiteService {
       throw new SiteRefusal(SiteRefusal.Reason.STATISTICS_REFUSED, e.getMessage(), STATISTIC);
     }
     SiteSession.Study joined = new SiteSession.Study(study.url(), study.version(),
-        StudyDigest.sha256(ctx, admitted.planDefinition()), declared.length(), RoundPolicy.statistics(
+        admitted.digestBytes(), declared.length(), RoundPolicy.statistics(
             study.parameters().minSites(), study.parameters().threshold(),
             declared.statistics().stream().anyMatch(StatisticDeclaration::iterative)));
     LOG.info("$secure-stats PlanDefinition/{}: joining {}|{} at {} with {} records", id, study.url(), study.version(),

@@ -1,6 +1,7 @@
 package org.fedfhir.fhir.site;
 
 import ca.uhn.fhir.context.FhirContext;
+import java.util.HexFormat;
 import java.util.Optional;
 import org.fedfhir.fhir.federation.StudyDigest;
 import org.fedfhir.study.InvalidStudyException;
@@ -17,8 +18,16 @@ import org.hl7.fhir.r4.model.PlanDefinition;
  */
 public final class StudyAdmission {
 
-  /** A study the site takes part in: its PlanDefinition's logical id, the resource and the parsed study. */
-  public record Admitted(String id, PlanDefinition planDefinition, StudyDefinition study) {}
+  /**
+   * A study the site takes part in: its PlanDefinition's logical id, the resource, the parsed study and
+   * its study digest (64 lower-case hex digits, the one the approval named), computed once here.
+   */
+  public record Admitted(String id, PlanDefinition planDefinition, StudyDefinition study, String digest) {
+    /** The study digest as the 32 bytes a Join carries. */
+    public byte[] digestBytes() {
+      return HexFormat.of().parseHex(digest);
+    }
+  }
 
   private final SiteStudies studies;
   private final Approvals approvals;
@@ -53,10 +62,11 @@ public final class StudyAdmission {
       throw new SiteRefusal(SiteRefusal.Reason.NOT_ACTIVE, "study status is " + study.status()
           + "; a site takes part only in active studies", "PlanDefinition.status");
     }
-    Optional<String> notApproved = approvals.whyNotApproved(id, StudyDigest.sha256Hex(FhirContext.forR4Cached(), pd));
+    String digest = StudyDigest.sha256Hex(FhirContext.forR4Cached(), pd);
+    Optional<String> notApproved = approvals.whyNotApproved(id, digest);
     if (notApproved.isPresent()) {
       throw new SiteRefusal(SiteRefusal.Reason.NOT_APPROVED, notApproved.get());
     }
-    return new Admitted(id, pd, study);
+    return new Admitted(id, pd, study, digest);
   }
 }

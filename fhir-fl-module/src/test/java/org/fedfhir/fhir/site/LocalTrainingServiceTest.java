@@ -43,7 +43,7 @@ class LocalTrainingServiceTest {
   }
 
   LocalTrainingService service(ClinicalDataSource data, boolean withAggregator) {
-    federated = new FederatedTrainingService(CTX, data, site, site, new UcumConverter(),
+    federated = new FederatedTrainingService(data, site, site, new UcumConverter(),
         "cleveland", withAggregator ? aggregator : null);
     service = new LocalTrainingService(new StudyAdmission(site, site, new StudyReader()), data, site, site,
         new UcumConverter(), "cleveland", federated);

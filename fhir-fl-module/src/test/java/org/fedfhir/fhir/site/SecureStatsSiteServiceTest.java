@@ -42,7 +42,7 @@ class SecureStatsSiteServiceTest {
   }
 
   SecureStatsSiteService service(Aggregator client, Duration joinTimeout) {
-    return new SecureStatsSiteService(CTX, new StudyAdmission(site, site, new StudyReader()), cleveland, site,
+    return new SecureStatsSiteService(new StudyAdmission(site, site, new StudyReader()), cleveland, site,
         new UcumConverter(), "cleveland", 7, client, joinTimeout);
   }
 

@@ -136,4 +136,17 @@ class StudyRegistryTest {
     assertThat(new org.fedfhir.study.StudyParser().validate(study)).anySatisfy(i ->
         assertThat(i.reason()).contains("parameter 'threshold' is 4 but 'min-sites' is 3 (the default)"));
   }
+
+  @Test
+  void aRequestBodyOverTheLimitIsAnswered413BeforeItIsRead() throws Exception {
+    byte[] body = new byte[(int) org.fedfhir.access.HttpsConnectors.MAX_REQUEST_BYTES + 1];
+    java.util.Arrays.fill(body, (byte) ' ');
+    java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.baseUrl() + "/PlanDefinition/hd-huge"))
+            .header("Content-Type", "application/fhir+json")
+            .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(413);
+  }
 }

@@ -99,6 +99,14 @@ class StudyRegistryTest {
     assertThat(store.study(new StudyRef(study.getUrl(), study.getVersion()))).isEmpty();
   }
 
+  /** Publishing {@code study} is answered 422 with an OperationOutcome that says {@code why}, and registers nothing. */
+  private static void assertRefusedWhenPublished(PlanDefinition study, String why) {
+    assertThatThrownBy(() -> client.update().resource(study).execute())
+        .isInstanceOfSatisfying(UnprocessableEntityException.class, e -> assertThat(
+            ig.fhirContext().newJsonParser().encodeResourceToString(e.getOperationOutcome())).contains(why));
+    assertThat(store.study(new StudyRef(study.getUrl(), study.getVersion()))).isEmpty();
+  }
+
   @Test
   void aStudyBeyondTheStudyLimitsIsRefusedWhenPublished() {
     PlanDefinition study = heartDiseaseStudy();
@@ -110,11 +118,7 @@ class StudyRegistryTest {
     rounds.getExtensionByUrl("value")
         .setValue(new org.hl7.fhir.r4.model.IntegerType(org.fedfhir.federation.StudyLimits.MAX_ROUNDS + 1));
 
-    assertThatThrownBy(() -> client.update().resource(study).execute())
-        .isInstanceOfSatisfying(UnprocessableEntityException.class, e -> assertThat(
-            ig.fhirContext().newJsonParser().encodeResourceToString(e.getOperationOutcome()))
-            .contains("parameter 'rounds' is 1001; at most 1000"));
-    assertThat(store.study(new StudyRef(study.getUrl(), study.getVersion()))).isEmpty();
+    assertRefusedWhenPublished(study, "parameter 'rounds' is 1001; at most 1000");
   }
 
   @Test
@@ -129,10 +133,7 @@ class StudyRegistryTest {
     threshold.addExtension("value", new org.hl7.fhir.r4.model.IntegerType(4)); // min-sites: the default 3
 
     // The guide's profile says it first (fs-threshold); the sites' parser says it too, for a site that runs no profile.
-    assertThatThrownBy(() -> client.update().resource(study).execute())
-        .isInstanceOfSatisfying(UnprocessableEntityException.class, e -> assertThat(
-            ig.fhirContext().newJsonParser().encodeResourceToString(e.getOperationOutcome())).contains("fs-threshold"));
-    assertThat(store.study(new StudyRef(study.getUrl(), study.getVersion()))).isEmpty();
+    assertRefusedWhenPublished(study, "fs-threshold");
     assertThat(new org.fedfhir.study.StudyParser().validate(study)).anySatisfy(i ->
         assertThat(i.reason()).contains("parameter 'threshold' is 4 but 'min-sites' is 3 (the default)"));
   }

@@ -2,12 +2,14 @@ package org.fedfhir.access;
 
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.SizeLimitHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
@@ -21,7 +23,20 @@ public final class HttpsConnectors {
   /** The servlet request attribute holding the caller's verified certificate chain. */
   public static final String CLIENT_CERTIFICATES = "jakarta.servlet.request.X509Certificate";
 
+  /**
+   * Largest request body a FedFHIR server on Jetty reads: 16 MiB, room for a study PlanDefinition or
+   * a sealed model of the longest vector a study may have (1,000,000 values, base64).
+   */
+  public static final long MAX_REQUEST_BYTES = 16L << 20;
+
   private HttpsConnectors() {}
+
+  /** {@code handler} behind a limit of {@link #MAX_REQUEST_BYTES} per request body: a longer one is answered 413. */
+  public static Handler limitingRequestBodies(Handler handler) {
+    SizeLimitHandler limit = new SizeLimitHandler(MAX_REQUEST_BYTES, -1);
+    limit.setHandler(handler);
+    return limit;
+  }
 
   /**
    * Adds the connector to {@code server}.

@@ -293,6 +293,7 @@ public final class SiteSession {
   }
 
   private void startRound(RoundStart start) {
+    StudyLimits.requireWithin(start);
     requirePhase(start.getPhase());
     String violation = policyViolation(start);
     if (violation != null) {

@@ -69,15 +69,32 @@ class SiteSessionTest {
         .isInstanceOf(ExecutionException.class).cause().hasMessage("round start without a phase");
   }
 
+  @Test
+  void aRoundBeyondTheStudyLimitsIsRefusedBeforeAnythingIsComputed() throws Exception {
+    RoundStart endless = RoundStart.newBuilder().setPhase(Phase.STANDARDISE)
+        .setTrainingRounds(StudyLimits.MAX_ROUNDS + 1).build();
+
+    assertThatThrownBy(() -> session(endless, training()).get(10, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class).cause().isInstanceOf(StudyLimits.ExceededException.class)
+        .hasMessageContaining("training_rounds of 1001 exceeds the limit 1000");
+    assertThat(computed).hasValue(0);
+  }
+
   /** Joins an aggregator that answers the Join with a round of {@code phase}. */
   private CompletableFuture<SiteSession.Outcome> session(Phase phase, SiteSession.RoundWork work) throws Exception {
+    return session(RoundStart.newBuilder().setPhase(phase).build(), work);
+  }
+
+  /** Joins an aggregator that answers the Join with {@code start}. */
+  private CompletableFuture<SiteSession.Outcome> session(RoundStart start, SiteSession.RoundWork work)
+      throws Exception {
     String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).directExecutor().addService(announcing(phase)).build().start();
+    server = InProcessServerBuilder.forName(name).directExecutor().addService(announcing(start)).build().start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     return new SiteSession(FederationGrpc.newStub(channel), STUDY, work, new SecureRandom()).start();
   }
 
-  private static FederationGrpc.FederationImplBase announcing(Phase phase) {
+  private static FederationGrpc.FederationImplBase announcing(RoundStart start) {
     return new FederationGrpc.FederationImplBase() {
       @Override
       public StreamObserver<SiteMessage> session(StreamObserver<AggregatorMessage> out) {
@@ -85,7 +102,7 @@ class SiteSessionTest {
           @Override
           public void onNext(SiteMessage m) {
             if (m.hasJoin()) {
-              out.onNext(AggregatorMessage.newBuilder().setRoundStart(RoundStart.newBuilder().setPhase(phase)).build());
+              out.onNext(AggregatorMessage.newBuilder().setRoundStart(start).build());
             }
           }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.fedfhir.federation.Strategy;
+import org.fedfhir.federation.StudyLimits;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Coding;
@@ -105,6 +106,7 @@ public final class StudyParser implements StudyValidator {
         issues.add(new StudyIssue(p + ".action[0].extension[statistic]", e.getMessage()));
       }
     }
+    checkVectorLength(kind, parameters, features, declarations, issues);
     if (!issues.isEmpty()) {
       return null;
     }
@@ -225,6 +227,8 @@ public final class StudyParser implements StudyValidator {
     double serverLr = d.serverLearningRate();
     boolean share = d.shareModelWithOwner();
     int precision = d.predictionPrecision();
+    String minSitesLoc = null;
+    String thresholdLoc = null;
     Set<String> seen = new HashSet<>();
     List<Extension> exts = pd.getExtensionsByUrl(StudyUrls.EXT_PARAMETER);
     for (int i = 0; i < exts.size(); i++) {
@@ -250,8 +254,14 @@ public final class StudyParser implements StudyValidator {
       switch (name) {
         case "rounds" -> rounds = intBetween(value, 1, StudyLimits.MAX_ROUNDS, name, vloc, issues, rounds);
         case "local-epochs" -> epochs = intBetween(value, 1, StudyLimits.MAX_LOCAL_EPOCHS, name, vloc, issues, epochs);
-        case "min-sites" -> minSites = intBetween(value, 2, StudyLimits.MAX_SITES, name, vloc, issues, minSites);
-        case "threshold" -> threshold = intBetween(value, 2, StudyLimits.MAX_SITES, name, vloc, issues, 2);
+        case "min-sites" -> {
+          minSites = intBetween(value, 2, StudyLimits.MAX_SITES, name, vloc, issues, minSites);
+          minSitesLoc = vloc;
+        }
+        case "threshold" -> {
+          threshold = intBetween(value, 2, StudyLimits.MAX_SITES, name, vloc, issues, 2);
+          thresholdLoc = vloc;
+        }
         case "seed" -> seed = intAtLeast(value, Integer.MIN_VALUE, name, vloc, issues, (int) seed);
         case "learning-rate" -> lr = decimal(value, name, vloc, issues, lr, v -> v > 0, "> 0");
         case "server-learning-rate" -> serverLr = decimal(value, name, vloc, issues, serverLr, v -> v > 0, "> 0");
@@ -286,8 +296,33 @@ public final class StudyParser implements StudyValidator {
             + "' (see " + StudyUrls.CS_STUDY_PARAMETER + ")"));
       }
     }
+    if (thresholdLoc != null && threshold > minSites) {
+      // A round starts with min-sites sites; a threshold above them can never be met by the sites the study needs.
+      issues.add(new StudyIssue(thresholdLoc, "parameter 'threshold' is " + threshold + " but 'min-sites' is "
+          + minSites + (minSitesLoc == null ? " (the default)" : "") + "; need 2 ≤ threshold ≤ min-sites"));
+    }
     return new StudyParameters(rounds, epochs, lr, l2, seed, testFraction, minSites, threshold, strategy, mu,
         serverLr, share, precision);
+  }
+
+  /**
+   * A site's contribution to a round must fit {@link StudyLimits#MAX_VECTOR_LENGTH}: a training
+   * study's TRAIN payload (features and strategy), a statistics study's declared statistics.
+   */
+  private static void checkVectorLength(StudyKind kind, StudyParameters parameters, List<Feature> features,
+      StatisticsDeclarations.Study declarations, List<StudyIssue> issues) {
+    if (kind == StudyKind.TRAINING && !features.isEmpty()) {
+      long length = StudyLimits.trainingVectorLength(parameters.strategy(), features.size());
+      if (length > StudyLimits.MAX_VECTOR_LENGTH) {
+        issues.add(new StudyIssue("PlanDefinition.action[0].input", features.size() + " features under strategy '"
+            + parameters.strategy().code() + "' make a payload of " + length + " values; at most "
+            + StudyLimits.MAX_VECTOR_LENGTH + " (StudyLimits)"));
+      }
+    } else if (kind == StudyKind.STATISTICS && declarations != null
+        && declarations.length() > StudyLimits.MAX_VECTOR_LENGTH) {
+      issues.add(new StudyIssue("PlanDefinition.action[0].extension[statistic]", "the statistics make a vector of "
+          + declarations.length() + " values; at most " + StudyLimits.MAX_VECTOR_LENGTH + " (StudyLimits)"));
+    }
   }
 
   private static int intBetween(Type value, int min, int max, String name, String loc, List<StudyIssue> issues,

@@ -11,6 +11,7 @@ import java.time.Period;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.fedfhir.federation.StudyLimits;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Coding;

@@ -55,7 +55,7 @@ public final class StudyRegistryServer implements AutoCloseable {
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
     context.addServlet(new ServletHolder("fhir", fhir), "/fhir/*");
-    jetty.setHandler(context);
+    jetty.setHandler(HttpsConnectors.limitingRequestBodies(context));
     jetty.start();
     return new StudyRegistryServer(jetty, connector);
   }

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import org.fedfhir.aggregator.pki.TlsMaterial;
+import org.fedfhir.federation.StudyLimits;
 
 /**
  * Servers and channels that speak only mutual TLS with the network PKI: the server requires a
@@ -48,18 +49,21 @@ public final class MutualTls {
   }
 
   /**
-   * Starts a server on the address with the service behind {@link PeerIdentityInterceptor}.
+   * Starts a server on the address with the service behind {@link PeerIdentityInterceptor}; it
+   * refuses a message longer than {@link StudyLimits#MAX_MESSAGE_BYTES} with {@code RESOURCE_EXHAUSTED}.
    */
   public static Server startServer(TlsMaterial tls, InetSocketAddress address, BindableService service)
       throws IOException {
     return NettyServerBuilder.forAddress(address, serverCredentials(tls))
         .addService(ServerInterceptors.intercept(service, new PeerIdentityInterceptor()))
+        .maxInboundMessageSize(StudyLimits.MAX_MESSAGE_BYTES)
         .build()
         .start();
   }
 
   /** A channel from a site (or any party) to the aggregator at host:port. */
   public static ManagedChannel channel(TlsMaterial tls, String host, int port) {
-    return Grpc.newChannelBuilderForAddress(host, port, channelCredentials(tls)).build();
+    return Grpc.newChannelBuilderForAddress(host, port, channelCredentials(tls))
+        .maxInboundMessageSize(StudyLimits.MAX_MESSAGE_BYTES).build();
   }
 }

@@ -99,6 +99,14 @@ class StudyRegistryTest {
     assertThat(store.study(new StudyRef(study.getUrl(), study.getVersion()))).isEmpty();
   }
 
+  /** Publishing {@code study} is answered 422 with an OperationOutcome that says {@code why}, and registers nothing. */
+  private static void assertRefusedWhenPublished(PlanDefinition study, String why) {
+    assertThatThrownBy(() -> client.update().resource(study).execute())
+        .isInstanceOfSatisfying(UnprocessableEntityException.class, e -> assertThat(
+            ig.fhirContext().newJsonParser().encodeResourceToString(e.getOperationOutcome())).contains(why));
+    assertThat(store.study(new StudyRef(study.getUrl(), study.getVersion()))).isEmpty();
+  }
+
   @Test
   void aStudyBeyondTheStudyLimitsIsRefusedWhenPublished() {
     PlanDefinition study = heartDiseaseStudy();
@@ -108,12 +116,38 @@ class StudyRegistryTest {
         .stream().filter(p -> "rounds".equals(p.getExtensionByUrl("name").getValue().primitiveValue()))
         .findFirst().orElseThrow();
     rounds.getExtensionByUrl("value")
-        .setValue(new org.hl7.fhir.r4.model.IntegerType(org.fedfhir.study.StudyLimits.MAX_ROUNDS + 1));
+        .setValue(new org.hl7.fhir.r4.model.IntegerType(org.fedfhir.federation.StudyLimits.MAX_ROUNDS + 1));
 
-    assertThatThrownBy(() -> client.update().resource(study).execute())
-        .isInstanceOfSatisfying(UnprocessableEntityException.class, e -> assertThat(
-            ig.fhirContext().newJsonParser().encodeResourceToString(e.getOperationOutcome()))
-            .contains("parameter 'rounds' is 1001; at most 1000"));
-    assertThat(store.study(new StudyRef(study.getUrl(), study.getVersion()))).isEmpty();
+    assertRefusedWhenPublished(study, "parameter 'rounds' is 1001; at most 1000");
+  }
+
+  @Test
+  void aStudyWhoseThresholdCanNeverBeMetIsRefusedWhenPublished() {
+    PlanDefinition study = heartDiseaseStudy();
+    study.setUrl(study.getUrl() + "-unmeetable");
+    study.setId("hd-unmeetable");
+    study.getExtension().removeIf(e -> e.getUrl().equals(org.fedfhir.study.StudyUrls.EXT_PARAMETER)
+        && java.util.Set.of("min-sites", "threshold").contains(e.getExtensionByUrl("name").getValue().primitiveValue()));
+    org.hl7.fhir.r4.model.Extension threshold = study.addExtension().setUrl(org.fedfhir.study.StudyUrls.EXT_PARAMETER);
+    threshold.addExtension("name", new org.hl7.fhir.r4.model.CodeType("threshold"));
+    threshold.addExtension("value", new org.hl7.fhir.r4.model.IntegerType(4)); // min-sites: the default 3
+
+    // The guide's profile says it first (fs-threshold); the sites' parser says it too, for a site that runs no profile.
+    assertRefusedWhenPublished(study, "fs-threshold");
+    assertThat(new org.fedfhir.study.StudyParser().validate(study)).anySatisfy(i ->
+        assertThat(i.reason()).contains("parameter 'threshold' is 4 but 'min-sites' is 3 (the default)"));
+  }
+
+  @Test
+  void aRequestBodyOverTheLimitIsAnswered413BeforeItIsRead() throws Exception {
+    byte[] body = new byte[(int) org.fedfhir.access.HttpsConnectors.MAX_REQUEST_BYTES + 1];
+    java.util.Arrays.fill(body, (byte) ' ');
+    java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.baseUrl() + "/PlanDefinition/hd-huge"))
+            .header("Content-Type", "application/fhir+json")
+            .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(413);
   }
 }

@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.fedfhir.federation.Strategy;
+import org.fedfhir.federation.StudyLimits;
 import org.fedfhir.federation.v1.AggregatorMessage;
 import org.fedfhir.federation.v1.FederationGrpc;
 import org.fedfhir.federation.v1.FixedPointEncoding;
@@ -68,6 +69,11 @@ class MutualTlsTest {
 
   /** Opens a session, sends Join and returns the first thing that comes back. */
   private static Object firstReply(ChannelCredentials credentials) throws Exception {
+    return firstReply(credentials, new byte[32]);
+  }
+
+  /** Opens a session, sends Join with this signing key and returns the first thing that comes back. */
+  private static Object firstReply(ChannelCredentials credentials, byte[] signingKey) throws Exception {
     ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.getPort(),
         credentials).build();
     try {
@@ -89,7 +95,7 @@ class MutualTlsTest {
         }
       });
       out.onNext(SiteMessage.newBuilder().setJoin(Join.newBuilder().setStudyUrl(STUDY.url())
-          .setStudyVersion(STUDY.version()).setModelDimension(2).setSigningPublicKey(ByteString.copyFrom(new byte[32]))
+          .setStudyVersion(STUDY.version()).setModelDimension(2).setSigningPublicKey(ByteString.copyFrom(signingKey))
           .setDefinitionDigest(ByteString.copyFrom(HexFormat.of().parseHex(DIGEST)))).build());
       return reply.get(10, TimeUnit.SECONDS);
     } finally {
@@ -137,5 +143,27 @@ class MutualTlsTest {
 
   private static java.io.InputStream stream(String pem) {
     return new java.io.ByteArrayInputStream(pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+  }
+
+  @Test
+  void aMessageLongerThanTheLimitIsRefusedAtTheEdge() throws Exception {
+    TlsMaterial site = TlsMaterial.of(ca.issue("cleveland"), ca.certificate());
+
+    Object reply = firstReply(MutualTls.channelCredentials(site), new byte[StudyLimits.MAX_MESSAGE_BYTES + 1]);
+
+    assertThat(reply).isInstanceOf(Status.class);
+    assertThat(((Status) reply).getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+  }
+
+  @Test
+  void aMessageOfAFullLengthVectorPassesTheEdge() throws Exception {
+    // gRPC's default would refuse anything over 4 MiB: a study within the limits would fail mid-run
+    TlsMaterial site = TlsMaterial.of(ca.issue("cleveland"), ca.certificate());
+
+    Object reply = firstReply(MutualTls.channelCredentials(site), new byte[8 * StudyLimits.MAX_VECTOR_LENGTH]);
+
+    if (reply instanceof Status status) {
+      assertThat(status.getCode()).isNotEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    }
   }
 }

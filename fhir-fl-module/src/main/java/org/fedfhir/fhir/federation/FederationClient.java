@@ -16,6 +16,7 @@ import org.fedfhir.federation.v1.FederationGrpc;
 import org.fedfhir.federation.RoundPolicy;
 import org.fedfhir.federation.SessionKeyEndorsement;
 import org.fedfhir.federation.SiteSession;
+import org.fedfhir.federation.StudyLimits;
 
 /**
  * The site's connection to the aggregator: one gRPC channel, outbound only (a hospital accepts no
@@ -72,7 +73,7 @@ public final class FederationClient implements Aggregator {
       throw new UncheckedIOException("cannot read the site's TLS credentials (" + pki.certificate() + ")", e);
     }
     return new FederationClient(Grpc.newChannelBuilderForAddress(aggregator.host(), aggregator.port(), credentials)
-        .build(), aggregator.toString(), SessionKeyEndorsement.Signer.fromPem(pki.certificate(), pki.privateKey()),
+        .maxInboundMessageSize(StudyLimits.MAX_MESSAGE_BYTES).build(), aggregator.toString(), SessionKeyEndorsement.Signer.fromPem(pki.certificate(), pki.privateKey()),
         SessionKeyEndorsement.Verifier.fromPem(pki.ca()), siteMinSites);
   }
 

@@ -58,7 +58,7 @@ public final class TeeServer implements AutoCloseable {
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
     context.addServlet(new ServletHolder("fhir", fhir), "/fhir/*");
-    jetty.setHandler(context);
+    jetty.setHandler(HttpsConnectors.limitingRequestBodies(context));
     jetty.start();
     return new TeeServer(jetty, connector, fhir);
   }

@@ -16,6 +16,7 @@ import org.fedfhir.access.TokenClaims;
 import org.fedfhir.fhir.audit.Requester;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -153,6 +154,14 @@ public class HospitalSecurityConfiguration {
       }
     }
     return "server";
+  }
+
+  /** Request bodies beyond the servers' common limit are answered 413 before anything else runs. */
+  @Bean
+  public FilterRegistrationBean<RequestBodyLimit> requestBodyLimit() {
+    FilterRegistrationBean<RequestBodyLimit> bean = new FilterRegistrationBean<>(new RequestBodyLimit());
+    bean.setOrder(org.springframework.core.Ordered.HIGHEST_PRECEDENCE);
+    return bean;
   }
 
   /** {@code [base]/.well-known/smart-configuration}, public. */

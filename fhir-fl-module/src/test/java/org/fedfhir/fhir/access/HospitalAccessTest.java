@@ -193,6 +193,32 @@ class HospitalAccessTest {
   }
 
   @Test
+  void aRequestBodyOverTheLimitIsAnswered413BeforeAuthenticationWhetherDeclaredOrChunked() throws Exception {
+    int tooLong = (int) org.fedfhir.access.HttpsConnectors.MAX_REQUEST_BYTES + 1;
+    HttpRequest declared = HttpRequest.newBuilder(URI.create(base() + "/Patient"))
+        .header("Content-Type", "application/fhir+json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[tooLong])).build();
+    refusedWith(http.send(declared, HttpResponse.BodyHandlers.ofString()), 413, "declared length");
+
+    HttpRequest chunked = HttpRequest.newBuilder(URI.create(base() + "/Patient"))
+        .header("Content-Type", "application/fhir+json").header("Authorization", "Bearer " + superUser())
+        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(new byte[tooLong])))
+        .build();
+    refusedWith(http.send(chunked, HttpResponse.BodyHandlers.ofString()), 413, "chunked");
+
+    // a chunked body within the limit still reaches HAPI whole
+    String patient = "{\"resourceType\":\"Patient\",\"gender\":\"female\"}";
+    HttpRequest small = HttpRequest.newBuilder(URI.create(base() + "/Patient"))
+        .header("Content-Type", "application/fhir+json").header("Authorization", "Bearer " + superUser())
+        .POST(HttpRequest.BodyPublishers.ofInputStream(
+            () -> new java.io.ByteArrayInputStream(patient.getBytes(java.nio.charset.StandardCharsets.UTF_8))))
+        .build();
+    HttpResponse<String> created = http.send(small, HttpResponse.BodyHandlers.ofString());
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    assertThat(created.body()).contains("\"gender\":\"female\"");
+  }
+
+  @Test
   void aResearcherCannotApproveTheirOwnStudyAndTheRefusalIsAudited() throws Exception {
     String researcher = ISSUER.user(base(), "Practitioner/researcher-1", List.of("researcher"),
         "openid fhirUser user/*.cruds", null);

@@ -72,14 +72,16 @@ public class FedFhirPluginConfig {
 
   /**
    * {@code $secure-stats} at the site: joins statistics studies over the $train connection to the
-   * aggregator; {@code fedfhir.statistics.min-cell-count} is this site's minimum released count.
+   * aggregator; {@code fedfhir.statistics.min-cell-count} is this site's minimum released count,
+   * {@code fedfhir.statistics.min-cohort} the smallest cohort it joins a statistics study with.
    */
   @Bean
   public SecureStatsSiteService fedfhirSecureStatsSiteService(FhirContext ctx, StudyAdmission admission,
       DaoRegistry daos, DaoSiteStore store, UcumConverter ucum, @Value("${fedfhir.site.name:hospital}") String site,
-      @Value("${fedfhir.statistics.min-cell-count:5}") int minCellCount, FederatedTrainingService federated) {
+      @Value("${fedfhir.statistics.min-cell-count:5}") int minCellCount,
+      @Value("${fedfhir.statistics.min-cohort:20}") int minCohort, FederatedTrainingService federated) {
     return new SecureStatsSiteService(admission, new DaoClinicalDataSource(daos), store, ucum, site, minCellCount,
-        federated.aggregator(), Duration.ofSeconds(30));
+        minCohort, federated.aggregator(), Duration.ofSeconds(30));
   }
 
   @Bean

@@ -46,23 +46,27 @@ public class SecureStatsSiteService {
   private final FeatureExtractor extractor;
   private final String site;
   private final SiteSession.Disclosure disclosure;
+  private final int minCohort;
   private final Aggregator client;
   private final Duration joinTimeout;
 
   /**
    * @param minCellCount this site's minimum cell count for all statistics studies (the stricter of
    *     the site's, the other sites' and the study's applies)
+   * @param minCohort this site's smallest cohort it joins a statistics study with; a smaller cohort
+   *     is refused before anything is computed, without publishing its size
    * @param client the site's connection to the aggregator, or null if none is configured
    * @param joinTimeout how long the request waits for the aggregator to accept the join
    */
   public SecureStatsSiteService(StudyAdmission admission, ClinicalDataSource data, AuditTrail audit,
-      UcumConverter ucum, String site, int minCellCount, Aggregator client, Duration joinTimeout) {
+      UcumConverter ucum, String site, int minCellCount, int minCohort, Aggregator client, Duration joinTimeout) {
     this.admission = admission;
     this.data = data;
     this.audit = audit;
     this.extractor = new FeatureExtractor(ucum);
     this.site = site;
     this.disclosure = new SiteSession.Disclosure(minCellCount, false);
+    this.minCohort = minCohort;
     this.client = client;
     this.joinTimeout = joinTimeout;
   }
@@ -83,8 +87,12 @@ public class SecureStatsSiteService {
     StatisticsDeclarations.Study declared = study.declarations();
     Extraction ex = extractor.extract(study, data, Instant.now());
     SiteStatistics.Rows rows = StatisticsContribution.rows(ex.matrix());
+    if (rows.size() < minCohort) {
+      throw new SiteRefusal(SiteRefusal.Reason.STATISTICS_REFUSED, "this site has fewer than " + minCohort
+          + " records in the cohort, its minimum cohort for statistics (fedfhir.statistics.min-cohort)");
+    }
     if (rows.size() > declared.maxRecordsPerSite()) {
-      throw new SiteRefusal(SiteRefusal.Reason.STATISTICS_REFUSED, "this site has " + rows.size()
+      throw new SiteRefusal(SiteRefusal.Reason.STATISTICS_REFUSED, "this site has about " + published(rows.size())
           + " records in the cohort; the study allows " + declared.maxRecordsPerSite() + " per site (maxRecordsPerSite)");
     }
     StatisticsContribution work;
@@ -98,8 +106,8 @@ public class SecureStatsSiteService {
         admitted.digestBytes(), declared.length(), RoundPolicy.statistics(
             study.parameters().minSites(), study.parameters().threshold(),
             declared.statistics().stream().anyMatch(StatisticDeclaration::iterative)));
-    LOG.info("$secure-stats PlanDefinition/{}: joining {}|{} at {} with {} records", id, study.url(), study.version(),
-        client.target(), rows.size());
+    LOG.info("$secure-stats PlanDefinition/{}: joining {}|{} at {} with about {} records", id, study.url(),
+        study.version(), client.target(), published(rows.size()));
     CompletableFuture<SiteSession.Outcome> session = client.join(joined, work, disclosure);
     session.whenComplete((outcome, failure) -> audit(id, requester, work, failure));
     awaitJoin(work, session);
@@ -107,9 +115,14 @@ public class SecureStatsSiteService {
     oo.addIssue().setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
         .setCode(OperationOutcome.IssueType.INFORMATIONAL)
         .setDiagnostics("joined statistics study " + study.url() + "|" + study.version() + " at the aggregator "
-            + client.target() + " with " + rows.size() + " records; this site's statistics leave it only masked, "
+            + client.target() + " with about " + published(rows.size()) + " records; this site's statistics leave it only masked, "
             + "when the aggregator runs $secure-stats; an AuditEvent records the site's part");
     return oo;
+  }
+
+  /** A cohort size as the site publishes it: rounded to the nearest 5, never the exact count. */
+  static int published(int count) {
+    return Math.round(count / 5f) * 5;
   }
 
   /**

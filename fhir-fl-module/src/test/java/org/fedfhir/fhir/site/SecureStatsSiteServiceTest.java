@@ -42,8 +42,12 @@ class SecureStatsSiteServiceTest {
   }
 
   SecureStatsSiteService service(Aggregator client, Duration joinTimeout) {
+    return service(client, joinTimeout, 20);
+  }
+
+  SecureStatsSiteService service(Aggregator client, Duration joinTimeout, int minCohort) {
     return new SecureStatsSiteService(new StudyAdmission(site, site, new StudyReader()), cleveland, site,
-        new UcumConverter(), "cleveland", 7, client, joinTimeout);
+        new UcumConverter(), "cleveland", 7, minCohort, client, joinTimeout);
   }
 
   SecureStatsSiteService service() {
@@ -107,6 +111,21 @@ class SecureStatsSiteServiceTest {
   }
 
   @Test
+  void aCohortUnderTheSitesMinimumIsRefusedWithoutPublishingItsSize() {
+    site.approve("stats", Fixtures.study("heart-disease-stats"));
+    refused(() -> service(aggregator, Duration.ofSeconds(30), 400).join("stats", CALLER),
+        SiteRefusal.Reason.STATISTICS_REFUSED, 422, IssueType.BUSINESSRULE, "this site has fewer than 400 records "
+            + "in the cohort, its minimum cohort for statistics (fedfhir.statistics.min-cohort)", null);
+    assertThat(aggregator.joined).isNotDone();
+  }
+
+  @Test
+  void aPublishedCohortSizeIsRoundedToTheNearestFive() {
+    assertThat(SecureStatsSiteService.published(303)).isEqualTo(305);
+    assertThat(SecureStatsSiteService.published(302)).isEqualTo(300);
+  }
+
+  @Test
   void anAcceptedRequestJoinsTheStudyWithTheSitesDisclosureControlAndTheEndIsAudited() throws Exception {
     PlanDefinition study = Fixtures.study("heart-disease-stats");
     site.approve("stats", study);
@@ -115,7 +134,7 @@ class SecureStatsSiteServiceTest {
 
     assertThat(joined.getIssueFirstRep().getSeverity()).isEqualTo(OperationOutcome.IssueSeverity.INFORMATION);
     assertThat(joined.getIssueFirstRep().getDiagnostics()).contains("joined statistics study " + study.getUrl())
-        .contains("aggregator.test:7443").contains("with 303 records");
+        .contains("aggregator.test:7443").contains("with about 305 records").doesNotContain("303");
     InMemoryAggregator.Join join = aggregator.joined.getNow(null);
     assertThat(join.study().definitionDigest()).isEqualTo(StudyDigest.sha256(CTX, study));
     assertThat(join.study().modelDimension()).isEqualTo(StatisticsDeclarations.read(study).length());

@@ -297,7 +297,7 @@ public final class AggregatorRound {
   }
 
   private void acceptSignature(ConsistencySignature m) {
-    byte[] signed = ConsistencySignature.signedBytes(id, m.sender(), participants.get(Stage.MASKED_INPUT));
+    byte[] signed = ConsistencySignature.signedBytes(id, m.sender(), config, participants.get(Stage.MASKED_INPUT));
     if (!Ed25519.verify(config.signingKey(m.sender()), signed, m.signature())) {
       throw new TamperedMessageException("site " + m.sender() + "'s signature over the survivor set does not verify");
     }

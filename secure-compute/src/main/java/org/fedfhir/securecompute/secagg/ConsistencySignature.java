@@ -5,9 +5,11 @@ import java.nio.ByteBuffer;
 import java.util.SortedSet;
 
 /**
- * Stage 3: a site's Ed25519 signature over the set of sites that sent masked inputs, so that the
- * aggregator cannot tell different sites different stories about who dropped out (Bonawitz et al.
- * 2017, round "ConsistencyCheck").
+ * Stage 3: a site's Ed25519 signature over the set of sites that sent masked inputs and over the
+ * round's public parameters as the site was told them (roster with keys and neighbours, threshold t,
+ * vector length, modulus: {@link SecAggConfig#publicParametersDigest}), so that the aggregator cannot
+ * tell different sites different stories about who dropped out, who takes part or how many shares
+ * open a secret (Bonawitz et al. 2017, round "ConsistencyCheck").
  */
 public record ConsistencySignature(RoundId roundId, int sender, byte[] signature) implements SiteMessage {
 
@@ -25,10 +27,11 @@ public record ConsistencySignature(RoundId roundId, int sender, byte[] signature
     return Stage.CONSISTENCY_CHECK;
   }
 
-  /** The bytes a site signs: the binding and the survivor ids in order. */
-  static byte[] signedBytes(RoundId id, int sender, SortedSet<Integer> survivors) {
+  /** The bytes a site signs: the binding, the digest of the round's public parameters and the survivor ids in order. */
+  static byte[] signedBytes(RoundId id, int sender, SecAggConfig config, SortedSet<Integer> survivors) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes(id.binding(Stage.CONSISTENCY_CHECK, sender, 0).encode());
+    out.writeBytes(config.publicParametersDigest());
     ByteBuffer ids = ByteBuffer.allocate(4 + 4 * survivors.size()).putInt(survivors.size());
     survivors.forEach(ids::putInt);
     out.writeBytes(ids.array());

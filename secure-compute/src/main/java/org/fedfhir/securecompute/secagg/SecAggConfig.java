@@ -29,6 +29,7 @@ public final class SecAggConfig {
   private final int modulusBits;
   private final NeighbourGraph graph;
   private final int threshold;
+  private final byte[] publicParametersDigest;
 
   private SecAggConfig(Builder b, NeighbourGraph graph, int threshold) {
     this.study = b.study;
@@ -37,6 +38,7 @@ public final class SecAggConfig {
     this.modulusBits = b.modulusBits;
     this.graph = graph;
     this.threshold = threshold;
+    this.publicParametersDigest = digestPublicParameters();
   }
 
   public static Builder builder() {
@@ -88,6 +90,35 @@ public final class SecAggConfig {
   /** t: shares needed to reconstruct a secret, and sites needed at every stage. */
   public int threshold() {
     return threshold;
+  }
+
+  /**
+   * SHA-256 of every public parameter of the round as this party was told them: study, vector length,
+   * modulus, threshold, each site's id, signing key and neighbours. Sites sign it in the consistency
+   * check, so an aggregator that tells different sites different rosters or thresholds is caught
+   * before anything is unmasked.
+   */
+  public byte[] publicParametersDigest() {
+    return publicParametersDigest.clone();
+  }
+
+  private byte[] digestPublicParameters() {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    byte[] name = study.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    out.writeBytes(java.nio.ByteBuffer.allocate(4 + name.length + 12).putInt(name.length).put(name)
+        .putInt(vectorLength).putInt(modulusBits).putInt(threshold).array());
+    for (Map.Entry<Integer, byte[]> site : signingKeys.entrySet()) {
+      java.util.NavigableSet<Integer> neighbours = graph.neighbours(site.getKey());
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(12 + site.getValue().length + 4 * neighbours.size());
+      b.putInt(site.getKey()).putInt(site.getValue().length).put(site.getValue()).putInt(neighbours.size());
+      neighbours.forEach(b::putInt);
+      out.writeBytes(b.array());
+    }
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256").digest(out.toByteArray());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
   }
 
   @Override

@@ -180,7 +180,7 @@ public final class SiteRound {
       requireAtLeastThreshold(inNeighbourhood + 1, "surviving sites in the neighbourhood");
       survivors = u3;
       return new ConsistencySignature(id, self,
-          Ed25519.sign(signingKey, ConsistencySignature.signedBytes(id, self, u3)));
+          Ed25519.sign(signingKey, ConsistencySignature.signedBytes(id, self, config, u3)));
     });
   }
 
@@ -201,7 +201,7 @@ public final class SiteRound {
         if (!survivors.contains(signer) || !(signer == self || config.graph().areNeighbours(self, signer))) {
           throw new UnknownSiteException("signature from site " + signer + ", not a surviving neighbour");
         }
-        byte[] signed = ConsistencySignature.signedBytes(id, signer, survivors);
+        byte[] signed = ConsistencySignature.signedBytes(id, signer, config, survivors);
         if (!Ed25519.verify(config.signingKey(signer), signed, e.getValue())) {
           throw new TamperedMessageException("site " + signer + "'s signature over the survivor set does not verify");
         }

@@ -1,5 +1,7 @@
 package org.fedfhir.securecompute.secagg;
 
+import org.fedfhir.securecompute.crypto.Ed25519;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -160,6 +162,25 @@ class MessageIntegrityTest {
 
     assertThatThrownBy(() -> round.sites.get(4).unmask(toSite4)).isInstanceOf(TamperedMessageException.class);
     assertThat(round.sites.get(4).stage()).isEqualTo(Stage.ABORTED);
+  }
+
+  @Test
+  void sitesRefuseAnAggregatorThatToldThemDifferentThresholds() {
+    // Site 4 was told t = 4; site 2, with the same keys and roster, was told t = 3 (lower, so fewer
+    // shares open a secret). Each signs what it was told; site 4 must not accept site 2's view.
+    Parties toldFour = new Parties(4, 4, NeighbourGraph.Kind.FULL, 4, 42);
+    Parties toldThree = new Parties(4, 4, NeighbourGraph.Kind.FULL, 3, 42);
+    SteppedRound round = new SteppedRound(toldFour, 0).until(Stage.UNMASK);
+    ConsistencyBundle honest = round.consistencyBundles.get(4);
+    Map<Integer, byte[]> sigs = new TreeMap<>(honest.signatures());
+    sigs.put(2, Ed25519.sign(toldThree.signingKeys.get(2),
+        ConsistencySignature.signedBytes(round.id, 2, toldThree.config, honest.survivors())));
+    ConsistencyBundle mixed = new ConsistencyBundle(round.id, 4, honest.survivors(), sigs);
+
+    assertThatThrownBy(() -> round.sites.get(4).unmask(mixed)).isInstanceOf(TamperedMessageException.class)
+        .hasMessageContaining("site 2");
+    assertThat(round.sites.get(4).stage()).isEqualTo(Stage.ABORTED);
+    assertThat(toldThree.config.publicParametersDigest()).isNotEqualTo(toldFour.config.publicParametersDigest());
   }
 
   @Test

@@ -1,5 +1,6 @@
 package org.fedfhir.fhir.federation;
 
+import java.security.SecureRandom;
 import java.util.Arrays;
 import org.fedfhir.federation.Payloads;
 import org.fedfhir.federation.SiteSession;
@@ -37,14 +38,28 @@ public final class SiteRoundWork implements SiteSession.TrainingWork {
   private final FederatedSettings settings;
   private final Progress progress;
   private final TribuoLocalUpdate tribuo;
+  private final long sessionSecret;
   private volatile Standardisation lastStandardisation;
   private volatile SiteSession.RoundResult lastEvaluation;
 
+  /**
+   * One session's work. Local shuffling is seeded from the study seed, the round and a secret drawn
+   * for this session and never sent, so two sessions of the same study give different updates: an
+   * aggregator cannot difference sessions run with different subsets of sites to solve for one
+   * site's update. (Federated Newton has no randomness: its payload is a function of the data and
+   * the announced model.)
+   */
   public SiteRoundWork(SiteRows rows, FederatedSettings settings, Progress progress) {
+    this(rows, settings, progress, new SecureRandom().nextLong());
+  }
+
+  /** A session whose local shuffling is reproducible from {@code sessionSecret} (tests, benchmarks). */
+  SiteRoundWork(SiteRows rows, FederatedSettings settings, Progress progress, long sessionSecret) {
     this.rows = rows;
     this.settings = settings;
     this.progress = progress == null ? new Progress() {} : progress;
     this.tribuo = new TribuoLocalUpdate(rows.featureNames());
+    this.sessionSecret = sessionSecret;
   }
 
   public SiteRoundWork(SiteRows rows, FederatedSettings settings) {
@@ -66,7 +81,7 @@ public final class SiteRoundWork implements SiteSession.TrainingWork {
     lastStandardisation = standardisation;
     StandardisedRows train = standardised(rows.train(), standardisation);
     long n = train.size();
-    long seed = settings.seed() * 1_000_003L + round;
+    long seed = (settings.seed() * 1_000_003L + round) ^ sessionSecret;
     return switch (settings.strategy()) {
       case NEWTON -> {
         LogisticInformation li = LogisticInformation.at(requireLength(globalModel), train.z, train.y);

@@ -101,7 +101,7 @@ class SiteRoundWorkTest {
 
   @Test
   void fedAvgSendsTheLocallyTrainedTwoRowModelWeightedByTheTrainingCount() {
-    double[] payload = new SiteRoundWork(rows(), settings(Strategy.FEDAVG)).train(2, new double[6], GLOBAL);
+    double[] payload = new SiteRoundWork(rows(), settings(Strategy.FEDAVG), null, 11).train(2, new double[6], GLOBAL);
     assertThat(payload).hasSize(7);
     assertThat(payload[6]).isEqualTo(5);
     double[] w = new double[6];
@@ -110,8 +110,22 @@ class SiteRoundWorkTest {
     }
     // trained towards the positives' direction: row 1 − row 0 grows with feature a
     assertThat(w[4] - w[1]).isPositive();
-    // same inputs, same round: the same update (seeded)
-    assertThat(new SiteRoundWork(rows(), settings(Strategy.FEDAVG)).train(2, new double[6], GLOBAL)).containsExactly(payload);
+    // same inputs, same round, same session secret: the same update
+    assertThat(new SiteRoundWork(rows(), settings(Strategy.FEDAVG), null, 11).train(2, new double[6], GLOBAL))
+        .containsExactly(payload);
+  }
+
+  @Test
+  void sessionsOfTheSameStudyShuffleWithTheirOwnSecretSoTheirUpdatesDiffer() {
+    // an aggregator that reruns a study with other subsets of sites gets other updates each session,
+    // not the same vector it could difference out (three epochs over five rows: five sessions all
+    // alike would take the same three shuffles five times)
+    java.util.Set<List<Double>> updates = new java.util.HashSet<>();
+    for (int session = 0; session < 5; session++) {
+      double[] payload = new SiteRoundWork(rows(), settings(Strategy.FEDAVG)).train(2, new double[6], GLOBAL);
+      updates.add(java.util.Arrays.stream(payload).boxed().toList());
+    }
+    assertThat(updates).hasSizeGreaterThan(1);
   }
 
   @Test

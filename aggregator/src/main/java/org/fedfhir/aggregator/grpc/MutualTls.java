@@ -13,13 +13,16 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import org.fedfhir.access.Role;
+import org.fedfhir.access.ServerRoleTrustManager;
 import org.fedfhir.aggregator.pki.TlsMaterial;
 import org.fedfhir.federation.StudyLimits;
 
 /**
  * Servers and channels that speak only mutual TLS with the network PKI: the server requires a
- * client certificate issued by the network CA; the client checks the server's certificate against
- * the same CA and presents its own.
+ * client certificate issued by the network CA; the client presents its own and accepts only a
+ * server certificate of the same CA, for the host it dialled, whose role is {@code aggregator}
+ * ({@link ServerRoleTrustManager}): another party of the network cannot pose as the aggregator.
  */
 public final class MutualTls {
 
@@ -41,7 +44,7 @@ public final class MutualTls {
     try {
       return TlsChannelCredentials.newBuilder()
           .keyManager(tls.certificateChainPem(), tls.privateKeyPem())
-          .trustManager(tls.caCertificatePem())
+          .trustManager(ServerRoleTrustManager.forServer(tls.caCertificate(), Role.AGGREGATOR))
           .build();
     } catch (IOException e) {
       throw new UncheckedIOException("could not load TLS material of " + tls.name(), e);

@@ -74,8 +74,12 @@ class MutualTlsTest {
 
   /** Opens a session, sends Join with this signing key and returns the first thing that comes back. */
   private static Object firstReply(ChannelCredentials credentials, byte[] signingKey) throws Exception {
-    ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.getPort(),
-        credentials).build();
+    return firstReply(Grpc.newChannelBuilderForAddress("127.0.0.1", server.getPort(), credentials).build(),
+        signingKey);
+  }
+
+  /** Sends Join over the channel and returns the first thing that comes back; shuts the channel down. */
+  private static Object firstReply(ManagedChannel channel, byte[] signingKey) throws Exception {
     try {
       CompletableFuture<Object> reply = new CompletableFuture<>();
       StreamObserver<SiteMessage> out = FederationGrpc.newStub(channel).session(new StreamObserver<>() {
@@ -139,6 +143,46 @@ class MutualTlsTest {
 
     assertThat(reply).isInstanceOf(Status.class);
     assertThat(((Status) reply).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+  }
+
+  @Test
+  void siteRefusesAServerThatPresentsASiteCertificateOfTheNetworkCa() throws Exception {
+    // a hospital of the network (or whoever stole its key) poses as the aggregator
+    TlsMaterial impostor = TlsMaterial.of(ca.issue("mercy"), ca.certificate());
+    Server fake = MutualTls.startServer(impostor, new InetSocketAddress("127.0.0.1", 0),
+        new FederationService(Coordinators.startUp(new InMemoryStudyStore(), setup -> {
+          throw new AssertionError("no round");
+        }, (delay, task) -> () -> {}, Clock.systemUTC(), Duration.ofSeconds(30),
+            FixedPointEncoding.getDefaultInstance()).coordinators()));
+    try {
+      TlsMaterial site = TlsMaterial.of(ca.issue("cleveland"), ca.certificate());
+
+      Object reply = firstReply(MutualTls.channel(site, "127.0.0.1", fake.getPort()), new byte[32]);
+
+      assertThat(reply).isInstanceOf(Status.class);
+      Status status = (Status) reply;
+      assertThat(status.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+      assertThat(causes(status.getCause())).contains("has role site, not aggregator");
+    } finally {
+      fake.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void siteChannelAcceptsTheAggregatorsCertificate() throws Exception {
+    TlsMaterial site = TlsMaterial.of(ca.issue("cleveland"), ca.certificate());
+
+    Object reply = firstReply(MutualTls.channel(site, "127.0.0.1", server.getPort()), new byte[32]);
+
+    assertThat(reply).isInstanceOf(AggregatorMessage.class);
+  }
+
+  private static String causes(Throwable t) {
+    StringBuilder all = new StringBuilder();
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      all.append(c.getMessage()).append('\n');
+    }
+    return all.toString();
   }
 
   private static java.io.InputStream stream(String pem) {

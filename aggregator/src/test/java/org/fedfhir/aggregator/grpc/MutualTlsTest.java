@@ -26,6 +26,7 @@ import org.fedfhir.federation.v1.SiteMessage;
 import org.fedfhir.aggregator.pki.CertificateAuthority;
 import org.fedfhir.aggregator.pki.Credentials;
 import org.fedfhir.aggregator.pki.PemFiles;
+import org.fedfhir.aggregator.pki.RevocationList;
 import org.fedfhir.aggregator.pki.TlsMaterial;
 import org.fedfhir.aggregator.round.Coordinators;
 import org.fedfhir.aggregator.round.SecureSum;
@@ -49,6 +50,12 @@ class MutualTlsTest {
   @BeforeAll
   static void startAggregator() throws Exception {
     ca = CertificateAuthority.create("test network");
+    server = MutualTls.startServer(TlsMaterial.of(ca.issue("aggregator"), ca.certificate()),
+        new InetSocketAddress("127.0.0.1", 0), federationWithTheStudy());
+  }
+
+  /** The Federation service with the study registered (needs three sites: no round starts). */
+  private static FederationService federationWithTheStudy() {
     InMemoryStudyStore store = new InMemoryStudyStore();
     store.registerStudy(StudyPlan.training(STUDY, DIGEST).strategy(Strategy.FEDAVG).rounds(1).minSites(3).modelDimension(2).proximalMu(0).build());
     SecureSum never = setup -> {
@@ -57,9 +64,7 @@ class MutualTlsTest {
     StageTimer noTimer = (delay, task) -> () -> {};
     Coordinators coordinators = Coordinators.startUp(store, never, noTimer, Clock.systemUTC(),
         Duration.ofSeconds(30), FixedPointEncoding.getDefaultInstance()).coordinators();
-    TlsMaterial aggregator = TlsMaterial.of(ca.issue("aggregator"), ca.certificate());
-    server = MutualTls.startServer(aggregator, new InetSocketAddress("127.0.0.1", 0),
-        new FederationService(coordinators));
+    return new FederationService(coordinators);
   }
 
   @AfterAll
@@ -150,10 +155,7 @@ class MutualTlsTest {
     // a hospital of the network (or whoever stole its key) poses as the aggregator
     TlsMaterial impostor = TlsMaterial.of(ca.issue("mercy"), ca.certificate());
     Server fake = MutualTls.startServer(impostor, new InetSocketAddress("127.0.0.1", 0),
-        new FederationService(Coordinators.startUp(new InMemoryStudyStore(), setup -> {
-          throw new AssertionError("no round");
-        }, (delay, task) -> () -> {}, Clock.systemUTC(), Duration.ofSeconds(30),
-            FixedPointEncoding.getDefaultInstance()).coordinators()));
+        federationWithTheStudy());
     try {
       TlsMaterial site = TlsMaterial.of(ca.issue("cleveland"), ca.certificate());
 
@@ -175,6 +177,28 @@ class MutualTlsTest {
     Object reply = firstReply(MutualTls.channel(site, "127.0.0.1", server.getPort()), new byte[32]);
 
     assertThat(reply).isInstanceOf(AggregatorMessage.class);
+  }
+
+  @Test
+  void aggregatorRefusesARevokedSiteAndAcceptsTheOthers() throws Exception {
+    Credentials revoked = ca.issue("mercy");
+    TlsMaterial withCrl = TlsMaterial.of(ca.issue("aggregator"), ca.certificate())
+        .withRevocations(RevocationList.revoke(ca, null, revoked.certificate()));
+    Server guarded = MutualTls.startServer(withCrl, new InetSocketAddress("127.0.0.1", 0),
+        federationWithTheStudy());
+    try {
+      Object refused = firstReply(MutualTls.channel(TlsMaterial.of(revoked, ca.certificate()), "127.0.0.1",
+          guarded.getPort()), new byte[32]);
+      Object accepted = firstReply(MutualTls.channel(TlsMaterial.of(ca.issue("cleveland"), ca.certificate()),
+          "127.0.0.1", guarded.getPort()), new byte[32]);
+
+      assertThat(refused).isInstanceOf(Status.class);
+      assertThat(((Status) refused).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+      assertThat(accepted).isInstanceOf(AggregatorMessage.class);
+      assertThat(((AggregatorMessage) accepted).getJoined().getSiteName()).isEqualTo("cleveland");
+    } finally {
+      guarded.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
   }
 
   private static String causes(Throwable t) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.X509CRL;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -63,6 +64,21 @@ public final class PkiDirectory {
       writeParty(dir, ca.issue(name));
     }
     return new ArrayList<>(names);
+  }
+
+  /** The network CA's revocation list, beside its certificate. */
+  public static Path crlFile(Path dir) {
+    return caCertificateFile(dir).resolveSibling("crl.pem");
+  }
+
+  /** Adds the party's certificate in the directory to the CA's revocation list ({@link #crlFile}). */
+  public static X509CRL revoke(Path dir, String party) {
+    CertificateAuthority ca = CertificateAuthority.load(new Credentials(
+        PemFiles.readCertificate(caCertificateFile(dir)), PemFiles.readPrivateKey(caKeyFile(dir))));
+    X509CRL previous = Files.exists(crlFile(dir)) ? RevocationList.read(crlFile(dir), ca.certificate()) : null;
+    X509CRL crl = RevocationList.revoke(ca, previous, PemFiles.readCertificate(certificateFile(dir, party)));
+    RevocationList.write(crlFile(dir), crl);
+    return crl;
   }
 
   /** Issues credentials for one more party with the CA stored in the directory, in its name's default role. */

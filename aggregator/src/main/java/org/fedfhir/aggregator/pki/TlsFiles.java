@@ -7,7 +7,8 @@ import java.security.cert.X509Certificate;
 /**
  * Where a party's TLS material lives: its certificate, its PKCS#8 private key and the network CA's
  * certificate (the {@code --cert/--key/--ca} options). Loading checks that the certificate chains to
- * the CA and matches the key.
+ * the CA and matches the key; a revocation list {@code crl.pem} beside the CA's certificate is loaded
+ * with it.
  *
  * @param certificate the party's certificate (PEM)
  * @param privateKey the party's private key (PKCS#8 PEM)
@@ -31,6 +32,8 @@ public record TlsFiles(Path certificate, Path privateKey, Path ca) {
     X509Certificate caCert = PemFiles.readCertificate(ca);
     Credentials own = new Credentials(PemFiles.readCertificate(certificate),
         PemFiles.readPrivateKey(privateKey));
-    return TlsMaterial.of(own, caCert);
+    TlsMaterial tls = TlsMaterial.of(own, caCert);
+    Path crl = ca.resolveSibling("crl.pem");
+    return Files.exists(crl) ? tls.withRevocations(RevocationList.read(crl, caCert)) : tls;
   }
 }

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 
 /**
@@ -16,10 +17,22 @@ public final class TlsMaterial {
 
   private final Credentials own;
   private final X509Certificate ca;
+  private final X509CRL revocations;
 
-  private TlsMaterial(Credentials own, X509Certificate ca) {
+  private TlsMaterial(Credentials own, X509Certificate ca, X509CRL revocations) {
     this.own = own;
     this.ca = ca;
+    this.revocations = revocations;
+  }
+
+  /** The same material with the CA's revocation list: a server refuses a client certificate on it. */
+  public TlsMaterial withRevocations(X509CRL crl) {
+    return new TlsMaterial(own, ca, crl);
+  }
+
+  /** The CA's revocation list, if the party was given one. */
+  public java.util.Optional<X509CRL> revocations() {
+    return java.util.Optional.ofNullable(revocations);
   }
 
   /**
@@ -28,7 +41,7 @@ public final class TlsMaterial {
   public static TlsMaterial of(Credentials own, X509Certificate ca) {
     Certificates.validate(own.certificate(), ca);
     requireMatchingKey(own);
-    return new TlsMaterial(own, ca);
+    return new TlsMaterial(own, ca, null);
   }
 
   private static void requireMatchingKey(Credentials c) {

@@ -26,6 +26,7 @@ import org.fedfhir.federation.v1.SiteMessage;
 import org.fedfhir.aggregator.pki.CertificateAuthority;
 import org.fedfhir.aggregator.pki.Credentials;
 import org.fedfhir.aggregator.pki.PemFiles;
+import org.fedfhir.aggregator.pki.RevocationList;
 import org.fedfhir.aggregator.pki.TlsMaterial;
 import org.fedfhir.aggregator.round.Coordinators;
 import org.fedfhir.aggregator.round.SecureSum;
@@ -49,6 +50,12 @@ class MutualTlsTest {
   @BeforeAll
   static void startAggregator() throws Exception {
     ca = CertificateAuthority.create("test network");
+    server = MutualTls.startServer(TlsMaterial.of(ca.issue("aggregator"), ca.certificate()),
+        new InetSocketAddress("127.0.0.1", 0), federationWithTheStudy());
+  }
+
+  /** The Federation service with the study registered (needs three sites: no round starts). */
+  private static FederationService federationWithTheStudy() {
     InMemoryStudyStore store = new InMemoryStudyStore();
     store.registerStudy(StudyPlan.training(STUDY, DIGEST).strategy(Strategy.FEDAVG).rounds(1).minSites(3).modelDimension(2).proximalMu(0).build());
     SecureSum never = setup -> {
@@ -57,9 +64,7 @@ class MutualTlsTest {
     StageTimer noTimer = (delay, task) -> () -> {};
     Coordinators coordinators = Coordinators.startUp(store, never, noTimer, Clock.systemUTC(),
         Duration.ofSeconds(30), FixedPointEncoding.getDefaultInstance()).coordinators();
-    TlsMaterial aggregator = TlsMaterial.of(ca.issue("aggregator"), ca.certificate());
-    server = MutualTls.startServer(aggregator, new InetSocketAddress("127.0.0.1", 0),
-        new FederationService(coordinators));
+    return new FederationService(coordinators);
   }
 
   @AfterAll
@@ -74,8 +79,12 @@ class MutualTlsTest {
 
   /** Opens a session, sends Join with this signing key and returns the first thing that comes back. */
   private static Object firstReply(ChannelCredentials credentials, byte[] signingKey) throws Exception {
-    ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.getPort(),
-        credentials).build();
+    return firstReply(Grpc.newChannelBuilderForAddress("127.0.0.1", server.getPort(), credentials).build(),
+        signingKey);
+  }
+
+  /** Sends Join over the channel and returns the first thing that comes back; shuts the channel down. */
+  private static Object firstReply(ManagedChannel channel, byte[] signingKey) throws Exception {
     try {
       CompletableFuture<Object> reply = new CompletableFuture<>();
       StreamObserver<SiteMessage> out = FederationGrpc.newStub(channel).session(new StreamObserver<>() {
@@ -139,6 +148,65 @@ class MutualTlsTest {
 
     assertThat(reply).isInstanceOf(Status.class);
     assertThat(((Status) reply).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+  }
+
+  @Test
+  void siteRefusesAServerThatPresentsASiteCertificateOfTheNetworkCa() throws Exception {
+    // a hospital of the network (or whoever stole its key) poses as the aggregator
+    TlsMaterial impostor = TlsMaterial.of(ca.issue("mercy"), ca.certificate());
+    Server fake = MutualTls.startServer(impostor, new InetSocketAddress("127.0.0.1", 0),
+        federationWithTheStudy());
+    try {
+      TlsMaterial site = TlsMaterial.of(ca.issue("cleveland"), ca.certificate());
+
+      Object reply = firstReply(MutualTls.channel(site, "127.0.0.1", fake.getPort()), new byte[32]);
+
+      assertThat(reply).isInstanceOf(Status.class);
+      Status status = (Status) reply;
+      assertThat(status.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+      assertThat(causes(status.getCause())).contains("has role site, not aggregator");
+    } finally {
+      fake.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void siteChannelAcceptsTheAggregatorsCertificate() throws Exception {
+    TlsMaterial site = TlsMaterial.of(ca.issue("cleveland"), ca.certificate());
+
+    Object reply = firstReply(MutualTls.channel(site, "127.0.0.1", server.getPort()), new byte[32]);
+
+    assertThat(reply).isInstanceOf(AggregatorMessage.class);
+  }
+
+  @Test
+  void aggregatorRefusesARevokedSiteAndAcceptsTheOthers() throws Exception {
+    Credentials revoked = ca.issue("mercy");
+    TlsMaterial withCrl = TlsMaterial.of(ca.issue("aggregator"), ca.certificate())
+        .withRevocations(RevocationList.revoke(ca, null, revoked.certificate()));
+    Server guarded = MutualTls.startServer(withCrl, new InetSocketAddress("127.0.0.1", 0),
+        federationWithTheStudy());
+    try {
+      Object refused = firstReply(MutualTls.channel(TlsMaterial.of(revoked, ca.certificate()), "127.0.0.1",
+          guarded.getPort()), new byte[32]);
+      Object accepted = firstReply(MutualTls.channel(TlsMaterial.of(ca.issue("cleveland"), ca.certificate()),
+          "127.0.0.1", guarded.getPort()), new byte[32]);
+
+      assertThat(refused).isInstanceOf(Status.class);
+      assertThat(((Status) refused).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+      assertThat(accepted).isInstanceOf(AggregatorMessage.class);
+      assertThat(((AggregatorMessage) accepted).getJoined().getSiteName()).isEqualTo("cleveland");
+    } finally {
+      guarded.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  private static String causes(Throwable t) {
+    StringBuilder all = new StringBuilder();
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      all.append(c.getMessage()).append('\n');
+    }
+    return all.toString();
   }
 
   private static java.io.InputStream stream(String pem) {

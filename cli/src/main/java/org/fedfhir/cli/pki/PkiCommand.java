@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Make the network CA and the parties' mutual-TLS certificates (for local use; "
         + "production parties load their own with --cert/--key/--ca).",
-    subcommands = {PkiCommand.Init.class, PkiCommand.Issue.class})
+    subcommands = {PkiCommand.Init.class, PkiCommand.Issue.class, PkiCommand.Revoke.class})
 public final class PkiCommand implements Runnable {
 
   @CommandLine.Spec
@@ -85,6 +85,26 @@ public final class PkiCommand implements Runnable {
       PkiDirectory.issue(dir, name, r, dns);
       System.out.println(name + " (" + r.code() + "): " + PkiDirectory.certificateFile(dir, name) + ", "
           + PkiDirectory.keyFile(dir, name));
+      return 0;
+    }
+  }
+
+  @Command(name = "revoke", mixinStandardHelpOptions = true,
+      description = "Add a party's certificate in --dir to the network CA's revocation list (crl.pem); "
+          + "the aggregator refuses it once restarted.")
+  static final class Revoke implements Callable<Integer> {
+
+    @Option(names = "--name", required = true, description = "The party whose certificate is revoked.")
+    String name;
+
+    @Option(names = "--dir", defaultValue = "pki", paramLabel = "DIR",
+        description = "Directory holding the CA (default: ${DEFAULT-VALUE}).")
+    Path dir;
+
+    @Override
+    public Integer call() {
+      int entries = PkiDirectory.revoke(dir, name).getRevokedCertificates().size();
+      System.out.println(name + " revoked: " + PkiDirectory.crlFile(dir) + " (" + entries + " revoked)");
       return 0;
     }
   }

@@ -1,0 +1,42 @@
+package org.fedfhir.aggregator.pki;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RevocationListTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void revokingExtendsTheListTheAggregatorLoadsBesideItsCa() {
+    PkiDirectory.init(dir, "test network", List.of("mercy", "cleveland", "stanford"));
+    assertThat(TlsFiles.inPkiDirectory(dir, "aggregator").load().revocations()).isEmpty();
+
+    PkiDirectory.revoke(dir, "mercy");
+    PkiDirectory.revoke(dir, "cleveland");
+
+    var crl = TlsFiles.inPkiDirectory(dir, "aggregator").load().revocations().orElseThrow();
+    assertThat(crl.isRevoked(PemFiles.readCertificate(PkiDirectory.certificateFile(dir, "mercy")))).isTrue();
+    assertThat(crl.isRevoked(PemFiles.readCertificate(PkiDirectory.certificateFile(dir, "cleveland")))).isTrue();
+    assertThat(crl.isRevoked(PemFiles.readCertificate(PkiDirectory.certificateFile(dir, "stanford")))).isFalse();
+  }
+
+  @Test
+  void aListSignedByAnotherCaIsRefused() throws Exception {
+    PkiDirectory.init(dir, "test network", List.of("mercy"));
+    CertificateAuthority rogue = CertificateAuthority.create("rogue");
+    RevocationList.write(PkiDirectory.crlFile(dir), RevocationList.revoke(rogue, null,
+        PemFiles.readCertificate(PkiDirectory.certificateFile(dir, "aggregator"))));
+
+    assertThat(Files.exists(PkiDirectory.crlFile(dir))).isTrue();
+    assertThatThrownBy(() -> TlsFiles.inPkiDirectory(dir, "aggregator").load())
+        .isInstanceOf(PkiException.class).hasMessageContaining("not a revocation list signed by the network CA");
+  }
+}

@@ -1,14 +1,11 @@
 package org.fedfhir.access;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
@@ -52,9 +49,9 @@ public final class ServerRoleTrustManager extends X509ExtendedTrustManager {
 
   /** As {@link #forServer(X509Certificate, Role)} with the network CA's certificate read from a PEM file. */
   public static ServerRoleTrustManager forServer(Path caPem, Role serverRole) throws IOException {
-    try (InputStream in = Files.newInputStream(caPem)) {
-      return forServer((X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in), serverRole);
-    } catch (CertificateException e) {
+    try {
+      return forServer(PemMaterial.certificates(caPem).get(0), serverRole);
+    } catch (IllegalArgumentException e) {
       throw new IOException("not a CA certificate: " + caPem, e);
     }
   }

@@ -130,7 +130,8 @@ public final class SiteSession {
    * message says why; the site sent nothing for the round and left the study.
    */
   public static final class RoundRefusedException extends RuntimeException {
-    RoundRefusedException(String message) {
+    /** A refusal the site's work may raise too, when its own policy forbids what the round asks. */
+    public RoundRefusedException(String message) {
       super(message);
     }
   }

@@ -10,10 +10,13 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import ca.uhn.fhir.rest.param.TokenParam;
+import org.fedfhir.fhir.audit.SecureStatsAudit;
 import org.fedfhir.fhir.cohort.ApprovalGate;
 import org.fedfhir.fhir.site.Approvals;
 import org.fedfhir.fhir.site.AuditTrail;
 import org.fedfhir.fhir.site.SiteStudies;
+import org.fedfhir.fhir.site.StatisticsReleases;
 import org.fedfhir.fhir.site.Tasks;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.IdType;
@@ -25,7 +28,7 @@ import org.hl7.fhir.r4.model.Task;
  * The site's studies, approvals, Tasks and AuditEvents in the JPA store, through the DAOs as the
  * server itself ({@link SystemRequestDetails}): the callers' access was checked at the operation.
  */
-public final class DaoSiteStore implements SiteStudies, Approvals, Tasks, AuditTrail {
+public final class DaoSiteStore implements SiteStudies, Approvals, Tasks, AuditTrail, StatisticsReleases {
   private final DaoRegistry daos;
 
   public DaoSiteStore(DaoRegistry daos) {
@@ -67,5 +70,14 @@ public final class DaoSiteStore implements SiteStudies, Approvals, Tasks, AuditT
   @Override
   public void record(AuditEvent event) {
     daos.getResourceDao(AuditEvent.class).create(event, new SystemRequestDetails());
+  }
+
+  @Override
+  public List<SecureStatsAudit.Release> releases(String studyUrl) {
+    SearchParameterMap map = SearchParameterMap.newSynchronous("subtype",
+        new TokenParam(SecureStatsAudit.RELEASE_SYSTEM, SecureStatsAudit.RELEASE));
+    return daos.getResourceDao(AuditEvent.class).searchForResources(map, new SystemRequestDetails()).stream()
+        .map(SecureStatsAudit::releaseOf).flatMap(Optional::stream)
+        .filter(r -> r.studyUrl().equals(studyUrl)).toList();
   }
 }

@@ -8,6 +8,7 @@ import org.fedfhir.fhir.cohort.UcumConverter;
 import org.fedfhir.fhir.site.FederatedTrainingService;
 import org.fedfhir.fhir.site.LocalTrainingService;
 import org.fedfhir.fhir.site.SecureStatsSiteService;
+import org.fedfhir.fhir.site.StatisticsReleasePolicy;
 import org.fedfhir.fhir.site.StudyAdmission;
 import org.fedfhir.study.StudyReader;
 import org.fedfhir.study.StudyValidator;
@@ -73,15 +74,19 @@ public class FedFhirPluginConfig {
   /**
    * {@code $secure-stats} at the site: joins statistics studies over the $train connection to the
    * aggregator; {@code fedfhir.statistics.min-cell-count} is this site's minimum released count,
-   * {@code fedfhir.statistics.min-cohort} the smallest cohort it joins a statistics study with.
+   * {@code fedfhir.statistics.min-cohort} the smallest cohort it joins a statistics study with,
+   * {@code fedfhir.statistics.epsilon-cap} the most ε it spends on one study url (all versions).
    */
   @Bean
   public SecureStatsSiteService fedfhirSecureStatsSiteService(FhirContext ctx, StudyAdmission admission,
       DaoRegistry daos, DaoSiteStore store, UcumConverter ucum, @Value("${fedfhir.site.name:hospital}") String site,
       @Value("${fedfhir.statistics.min-cell-count:5}") int minCellCount,
-      @Value("${fedfhir.statistics.min-cohort:20}") int minCohort, FederatedTrainingService federated) {
+      @Value("${fedfhir.statistics.min-cohort:20}") int minCohort,
+      @Value("${fedfhir.statistics.epsilon-cap:" + StatisticsReleasePolicy.DEFAULT_EPSILON_CAP + "}") double epsilonCap,
+      FederatedTrainingService federated) {
     return new SecureStatsSiteService(admission, new DaoClinicalDataSource(daos), store, ucum, site, minCellCount,
-        minCohort, federated.aggregator(), Duration.ofSeconds(30));
+        minCohort, new StatisticsReleasePolicy(store, store, site, epsilonCap), federated.aggregator(),
+        Duration.ofSeconds(30));
   }
 
   @Bean

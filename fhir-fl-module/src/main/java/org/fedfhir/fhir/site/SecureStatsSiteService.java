@@ -47,6 +47,7 @@ public class SecureStatsSiteService {
   private final String site;
   private final SiteSession.Disclosure disclosure;
   private final int minCohort;
+  private final StatisticsReleasePolicy releases;
   private final Aggregator client;
   private final Duration joinTimeout;
 
@@ -55,11 +56,13 @@ public class SecureStatsSiteService {
    *     the site's, the other sites' and the study's applies)
    * @param minCohort this site's smallest cohort it joins a statistics study with; a smaller cohort
    *     is refused before anything is computed, without publishing its size
+   * @param releases what this site lets out of each study: each version once, ε within its cap
    * @param client the site's connection to the aggregator, or null if none is configured
    * @param joinTimeout how long the request waits for the aggregator to accept the join
    */
   public SecureStatsSiteService(StudyAdmission admission, ClinicalDataSource data, AuditTrail audit,
-      UcumConverter ucum, String site, int minCellCount, int minCohort, Aggregator client, Duration joinTimeout) {
+      UcumConverter ucum, String site, int minCellCount, int minCohort, StatisticsReleasePolicy releases,
+      Aggregator client, Duration joinTimeout) {
     this.admission = admission;
     this.data = data;
     this.audit = audit;
@@ -67,6 +70,7 @@ public class SecureStatsSiteService {
     this.site = site;
     this.disclosure = new SiteSession.Disclosure(minCellCount, false);
     this.minCohort = minCohort;
+    this.releases = releases;
     this.client = client;
     this.joinTimeout = joinTimeout;
   }
@@ -85,6 +89,12 @@ public class SecureStatsSiteService {
     // admitted as a statistics study: the parser read it as one, declarations and time to event included
     StudyDefinition.Statistics study = (StudyDefinition.Statistics) admitted.study();
     StatisticsDeclarations.Study declared = study.declarations();
+    StatisticsReleasePolicy.Request release = StatisticsReleasePolicy.Request.of(study.url(), study.version(),
+        declared.statistics());
+    String refusal = releases.refusal(release);
+    if (refusal != null) {
+      throw new SiteRefusal(SiteRefusal.Reason.STATISTICS_REFUSED, refusal);
+    }
     Extraction ex = extractor.extract(study, data, Instant.now());
     SiteStatistics.Rows rows = StatisticsContribution.rows(ex.matrix());
     if (rows.size() < minCohort) {
@@ -102,6 +112,8 @@ public class SecureStatsSiteService {
     } catch (IllegalArgumentException e) {
       throw new SiteRefusal(SiteRefusal.Reason.STATISTICS_REFUSED, e.getMessage(), STATISTIC);
     }
+    // checked again, and recorded, as the round computes the statistics: another session may have released first
+    work.beforeRelease(() -> releases.charge(release, id));
     SiteSession.Study joined = new SiteSession.Study(study.url(), study.version(),
         admitted.digestBytes(), declared.length(), RoundPolicy.statistics(
             study.parameters().minSites(), study.parameters().threshold(),

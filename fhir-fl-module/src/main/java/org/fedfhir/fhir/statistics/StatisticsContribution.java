@@ -33,6 +33,7 @@ public final class StatisticsContribution implements SiteSession.RegressionWork 
   private volatile Integer completedRound;
   private volatile int completedRounds;
   private volatile String abortReason;
+  private volatile Runnable beforeRelease = () -> { };
 
   public StatisticsContribution(SiteStatistics statistics, SiteStatistics.Rows rows) {
     this.statistics = Objects.requireNonNull(statistics, "statistics");
@@ -107,8 +108,19 @@ public final class StatisticsContribution implements SiteSession.RegressionWork 
     return rows.size();
   }
 
+  /**
+   * Runs {@code check} each time the site is about to compute its statistics for a STATISTICS
+   * round, before anything is computed: the site's release policy records the release there, or
+   * refuses it by throwing (the session then ends without a contribution).
+   */
+  public StatisticsContribution beforeRelease(Runnable check) {
+    this.beforeRelease = Objects.requireNonNull(check, "check");
+    return this;
+  }
+
   @Override
   public double[] statistics(int round) {
+    beforeRelease.run();
     if (declarations == null || followUp.isEmpty()) {
       return statistics.encode(rows);
     }

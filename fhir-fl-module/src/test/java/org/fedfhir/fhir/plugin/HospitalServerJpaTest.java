@@ -314,6 +314,33 @@ class HospitalServerJpaTest {
         .containsExactly(new SurvivalAnalysis.Record(SurvivalAnalysis.ALL, 365, false));
   }
 
+  @Test
+  @Order(100)
+  void aSitesStatisticsReleasesAreReadBackFromItsAuditTrailInTheDatabaseAndOnlyThoseOfTheStudy() {
+    DaoSiteStore store = new DaoSiteStore(daos);
+    String url = "http://example.org/study/released-here";
+    for (String id : List.of("released-here", "other")) {
+      PlanDefinition study = new PlanDefinition();
+      study.setId("PlanDefinition/" + id);
+      daos.getResourceDao(PlanDefinition.class).update(study, new ca.uhn.fhir.rest.api.server.SystemRequestDetails());
+    }
+    org.fedfhir.fhir.site.StatisticsReleasePolicy policy =
+        new org.fedfhir.fhir.site.StatisticsReleasePolicy(store, store, "cleveland", 1.0);
+    policy.charge(new org.fedfhir.fhir.site.StatisticsReleasePolicy.Request(url, "1", 0.25, true), "released-here");
+    policy.charge(new org.fedfhir.fhir.site.StatisticsReleasePolicy.Request("http://example.org/study/other", "1", 0,
+        false), "other");
+    // an AuditEvent of the $secure-stats request itself is not a release
+    store.record(org.fedfhir.fhir.audit.SecureStatsAudit.of("cleveland",
+        org.fedfhir.fhir.audit.Requester.anonymous("127.0.0.1"), "released-here", 3, new java.util.Date(), null));
+
+    // a new store over the same database: what a restarted server reads
+    assertThat(new DaoSiteStore(daos).releases(url))
+        .containsExactly(new org.fedfhir.fhir.audit.SecureStatsAudit.Release(url, "1", 0.25));
+    assertThat(new org.fedfhir.fhir.site.StatisticsReleasePolicy(new DaoSiteStore(daos), store, "cleveland", 1.0)
+        .refusal(new org.fedfhir.fhir.site.StatisticsReleasePolicy.Request(url, "2", 0.8, true)))
+        .contains("this site has spent ε 0.2500 on that study (all versions)");
+  }
+
   int total(Class<? extends org.hl7.fhir.instance.model.api.IBaseResource> type) {
     return client().search().forResource(type).summaryMode(ca.uhn.fhir.rest.api.SummaryEnum.COUNT)
         .cacheControl(new ca.uhn.fhir.rest.api.CacheControlDirective().setNoCache(true))

@@ -20,7 +20,7 @@ import org.hl7.fhir.r4.model.Task;
  * A site's store in memory: its studies by id, the approved ones, its Tasks and AuditEvents. A
  * Task's end (completed or failed) and each AuditEvent can be awaited.
  */
-final class InMemorySite implements SiteStudies, Approvals, Tasks, AuditTrail {
+final class InMemorySite implements SiteStudies, Approvals, Tasks, AuditTrail, StatisticsReleases {
   private final Map<String, PlanDefinition> studies = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> approved = new ConcurrentHashMap<>();
   private final Map<String, Task> tasks = new ConcurrentHashMap<>();
@@ -92,6 +92,12 @@ final class InMemorySite implements SiteStudies, Approvals, Tasks, AuditTrail {
   public void record(AuditEvent event) {
     audits.add(event);
     firstAudit.complete(event);
+  }
+
+  @Override
+  public List<org.fedfhir.fhir.audit.SecureStatsAudit.Release> releases(String studyUrl) {
+    return audits.stream().map(org.fedfhir.fhir.audit.SecureStatsAudit::releaseOf).flatMap(Optional::stream)
+        .filter(r -> r.studyUrl().equals(studyUrl)).toList();
   }
 
   Task task(String id) {

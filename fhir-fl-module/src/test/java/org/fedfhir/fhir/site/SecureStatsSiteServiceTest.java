@@ -47,7 +47,8 @@ class SecureStatsSiteServiceTest {
 
   SecureStatsSiteService service(Aggregator client, Duration joinTimeout, int minCohort) {
     return new SecureStatsSiteService(new StudyAdmission(site, site, new StudyReader()), cleveland, site,
-        new UcumConverter(), "cleveland", 7, minCohort, client, joinTimeout);
+        new UcumConverter(), "cleveland", 7, minCohort, new StatisticsReleasePolicy(site, site, "cleveland", 1.0), client,
+        joinTimeout);
   }
 
   SecureStatsSiteService service() {
@@ -166,5 +167,65 @@ class SecureStatsSiteServiceTest {
 
     refused(() -> service(aggregator, Duration.ofMillis(50)).join("stats", CALLER), SiteRefusal.Reason.AGGREGATOR_TIMEOUT,
         504, IssueType.TIMEOUT, "did not answer the join within", null);
+  }
+
+  @Test
+  void aStudyVersionThisSiteReleasedIsRefusedWhenAskedAgainAndTheReleaseIsInItsAuditTrail() throws Exception {
+    PlanDefinition study = Fixtures.study("heart-disease-stats");
+    site.approve("stats", study);
+    service().join("stats", CALLER);
+    SiteSession.StatisticsWork work = (SiteSession.StatisticsWork) aggregator.joined.getNow(null).work();
+
+    work.statistics(1);
+
+    assertThat(site.releases(study.getUrl())).containsExactly(
+        new org.fedfhir.fhir.audit.SecureStatsAudit.Release(study.getUrl(), study.getVersion(), 0));
+    InMemoryAggregator again = new InMemoryAggregator();
+    refused(() -> service(again, Duration.ofSeconds(30)).join("stats", CALLER), SiteRefusal.Reason.STATISTICS_REFUSED,
+        422, IssueType.BUSINESSRULE, "this site has already released the statistics of " + study.getUrl() + "|"
+            + study.getVersion(), null);
+    assertThat(again.joined).isNotDone();
+  }
+
+  @Test
+  void aSecondSessionJoinedBeforeTheFirstReleasedComputesNothingOnceTheFirstHas() throws Exception {
+    site.approve("stats", Fixtures.study("heart-disease-stats"));
+    InMemoryAggregator second = new InMemoryAggregator();
+    service().join("stats", CALLER);
+    service(second, Duration.ofSeconds(30)).join("stats", CALLER);
+    SiteSession.StatisticsWork first = (SiteSession.StatisticsWork) aggregator.joined.getNow(null).work();
+    SiteSession.StatisticsWork other = (SiteSession.StatisticsWork) second.joined.getNow(null).work();
+
+    first.statistics(1);
+
+    // the aggregator's second run (with or without another site) gets nothing from this site
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> other.statistics(1))
+        .isInstanceOf(SiteSession.RoundRefusedException.class).hasMessageContaining("already released");
+  }
+
+  @Test
+  void aPrivateStudyIsReleasedAgainOnlyWithinTheSitesEpsilonCap() throws Exception {
+    PlanDefinition study = privateCounts(0.4);
+    site.approve("dp", study);
+    for (int i = 0; i < 2; i++) {
+      InMemoryAggregator a = new InMemoryAggregator();
+      service(a, Duration.ofSeconds(30)).join("dp", CALLER);
+      ((SiteSession.StatisticsWork) a.joined.getNow(null).work()).statistics(1);
+    }
+
+    refused(() -> service(new InMemoryAggregator(), Duration.ofSeconds(30)).join("dp", CALLER),
+        SiteRefusal.Reason.STATISTICS_REFUSED, 422, IssueType.BUSINESSRULE,
+        "this site has spent ε 0.8000 on that study (all versions) of its cap 1.000", null);
+  }
+
+  /** The statistics study with only its first statistic (counts), that one differentially private at ε. */
+  static PlanDefinition privateCounts(double epsilon) {
+    PlanDefinition study = Fixtures.study("heart-disease-stats");
+    java.util.List<Extension> statistics = study.getActionFirstRep().getExtension();
+    statistics.subList(1, statistics.size()).clear();
+    statistics.get(0).addExtension("epsilon", new org.hl7.fhir.r4.model.DecimalType(epsilon));
+    study.getExtensionByUrl(StatisticsDeclarations.DISCLOSURE_CONTROL)
+        .addExtension("epsilonBudget", new org.hl7.fhir.r4.model.DecimalType(10));
+    return study;
   }
 }

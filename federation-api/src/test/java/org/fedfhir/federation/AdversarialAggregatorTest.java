@@ -190,6 +190,53 @@ class AdversarialAggregatorTest {
     assertThat(adversary.maskedInputs(8)).isEmpty();
   }
 
+  /**
+   * Everything the aggregator holds of a completed STATISTICS round over the real protocol — each
+   * site's masked input and every share the sites revealed to unmask — gives it the sum and no
+   * single site's input: no share of a surviving site's masking key was revealed, and even with
+   * every self mask it can rebuild from the revealed seeds, a site's masked input still carries its
+   * pairwise masks.
+   */
+  @Test
+  void theTranscriptOfACompletedRoundGivesTheSumAndNoSingleSitesInput() throws Exception {
+    Adversary adversary = start(3, null, round(7, Phase.STATISTICS, 3, 2)).completingRounds();
+    List<CompletableFuture<SiteSession.Outcome>> sessions = statistics(adversary, 3, RoundPolicy.statistics(3, null,
+        false));
+    await(() -> adversary.sum(7) != null);
+    sessions.forEach(s -> assertThat(s).isNotCompletedExceptionally());
+
+    long one = 1L << ENCODING.getFractionBits();
+    // sites contribute [v, v²] for v = 1, 2, 3
+    assertThat(adversary.sum(7)).containsExactly(6 * one, 14 * one);
+    Map<Integer, List<org.fedfhir.securecompute.sharing.Share>> seeds = new TreeMap<>();
+    Map<Integer, long[]> masked = new TreeMap<>();
+    for (org.fedfhir.securecompute.secagg.SiteMessage m : adversary.transcript()) {
+      if (m instanceof org.fedfhir.securecompute.secagg.MaskedInput input) {
+        masked.put(input.sender(), input.vector());
+      }
+      if (m instanceof org.fedfhir.securecompute.secagg.UnmaskResponse response) {
+        for (org.fedfhir.securecompute.secagg.RevealedShare share : response.shares()) {
+          assertThat(share.kind()).as("a share of a surviving site's masking key")
+              .isEqualTo(org.fedfhir.securecompute.secagg.RevealedShare.Kind.SELF_MASK_SEED);
+          seeds.computeIfAbsent(share.owner(), k -> new ArrayList<>())
+              .add(org.fedfhir.securecompute.sharing.Share.fromBytes(share.share()));
+        }
+      }
+    }
+    assertThat(masked).hasSize(3);
+    for (int site = 1; site <= 3; site++) {
+      long[] input = {site * one, (long) site * site * one};
+      byte[] seed = new org.fedfhir.securecompute.sharing.ShamirScheme(2, 3).reconstruct(seeds.get(site));
+      long[] withoutSelfMask = masked.get(site).clone();
+      new org.fedfhir.securecompute.crypto.MaskPrg(ENCODING.getModulusBits())
+          .accumulate(org.fedfhir.securecompute.crypto.SecretBytes.copyOf(seed), withoutSelfMask, -1);
+      for (int j = 0; j < input.length; j++) {
+        assertThat(withoutSelfMask[j]).as("site %d, element %d", site, j).isNotEqualTo(input[j]);
+        assertThat(masked.get(site)[j]).isNotEqualTo(input[j]);
+      }
+    }
+  }
+
   // ---- the adversary and its sites -----------------------------------------------------------
 
   /** A round the adversary starts: its number, phase, how many participants (the first joined) and threshold. */
@@ -279,6 +326,9 @@ class AdversarialAggregatorTest {
     private final List<StreamObserver<AggregatorMessage>> outs = new ArrayList<>();
     private final List<Join> joins = new ArrayList<>();
     private final Map<Integer, List<Integer>> masked = new TreeMap<>();
+    private final List<org.fedfhir.securecompute.secagg.SiteMessage> transcript = new ArrayList<>();
+    private final Map<Integer, long[]> sums = new TreeMap<>();
+    private boolean complete;
     private volatile int afterJoin;
     private String serverName;
     private int next;
@@ -297,6 +347,22 @@ class AdversarialAggregatorTest {
 
     int messagesAfterJoin() {
       return afterJoin;
+    }
+
+    /** Runs every round to its end (consistency check, unmasking, the sum) instead of stopping at the masked inputs. */
+    synchronized Adversary completingRounds() {
+      complete = true;
+      return this;
+    }
+
+    /** Every protocol message the sites sent it, in order: what the aggregator holds of the rounds. */
+    synchronized List<org.fedfhir.securecompute.secagg.SiteMessage> transcript() {
+      return List.copyOf(transcript);
+    }
+
+    /** The sum round {@code number} unmasked, or null. */
+    synchronized long[] sum(int number) {
+      return sums.get(number);
     }
 
     @Override
@@ -332,7 +398,10 @@ class AdversarialAggregatorTest {
         masked.computeIfAbsent(current.number(), k -> new ArrayList<>()).add(index);
       }
       try {
-        round.receive(ProtocolCodec.fromProto(index, m, ENCODING.getModulusBits()));
+        org.fedfhir.securecompute.secagg.SiteMessage message = ProtocolCodec.fromProto(index, m,
+            ENCODING.getModulusBits());
+        transcript.add(message);
+        round.receive(message);
       } catch (SecAggException e) {
         throw new AssertionError(e);
       }
@@ -345,7 +414,19 @@ class AdversarialAggregatorTest {
             outs.get(i - 1).onNext(ProtocolCodec.toProto(roster, URL, VERSION)));
         case SHARE_KEYS -> round.closeSharing().forEach((i, bundle) ->
             outs.get(i - 1).onNext(ProtocolCodec.toProto(bundle, URL, VERSION)));
-        case MASKED_INPUT -> nextRound();
+        case MASKED_INPUT -> {
+          if (!complete) {
+            nextRound();
+            return;
+          }
+          round.closeMasking().forEach((i, list) -> outs.get(i - 1).onNext(ProtocolCodec.toProto(list, URL, VERSION)));
+        }
+        case CONSISTENCY_CHECK -> round.closeConsistency().forEach((i, bundle) ->
+            outs.get(i - 1).onNext(ProtocolCodec.toProto(bundle, URL, VERSION)));
+        case UNMASK -> {
+          sums.put(current.number(), round.finish());
+          nextRound();
+        }
         default -> throw new AssertionError("stage " + stage);
       }
     }

@@ -38,7 +38,9 @@ import org.fedfhir.securecompute.secagg.SiteRound;
  * <p>The site does not take the aggregator's word for a round: before it computes anything it
  * checks the {@code RoundStart} against the study's {@link RoundPolicy} — enough participants, a
  * high enough threshold, every participant a site (never the aggregator), a round number it has not
- * contributed to and no more rounds than the study declares. A round that fails is refused: the
+ * contributed to, no more rounds than the study declares, and no second contribution at a phase and
+ * model it already contributed at among other participants (subtracting the two sums would give the
+ * contribution of the sites in one round and not the other). A round that fails is refused: the
  * site sends nothing for it and ends the session with a {@link RoundRefusedException} saying why.
  */
 public final class SiteSession {
@@ -160,6 +162,13 @@ public final class SiteSession {
   private int lastContributed;
   /** Whether this session took part in a STATISTICS round (one release per session). */
   private boolean released;
+  /**
+   * What this session contributed to: per phase and model it was asked to contribute at, the
+   * participants of that round; and the same for the round in flight, until its masked input is sent.
+   */
+  private final Map<String, java.util.Set<String>> contributed = new java.util.HashMap<>();
+  private String pendingKey;
+  private java.util.Set<String> pendingParticipants;
 
   public SiteSession(FederationGrpc.FederationStub stub, Study study, RoundWork work, SecureRandom random) {
     this(stub, study, work, random, null);
@@ -233,6 +242,7 @@ public final class SiteSession {
       case SHARES_DELIVERY -> {
         if (round != null) {
           lastContributed = lastRoundNumber;
+          contributed.putIfAbsent(pendingKey, pendingParticipants);
         }
         step(() -> round.maskedInput(ProtocolCodec.shareBundle(index, m.getSharesDelivery()), encodedInput));
       }
@@ -267,7 +277,36 @@ public final class SiteSession {
     if (start.getPhase() == Phase.STATISTICS && released && number != lastRoundNumber) {
       return "a second STATISTICS release in one session";
     }
+    java.util.Set<String> earlier = contributed.get(contributionKey(start));
+    if (earlier != null && !earlier.equals(participantNames(start))) {
+      // The difference of the two sums would be the contribution of the sites in one set and not the other.
+      return "it asks again for this site's " + start.getPhase() + " contribution at a model it already contributed "
+          + "at, among other participants (" + String.join(", ", earlier) + " before, "
+          + String.join(", ", participantNames(start)) + " now)";
+    }
     return policy.refusal(start.getParticipantsCount(), start.getThreshold());
+  }
+
+  /**
+   * What a contribution to {@code start} is a function of, beyond the site's data: its phase and the
+   * model it is computed at (SHA-256 of the announced weights). Two rounds with the same key and
+   * different participants would let the aggregator subtract one sum from the other.
+   */
+  private static String contributionKey(RoundStart start) {
+    java.nio.ByteBuffer weights = java.nio.ByteBuffer.allocate(8 * start.getGlobalModel().getWeightsCount());
+    start.getGlobalModel().getWeightsList().forEach(weights::putDouble);
+    try {
+      return start.getPhase() + ":" + java.util.HexFormat.of().formatHex(
+          java.security.MessageDigest.getInstance("SHA-256").digest(weights.array()));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+    }
+  }
+
+  private static java.util.Set<String> participantNames(RoundStart start) {
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    start.getParticipantsList().forEach(p -> names.add(p.getSiteName()));
+    return names;
   }
 
   /** Null if every participant's key is endorsed by the network (or no endorsement is required), else why not. */
@@ -314,6 +353,8 @@ public final class SiteSession {
       lastRoundNumber = start.getBinding().getRound();
     }
     released |= start.getPhase() == Phase.STATISTICS;
+    pendingKey = contributionKey(start);
+    pendingParticipants = participantNames(start);
     index = start.getYourIndex();
     Map<Integer, byte[]> keys = new TreeMap<>();
     for (Participant p : start.getParticipantsList()) {

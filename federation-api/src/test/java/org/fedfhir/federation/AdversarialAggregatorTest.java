@@ -168,6 +168,33 @@ class AdversarialAggregatorTest {
   }
 
   @Test
+  void aSecondStandardiseRoundWithoutOneOfItsSitesIsRefused() throws Exception {
+    // {0,1,2,3} then {0,1,2}: the difference of the two sums would be site 3's moments
+    Adversary adversary = start(4, null, round(1, Phase.STANDARDISE, 4, 3), round(2, Phase.STANDARDISE, 3, 2));
+    List<CompletableFuture<SiteSession.Outcome>> sessions = join(adversary, 4, RoundPolicy.training(3, null, 3), null);
+
+    assertRefused(sessions.subList(0, 3), "this site refused round 2: it asks again for this site's STANDARDISE "
+        + "contribution at a model it already contributed at, among other participants (site-0, site-1, site-2, "
+        + "site-3 before, site-0, site-1, site-2 now)");
+    assertThat(adversary.maskedInputs(1)).hasSize(4);
+    assertThat(adversary.maskedInputs(2)).isEmpty();
+  }
+
+  @Test
+  void aTrainingRoundAtTheSameModelWithASubsetOfItsSitesIsRefusedAndWithTheSameSitesIsNot() throws Exception {
+    // rounds 2 and 3 announce the same global model: among the same sites a retry, among fewer a difference
+    Adversary adversary = start(4, null, round(1, Phase.STANDARDISE, 4, 3), round(2, Phase.TRAIN, 4, 3),
+        round(3, Phase.TRAIN, 4, 3), round(4, Phase.TRAIN, 3, 2));
+    List<CompletableFuture<SiteSession.Outcome>> sessions = join(adversary, 4, RoundPolicy.training(3, null, 5), null);
+
+    assertRefused(sessions.subList(0, 3), "this site refused round 4: it asks again for this site's TRAIN "
+        + "contribution at a model it already contributed at, among other participants (site-0, site-1, site-2, "
+        + "site-3 before, site-0, site-1, site-2 now)");
+    assertThat(adversary.maskedInputs(3)).hasSize(4);
+    assertThat(adversary.maskedInputs(4)).isEmpty();
+  }
+
+  @Test
   void aSecondStatisticsReleaseInOneSessionIsRefused() throws Exception {
     assertSecondStatisticsRoundRefused(false, "this site refused round 8: round 8 would be round 2 of this session; "
         + "the study declares 1");

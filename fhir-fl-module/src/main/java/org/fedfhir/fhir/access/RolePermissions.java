@@ -10,7 +10,8 @@ import org.fedfhir.access.SmartScope.Permission;
  * What each role may do to each resource type at a hospital, whatever its token's scopes say: a
  * token's {@code user/…} or {@code system/…} scope grants a permission only where the caller's role
  * allows it too. Approving studies ({@code ResearchStudy}) and recording consent ({@code Consent})
- * belong to data stewards alone, so a researcher cannot approve their own study.
+ * belong to data stewards alone, so a researcher cannot approve their own study; nor does a
+ * researcher read the site's Tasks, whose outputs are the site's exact cohort counts.
  */
 public final class RolePermissions {
 
@@ -31,10 +32,11 @@ public final class RolePermissions {
           "ResearchStudy", ALL,
           "Consent", ALL,
           "PlanDefinition", EnumSet.of(Permission.READ, Permission.SEARCH, Permission.CREATE, Permission.UPDATE)),
+      // a site's Tasks carry its exact cohort counts: they stay with its data stewards, a researcher
+      // learns the released results at the aggregator
       Role.RESEARCHER, Map.of(
           "PlanDefinition", EnumSet.of(Permission.READ, Permission.SEARCH, Permission.CREATE, Permission.UPDATE),
-          "ResearchStudy", READ,
-          "Task", READ),
+          "ResearchStudy", READ),
       // an integrator's system loads and exports the clinical record, never the governance of studies
       Role.INTEGRATOR, Map.of(
           "*", ALL,

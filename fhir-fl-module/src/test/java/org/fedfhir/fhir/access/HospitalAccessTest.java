@@ -231,6 +231,8 @@ class HospitalAccessTest {
     HttpResponse<String> train = send("POST", "/PlanDefinition/self-approved/$train", researcher,
         "{\"resourceType\":\"Parameters\"}");
     refusedWith(train, 403, "a researcher starting $train");
+    // the site's Tasks carry its exact cohort counts: not for a researcher
+    refusedWith(send("GET", "/Task?_count=1", researcher, null), 403, "a researcher reading the site's Tasks");
 
     List<AuditEvent> refusals = daos.getResourceDao(AuditEvent.class)
         .searchForResources(new ca.uhn.fhir.jpa.searchparam.SearchParameterMap().setLoadSynchronous(true),

@@ -40,7 +40,7 @@ public class SecurityChains {
   @Order(1)
   SecurityFilterChain authorizationServerChain(HttpSecurity http, SmartAuthorizationService authorizations,
       SmartAuthorizationRequestValidator validator, InlineJwksDecoderFactory assertionDecoders,
-      SmartConfiguration smart) throws Exception {
+      SmartConfiguration smart, AuthDirectory directory) throws Exception {
     OAuth2AuthorizationServerConfigurer as = OAuth2AuthorizationServerConfigurer.authorizationServer();
     OAuth2AccessTokenResponseAuthenticationSuccessHandler tokenResponses =
         new OAuth2AccessTokenResponseAuthenticationSuccessHandler();
@@ -85,6 +85,7 @@ public class SecurityChains {
                 })
                 .claim("capabilities", SmartConfiguration.CAPABILITIES)
                 .claim("token_endpoint_auth_signing_alg_values_supported", SmartConfiguration.SIGNING_ALGORITHMS)))))
+        .cors(c -> c.configurationSource(browserApps(directory)))
         .authorizeHttpRequests(a -> a.anyRequest().authenticated())
         .oauth2ResourceServer(rs -> rs.jwt(Customizer.withDefaults()))
         .exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"),
@@ -121,4 +122,22 @@ public class SecurityChains {
     return http.build();
   }
 
+  /**
+   * CORS for the browser apps: a public client's page (the origin of one of its redirect URIs) may
+   * call the token endpoint and read the keys from script; no other origin may.
+   */
+  static org.springframework.web.cors.CorsConfigurationSource browserApps(AuthDirectory directory) {
+    org.springframework.web.cors.CorsConfiguration cors = new org.springframework.web.cors.CorsConfiguration();
+    directory.clients().stream().filter(c -> c.kind() == org.fedfhir.auth.directory.ClientKind.PUBLIC)
+        .flatMap(c -> c.redirectUris().stream()).map(java.net.URI::create)
+        .filter(u -> u.getScheme() != null && u.getAuthority() != null)
+        .map(u -> u.getScheme() + "://" + u.getAuthority()).distinct().forEach(cors::addAllowedOrigin);
+    cors.setAllowedMethods(java.util.List.of("GET", "POST"));
+    cors.setAllowedHeaders(java.util.List.of("Content-Type", "Authorization", "Accept"));
+    org.springframework.web.cors.UrlBasedCorsConfigurationSource source =
+        new org.springframework.web.cors.UrlBasedCorsConfigurationSource();
+    source.registerCorsConfiguration("/oauth2/token", cors);
+    source.registerCorsConfiguration("/oauth2/jwks", cors);
+    return source;
+  }
 }

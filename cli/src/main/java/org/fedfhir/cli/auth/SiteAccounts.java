@@ -16,7 +16,8 @@ import org.fedfhir.auth.directory.Role;
 /**
  * A hospital's first accounts on FedFHIR's own authorisation server, made when it starts without a
  * directory: a data steward, a researcher and a clinician (random passwords), the SMART app the
- * command line and the demo sign in through ({@value #APP}, public, PKCE), an EHR client that may
+ * command line and the demo sign in through ({@value #APP}, public, PKCE), the clinicians' risk app the
+ * hospital serves ({@value #RISK_APP}, public, PKCE), an EHR client that may
  * create launch contexts ({@value #EHR}) and an integrator's backend-services client
  * ({@value #INTEGRATOR}, its EC P-384 key). The directory file keeps only bcrypt hashes and public
  * keys; the passwords and the EHR secret go once into {@code credentials.json} beside it, the
@@ -25,6 +26,15 @@ import org.fedfhir.auth.directory.Role;
 public record SiteAccounts(Path directory, Path credentials) {
 
   public static final String APP = "fedfhir-app";
+  /** The clinicians' risk app the hospital serves at {@code /apps/risk/} (public, PKCE, EHR or standalone launch). */
+  public static final String RISK_APP = "fedfhir-risk";
+  /**
+   * What the risk app may ask for: the launch patient's record and risk, the studies, and the Provenance of a
+   * saved risk (not in the patient's compartment: its target is the RiskAssessment).
+   */
+  public static final List<String> RISK_APP_SCOPES = List.of("launch", "launch/patient", "openid", "fhirUser",
+      "patient/Patient.rs", "patient/Observation.rs", "patient/Condition.rs", "patient/RiskAssessment.cr",
+      "user/Provenance.rs", "user/PlanDefinition.rs");
   public static final String EHR = "ehr";
   public static final String INTEGRATOR = "integrator";
   /** The redirect the command line's app registers (never served: the login is scripted). */
@@ -35,16 +45,31 @@ public record SiteAccounts(Path directory, Path credentials) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** The accounts under {@code dir} ({@code directory.json}, {@code credentials.json}), made if absent. */
-  public static SiteAccounts inDirectory(Path dir, String site) {
+  /**
+   * The accounts under {@code dir} ({@code directory.json}, {@code credentials.json}), made if absent.
+   *
+   * @param hospitalBase the hospital's FHIR base URL: the risk app it serves is registered there
+   */
+  public static SiteAccounts inDirectory(Path dir, String site, String hospitalBase) {
     SiteAccounts a = new SiteAccounts(dir.resolve("directory.json"), dir.resolve("credentials.json"));
     if (!Files.exists(a.directory())) {
-      a.create(site);
+      a.create(site, hospitalBase);
     }
     return a;
   }
 
-  private void create(String site) {
+  /** Where the risk app served with the hospital at {@code hospitalBase} receives its authorization code. */
+  public static String riskAppRedirect(String hospitalBase) {
+    return riskAppBase(hospitalBase) + "index.html";
+  }
+
+  /** The risk app's folder beside the hospital's FHIR base: {@code http://host:port/fhir} → {@code http://host:port/apps/risk/}. */
+  public static String riskAppBase(String hospitalBase) {
+    java.net.URI base = java.net.URI.create(hospitalBase);
+    return base.getScheme() + "://" + base.getAuthority() + "/apps/risk/";
+  }
+
+  private void create(String site, String hospitalBase) {
     AuthDirectory.Builder b = AuthDirectory.builder();
     ObjectNode creds = JSON.createObjectNode();
     ObjectNode users = creds.putObject("users");
@@ -55,6 +80,7 @@ public record SiteAccounts(Path directory, Path credentials) {
     users.put("clinician", b.addUser("clinician", "Practitioner/" + site + "-clinician", List.of(Role.CLINICIAN), null)
         .password().reveal());
     b.addPublicClient(APP, List.of(APP_REDIRECT), APP_SCOPES);
+    b.addPublicClient(RISK_APP, List.of(riskAppRedirect(hospitalBase)), RISK_APP_SCOPES);
     creds.put("ehrSecret", b.addConfidentialClient(EHR, List.of(APP_REDIRECT), List.of("openid", "fhirUser"), true)
         .reveal());
     GeneratedBackendClient integrator = b.addBackendClient(INTEGRATOR, List.of("system/*.cruds"),

@@ -54,7 +54,7 @@ public final class ExtractBench implements Callable<Integer> {
     String base = "http://localhost:" + port + "/fhir";
     java.nio.file.Path authDir = java.nio.file.Files.createTempDirectory("fedfhir-bench-auth");
     try (org.fedfhir.cli.auth.LocalAuthServer auth = org.fedfhir.cli.auth.LocalAuthServer.start(
-            org.fedfhir.cli.auth.SiteAccounts.inDirectory(authDir, "bench"), "127.0.0.1", 0, base);
+            org.fedfhir.cli.auth.SiteAccounts.inDirectory(authDir, "bench", base), "127.0.0.1", 0, base);
         ConfigurableApplicationContext ctx = HospitalServer.start(
             HospitalServer.Options.local(port, "bench", db, auth.issuer()))) {
       double startup = (System.nanoTime() - s0) / 1e9;

@@ -2,6 +2,8 @@ package org.fedfhir.cli.demo;
 
 import ca.uhn.fhir.context.FhirContext;
 import java.io.IOException;
+import org.fedfhir.cli.auth.SiteAccounts;
+import org.fedfhir.cli.ehr.EhrLaunchSimulator;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -227,6 +229,18 @@ final class DemoRun {
       out.println("  e.g. TOKEN=$(./fedfhir token --issuer " + topology.hospitalIssuer(c0) + " --user steward --accounts "
           + topology.hospitalAuthDir(c0) + " --aud " + topology.hospitalBase(c0) + " --scope 'openid fhirUser user/*.cruds')");
       out.println("       curl -H \"Authorization: Bearer $TOKEN\" " + topology.hospitalBase(c0) + "/Task");
+      List<EhrLaunchSimulator.Site> ehrSites = new ArrayList<>();
+      CENTRES.forEach(c -> ehrSites.add(new EhrLaunchSimulator.Site(c, topology.hospitalBase(c),
+          topology.hospitalIssuer(c), new SiteAccounts(topology.hospitalAuthDir(c).resolve("directory.json"),
+              topology.hospitalAuthDir(c).resolve("credentials.json")), identities.integrator(c))));
+      try {
+        EhrLaunchSimulator ehr = EhrLaunchSimulator.start(ehrSites, 0);
+        out.println("Clinicians' risk app: open " + ehr.url() + " (EHR launch simulator), pick a patient, sign in as"
+            + " clinician with the password in " + topology.hospitalAuthDir(c0).resolve("credentials.json")
+            + " (each hospital has its own)");
+      } catch (IOException e) {
+        out.println("the EHR launch simulator did not start: " + e.getMessage());
+      }
       try {
         Thread.currentThread().join();
       } catch (InterruptedException e) {
@@ -234,6 +248,8 @@ final class DemoRun {
       }
       return 0;
     }
+    out.println("To see the clinicians' risk app in a browser: ./fedfhir demo --keep-running (an EHR launch "
+        + "simulator opens it for a demo patient)");
     network.close();
     closeTee(tee);
     if (tempWork && settings.isolation() == DemoNetwork.Isolation.PROCESS) {

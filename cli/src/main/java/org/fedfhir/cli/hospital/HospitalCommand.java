@@ -126,7 +126,7 @@ public final class HospitalCommand implements Callable<Integer> {
     String issuer = oauth.issuer();
     if (issuer == null) {
       java.nio.file.Path dir = authDir != null ? authDir : java.nio.file.Path.of("data", "hospitals", name, "auth");
-      auth = LocalAuthServer.start(SiteAccounts.inDirectory(dir, name), bind, authPort, base);
+      auth = LocalAuthServer.start(SiteAccounts.inDirectory(dir, name, base), bind, authPort, base);
     }
     HospitalServer.Options options;
     try {
@@ -154,8 +154,19 @@ public final class HospitalCommand implements Callable<Integer> {
           + (teeModels == null ? " (no --tee-models file: no study has a model yet)" : " with models from " + teeModels));
     }
     System.out.println("hospital " + name + " ready: " + base);
+    org.fedfhir.cli.ehr.EhrLaunchSimulator ehr = null;
+    if (auth != null) {
+      ehr = org.fedfhir.cli.ehr.EhrLaunchSimulator.start(java.util.List.of(new org.fedfhir.cli.ehr.EhrLaunchSimulator.Site(
+          name, base, auth.issuer(), auth.accounts(), auth.integratorTokens(base))), 0);
+      System.out.println("clinicians' risk app: " + SiteAccounts.riskAppBase(base) + "launch.html; an EHR launch "
+          + "simulator on this machine: " + ehr.url());
+    }
     LocalAuthServer started = auth;
+    org.fedfhir.cli.ehr.EhrLaunchSimulator simulator = ehr;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (simulator != null) {
+        simulator.close();
+      }
       ctx.close();
       if (started != null) {
         started.close();

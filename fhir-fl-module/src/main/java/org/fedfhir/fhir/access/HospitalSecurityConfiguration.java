@@ -48,7 +48,8 @@ import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
  * The hospital server as an OAuth2 resource server (Spring Security): a bearer token, if present, must
  * be a JWT signed by the configured issuer's keys, for this server's audience, unexpired — otherwise
  * 401 with an {@code OperationOutcome}, audited. What a valid token allows is decided by
- * {@link SmartRules} inside HAPI; nothing outside {@code /fhir} is served.
+ * {@link SmartRules} inside HAPI; outside {@code /fhir} only the static files of the clinicians' risk
+ * app ({@code /apps/risk/}) are served.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
@@ -137,7 +138,10 @@ public class HospitalSecurityConfiguration {
         OperationOutcome.IssueType.FORBIDDEN, "not allowed");
     http.csrf(AbstractHttpConfigurer::disable)
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-        .authorizeHttpRequests(a -> a.requestMatchers("/fhir/**").permitAll().anyRequest().denyAll())
+        .authorizeHttpRequests(a -> a.requestMatchers("/fhir/**").permitAll()
+            // the clinicians' SMART app: static files, every FHIR call it makes carries its token
+            .requestMatchers(org.springframework.http.HttpMethod.GET, "/apps/risk/**").permitAll()
+            .anyRequest().denyAll())
         .oauth2ResourceServer(o -> o.authenticationManagerResolver(issuers).authenticationEntryPoint(unauthenticated)
             .accessDeniedHandler(denied))
         .exceptionHandling(e -> e.authenticationEntryPoint(unauthenticated).accessDeniedHandler(denied));

@@ -72,9 +72,13 @@ final class DemoRun {
           + "federated $train will be refused and those strategies recorded as not run");
     }
 
-    clock.time("PKI (network CA; aggregator, TEE, researcher and 4 site certificates)", () -> {
-      PkiDirectory.init(topology.pkiDir(), "FedFHIR demo network", CENTRES);
-      return PkiDirectory.issue(topology.pkiDir(), Topology.RESEARCHER, org.fedfhir.access.Role.RESEARCHER, List.of());
+    clock.time("PKI enrolment (network CA; aggregator, TEE, researcher and 4 sites, each key in its own directory)", () -> {
+      // the CA key is encrypted under a passphrase that lives only in this run's memory
+      org.fedfhir.aggregator.pki.CaPassphrase passphrase = org.fedfhir.aggregator.pki.CaPassphrase.random();
+      PkiDirectory.init(topology.pkiDir(), "FedFHIR demo network", CENTRES, passphrase);
+      PkiDirectory.enrol(topology.pkiDir(), Topology.RESEARCHER, org.fedfhir.access.Role.RESEARCHER, List.of(),
+          passphrase);
+      return PkiDirectory.caDirectory(topology.pkiDir());
     });
 
     StudyVariants variants = new StudyVariants(ctx);

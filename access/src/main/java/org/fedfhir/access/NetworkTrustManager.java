@@ -14,7 +14,6 @@ import java.security.cert.TrustAnchor;
 import java.security.cert.X509CRL;
 import java.security.cert.X509CertSelector;
 import java.security.cert.X509Certificate;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -30,7 +29,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * server side: the JDK's PKIX checks against the network CA (chain, validity, extended key usage,
  * and the host name when the TLS stack asks for it), the CA's revocation list when there is one (a
  * revoked certificate is refused, and so is every certificate once the list is past its next
- * update), and that the peer's certificate names one of the expected roles ({@link NetworkIdentity}).
+ * update), and, where the endpoint expects particular roles, that the peer's certificate names one of
+ * them ({@link NetworkIdentity}).
  *
  * <p>Used by the aggregator's gRPC server (clients must be sites), the sites' channels to the
  * aggregator (the server must be the aggregator), and the mutual-TLS HTTPS connectors of the TEE
@@ -51,12 +51,10 @@ public final class NetworkTrustManager extends X509ExtendedTrustManager {
 
   /**
    * Trusts a peer whose certificate chains to {@code ca}, is not on {@code crl} (if given, which
-   * must be signed by {@code ca}) and names one of {@code peerRoles}.
+   * must be signed by {@code ca}) and names one of {@code peerRoles} (any or none if the set is empty:
+   * the application then authorises by the role, answering a certificate without one itself).
    */
   public static NetworkTrustManager of(X509Certificate ca, Optional<X509CRL> crl, Set<Role> peerRoles) {
-    if (peerRoles.isEmpty()) {
-      throw new IllegalArgumentException("need at least one role a peer may have");
-    }
     try {
       PKIXBuilderParameters params = new PKIXBuilderParameters(Set.of(new TrustAnchor(ca, null)),
           new X509CertSelector());
@@ -104,9 +102,12 @@ public final class NetworkTrustManager extends X509ExtendedTrustManager {
     }
   }
 
-  /** A server's trust in clients of any role a certificate carries (the application authorises by role). */
+  /**
+   * A server's trust in clients whatever role their certificate names: the application authorises by
+   * role and answers a certificate without one (an HTTPS server with an OperationOutcome).
+   */
   public static NetworkTrustManager forClients(X509Certificate ca, Optional<X509CRL> crl) {
-    return of(ca, crl, EnumSet.of(Role.SITE, Role.AGGREGATOR, Role.TEE, Role.RESEARCHER));
+    return of(ca, crl, Set.of());
   }
 
   /** {@code crl.pem} beside the CA certificate's file, if it exists. */
@@ -125,6 +126,9 @@ public final class NetworkTrustManager extends X509ExtendedTrustManager {
   }
 
   private void requireRole(X509Certificate[] chain, String peer) throws CertificateException {
+    if (peerRoles.isEmpty()) {
+      return;
+    }
     Optional<Role> presented = chain.length == 0 ? Optional.empty()
         : NetworkIdentity.of(chain[0]).flatMap(c -> c.roles().stream().findFirst());
     if (presented.isEmpty() || !peerRoles.contains(presented.get())) {

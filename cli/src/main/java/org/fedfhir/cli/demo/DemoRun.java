@@ -250,9 +250,9 @@ final class DemoRun {
   private static SimulatedTeeService startTee(PrintStream out, Topology topology) {
     try {
       java.nio.file.Path pki = topology.pkiDir();
+      org.fedfhir.aggregator.pki.TlsFiles own = org.fedfhir.aggregator.pki.TlsFiles.inPkiDirectory(pki, "tee");
       SimulatedTeeService t = SimulatedTeeService.start("127.0.0.1", 0, new org.fedfhir.access.TlsSettings(
-          PkiDirectory.certificateFile(pki, "tee"), PkiDirectory.keyFile(pki, "tee"),
-          PkiDirectory.caCertificateFile(pki), org.fedfhir.access.TlsSettings.ClientAuth.NEED));
+          own.certificate(), own.privateKey(), own.ca(), org.fedfhir.access.TlsSettings.ClientAuth.NEED, own.crl()));
       out.println("  TEE model service at " + t.server().baseUrl() + ", measurement "
           + t.measurement().hex().substring(0, 16) + "… (SIMULATED evidence, software platform key)");
       return t;

@@ -69,9 +69,25 @@ public final class PkiCommand implements Runnable {
     }
   }
 
-  private static Role role(String code) {
-    return Role.fromCode(code).filter(r -> r.isNetworkParty() || r == Role.RESEARCHER)
-        .orElseThrow(() -> new IllegalArgumentException("--role " + code + ": need site, aggregator, tee or researcher"));
+  /** The party a certificate is for: its name, role and DNS names. */
+  static final class PartyOptions {
+
+    @Option(names = "--name", required = true, description = "The party's name (its certificate CN).")
+    String name;
+
+    @Option(names = "--role", paramLabel = "ROLE", description = "site, aggregator, tee or researcher "
+        + "(a researcher's client certificate); for 'issue' the default is aggregator for 'aggregator', tee for "
+        + "'tee', else site.")
+    String role;
+
+    @Option(names = "--dns", split = ",", paramLabel = "HOST",
+        description = "The party's DNS names (besides localhost and 127.0.0.1, which every certificate has).")
+    List<String> dns = new ArrayList<>();
+
+    Role role() {
+      return Role.fromCode(role).filter(r -> r.isNetworkParty() || r == Role.RESEARCHER)
+          .orElseThrow(() -> new IllegalArgumentException("--role " + role + ": need site, aggregator, tee or researcher"));
+    }
   }
 
   /** {@code pki init --ca CA_DIR} or {@code pki init --sites a,b,c [--dir DIR]}. */
@@ -138,23 +154,19 @@ public final class PkiCommand implements Runnable {
     @Option(names = "--dir", required = true, paramLabel = "DIR", description = "This party's own directory.")
     Path dir;
 
-    @Option(names = "--name", required = true, description = "The party's name (its certificate CN).")
-    String name;
-
-    @Option(names = "--role", required = true, paramLabel = "ROLE",
-        description = "site, aggregator, tee or researcher.")
-    String role;
-
-    @Option(names = "--dns", split = ",", paramLabel = "HOST",
-        description = "The party's DNS names (besides localhost and 127.0.0.1, which every certificate has).")
-    List<String> dns = new ArrayList<>();
+    @CommandLine.Mixin
+    PartyOptions party = new PartyOptions();
 
     @Override
     public Integer call() throws Exception {
       return reporting(spec, () -> {
-        PartyDirectory.request(dir, name, role(role), dns);
-        spec.commandLine().getOut().println("key (stays here): " + PartyDirectory.keyFile(dir, name));
-        spec.commandLine().getOut().println("request (send it to the network operator): " + PartyDirectory.requestFile(dir, name));
+        if (party.role == null) {
+          throw new IllegalArgumentException("--role is required: site, aggregator, tee or researcher");
+        }
+        PartyDirectory.request(dir, party.name, party.role(), party.dns);
+        spec.commandLine().getOut().println("key (stays here): " + PartyDirectory.keyFile(dir, party.name));
+        spec.commandLine().getOut().println("request (send it to the network operator): "
+            + PartyDirectory.requestFile(dir, party.name));
         return 0;
       });
     }
@@ -212,17 +224,8 @@ public final class PkiCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--name", required = true, description = "The party's name (its certificate CN).")
-    String name;
-
-    @Option(names = "--role", paramLabel = "ROLE",
-        description = "site, aggregator, tee or researcher (a researcher's client certificate); "
-            + "default: aggregator for 'aggregator', tee for 'tee', else site.")
-    String role;
-
-    @Option(names = "--dns", split = ",", paramLabel = "HOST",
-        description = "Extra DNS names for the certificate (besides localhost and 127.0.0.1).")
-    List<String> dns = new ArrayList<>();
+    @CommandLine.Mixin
+    PartyOptions party = new PartyOptions();
 
     @Option(names = "--dir", defaultValue = "pki", paramLabel = "DIR",
         description = "The local network's directory (default: ${DEFAULT-VALUE}).")
@@ -234,9 +237,10 @@ public final class PkiCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       return reporting(spec, () -> {
-        Role r = role == null ? PartyName.defaultRole(name) : role(role);
-        PkiDirectory.enrol(dir, name, r, dns, passphrase.passphrase());
-        spec.commandLine().getOut().println(name + " (" + r.code() + "): " + PkiDirectory.partyDirectory(dir, name));
+        Role r = party.role == null ? PartyName.defaultRole(party.name) : party.role();
+        PkiDirectory.enrol(dir, party.name, r, party.dns, passphrase.passphrase());
+        spec.commandLine().getOut().println(party.name + " (" + r.code() + "): "
+            + PkiDirectory.partyDirectory(dir, party.name));
         return 0;
       });
     }

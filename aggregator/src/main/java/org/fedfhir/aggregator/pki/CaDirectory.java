@@ -87,7 +87,10 @@ public final class CaDirectory {
         String file = f.getFileName().toString();
         if (file.startsWith(prefix) && file.endsWith("-cert.pem")
             && file.substring(prefix.length()).matches("[0-9a-f]+-cert\\.pem")) {
-          out.add(PemFiles.readCertificate(f));
+          X509Certificate c = PemFiles.readCertificate(f);
+          if (Certificates.commonName(c).equals(party)) {
+            out.add(c);
+          }
         }
       }
       return out;

@@ -199,9 +199,12 @@ public final class PkiCommand implements Runnable {
       return reporting(spec, () -> {
         PKCS10CertificationRequest request = PemFiles.readCertificationRequest(csr);
         CertificateRequests.Requested asked = CertificateRequests.read(request);
+        Path target = out != null ? out : csr.toAbsolutePath().resolveSibling(asked.name() + "-cert.pem");
+        if (Files.exists(target)) {
+          throw new IllegalArgumentException(target + " exists already; not signing (choose --out)");
+        }
         CertificateAuthority authority = CaDirectory.open(ca, passphrase.passphrase());
         X509Certificate cert = CaDirectory.sign(ca, authority, request);
-        Path target = out != null ? out : csr.toAbsolutePath().resolveSibling(asked.name() + "-cert.pem");
         PemFiles.writeCertificate(target, cert);
         Path caCopy = target.toAbsolutePath().resolveSibling("ca-cert.pem");
         if (!Files.exists(caCopy)) {

@@ -1,5 +1,6 @@
 package org.fedfhir.cli.pki;
 
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -58,14 +59,30 @@ public final class PkiCommand implements Runnable {
     }
   }
 
-  /** Runs {@code action}; a {@link PkiException} or bad argument is printed as one line and exit code 1. */
-  private static int reporting(CommandLine.Model.CommandSpec spec, Callable<Integer> action) throws Exception {
-    try {
-      return action.call();
-    } catch (PkiException | IllegalArgumentException e) {
-      spec.commandLine().getErr().println("fedfhir pki " + spec.name() + ": " + e.getMessage());
-      spec.commandLine().getErr().flush();
-      return 1;
+  /**
+   * A {@code pki} subcommand: {@link #run()} does the work; a {@link PkiException} or bad argument is
+   * printed as one line and exit code 1.
+   */
+  abstract static class Subcommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    abstract int run();
+
+    PrintWriter out() {
+      return spec.commandLine().getOut();
+    }
+
+    @Override
+    public final Integer call() {
+      try {
+        return run();
+      } catch (PkiException | IllegalArgumentException e) {
+        spec.commandLine().getErr().println("fedfhir pki " + spec.name() + ": " + e.getMessage());
+        spec.commandLine().getErr().flush();
+        return 1;
+      }
     }
   }
 
@@ -96,10 +113,7 @@ public final class PkiCommand implements Runnable {
           + "passphrase). Keep CA_DIR offline.",
           "--sites a,b,c [--dir DIR]: a whole network on this machine for local use: the CA in DIR/ca and the "
           + "aggregator, the TEE and each site enrolled in DIR/NAME (its own key, request and certificate)."})
-  static final class Init implements Callable<Integer> {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+  static final class Init extends Subcommand {
 
     @Option(names = "--ca", paramLabel = "CA_DIR", description = "Create only the network CA in this directory.")
     Path ca;
@@ -120,25 +134,23 @@ public final class PkiCommand implements Runnable {
     PassphraseOption passphrase = new PassphraseOption();
 
     @Override
-    public Integer call() throws Exception {
-      return reporting(spec, () -> {
-        if ((ca == null) == sites.isEmpty()) {
-          throw new IllegalArgumentException("give --ca CA_DIR (the network CA only) or --sites a,b,c "
-              + "[--dir DIR] (a whole local network), not both");
-        }
-        if (ca != null) {
-          CaDirectory.create(ca, network, passphrase.passphrase());
-          spec.commandLine().getOut().println("network CA: " + CaDirectory.certificateFile(ca) + " (deliver it to every party); "
-              + "its key " + CaDirectory.keyFile(ca) + " is encrypted: keep it and the passphrase offline");
-          return 0;
-        }
-        List<String> parties = PkiDirectory.init(dir, network, sites, passphrase.passphrase());
-        spec.commandLine().getOut().println("network CA: " + PkiDirectory.caDirectory(dir) + " (its key encrypted; no party's key)");
-        for (String p : parties) {
-          spec.commandLine().getOut().println(p + ": " + PkiDirectory.partyDirectory(dir, p) + " (its own key, request, certificate)");
-        }
+    int run() {
+      if ((ca == null) == sites.isEmpty()) {
+        throw new IllegalArgumentException("give --ca CA_DIR (the network CA only) or --sites a,b,c "
+            + "[--dir DIR] (a whole local network), not both");
+      }
+      if (ca != null) {
+        CaDirectory.create(ca, network, passphrase.passphrase());
+        out().println("network CA: " + CaDirectory.certificateFile(ca) + " (deliver it to every party); "
+            + "its key " + CaDirectory.keyFile(ca) + " is encrypted: keep it and the passphrase offline");
         return 0;
-      });
+      }
+      List<String> parties = PkiDirectory.init(dir, network, sites, passphrase.passphrase());
+      out().println("network CA: " + PkiDirectory.caDirectory(dir) + " (its key encrypted; no party's key)");
+      for (String p : parties) {
+        out().println(p + ": " + PkiDirectory.partyDirectory(dir, p) + " (its own key, request, certificate)");
+      }
+      return 0;
     }
   }
 
@@ -146,10 +158,7 @@ public final class PkiCommand implements Runnable {
   @Command(name = "request", mixinStandardHelpOptions = true,
       description = "Make this party's key pair (mode 600, stays in --dir) and a certificate request "
           + "(NAME-csr.pem) to send to the network operator.")
-  static final class Request implements Callable<Integer> {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+  static final class Request extends Subcommand {
 
     @Option(names = "--dir", required = true, paramLabel = "DIR", description = "This party's own directory.")
     Path dir;
@@ -158,17 +167,15 @@ public final class PkiCommand implements Runnable {
     PartyOptions party = new PartyOptions();
 
     @Override
-    public Integer call() throws Exception {
-      return reporting(spec, () -> {
-        if (party.role == null) {
-          throw new IllegalArgumentException("--role is required: site, aggregator, tee or researcher");
-        }
-        PartyDirectory.request(dir, party.name, party.role(), party.dns);
-        spec.commandLine().getOut().println("key (stays here): " + PartyDirectory.keyFile(dir, party.name));
-        spec.commandLine().getOut().println("request (send it to the network operator): "
-            + PartyDirectory.requestFile(dir, party.name));
-        return 0;
-      });
+    int run() {
+      if (party.role == null) {
+        throw new IllegalArgumentException("--role is required: site, aggregator, tee or researcher");
+      }
+      PartyDirectory.request(dir, party.name, party.role(), party.dns);
+      out().println("key (stays here): " + PartyDirectory.keyFile(dir, party.name));
+      out().println("request (send it to the network operator): "
+          + PartyDirectory.requestFile(dir, party.name));
+      return 0;
     }
   }
 
@@ -176,10 +183,7 @@ public final class PkiCommand implements Runnable {
   @Command(name = "sign", mixinStandardHelpOptions = true,
       description = "Check a party's certificate request (signature, name, role, DNS names) and issue its "
           + "certificate with the CA in --ca; deliver the certificate and CA_DIR/ca-cert.pem to the party.")
-  static final class Sign implements Callable<Integer> {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+  static final class Sign extends Subcommand {
 
     @Option(names = "--ca", required = true, paramLabel = "CA_DIR", description = "The network CA's directory.")
     Path ca;
@@ -195,26 +199,24 @@ public final class PkiCommand implements Runnable {
     PassphraseOption passphrase = new PassphraseOption();
 
     @Override
-    public Integer call() throws Exception {
-      return reporting(spec, () -> {
-        PKCS10CertificationRequest request = PemFiles.readCertificationRequest(csr);
-        CertificateRequests.Requested asked = CertificateRequests.read(request);
-        Path target = out != null ? out : csr.toAbsolutePath().resolveSibling(asked.name() + "-cert.pem");
-        if (Files.exists(target)) {
-          throw new IllegalArgumentException(target + " exists already; not signing (choose --out)");
-        }
-        CertificateAuthority authority = CaDirectory.open(ca, passphrase.passphrase());
-        X509Certificate cert = CaDirectory.sign(ca, authority, request);
-        PemFiles.writeCertificate(target, cert);
-        Path caCopy = target.toAbsolutePath().resolveSibling("ca-cert.pem");
-        if (!Files.exists(caCopy)) {
-          PemFiles.writeCertificate(caCopy, authority.certificate());
-        }
-        spec.commandLine().getOut().println("signed " + asked.name() + " (role " + asked.role().code()
-            + (asked.dnsNames().isEmpty() ? "" : ", DNS " + String.join(",", asked.dnsNames())) + ", serial "
-            + cert.getSerialNumber().toString(16) + "): " + target + "; deliver it with " + caCopy);
-        return 0;
-      });
+    int run() {
+      PKCS10CertificationRequest request = PemFiles.readCertificationRequest(csr);
+      CertificateRequests.Requested asked = CertificateRequests.read(request);
+      Path target = out != null ? out : csr.toAbsolutePath().resolveSibling(asked.name() + "-cert.pem");
+      if (Files.exists(target)) {
+        throw new IllegalArgumentException(target + " exists already; not signing (choose --out)");
+      }
+      CertificateAuthority authority = CaDirectory.open(ca, passphrase.passphrase());
+      X509Certificate cert = CaDirectory.sign(ca, authority, request);
+      PemFiles.writeCertificate(target, cert);
+      Path caCopy = target.toAbsolutePath().resolveSibling("ca-cert.pem");
+      if (!Files.exists(caCopy)) {
+        PemFiles.writeCertificate(caCopy, authority.certificate());
+      }
+      out().println("signed " + asked.name() + " (role " + asked.role().code()
+          + (asked.dnsNames().isEmpty() ? "" : ", DNS " + String.join(",", asked.dnsNames())) + ", serial "
+          + cert.getSerialNumber().toString(16) + "): " + target + "; deliver it with " + caCopy);
+      return 0;
     }
   }
 
@@ -222,10 +224,7 @@ public final class PkiCommand implements Runnable {
   @Command(name = "issue", mixinStandardHelpOptions = true,
       description = "In a local network made by 'init --sites': enrol one more party in DIR/NAME "
           + "(request there, signed with DIR/ca).")
-  static final class Issue implements Callable<Integer> {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+  static final class Issue extends Subcommand {
 
     @CommandLine.Mixin
     PartyOptions party = new PartyOptions();
@@ -238,24 +237,19 @@ public final class PkiCommand implements Runnable {
     PassphraseOption passphrase = new PassphraseOption();
 
     @Override
-    public Integer call() throws Exception {
-      return reporting(spec, () -> {
-        Role r = party.role == null ? PartyName.defaultRole(party.name) : party.role();
-        PkiDirectory.enrol(dir, party.name, r, party.dns, passphrase.passphrase());
-        spec.commandLine().getOut().println(party.name + " (" + r.code() + "): "
-            + PkiDirectory.partyDirectory(dir, party.name));
-        return 0;
-      });
+    int run() {
+      Role r = party.role == null ? PartyName.defaultRole(party.name) : party.role();
+      PkiDirectory.enrol(dir, party.name, r, party.dns, passphrase.passphrase());
+      out().println(party.name + " (" + r.code() + "): "
+          + PkiDirectory.partyDirectory(dir, party.name));
+      return 0;
     }
   }
 
   @Command(name = "revoke", mixinStandardHelpOptions = true,
       description = "Add every certificate the CA issued to a party to the CA's revocation list (crl.pem); "
           + "servers and channels given the list (crl.pem beside their CA certificate, or --crl) refuse it.")
-  static final class Revoke implements Callable<Integer> {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+  static final class Revoke extends Subcommand {
 
     @Option(names = "--name", required = true, description = "The party whose certificates are revoked.")
     String name;
@@ -271,17 +265,15 @@ public final class PkiCommand implements Runnable {
     PassphraseOption passphrase = new PassphraseOption();
 
     @Override
-    public Integer call() throws Exception {
-      return reporting(spec, () -> {
-        if ((ca == null) == (dir == null)) {
-          throw new IllegalArgumentException("give --ca CA_DIR or --dir DIR (a local network), one of them");
-        }
-        int entries = (ca != null ? CaDirectory.revoke(ca, passphrase.passphrase(), name)
-            : PkiDirectory.revoke(dir, name, passphrase.passphrase())).getRevokedCertificates().size();
-        Path crl = ca != null ? CaDirectory.crlFile(ca) : PkiDirectory.crlFile(dir);
-        spec.commandLine().getOut().println(name + " revoked: " + crl + " (" + entries + " revoked); deliver it to every party");
-        return 0;
-      });
+    int run() {
+      if ((ca == null) == (dir == null)) {
+        throw new IllegalArgumentException("give --ca CA_DIR or --dir DIR (a local network), one of them");
+      }
+      int entries = (ca != null ? CaDirectory.revoke(ca, passphrase.passphrase(), name)
+          : PkiDirectory.revoke(dir, name, passphrase.passphrase())).getRevokedCertificates().size();
+      Path crl = ca != null ? CaDirectory.crlFile(ca) : PkiDirectory.crlFile(dir);
+      out().println(name + " revoked: " + crl + " (" + entries + " revoked); deliver it to every party");
+      return 0;
     }
   }
 }

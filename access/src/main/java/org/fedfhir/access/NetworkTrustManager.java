@@ -125,6 +125,17 @@ public final class NetworkTrustManager extends X509ExtendedTrustManager {
     }
   }
 
+  /** A check of the JDK's PKIX trust manager. */
+  private interface PkixCheck {
+    void run() throws CertificateException;
+  }
+
+  /** The role first (so a refusal names it), then the JDK's PKIX check of chain, validity, usage and list. */
+  private void checked(X509Certificate[] chain, String peer, PkixCheck pkixCheck) throws CertificateException {
+    requireRole(chain, peer);
+    pkixCheck.run();
+  }
+
   private void requireRole(X509Certificate[] chain, String peer) throws CertificateException {
     if (peerRoles.isEmpty()) {
       return;
@@ -141,41 +152,35 @@ public final class NetworkTrustManager extends X509ExtendedTrustManager {
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
       throws CertificateException {
-    requireRole(chain, "server");
-    pkix.checkServerTrusted(chain, authType, socket);
+    checked(chain, "server", () -> pkix.checkServerTrusted(chain, authType, socket));
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
       throws CertificateException {
-    requireRole(chain, "server");
-    pkix.checkServerTrusted(chain, authType, engine);
+    checked(chain, "server", () -> pkix.checkServerTrusted(chain, authType, engine));
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-    requireRole(chain, "server");
-    pkix.checkServerTrusted(chain, authType);
+    checked(chain, "server", () -> pkix.checkServerTrusted(chain, authType));
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
       throws CertificateException {
-    requireRole(chain, "client");
-    pkix.checkClientTrusted(chain, authType, socket);
+    checked(chain, "client", () -> pkix.checkClientTrusted(chain, authType, socket));
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
       throws CertificateException {
-    requireRole(chain, "client");
-    pkix.checkClientTrusted(chain, authType, engine);
+    checked(chain, "client", () -> pkix.checkClientTrusted(chain, authType, engine));
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-    requireRole(chain, "client");
-    pkix.checkClientTrusted(chain, authType);
+    checked(chain, "client", () -> pkix.checkClientTrusted(chain, authType));
   }
 
   @Override

@@ -1,6 +1,13 @@
 package org.fedfhir.access;
 
+import java.security.KeyStore;
 import java.security.SecureRandom;
+import java.security.cert.CRL;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import java.util.Optional;
+import javax.net.ssl.TrustManager;
 import java.util.HexFormat;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -14,7 +21,8 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * The one listening connector of a FedFHIR server on embedded Jetty 12: HTTPS with the server's
- * certificate (and, for mutual TLS, callers' certificates checked against the network CA, exposed to
+ * certificate (and, for mutual TLS, callers' certificates checked against the network CA and its
+ * revocation list by {@link NetworkTrustManager}, exposed to
  * the application as the servlet attribute {@code jakarta.servlet.request.X509Certificate}), or plain
  * HTTP where {@link BindPolicy} allows it.
  */
@@ -53,7 +61,8 @@ public final class HttpsConnectors {
     } else {
       // the key store lives only in memory: a random password keeps it from being a fixed secret
       char[] password = HexFormat.of().formatHex(new SecureRandom().generateSeed(16)).toCharArray();
-      SslContextFactory.Server ssl = new SslContextFactory.Server();
+      SslContextFactory.Server ssl = tls.clientAuth() == TlsSettings.ClientAuth.NONE
+          ? new SslContextFactory.Server() : networkClients(tls);
       ssl.setKeyStore(PemMaterial.keyStore(tls.certificate(), tls.privateKey(), password));
       ssl.setKeyStorePassword(new String(password));
       ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
@@ -73,6 +82,19 @@ public final class HttpsConnectors {
     connector.setPort(port);
     server.addConnector(connector);
     return connector;
+  }
+
+  /** Jetty's TLS with callers' certificates checked by {@link NetworkTrustManager} (CA, revocation list, role). */
+  private static SslContextFactory.Server networkClients(TlsSettings tls) {
+    X509Certificate ca = PemMaterial.certificates(tls.clientCa()).get(0);
+    Optional<X509CRL> crl = Optional.ofNullable(tls.crl()).map(NetworkTrustManager::readCrl);
+    NetworkTrustManager trust = NetworkTrustManager.forClients(ca, crl);
+    return new SslContextFactory.Server() {
+      @Override
+      protected TrustManager[] getTrustManagers(KeyStore trustStore, Collection<? extends CRL> crls) {
+        return new TrustManager[] {trust};
+      }
+    };
   }
 
   /** The base URL of a started connector, e.g. {@code https://127.0.0.1:8443}. */

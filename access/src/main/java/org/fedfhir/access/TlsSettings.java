@@ -5,14 +5,16 @@ import java.nio.file.Path;
 
 /**
  * A server's TLS material: its certificate chain and private key (PEM, PKCS#8), and for mutual TLS
- * the CA whose certificates identify callers.
+ * the CA whose certificates identify callers and, optionally, the CA's revocation list: a caller whose
+ * certificate is on it is refused in the handshake ({@link NetworkTrustManager}).
  *
  * @param certificate PEM certificate chain, the server's first
  * @param privateKey PEM PKCS#8 private key
  * @param clientCa PEM CA certificate callers' certificates must chain to, or null for no client certificates
  * @param clientAuth whether a client certificate is asked for
+ * @param crl PEM X.509 CRL signed by {@code clientCa}, or null for none
  */
-public record TlsSettings(Path certificate, Path privateKey, Path clientCa, ClientAuth clientAuth) {
+public record TlsSettings(Path certificate, Path privateKey, Path clientCa, ClientAuth clientAuth, Path crl) {
 
   /** Whether a client certificate is asked for. */
   public enum ClientAuth {
@@ -30,6 +32,15 @@ public record TlsSettings(Path certificate, Path privateKey, Path clientCa, Clie
     if (clientAuth != ClientAuth.NONE) {
       require(clientCa, "CA certificate for client certificates");
     }
+    if (crl != null) {
+      require(crl, "revocation list");
+    }
+  }
+
+  /** With the revocation list {@code crl.pem} beside {@code clientCa}, if there is one. */
+  public TlsSettings(Path certificate, Path privateKey, Path clientCa, ClientAuth clientAuth) {
+    this(certificate, privateKey, clientCa, clientAuth,
+        clientCa == null ? null : NetworkTrustManager.crlBeside(clientCa).orElse(null));
   }
 
   /** Server-side TLS only. */

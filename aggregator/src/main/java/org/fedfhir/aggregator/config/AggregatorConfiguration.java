@@ -110,7 +110,7 @@ public class AggregatorConfiguration {
     AggregatorSettings.FhirEndpoint endpoint = settings.fhir();
     org.fedfhir.access.TlsSettings tls = endpoint.insecureHttp() ? null : new org.fedfhir.access.TlsSettings(
         settings.tls().certificate(), settings.tls().privateKey(), settings.tls().ca(),
-        org.fedfhir.access.TlsSettings.ClientAuth.WANT);
+        org.fedfhir.access.TlsSettings.ClientAuth.WANT, settings.tls().crl());
     org.fedfhir.aggregator.fhir.RegistryAccess access = new org.fedfhir.aggregator.fhir.RegistryAccess(tls,
         endpoint.insecureHttp(), endpoint.issuers().stream().map(org.fedfhir.access.AccessTokenVerifier::of).toList());
     StudyRegistryServer server = StudyRegistryServer.start(ig, store, secureStats, access, endpoint.bind(),

@@ -13,21 +13,9 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.security.GeneralSecurityException;
-import java.security.cert.CertStore;
-import java.security.cert.CollectionCertStoreParameters;
-import java.security.cert.PKIXBuilderParameters;
-import java.security.cert.TrustAnchor;
-import java.security.cert.X509CRL;
-import java.security.cert.X509CertSelector;
-import java.security.cert.X509Certificate;
-import java.util.List;
 import java.util.Set;
-import javax.net.ssl.CertPathTrustManagerParameters;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import org.fedfhir.access.Role;
-import org.fedfhir.access.ServerRoleTrustManager;
+import org.fedfhir.access.NetworkTrustManager;
 import org.fedfhir.aggregator.pki.TlsMaterial;
 import org.fedfhir.federation.StudyLimits;
 
@@ -35,52 +23,38 @@ import org.fedfhir.federation.StudyLimits;
  * Servers and channels that speak only mutual TLS with the network PKI: the server requires a
  * client certificate issued by the network CA; the client presents its own and accepts only a
  * server certificate of the same CA, for the host it dialled, whose role is {@code aggregator}
- * ({@link ServerRoleTrustManager}): another party of the network cannot pose as the aggregator.
+ * ({@link NetworkTrustManager}): another party of the network cannot pose as the aggregator. Both
+ * sides refuse a certificate on the network CA's revocation list when the party was given one.
  */
 public final class MutualTls {
 
   private MutualTls() {}
 
   /**
-   * Requires a client certificate of the network CA; with {@link TlsMaterial#revocations()} also
-   * refuses one on the CA's revocation list.
+   * Requires a client certificate of the network CA whose role is {@code site}; with
+   * {@link TlsMaterial#revocations()} also refuses one on the CA's revocation list.
    */
   public static ServerCredentials serverCredentials(TlsMaterial tls) {
     try {
-      TlsServerCredentials.Builder b = TlsServerCredentials.newBuilder()
+      return TlsServerCredentials.newBuilder()
           .keyManager(tls.certificateChainPem(), tls.privateKeyPem())
-          .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
-      if (tls.revocations().isPresent()) {
-        b.trustManager(revocationChecking(tls.caCertificate(), tls.revocations().get()));
-      } else {
-        b.trustManager(tls.caCertificatePem());
-      }
-      return b.build();
+          .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE)
+          .trustManager(NetworkTrustManager.of(tls.caCertificate(), tls.revocations(), Set.of(Role.SITE)))
+          .build();
     } catch (IOException e) {
       throw new UncheckedIOException("could not load TLS material of " + tls.name(), e);
     }
   }
 
-  /** The JDK's PKIX trust manager with the network CA as anchor and its CRL as the revocation source. */
-  private static TrustManager[] revocationChecking(X509Certificate ca, X509CRL crl) {
-    try {
-      PKIXBuilderParameters params = new PKIXBuilderParameters(Set.of(new TrustAnchor(ca, null)),
-          new X509CertSelector());
-      params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(List.of(crl))));
-      params.setRevocationEnabled(true);
-      TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
-      factory.init(new CertPathTrustManagerParameters(params));
-      return factory.getTrustManagers();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("could not build the revocation-checking trust manager", e);
-    }
-  }
-
+  /**
+   * Presents the party's certificate and accepts only the aggregator's (and, with
+   * {@link TlsMaterial#revocations()}, not a revoked one).
+   */
   public static ChannelCredentials channelCredentials(TlsMaterial tls) {
     try {
       return TlsChannelCredentials.newBuilder()
           .keyManager(tls.certificateChainPem(), tls.privateKeyPem())
-          .trustManager(ServerRoleTrustManager.forServer(tls.caCertificate(), Role.AGGREGATOR))
+          .trustManager(NetworkTrustManager.forServer(tls.caCertificate(), tls.revocations(), Role.AGGREGATOR))
           .build();
     } catch (IOException e) {
       throw new UncheckedIOException("could not load TLS material of " + tls.name(), e);

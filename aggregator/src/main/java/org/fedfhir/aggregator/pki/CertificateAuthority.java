@@ -35,15 +35,17 @@ import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /**
- * The network certificate authority: a self-signed EC P-256 CA that issues each party a certificate
- * for mutual TLS (SHA256withECDSA; SAN DNS {@code localhost} and IP {@code 127.0.0.1} plus any extra
- * DNS names; the party's name as CN and its role as OU, read by {@link NetworkIdentity}; EKU serverAuth
- * and clientAuth, a researcher's certificate clientAuth only).
+ * The network certificate authority: a self-signed EC P-256 CA that signs each party's certification
+ * request ({@link #sign}) into a certificate for mutual TLS (SHA256withECDSA; the party's name as CN,
+ * its role as SAN URI and OU, read by {@link NetworkIdentity}; SAN DNS {@code localhost}, IP
+ * {@code 127.0.0.1} and the party's DNS names; EKU by role).
  *
- * <p>Meant for local networks and tests ({@code ./fedfhir pki init}); a production network uses the
- * certificates its operators issue, loaded from files.
+ * <p>The CA never sees a party's private key: the party makes its key and request itself
+ * ({@code ./fedfhir pki request}); the operator signs ({@code ./fedfhir pki sign}) with the CA key it
+ * keeps encrypted and offline ({@link CaDirectory}).
  */
 public final class CertificateAuthority {
 
@@ -121,11 +123,12 @@ public final class CertificateAuthority {
   }
 
   /**
-   * Issues a certificate for a party.
+   * Issues a certificate for a party whose key is made here, in memory: a key pair, a request
+   * ({@link CertificateRequests#create}) and {@link #sign}. For tests and in-process networks; a party
+   * of a real network makes its own key and request ({@code ./fedfhir pki request}).
    *
    * @param partyName the CN, checked by {@link PartyName#require}
-   * @param role the OU: a network party's role, or {@link Role#RESEARCHER} for a researcher's client
-   *     certificate
+   * @param role a network party's role, or {@link Role#RESEARCHER} for a researcher's client certificate
    * @param extraDnsNames further DNS names for the SAN (a production host name)
    */
   public Credentials issue(String partyName, Role role, Collection<String> extraDnsNames) {
@@ -135,32 +138,50 @@ public final class CertificateAuthority {
           + "need site, aggregator, tee or researcher");
     }
     KeyPair keys = newKeyPair(random);
+    X509Certificate cert = sign(CertificateRequests.create(partyName, role, extraDnsNames, keys));
+    return new Credentials(cert, keys.getPrivate());
+  }
+
+  /**
+   * Issues the certificate a party asked for: the request's signature, name, role and DNS names are
+   * checked ({@link CertificateRequests#read}); the certificate names the party as CN, its role as SAN
+   * URI {@code urn:fedfhir:role:<role>} and as OU, and carries SAN DNS {@code localhost}, IP
+   * {@code 127.0.0.1} and the requested DNS names. Extended key usage follows the role: the aggregator
+   * and the TEE serve and call (serverAuth, clientAuth); a site and a researcher only call
+   * (clientAuth), so their certificates cannot serve TLS at all.
+   *
+   * @throws PkiException naming what is wrong with the request
+   */
+  public X509Certificate sign(PKCS10CertificationRequest request) {
+    CertificateRequests.Requested r = CertificateRequests.read(request);
     Instant now = clock.instant();
     try {
       JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
       X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(certificate(), serial(random),
           Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(PARTY_VALIDITY)),
-          name(partyName, role), keys.getPublic());
+          name(r.name(), r.role()), r.publicKey());
       b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-      b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(role == Role.RESEARCHER
-          ? new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth}
-          : new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
-      b.addExtension(Extension.subjectAlternativeName, false, subjectAltNames(extraDnsNames));
-      b.addExtension(Extension.subjectKeyIdentifier, false,
-          ext.createSubjectKeyIdentifier(keys.getPublic()));
-      b.addExtension(Extension.authorityKeyIdentifier, false,
-          ext.createAuthorityKeyIdentifier(certificate()));
-      X509Certificate cert = sign(b, new KeyPair(certificate().getPublicKey(),
-          credentials.privateKey()));
-      return new Credentials(cert, keys.getPrivate());
+      b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(servesTls(r.role())
+          ? new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}
+          : new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth}));
+      b.addExtension(Extension.subjectAlternativeName, false, subjectAltNames(r.role(), r.dnsNames()));
+      b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(r.publicKey()));
+      b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(certificate()));
+      return sign(b, new KeyPair(certificate().getPublicKey(), credentials.privateKey()));
     } catch (GeneralSecurityException | CertIOException e) {
-      throw new PkiException("could not issue a certificate for '" + partyName + "'", e);
+      throw new PkiException("could not issue a certificate for '" + r.name() + "'", e);
     }
   }
 
-  private static GeneralNames subjectAltNames(Collection<String> extraDnsNames) {
+  /** Whether certificates of the role serve TLS (the aggregator's gRPC and FHIR endpoints, the TEE's HTTPS). */
+  private static boolean servesTls(Role role) {
+    return role == Role.AGGREGATOR || role == Role.TEE;
+  }
+
+  private static GeneralNames subjectAltNames(Role role, Collection<String> extraDnsNames) {
     List<GeneralName> names = new ArrayList<>();
+    names.add(new GeneralName(GeneralName.uniformResourceIdentifier, NetworkIdentity.roleUri(role)));
     names.add(new GeneralName(GeneralName.dNSName, "localhost"));
     try {
       names.add(new GeneralName(GeneralName.iPAddress,
@@ -169,10 +190,9 @@ public final class CertificateAuthority {
       throw new IllegalStateException("a literal address needs no lookup", e);
     }
     for (String dns : extraDnsNames) {
-      if (dns == null || !dns.matches("[A-Za-z0-9.-]{1,253}")) {
-        throw new IllegalArgumentException("DNS name '" + dns + "'; need letters, digits, '.', '-'");
+      if (!dns.equals("localhost")) {
+        names.add(new GeneralName(GeneralName.dNSName, CertificateRequests.requireDnsName(dns)));
       }
-      names.add(new GeneralName(GeneralName.dNSName, dns));
     }
     return new GeneralNames(names.toArray(GeneralName[]::new));
   }
@@ -192,7 +212,7 @@ public final class CertificateAuthority {
         .build();
   }
 
-  private static KeyPair newKeyPair(SecureRandom random) {
+  static KeyPair newKeyPair(SecureRandom random) {
     try {
       KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
       g.initialize(new ECGenParameterSpec("secp256r1"), random);

@@ -37,8 +37,8 @@ public final class Certificates {
   }
 
   /**
-   * Checks that the certificate chains to the given CA and is valid now (PKIX, no revocation
-   * checking: the local network has no CRL or OCSP service).
+   * Checks that the certificate chains to the given CA and is valid now (PKIX; revocation is checked
+   * where certificates are used, in the TLS handshake: {@link org.fedfhir.access.NetworkTrustManager}).
    *
    * @throws PkiException naming why the certificate is not accepted
    */

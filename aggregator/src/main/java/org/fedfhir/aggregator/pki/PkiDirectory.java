@@ -3,46 +3,76 @@ package org.fedfhir.aggregator.pki;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.StandardCopyOption;
 import java.security.cert.X509CRL;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
+import org.fedfhir.access.Role;
 
 /**
- * The layout {@code ./fedfhir pki init} writes: {@code ca-cert.pem} and {@code ca-key.pem} for the
- * network CA, and {@code <name>-cert.pem} / {@code <name>-key.pem} for the aggregator, the TEE model
- * service ({@code tee}) and each site, each certificate carrying its role.
- * Keys are PKCS#8 PEM with mode 600; the directory is created with mode 700. Nothing is overwritten.
+ * A whole network's PKI on one machine, for trying FedFHIR locally, the demo and tests
+ * ({@code ./fedfhir pki init --sites …}): the operator's {@link CaDirectory} in {@code DIR/ca/} and
+ * each party's own {@link PartyDirectory} in {@code DIR/<name>/}. Every party is enrolled as on a real
+ * network: it makes its key and request in its own directory, the CA signs the request, the
+ * certificate and the CA's certificate are delivered back. No file under {@code DIR/ca/} holds a
+ * party's key, and the CA key there is encrypted.
  */
 public final class PkiDirectory {
 
   private PkiDirectory() {}
 
+  /** The operator's CA directory. */
+  public static Path caDirectory(Path dir) {
+    return dir.resolve("ca");
+  }
+
+  /** The party's own directory. */
+  public static Path partyDirectory(Path dir, String party) {
+    return dir.resolve(PartyName.require(party));
+  }
+
   public static Path caCertificateFile(Path dir) {
-    return dir.resolve("ca-cert.pem");
+    return CaDirectory.certificateFile(caDirectory(dir));
   }
 
   public static Path caKeyFile(Path dir) {
-    return dir.resolve("ca-key.pem");
+    return CaDirectory.keyFile(caDirectory(dir));
   }
 
   public static Path certificateFile(Path dir, String party) {
-    return dir.resolve(PartyName.require(party) + "-cert.pem");
+    return PartyDirectory.certificateFile(partyDirectory(dir, party), party);
   }
 
   public static Path keyFile(Path dir, String party) {
-    return dir.resolve(PartyName.require(party) + "-key.pem");
+    return PartyDirectory.keyFile(partyDirectory(dir, party), party);
+  }
+
+  /** The network CA's revocation list in the CA directory ({@link #revoke} copies it to every party). */
+  public static Path crlFile(Path dir) {
+    return CaDirectory.crlFile(caDirectory(dir));
   }
 
   /**
-   * Creates the network CA and credentials for the aggregator and each site.
+   * A network whose CA key is encrypted under a random passphrase that is then forgotten: no party can
+   * be added or revoked later. For tests and benchmarks.
    *
-   * @return the names of the parties written, aggregator and TEE first
-   * @throws PkiException if the directory already holds a CA, or a file cannot be written
+   * @return the names of the parties enrolled, aggregator and TEE first
    */
   public static List<String> init(Path dir, String networkName, List<String> sites) {
+    return init(dir, networkName, sites, CaPassphrase.random());
+  }
+
+  /**
+   * Creates the network CA in {@link #caDirectory} and enrols the aggregator, the TEE and each site,
+   * each in its own {@link #partyDirectory}.
+   *
+   * @return the names of the parties enrolled, aggregator and TEE first
+   * @throws PkiException if the directory already holds a CA, or a file cannot be written
+   */
+  public static List<String> init(Path dir, String networkName, List<String> sites, CaPassphrase passphrase) {
     Set<String> names = new LinkedHashSet<>();
     names.add(PartyName.AGGREGATOR);
     names.add(PartyName.TEE);
@@ -53,68 +83,54 @@ public final class PkiDirectory {
             + PartyName.AGGREGATOR + "', '" + PartyName.TEE + "')");
       }
     }
-    if (Files.exists(caKeyFile(dir)) || Files.exists(caCertificateFile(dir))) {
+    if (Files.exists(caDirectory(dir))) {
       throw new PkiException(dir + " already holds a network CA; choose another --dir");
     }
-    createPrivateDirectory(dir);
-    CertificateAuthority ca = CertificateAuthority.create(networkName);
-    PemFiles.writeCertificate(caCertificateFile(dir), ca.certificate());
-    PemFiles.writePrivateKey(caKeyFile(dir), ca.credentials().privateKey());
+    PrivateDirectories.create(dir);
+    CertificateAuthority ca = CaDirectory.create(caDirectory(dir), networkName, passphrase);
     for (String name : names) {
-      writeParty(dir, ca.issue(name));
+      enrol(dir, ca, name, PartyName.defaultRole(name), List.of());
     }
     return new ArrayList<>(names);
   }
 
-  /** The network CA's revocation list, beside its certificate. */
-  public static Path crlFile(Path dir) {
-    return caCertificateFile(dir).resolveSibling("crl.pem");
+  /** Enrols one more party in {@code role} with the CA in the directory. */
+  public static void enrol(Path dir, String party, Role role, List<String> dnsNames, CaPassphrase passphrase) {
+    enrol(dir, CaDirectory.open(caDirectory(dir), passphrase), party, role, dnsNames);
   }
 
-  /** Adds the party's certificate in the directory to the CA's revocation list ({@link #crlFile}). */
-  public static X509CRL revoke(Path dir, String party) {
-    CertificateAuthority ca = CertificateAuthority.load(new Credentials(
-        PemFiles.readCertificate(caCertificateFile(dir)), PemFiles.readPrivateKey(caKeyFile(dir))));
-    X509CRL previous = Files.exists(crlFile(dir)) ? RevocationList.read(crlFile(dir), ca.certificate()) : null;
-    X509CRL crl = RevocationList.revoke(ca, previous, PemFiles.readCertificate(certificateFile(dir, party)));
-    RevocationList.write(crlFile(dir), crl);
+  private static void enrol(Path dir, CertificateAuthority ca, String party, Role role, List<String> dnsNames) {
+    Path own = partyDirectory(dir, party);
+    var request = PartyDirectory.request(own, party, role, dnsNames);
+    PartyDirectory.deliver(own, party, CaDirectory.sign(caDirectory(dir), ca, request), ca.certificate());
+    if (Files.exists(crlFile(dir))) {
+      copyCrl(dir, own);
+    }
+  }
+
+  /**
+   * Revokes every certificate of the party ({@link CaDirectory#revoke}) and delivers the new list to
+   * every party's directory, beside its CA certificate, where its servers and channels read it.
+   */
+  public static X509CRL revoke(Path dir, String party, CaPassphrase passphrase) {
+    X509CRL crl = CaDirectory.revoke(caDirectory(dir), passphrase, party);
+    try (Stream<Path> entries = Files.list(dir)) {
+      for (Path p : entries.toList()) {
+        if (Files.isRegularFile(PartyDirectory.caCertificateFile(p))) {
+          copyCrl(dir, p);
+        }
+      }
+    } catch (IOException e) {
+      throw new PkiException("could not list " + dir + ": " + e, e);
+    }
     return crl;
   }
 
-  /** Issues credentials for one more party with the CA stored in the directory, in its name's default role. */
-  public static Credentials issue(Path dir, String party, List<String> extraDnsNames) {
-    return issue(dir, party, PartyName.defaultRole(party), extraDnsNames);
-  }
-
-  /** Issues credentials for one more party in {@code role} with the CA stored in the directory. */
-  public static Credentials issue(Path dir, String party, org.fedfhir.access.Role role, List<String> extraDnsNames) {
-    Credentials caCredentials = new Credentials(PemFiles.readCertificate(caCertificateFile(dir)),
-        PemFiles.readPrivateKey(caKeyFile(dir)));
-    Credentials c = CertificateAuthority.load(caCredentials).issue(party, role, extraDnsNames);
-    writeParty(dir, c);
-    return c;
-  }
-
-  private static void writeParty(Path dir, Credentials c) {
-    PemFiles.writeCertificate(certificateFile(dir, c.name()), c.certificate());
-    PemFiles.writePrivateKey(keyFile(dir, c.name()), c.privateKey());
-  }
-
-  private static void createPrivateDirectory(Path dir) {
+  private static void copyCrl(Path dir, Path partyDirectory) {
     try {
-      if (Files.isDirectory(dir)) {
-        return;
-      }
-      Path parent = dir.toAbsolutePath().getParent();
-      Files.createDirectories(parent);
-      if (Files.getFileStore(parent).supportsFileAttributeView("posix")) {
-        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(
-            PosixFilePermissions.fromString("rwx------")));
-      } else {
-        Files.createDirectory(dir);
-      }
+      Files.copy(crlFile(dir), partyDirectory.resolve("crl.pem"), StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
-      throw new PkiException("could not create " + dir + ": " + e, e);
+      throw new PkiException("could not deliver the revocation list to " + partyDirectory + ": " + e, e);
     }
   }
 }

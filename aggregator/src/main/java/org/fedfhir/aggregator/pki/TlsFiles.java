@@ -3,23 +3,31 @@ package org.fedfhir.aggregator.pki;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import org.fedfhir.access.NetworkTrustManager;
 
 /**
- * Where a party's TLS material lives: its certificate, its PKCS#8 private key and the network CA's
- * certificate (the {@code --cert/--key/--ca} options). Loading checks that the certificate chains to
- * the CA and matches the key; a revocation list {@code crl.pem} beside the CA's certificate is loaded
- * with it.
+ * Where a party's TLS material lives: its certificate, its PKCS#8 private key, the network CA's
+ * certificate and optionally the CA's revocation list (the {@code --cert/--key/--ca/--crl} options).
+ * Loading checks that the certificate chains to the CA and matches the key, and that the CA signed
+ * the list.
  *
  * @param certificate the party's certificate (PEM)
  * @param privateKey the party's private key (PKCS#8 PEM)
  * @param ca the network CA's certificate (PEM)
+ * @param crl the CA's revocation list (PEM), or null for none
  */
-public record TlsFiles(Path certificate, Path privateKey, Path ca) {
+public record TlsFiles(Path certificate, Path privateKey, Path ca, Path crl) {
 
-  /** The files {@code ./fedfhir pki init} wrote for a party into a directory. */
+  /** With the revocation list {@code crl.pem} beside {@code ca}, if there is one. */
+  public TlsFiles(Path certificate, Path privateKey, Path ca) {
+    this(certificate, privateKey, ca, ca == null ? null : NetworkTrustManager.crlBeside(ca).orElse(null));
+  }
+
+  /** The party's files in a local network's directory ({@link PkiDirectory}: {@code DIR/<party>/}). */
   public static TlsFiles inPkiDirectory(Path dir, String partyName) {
-    return new TlsFiles(PkiDirectory.certificateFile(dir, partyName),
-        PkiDirectory.keyFile(dir, partyName), PkiDirectory.caCertificateFile(dir));
+    Path own = PkiDirectory.partyDirectory(dir, partyName);
+    return new TlsFiles(PartyDirectory.certificateFile(own, partyName), PartyDirectory.keyFile(own, partyName),
+        PartyDirectory.caCertificateFile(own));
   }
 
   /** Reads and checks the material. */
@@ -33,7 +41,6 @@ public record TlsFiles(Path certificate, Path privateKey, Path ca) {
     Credentials own = new Credentials(PemFiles.readCertificate(certificate),
         PemFiles.readPrivateKey(privateKey));
     TlsMaterial tls = TlsMaterial.of(own, caCert);
-    Path crl = ca.resolveSibling("crl.pem");
-    return Files.exists(crl) ? tls.withRevocations(RevocationList.read(crl, caCert)) : tls;
+    return crl == null ? tls : tls.withRevocations(RevocationList.read(crl, caCert));
   }
 }

@@ -40,8 +40,9 @@ class AggregatorEndpointsTest {
   @Test
   void theFhirEndpointListensOnItsOwnAddressAndPortOverHttpsNotOnTheGrpcServers() throws Exception {
     Path pki = dir.resolve("pki");
-    PkiDirectory.init(pki, "endpoints test", List.of("a"));
-    PkiDirectory.issue(pki, "alice", Role.RESEARCHER, List.of());
+    var passphrase = org.fedfhir.aggregator.pki.CaPassphrase.of("endpoints test passphrase");
+    PkiDirectory.init(pki, "endpoints test", List.of("a"), passphrase);
+    PkiDirectory.enrol(pki, "alice", Role.RESEARCHER, List.of(), passphrase);
     // gRPC on 127.0.0.1, FHIR on 127.0.0.2 (both loopback, distinct addresses)
     AggregatorSettings settings = new AggregatorSettings("127.0.0.1", 0, dir.resolve("db/aggregator").toString(),
         TlsFiles.inPkiDirectory(pki, PartyName.AGGREGATOR), Duration.ofSeconds(5),

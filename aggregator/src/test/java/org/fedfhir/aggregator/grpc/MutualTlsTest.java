@@ -45,12 +45,15 @@ class MutualTlsTest {
   private static final StudyRef STUDY = new StudyRef("http://fedfhir.org/fhir/PlanDefinition/hd", "1");
 
   private static CertificateAuthority ca;
+  private static java.security.cert.X509Certificate aggregatorCertificate;
   private static Server server;
 
   @BeforeAll
   static void startAggregator() throws Exception {
     ca = CertificateAuthority.create("test network");
-    server = MutualTls.startServer(TlsMaterial.of(ca.issue("aggregator"), ca.certificate()),
+    Credentials aggregator = ca.issue("aggregator");
+    aggregatorCertificate = aggregator.certificate();
+    server = MutualTls.startServer(TlsMaterial.of(aggregator, ca.certificate()),
         new InetSocketAddress("127.0.0.1", 0), federationWithTheStudy());
   }
 
@@ -199,6 +202,59 @@ class MutualTlsTest {
     } finally {
       guarded.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  void siteRefusesAServerWhoseCertificateSaysSiteInItsSanEvenWithAggregatorInItsOu() throws Exception {
+    // a certificate of the network CA whose OU claims the aggregator while its SAN role says site
+    Credentials mixed = mixedRoleCertificate("aggregator", "site");
+    Server fake = MutualTls.startServer(TlsMaterial.of(mixed, ca.certificate()), new InetSocketAddress("127.0.0.1", 0),
+        federationWithTheStudy());
+    try {
+      TlsMaterial site = TlsMaterial.of(ca.issue("cleveland"), ca.certificate());
+
+      Object reply = firstReply(MutualTls.channel(site, "127.0.0.1", fake.getPort()), new byte[32]);
+
+      assertThat(reply).isInstanceOf(Status.class);
+      assertThat(((Status) reply).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+      assertThat(causes(((Status) reply).getCause())).contains("has role none, not aggregator");
+    } finally {
+      fake.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void siteChannelRefusesARevokedAggregator() throws Exception {
+    TlsMaterial site = TlsMaterial.of(ca.issue("cleveland"), ca.certificate())
+        .withRevocations(RevocationList.revoke(ca, null, aggregatorCertificate));
+
+    Object reply = firstReply(MutualTls.channel(site, "127.0.0.1", server.getPort()), new byte[32]);
+
+    assertThat(reply).isInstanceOf(Status.class);
+    assertThat(((Status) reply).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+  }
+
+  /** A certificate signed by the network CA with {@code ou} as subject OU and {@code sanRole} as SAN role URI. */
+  private static Credentials mixedRoleCertificate(String ou, String sanRole) throws Exception {
+    var keys = java.security.KeyPairGenerator.getInstance("EC");
+    keys.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+    var pair = keys.generateKeyPair();
+    var now = java.time.Instant.now();
+    var b = new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(ca.certificate(), java.math.BigInteger.TEN,
+        java.util.Date.from(now.minusSeconds(60)), java.util.Date.from(now.plusSeconds(3600)),
+        new org.bouncycastle.asn1.x500.X500Name("O=FedFHIR network,OU=" + ou + ",CN=aggregator"), pair.getPublic());
+    b.addExtension(org.bouncycastle.asn1.x509.Extension.extendedKeyUsage, false,
+        new org.bouncycastle.asn1.x509.ExtendedKeyUsage(new org.bouncycastle.asn1.x509.KeyPurposeId[] {
+            org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_serverAuth, org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_clientAuth}));
+    b.addExtension(org.bouncycastle.asn1.x509.Extension.subjectAlternativeName, false,
+        new org.bouncycastle.asn1.x509.GeneralNames(new org.bouncycastle.asn1.x509.GeneralName[] {
+            new org.bouncycastle.asn1.x509.GeneralName(org.bouncycastle.asn1.x509.GeneralName.uniformResourceIdentifier,
+                "urn:fedfhir:role:" + sanRole),
+            new org.bouncycastle.asn1.x509.GeneralName(org.bouncycastle.asn1.x509.GeneralName.iPAddress, "127.0.0.1")}));
+    var signer = new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA")
+        .build(ca.credentials().privateKey());
+    return new Credentials(new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(b.build(signer)),
+        pair.getPrivate());
   }
 
   private static String causes(Throwable t) {

@@ -27,10 +27,10 @@ class CertificateAuthorityTest {
 
     assertThat(Certificates.commonName(cert)).isEqualTo("cleveland");
     assertThat(cert.getSigAlgName()).isEqualTo("SHA256withECDSA");
-    assertThat(cert.getExtendedKeyUsage())
-        .containsExactlyInAnyOrder("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2");
-    assertThat(cert.getSubjectAlternativeNames())
-        .containsExactlyInAnyOrder(List.of(2, "localhost"), List.of(7, "127.0.0.1"));
+    assertThat(cert.getExtendedKeyUsage()).as("a site only calls: its certificate cannot serve TLS")
+        .containsExactly("1.3.6.1.5.5.7.3.2");
+    assertThat(cert.getSubjectAlternativeNames()).containsExactlyInAnyOrder(List.of(6, "urn:fedfhir:role:site"),
+        List.of(2, "localhost"), List.of(7, "127.0.0.1"));
     assertThat(cert.getBasicConstraints()).isEqualTo(-1);
     assertThat(CA.certificate().getBasicConstraints()).isZero();
   }
@@ -73,7 +73,8 @@ class CertificateAuthorityTest {
   @Test
   void initWritesCaAggregatorAndSitesWithPrivateKeyFiles(@TempDir Path tmp) throws Exception {
     Path dir = tmp.resolve("pki");
-    List<String> parties = PkiDirectory.init(dir, "local", List.of("a", "b", "c"));
+    CaPassphrase passphrase = CaPassphrase.of("local test passphrase");
+    List<String> parties = PkiDirectory.init(dir, "local", List.of("a", "b", "c"), passphrase);
 
     assertThat(parties).containsExactly("aggregator", "tee", "a", "b", "c");
     assertThat(Files.readString(PkiDirectory.keyFile(dir, "b"))).startsWith("-----BEGIN PRIVATE KEY-----");
@@ -88,8 +89,9 @@ class CertificateAuthorityTest {
     assertThatThrownBy(() -> PkiDirectory.init(dir, "local", List.of("d")))
         .hasMessageContaining("already holds a network CA");
 
-    Credentials d = PkiDirectory.issue(dir, "d", List.of("d.hospital.example"));
-    assertThat(TlsFiles.inPkiDirectory(dir, "d").load().name()).isEqualTo("d");
+    PkiDirectory.enrol(dir, "d", Role.SITE, List.of("d.hospital.example"), passphrase);
+    TlsMaterial d = TlsFiles.inPkiDirectory(dir, "d").load();
+    assertThat(d.name()).isEqualTo("d");
     assertThat(d.certificate().getSubjectAlternativeNames()).contains(List.of(2, "d.hospital.example"));
   }
 
@@ -104,6 +106,11 @@ class CertificateAuthorityTest {
     assertThat(NetworkIdentity.of(researcher.certificate()).orElseThrow().roles()).containsExactly(Role.RESEARCHER);
     assertThat(researcher.certificate().getExtendedKeyUsage()).as("a researcher's certificate serves no TLS")
         .containsExactly("1.3.6.1.5.5.7.3.2");
+    assertThat(researcher.certificate().getSubjectAlternativeNames()).contains(List.of(6, "urn:fedfhir:role:researcher"));
+    assertThat(CA.issue("aggregator").certificate().getExtendedKeyUsage()).as("the aggregator serves and calls")
+        .containsExactlyInAnyOrder("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2");
+    assertThat(CA.issue("tee").certificate().getExtendedKeyUsage()).as("the TEE serves")
+        .contains("1.3.6.1.5.5.7.3.1");
     assertThatThrownBy(() -> CA.issue("bob", Role.CLINICIAN, List.of()))
         .hasMessageContaining("clinician is not carried by certificates");
   }

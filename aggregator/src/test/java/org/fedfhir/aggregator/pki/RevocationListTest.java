@@ -16,11 +16,12 @@ class RevocationListTest {
 
   @Test
   void revokingExtendsTheListTheAggregatorLoadsBesideItsCa() {
-    PkiDirectory.init(dir, "test network", List.of("mercy", "cleveland", "stanford"));
+    CaPassphrase passphrase = CaPassphrase.of("revocation test passphrase");
+    PkiDirectory.init(dir, "test network", List.of("mercy", "cleveland", "stanford"), passphrase);
     assertThat(TlsFiles.inPkiDirectory(dir, "aggregator").load().revocations()).isEmpty();
 
-    PkiDirectory.revoke(dir, "mercy");
-    PkiDirectory.revoke(dir, "cleveland");
+    PkiDirectory.revoke(dir, "mercy", passphrase);
+    PkiDirectory.revoke(dir, "cleveland", passphrase);
 
     var crl = TlsFiles.inPkiDirectory(dir, "aggregator").load().revocations().orElseThrow();
     assertThat(crl.isRevoked(PemFiles.readCertificate(PkiDirectory.certificateFile(dir, "mercy")))).isTrue();
@@ -32,10 +33,11 @@ class RevocationListTest {
   void aListSignedByAnotherCaIsRefused() throws Exception {
     PkiDirectory.init(dir, "test network", List.of("mercy"));
     CertificateAuthority rogue = CertificateAuthority.create("rogue");
-    RevocationList.write(PkiDirectory.crlFile(dir), RevocationList.revoke(rogue, null,
+    Path besideTheAggregatorsCa = PkiDirectory.partyDirectory(dir, "aggregator").resolve("crl.pem");
+    RevocationList.write(besideTheAggregatorsCa, RevocationList.revoke(rogue, null,
         PemFiles.readCertificate(PkiDirectory.certificateFile(dir, "aggregator"))));
 
-    assertThat(Files.exists(PkiDirectory.crlFile(dir))).isTrue();
+    assertThat(Files.exists(besideTheAggregatorsCa)).isTrue();
     assertThatThrownBy(() -> TlsFiles.inPkiDirectory(dir, "aggregator").load())
         .isInstanceOf(PkiException.class).hasMessageContaining("not a revocation list signed by the network CA");
   }

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
         + "studies' rounds with secure aggregation.",
         "Researchers publish studies (PUT PlanDefinition/ID), retire them (DELETE) and ask for statistics "
         + "releases (POST PlanDefinition/ID/$secure-stats) at its FHIR endpoint: HTTPS on --fhir-bind:--fhir-port "
-        + "with the aggregator's certificate, each caller a researcher (client certificate with OU=researcher, or "
+        + "with the aggregator's certificate, each caller a researcher (client certificate with role researcher, or "
         + "a token of --oauth-issuer with the researcher role). Only a study's owner, whoever first published it, "
         + "may replace or retire it or receive its releases; sites' certificates may read studies."})
 public final class AggregatorCommand implements Callable<Integer> {
@@ -40,7 +40,8 @@ public final class AggregatorCommand implements Callable<Integer> {
   String db;
 
   @Option(names = "--pki", defaultValue = "pki", paramLabel = "DIR",
-      description = "Directory written by 'pki init' (default: ${DEFAULT-VALUE}); ignored with --cert.")
+      description = "A local network's directory ('pki init --sites'; default: ${DEFAULT-VALUE}): the aggregator's "
+          + "files in DIR/aggregator. Ignored with --cert.")
   Path pki;
 
   @Option(names = "--cert", paramLabel = "PEM", description = "The aggregator's certificate.")
@@ -52,11 +53,15 @@ public final class AggregatorCommand implements Callable<Integer> {
   @Option(names = "--ca", paramLabel = "PEM", description = "The network CA's certificate.")
   Path ca;
 
+  @Option(names = "--crl", paramLabel = "PEM", description = "The network CA's revocation list (default: crl.pem "
+      + "beside the CA certificate, if there is one): sites and researchers on it are refused in the handshake.")
+  Path crl;
+
   @Option(names = "--fhir-port", defaultValue = "8090", paramLabel = "PORT",
       description = "Port of the FHIR endpoint where researchers publish studies (default: ${DEFAULT-VALUE}; "
           + "-1 for none). HTTPS with the aggregator's certificate (--pki or --cert/--key), asking for a client "
-          + "certificate of the network CA (--ca): a researcher's has OU=researcher (pki issue --name NAME --role "
-          + "researcher).")
+          + "certificate of the network CA (--ca): a researcher's has the role researcher (pki request --role "
+          + "researcher, signed by the operator).")
   int fhirPort;
 
   @Option(names = "--fhir-bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
@@ -114,9 +119,10 @@ public final class AggregatorCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(spec.commandLine(),
             "--cert, --key and --ca go together");
       }
-      tls = new TlsFiles(cert, key, ca);
+      tls = crl == null ? new TlsFiles(cert, key, ca) : new TlsFiles(cert, key, ca, crl);
     } else {
-      tls = TlsFiles.inPkiDirectory(pki, PartyName.AGGREGATOR);
+      TlsFiles own = TlsFiles.inPkiDirectory(pki, PartyName.AGGREGATOR);
+      tls = crl == null ? own : new TlsFiles(own.certificate(), own.privateKey(), own.ca(), crl);
     }
     org.fedfhir.aggregator.provisioning.ProvisioningSettings provisioning = null;
     if (tee != null) {

@@ -74,9 +74,13 @@ final class DemoRun {
           + "federated $train will be refused and those strategies recorded as not run");
     }
 
-    clock.time("PKI (network CA; aggregator, TEE, researcher and 4 site certificates)", () -> {
-      PkiDirectory.init(topology.pkiDir(), "FedFHIR demo network", CENTRES);
-      return PkiDirectory.issue(topology.pkiDir(), Topology.RESEARCHER, org.fedfhir.access.Role.RESEARCHER, List.of());
+    clock.time("PKI enrolment (network CA; aggregator, TEE, researcher and 4 sites, each key in its own directory)", () -> {
+      // the CA key is encrypted under a passphrase that lives only in this run's memory
+      org.fedfhir.aggregator.pki.CaPassphrase passphrase = org.fedfhir.aggregator.pki.CaPassphrase.random();
+      PkiDirectory.init(topology.pkiDir(), "FedFHIR demo network", CENTRES, passphrase);
+      PkiDirectory.enrol(topology.pkiDir(), Topology.RESEARCHER, org.fedfhir.access.Role.RESEARCHER, List.of(),
+          passphrase);
+      return PkiDirectory.caDirectory(topology.pkiDir());
     });
 
     StudyVariants variants = new StudyVariants(ctx);
@@ -262,9 +266,9 @@ final class DemoRun {
   private static SimulatedTeeService startTee(PrintStream out, Topology topology) {
     try {
       java.nio.file.Path pki = topology.pkiDir();
+      org.fedfhir.aggregator.pki.TlsFiles own = org.fedfhir.aggregator.pki.TlsFiles.inPkiDirectory(pki, "tee");
       SimulatedTeeService t = SimulatedTeeService.start("127.0.0.1", 0, new org.fedfhir.access.TlsSettings(
-          PkiDirectory.certificateFile(pki, "tee"), PkiDirectory.keyFile(pki, "tee"),
-          PkiDirectory.caCertificateFile(pki), org.fedfhir.access.TlsSettings.ClientAuth.NEED));
+          own.certificate(), own.privateKey(), own.ca(), org.fedfhir.access.TlsSettings.ClientAuth.NEED, own.crl()));
       out.println("  TEE model service at " + t.server().baseUrl() + ", measurement "
           + t.measurement().hex().substring(0, 16) + "… (SIMULATED evidence, software platform key)");
       return t;

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
         "Run the TEE model service: a FHIR API ($attestation, $provision-model, $predict) that holds models "
             + "only in memory and sees features and predictions only inside the service.",
         "",
-        "HTTPS with mutual TLS only: callers present a certificate of the network CA whose OU is their role. "
+        "HTTPS with mutual TLS only: callers present a certificate of the network CA naming their role (SAN urn:fedfhir:role:ROLE). "
             + "$provision-model: the aggregator; $predict: sites, within their query budgets; $attestation: "
             + "both; anything else 403. Probabilities leave rounded to the precision provisioned with the "
             + "model (3 decimals unless the study declares prediction-precision).",
@@ -35,8 +35,8 @@ public final class TeeCommand implements Callable<Integer> {
       description = "Address to bind. Default ${DEFAULT-VALUE}.")
   String host;
 
-  @Option(names = "--pki", paramLabel = "DIR", description = "The network PKI directory (./fedfhir pki init): the "
-      + "service serves NAME-cert.pem with NAME-key.pem and trusts only ca-cert.pem for callers.")
+  @Option(names = "--pki", paramLabel = "DIR", description = "A local network's directory (./fedfhir pki init "
+      + "--sites): the service serves DIR/NAME/NAME-cert.pem with its key and trusts only DIR/NAME/ca-cert.pem for callers.")
   java.nio.file.Path pki;
 
   @Option(names = "--name", defaultValue = "tee", paramLabel = "NAME",
@@ -54,6 +54,10 @@ public final class TeeCommand implements Callable<Integer> {
   @Option(names = "--ca", paramLabel = "PEM",
       description = "Instead of --pki: the network CA whose certificates identify callers.")
   java.nio.file.Path ca;
+
+  @Option(names = "--crl", paramLabel = "PEM", description = "The network CA's revocation list (default: crl.pem "
+      + "beside the CA certificate, if there is one): callers on it are refused in the handshake.")
+  java.nio.file.Path crl;
 
   @Option(names = "--budget-per-site", defaultValue = "10000", paramLabel = "N",
       description = "Predictions a site may ask of one study's model per 24 h, then 429. Default ${DEFAULT-VALUE}.")
@@ -126,14 +130,15 @@ public final class TeeCommand implements Callable<Integer> {
 
   /** The service's TLS from --tls-cert/--tls-key/--ca or --pki, or null if neither is given. */
   private org.fedfhir.access.TlsSettings tls(boolean tlsFiles) {
+    org.fedfhir.aggregator.pki.TlsFiles files;
     if (tlsFiles) {
-      return new org.fedfhir.access.TlsSettings(tlsCert, tlsKey, ca, org.fedfhir.access.TlsSettings.ClientAuth.NEED);
-    }
-    if (pki == null) {
+      files = new org.fedfhir.aggregator.pki.TlsFiles(tlsCert, tlsKey, ca);
+    } else if (pki != null) {
+      files = org.fedfhir.aggregator.pki.TlsFiles.inPkiDirectory(pki, name);
+    } else {
       return null;
     }
-    return new org.fedfhir.access.TlsSettings(org.fedfhir.aggregator.pki.PkiDirectory.certificateFile(pki, name),
-        org.fedfhir.aggregator.pki.PkiDirectory.keyFile(pki, name),
-        org.fedfhir.aggregator.pki.PkiDirectory.caCertificateFile(pki), org.fedfhir.access.TlsSettings.ClientAuth.NEED);
+    return new org.fedfhir.access.TlsSettings(files.certificate(), files.privateKey(), files.ca(),
+        org.fedfhir.access.TlsSettings.ClientAuth.NEED, crl != null ? crl : files.crl());
   }
 }

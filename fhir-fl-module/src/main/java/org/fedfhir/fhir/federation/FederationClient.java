@@ -13,7 +13,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.fedfhir.access.Role;
-import org.fedfhir.access.ServerRoleTrustManager;
+import org.fedfhir.access.NetworkTrustManager;
 import org.fedfhir.federation.v1.FederationGrpc;
 import org.fedfhir.federation.RoundPolicy;
 import org.fedfhir.federation.SessionKeyEndorsement;
@@ -24,7 +24,7 @@ import org.fedfhir.federation.StudyLimits;
  * The site's connection to the aggregator: one gRPC channel, outbound only (a hospital accepts no
  * inbound calls), over mutual TLS with the network PKI — the site presents its certificate (its
  * identity at the aggregator) and accepts only the network CA's certificate of the aggregator
- * ({@link ServerRoleTrustManager}). Each {@link #join} opens one study
+ * ({@link NetworkTrustManager}). Each {@link #join} opens one study
  * session ({@link SiteSession}), whose rounds run with secure aggregation. Over mutual TLS the
  * session's key is endorsed with the site's certificate and every participant's must be
  * ({@link SessionKeyEndorsement}): the aggregator cannot substitute a key of its own.
@@ -70,7 +70,7 @@ public final class FederationClient implements Aggregator {
     try {
       credentials = TlsChannelCredentials.newBuilder()
           .keyManager(pki.certificate().toFile(), pki.privateKey().toFile())
-          .trustManager(ServerRoleTrustManager.forServer(pki.ca(), Role.AGGREGATOR))
+          .trustManager(NetworkTrustManager.forServer(pki.ca(), Role.AGGREGATOR))
           .build();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the site's TLS credentials (" + pki.certificate() + ")", e);

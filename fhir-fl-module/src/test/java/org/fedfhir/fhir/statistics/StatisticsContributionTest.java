@@ -41,8 +41,9 @@ class StatisticsContributionTest {
     assertThat(study.kind()).isEqualTo(StudyKind.STATISTICS);
     assertThat(declared.statistics()).extracting(d -> d.name())
         .containsExactly("cp-by-diagnosis", "chol-by-sex", "thalach-by-diagnosis", "diagnosis-model");
-    // the regression: score (6), upper triangle of the information (21), n, Σy
-    assertThat(declared.length()).isEqualTo(8 + 2 * (4 + 12) + 6 + (6 + 21 + 2));
+    // the regression: score (6), upper triangle of the information (21), n, Σy; then one
+    // contributor flag per statistic
+    assertThat(declared.length()).isEqualTo(8 + 2 * (4 + 12) + 6 + (6 + 21 + 2) + 4);
     assertThat(declared.maxRecordsPerSite()).isEqualTo(100_000);
     assertThat(declared.policy().minCellCount()).isEqualTo(5);
   }
@@ -56,8 +57,10 @@ class StatisticsContributionTest {
     long[] expected = new long[8];
     for (HeartDiseaseCentre centre : HeartDiseaseCentre.values()) {
       Extraction ex = extractor.extract(study, Fixtures.centre(centre, LocalDate.now()), Instant.now());
+      // no site-side suppression here: this checks what the sites' vectors count
       StatisticsContribution work = new StatisticsContribution(
-          new SiteStatistics(declared.statistics(), declared.maxRecordsPerSite()), StatisticsContribution.rows(ex.matrix()));
+          new SiteStatistics(declared.statistics(), declared.maxRecordsPerSite()), StatisticsContribution.rows(ex.matrix()),
+          DisclosurePolicy.none());
       double[] v = work.statistics(1);
       for (int i = 0; i < v.length; i++) {
         sum[i] += v[i];
@@ -86,11 +89,11 @@ class StatisticsContributionTest {
     for (HeartDiseaseCentre centre : HeartDiseaseCentre.values()) {
       Extraction ex = extractor.extract(study, Fixtures.centre(centre, LocalDate.now()), Instant.now());
       sites.add(new StatisticsContribution(declared.statistics(), declared.maxRecordsPerSite(),
-          StatisticsContribution.rows(ex.matrix()), java.util.Map.of()));
+          StatisticsContribution.rows(ex.matrix()), java.util.Map.of(), DisclosurePolicy.defaults()));
     }
     LogisticRegression.Fit fit =
         ((StatisticDeclaration.Regression) declared.statistics().get(3)).logisticRegression().fit();
-    int offset = declared.length() - fit.next().length();
+    int offset = declared.length() - declared.statistics().size() - fit.next().length();
     double[] first = new double[fit.next().length()];
     for (StatisticsContribution site : sites) {
       double[] v = site.statistics(1);
@@ -134,7 +137,7 @@ class StatisticsContributionTest {
     Extraction ex = new FeatureExtractor(new UcumConverter()).extract(study,
         Fixtures.centre(HeartDiseaseCentre.CLEVELAND, LocalDate.now()), Instant.now());
     StatisticsContribution site = new StatisticsContribution(declared.statistics(), declared.maxRecordsPerSite(),
-        StatisticsContribution.rows(ex.matrix()), java.util.Map.of());
+        StatisticsContribution.rows(ex.matrix()), java.util.Map.of(), DisclosurePolicy.defaults());
 
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> site.iterate(2, new double[5]))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("announced 5 coefficients")
@@ -146,7 +149,7 @@ class StatisticsContributionTest {
     StatisticDeclaration unknown = new StatisticDeclaration.Regression(model.name(), model.outcome(),
         List.of(new StatisticDeclaration.Covariate("bmi", 10, 60)), java.util.Optional.empty());
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new StatisticsContribution(List.of(unknown), 1000,
-        StatisticsContribution.rows(ex.matrix()), java.util.Map.of()))
+        StatisticsContribution.rows(ex.matrix()), java.util.Map.of(), DisclosurePolicy.defaults()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no feature 'bmi'");
   }
 

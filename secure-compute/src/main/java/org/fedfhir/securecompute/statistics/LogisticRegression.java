@@ -22,8 +22,10 @@ import java.util.OptionalLong;
  *
  * <p><b>Release</b>: nothing is released ({@link Step#released()} false) when n or either outcome
  * class (Σy, n − Σy) is sensitive under the disclosure policy, or when one class is empty (no
- * finite estimate). Differential privacy is not offered. {@link Fit} runs the iterations of one
- * regression and renders its {@link Result}.
+ * finite estimate). Before that, each site withholds its part when its own n or either class is
+ * sensitive or it uses fewer than {@value #ROWS_PER_COEFFICIENT} rows per coefficient
+ * ({@link #minimumRows()}, {@link SiteDisclosure}). Differential privacy is not offered.
+ * {@link Fit} runs the iterations of one regression and renders its {@link Result}.
  */
 public final class LogisticRegression {
 

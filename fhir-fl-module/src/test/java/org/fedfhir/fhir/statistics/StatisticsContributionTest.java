@@ -80,6 +80,42 @@ class StatisticsContributionTest {
     assertThat(table.chiSquare().orElseThrow().statistic()).isCloseTo(268.3457, within(1e-4));
   }
 
+  /**
+   * The UCI centres under the default minimum cell count 5: a centre withholds the crosstab when one
+   * of its own cp × diagnosis cells holds 1 to 4 patients, and the 12-bin cholesterol summary when a
+   * bin or its clipped count does; so the crosstab has 1 contributor and the summary none (Switzerland
+   * records no cholesterol: an empty statistic is no contribution), and neither is released.
+   */
+  @Test
+  void underTheDefaultMinimumEachCentreWithholdsWhatItsOwnSmallCountsWouldReveal() throws Exception {
+    StudyDefinition study = new StudyReader().read(STUDY);
+    StatisticsDeclarations.Study declared = StatisticsDeclarations.read(STUDY);
+    FeatureExtractor extractor = new FeatureExtractor(new UcumConverter());
+    java.util.Map<HeartDiseaseCentre, java.util.Set<String>> withheld = new java.util.EnumMap<>(HeartDiseaseCentre.class);
+    double[] contributors = new double[4];
+    for (HeartDiseaseCentre centre : HeartDiseaseCentre.values()) {
+      Extraction ex = extractor.extract(study, Fixtures.centre(centre, LocalDate.now()), Instant.now());
+      StatisticsContribution work = new StatisticsContribution(declared.statistics(), declared.maxRecordsPerSite(),
+          StatisticsContribution.rows(ex.matrix()), java.util.Map.of(), DisclosurePolicy.defaults());
+      double[] v = work.statistics(1);
+      withheld.put(centre, work.withheld());
+      for (int s = 0; s < 4; s++) {
+        contributors[s] += v[v.length - 4 + s];
+      }
+      if (work.withheld().contains("cp-by-diagnosis")) {
+        assertThat(Arrays.copyOf(v, 8)).as("%s's crosstab slice", centre).containsOnly(0.0);
+      }
+    }
+
+    assertThat(withheld).containsExactly(
+        java.util.Map.entry(HeartDiseaseCentre.CLEVELAND, java.util.Set.of("chol-by-sex")),
+        java.util.Map.entry(HeartDiseaseCentre.HUNGARIAN, java.util.Set.of("cp-by-diagnosis", "chol-by-sex")),
+        java.util.Map.entry(HeartDiseaseCentre.SWITZERLAND, java.util.Set.of("cp-by-diagnosis")),
+        java.util.Map.entry(HeartDiseaseCentre.VA, java.util.Set.of("cp-by-diagnosis", "chol-by-sex")));
+    assertThat(contributors).as("cp-by-diagnosis, chol-by-sex, thalach-by-diagnosis, diagnosis-model")
+        .containsExactly(1, 0, 4, 4);
+  }
+
   @Test
   void theFourCentresNewtonIterationsFitTheDiagnosisModelWithTheKnownRiskFactors() throws Exception {
     StudyDefinition study = new StudyReader().read(STUDY);

@@ -24,7 +24,8 @@ import java.util.Set;
  *
  * <p><b>The first-round vector</b>: each statistic's slice at its declared offset (zeros if the
  * site withholds it), then one contributor flag per statistic in declared order (1 contributed, 0
- * withheld): {@link #firstRoundLength}. The sum of the flags tells the aggregator how many sites
+ * withheld, or passed with no record at all: an empty statistic adds nothing, so it is no
+ * contribution): {@link #firstRoundLength}. The sum of the flags tells the aggregator how many sites
  * contributed each statistic, and it releases a statistic only when at least
  * {@value #MIN_CONTRIBUTORS} did. A later round ({@code STATISTICS_ITERATION}) keeps its length; a
  * regression the site withheld contributes zeros to it too.
@@ -105,7 +106,7 @@ public final class SiteDisclosure {
       }
       if (passes(d, part)) {
         System.arraycopy(part, 0, vector, offset, length);
-        vector[flags + s] = 1;
+        vector[flags + s] = empty(d, part) ? 0 : 1;
       } else {
         out.add(d.name());
       }
@@ -113,6 +114,11 @@ public final class SiteDisclosure {
     }
     withheld = Collections.unmodifiableSet(out);
     return vector;
+  }
+
+  /** Whether the site has no record in the statistic: every count it would reveal is 0. */
+  private static boolean empty(StatisticDeclaration declaration, double[] part) {
+    return Arrays.stream(declaration.statistic().disclosedCounts(part)).allMatch(c -> c == 0);
   }
 
   /**

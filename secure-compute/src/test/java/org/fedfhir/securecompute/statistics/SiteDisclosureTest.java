@@ -141,6 +141,16 @@ class SiteDisclosureTest {
   }
 
   @Test
+  void aSiteWithNoRecordInAStatisticSendsItsZerosButIsNoContributor() {
+    SiteDisclosure disclosure = new SiteDisclosure(List.of(COUNTS, WELCH), DisclosurePolicy.defaults());
+
+    double[] v = disclosure.firstRound(List.of(new double[] {0, 0}, new double[] {8, 1, 1, 7, 2, 2}));
+
+    assertThat(java.util.Arrays.copyOfRange(v, v.length - 2, v.length)).containsExactly(0, 1);
+    assertThat(disclosure.withheld()).as("nothing withheld: there was nothing").isEmpty();
+  }
+
+  @Test
   void aLaterRoundBeforeTheFirstIsRefusedAndAPassedRegressionIteratesUnchanged() {
     SiteDisclosure disclosure = new SiteDisclosure(List.of(MODEL), DisclosurePolicy.defaults());
     LogisticRegression regression = MODEL.logisticRegression();

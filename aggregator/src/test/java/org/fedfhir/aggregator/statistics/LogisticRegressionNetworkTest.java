@@ -108,6 +108,22 @@ class LogisticRegressionNetworkTest {
         DECLARED.length()), work, new SecureRandom(), new SiteSession.Disclosure(5, false)).start();
   }
 
+  /** Per site: its session, the coefficients it was announced and the later-round vectors it sent. */
+  private record Joined(List<CompletableFuture<SiteSession.Outcome>> outcomes, List<List<double[]>> seen,
+      List<List<double[]>> sent) {}
+
+  /** Joins the sites as site-0, site-1, …. */
+  private Joined joinAll(List<SiteStatistics.Rows> sites) {
+    Joined joined = new Joined(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+    for (int s = 0; s < sites.size(); s++) {
+      joined.seen().add(new CopyOnWriteArrayList<>());
+      joined.sent().add(new CopyOnWriteArrayList<>());
+      joined.outcomes().add(join(aggregator.channel("site-" + s), sites.get(s), joined.seen().get(s),
+          joined.sent().get(s)));
+    }
+    return joined;
+  }
+
   private static void awaitJoined(StatisticsStudy c, int n) {
     await().atMost(Duration.ofSeconds(5)).until(() -> c.joinedSites().size() >= n);
     assertThat(c.joinedSites()).hasSize(n);
@@ -151,12 +167,9 @@ class LogisticRegressionNetworkTest {
     StatisticsStudy coordinator = startAggregator();
     List<SiteStatistics.Rows> sites = List.of(StatisticsNetworkTest.rows(31, 150),
         StatisticsNetworkTest.rows(32, 120), StatisticsNetworkTest.rows(33, 180));
-    List<List<double[]>> seen = new ArrayList<>();
-    List<CompletableFuture<SiteSession.Outcome>> outcomes = new ArrayList<>();
-    for (int s = 0; s < sites.size(); s++) {
-      seen.add(new CopyOnWriteArrayList<>());
-      outcomes.add(join("site-" + s, sites.get(s), seen.get(s)));
-    }
+    Joined joined = joinAll(sites);
+    List<List<double[]>> seen = joined.seen();
+    List<CompletableFuture<SiteSession.Outcome>> outcomes = joined.outcomes();
     awaitJoined(coordinator, 3);
 
     StatisticsStudy.Released released = coordinator.run(Duration.ofSeconds(5)).get(60, TimeUnit.SECONDS);
@@ -242,11 +255,7 @@ class LogisticRegressionNetworkTest {
     StatisticsStudy coordinator = startAggregator();
     List<SiteStatistics.Rows> sites = List.of(StatisticsNetworkTest.rows(32, 150),
         StatisticsNetworkTest.rows(34, 120), StatisticsNetworkTest.rows(36, 10));
-    List<List<double[]>> sent = new ArrayList<>();
-    for (int s = 0; s < sites.size(); s++) {
-      sent.add(new CopyOnWriteArrayList<>());
-      join(aggregator.channel("site-" + s), sites.get(s), new CopyOnWriteArrayList<>(), sent.get(s));
-    }
+    List<List<double[]>> sent = joinAll(sites).sent();
     awaitJoined(coordinator, 3);
 
     Parameters p = coordinator.run(Duration.ofSeconds(5)).get(60, TimeUnit.SECONDS).result();

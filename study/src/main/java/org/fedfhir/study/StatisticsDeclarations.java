@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.fedfhir.securecompute.statistics.DisclosurePolicy;
+import org.fedfhir.securecompute.statistics.SiteDisclosure;
 import org.fedfhir.securecompute.statistics.StatisticDeclaration;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Extension;
@@ -49,9 +50,12 @@ public final class StatisticsDeclarations {
       statistics = List.copyOf(statistics);
     }
 
-    /** @return the total vector length of one site's contribution */
+    /**
+     * @return the total vector length of one site's first-round contribution: every statistic's
+     *     slice, then one contributor flag per statistic ({@link SiteDisclosure})
+     */
     public int length() {
-      return statistics.stream().mapToInt(s -> s.statistic().length()).sum();
+      return SiteDisclosure.firstRoundLength(statistics);
     }
   }
 

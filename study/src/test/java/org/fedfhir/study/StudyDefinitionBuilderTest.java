@@ -42,7 +42,7 @@ class StudyDefinitionBuilderTest {
     StudyDefinition.Statistics study = valid().statistics(declared, Map.of());
 
     assertThat(study.kind()).isEqualTo(StudyKind.STATISTICS);
-    assertThat(study.declarations().length()).isEqualTo(2);
+    assertThat(study.declarations().length()).as("2 cells and 1 contributor flag").isEqualTo(3);
     assertThat(study.algorithm()).isNull();
   }
 

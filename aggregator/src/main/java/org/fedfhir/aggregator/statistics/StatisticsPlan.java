@@ -28,6 +28,7 @@ import org.fedfhir.securecompute.statistics.LogisticRegression;
 import org.fedfhir.securecompute.statistics.PrivacyBudgetExhaustedException;
 import org.fedfhir.securecompute.statistics.PrivacyLedger;
 import org.fedfhir.securecompute.statistics.Release;
+import org.fedfhir.securecompute.statistics.SiteDisclosure;
 import org.fedfhir.securecompute.statistics.StatisticDeclaration;
 import org.fedfhir.securecompute.statistics.StatisticsEncoding;
 import org.fedfhir.securecompute.statistics.SufficientStatistic;
@@ -37,8 +38,13 @@ import org.fedfhir.securecompute.statistics.SufficientStatistic;
  * joined at that moment (at least the study's min-sites) and sums their concatenated sufficient
  * statistics in one round (phase {@code STATISTICS}, the study's {@link StatisticsEncoding}:
  * modulus 2^64, no wrap-around possible), then combines every statistic under the strictest
- * disclosure policy of the study and the participants, with the number of sites actually in the
- * sum, charging the ε of each differentially private statistic to the study's ledger first.
+ * disclosure policy of the study and the participants, charging the ε of each differentially
+ * private statistic to the study's ledger first. Each site has already checked its own figures
+ * and withheld (sent zeros for) any statistic with a count under its policy; the round's vector
+ * ends with one contributor flag per statistic ({@link SiteDisclosure}), so the sum says how many
+ * sites contributed each: a statistic is combined over its contributors and released only when at
+ * least {@value SiteDisclosure#MIN_CONTRIBUTORS} contributed it, else it says
+ * {@value SiteDisclosure#WITHHELD}.
  *
  * <p>A study with {@code logistic-regression} statistics needs more rounds in the same run: the
  * first round carries each regression's Newton part at β = 0, and while a regression has not
@@ -87,6 +93,8 @@ public final class StatisticsPlan implements RoundPlan {
     final List<Object> results = new ArrayList<>();
     /** Per regression's index among the statistics, its fit. */
     final Map<Integer, LogisticRegression.Fit> fits = new TreeMap<>();
+    /** Per regression's index, how many sites contributed it in the first round. */
+    final Map<Integer, Integer> contributed = new HashMap<>();
     int firstRound;
     int sites;
     /** The sites of the last round's sum; null before the first round completed. */
@@ -229,7 +237,9 @@ public final class StatisticsPlan implements RoundPlan {
         }
       }
     }
-    StatisticsEncoding encoding = StatisticsEncoding.forStudy(parts, study.maxRecordsPerSite(), sites.size());
+    StatisticsEncoding encoding = first
+        ? StatisticsEncoding.forFirstRound(parts, study.maxRecordsPerSite(), sites.size())
+        : StatisticsEncoding.forStudy(parts, study.maxRecordsPerSite(), sites.size());
     FixedPointEncoding wire = FixedPointEncoding.newBuilder().setModulusBits(StatisticsEncoding.MODULUS_BITS)
         .setFractionBits(encoding.codec().fractionalBits()).setClip(encoding.codec().clip()).build();
     List<DisclosurePolicy> sitePolicies = sites.stream().map(policies::get).toList();
@@ -264,13 +274,14 @@ public final class StatisticsPlan implements RoundPlan {
   }
 
   /**
-   * Combines one round's sum: in the first round every statistic (the regressions take their
-   * first Newton step), in a later round the regressions that still iterate.
+   * Combines one round's sum: in the first round every statistic that at least
+   * {@value SiteDisclosure#MIN_CONTRIBUTORS} sites contributed (the regressions take their first
+   * Newton step), each over its contributors, in a later round the regressions that still iterate.
    */
   private void combine(Run r, boolean first, double[] values, int sites) throws PrivacyBudgetExhaustedException {
-    Release plain = Release.of(r.policy, sites);
     int offset = 0;
     if (first) {
+      int[] contributors = contributors(values);
       List<Object> results = new ArrayList<>(r.results);
       Optional<PrivacyLedger> l = ledger.get();
       for (int s = 0; s < statistics.size(); s++) {
@@ -278,11 +289,20 @@ public final class StatisticsPlan implements RoundPlan {
         double[] part = Arrays.copyOfRange(values, offset, offset + statistic.length());
         offset += statistic.length();
         LogisticRegression.Fit fit = r.fits.get(s);
-        if (fit != null) {
-          fit.accept(part, plain);
+        if (contributors[s] < SiteDisclosure.MIN_CONTRIBUTORS) {
+          if (fit != null) {
+            fit.fail(SiteDisclosure.WITHHELD);
+          } else {
+            results.set(s, statistic.withheld(SiteDisclosure.WITHHELD, contributors[s]));
+          }
           continue;
         }
-        Release release = plain;
+        Release release = Release.of(r.policy, contributors[s]);
+        if (fit != null) {
+          r.contributed.put(s, contributors[s]);
+          fit.accept(part, release);
+          continue;
+        }
         Optional<Double> epsilon = study.statistics().get(s).epsilon();
         if (epsilon.isPresent()) {
           release = release.withPrivacy(l.orElseThrow(), epsilon.get(), random);
@@ -294,13 +314,31 @@ public final class StatisticsPlan implements RoundPlan {
       return;
     }
     int p = 0;
-    for (LogisticRegression.Fit fit : r.fits.values()) {
+    for (Map.Entry<Integer, LogisticRegression.Fit> e : r.fits.entrySet()) {
+      LogisticRegression.Fit fit = e.getValue();
       int length = r.parts.get(p++).length();
       if (!fit.done()) {
-        fit.accept(Arrays.copyOfRange(values, offset, offset + length), plain);
+        // at least this many of the sites in the sum contributed it: the first round's
+        // contributors less every first-round site missing now
+        int contributed = r.contributed.get(e.getKey()) - (r.sites - sites);
+        if (contributed < SiteDisclosure.MIN_CONTRIBUTORS) {
+          fit.fail(SiteDisclosure.WITHHELD);
+        } else {
+          fit.accept(Arrays.copyOfRange(values, offset, offset + length), Release.of(r.policy, contributed));
+        }
       }
       offset += length;
     }
+  }
+
+  /** Per statistic, how many sites contributed it: the sum of the flags after the statistics' slices. */
+  private int[] contributors(double[] values) {
+    int flags = values.length - statistics.size();
+    int[] counts = new int[statistics.size()];
+    for (int s = 0; s < counts.length; s++) {
+      counts[s] = (int) Math.round(values[flags + s]);
+    }
+    return counts;
   }
 
   @Override

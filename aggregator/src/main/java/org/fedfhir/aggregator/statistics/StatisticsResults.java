@@ -31,7 +31,8 @@ import org.hl7.fhir.r4.model.StringType;
 /**
  * Released statistics as FHIR (docs/study-format.md, "Results"): the answer of {@code $secure-stats}
  * is a {@code Parameters} (profile {@code FederatedStatisticsResult}) with the study, the number
- * of sites in the sum, one parameter per statistic (tests, summaries, curves) and, when the study
+ * of sites in the sum, one parameter per statistic (tests, summaries, curves; each with the number
+ * of sites that contributed it, {@code siteCount}) and, when the study
  * has counts or cross-tabulations, a {@code MeasureReport} (profile
  * {@code FederatedStatisticsReport}) in the parameter {@code report}: one group per table, one
  * stratum per cell and per margin.
@@ -176,6 +177,7 @@ public final class StatisticsResults {
   private static void table(ParametersParameterComponent s, ContingencyTable.Result t) {
     s.setName(t.name());
     s.addPart().setName("kind").setValue(new CodeType(t.oneWay() ? "counts" : "crosstab"));
+    siteCount(s, t.sites());
     s.addPart().setName("report").setValue(new StringType("MeasureReport group '" + t.name() + "'"));
     count(s, "total", t.total());
     if (!t.oneWay()) {
@@ -196,6 +198,7 @@ public final class StatisticsResults {
   private static void summary(ParametersParameterComponent s, NumericSummary.Result r) {
     s.setName(r.name());
     s.addPart().setName("kind").setValue(new CodeType("summary"));
+    siteCount(s, r.sites());
     s.addPart().setName("variable").setValue(new StringType(r.variable()));
     if (r.groupVariable() != null) {
       s.addPart().setName("groupBy").setValue(new StringType(r.groupVariable()));
@@ -239,9 +242,7 @@ public final class StatisticsResults {
     s.addPart().setName("kind").setValue(new CodeType("logistic-regression"));
     s.addPart().setName("variable").setValue(new StringType(r.outcome()));
     count(s, "count", r.n());
-    if (r.sites() > 0) {
-      s.addPart().setName("siteCount").setValue(new PositiveIntType(r.sites()));
-    }
+    siteCount(s, r.sites());
     s.addPart().setName("iterations").setValue(new IntegerType(r.iterations()));
     s.addPart().setName("converged").setValue(new BooleanType(r.converged()));
     for (int i = 0; i < r.terms().size(); i++) {
@@ -259,6 +260,7 @@ public final class StatisticsResults {
   private static void welch(ParametersParameterComponent s, WelchTest.Result r) {
     s.setName(r.name());
     s.addPart().setName("kind").setValue(new CodeType("welch"));
+    siteCount(s, r.sites());
     s.addPart().setName("variable").setValue(new StringType(r.variable()));
     s.addPart().setName("groupBy").setValue(new StringType(r.groupVariable()));
     for (WelchTest.Group g : List.of(r.a(), r.b())) {
@@ -285,6 +287,7 @@ public final class StatisticsResults {
   private static void survival(ParametersParameterComponent s, SurvivalAnalysis.Result r) {
     s.setName(r.name());
     s.addPart().setName("kind").setValue(new CodeType("kaplan-meier"));
+    siteCount(s, r.sites());
     s.addPart().setName("timeUnit").setValue(new CodeType(r.timeUnit()));
     if (r.groupVariable() != null) {
       s.addPart().setName("groupBy").setValue(new StringType(r.groupVariable()));
@@ -308,6 +311,13 @@ public final class StatisticsResults {
     });
     s.addPart().setName("releasedUntil").setValue(new DecimalType(r.releasedUntil()));
     suppressed(s, r.suppressed());
+  }
+
+  /** How many sites contributed the statistic (passed their own disclosure checks), when any did. */
+  private static void siteCount(ParametersParameterComponent s, int sites) {
+    if (sites > 0) {
+      s.addPart().setName("siteCount").setValue(new PositiveIntType(sites));
+    }
   }
 
   private static OptionalDouble finite(double v) {

@@ -20,6 +20,7 @@ import org.fedfhir.federation.SiteSession;
 import org.fedfhir.study.StatisticsDeclarations;
 import org.fedfhir.securecompute.statistics.DisclosurePolicy;
 import org.fedfhir.securecompute.statistics.Release;
+import org.fedfhir.securecompute.statistics.SiteDisclosure;
 import org.fedfhir.securecompute.statistics.StatisticDeclaration;
 import org.fedfhir.securecompute.statistics.SurvivalAnalysis;
 import org.hl7.fhir.r4.model.Parameters;
@@ -36,7 +37,8 @@ import org.junit.jupiter.api.Test;
 class KaplanMeierNetworkTest {
 
   private static final Metadata.Key<String> SITE = Metadata.Key.of("x-test-site", Metadata.ASCII_STRING_MARSHALLER);
-  static final double[] EDGES = SurvivalAnalysis.evenBuckets(30, 26);
+  // buckets wide enough that every count of the synthetic sites passes each site's own check
+  static final double[] EDGES = SurvivalAnalysis.evenBuckets(100, 4);
   static final StatisticDeclaration KM = new StatisticDeclaration.KaplanMeier("hf-after-mi", "sex", List.of("1", "0"),
       EDGES, "d", Optional.empty());
   static final StatisticsDeclarations.Study DECLARED = new StatisticsDeclarations.Study(List.of(KM),
@@ -71,7 +73,8 @@ class KaplanMeierNetworkTest {
 
   private CompletableFuture<SiteSession.Outcome> join(String site, List<SurvivalAnalysis.Record> records) {
     ManagedChannel ch = aggregator.channel(site);
-    double[] vector = ((SurvivalAnalysis) KM.statistic()).encode(records);
+    double[] vector = new SiteDisclosure(DECLARED.statistics(), DisclosurePolicy.defaults())
+        .firstRound(List.of(((SurvivalAnalysis) KM.statistic()).encode(records)));
     SiteSession.RoundWork work = new SiteSession.StatisticsWork() {
       @Override
       public double[] statistics(int round) {
@@ -86,7 +89,7 @@ class KaplanMeierNetworkTest {
   @Test
   void releasedCurvesAndLogRankOfThreeSitesEqualThePooledKaplanMeier() throws Exception {
     StatisticsStudy coordinator = startAggregator();
-    List<List<SurvivalAnalysis.Record>> sites = List.of(followUp(21, 120), followUp(22, 90), followUp(23, 150));
+    List<List<SurvivalAnalysis.Record>> sites = List.of(followUp(21, 600), followUp(22, 500), followUp(23, 700));
     List<CompletableFuture<SiteSession.Outcome>> outcomes = new ArrayList<>();
     for (int s = 0; s < sites.size(); s++) {
       outcomes.add(join("site-" + s, sites.get(s)));
@@ -122,10 +125,55 @@ class KaplanMeierNetworkTest {
     }
     assertThat(StatisticsNetworkTest.decimal(released, "logRankChiSquare"))
         .isCloseTo(pooled.logRank().orElseThrow().chiSquare(), within(1e-6));
-    assertThat(StatisticsNetworkTest.decimal(released, "releasedUntil")).isEqualTo(pooled.releasedUntil())
-        .isLessThan(EDGES[EDGES.length - 1]);
+    assertThat(StatisticsNetworkTest.decimal(released, "releasedUntil")).isEqualTo(pooled.releasedUntil());
+    assertThat(StatisticsNetworkTest.part(released, "siteCount").getValue().primitiveValue()).isEqualTo("3");
     for (CompletableFuture<SiteSession.Outcome> o : outcomes) {
       assertThat(o.get(10, TimeUnit.SECONDS).completedRounds()).isEqualTo(1);
     }
+  }
+
+  /**
+   * A site whose follow-up censors 2 patients of group 1 in the first bucket: 40 at risk, 10 events
+   * and 28 still at risk in the second bucket.
+   */
+  static List<SurvivalAnalysis.Record> fewCensored() {
+    List<SurvivalAnalysis.Record> out = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      out.add(i < 10 ? new SurvivalAnalysis.Record("1", 50, true)
+          : i < 12 ? new SurvivalAnalysis.Record("1", 60, false) : new SurvivalAnalysis.Record("1", 500, false));
+      out.add(i < 10 ? new SurvivalAnalysis.Record("0", 150, true) : new SurvivalAnalysis.Record("0", 500, false));
+    }
+    return out;
+  }
+
+  @Test
+  void aSiteCensoringFewerPatientsInABucketThanItsMinimumWithholdsItsCurves() throws Exception {
+    StatisticsStudy coordinator = startAggregator();
+    List<List<SurvivalAnalysis.Record>> sites = List.of(followUp(21, 600), followUp(22, 500), fewCensored());
+    SiteDisclosure check = new SiteDisclosure(DECLARED.statistics(), DisclosurePolicy.defaults());
+    assertThat(sites).extracting(r -> check.passes(KM, ((SurvivalAnalysis) KM.statistic()).encode(r))).containsExactly(true, true, false);
+    for (int s = 0; s < sites.size(); s++) {
+      join("site-" + s, sites.get(s));
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> coordinator.joinedSites().size() >= 3);
+
+    Parameters p = coordinator.run(Duration.ofSeconds(5)).get(30, TimeUnit.SECONDS).result();
+
+    SurvivalAnalysis km = (SurvivalAnalysis) KM.statistic();
+    SurvivalAnalysis.Result others = km.combine(km.encode(sites.subList(0, 2).stream().flatMap(List::stream).toList()),
+        Release.of(DisclosurePolicy.defaults(), 2));
+    ParametersParameterComponent released = StatisticsNetworkTest.statistic(p, "hf-after-mi");
+    assertThat(StatisticsNetworkTest.part(released, "siteCount").getValue().primitiveValue()).isEqualTo("2");
+    assertThat(p.getParameter("siteCount").getValue().primitiveValue()).isEqualTo("3");
+    List<ParametersParameterComponent> firstSteps = released.getPart().stream().filter(x -> x.getName().equals("group"))
+        .map(g -> StatisticsNetworkTest.part(g, "step")).toList();
+    for (int g = 0; g < 2; g++) {
+      SurvivalAnalysis.Step expected = others.curves().get(g).steps().get(0);
+      assertThat(StatisticsNetworkTest.decimal(firstSteps.get(g), "atRisk")).as("the other two sites' patients only")
+          .isEqualTo((double) expected.atRisk());
+      assertThat(StatisticsNetworkTest.decimal(firstSteps.get(g), "events")).isEqualTo((double) expected.events());
+    }
+    assertThat(StatisticsNetworkTest.decimal(released, "logRankChiSquare"))
+        .isCloseTo(others.logRank().orElseThrow().chiSquare(), within(1e-6));
   }
 }

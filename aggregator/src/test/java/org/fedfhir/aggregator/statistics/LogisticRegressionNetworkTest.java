@@ -25,6 +25,7 @@ import org.fedfhir.study.StatisticsDeclarations;
 import org.fedfhir.securecompute.statistics.DisclosurePolicy;
 import org.fedfhir.securecompute.statistics.LogisticRegression;
 import org.fedfhir.securecompute.statistics.Release;
+import org.fedfhir.securecompute.statistics.SiteDisclosure;
 import org.fedfhir.securecompute.statistics.SiteStatistics;
 import org.fedfhir.securecompute.statistics.StatisticDeclaration;
 import org.fedfhir.securecompute.statistics.StatisticDeclaration.Covariate;
@@ -70,15 +71,22 @@ class LogisticRegressionNetworkTest {
 
   /** A site: its statistics in the first round, its Newton part at the announced β in later ones. */
   private CompletableFuture<SiteSession.Outcome> join(String site, SiteStatistics.Rows rows, List<double[]> seen) {
-    return join(aggregator.channel(site), rows, seen);
+    return join(aggregator.channel(site), rows, seen, new CopyOnWriteArrayList<>());
   }
 
   private CompletableFuture<SiteSession.Outcome> join(ManagedChannel ch, SiteStatistics.Rows rows, List<double[]> seen) {
+    return join(ch, rows, seen, new CopyOnWriteArrayList<>());
+  }
+
+  /** A site whose later-round vectors are kept in {@code sent}. */
+  private CompletableFuture<SiteSession.Outcome> join(ManagedChannel ch, SiteStatistics.Rows rows, List<double[]> seen,
+      List<double[]> sent) {
     SiteStatistics local = new SiteStatistics(DECLARED.statistics(), DECLARED.maxRecordsPerSite());
+    SiteDisclosure disclosure = new SiteDisclosure(DECLARED.statistics(), DisclosurePolicy.defaults());
     SiteSession.RoundWork work = new SiteSession.RegressionWork() {
       @Override
       public double[] statistics(int round) {
-        return local.encode(rows);
+        return disclosure.firstRound(local.parts(rows));
       }
 
       @Override
@@ -90,12 +98,30 @@ class LogisticRegressionNetworkTest {
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
-        return local.encodeIteration(rows, coefficients);
+        double[] part = disclosure.iteration(local.encodeIteration(rows, coefficients));
+        sent.add(part);
+        return part;
       }
     };
     return new SiteSession(FederationGrpc.newStub(ch), new SiteSession.Study(StatisticsNetworkTest.STUDY.url(),
         StatisticsNetworkTest.STUDY.version(), HexFormat.of().parseHex(StatisticsNetworkTest.DIGEST),
         DECLARED.length()), work, new SecureRandom(), new SiteSession.Disclosure(5, false)).start();
+  }
+
+  /** Per site: its session, the coefficients it was announced and the later-round vectors it sent. */
+  private record Joined(List<CompletableFuture<SiteSession.Outcome>> outcomes, List<List<double[]>> seen,
+      List<List<double[]>> sent) {}
+
+  /** Joins the sites as site-0, site-1, …. */
+  private Joined joinAll(List<SiteStatistics.Rows> sites) {
+    Joined joined = new Joined(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+    for (int s = 0; s < sites.size(); s++) {
+      joined.seen().add(new CopyOnWriteArrayList<>());
+      joined.sent().add(new CopyOnWriteArrayList<>());
+      joined.outcomes().add(join(aggregator.channel("site-" + s), sites.get(s), joined.seen().get(s),
+          joined.sent().get(s)));
+    }
+    return joined;
   }
 
   private static void awaitJoined(StatisticsStudy c, int n) {
@@ -141,12 +167,9 @@ class LogisticRegressionNetworkTest {
     StatisticsStudy coordinator = startAggregator();
     List<SiteStatistics.Rows> sites = List.of(StatisticsNetworkTest.rows(31, 150),
         StatisticsNetworkTest.rows(32, 120), StatisticsNetworkTest.rows(33, 180));
-    List<List<double[]>> seen = new ArrayList<>();
-    List<CompletableFuture<SiteSession.Outcome>> outcomes = new ArrayList<>();
-    for (int s = 0; s < sites.size(); s++) {
-      seen.add(new CopyOnWriteArrayList<>());
-      outcomes.add(join("site-" + s, sites.get(s), seen.get(s)));
-    }
+    Joined joined = joinAll(sites);
+    List<List<double[]>> seen = joined.seen();
+    List<CompletableFuture<SiteSession.Outcome>> outcomes = joined.outcomes();
     awaitJoined(coordinator, 3);
 
     StatisticsStudy.Released released = coordinator.run(Duration.ofSeconds(5)).get(60, TimeUnit.SECONDS);
@@ -225,6 +248,26 @@ class LogisticRegressionNetworkTest {
         .isEqualTo("n or an outcome class below the minimum count");
     assertThat(store.rounds(StatisticsNetworkTest.STUDY)).as("no Newton round after a refusal").hasSize(1);
     seen.forEach(s -> assertThat(s).isEmpty());
+  }
+
+  @Test
+  void aSiteWithTooFewRowsForTheCoefficientsWithholdsTheRegressionInEveryRound() throws Exception {
+    StatisticsStudy coordinator = startAggregator();
+    List<SiteStatistics.Rows> sites = List.of(StatisticsNetworkTest.rows(32, 150),
+        StatisticsNetworkTest.rows(34, 120), StatisticsNetworkTest.rows(36, 10));
+    List<List<double[]>> sent = joinAll(sites).sent();
+    awaitJoined(coordinator, 3);
+
+    Parameters p = coordinator.run(Duration.ofSeconds(5)).get(60, TimeUnit.SECONDS).result();
+
+    // site-2 uses at most 10 rows for 4 coefficients (it needs 3 per coefficient, 12)
+    ParametersParameterComponent model = StatisticsNetworkTest.statistic(p, "diagnosis-model");
+    assertReleasedFit(model, pooledFit(sites.subList(0, 2)));
+    assertThat(StatisticsNetworkTest.part(model, "siteCount").getValue().primitiveValue()).isEqualTo("2");
+    assertThat(p.getParameter("siteCount").getValue().primitiveValue()).isEqualTo("3");
+    assertThat(sent.get(2)).as("site-2's Newton parts").isNotEmpty()
+        .allSatisfy(v -> assertThat(v).containsOnly(0.0));
+    assertThat(sent.get(0)).allSatisfy(v -> assertThat(v).isNotEqualTo(new double[v.length]));
   }
 
   @Test

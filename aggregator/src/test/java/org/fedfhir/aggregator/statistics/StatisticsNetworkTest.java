@@ -39,6 +39,7 @@ import org.fedfhir.study.StatisticsDeclarations;
 import org.fedfhir.securecompute.statistics.ContingencyTable;
 import org.fedfhir.securecompute.statistics.DisclosurePolicy;
 import org.fedfhir.securecompute.statistics.Release;
+import org.fedfhir.securecompute.statistics.SiteDisclosure;
 import org.fedfhir.securecompute.statistics.SiteStatistics;
 import org.fedfhir.securecompute.statistics.StatisticDeclaration;
 import org.fedfhir.securecompute.statistics.WelchTest;
@@ -62,8 +63,9 @@ class StatisticsNetworkTest {
 
   static final StatisticDeclaration CP_BY_LABEL = new StatisticDeclaration.Crosstab("cp-by-diagnosis", "cp",
       List.of("1", "2", "3", "4"), "label", List.of("0", "1"), Optional.empty());
+  // bounds and bins wide enough that no site's bin or clipped count is small: every site passes
   static final StatisticDeclaration CHOL_BY_SEX = new StatisticDeclaration.Summary("chol-by-sex", "chol", "sex",
-      List.of("0", "1"), 80, 640, new double[] {80, 200, 240, 280, 640}, new double[] {0.5}, Optional.empty());
+      List.of("0", "1"), 0, 640, new double[] {0, 150, 640}, new double[] {0.5}, Optional.empty());
   static final StatisticDeclaration THALACH_BY_LABEL = new StatisticDeclaration.Welch("thalach-by-diagnosis",
       "thalach", "label", List.of("1", "0"), 60, 210, Optional.empty());
   static final StatisticsDeclarations.Study DECLARED = new StatisticsDeclarations.Study(
@@ -89,19 +91,22 @@ class StatisticsNetworkTest {
     }
   }
 
-  /** Synthetic patients of one site: cp 1–4, sex, cholesterol, max heart rate, diagnosis. */
+  /**
+   * Synthetic patients of one site: cp 1–4, sex, cholesterol, max heart rate, diagnosis. Chest pain
+   * type 1 is rare: 6 patients without a diagnosis at every site, and at sites of odd seed 3 with
+   * one (a cell under the minimum count of 5, so those sites withhold the crosstab).
+   */
   static SiteStatistics.Rows rows(long seed, int n) {
     Random r = new Random(seed);
     double[][] values = new double[n][];
     int[] labels = new int[n];
     for (int i = 0; i < n; i++) {
       int label = r.nextInt(2);
-      // chest pain type 1 with a diagnosis is rare: at most one such patient per site
       int cp = 2 + r.nextInt(3);
-      if (i == 0 && seed % 2 == 1) {
+      if (i < 3 && seed % 2 == 1) {
         cp = 1;
         label = 1;
-      } else if (i < 4) {
+      } else if (i < 9) {
         cp = 1;
         label = 0;
       }
@@ -126,13 +131,21 @@ class StatisticsNetworkTest {
   }
 
   static SiteSession.StatisticsWork work(SiteStatistics.Rows rows) {
-    SiteStatistics local = new SiteStatistics(DECLARED.statistics(), DECLARED.maxRecordsPerSite());
     return new SiteSession.StatisticsWork() {
       @Override
       public double[] statistics(int round) {
-        return local.encode(rows);
+        return firstRound(rows);
       }
     };
+  }
+
+  /**
+   * A site's first-round vector as a site sends it: each statistic's slice, checked against the
+   * site's minimum cell count 5 first (zeros where withheld), then the contributor flags.
+   */
+  static double[] firstRound(SiteStatistics.Rows rows) {
+    return new SiteDisclosure(DECLARED.statistics(), DisclosurePolicy.defaults())
+        .firstRound(new SiteStatistics(DECLARED.statistics(), DECLARED.maxRecordsPerSite()).parts(rows));
   }
 
   private ManagedChannel channel(String site, ClientInterceptor... extra) {
@@ -257,10 +270,54 @@ class StatisticsNetworkTest {
     assertThat(releases.releases(STUDY)).hasSize(1);
   }
 
+  /** Released cells of a pooled table, row-major (null where suppressed). */
+  private static List<Long> cells(ContingencyTable.Result table) {
+    List<Long> cells = new ArrayList<>();
+    for (var row : table.cells()) {
+      for (var c : row) {
+        cells.add(c.isPresent() ? c.getAsLong() : null);
+      }
+    }
+    return cells;
+  }
+
+  private static String siteCount(Parameters p, String statistic) {
+    return part(statistic(p, statistic), "siteCount").getValue().primitiveValue();
+  }
+
   @Test
-  void aSmallCellIsSuppressedWithComplementaryCellsSoTheMarginsDoNotRevealIt() throws Exception {
+  void aSiteWithASmallCellWithholdsItsTableSoTheReleasedTableIsTheOtherSitesAlone() throws Exception {
     StatisticsStudy coordinator = startAggregator(3, 0);
-    // sites with odd seeds hold one patient with cp=1 and a diagnosis: 2 in all, below 5
+    // site-0 (odd seed) holds 3 patients with cp=1 and a diagnosis: under its minimum cell count 5
+    List<SiteStatistics.Rows> sites = List.of(rows(3, 80), rows(4, 80), rows(6, 80));
+    for (int s = 0; s < sites.size(); s++) {
+      join(channel("site-" + s), sites.get(s));
+    }
+    awaitJoined(coordinator, 3);
+
+    Parameters p = coordinator.run(Duration.ofSeconds(5)).get(30, TimeUnit.SECONDS).result();
+
+    double[] sent = firstRound(sites.get(0));
+    int tableLength = CP_BY_LABEL.statistic().length();
+    assertThat(java.util.Arrays.copyOf(sent, tableLength)).as("site-0's crosstab slice").containsOnly(0.0);
+    assertThat(java.util.Arrays.copyOfRange(sent, sent.length - 3, sent.length)).containsExactly(0, 1, 1);
+    ContingencyTable.Result others = (ContingencyTable.Result) pooledResults(pooled(sites.subList(1, 3)), 2).get(0);
+    assertThat(releasedCells(p)).containsExactlyElementsOf(cells(others)).doesNotContainNull();
+    assertThat(releasedCells(p).get(1)).as("cp=1, diagnosis=1: site-0's 3 patients are not in the sum").isZero();
+    assertThat(siteCount(p, "cp-by-diagnosis")).isEqualTo("2");
+    // the statistics site-0 passes include it
+    assertThat(siteCount(p, "chol-by-sex")).isEqualTo("3");
+    assertThat(siteCount(p, "thalach-by-diagnosis")).isEqualTo("3");
+    assertThat(p.getParameter("siteCount").getValue().primitiveValue()).isEqualTo("3");
+    WelchTest.Result welch = (WelchTest.Result) pooledResults(pooled(sites), 3).get(2);
+    assertThat(decimal(statistic(p, "thalach-by-diagnosis"), "t")).isCloseTo(welch.test().orElseThrow().t(),
+        within(1e-6));
+  }
+
+  @Test
+  void aTableOnlyOneSiteMayContributeIsWithheldWholeAndSaysWhy() throws Exception {
+    StatisticsStudy coordinator = startAggregator(3, 0);
+    // the two sites of odd seed hold 3 patients with cp=1 and a diagnosis each: only site-2 passes
     List<SiteStatistics.Rows> sites = List.of(rows(1, 60), rows(3, 60), rows(8, 60));
     for (int s = 0; s < sites.size(); s++) {
       join(channel("site-" + s), sites.get(s));
@@ -269,23 +326,14 @@ class StatisticsNetworkTest {
 
     Parameters p = coordinator.run(Duration.ofSeconds(5)).get(30, TimeUnit.SECONDS).result();
 
-    List<Long> cells = releasedCells(p);
-    assertThat(cells.get(1)).as("cp=1, diagnosis=1 (2 patients)").isNull();
-    // In its row and in its column another entry is suppressed too, so that the released total
-    // minus the released cells does not give it away.
-    MeasureReport report = (MeasureReport) p.getParameter("report").getResource();
-    List<MeasureReport.StratifierGroupComponent> strata = report.getGroupFirstRep().getStratifierFirstRep().getStratum();
-    long hiddenInRow = strata.stream().filter(s -> s.getComponent().get(0).getValue().getText().equals("1")
-        && s.getComponent().get(0).getCode().getText().equals("cp") && s.hasExtension(StatisticsResults.SUPPRESSED)).count();
-    long hiddenInColumn = strata.stream().filter(s -> s.getComponent().size() == 2
-        && s.getComponent().get(1).getValue().getText().equals("1") && s.hasExtension(StatisticsResults.SUPPRESSED)).count()
-        + strata.stream().filter(s -> s.getComponent().size() == 1 && s.getComponent().get(0).getCode().getText().equals("label")
-        && s.getComponent().get(0).getValue().getText().equals("1") && s.hasExtension(StatisticsResults.SUPPRESSED)).count();
-    assertThat(hiddenInRow).isGreaterThanOrEqualTo(2);
-    assertThat(hiddenInColumn).isGreaterThanOrEqualTo(2);
-    assertThat(StatisticsResults.isMasked(part(statistic(p, "cp-by-diagnosis"), "chiSquare").getValue())).isTrue();
-    assertThat(statistic(p, "cp-by-diagnosis").getPart()).filteredOn(x -> x.getName().equals("suppressed"))
-        .extracting(x -> x.getValue().primitiveValue()).contains("cp=1, label=1");
+    assertThat(releasedCells(p)).hasSize(8).containsOnlyNulls();
+    ParametersParameterComponent table = statistic(p, "cp-by-diagnosis");
+    assertThat(StatisticsResults.isMasked(part(table, "total").getValue())).isTrue();
+    assertThat(StatisticsResults.isMasked(part(table, "chiSquare").getValue())).isTrue();
+    assertThat(table.getPart()).filteredOn(x -> x.getName().equals("suppressed"))
+        .extracting(x -> x.getValue().primitiveValue()).containsExactly(SiteDisclosure.WITHHELD);
+    assertThat(siteCount(p, "cp-by-diagnosis")).isEqualTo("1");
+    assertThat(siteCount(p, "thalach-by-diagnosis")).isEqualTo("3");
   }
 
   @Test

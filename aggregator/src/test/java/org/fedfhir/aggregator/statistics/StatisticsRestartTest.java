@@ -81,12 +81,14 @@ class StatisticsRestartTest {
       var rows = StatisticsNetworkTest.rows(seed, 80);
       var local = new org.fedfhir.securecompute.statistics.SiteStatistics(DECLARED.statistics(),
           DECLARED.maxRecordsPerSite());
+      var disclosure = new org.fedfhir.securecompute.statistics.SiteDisclosure(DECLARED.statistics(),
+          DisclosurePolicy.defaults());
       return new SiteSession(FederationGrpc.newStub(ch),
           new SiteSession.Study(STUDY.url(), STUDY.version(), HexFormat.of().parseHex(DIGEST), DECLARED.length()),
           new SiteSession.StatisticsWork() {
             @Override
             public double[] statistics(int round) {
-              return local.encode(rows);
+              return disclosure.firstRound(local.parts(rows));
             }
           }, new SecureRandom(), new SiteSession.Disclosure(5, false)).start();
     }

@@ -131,4 +131,26 @@ class StatisticsResultsConformanceTest {
     assertThat(withheld.getPart()).filteredOn(x -> x.getName().equals("coefficient"))
         .allSatisfy(c -> assertThat(StatisticsResults.isMasked(c.getPart().get(1).getValue())).isTrue());
   }
+
+  @Test
+  void statisticsWithheldForFewerThanTwoContributorsConformAndSayWhy() {
+    org.fedfhir.securecompute.statistics.SurvivalAnalysis km = new org.fedfhir.securecompute.statistics.SurvivalAnalysis(
+        "hf-after-mi", "sex", List.of("1", "0"), new double[] {0, 100, 200}, "d");
+    String why = org.fedfhir.securecompute.statistics.SiteDisclosure.WITHHELD;
+    Parameters p = release(List.of(CP.withheld(why, 1), SEX.withheld(why, 0), CHOL.withheld(why, 1),
+        THALACH.withheld(why, 1), km.withheld(why, 1)), Optional.empty());
+
+    assertThat(errors(ig.validate(p, FedFhirIg.FEDERATED_STATISTICS_RESULT))).isEmpty();
+    assertThat(errors(ig.validate((MeasureReport) p.getParameter("report").getResource(),
+        FedFhirIg.FEDERATED_STATISTICS_REPORT))).isEmpty();
+    for (String name : List.of("cp-by-diagnosis", "sex-counts", "chol-by-sex", "thalach-by-diagnosis", "hf-after-mi")) {
+      Parameters.ParametersParameterComponent statistic = StatisticsNetworkTest.statistic(p, name);
+      assertThat(statistic.getPart()).filteredOn(x -> x.getName().equals("suppressed"))
+          .extracting(x -> x.getValue().primitiveValue()).as(name).containsExactly(why);
+    }
+    assertThat(StatisticsResults.isMasked(StatisticsNetworkTest.part(StatisticsNetworkTest.statistic(p, "thalach-by-diagnosis"),
+        "t").getValue())).isTrue();
+    assertThat(StatisticsNetworkTest.statistic(p, "sex-counts").getPart()).extracting(x -> x.getName())
+        .as("no site contributed: no siteCount").doesNotContain("siteCount");
+  }
 }

@@ -108,7 +108,8 @@ public class SecureStatsSiteService {
     StatisticsContribution work;
     try {
       work = StatisticsContribution.of(declared.statistics(), declared.maxRecordsPerSite(), ex.matrix(),
-          TimeToEvent.checked(study.timeToEvent()), data);
+          TimeToEvent.checked(study.timeToEvent()), data, new org.fedfhir.securecompute.statistics.DisclosurePolicy(
+              disclosure.minCellCount(), disclosure.suppressZeros()).stricter(declared.policy()));
     } catch (IllegalArgumentException e) {
       throw new SiteRefusal(SiteRefusal.Reason.STATISTICS_REFUSED, e.getMessage(), STATISTIC);
     }

@@ -7,6 +7,8 @@ import java.util.Objects;
 import org.fedfhir.federation.SiteSession;
 import org.fedfhir.fhir.cohort.ClinicalDataSource;
 import org.fedfhir.fhir.cohort.FeatureMatrix;
+import org.fedfhir.securecompute.statistics.DisclosurePolicy;
+import org.fedfhir.securecompute.statistics.SiteDisclosure;
 import org.fedfhir.securecompute.statistics.SiteStatistics;
 import org.fedfhir.securecompute.statistics.StatisticDeclaration;
 import org.fedfhir.securecompute.statistics.SurvivalAnalysis;
@@ -19,8 +21,13 @@ import org.fedfhir.study.TimeToEventDefinition;
  * counts from the patients' follow-up ({@link TimeToEvent}); the others are computed on the feature
  * matrix. A {@code logistic-regression} statistic contributes its Newton part at β = 0 in that
  * round and, in each later round of the run ({@code STATISTICS_ITERATION}), at the coefficients
- * the aggregator announces. It remembers how the round ended (for the site's audit record), never
- * a value.
+ * the aggregator announces.
+ *
+ * <p>Before anything is masked the site checks each statistic on its own figures
+ * ({@link SiteDisclosure}): a statistic with a count under the site's disclosure policy is
+ * withheld, contributing zeros in that round and every later one of the run, and its contributor
+ * flag says so. It remembers how the round ended and the names of what it withheld (for the site's
+ * audit record), never a value.
  */
 public final class StatisticsContribution implements SiteSession.RegressionWork {
 
@@ -29,18 +36,25 @@ public final class StatisticsContribution implements SiteSession.RegressionWork 
   private final int maxRecordsPerSite;
   private final Map<String, List<SurvivalAnalysis.Record>> followUp;
   private final SiteStatistics.Rows rows;
+  private final SiteDisclosure disclosure;
   private final java.util.concurrent.CompletableFuture<Void> joined = new java.util.concurrent.CompletableFuture<>();
   private volatile Integer completedRound;
   private volatile int completedRounds;
   private volatile String abortReason;
   private volatile Runnable beforeRelease = () -> { };
 
-  public StatisticsContribution(SiteStatistics statistics, SiteStatistics.Rows rows) {
+  /**
+   * A contribution computed on the feature matrix only.
+   *
+   * @param policy what this site treats as sensitive in its own figures
+   */
+  public StatisticsContribution(SiteStatistics statistics, SiteStatistics.Rows rows, DisclosurePolicy policy) {
     this.statistics = Objects.requireNonNull(statistics, "statistics");
     this.rows = Objects.requireNonNull(rows, "rows");
-    this.declarations = null;
+    this.declarations = statistics.declarations();
     this.maxRecordsPerSite = 0;
     this.followUp = Map.of();
+    this.disclosure = new SiteDisclosure(declarations, policy);
   }
 
   /**
@@ -50,15 +64,18 @@ public final class StatisticsContribution implements SiteSession.RegressionWork 
    * @param maxRecordsPerSite the study's {@code maxRecordsPerSite}
    * @param rows the site's feature matrix rows
    * @param followUp each {@code kaplan-meier} statistic's follow-up records, by name
+   * @param policy what this site treats as sensitive in its own figures: the stricter of its own
+   *     and the study's
    * @throws IllegalArgumentException if a {@code kaplan-meier} statistic has no follow-up
    */
   public StatisticsContribution(List<StatisticDeclaration> declarations, int maxRecordsPerSite,
-      SiteStatistics.Rows rows, Map<String, List<SurvivalAnalysis.Record>> followUp) {
+      SiteStatistics.Rows rows, Map<String, List<SurvivalAnalysis.Record>> followUp, DisclosurePolicy policy) {
     this.declarations = List.copyOf(declarations);
     this.maxRecordsPerSite = maxRecordsPerSite;
     this.rows = Objects.requireNonNull(rows, "rows");
     this.followUp = Map.copyOf(followUp);
     this.statistics = new SiteStatistics(this.declarations, maxRecordsPerSite);
+    this.disclosure = new SiteDisclosure(this.declarations, policy);
     for (StatisticDeclaration d : this.declarations) {
       if (d instanceof StatisticDeclaration.Regression regression) {
         // checked now: a regression naming no feature would otherwise fail mid-run, in a later round
@@ -81,9 +98,12 @@ public final class StatisticsContribution implements SiteSession.RegressionWork 
    * {@code kaplan-meier} statistic, its follow-up extracted from {@code data}.
    *
    * @param definitions the index and event of the {@code kaplan-meier} statistics ({@link TimeToEvent#read})
+   * @param policy what this site treats as sensitive in its own figures: the stricter of its own
+   *     and the study's
    */
   public static StatisticsContribution of(List<StatisticDeclaration> declarations, int maxRecordsPerSite,
-      FeatureMatrix matrix, Map<String, TimeToEventDefinition> definitions, ClinicalDataSource data) {
+      FeatureMatrix matrix, Map<String, TimeToEventDefinition> definitions, ClinicalDataSource data,
+      DisclosurePolicy policy) {
     Map<String, List<SurvivalAnalysis.Record>> followUp = new java.util.HashMap<>();
     for (StatisticDeclaration d : declarations) {
       if (d instanceof StatisticDeclaration.KaplanMeier km) {
@@ -95,7 +115,7 @@ public final class StatisticsContribution implements SiteSession.RegressionWork 
         followUp.put(d.name(), TimeToEvent.extract(km, def, matrix, data));
       }
     }
-    return new StatisticsContribution(declarations, maxRecordsPerSite, rows(matrix), followUp);
+    return new StatisticsContribution(declarations, maxRecordsPerSite, rows(matrix), followUp, policy);
   }
 
   /** The site's rows as the statistics read them: the study's features and the label. */
@@ -118,12 +138,17 @@ public final class StatisticsContribution implements SiteSession.RegressionWork 
     return this;
   }
 
+  /**
+   * The first round's vector: each statistic's slice (zeros where this site withholds it), then one
+   * contributor flag per statistic ({@link SiteDisclosure}).
+   */
   @Override
   public double[] statistics(int round) {
     beforeRelease.run();
-    if (declarations == null || followUp.isEmpty()) {
-      return statistics.encode(rows);
-    }
+    return disclosure.firstRound(followUp.isEmpty() ? statistics.parts(rows) : partsWithFollowUp());
+  }
+
+  private List<double[]> partsWithFollowUp() {
     if (rows.size() > maxRecordsPerSite) {
       throw new IllegalArgumentException("this site has " + rows.size() + " records; the study allows at most "
           + maxRecordsPerSite + " per site (max-records-per-site), so its sums could not be encoded safely");
@@ -136,13 +161,12 @@ public final class StatisticsContribution implements SiteSession.RegressionWork 
         parts.add(new SiteStatistics(List.of(d), maxRecordsPerSite).encode(rows));
       }
     }
-    double[] all = new double[parts.stream().mapToInt(p -> p.length).sum()];
-    int offset = 0;
-    for (double[] p : parts) {
-      System.arraycopy(p, 0, all, offset, p.length);
-      offset += p.length;
-    }
-    return all;
+    return parts;
+  }
+
+  /** @return the names of the statistics this site withheld in the run's first round */
+  public java.util.Set<String> withheld() {
+    return disclosure.withheld();
   }
 
   @Override
@@ -157,7 +181,7 @@ public final class StatisticsContribution implements SiteSession.RegressionWork 
 
   @Override
   public double[] iterate(int round, double[] coefficients) {
-    return statistics.encodeIteration(rows, coefficients);
+    return disclosure.iteration(statistics.encodeIteration(rows, coefficients));
   }
 
   /** @return the rounds this site took part in that completed (a regression runs several) */

@@ -41,8 +41,9 @@ class StatisticsContributionTest {
     assertThat(study.kind()).isEqualTo(StudyKind.STATISTICS);
     assertThat(declared.statistics()).extracting(d -> d.name())
         .containsExactly("cp-by-diagnosis", "chol-by-sex", "thalach-by-diagnosis", "diagnosis-model");
-    // the regression: score (6), upper triangle of the information (21), n, Σy
-    assertThat(declared.length()).isEqualTo(8 + 2 * (4 + 12) + 6 + (6 + 21 + 2));
+    // the regression: score (6), upper triangle of the information (21), n, Σy; then one
+    // contributor flag per statistic
+    assertThat(declared.length()).isEqualTo(8 + 2 * (4 + 12) + 6 + (6 + 21 + 2) + 4);
     assertThat(declared.maxRecordsPerSite()).isEqualTo(100_000);
     assertThat(declared.policy().minCellCount()).isEqualTo(5);
   }
@@ -56,8 +57,10 @@ class StatisticsContributionTest {
     long[] expected = new long[8];
     for (HeartDiseaseCentre centre : HeartDiseaseCentre.values()) {
       Extraction ex = extractor.extract(study, Fixtures.centre(centre, LocalDate.now()), Instant.now());
+      // no site-side suppression here: this checks what the sites' vectors count
       StatisticsContribution work = new StatisticsContribution(
-          new SiteStatistics(declared.statistics(), declared.maxRecordsPerSite()), StatisticsContribution.rows(ex.matrix()));
+          new SiteStatistics(declared.statistics(), declared.maxRecordsPerSite()), StatisticsContribution.rows(ex.matrix()),
+          DisclosurePolicy.none());
       double[] v = work.statistics(1);
       for (int i = 0; i < v.length; i++) {
         sum[i] += v[i];
@@ -77,6 +80,42 @@ class StatisticsContributionTest {
     assertThat(table.chiSquare().orElseThrow().statistic()).isCloseTo(268.3457, within(1e-4));
   }
 
+  /**
+   * The UCI centres under the default minimum cell count 5: a centre withholds the crosstab when one
+   * of its own cp × diagnosis cells holds 1 to 4 patients, and the 12-bin cholesterol summary when a
+   * bin or its clipped count does; so the crosstab has 1 contributor and the summary none (Switzerland
+   * records no cholesterol: an empty statistic is no contribution), and neither is released.
+   */
+  @Test
+  void underTheDefaultMinimumEachCentreWithholdsWhatItsOwnSmallCountsWouldReveal() throws Exception {
+    StudyDefinition study = new StudyReader().read(STUDY);
+    StatisticsDeclarations.Study declared = StatisticsDeclarations.read(STUDY);
+    FeatureExtractor extractor = new FeatureExtractor(new UcumConverter());
+    java.util.Map<HeartDiseaseCentre, java.util.Set<String>> withheld = new java.util.EnumMap<>(HeartDiseaseCentre.class);
+    double[] contributors = new double[4];
+    for (HeartDiseaseCentre centre : HeartDiseaseCentre.values()) {
+      Extraction ex = extractor.extract(study, Fixtures.centre(centre, LocalDate.now()), Instant.now());
+      StatisticsContribution work = new StatisticsContribution(declared.statistics(), declared.maxRecordsPerSite(),
+          StatisticsContribution.rows(ex.matrix()), java.util.Map.of(), DisclosurePolicy.defaults());
+      double[] v = work.statistics(1);
+      withheld.put(centre, work.withheld());
+      for (int s = 0; s < 4; s++) {
+        contributors[s] += v[v.length - 4 + s];
+      }
+      if (work.withheld().contains("cp-by-diagnosis")) {
+        assertThat(Arrays.copyOf(v, 8)).as("%s's crosstab slice", centre).containsOnly(0.0);
+      }
+    }
+
+    assertThat(withheld).containsExactly(
+        java.util.Map.entry(HeartDiseaseCentre.CLEVELAND, java.util.Set.of("chol-by-sex")),
+        java.util.Map.entry(HeartDiseaseCentre.HUNGARIAN, java.util.Set.of("cp-by-diagnosis", "chol-by-sex")),
+        java.util.Map.entry(HeartDiseaseCentre.SWITZERLAND, java.util.Set.of("cp-by-diagnosis")),
+        java.util.Map.entry(HeartDiseaseCentre.VA, java.util.Set.of("cp-by-diagnosis", "chol-by-sex")));
+    assertThat(contributors).as("cp-by-diagnosis, chol-by-sex, thalach-by-diagnosis, diagnosis-model")
+        .containsExactly(1, 0, 4, 4);
+  }
+
   @Test
   void theFourCentresNewtonIterationsFitTheDiagnosisModelWithTheKnownRiskFactors() throws Exception {
     StudyDefinition study = new StudyReader().read(STUDY);
@@ -86,11 +125,11 @@ class StatisticsContributionTest {
     for (HeartDiseaseCentre centre : HeartDiseaseCentre.values()) {
       Extraction ex = extractor.extract(study, Fixtures.centre(centre, LocalDate.now()), Instant.now());
       sites.add(new StatisticsContribution(declared.statistics(), declared.maxRecordsPerSite(),
-          StatisticsContribution.rows(ex.matrix()), java.util.Map.of()));
+          StatisticsContribution.rows(ex.matrix()), java.util.Map.of(), DisclosurePolicy.defaults()));
     }
     LogisticRegression.Fit fit =
         ((StatisticDeclaration.Regression) declared.statistics().get(3)).logisticRegression().fit();
-    int offset = declared.length() - fit.next().length();
+    int offset = declared.length() - declared.statistics().size() - fit.next().length();
     double[] first = new double[fit.next().length()];
     for (StatisticsContribution site : sites) {
       double[] v = site.statistics(1);
@@ -134,7 +173,7 @@ class StatisticsContributionTest {
     Extraction ex = new FeatureExtractor(new UcumConverter()).extract(study,
         Fixtures.centre(HeartDiseaseCentre.CLEVELAND, LocalDate.now()), Instant.now());
     StatisticsContribution site = new StatisticsContribution(declared.statistics(), declared.maxRecordsPerSite(),
-        StatisticsContribution.rows(ex.matrix()), java.util.Map.of());
+        StatisticsContribution.rows(ex.matrix()), java.util.Map.of(), DisclosurePolicy.defaults());
 
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> site.iterate(2, new double[5]))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("announced 5 coefficients")
@@ -146,7 +185,7 @@ class StatisticsContributionTest {
     StatisticDeclaration unknown = new StatisticDeclaration.Regression(model.name(), model.outcome(),
         List.of(new StatisticDeclaration.Covariate("bmi", 10, 60)), java.util.Optional.empty());
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new StatisticsContribution(List.of(unknown), 1000,
-        StatisticsContribution.rows(ex.matrix()), java.util.Map.of()))
+        StatisticsContribution.rows(ex.matrix()), java.util.Map.of(), DisclosurePolicy.defaults()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no feature 'bmi'");
   }
 

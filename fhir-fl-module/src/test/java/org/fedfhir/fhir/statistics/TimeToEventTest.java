@@ -172,12 +172,21 @@ class TimeToEventTest {
 
   /** The sites' vectors summed and combined, as the aggregator releases them. */
   static List<Object> release(PlanDefinition pd, List<Site> sites, DisclosurePolicy policy) {
+    return release(pd, sites, policy, policy);
+  }
+
+  /**
+   * The sites' vectors, each checked at its site under {@code sitePolicy}, summed and combined
+   * under {@code policy}.
+   */
+  static List<Object> release(PlanDefinition pd, List<Site> sites, DisclosurePolicy sitePolicy,
+      DisclosurePolicy policy) {
     StatisticsDeclarations.Study declared = StatisticsDeclarations.read(pd);
     Map<String, TimeToEventDefinition> definitions = TimeToEvent.read(pd);
     double[] sum = new double[declared.length()];
     for (Site s : sites) {
       double[] v = StatisticsContribution.of(declared.statistics(), declared.maxRecordsPerSite(), s.matrix(),
-          definitions, s.data()).statistics(1);
+          definitions, s.data(), sitePolicy).statistics(1);
       assertThat(v).hasSize(declared.length());
       for (int i = 0; i < v.length; i++) {
         sum[i] += v[i];
@@ -275,8 +284,16 @@ class TimeToEventTest {
     List<Site> sites = threeSites();
     List<Truth> pooled = pooled(sites);
     double[] edges = SurvivalAnalysis.evenBuckets(30, 26);
-    SurvivalAnalysis.Result km = (SurvivalAnalysis.Result) release(study(edges), sites, DisclosurePolicy.defaults())
-        .get(1);
+    // each site's own 30-day buckets hold fewer than 5 events: under its own check it withholds the
+    // curves (the flag after the slices is 0); here the sites send them and the aggregator merges
+    StatisticsDeclarations.Study declared = StatisticsDeclarations.read(study(edges));
+    for (Site s : sites) {
+      double[] v = StatisticsContribution.of(declared.statistics(), declared.maxRecordsPerSite(), s.matrix(),
+          TimeToEvent.read(study(edges)), s.data(), DisclosurePolicy.defaults()).statistics(1);
+      assertThat(v[v.length - 1]).as("kaplan-meier contributed").isZero();
+    }
+    SurvivalAnalysis.Result km = (SurvivalAnalysis.Result) release(study(edges), sites, DisclosurePolicy.none(),
+        DisclosurePolicy.defaults()).get(1);
     // what a central analyst holding all patients would release under the same policy
     SurvivalAnalysis central = new SurvivalAnalysis("hf-after-mi", "sex", List.of("1", "0"), edges, "d");
     SurvivalAnalysis.Result expected = central.combine(central.encode(pooled.stream()
@@ -479,6 +496,6 @@ class TimeToEventTest {
     StatisticsDeclarations.Study declared = StatisticsDeclarations.read(pd);
     Site s = site(1, 10);
     assertThatThrownBy(() -> StatisticsContribution.of(declared.statistics(), declared.maxRecordsPerSite(),
-        s.matrix(), Map.of(), s.data())).hasMessageContaining("hf-after-mi: a kaplan-meier statistic needs");
+        s.matrix(), Map.of(), s.data(), DisclosurePolicy.defaults())).hasMessageContaining("hf-after-mi: a kaplan-meier statistic needs");
   }
 }

@@ -163,6 +163,33 @@ public final class ContingencyTable implements SufficientStatistic<ContingencyTa
     return v;
   }
 
+  /** Layout: every cell of the site's vector, row-major: each is a count. */
+  @Override
+  public long[] disclosedCounts(double[] siteVector) {
+    if (siteVector.length != length()) {
+      throw new IllegalArgumentException("vector has length " + siteVector.length + ", expected " + length());
+    }
+    long[] counts = new long[siteVector.length];
+    for (int i = 0; i < counts.length; i++) {
+      counts[i] = Math.round(siteVector[i]);
+    }
+    return counts;
+  }
+
+  @Override
+  public Result withheld(String reason, int sites) {
+    OptionalLong[][] cells = new OptionalLong[rows.size()][columns.size()];
+    for (OptionalLong[] row : cells) {
+      java.util.Arrays.fill(row, OptionalLong.empty());
+    }
+    OptionalLong[] rowTotals = new OptionalLong[rows.size()];
+    java.util.Arrays.fill(rowTotals, OptionalLong.empty());
+    OptionalLong[] columnTotals = new OptionalLong[columns.size()];
+    java.util.Arrays.fill(columnTotals, OptionalLong.empty());
+    return new Result(name, rowVariable, rows, columnVariable, columns, cells, rowTotals, columnTotals,
+        OptionalLong.empty(), Optional.empty(), List.of(reason), sites, Optional.empty());
+  }
+
   @Override
   public Result combine(double[] sum, Release release) {
     if (sum.length != length()) {

@@ -22,8 +22,10 @@ import java.util.OptionalLong;
  *
  * <p><b>Release</b>: nothing is released ({@link Step#released()} false) when n or either outcome
  * class (Σy, n − Σy) is sensitive under the disclosure policy, or when one class is empty (no
- * finite estimate). Differential privacy is not offered. {@link Fit} runs the iterations of one
- * regression and renders its {@link Result}.
+ * finite estimate). Before that, each site withholds its part when its own n or either class is
+ * sensitive or it uses fewer than {@value #ROWS_PER_COEFFICIENT} rows per coefficient
+ * ({@link #minimumRows()}, {@link SiteDisclosure}). Differential privacy is not offered.
+ * {@link Fit} runs the iterations of one regression and renders its {@link Result}.
  */
 public final class LogisticRegression {
 
@@ -47,6 +49,8 @@ public final class LogisticRegression {
   public static final double TOLERANCE = 1e-8;
   /** Newton stops after this many iterations (converged or not). */
   public static final int MAX_ITERATIONS = 25;
+  /** A site contributes a regression only when it uses at least this many rows per coefficient. */
+  public static final int ROWS_PER_COEFFICIENT = 3;
   /** The name of the intercept among the {@link Result#terms()}. */
   public static final String INTERCEPT = "(intercept)";
 
@@ -159,6 +163,11 @@ public final class LogisticRegression {
     return features.size() + 1;
   }
 
+  /** @return the fewest rows a site must use to contribute: {@value #ROWS_PER_COEFFICIENT} per coefficient */
+  public int minimumRows() {
+    return ROWS_PER_COEFFICIENT * dimension();
+  }
+
   /** @return β = 0, the usual start */
   public double[] start() {
     return new double[dimension()];
@@ -234,6 +243,22 @@ public final class LogisticRegression {
         v[v.length - 1] += r.y();
       }
       return v;
+    }
+
+    /** Layout: {@code [n, Σy, n − Σy]}, the rows used first. */
+    @Override
+    public long[] disclosedCounts(double[] siteVector) {
+      if (siteVector.length != length()) {
+        throw new IllegalArgumentException("vector has length " + siteVector.length + ", expected " + length());
+      }
+      long n = Math.round(siteVector[siteVector.length - 2]);
+      long events = Math.round(siteVector[siteVector.length - 1]);
+      return new long[] {n, events, n - events};
+    }
+
+    @Override
+    public Step withheld(String reason, int sites) {
+      return new Step(beta.clone(), new double[0], 0, 0, false, sites);
     }
 
     @Override

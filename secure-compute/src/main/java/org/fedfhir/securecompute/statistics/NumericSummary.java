@@ -201,6 +201,38 @@ public final class NumericSummary implements SufficientStatistic<NumericSummary.
     return v;
   }
 
+  /**
+   * Layout: per group in the declared order, its count, its clipped count, then its bin counts
+   * ({@code 2 + bins} counts per group).
+   */
+  @Override
+  public long[] disclosedCounts(double[] siteVector) {
+    if (siteVector.length != length()) {
+      throw new IllegalArgumentException("vector has length " + siteVector.length + ", expected " + length());
+    }
+    long[] counts = new long[groups.size() * (2 + bins())];
+    int k = 0;
+    for (int g = 0; g < groups.size(); g++) {
+      int offset = g * block();
+      counts[k++] = Math.round(siteVector[offset]);
+      for (int i = Moments.LENGTH; i < block(); i++) {
+        counts[k++] = Math.round(siteVector[offset + i]);
+      }
+    }
+    return counts;
+  }
+
+  @Override
+  public Result withheld(String reason, int sites) {
+    List<Group> out = new ArrayList<>();
+    for (String g : groups) {
+      out.add(new Group(g, OptionalLong.empty(), OptionalDouble.empty(), OptionalDouble.empty(),
+          OptionalDouble.empty(), Optional.empty(), Optional.empty(), List.of(), List.of(), OptionalLong.empty()));
+    }
+    return new Result(name, variable, groupVariable, lower, upper, List.copyOf(out), List.of(reason), sites,
+        Optional.empty());
+  }
+
   @Override
   public Result combine(double[] sum, Release release) {
     if (sum.length != length()) {

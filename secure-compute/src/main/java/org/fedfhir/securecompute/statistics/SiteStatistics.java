@@ -64,7 +64,15 @@ public final class SiteStatistics {
     this.maxRecordsPerSite = maxRecordsPerSite;
   }
 
-  /** @return the total vector length, the same at every site */
+  /** @return the study's statistics, in order */
+  public List<StatisticDeclaration> declarations() {
+    return declarations;
+  }
+
+  /**
+   * @return the length of the statistics' slices, the same at every site (a first-round vector
+   *     also carries one contributor flag per statistic: {@link SiteDisclosure})
+   */
   public int length() {
     return declarations.stream().mapToInt(d -> d.statistic().length()).sum();
   }
@@ -77,6 +85,24 @@ public final class SiteStatistics {
    *     statistic needs data the rows do not hold (Kaplan–Meier needs index and event dates)
    */
   public double[] encode(Rows rows) {
+    List<double[]> parts = parts(rows);
+    int length = parts.stream().mapToInt(p -> p.length).sum();
+    double[] all = new double[length];
+    int offset = 0;
+    for (double[] p : parts) {
+      System.arraycopy(p, 0, all, offset, p.length);
+      offset += p.length;
+    }
+    return all;
+  }
+
+  /**
+   * Each declared statistic's vector on {@code rows}, in declared order: what {@link SiteDisclosure}
+   * checks before the site's first-round vector is masked.
+   *
+   * @throws IllegalArgumentException as {@link #encode}
+   */
+  public List<double[]> parts(Rows rows) {
     Objects.requireNonNull(rows, "rows");
     if (rows.size() > maxRecordsPerSite) {
       throw new IllegalArgumentException("this site has " + rows.size() + " records; the study allows at most "
@@ -86,14 +112,7 @@ public final class SiteStatistics {
     for (StatisticDeclaration d : declarations) {
       parts.add(encode(d, rows));
     }
-    int length = parts.stream().mapToInt(p -> p.length).sum();
-    double[] all = new double[length];
-    int offset = 0;
-    for (double[] p : parts) {
-      System.arraycopy(p, 0, all, offset, p.length);
-      offset += p.length;
-    }
-    return all;
+    return parts;
   }
 
   /** @return the length of a later round's vector: the logistic regressions' parts, in order */

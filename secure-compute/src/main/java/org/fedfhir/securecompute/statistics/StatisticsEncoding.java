@@ -46,6 +46,23 @@ public final class StatisticsEncoding {
    */
   public static StatisticsEncoding forStudy(List<? extends SufficientStatistic<?, ?>> statistics,
       int maxRecordsPerSite, int maxSites) {
+    return of(statistics, maxRecordsPerSite, maxSites, false);
+  }
+
+  /**
+   * The codec of a run's first round, whose vectors carry every statistic's slice and then one
+   * contributor flag per statistic ({@link SiteDisclosure}): {@link #decode} gives one vector per
+   * statistic and, last, the number of sites that contributed each.
+   *
+   * @see #forStudy
+   */
+  public static StatisticsEncoding forFirstRound(List<? extends SufficientStatistic<?, ?>> statistics,
+      int maxRecordsPerSite, int maxSites) {
+    return of(statistics, maxRecordsPerSite, maxSites, true);
+  }
+
+  private static StatisticsEncoding of(List<? extends SufficientStatistic<?, ?>> statistics,
+      int maxRecordsPerSite, int maxSites, boolean contributorFlags) {
     if (statistics.isEmpty()) {
       throw new IllegalArgumentException("a study needs at least one statistic");
     }
@@ -57,6 +74,9 @@ public final class StatisticsEncoding {
     for (SufficientStatistic<?, ?> s : statistics) {
       clip = Math.max(clip, s.maxAbsCoordinate(maxRecordsPerSite));
       lengths.add(s.length());
+    }
+    if (contributorFlags) {
+      lengths.add(statistics.size()); // flags are 0 or 1, within the clip (≥ 1)
     }
     IllegalArgumentException last = null;
     for (int f = MAX_FRACTIONAL_BITS; f >= 0; f--) {
@@ -94,7 +114,8 @@ public final class StatisticsEncoding {
   /**
    * Site-local: concatenates the statistics' vectors and encodes them.
    *
-   * @param parts one vector per statistic, in the study's order
+   * @param parts one vector per statistic, in the study's order (and, in a first round, the
+   *     contributor flags last)
    * @param random the stochastic-rounding source
    * @throws IllegalArgumentException if a part has the wrong length or a coordinate exceeds the
    *     clip (the site has more records than declared); the message names the index only

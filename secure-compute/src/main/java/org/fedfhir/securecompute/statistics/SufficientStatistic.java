@@ -40,6 +40,16 @@ public interface SufficientStatistic<R, T> {
   double[] encode(List<R> records);
 
   /**
+   * Site-local: the patient counts that one site's own vector reveals (cells, group sizes, bins,
+   * at-risk, event and censoring counts, rows used; each statistic documents its layout), which
+   * the site holds against its disclosure policy before its vector is masked
+   * ({@link SiteDisclosure}).
+   *
+   * @param siteVector one site's vector from {@link #encode}, {@link #length()} numbers
+   */
+  long[] disclosedCounts(double[] siteVector);
+
+  /**
    * From the SUM of the sites' vectors to the released result.
    *
    * @param sum the decoded secure sum, {@link #length()} numbers
@@ -49,4 +59,14 @@ public interface SufficientStatistic<R, T> {
    *     budget cannot pay for it (nothing is released then)
    */
   T combine(double[] sum, Release release);
+
+  /**
+   * The result of a statistic that is not released at all, because fewer than
+   * {@value SiteDisclosure#MIN_CONTRIBUTORS} sites passed their own disclosure checks for it: every
+   * figure masked, {@code reason} its only suppressed label.
+   *
+   * @param reason why nothing is released
+   * @param sites how many sites contributed it (fewer than {@value SiteDisclosure#MIN_CONTRIBUTORS})
+   */
+  T withheld(String reason, int sites);
 }

@@ -36,10 +36,12 @@ import java.util.Optional;
  * <p><b>Release</b> (one partition for all groups, so the curves and the test use the same
  * released counts): the follow-up is cut at the first bucket where some group's at-risk count is
  * sensitive (from there on, nothing is released); a bucket where some group's event count is
- * sensitive is merged with the following ones until every group's merged event count is
- * releasable (an interval that never becomes releasable before the cut is dropped). Each released
- * interval reports the at-risk count at its start and its events. Censoring counts are differences
- * of released counts and are not treated as sensitive. Differential privacy is not offered.
+ * sensitive is merged with the following ones until every group's merged event count and merged
+ * censored count (at risk at its start − at risk after it − its events: a difference of released
+ * counts) are releasable (an interval that never becomes releasable before the cut is dropped).
+ * Each released interval reports the at-risk count at its start and its events. The sites apply the
+ * same rules to their own counts before masking ({@link #disclosedCounts}). Differential privacy
+ * is not offered.
  */
 public final class SurvivalAnalysis implements SufficientStatistic<SurvivalAnalysis.Record, SurvivalAnalysis.Result> {
 
@@ -192,6 +194,38 @@ public final class SurvivalAnalysis implements SufficientStatistic<SurvivalAnaly
     return v;
   }
 
+  /**
+   * Layout: per group and bucket in the declared order, {@code [at risk, events, censored]}, where
+   * the censored count {@code at risk(b) − at risk(b+1) − events(b)} follows from the others (the
+   * last bucket's counts those followed to the end of the window too): {@code 3B} counts per group.
+   */
+  @Override
+  public long[] disclosedCounts(double[] siteVector) {
+    if (siteVector.length != length()) {
+      throw new IllegalArgumentException("vector has length " + siteVector.length + ", expected " + length());
+    }
+    int nb = buckets();
+    long[] counts = new long[groups.size() * 3 * nb];
+    for (int k = 0; k < groups.size(); k++) {
+      for (int b = 0; b < nb; b++) {
+        long atRisk = Math.round(siteVector[k * 2 * nb + 2 * b]);
+        long events = Math.round(siteVector[k * 2 * nb + 2 * b + 1]);
+        long next = b + 1 < nb ? Math.round(siteVector[k * 2 * nb + 2 * (b + 1)]) : 0;
+        int at = (k * nb + b) * 3;
+        counts[at] = atRisk;
+        counts[at + 1] = events;
+        counts[at + 2] = atRisk - next - events;
+      }
+    }
+    return counts;
+  }
+
+  @Override
+  public Result withheld(String reason, int sites) {
+    List<Curve> curves = groups.stream().map(g -> new Curve(g, List.<Step>of())).toList();
+    return new Result(name, timeUnit, groupVariable, curves, Optional.empty(), 0, List.of(reason), sites);
+  }
+
   @Override
   public Result combine(double[] sum, Release release) {
     if (sum.length != length()) {
@@ -234,6 +268,11 @@ public final class SurvivalAnalysis implements SufficientStatistic<SurvivalAnaly
           d += events[k][j];
         }
         releasable &= !policy.isSensitive(d);
+        // the censored count of [start, b] is the difference of released counts when the next
+        // interval's at-risk count may be released
+        if (b + 1 < cut) {
+          releasable &= !policy.isSensitive(atRisk[k][start] - atRisk[k][b + 1] - d);
+        }
       }
       if (releasable) {
         intervals.add(new int[] {start, b});

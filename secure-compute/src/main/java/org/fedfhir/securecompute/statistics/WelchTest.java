@@ -110,6 +110,23 @@ public final class WelchTest implements SufficientStatistic<NumericSummary.Value
     return v;
   }
 
+  /** Layout: {@code [n_A, n_B]}, the two groups' counts. */
+  @Override
+  public long[] disclosedCounts(double[] siteVector) {
+    if (siteVector.length != length()) {
+      throw new IllegalArgumentException("vector has length " + siteVector.length + ", expected " + length());
+    }
+    return new long[] {Math.round(siteVector[0]), Math.round(siteVector[Moments.LENGTH])};
+  }
+
+  @Override
+  public Result withheld(String reason, int sites) {
+    return new Result(name, variable, groupVariable,
+        new Group(groupA, OptionalLong.empty(), OptionalDouble.empty(), OptionalDouble.empty()),
+        new Group(groupB, OptionalLong.empty(), OptionalDouble.empty(), OptionalDouble.empty()),
+        Optional.empty(), List.of(reason), sites);
+  }
+
   @Override
   public Result combine(double[] sum, Release release) {
     if (sum.length != length()) {

@@ -20,6 +20,9 @@
  *       summed scores and information matrices, with standard errors);</li>
  *   <li>disclosure control: {@link org.fedfhir.securecompute.statistics.DisclosurePolicy}
  *       (minimum cell count, the stricter of site and study wins),
+ *       {@link org.fedfhir.securecompute.statistics.SiteDisclosure} (each site withholds a
+ *       statistic whose own counts fail its policy, before masking, and says so in a contributor
+ *       flag; a statistic fewer than two sites contributed is not released),
  *       {@link org.fedfhir.securecompute.statistics.Suppression} (primary and complementary
  *       suppression), and optional differential privacy
  *       ({@link org.fedfhir.securecompute.statistics.PrivacyLedger},

@@ -19,6 +19,28 @@ import org.junit.jupiter.api.Test;
  */
 class SurvivalAnalysisTest {
 
+  @Test
+  void aBucketWhoseCensoredCountIsSensitiveIsMergedWithTheNext() {
+    SurvivalAnalysis km = new SurvivalAnalysis("km", null, List.of(), new double[] {0, 100, 200, 300}, "d");
+    List<SurvivalAnalysis.Record> records = new ArrayList<>();
+    for (int i = 0; i < 49; i++) {
+      // 10 events and 3 censored in [0, 100), 10 events and 6 censored in [100, 200), 20 beyond
+      records.add(i < 10 ? new SurvivalAnalysis.Record(SurvivalAnalysis.ALL, 50, true)
+          : i < 13 ? new SurvivalAnalysis.Record(SurvivalAnalysis.ALL, 60, false)
+          : i < 23 ? new SurvivalAnalysis.Record(SurvivalAnalysis.ALL, 150, true)
+          : i < 29 ? new SurvivalAnalysis.Record(SurvivalAnalysis.ALL, 160, false)
+          : new SurvivalAnalysis.Record(SurvivalAnalysis.ALL, 500, false));
+    }
+
+    SurvivalAnalysis.Result r = km.combine(km.encode(records), Release.of(DisclosurePolicy.defaults(), 3));
+
+    // released separately, 49 − 10 − 36 at risk next would reveal the 3 censored
+    assertThat(r.curves().get(0).steps()).extracting(SurvivalAnalysis.Step::start, SurvivalAnalysis.Step::atRisk,
+        SurvivalAnalysis.Step::events).containsExactly(org.assertj.core.groups.Tuple.tuple(0.0, 49L, 20L),
+        org.assertj.core.groups.Tuple.tuple(200.0, 20L, 0L));
+    assertThat(r.suppressed()).containsExactly("buckets [0, 200) d merged");
+  }
+
   /** Three sites' follow-up in days: group "treated" has a lower hazard, censoring uniform. */
   static Map<Integer, List<SurvivalAnalysis.Record>> sites() {
     Random random = new Random(17);

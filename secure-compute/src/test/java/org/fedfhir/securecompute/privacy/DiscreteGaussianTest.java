@@ -37,4 +37,21 @@ class DiscreteGaussianTest {
             assertThat(a.sample(BigInteger.ONE, BigInteger.TWO)).isEqualTo(b.sample(BigInteger.ONE, BigInteger.TWO));
         }
     }
+
+    @Test
+    void bernoulliExpFrequencyMatchesExpMinusGamma() throws Exception {
+        DiscreteGaussian gaussian = new DiscreteGaussian(seeded(3));
+        long[][] gammas = {{1, 3}, {1, 1}, {3, 2}, {7, 2}};
+        int n = 100_000;
+        for (long[] gamma : gammas) {
+            int hits = 0;
+            for (int i = 0; i < n; i++) {
+                if (gaussian.bernoulliExp(BigInteger.valueOf(gamma[0]), BigInteger.valueOf(gamma[1]))) {
+                    hits++;
+                }
+            }
+            double expected = Math.exp(-(double) gamma[0] / gamma[1]);
+            assertThat((double) hits / n).isCloseTo(expected, org.assertj.core.data.Offset.offset(0.006));
+        }
+    }
 }

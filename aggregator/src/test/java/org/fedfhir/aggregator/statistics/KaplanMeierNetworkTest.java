@@ -74,7 +74,7 @@ class KaplanMeierNetworkTest {
     double[] vector = ((SurvivalAnalysis) KM.statistic()).encode(records);
     SiteSession.RoundWork work = new SiteSession.StatisticsWork() {
       @Override
-      public double[] statistics(int round) {
+      public double[] statistics(int round, int threshold) {
         return vector;
       }
     };

@@ -77,7 +77,7 @@ class LogisticRegressionNetworkTest {
     SiteStatistics local = new SiteStatistics(DECLARED.statistics(), DECLARED.maxRecordsPerSite());
     SiteSession.RoundWork work = new SiteSession.RegressionWork() {
       @Override
-      public double[] statistics(int round) {
+      public double[] statistics(int round, int threshold) {
         return local.encode(rows);
       }
 

@@ -129,7 +129,7 @@ class StatisticsNetworkTest {
     SiteStatistics local = new SiteStatistics(DECLARED.statistics(), DECLARED.maxRecordsPerSite());
     return new SiteSession.StatisticsWork() {
       @Override
-      public double[] statistics(int round) {
+      public double[] statistics(int round, int threshold) {
         return local.encode(rows);
       }
     };
@@ -363,8 +363,8 @@ class StatisticsNetworkTest {
   private static SiteSession.RoundWork reportingJoin(SiteSession.StatisticsWork work, CompletableFuture<Integer> joined) {
     return new SiteSession.StatisticsWork() {
       @Override
-      public double[] statistics(int round) {
-        return work.statistics(round);
+      public double[] statistics(int round, int threshold) {
+        return work.statistics(round, threshold);
       }
 
       @Override

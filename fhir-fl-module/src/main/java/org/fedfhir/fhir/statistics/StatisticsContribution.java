@@ -7,6 +7,7 @@ import java.util.Objects;
 import org.fedfhir.federation.SiteSession;
 import org.fedfhir.fhir.cohort.ClinicalDataSource;
 import org.fedfhir.fhir.cohort.FeatureMatrix;
+import org.fedfhir.securecompute.privacy.SiteNoise;
 import org.fedfhir.securecompute.statistics.SiteStatistics;
 import org.fedfhir.securecompute.statistics.StatisticDeclaration;
 import org.fedfhir.securecompute.statistics.SurvivalAnalysis;
@@ -33,6 +34,8 @@ public final class StatisticsContribution implements SiteSession.RegressionWork 
   private volatile Integer completedRound;
   private volatile int completedRounds;
   private volatile String abortReason;
+  private final java.security.SecureRandom random = new java.security.SecureRandom();
+  private volatile double epsilonDelta = SiteNoise.DEFAULT_DELTA;
 
   public StatisticsContribution(SiteStatistics statistics, SiteStatistics.Rows rows) {
     this.statistics = Objects.requireNonNull(statistics, "statistics");
@@ -107,8 +110,22 @@ public final class StatisticsContribution implements SiteSession.RegressionWork 
     return rows.size();
   }
 
+  /**
+   * The study's δ for its private statistics ({@code disclosure-control.epsilonDelta}); until
+   * set, {@link SiteNoise#DEFAULT_DELTA}.
+   */
+  public StatisticsContribution epsilonDelta(double delta) {
+    this.epsilonDelta = delta;
+    return this;
+  }
+
+  /** The statistics with this site's share of the noise of those that declare ε ({@link SiteNoise}). */
   @Override
-  public double[] statistics(int round) {
+  public double[] statistics(int round, int threshold) {
+    return new SiteNoise(statistics.declarations(), threshold, epsilonDelta, random).addTo(exact(round));
+  }
+
+  private double[] exact(int round) {
     if (declarations == null || followUp.isEmpty()) {
       return statistics.encode(rows);
     }

@@ -58,7 +58,7 @@ class StatisticsContributionTest {
       Extraction ex = extractor.extract(study, Fixtures.centre(centre, LocalDate.now()), Instant.now());
       StatisticsContribution work = new StatisticsContribution(
           new SiteStatistics(declared.statistics(), declared.maxRecordsPerSite()), StatisticsContribution.rows(ex.matrix()));
-      double[] v = work.statistics(1);
+      double[] v = work.statistics(1, 3);
       for (int i = 0; i < v.length; i++) {
         sum[i] += v[i];
       }
@@ -93,7 +93,7 @@ class StatisticsContributionTest {
     int offset = declared.length() - fit.next().length();
     double[] first = new double[fit.next().length()];
     for (StatisticsContribution site : sites) {
-      double[] v = site.statistics(1);
+      double[] v = site.statistics(1, 3);
       for (int i = 0; i < first.length; i++) {
         first[i] += v[offset + i];
       }
@@ -148,6 +148,26 @@ class StatisticsContributionTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new StatisticsContribution(List.of(unknown), 1000,
         StatisticsContribution.rows(ex.matrix()), java.util.Map.of()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no feature 'bmi'");
+  }
+
+  @Test
+  void aStatisticDeclaringEpsilonLeavesTheSiteWithItsNoiseShareAndTheOthersExact() throws Exception {
+    StatisticsDeclarations.Study declared = StatisticsDeclarations.read(STUDY);
+    StudyDefinition study = new StudyReader().read(STUDY);
+    Extraction ex = new FeatureExtractor(new UcumConverter()).extract(study,
+        Fixtures.centre(HeartDiseaseCentre.CLEVELAND, LocalDate.now()), Instant.now());
+    StatisticDeclaration.Crosstab table = (StatisticDeclaration.Crosstab) declared.statistics().get(0);
+    List<StatisticDeclaration> withPrivateTable = new java.util.ArrayList<>(declared.statistics());
+    withPrivateTable.set(0, new StatisticDeclaration.Crosstab(table.name(), table.row(), table.rowCategories(),
+        table.column(), table.columnCategories(), java.util.Optional.of(0.5)));
+    double[] exact = new StatisticsContribution(declared.statistics(), declared.maxRecordsPerSite(),
+        StatisticsContribution.rows(ex.matrix()), java.util.Map.of()).statistics(1, 3);
+
+    double[] noisy = new StatisticsContribution(withPrivateTable, declared.maxRecordsPerSite(),
+        StatisticsContribution.rows(ex.matrix()), java.util.Map.of()).statistics(1, 3);
+
+    assertThat(Arrays.copyOfRange(noisy, 0, 8)).isNotEqualTo(Arrays.copyOfRange(exact, 0, 8));
+    assertThat(Arrays.copyOfRange(noisy, 8, noisy.length)).containsExactly(Arrays.copyOfRange(exact, 8, exact.length));
   }
 
   @Test

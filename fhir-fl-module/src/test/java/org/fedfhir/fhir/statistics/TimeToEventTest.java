@@ -177,7 +177,7 @@ class TimeToEventTest {
     double[] sum = new double[declared.length()];
     for (Site s : sites) {
       double[] v = StatisticsContribution.of(declared.statistics(), declared.maxRecordsPerSite(), s.matrix(),
-          definitions, s.data()).statistics(1);
+          definitions, s.data()).statistics(1, 3);
       assertThat(v).hasSize(declared.length());
       for (int i = 0; i < v.length; i++) {
         sum[i] += v[i];

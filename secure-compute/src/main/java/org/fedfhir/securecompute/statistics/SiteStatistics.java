@@ -64,6 +64,11 @@ public final class SiteStatistics {
     this.maxRecordsPerSite = maxRecordsPerSite;
   }
 
+  /** @return the study's statistics, in order */
+  public List<StatisticDeclaration> declarations() {
+    return declarations;
+  }
+
   /** @return the total vector length, the same at every site */
   public int length() {
     return declarations.stream().mapToInt(d -> d.statistic().length()).sum();

@@ -127,12 +127,16 @@ class StatisticsContributionTest {
     }
   }
 
+  /** The Cleveland centre's records extracted for the study. */
+  private static Extraction cleveland() throws Exception {
+    return new FeatureExtractor(new UcumConverter()).extract(new StudyReader().read(STUDY),
+        Fixtures.centre(HeartDiseaseCentre.CLEVELAND, LocalDate.now()), Instant.now());
+  }
+
   @Test
   void aSiteRefusesCoefficientsOfTheWrongLengthAndARegressionOnAnUnknownFeature() throws Exception {
     StatisticsDeclarations.Study declared = StatisticsDeclarations.read(STUDY);
-    StudyDefinition study = new StudyReader().read(STUDY);
-    Extraction ex = new FeatureExtractor(new UcumConverter()).extract(study,
-        Fixtures.centre(HeartDiseaseCentre.CLEVELAND, LocalDate.now()), Instant.now());
+    Extraction ex = cleveland();
     StatisticsContribution site = new StatisticsContribution(declared.statistics(), declared.maxRecordsPerSite(),
         StatisticsContribution.rows(ex.matrix()), java.util.Map.of());
 
@@ -153,9 +157,7 @@ class StatisticsContributionTest {
   @Test
   void aStatisticDeclaringEpsilonLeavesTheSiteWithItsNoiseShareAndTheOthersExact() throws Exception {
     StatisticsDeclarations.Study declared = StatisticsDeclarations.read(STUDY);
-    StudyDefinition study = new StudyReader().read(STUDY);
-    Extraction ex = new FeatureExtractor(new UcumConverter()).extract(study,
-        Fixtures.centre(HeartDiseaseCentre.CLEVELAND, LocalDate.now()), Instant.now());
+    Extraction ex = cleveland();
     StatisticDeclaration.Crosstab table = (StatisticDeclaration.Crosstab) declared.statistics().get(0);
     List<StatisticDeclaration> withPrivateTable = new java.util.ArrayList<>(declared.statistics());
     withPrivateTable.set(0, new StatisticDeclaration.Crosstab(table.name(), table.row(), table.rowCategories(),

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class DiscreteGaussianTest {
 
-    private static SecureRandom seeded(long seed) throws Exception {
+    static SecureRandom seeded(long seed) throws Exception {
         SecureRandom random = SecureRandom.getInstance("SHA1PRNG");
         random.setSeed(seed);
         return random;

@@ -3,7 +3,6 @@ package org.fedfhir.securecompute.privacy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -21,15 +20,9 @@ class SiteNoiseTest {
   /** sex 2 + crosstab 8 + summary 2 groups × (4 + 2 bins) = 22. */
   static final List<StatisticDeclaration> STUDY = List.of(EXACT, PRIVATE_TABLE, PRIVATE_SUMMARY);
 
-  private static SecureRandom seeded(long seed) throws Exception {
-    SecureRandom random = SecureRandom.getInstance("SHA1PRNG");
-    random.setSeed(seed);
-    return random;
-  }
-
   @Test
   void onlyTheSlicesOfPrivateStatisticsAreNoisedAndNothingAfterThem() throws Exception {
-    SiteNoise noise = new SiteNoise(STUDY, 3, 1e-6, seeded(1));
+    SiteNoise noise = new SiteNoise(STUDY, 3, 1e-6, DiscreteGaussianTest.seeded(1));
     double[] exact = new double[25];
     Arrays.fill(exact, 7);
     double[] noisy = noise.addTo(exact.clone());
@@ -48,7 +41,7 @@ class SiteNoiseTest {
 
   @Test
   void aSummarySendsNoExactCountAndItsSumsLieOnTheLattice() throws Exception {
-    SiteNoise noise = new SiteNoise(STUDY, 3, 1e-6, seeded(2));
+    SiteNoise noise = new SiteNoise(STUDY, 3, 1e-6, DiscreteGaussianTest.seeded(2));
     double[] v = new double[22];
     // group sex=0 at offset 10: n = 3, Σ(x − c) = 10.3, Σ(x − c)² = 1234.5, clipped = 1, bins 2 and 1
     System.arraycopy(new double[] {3, 10.3, 1234.5, 1, 2, 1}, 0, v, 10, 6);
@@ -74,8 +67,8 @@ class SiteNoiseTest {
     // standard error sqrt(2/N) = 0.7 %, so a 4 % tolerance is 5.7 standard errors: a seeded run that
     // fails means a wrong variance, not bad luck.
     int t = 3;
-    List<SiteNoise> sites = List.of(new SiteNoise(STUDY, t, 1e-6, seeded(11)), new SiteNoise(STUDY, t, 1e-6,
-        seeded(12)), new SiteNoise(STUDY, t, 1e-6, seeded(13)));
+    List<SiteNoise> sites = List.of(new SiteNoise(STUDY, t, 1e-6, DiscreteGaussianTest.seeded(11)), new SiteNoise(STUDY, t, 1e-6,
+        DiscreteGaussianTest.seeded(12)), new SiteNoise(STUDY, t, 1e-6, DiscreteGaussianTest.seeded(13)));
     double sigma2 = sites.get(0).plans().get(0).parts().get(0).variance();
     double sum = 0;
     double sumSq = 0;
@@ -105,8 +98,8 @@ class SiteNoiseTest {
   void epsilonOnAStatisticWithoutAPrivacyMechanismIsRefused() throws Exception {
     StatisticDeclaration welch = new StatisticDeclaration.Welch("w", "thalach", "label", List.of("0", "1"), 60, 210,
         Optional.of(0.5));
-    assertThatThrownBy(() -> new SiteNoise(List.of(EXACT, welch), 3, 1e-6, seeded(3)))
+    assertThatThrownBy(() -> new SiteNoise(List.of(EXACT, welch), 3, 1e-6, DiscreteGaussianTest.seeded(3)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("w: differential privacy is not offered");
-    assertThatThrownBy(() -> new SiteNoise(STUDY, 3, 1.5, seeded(3))).hasMessageContaining("epsilonDelta 1.5");
+    assertThatThrownBy(() -> new SiteNoise(STUDY, 3, 1.5, DiscreteGaussianTest.seeded(3))).hasMessageContaining("epsilonDelta 1.5");
   }
 }

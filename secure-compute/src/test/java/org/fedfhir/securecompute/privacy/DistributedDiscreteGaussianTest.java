@@ -56,11 +56,13 @@ class DistributedDiscreteGaussianTest {
   @Test
   void calibratedVarianceMeetsTheTargetAndOnePercentLessDoesNot() {
     // ε = 1, δ = 1e-6, t = 3, one count per cell over 4 cells. The simple conversion would need
-    // ρ ≈ 0.018 (sqrt ρ = (−2·3.717 + sqrt(4·13.8155 + 4))/2 = 0.134), i.e. σ² ≈ 1/(2·3·0.018) ≈ 9.3;
-    // the tighter conversion allows a larger ρ, so a smaller σ².
+    // ρ ≈ 0.018 (sqrt ρ = (−2·3.717 + sqrt(4·13.8155 + 4))/2 = 0.134), i.e. σ² ≈ 1/(2·3·0.018) ≈ 9.3.
+    // CKS at α = 22 allows ρ = 0.02436: 22·0.02436 + (13.8155 + 21·ln(21/22) − ln 22)/21
+    // = 0.5359 + (13.8155 − 0.9769 − 3.0910)/21 = 0.5359 + 0.4642 = 1.0001; so σ² = 1/(6·0.02436) = 6.84
+    // (τ ≈ 10·2·exp(−2π²·6.84/2) is negligible).
     Sensitivity counts = Sensitivity.oneCoordinate(1, 4);
     double sigma2 = DistributedDiscreteGaussian.calibrate(1.0, 1e-6, 3, counts);
-    assertThat(sigma2).isBetween(6.0, 9.3);
+    assertThat(sigma2).isCloseTo(6.84, within(0.01));
     assertThat(DistributedDiscreteGaussian.epsilon(3, sigma2, counts, 1e-6)).isLessThanOrEqualTo(1.0);
     assertThat(DistributedDiscreteGaussian.epsilon(3, 0.99 * sigma2, counts, 1e-6)).isGreaterThan(1.0);
   }

@@ -155,8 +155,8 @@ Id: disclosure-control
 Title: "Disclosure control"
 Description: "A statistics study's disclosure control. Each site also sets its own minimum cell count for all studies; the largest of all applies."
 Context: PlanDefinition
-* obeys dc-epsilon-budget
-* extension contains minCellCount 0..1 and maxRecordsPerSite 0..1 and epsilonBudget 0..1
+* obeys dc-epsilon-budget and dc-epsilon-delta
+* extension contains minCellCount 0..1 and maxRecordsPerSite 0..1 and epsilonBudget 0..1 and epsilonDelta 0..1
 * extension[minCellCount] ^short = "The study's minimum released count (default 5)"
 * extension[minCellCount].value[x] 1..1
 * extension[minCellCount].value[x] only positiveInt
@@ -166,6 +166,9 @@ Context: PlanDefinition
 * extension[epsilonBudget] ^short = "Total ε the study may spend (sequential composition); none: no differential privacy"
 * extension[epsilonBudget].value[x] 1..1
 * extension[epsilonBudget].value[x] only decimal
+* extension[epsilonDelta] ^short = "δ of each private statistic's (ε, δ) guarantee; the sites calibrate their discrete Gaussian noise shares to it (default 1e-6)"
+* extension[epsilonDelta].value[x] 1..1
+* extension[epsilonDelta].value[x] only decimal
 
 Extension: SuppressedExtension
 Id: suppressed
@@ -248,6 +251,11 @@ Severity: #error
 Invariant: dc-epsilon-budget
 Description: "The ε budget is greater than 0"
 Expression: "extension('epsilonBudget').all(value > 0)"
+Severity: #error
+
+Invariant: dc-epsilon-delta
+Description: "δ lies strictly between 0 and 1"
+Expression: "extension('epsilonDelta').all(value > 0 and value < 1)"
 Severity: #error
 
 Invariant: eps-non-negative

@@ -83,9 +83,13 @@ public final class SiteSession {
 
     /**
      * STATISTICS: a statistics study's site-local sufficient statistics, concatenated in the
-     * study's declared order (docs/study-format.md, "Statistics studies").
+     * study's declared order (docs/study-format.md, "Statistics studies"), with the site's share
+     * of the differential-privacy noise of the statistics that declare ε.
+     *
+     * @param threshold the round's threshold t: any sum the aggregator can unmask holds at least
+     *     t sites' noise shares, which calibrates each share
      */
-    double[] statistics(int round);
+    double[] statistics(int round, int threshold);
   }
 
   /** The site's work in a statistics study that declares logistic regressions: also their Newton iterations. */
@@ -366,7 +370,8 @@ public final class SiteSession {
     Standardisation standardisation = new Standardisation(
         start.getStandardisation().getMeansList().stream().mapToDouble(Double::doubleValue).toArray(),
         start.getStandardisation().getSdsList().stream().mapToDouble(Double::doubleValue).toArray());
-    double[] contribution = contribution(start.getPhase(), start.getBinding().getRound(), global, standardisation);
+    double[] contribution = contribution(start.getPhase(), start.getBinding().getRound(), start.getThreshold(),
+        global, standardisation);
     FixedPointEncoding e = start.getEncoding();
     for (int i = 0; i < contribution.length; i++) {
       if (!(Math.abs(contribution[i]) <= e.getClip())) {
@@ -410,7 +415,8 @@ public final class SiteSession {
   }
 
   /** The work's contribution to a round of {@code phase}, a phase of the site's kind of study. */
-  private double[] contribution(Phase phase, int roundNumber, double[] global, Standardisation standardisation) {
+  private double[] contribution(Phase phase, int roundNumber, int threshold, double[] global,
+      Standardisation standardisation) {
     if (work instanceof TrainingWork training) {
       return switch (phase) {
         case STANDARDISE -> training.moments();
@@ -422,7 +428,7 @@ public final class SiteSession {
     }
     StatisticsWork statistics = (StatisticsWork) work;
     return switch (phase) {
-      case STATISTICS -> statistics.statistics(roundNumber);
+      case STATISTICS -> statistics.statistics(roundNumber, threshold);
       case STATISTICS_ITERATION -> ((RegressionWork) statistics).iterate(roundNumber, global);
       default -> throw new IllegalArgumentException("a statistics study has no " + phase + " round");
     };

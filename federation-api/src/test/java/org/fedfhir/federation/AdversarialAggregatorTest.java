@@ -301,7 +301,7 @@ class AdversarialAggregatorTest {
     List<CompletableFuture<SiteSession.Outcome>> sessions = new ArrayList<>();
     for (int i = 0; i < sites; i++) {
       double value = i + 1;
-      SiteSession.StatisticsWork work = round -> new double[] {value, value * value};
+      SiteSession.StatisticsWork work = (round, threshold) -> new double[] {value, value * value};
       sessions.add(new SiteSession(stub(adversary), new SiteSession.Study(URL, VERSION, new byte[32], 2, policy),
           work, new SecureRandom()).start());
     }

@@ -141,7 +141,7 @@ class SiteSessionTest {
   }
 
   private SiteSession.StatisticsWork statistics() {
-    return round -> {
+    return (round, threshold) -> {
       computed.incrementAndGet();
       return new double[4];
     };

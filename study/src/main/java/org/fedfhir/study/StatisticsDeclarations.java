@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.fedfhir.securecompute.privacy.SiteNoise;
 import org.fedfhir.securecompute.statistics.DisclosurePolicy;
 import org.fedfhir.securecompute.statistics.SiteDisclosure;
 import org.fedfhir.securecompute.statistics.StatisticDeclaration;
@@ -29,7 +30,7 @@ public final class StatisticsDeclarations {
 
   /** Complex extension on {@code PlanDefinition.action}: one statistic. */
   public static final String STATISTIC = StudyUrls.BASE + "/StructureDefinition/statistic";
-  /** Complex extension on {@code PlanDefinition}: minCellCount, maxRecordsPerSite, epsilonBudget. */
+  /** Complex extension on {@code PlanDefinition}: minCellCount, maxRecordsPerSite, epsilonBudget, epsilonDelta. */
   public static final String DISCLOSURE_CONTROL = StudyUrls.BASE + "/StructureDefinition/disclosure-control";
   /** The study-kind extension. */
   public static final String STUDY_KIND = StudyUrls.EXT_STUDY_KIND;
@@ -43,11 +44,22 @@ public final class StatisticsDeclarations {
    * @param policy the study's disclosure policy (each site's own applies too; the stricter wins)
    * @param maxRecordsPerSite bounds every sum so that the encoding cannot wrap
    * @param epsilonBudget the study's total ε, if it uses differential privacy
+   * @param epsilonDelta δ of each private statistic's (ε, δ) guarantee (the sites' noise is
+   *     calibrated to it), in (0, 1); {@link SiteNoise#DEFAULT_DELTA} unless declared
    */
   public record Study(List<StatisticDeclaration> statistics, DisclosurePolicy policy, int maxRecordsPerSite,
-      Optional<Double> epsilonBudget) {
+      Optional<Double> epsilonBudget, double epsilonDelta) {
     public Study {
       statistics = List.copyOf(statistics);
+      if (!(epsilonDelta > 0 && epsilonDelta < 1)) {
+        throw new IllegalArgumentException("epsilonDelta " + epsilonDelta + " must be in (0, 1)");
+      }
+    }
+
+    /** A study with the default δ. */
+    public Study(List<StatisticDeclaration> statistics, DisclosurePolicy policy, int maxRecordsPerSite,
+        Optional<Double> epsilonBudget) {
+      this(statistics, policy, maxRecordsPerSite, epsilonBudget, SiteNoise.DEFAULT_DELTA);
     }
 
     /**
@@ -103,14 +115,20 @@ public final class StatisticsDeclarations {
     int minCellCount = DisclosurePolicy.DEFAULT_MIN_CELL_COUNT;
     int maxRecords = DEFAULT_MAX_RECORDS_PER_SITE;
     Optional<Double> budget = Optional.empty();
+    double delta = SiteNoise.DEFAULT_DELTA;
     Extension dc = study.getExtensionByUrl(DISCLOSURE_CONTROL);
     if (dc != null) {
       minCellCount = integer(dc, "minCellCount", minCellCount);
       maxRecords = integer(dc, "maxRecordsPerSite", maxRecords);
       budget = decimal(dc, "epsilonBudget");
+      delta = decimal(dc, "epsilonDelta").orElse(delta);
       if (minCellCount < 1 || maxRecords < 1 || budget.filter(b -> !(b > 0)).isPresent()) {
         throw new IllegalArgumentException("PlanDefinition.extension[disclosure-control]: minCellCount and "
             + "maxRecordsPerSite must be ≥ 1 and epsilonBudget > 0");
+      }
+      if (!(delta > 0 && delta < 1)) {
+        throw new IllegalArgumentException("PlanDefinition.extension[disclosure-control].epsilonDelta: " + delta
+            + " must be in (0, 1)");
       }
     }
     for (StatisticDeclaration d : statistics) {
@@ -119,7 +137,7 @@ public final class StatisticsDeclarations {
             + "epsilonBudget (extension[disclosure-control])");
       }
     }
-    return new Study(statistics, DisclosurePolicy.minCellCount(minCellCount), maxRecords, budget);
+    return new Study(statistics, DisclosurePolicy.minCellCount(minCellCount), maxRecords, budget, delta);
   }
 
   /**

@@ -89,6 +89,20 @@ class StatisticsStudyParserTest {
   }
 
   @Test
+  void theStudysDeltaDefaultsToOneInAMillionAndMustLieBetweenZeroAndOne() throws InvalidStudyException {
+    PlanDefinition pd = statisticsStudy();
+    assertThat(((StudyDefinition.Statistics) parser.parse(pd)).declarations().epsilonDelta()).isEqualTo(1e-6);
+
+    Extension disclosure = pd.getExtensionByUrl(StatisticsDeclarations.DISCLOSURE_CONTROL);
+    disclosure.addExtension("epsilonDelta", new DecimalType(1e-8));
+    assertThat(((StudyDefinition.Statistics) parser.parse(pd)).declarations().epsilonDelta()).isEqualTo(1e-8);
+
+    disclosure.getExtensionByUrl("epsilonDelta").setValue(new DecimalType(1));
+    assertThatThrownBy(() -> parser.parse(pd)).isInstanceOf(InvalidStudyException.class)
+        .hasMessageContaining("epsilonDelta: 1.0 must be in (0, 1)");
+  }
+
+  @Test
   void aTrainingStudyCarriesItsAlgorithmAndTheDefaultsOfParametersItLeavesOut() throws InvalidStudyException {
     PlanDefinition pd = StudyParserTest.reference();
     pd.getExtension().removeIf(e -> e.getUrl().equals(StudyUrls.EXT_PARAMETER));

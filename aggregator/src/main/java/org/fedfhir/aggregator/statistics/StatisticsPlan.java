@@ -305,7 +305,7 @@ public final class StatisticsPlan implements RoundPlan {
         }
         Optional<Double> epsilon = study.statistics().get(s).epsilon();
         if (epsilon.isPresent()) {
-          release = release.withPrivacy(l.orElseThrow(), epsilon.get(), random);
+          release = release.withNoiseFromSites(l.orElseThrow(), epsilon.get(), study.epsilonDelta());
         }
         results.set(s, statistic.combine(part, release));
       }

@@ -5,6 +5,8 @@ import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import org.fedfhir.aggregator.round.SecAggSecureSum;
+import org.fedfhir.aggregator.round.SecureSum;
 import org.fedfhir.aggregator.store.InMemoryStudyStore;
 import org.fedfhir.aggregator.store.StudyPlan;
 import org.fedfhir.aggregator.testing.InProcessAggregator;
@@ -24,10 +26,16 @@ final class InProcessStatisticsAggregator implements AutoCloseable {
 
   InProcessStatisticsAggregator(StatisticsDeclarations.Study declared, int minSites, int threshold)
       throws IOException {
+    this(declared, minSites, threshold, new SecAggSecureSum());
+  }
+
+  /** The same over {@code secureSum} (e.g. one that lets a test see what the aggregator unmasks). */
+  InProcessStatisticsAggregator(StatisticsDeclarations.Study declared, int minSites, int threshold,
+      SecureSum secureSum) throws IOException {
     StudyPlan plan = StudyPlan.statistics(StatisticsNetworkTest.STUDY, StatisticsNetworkTest.DIGEST)
         .minSites(minSites).threshold(threshold).statisticsLength(declared.length()).build();
     store.registerStudy(plan);
-    aggregator = InProcessAggregator.over(store).stageTimeout(Duration.ofSeconds(10)).start();
+    aggregator = InProcessAggregator.over(store).secureSum(secureSum).stageTimeout(Duration.ofSeconds(10)).start();
     statistics = new StatisticsStudies(aggregator.coordinators(), store, releases, Clock.systemUTC(),
         "test aggregator");
     coordinator = statistics.register(plan, declared);

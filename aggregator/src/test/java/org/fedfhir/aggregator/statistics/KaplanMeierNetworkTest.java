@@ -77,7 +77,7 @@ class KaplanMeierNetworkTest {
         .firstRound(List.of(((SurvivalAnalysis) KM.statistic()).encode(records)));
     SiteSession.RoundWork work = new SiteSession.StatisticsWork() {
       @Override
-      public double[] statistics(int round) {
+      public double[] statistics(int round, int threshold) {
         return vector;
       }
     };

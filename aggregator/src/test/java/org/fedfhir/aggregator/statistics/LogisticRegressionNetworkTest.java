@@ -85,7 +85,7 @@ class LogisticRegressionNetworkTest {
     SiteDisclosure disclosure = new SiteDisclosure(DECLARED.statistics(), DisclosurePolicy.defaults());
     SiteSession.RoundWork work = new SiteSession.RegressionWork() {
       @Override
-      public double[] statistics(int round) {
+      public double[] statistics(int round, int threshold) {
         return disclosure.firstRound(local.parts(rows));
       }
 

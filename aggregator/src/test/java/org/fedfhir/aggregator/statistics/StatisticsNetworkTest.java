@@ -133,7 +133,7 @@ class StatisticsNetworkTest {
   static SiteSession.StatisticsWork work(SiteStatistics.Rows rows) {
     return new SiteSession.StatisticsWork() {
       @Override
-      public double[] statistics(int round) {
+      public double[] statistics(int round, int threshold) {
         return firstRound(rows);
       }
     };
@@ -411,8 +411,8 @@ class StatisticsNetworkTest {
   private static SiteSession.RoundWork reportingJoin(SiteSession.StatisticsWork work, CompletableFuture<Integer> joined) {
     return new SiteSession.StatisticsWork() {
       @Override
-      public double[] statistics(int round) {
-        return work.statistics(round);
+      public double[] statistics(int round, int threshold) {
+        return work.statistics(round, threshold);
       }
 
       @Override

@@ -87,7 +87,7 @@ class StatisticsRestartTest {
           new SiteSession.Study(STUDY.url(), STUDY.version(), HexFormat.of().parseHex(DIGEST), DECLARED.length()),
           new SiteSession.StatisticsWork() {
             @Override
-            public double[] statistics(int round) {
+            public double[] statistics(int round, int threshold) {
               return disclosure.firstRound(local.parts(rows));
             }
           }, new SecureRandom(), new SiteSession.Disclosure(5, false)).start();

@@ -114,7 +114,7 @@ public class SecureStatsSiteService {
       throw new SiteRefusal(SiteRefusal.Reason.STATISTICS_REFUSED, e.getMessage(), STATISTIC);
     }
     // checked again, and recorded, as the round computes the statistics: another session may have released first
-    work.beforeRelease(() -> releases.charge(release, id));
+    work.beforeRelease(() -> releases.charge(release, id)).epsilonDelta(declared.epsilonDelta());
     SiteSession.Study joined = new SiteSession.Study(study.url(), study.version(),
         admitted.digestBytes(), declared.length(), RoundPolicy.statistics(
             study.parameters().minSites(), study.parameters().threshold(),

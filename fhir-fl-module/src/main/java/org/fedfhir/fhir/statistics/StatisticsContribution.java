@@ -9,6 +9,7 @@ import org.fedfhir.fhir.cohort.ClinicalDataSource;
 import org.fedfhir.fhir.cohort.FeatureMatrix;
 import org.fedfhir.securecompute.statistics.DisclosurePolicy;
 import org.fedfhir.securecompute.statistics.SiteDisclosure;
+import org.fedfhir.securecompute.privacy.SiteNoise;
 import org.fedfhir.securecompute.statistics.SiteStatistics;
 import org.fedfhir.securecompute.statistics.StatisticDeclaration;
 import org.fedfhir.securecompute.statistics.SurvivalAnalysis;
@@ -42,6 +43,8 @@ public final class StatisticsContribution implements SiteSession.RegressionWork 
   private volatile int completedRounds;
   private volatile String abortReason;
   private volatile Runnable beforeRelease = () -> { };
+  private final java.security.SecureRandom random = new java.security.SecureRandom();
+  private volatile double epsilonDelta = SiteNoise.DEFAULT_DELTA;
 
   /**
    * A contribution computed on the feature matrix only.
@@ -139,13 +142,24 @@ public final class StatisticsContribution implements SiteSession.RegressionWork 
   }
 
   /**
-   * The first round's vector: each statistic's slice (zeros where this site withholds it), then one
-   * contributor flag per statistic ({@link SiteDisclosure}).
+   * The study's δ for its private statistics ({@code disclosure-control.epsilonDelta}); until
+   * set, {@link SiteNoise#DEFAULT_DELTA}.
+   */
+  public StatisticsContribution epsilonDelta(double delta) {
+    this.epsilonDelta = delta;
+    return this;
+  }
+
+  /**
+   * The first round's vector: each statistic's slice (zeros where this site withholds it) with this
+   * site's share of the noise of those that declare ε ({@link SiteNoise}), then one contributor flag
+   * per statistic ({@link SiteDisclosure}), never noised.
    */
   @Override
-  public double[] statistics(int round) {
+  public double[] statistics(int round, int threshold) {
     beforeRelease.run();
-    return disclosure.firstRound(followUp.isEmpty() ? statistics.parts(rows) : partsWithFollowUp());
+    return new SiteNoise(statistics.declarations(), threshold, epsilonDelta, random).addTo(
+        disclosure.firstRound(followUp.isEmpty() ? statistics.parts(rows) : partsWithFollowUp()));
   }
 
   private List<double[]> partsWithFollowUp() {

@@ -176,7 +176,7 @@ class SecureStatsSiteServiceTest {
     service().join("stats", CALLER);
     SiteSession.StatisticsWork work = (SiteSession.StatisticsWork) aggregator.joined.getNow(null).work();
 
-    work.statistics(1);
+    work.statistics(1, 3);
 
     assertThat(site.releases(study.getUrl())).containsExactly(
         new org.fedfhir.fhir.audit.SecureStatsAudit.Release(study.getUrl(), study.getVersion(), 0));
@@ -196,10 +196,10 @@ class SecureStatsSiteServiceTest {
     SiteSession.StatisticsWork first = (SiteSession.StatisticsWork) aggregator.joined.getNow(null).work();
     SiteSession.StatisticsWork other = (SiteSession.StatisticsWork) second.joined.getNow(null).work();
 
-    first.statistics(1);
+    first.statistics(1, 3);
 
     // the aggregator's second run (with or without another site) gets nothing from this site
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> other.statistics(1))
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> other.statistics(1, 3))
         .isInstanceOf(SiteSession.RoundRefusedException.class).hasMessageContaining("already released");
   }
 
@@ -210,7 +210,7 @@ class SecureStatsSiteServiceTest {
     for (int i = 0; i < 2; i++) {
       InMemoryAggregator a = new InMemoryAggregator();
       service(a, Duration.ofSeconds(30)).join("dp", CALLER);
-      ((SiteSession.StatisticsWork) a.joined.getNow(null).work()).statistics(1);
+      ((SiteSession.StatisticsWork) a.joined.getNow(null).work()).statistics(1, 3);
     }
 
     refused(() -> service(new InMemoryAggregator(), Duration.ofSeconds(30)).join("dp", CALLER),

@@ -61,7 +61,7 @@ class StatisticsContributionTest {
       StatisticsContribution work = new StatisticsContribution(
           new SiteStatistics(declared.statistics(), declared.maxRecordsPerSite()), StatisticsContribution.rows(ex.matrix()),
           DisclosurePolicy.none());
-      double[] v = work.statistics(1);
+      double[] v = work.statistics(1, 3);
       for (int i = 0; i < v.length; i++) {
         sum[i] += v[i];
       }
@@ -97,7 +97,7 @@ class StatisticsContributionTest {
       Extraction ex = extractor.extract(study, Fixtures.centre(centre, LocalDate.now()), Instant.now());
       StatisticsContribution work = new StatisticsContribution(declared.statistics(), declared.maxRecordsPerSite(),
           StatisticsContribution.rows(ex.matrix()), java.util.Map.of(), DisclosurePolicy.defaults());
-      double[] v = work.statistics(1);
+      double[] v = work.statistics(1, 3);
       withheld.put(centre, work.withheld());
       for (int s = 0; s < 4; s++) {
         contributors[s] += v[v.length - 4 + s];
@@ -132,7 +132,7 @@ class StatisticsContributionTest {
     int offset = declared.length() - declared.statistics().size() - fit.next().length();
     double[] first = new double[fit.next().length()];
     for (StatisticsContribution site : sites) {
-      double[] v = site.statistics(1);
+      double[] v = site.statistics(1, 3);
       for (int i = 0; i < first.length; i++) {
         first[i] += v[offset + i];
       }
@@ -166,12 +166,16 @@ class StatisticsContributionTest {
     }
   }
 
+  /** The Cleveland centre's records extracted for the study. */
+  private static Extraction cleveland() throws Exception {
+    return new FeatureExtractor(new UcumConverter()).extract(new StudyReader().read(STUDY),
+        Fixtures.centre(HeartDiseaseCentre.CLEVELAND, LocalDate.now()), Instant.now());
+  }
+
   @Test
   void aSiteRefusesCoefficientsOfTheWrongLengthAndARegressionOnAnUnknownFeature() throws Exception {
     StatisticsDeclarations.Study declared = StatisticsDeclarations.read(STUDY);
-    StudyDefinition study = new StudyReader().read(STUDY);
-    Extraction ex = new FeatureExtractor(new UcumConverter()).extract(study,
-        Fixtures.centre(HeartDiseaseCentre.CLEVELAND, LocalDate.now()), Instant.now());
+    Extraction ex = cleveland();
     StatisticsContribution site = new StatisticsContribution(declared.statistics(), declared.maxRecordsPerSite(),
         StatisticsContribution.rows(ex.matrix()), java.util.Map.of(), DisclosurePolicy.defaults());
 
@@ -187,6 +191,24 @@ class StatisticsContributionTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new StatisticsContribution(List.of(unknown), 1000,
         StatisticsContribution.rows(ex.matrix()), java.util.Map.of(), DisclosurePolicy.defaults()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no feature 'bmi'");
+  }
+
+  @Test
+  void aStatisticDeclaringEpsilonLeavesTheSiteWithItsNoiseShareAndTheOthersExact() throws Exception {
+    StatisticsDeclarations.Study declared = StatisticsDeclarations.read(STUDY);
+    Extraction ex = cleveland();
+    StatisticDeclaration.Crosstab table = (StatisticDeclaration.Crosstab) declared.statistics().get(0);
+    List<StatisticDeclaration> withPrivateTable = new java.util.ArrayList<>(declared.statistics());
+    withPrivateTable.set(0, new StatisticDeclaration.Crosstab(table.name(), table.row(), table.rowCategories(),
+        table.column(), table.columnCategories(), java.util.Optional.of(0.5)));
+    double[] exact = new StatisticsContribution(declared.statistics(), declared.maxRecordsPerSite(),
+        StatisticsContribution.rows(ex.matrix()), java.util.Map.of(), DisclosurePolicy.none()).statistics(1, 3);
+
+    double[] noisy = new StatisticsContribution(withPrivateTable, declared.maxRecordsPerSite(),
+        StatisticsContribution.rows(ex.matrix()), java.util.Map.of(), DisclosurePolicy.none()).statistics(1, 3);
+
+    assertThat(Arrays.copyOfRange(noisy, 0, 8)).isNotEqualTo(Arrays.copyOfRange(exact, 0, 8));
+    assertThat(Arrays.copyOfRange(noisy, 8, noisy.length)).containsExactly(Arrays.copyOfRange(exact, 8, exact.length));
   }
 
   @Test

@@ -186,7 +186,7 @@ class TimeToEventTest {
     double[] sum = new double[declared.length()];
     for (Site s : sites) {
       double[] v = StatisticsContribution.of(declared.statistics(), declared.maxRecordsPerSite(), s.matrix(),
-          definitions, s.data(), sitePolicy).statistics(1);
+          definitions, s.data(), sitePolicy).statistics(1, 3);
       assertThat(v).hasSize(declared.length());
       for (int i = 0; i < v.length; i++) {
         sum[i] += v[i];
@@ -289,7 +289,7 @@ class TimeToEventTest {
     StatisticsDeclarations.Study declared = StatisticsDeclarations.read(study(edges));
     for (Site s : sites) {
       double[] v = StatisticsContribution.of(declared.statistics(), declared.maxRecordsPerSite(), s.matrix(),
-          TimeToEvent.read(study(edges)), s.data(), DisclosurePolicy.defaults()).statistics(1);
+          TimeToEvent.read(study(edges)), s.data(), DisclosurePolicy.defaults()).statistics(1, 3);
       assertThat(v[v.length - 1]).as("kaplan-meier contributed").isZero();
     }
     SurvivalAnalysis.Result km = (SurvivalAnalysis.Result) release(study(edges), sites, DisclosurePolicy.none(),

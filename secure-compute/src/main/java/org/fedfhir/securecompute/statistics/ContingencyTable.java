@@ -23,10 +23,12 @@ import java.util.OptionalLong;
  * Which cells are suppressed is released, never why (primary or complementary), since the
  * reason would tell that a count is small.
  *
- * <p><b>Differential privacy</b> (optional): each cell gets discrete Laplace noise of scale
- * 1/ε (adding or removing one patient changes one cell by one), negative results become 0;
- * totals, suppression and the test are computed from the noisy cells (post-processing, no further
- * ε).
+ * <p><b>Differential privacy</b> (optional; adding or removing one patient changes one cell by
+ * one): either the sites added their shares of discrete Gaussian noise before masking
+ * ({@link Release.Noise.AtSites}, {@code privacy.SiteNoise}) and the sum is already private, or
+ * this combiner adds discrete Laplace noise of scale 1/ε to each cell
+ * ({@link Release.Noise.AtAggregator}); negative results become 0; totals, suppression and the
+ * test are computed from the noisy cells (post-processing, no further ε).
  */
 public final class ContingencyTable implements SufficientStatistic<ContingencyTable.Entry, ContingencyTable.Result> {
 
@@ -199,14 +201,14 @@ public final class ContingencyTable implements SufficientStatistic<ContingencyTa
     int r = rows.size();
     int c = columns.size();
     long[][] counts = new long[r][c];
-    DiscreteLaplace noise = privacy.map(p -> new DiscreteLaplace(p.random())).orElse(null);
+    DiscreteLaplace noise = privacy.flatMap(Release.Privacy::centralNoise).map(DiscreteLaplace::new).orElse(null);
     for (int i = 0; i < r; i++) {
       for (int j = 0; j < c; j++) {
         long count = Math.round(sum[i * c + j]);
         if (noise != null) {
-          count = Math.max(0, count + noise.sample(1.0 / privacy.get().epsilon()));
+          count += noise.sample(1.0 / privacy.get().epsilon());
         }
-        counts[i][j] = count;
+        counts[i][j] = privacy.isPresent() ? Math.max(0, count) : count;
       }
     }
     long[][] e = Suppression.extended(counts);

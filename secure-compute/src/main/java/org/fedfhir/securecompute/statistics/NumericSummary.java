@@ -34,10 +34,14 @@ import java.util.OptionalLong;
  * edge of the first bin not released as empty and the upper edge of the first released non-empty
  * bin (the maximum symmetrically) — and are empty when no non-empty bin is released.
  *
- * <p><b>Differential privacy</b> (optional): ε is split in three: discrete Laplace noise of scale
- * 3/ε on each bin (the count is the sum of the noisy bins), continuous Laplace noise of scale
- * 3h/ε on Σ(x − c) and 3h²/ε on Σ(x − c)², h = (upper − lower)/2; the clipped count is then not
- * released. Groups are disjoint, so ε is spent once for all groups (parallel composition).
+ * <p><b>Differential privacy</b> (optional): the bins, Σ(x − c) and Σ(x − c)² are noised, the
+ * count is the sum of the noisy bins and the clipped count is not released. Either the sites
+ * added their shares of discrete Gaussian noise before masking ({@link Release.Noise.AtSites},
+ * {@code privacy.SiteNoise}: the sum is already private, nothing is added here), or this combiner
+ * splits ε in three ({@link Release.Noise.AtAggregator}): discrete Laplace noise of scale 3/ε on
+ * each bin, continuous Laplace noise of scale 3h/ε on Σ(x − c) and 3h²/ε on Σ(x − c)²,
+ * h = (upper − lower)/2. Groups are disjoint, so ε is spent once for all groups (parallel
+ * composition).
  */
 public final class NumericSummary implements SufficientStatistic<NumericSummary.Value, NumericSummary.Result> {
 
@@ -253,14 +257,15 @@ public final class NumericSummary implements SufficientStatistic<NumericSummary.
       OptionalLong clipped;
       if (privacy.isPresent()) {
         Release.Privacy p = privacy.get();
-        DiscreteLaplace noise = new DiscreteLaplace(p.random());
+        Optional<DiscreteLaplace> noise = p.centralNoise().map(DiscreteLaplace::new);
         n = 0;
         for (int b = 0; b < bins.length; b++) {
-          bins[b] = Math.max(0, Math.round(sum[offset + Moments.LENGTH + 1 + b]) + noise.sample(3 / p.epsilon()));
+          bins[b] = Math.max(0, Math.round(sum[offset + Moments.LENGTH + 1 + b])
+              + noise.map(x -> x.sample(3 / p.epsilon())).orElse(0L));
           n += bins[b];
         }
-        s1 += noise.continuous(3 * h / p.epsilon());
-        s2 = Math.max(0, s2 + noise.continuous(3 * h * h / p.epsilon()));
+        s1 += noise.map(x -> x.continuous(3 * h / p.epsilon())).orElse(0.0);
+        s2 = Math.max(0, s2 + noise.map(x -> x.continuous(3 * h * h / p.epsilon())).orElse(0.0));
         clipped = OptionalLong.empty();
       } else {
         n = Math.round(sum[offset]);

@@ -53,6 +53,35 @@ class DifferentialPrivacyTest {
   }
 
   @Test
+  void whenTheSitesAddedTheNoiseTheReleaseIsChargedAndReportedButNotNoisedAgain() {
+    PrivacyLedger ledger = new PrivacyLedger("s", 1.0);
+    Release release = Release.of(DisclosurePolicy.defaults(), 4).withNoiseFromSites(ledger, 0.4, 1e-6);
+    // the sum as the aggregator unmasks it: already noisy, one cell pushed below zero by the sites' noise
+    double[] noisy = COUNTS.clone();
+    noisy[1] = -3;
+
+    ContingencyTable.Result r = TABLE.combine(noisy, release);
+
+    assertThat(ledger.spent()).isCloseTo(0.4, within(1e-12));
+    assertThat(r.epsilon()).contains(0.4);
+    assertThat(release.privacy().orElseThrow().delta()).isEqualTo(1e-6);
+    assertThat(release.privacy().orElseThrow().centralNoise()).isEmpty();
+    assertThat(r.cells()[0][0].orElseThrow()).isEqualTo(26);
+    assertThat(r.cells()[2][0].orElseThrow()).isEqualTo(131);
+    assertThat(r.rowTotals()[0].orElseThrow()).as("a negative noisy cell is released as 0").isEqualTo(26);
+
+    NumericSummary summary = new NumericSummary("chol", "chol", null, List.of(), 80, 640,
+        new double[] {80, 360, 640}, new double[0]);
+    // n and clipped come as 0 from the sites; the count is the sum of the (noisy) bins
+    NumericSummary.Result s = summary.combine(new double[] {0, 40, 90_000, 0, 30, 20},
+        Release.of(DisclosurePolicy.defaults(), 4).withNoiseFromSites(ledger, 0.5, 1e-6));
+    assertThat(s.groups().get(0).count().orElseThrow()).isEqualTo(50);
+    assertThat(s.groups().get(0).mean().orElseThrow()).isCloseTo(360 + 40.0 / 50, within(1e-9));
+    assertThat(s.groups().get(0).clipped()).isEmpty();
+    assertThat(ledger.spent()).isCloseTo(0.9, within(1e-12));
+  }
+
+  @Test
   void discreteLaplaceHasMeanZeroAndVarianceOfItsScale() {
     DiscreteLaplace noise = new DiscreteLaplace(Federation.seeded(3));
     double scale = 2.0;

@@ -123,12 +123,12 @@ async function showProvenance(client, ra) {
   };
   const study = $("study").selectedOptions[0];
   add("Study", study ? study.textContent + " — " + study.value : "");
-  if (!ra.id) {
-    add("Provenance", "recorded with the RiskAssessment when it is saved to the chart");
-    return;
+  // an unsaved risk carries its Provenance contained; a saved one has it stored beside it
+  let pv = (ra.contained || []).find((r) => r.resourceType === "Provenance");
+  if (!pv && ra.id) {
+    const bundle = await client.request("Provenance?target=RiskAssessment/" + ra.id);
+    pv = ((bundle.entry || [])[0] || {}).resource;
   }
-  const bundle = await client.request("Provenance?target=RiskAssessment/" + ra.id);
-  const pv = ((bundle.entry || [])[0] || {}).resource;
   if (!pv) return;
   const ext = (suffix) => (pv.extension || []).find((x) => x.url.endsWith(suffix)) || {};
   add("Sites", String(ext("site-count").valuePositiveInt ?? ""));

@@ -87,11 +87,15 @@ class DistributedNoiseNetworkTest {
     }
   }
 
-  /** A site as StatisticsContribution works: its exact statistics, then its noise share for the round's t. */
+  /**
+   * A site as StatisticsContribution works: its statistics and contributor flags (no minimum here: this
+   * test is about the noise), then its noise share for the round's t.
+   */
   static SiteSession.StatisticsWork work(SiteStatistics.Rows rows) {
     SiteStatistics local = new SiteStatistics(DECLARED.statistics(), DECLARED.maxRecordsPerSite());
     return (round, threshold) -> new SiteNoise(DECLARED.statistics(), threshold, DECLARED.epsilonDelta(),
-        new SecureRandom()).addTo(local.encode(rows));
+        new SecureRandom()).addTo(new org.fedfhir.securecompute.statistics.SiteDisclosure(DECLARED.statistics(),
+            org.fedfhir.securecompute.statistics.DisclosurePolicy.none()).firstRound(local.parts(rows)));
   }
 
   @Test

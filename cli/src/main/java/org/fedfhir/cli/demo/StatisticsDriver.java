@@ -254,6 +254,10 @@ final class StatisticsDriver {
           lines.add("  Pearson chi-square = " + fmt(s.get("chiSquare")) + ", df = " + fmt(s.get("df")) + ", p = "
               + pval(s.get("pValue")));
         }
+        if (s.get("suppresseds") instanceof List<?> sup) {
+          // a table the sites withheld says so, not only its masked cells
+          sup.stream().map(String::valueOf).filter(l -> l.startsWith("withheld")).forEach(l -> lines.add("  " + l));
+        }
       }
       case "summary", "welch" -> {
         lines.add(name + " (" + kind + ": " + s.get("variable")

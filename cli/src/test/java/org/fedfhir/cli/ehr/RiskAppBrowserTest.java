@@ -56,6 +56,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * EHR launch simulator; the clinician picks a patient, signs in at the authorisation server, and the
  * app shows the risk that {@code $infer} answers for that patient.
  */
+@org.junit.jupiter.api.Tag("slow")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RiskAppBrowserTest {
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -189,6 +190,8 @@ class RiskAppBrowserTest {
     assertThat(browser.findElement(By.id("basis")).getText()).as("the observations the risk was based on")
         .contains("mg/dL");
     assertThat(browser.findElement(By.id("rationale")).getText()).contains("attested TEE");
+    assertThat(browser.findElement(By.id("provenance")).getText()).as("the model's provenance, before saving")
+        .contains(tee.tee().measurement().hex()).contains("model SHA-256");
 
     Path png = Path.of("target", "risk-app.png");
     Files.createDirectories(png.getParent());
@@ -200,6 +203,26 @@ class RiskAppBrowserTest {
     wait.until(d -> d.findElement(By.id("provenance")).getText().contains("measurement"));
     assertThat(browser.findElement(By.id("provenance")).getText())
         .contains(tee.tee().measurement().hex()).contains("model SHA-256");
+  }
+
+  @Test
+  void aPatientWithoutObservationsGetsTheRiskOnTheNetworksMeansAndTheAppSaysSo() throws Exception {
+    assertThat(send("PUT", "/Patient/no-features", auth.integratorTokens(base).get(),
+        "{\"resourceType\":\"Patient\",\"id\":\"no-features\",\"gender\":\"female\",\"birthDate\":\"1960-01-01\"}")
+        .statusCode()).isIn(200, 201);
+    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+    browser.get(ehr.url() + "launch?site=" + SITE + "&patient=no-features");
+    signInAsClinicianIfAsked(wait);
+    wait.until(ExpectedConditions.elementToBeClickable(By.id("compute"))).click();
+    // the study imputes the network's mean for a missing value: the risk comes with the note naming each
+    wait.until(d -> !d.findElement(By.id("risk")).getAttribute("data-probability").isEmpty()
+        || d.findElement(By.id("error")).isDisplayed());
+    assertThat(browser.findElement(By.id("error")).isDisplayed()).as(browser.findElement(By.id("error")).getText())
+        .isFalse();
+    assertThat(browser.findElement(By.id("patient")).getAttribute("data-patient-id")).isEqualTo("no-features");
+    assertThat(browser.findElement(By.id("notes")).getText()).startsWith("Missing, the network's mean was used:")
+        .contains("chol").contains("thalach");
+    assertThat(browser.findElement(By.id("basis")).findElements(By.cssSelector("tbody tr"))).isEmpty();
   }
 
   /** The authorisation server's sign-in page, where the EHR's launch sent the browser (once per browser session). */

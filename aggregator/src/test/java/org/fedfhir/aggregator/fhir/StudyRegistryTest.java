@@ -144,6 +144,9 @@ class StudyRegistryTest {
     java.util.Arrays.fill(body, (byte) ' ');
     java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
         java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.baseUrl() + "/PlanDefinition/hd-huge"))
+            // the client waits for the server's word before sending the body: the 413 comes back before
+            // it is read, where a client writing on would find the connection closed under it
+            .expectContinue(true)
             .header("Content-Type", "application/fhir+json")
             .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
         java.net.http.HttpResponse.BodyHandlers.ofString());

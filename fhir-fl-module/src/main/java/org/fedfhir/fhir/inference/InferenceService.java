@@ -241,12 +241,12 @@ public final class InferenceService {
           "RiskAssessment/" + raId, at);
       String pvId = records.create(pv);
       pv.setId("Provenance/" + pvId);
-      return new InferenceResult(ra, pv, true);
+      return new InferenceResult(ra, pv, true, study, prediction.evidenceFormat());
     }
     Provenance pv = InferenceResources.provenance(study, pdId, model, prediction, tee.baseUrl(), site, "#", at);
     pv.setId("provenance");
     ra.addContained(pv);
-    return new InferenceResult(ra, pv, false);
+    return new InferenceResult(ra, pv, false, study, prediction.evidenceFormat());
   }
 
   private PlanDefinition resolve(String canonical) throws InferenceRefusal {

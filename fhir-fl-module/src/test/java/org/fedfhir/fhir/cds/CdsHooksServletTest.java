@@ -36,8 +36,6 @@ import org.fedfhir.fhir.cohort.InMemoryClinicalData;
 import org.fedfhir.fhir.inference.InferenceFixtures;
 import org.fedfhir.fhir.inference.InferenceService;
 import org.fedfhir.fhir.loader.HeartDiseaseCentre;
-import org.hl7.fhir.r4.model.BooleanType;
-import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.PlanDefinition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -226,10 +224,7 @@ class CdsHooksServletTest {
 
   @Test
   void aPatientTheStudyCannotScoreGetsAnInfoCardSayingWhy() throws Exception {
-    PlanDefinition required = InferenceFixtures.study();
-    required.getAction().get(0).getInput().get(4)
-        .getExtensionByUrl("http://fedfhir.org/fhir/StructureDefinition/feature")
-        .addExtension(new Extension("required", new BooleanType(true)));
+    PlanDefinition required = InferenceFixtures.studyRequiringCholesterol();
     Hospital swiss = hospital(new InferenceFixtures.Site(switzerland) {
       @Override
       public List<PlanDefinition> find(String url, String version) {

@@ -14,10 +14,8 @@ import org.fedfhir.fhir.cohort.InMemoryClinicalData;
 import org.fedfhir.fhir.loader.HeartDiseaseCentre;
 import org.fedfhir.study.Code;
 import org.hl7.fhir.r4.model.AuditEvent;
-import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.Consent;
-import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.PlanDefinition;
@@ -67,10 +65,7 @@ class InferenceBatchTest {
 
   @Test
   void aPatientMissingARequiredFeatureOrUnknownIsARefusedAnswerAndTheOthersAreScored() throws Exception {
-    PlanDefinition required = InferenceFixtures.study();
-    required.getAction().get(0).getInput().get(4)
-        .getExtensionByUrl("http://fedfhir.org/fhir/StructureDefinition/feature")
-        .addExtension(new Extension("required", new BooleanType(true)));
+    PlanDefinition required = InferenceFixtures.studyRequiringCholesterol();
     String noCholesterol = ward.get(2);
     InferenceFixtures.Site site = new InferenceFixtures.Site(cleveland) {
       @Override

@@ -42,6 +42,15 @@ public final class InferenceFixtures {
     return pd;
   }
 
+  /** The reference study with cholesterol ({@code chol}, input 4) required: a patient without it is refused. */
+  public static PlanDefinition studyRequiringCholesterol() {
+    PlanDefinition required = study();
+    required.getAction().get(0).getInput().get(4)
+        .getExtensionByUrl("http://fedfhir.org/fhir/StructureDefinition/feature")
+        .addExtension(new org.hl7.fhir.r4.model.Extension("required", new org.hl7.fhir.r4.model.BooleanType(true)));
+    return required;
+  }
+
   public static InMemoryClinicalData centre(HeartDiseaseCentre centre) {
     return Fixtures.centre(centre, LocalDate.ofInstant(NOW, ZoneOffset.UTC));
   }

@@ -85,7 +85,9 @@ import picocli.CommandLine.Option;
  * a real in-process {@link SimulatedTeeService}, open), once with the same model computed in the
  * clear in-process ({@link LinearModel#predict}). Every TEE answer must equal the clear one to
  * 1e-9, or the run fails. Prints p50/p99 latency and throughput of both and their ratio; never
- * fails on speed.
+ * fails on speed. With {@code --batch N}, also N patients through the TEE in one batch call
+ * ({@link InferenceService#inferAll}: study and attestation checked once) against N single calls one
+ * after another, each batch answer equal to its single call's to 1e-9.
  */
 @Command(
     name = "infer",
@@ -110,13 +112,18 @@ public final class InferBench implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "43", description = "order of the patients (default ${DEFAULT-VALUE})")
   long seed;
 
+  @Option(names = "--batch", defaultValue = "0", description = "also time N patients in one batch $infer call "
+      + "against N single calls, e.g. 300 (default ${DEFAULT-VALUE}: not run)")
+  int batch;
+
   @Option(names = "--json", description = "also write the figures to this file")
   Path json;
 
   @Override
   public Integer call() throws Exception {
-    if (requests < 1 || concurrency < 1 || warmup < 0) {
-      System.err.println("need --requests >= 1, --concurrency >= 1, --warmup >= 0");
+    if (requests < 1 || concurrency < 1 || warmup < 0 || batch < 0 || batch > InferenceService.MAX_BATCH) {
+      System.err.println("need --requests >= 1, --concurrency >= 1, --warmup >= 0, 0 <= --batch <= "
+          + InferenceService.MAX_BATCH);
       return 2;
     }
     quietLogs();
@@ -199,6 +206,9 @@ public final class InferBench implements Callable<Integer> {
       f.put("sealOpenP50Millis", sealOpenRoundTrip(model, served.modelDigest(), 500));
       f.put("maxAbsDifference", maxDifference);
       f.put("mismatches", mismatches);
+      if (batch > 0) {
+        mismatches += batchVersusSingles(teeSite, patients.subList(0, Math.min(batch, patients.size())), f);
+      }
       f.put("audits", site.audits.get());
       System.out.print(table(f));
       if (json != null) {
@@ -211,6 +221,45 @@ public final class InferBench implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * {@code n} patients through the TEE path: one batch call against {@code n} single calls, one caller,
+   * best of three after one untimed round of each. Returns the number of batch answers that differ
+   * from their single call's by more than 1e-9 (or are refused).
+   */
+  static int batchVersusSingles(InferenceService site, List<String> patients, Map<String, Object> f)
+      throws Exception {
+    org.fedfhir.fhir.audit.Requester caller = org.fedfhir.fhir.audit.Requester.anonymous("127.0.0.1");
+    double[] singles = new double[patients.size()];
+    double bestSingles = Double.MAX_VALUE;
+    double bestBatch = Double.MAX_VALUE;
+    List<InferenceService.Answer> answers = List.of();
+    for (int round = 0; round < 4; round++) {
+      long t0 = System.nanoTime();
+      for (int i = 0; i < patients.size(); i++) {
+        singles[i] = site.infer(new InferenceService.Request(patients.get(i), STUDY, false, caller)).probability();
+      }
+      long t1 = System.nanoTime();
+      answers = site.inferAll(new InferenceService.BatchRequest(patients, STUDY, false, caller));
+      long t2 = System.nanoTime();
+      if (round > 0) {
+        bestSingles = Math.min(bestSingles, millis(t1 - t0));
+        bestBatch = Math.min(bestBatch, millis(t2 - t1));
+      }
+    }
+    int mismatches = 0;
+    for (int i = 0; i < patients.size(); i++) {
+      InferenceService.Answer a = answers.get(i);
+      mismatches += a.result() != null && Math.abs(a.result().probability() - singles[i]) <= TOLERANCE ? 0 : 1;
+    }
+    f.put("batchPatients", patients.size());
+    f.put("batchMillis", bestBatch);
+    f.put("batchPatientsPerSecond", patients.size() / (bestBatch / 1000));
+    f.put("singlesMillis", bestSingles);
+    f.put("singlesPatientsPerSecond", patients.size() / (bestSingles / 1000));
+    f.put("batchMismatches", mismatches);
+    return mismatches;
   }
 
   /** The figures as a markdown table and the lines under it. */
@@ -237,6 +286,17 @@ public final class InferBench implements Callable<Integer> {
         num(f.get("provisionMillis")), num(f.get("firstTeeCallMillis"))));
     out.append(String.format(Locale.ROOT, "max |TEE − local| probability %.3g over %s requests; %s differ by more "
         + "than 1e-9%n", num(f.get("maxAbsDifference")), f.get("requests"), f.get("mismatches")));
+    if (f.containsKey("batchPatients")) {
+      out.append(String.format(Locale.ROOT, "%n%s patients through the TEE, one caller (best of 3):%n%n",
+          f.get("batchPatients")));
+      out.append("| how | wall ms | patients/s |\n|---|---:|---:|\n");
+      out.append(String.format(Locale.ROOT, "| one batch call (InferenceService.inferAll) | %s | %s |%n",
+          fmt(f.get("batchMillis"), 1), fmt(f.get("batchPatientsPerSecond"), 0)));
+      out.append(String.format(Locale.ROOT, "| %s single calls (InferenceService.infer) | %s | %s |%n",
+          f.get("batchPatients"), fmt(f.get("singlesMillis"), 1), fmt(f.get("singlesPatientsPerSecond"), 0)));
+      out.append(String.format(Locale.ROOT, "%s batch answers differ from their single call's by more than 1e-9%n",
+          f.get("batchMismatches")));
+    }
     return out.toString();
   }
 

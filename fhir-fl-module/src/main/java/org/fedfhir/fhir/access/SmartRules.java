@@ -36,6 +36,8 @@ import org.hl7.fhir.r4.model.PlanDefinition;
  *       only for an integrator's backend client with {@code system/*.rs};
  *   <li>{@code $infer}: {@code patient/RiskAssessment.c} with that patient in context, or
  *       {@code user/RiskAssessment.c} and the clinician role;
+ *   <li>batch {@code $infer} ({@code Patient/$infer-batch}, a ward list): {@code user/RiskAssessment.c} and the
+ *       clinician role, in a token without a launch patient (a patient-level token scores one patient);
  *   <li>{@code $train} and the site's {@code $secure-stats}: the data-steward role;
  *   <li>the CapabilityStatement: anyone; everything else: refused (403, an {@code OperationOutcome}).
  * </ul>
@@ -200,6 +202,10 @@ public final class SmartRules extends AuthorizationInterceptor {
     if (c.hasRole(Role.CLINICIAN) && c.allows(Context.USER, "RiskAssessment", Permission.CREATE)) {
       rules.allow("$infer by a clinician").operation().named("$infer").onInstancesOfType(Patient.class)
           .andAllowAllResponses().andThen();
+      if (c.patient().isEmpty()) {
+        rules.allow("batch $infer by a clinician").operation().named("$infer-batch").onType(Patient.class)
+            .andAllowAllResponses().andThen();
+      }
     }
     if (c.hasRole(Role.DATA_STEWARD) && c.allows(Context.USER, "PlanDefinition", Permission.READ)) {
       for (String op : STEWARD_OPERATIONS) {

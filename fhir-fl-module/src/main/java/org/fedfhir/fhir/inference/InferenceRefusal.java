@@ -18,6 +18,8 @@ public final class InferenceRefusal extends OperationRefusal {
     INVALID_REQUEST(400, OperationOutcome.IssueType.REQUIRED),
     /** No PlanDefinition with that canonical at this site. */
     STUDY_NOT_FOUND(404, OperationOutcome.IssueType.NOTFOUND),
+    /** No such Group (batch {@code $infer}). */
+    GROUP_NOT_FOUND(404, OperationOutcome.IssueType.NOTFOUND),
     /** No such patient. */
     PATIENT_NOT_FOUND(404, OperationOutcome.IssueType.NOTFOUND),
     /** The study is invalid, not a training study or has no probability model. */

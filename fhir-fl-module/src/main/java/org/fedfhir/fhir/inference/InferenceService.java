@@ -83,18 +83,99 @@ public final class InferenceService {
           (System.nanoTime() - start) / 1_000_000, stored == null ? "" : ", stored as RiskAssessment/" + stored);
       return result;
     } catch (InferenceRefusal e) {
-      InferenceAudit.Outcome outcome = e.reason() == InferenceRefusal.Reason.ATTESTATION_FAILED
-          || e.reason() == InferenceRefusal.Reason.TEE_FAILED ? InferenceAudit.Outcome.FAILED
-          : InferenceAudit.Outcome.REFUSED;
       records.audit(InferenceAudit.of(site, request.requester(), planDefinitionId[0], request.patientId(), null,
-          outcome, e.getMessage(), Date.from(clock.instant())));
+          auditOutcome(e), e.getMessage(), Date.from(clock.instant())));
       LOG.info("$infer for PlanDefinition/{} refused: {}", planDefinitionId[0], e.reason());
       throw e;
     }
   }
 
+  /** The most patients one batch call may name (a ward list, not a cohort export). */
+  public static final int MAX_BATCH = 1000;
+
+  /** A batch request: the patients in the caller's order, the {@code study} parameter, persist. */
+  public record BatchRequest(List<String> patientIds, String study, boolean persist, Requester requester) {
+    public BatchRequest {
+      patientIds = List.copyOf(patientIds);
+    }
+  }
+
+  /** One patient's answer in a batch: its result, or why it has none (exactly one of the two). */
+  public record Answer(String patientId, InferenceResult result, InferenceRefusal refusal) {}
+
+  /**
+   * Batch {@code $infer}: the study, its approval, the model and the TEE's attestation are checked
+   * once; then each patient is scored as {@link #infer} would, and a patient refused (unknown, no
+   * consent, outside the cohort, missing features, the TEE's budget spent) is an answer, not a
+   * failure of the call. One AuditEvent per patient; a call refused as a whole writes one.
+   *
+   * @throws InferenceRefusal when no patient can be scored: the request, the study or the TEE
+   */
+  public List<Answer> inferAll(BatchRequest request) throws InferenceRefusal {
+    String[] planDefinitionId = new String[1];
+    long start = System.nanoTime();
+    Scoring scoring;
+    try {
+      if (request.patientIds().isEmpty()) {
+        throw new InferenceRefusal(InferenceRefusal.Reason.INVALID_REQUEST,
+            "name the patients: 'patient' (1.." + MAX_BATCH + " references) or 'group'");
+      }
+      if (request.patientIds().size() > MAX_BATCH) {
+        throw new InferenceRefusal(InferenceRefusal.Reason.INVALID_REQUEST, request.patientIds().size()
+            + " patients exceed the batch limit of " + MAX_BATCH + "; split the list");
+      }
+      scoring = prepare(request.study(), planDefinitionId);
+      tee.attest();
+    } catch (InferenceRefusal e) {
+      records.audit(InferenceAudit.of(site, request.requester(), planDefinitionId[0], null, null,
+          auditOutcome(e), e.getMessage(), Date.from(clock.instant())));
+      LOG.info("batch $infer for PlanDefinition/{} refused: {}", planDefinitionId[0], e.reason());
+      throw e;
+    }
+    List<Answer> answers = new ArrayList<>(request.patientIds().size());
+    int refused = 0;
+    for (String patientId : request.patientIds()) {
+      try {
+        InferenceResult result = score(scoring, patientId, request.persist());
+        String stored = result.persisted() ? result.riskAssessment().getIdElement().getIdPart() : null;
+        records.audit(InferenceAudit.of(site, request.requester(), planDefinitionId[0], patientId, stored,
+            InferenceAudit.Outcome.SUCCESS, null, Date.from(clock.instant())));
+        answers.add(new Answer(patientId, result, null));
+      } catch (InferenceRefusal e) {
+        records.audit(InferenceAudit.of(site, request.requester(), planDefinitionId[0], patientId, null,
+            auditOutcome(e), e.getMessage(), Date.from(clock.instant())));
+        answers.add(new Answer(patientId, null, e));
+        refused++;
+      }
+    }
+    LOG.info("batch $infer for PlanDefinition/{}: {} patients, {} refused, in {} ms", planDefinitionId[0],
+        answers.size(), refused, (System.nanoTime() - start) / 1_000_000);
+    return answers;
+  }
+
+  /** The members of a Group of patients, in the Group's order. */
+  public List<String> members(String groupId) throws InferenceRefusal {
+    return records.groupMembers(groupId).orElseThrow(() -> new InferenceRefusal(
+        InferenceRefusal.Reason.GROUP_NOT_FOUND, "Group/" + groupId + " is not known",
+        List.of(new InferenceRefusal.Issue("Group/" + groupId + " is not known", "Parameters.parameter[group]"))));
+  }
+
+  private static InferenceAudit.Outcome auditOutcome(InferenceRefusal e) {
+    return e.reason() == InferenceRefusal.Reason.ATTESTATION_FAILED
+        || e.reason() == InferenceRefusal.Reason.TEE_FAILED ? InferenceAudit.Outcome.FAILED
+        : InferenceAudit.Outcome.REFUSED;
+  }
+
   private InferenceResult run(Request request, String[] planDefinitionId) throws InferenceRefusal {
-    PlanDefinition pd = resolve(request.study());
+    Scoring scoring = prepare(request.study(), planDefinitionId);
+    return score(scoring, request.patientId(), request.persist());
+  }
+
+  /** What a call checks once, whatever the number of patients: the study, its approval, the TEE and the model. */
+  private record Scoring(String planDefinitionId, StudyDefinition study, String key, ServedModel model) {}
+
+  private Scoring prepare(String canonical, String[] planDefinitionId) throws InferenceRefusal {
+    PlanDefinition pd = resolve(canonical);
     String pdId = pd.getIdElement().getIdPart();
     planDefinitionId[0] = pdId;
     StudyDefinition study;
@@ -123,43 +204,49 @@ public final class InferenceService {
     ServedModel model = models.forStudy(key).orElseThrow(() -> new InferenceRefusal(
         InferenceRefusal.Reason.NO_MODEL, "no model is provisioned for study " + key + " at this site's TEE"
             + " (the aggregator's provisioning record names its digest: " + models.describe() + ")"));
+    return new Scoring(pdId, study, key, model);
+  }
 
+  private InferenceResult score(Scoring scoring, String patientId, boolean persist) throws InferenceRefusal {
+    StudyDefinition study = scoring.study();
+    String pdId = scoring.planDefinitionId();
+    ServedModel model = scoring.model();
     Instant now = clock.instant();
-    PatientFeatures features = extractor.extractPatient(study, records.forPatient(request.patientId()),
-        request.patientId(), now);
+    PatientFeatures features = extractor.extractPatient(study, records.forPatient(patientId), patientId, now);
     switch (features.status()) {
       case NOT_FOUND -> throw new InferenceRefusal(InferenceRefusal.Reason.PATIENT_NOT_FOUND,
-          "Patient/" + request.patientId() + " is not known");
+          "Patient/" + patientId + " is not known");
       case CONSENT_DENIED -> throw new InferenceRefusal(InferenceRefusal.Reason.CONSENT_DENIED,
-          "Patient/" + request.patientId() + " has an active research Consent that denies use;"
+          "Patient/" + patientId + " has an active research Consent that denies use;"
               + " no feature was sent");
       case OUTSIDE_COHORT -> throw new InferenceRefusal(InferenceRefusal.Reason.OUTSIDE_COHORT,
-          "Patient/" + request.patientId() + " does not meet the study's cohort criteria (age, sex)");
+          "Patient/" + patientId + " does not meet the study's cohort criteria (age, sex)");
       case INCLUDED -> { }
     }
     List<Feature> blocking = features.blockingMissing(study);
     if (!blocking.isEmpty()) {
-      throw missing(request.patientId(), study, blocking);
+      throw missing(patientId, study, blocking);
     }
-    ModelService.Prediction prediction = tee.predict(key, model.modelDigest(), features.names(), features.values());
+    ModelService.Prediction prediction = tee.predict(scoring.key(), model.modelDigest(), features.names(),
+        features.values());
 
     Date at = Date.from(now);
     List<Feature> imputed = features.missing(study);
-    RiskAssessment ra = InferenceResources.riskAssessment(study, request.patientId(), prediction.probability(),
+    RiskAssessment ra = InferenceResources.riskAssessment(study, patientId, prediction.probability(),
         features.allBasis(), imputed, model, prediction, at);
-    if (request.persist()) {
+    if (persist) {
       String raId = records.create(ra);
       ra.setId("RiskAssessment/" + raId);
       Provenance pv = InferenceResources.provenance(study, pdId, model, prediction, tee.baseUrl(), site,
           "RiskAssessment/" + raId, at);
       String pvId = records.create(pv);
       pv.setId("Provenance/" + pvId);
-      return new InferenceResult(ra, pv, true);
+      return new InferenceResult(ra, pv, true, study, prediction.evidenceFormat());
     }
     Provenance pv = InferenceResources.provenance(study, pdId, model, prediction, tee.baseUrl(), site, "#", at);
     pv.setId("provenance");
     ra.addContained(pv);
-    return new InferenceResult(ra, pv, false);
+    return new InferenceResult(ra, pv, false, study, prediction.evidenceFormat());
   }
 
   private PlanDefinition resolve(String canonical) throws InferenceRefusal {

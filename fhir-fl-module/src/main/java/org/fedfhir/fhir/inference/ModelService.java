@@ -12,6 +12,14 @@ public interface ModelService {
   String baseUrl();
 
   /**
+   * Checks the service against the site's policy before a batch, so a failing attestation refuses the
+   * call once instead of every patient. Implementations that attest in {@link #predict} may cache.
+   *
+   * @throws InferenceRefusal {@code ATTESTATION_FAILED} or {@code TEE_FAILED}
+   */
+  default void attest() throws InferenceRefusal {}
+
+  /**
    * The model's probability for one patient's raw features.
    *
    * @param study the study as {@code url|version}

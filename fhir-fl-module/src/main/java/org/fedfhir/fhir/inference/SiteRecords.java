@@ -10,6 +10,14 @@ public interface SiteRecords {
   /** One patient's data: the Patient, their Consents, Observations and Conditions (none if unknown). */
   ClinicalDataSource forPatient(String patientId);
 
+  /**
+   * The patients of a Group, in its order (members that are not Patients left out), or empty if there
+   * is no such Group.
+   */
+  default java.util.Optional<java.util.List<String>> groupMembers(String groupId) {
+    return java.util.Optional.empty();
+  }
+
   /** Stores a new resource; returns its logical id. */
   String create(Resource resource);
 

@@ -27,12 +27,15 @@ public final class TeeModelService implements ModelService {
     return baseUrl;
   }
 
+  /** The attestation, verified (the client caches it until it expires, so a batch attests once). */
   @Override
-  public Prediction predict(String study, String modelDigest, List<String> names, double[] values)
-      throws InferenceRefusal {
-    VerifiedAttestation attestation;
+  public void attest() throws InferenceRefusal {
+    verified();
+  }
+
+  private VerifiedAttestation verified() throws InferenceRefusal {
     try {
-      attestation = client.attestation();
+      return client.attestation();
     } catch (AttestationException e) {
       throw new InferenceRefusal(InferenceRefusal.Reason.ATTESTATION_FAILED, "the TEE model service at " + baseUrl
           + " failed attestation (" + e.getClass().getSimpleName() + ": " + e.getMessage()
@@ -40,6 +43,12 @@ public final class TeeModelService implements ModelService {
     } catch (TeeServiceException e) {
       throw teeFailed(e);
     }
+  }
+
+  @Override
+  public Prediction predict(String study, String modelDigest, List<String> names, double[] values)
+      throws InferenceRefusal {
+    VerifiedAttestation attestation = verified();
     try {
       double p = client.predict(study, modelDigest, names, values);
       return new Prediction(p, attestation.format().code(), attestation.measurement().hex());

@@ -98,6 +98,18 @@ public final class DaoInferenceRecords implements StudyCatalog, SiteRecords {
   }
 
   @Override
+  public java.util.Optional<List<String>> groupMembers(String groupId) {
+    try {
+      org.hl7.fhir.r4.model.Group group = daos.getResourceDao(org.hl7.fhir.r4.model.Group.class)
+          .read(new IdType("Group", groupId), new SystemRequestDetails());
+      return java.util.Optional.of(group.getMember().stream().map(m -> m.getEntity().getReferenceElement())
+          .filter(r -> "Patient".equals(r.getResourceType())).map(r -> r.getIdPart()).toList());
+    } catch (ResourceNotFoundException | ResourceGoneException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
+  @Override
   @SuppressWarnings({"unchecked", "rawtypes"})
   public String create(Resource resource) {
     ca.uhn.fhir.jpa.api.dao.IFhirResourceDao dao = daos.getResourceDao(resource.getClass());

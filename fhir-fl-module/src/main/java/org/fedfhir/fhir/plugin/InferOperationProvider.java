@@ -5,11 +5,15 @@ import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import java.util.ArrayList;
+import java.util.List;
 import org.fedfhir.fhir.inference.InferenceRefusal;
 import org.fedfhir.fhir.inference.InferenceService;
 import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CanonicalType;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.RiskAssessment;
 
 /**
@@ -17,14 +21,29 @@ import org.hl7.fhir.r4.model.RiskAssessment;
  * 0..1): the patient's risk from the study's model in the attested TEE, as a RiskAssessment with its
  * Provenance. Not idempotent, so HAPI refuses GET (405): patient data never goes into a URL.
  * Refusals are OperationOutcomes with the status of {@link InferenceRefusal.Reason}.
+ *
+ * <p>{@code POST [base]/Patient/$infer-batch} is the batch for a ward list: {@code study}, and either
+ * {@code patient} (references, 1..{@value InferenceService#MAX_BATCH}) or {@code group} (a Group of
+ * patients). It answers a {@code batch-response} Bundle with one entry per patient in the order asked:
+ * the RiskAssessment ({@code 200 OK}), or the OperationOutcome of that patient's refusal with its
+ * status. Only a refusal of the whole call (the request, the study, the TEE) is an HTTP error. It has
+ * a name of its own because HAPI derives one OperationDefinition per operation name: a type-level
+ * {@code $infer} would merge into the guide's instance-level one (two {@code return} types).
  */
 public class InferOperationProvider {
   public static final String CANONICAL = "http://fedfhir.org/fhir/OperationDefinition/infer";
+  public static final String BATCH = "$infer-batch";
+  public static final String BATCH_CANONICAL = "http://fedfhir.org/fhir/OperationDefinition/infer-batch";
 
   private final InferenceService service;
 
   public InferOperationProvider(InferenceService service) {
     this.service = service;
+  }
+
+  /** The service behind the operation (the CDS Hooks service computes on the same path). */
+  public InferenceService service() {
+    return service;
   }
 
   @Operation(name = "$infer", typeName = "Patient", idempotent = false, canonicalUrl = CANONICAL,
@@ -37,6 +56,30 @@ public class InferOperationProvider {
     try {
       return service.infer(new InferenceService.Request(patient.getIdPart(), study == null ? null : study.getValue(),
           persist != null && persist.booleanValue(), requester)).riskAssessment();
+    } catch (InferenceRefusal e) {
+      throw Refusals.toHttp(e);
+    }
+  }
+
+  @Operation(name = BATCH, typeName = "Patient", idempotent = false, canonicalUrl = BATCH_CANONICAL,
+      returnParameters = @OperationParam(name = "return", type = Bundle.class, min = 1, max = 1))
+  public Bundle inferAll(
+      @OperationParam(name = "study", min = 1, max = 1, typeName = "canonical") CanonicalType study,
+      @OperationParam(name = "patient", min = 0, max = InferenceService.MAX_BATCH, typeName = "Reference")
+          List<Reference> patients,
+      @OperationParam(name = "group", min = 0, max = 1, typeName = "Reference") Reference group,
+      @OperationParam(name = "persist", min = 0, max = 1, typeName = "boolean") BooleanType persist,
+      RequestDetails request) {
+    try {
+      List<String> ids = new ArrayList<>();
+      if (patients != null) {
+        patients.forEach(p -> ids.add(p.getReferenceElement().getIdPart()));
+      }
+      if (group != null && group.getReferenceElement().getIdPart() != null) {
+        ids.addAll(service.members(group.getReferenceElement().getIdPart()));
+      }
+      return BatchResponses.bundle(service.inferAll(new InferenceService.BatchRequest(ids,
+          study == null ? null : study.getValue(), persist != null && persist.booleanValue(), Requester.of(request))));
     } catch (InferenceRefusal e) {
       throw Refusals.toHttp(e);
     }

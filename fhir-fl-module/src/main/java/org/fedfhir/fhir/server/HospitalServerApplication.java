@@ -62,7 +62,8 @@ import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
         "org.springframework.boot.autoconfigure.security.oauth2.server.servlet.OAuth2AuthorizationServerJwtAutoConfiguration",
         "org.springframework.boot.autoconfigure.security.oauth2.resource.servlet.OAuth2ResourceServerAutoConfiguration"})
 @Import({JpaR4Config.class, HapiJpaConfig.class, ThreadPoolFactoryConfig.class, SubscriptionChannelConfig.class,
-    JpaBatch2Config.class, Batch2JobsConfig.class, FedFhirPluginConfig.class, HospitalSecurityConfiguration.class})
+    JpaBatch2Config.class, Batch2JobsConfig.class, FedFhirPluginConfig.class, HospitalSecurityConfiguration.class,
+    org.fedfhir.fhir.cds.CdsHooksConfiguration.class})
 public class HospitalServerApplication {
 
   @Bean

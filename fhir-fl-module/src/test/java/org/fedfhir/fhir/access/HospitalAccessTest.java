@@ -41,7 +41,7 @@ class HospitalAccessTest {
   static final TestIssuer ISSUER = TestIssuer.INSTANCE;
   static final List<String> STAFF = List.of("clinician", "data-steward", "researcher", "integrator");
   /** The operations some role may call; every other operation is refused to everyone. */
-  static final Set<String> ALLOWED_OPERATIONS = Set.of("infer", "train", "secure-stats", "export",
+  static final Set<String> ALLOWED_OPERATIONS = Set.of("infer", "infer-batch", "train", "secure-stats", "export",
       "export-poll-status");
 
   @LocalServerPort

@@ -26,28 +26,37 @@ import org.hl7.fhir.r4.model.PlanDefinition;
 import org.hl7.fhir.r4.model.Resource;
 
 /** A site on plain objects for {@code $infer} tests: the reference study, one UCI centre, stored results. */
-final class InferenceFixtures {
-  static final Instant NOW = Instant.parse("2026-06-01T10:00:00Z");
-  static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
-  static final String STUDY_URL = "http://fedfhir.org/fhir/PlanDefinition/heart-disease-lr";
-  static final String STUDY = STUDY_URL + "|1";
-  static final String DIGEST = "ab".repeat(32);
-  static final String MEASUREMENT = "cd".repeat(48);
+public final class InferenceFixtures {
+  public static final Instant NOW = Instant.parse("2026-06-01T10:00:00Z");
+  public static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+  public static final String STUDY_URL = "http://fedfhir.org/fhir/PlanDefinition/heart-disease-lr";
+  public static final String STUDY = STUDY_URL + "|1";
+  public static final String DIGEST = "ab".repeat(32);
+  public static final String MEASUREMENT = "cd".repeat(48);
 
   private InferenceFixtures() {}
 
-  static PlanDefinition study() {
+  public static PlanDefinition study() {
     PlanDefinition pd = Fixtures.study("heart-disease-lr");
     pd.setId("heart-disease-lr");
     return pd;
   }
 
-  static InMemoryClinicalData centre(HeartDiseaseCentre centre) {
+  /** The reference study with cholesterol ({@code chol}, input 4) required: a patient without it is refused. */
+  public static PlanDefinition studyRequiringCholesterol() {
+    PlanDefinition required = study();
+    required.getAction().get(0).getInput().get(4)
+        .getExtensionByUrl("http://fedfhir.org/fhir/StructureDefinition/feature")
+        .addExtension(new org.hl7.fhir.r4.model.Extension("required", new org.hl7.fhir.r4.model.BooleanType(true)));
+    return required;
+  }
+
+  public static InMemoryClinicalData centre(HeartDiseaseCentre centre) {
     return Fixtures.centre(centre, LocalDate.ofInstant(NOW, ZoneOffset.UTC));
   }
 
   /** A logistic model on the reference study's ten features (plausible means and SDs, fixed weights). */
-  static LinearModel model() {
+  public static LinearModel model() {
     return new LinearModel(STUDY, "22",
         List.of("age", "sex", "cp", "trestbps", "chol", "fbs", "restecg", "thalach", "exang", "oldpeak"),
         new double[] {53.5, 0.79, 3.25, 132.1, 220.0, 0.17, 0.6, 137.5, 0.39, 0.88},
@@ -55,16 +64,47 @@ final class InferenceFixtures {
         new double[] {0.31, 0.52, 0.68, 0.12, 0.05, 0.09, 0.11, -0.42, 0.47, 0.55}, -0.21);
   }
 
+  /** The model computed in the clear, as the TEE would (simulated evidence); counts predictions and attestations. */
+  public static class ClearModel implements ModelService {
+    public final AtomicInteger predictions = new AtomicInteger();
+    public final AtomicInteger attestations = new AtomicInteger();
+    private final LinearModel model = model();
+
+    @Override
+    public String baseUrl() {
+      return "http://tee.example/fhir";
+    }
+
+    @Override
+    public void attest() throws InferenceRefusal {
+      attestations.incrementAndGet();
+    }
+
+    @Override
+    public Prediction predict(String study, String digest, List<String> names, double[] values) {
+      predictions.incrementAndGet();
+      return new Prediction(model.predict(values), "simulated", MEASUREMENT);
+    }
+  }
+
+  /** A site's $infer on these plain objects, the model in the clear. */
+  public static InferenceService service(Site site, ModelService tee) {
+    return new InferenceService(site, new org.fedfhir.study.StudyReader(), site,
+        new org.fedfhir.fhir.cohort.FeatureExtractor(new org.fedfhir.fhir.cohort.UcumConverter()),
+        ModelDirectory.of(Map.of(STUDY, new org.fedfhir.tee.client.ServedModel(STUDY, DIGEST, 4, 22, MEASUREMENT))),
+        tee, "cleveland", CLOCK);
+  }
+
   /** One approved study, a centre's data seen one patient at a time, and what the service stored. */
-  static class Site implements StudyCatalog, SiteRecords {
+  public static class Site implements StudyCatalog, SiteRecords {
     final PlanDefinition study = study();
     final ClinicalDataSource data;
-    boolean approved = true;
-    final List<AuditEvent> audits = new ArrayList<>();
+    public boolean approved = true;
+    public final List<AuditEvent> audits = new ArrayList<>();
     final Map<String, Resource> stored = new HashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
 
-    Site(ClinicalDataSource data) {
+    public Site(ClinicalDataSource data) {
       this.data = data;
     }
 
@@ -99,10 +139,18 @@ final class InferenceFixtures {
     public void audit(AuditEvent event) {
       audits.add(event);
     }
+
+    /** Groups of patients by id, for batch {@code $infer}. */
+    public final Map<String, List<String>> groups = new HashMap<>();
+
+    @Override
+    public java.util.Optional<List<String>> groupMembers(String groupId) {
+      return java.util.Optional.ofNullable(groups.get(groupId));
+    }
   }
 
   /** Only this patient's resources, as the DAO-backed source reads them. */
-  static ClinicalDataSource onePatient(ClinicalDataSource all, String patientId) {
+  public static ClinicalDataSource onePatient(ClinicalDataSource all, String patientId) {
     String ref = "Patient/" + patientId;
     return new ClinicalDataSource() {
       @Override

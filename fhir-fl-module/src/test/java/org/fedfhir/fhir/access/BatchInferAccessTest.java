@@ -1,0 +1,75 @@
+package org.fedfhir.fhir.access;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.fedfhir.fhir.HospitalJpaTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * Who may run batch {@code $infer} for a ward list at the real hospital server: a clinician with a
+ * user-level {@code RiskAssessment.c} scope; not a patient-level (launch) token, even a clinician's,
+ * nor another role, nor anyone without a token. (The test hospital has no study: an authorised call
+ * reaches the service and is answered 404 for the study.)
+ */
+@HospitalJpaTest
+class BatchInferAccessTest {
+  static final TestIssuer ISSUER = TestIssuer.INSTANCE;
+  static final String BODY = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"study\","
+      + "\"valueCanonical\":\"http://fedfhir.org/fhir/PlanDefinition/heart-disease-lr\"},"
+      + "{\"name\":\"patient\",\"valueReference\":{\"reference\":\"Patient/access-a\"}},"
+      + "{\"name\":\"patient\",\"valueReference\":{\"reference\":\"Patient/access-b\"}}]}";
+
+  @LocalServerPort
+  int port;
+
+  final HttpClient http = HttpClient.newHttpClient();
+
+  String base() {
+    return "http://localhost:" + port + "/fhir";
+  }
+
+  HttpResponse<String> batch(String token) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + "/Patient/$infer-batch"))
+        .header("Content-Type", "application/fhir+json").header("Accept", "application/fhir+json")
+        .POST(HttpRequest.BodyPublishers.ofString(BODY));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void aPatientScopedTokenIsRefusedABatchEvenAClinicians() throws Exception {
+    String launch = ISSUER.user(base(), "Practitioner/dr-a", List.of("clinician"),
+        "launch openid fhirUser patient/Patient.rs patient/RiskAssessment.c user/RiskAssessment.c", "access-a");
+    HttpResponse<String> r = batch(launch);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
+    assertThat(r.body()).contains("OperationOutcome");
+    String patient = ISSUER.user(base(), "Patient/access-a", List.of(), "openid fhirUser patient/*.cruds",
+        "access-a");
+    assertThat(batch(patient).statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void aClinicianWithUserScopeIsAuthorisedAndOtherRolesOrNoTokenAreNot() throws Exception {
+    String clinician = ISSUER.user(base(), "Practitioner/dr-ward", List.of("clinician"),
+        "openid fhirUser user/Patient.rs user/RiskAssessment.c", null);
+    HttpResponse<String> allowed = batch(clinician);
+    assertThat(allowed.statusCode()).as("authorised, then no such study: " + allowed.body()).isEqualTo(404);
+    assertThat(allowed.body()).contains("study-not-found");
+
+    String researcher = ISSUER.user(base(), "Practitioner/res-1", List.of("researcher"),
+        "openid fhirUser user/*.cruds", null);
+    assertThat(batch(researcher).statusCode()).isEqualTo(403);
+    String readOnly = ISSUER.user(base(), "Practitioner/dr-ro", List.of("clinician"),
+        "openid fhirUser user/*.rs", null);
+    assertThat(batch(readOnly).statusCode()).isEqualTo(403);
+    assertThat(batch(null).statusCode()).isEqualTo(401);
+  }
+}

@@ -361,7 +361,7 @@ public final class InferBench implements Callable<Integer> {
       String id = patients.get(i % patients.size());
       PatientFeatures features = extractor.extractPatient(study, site.forPatient(id), id, clock.instant());
       long m0 = System.nanoTime();
-      out[0] = model.predict(features.values());
+      out[0] = released(model.predict(features.values()));
       out[1] = millis(System.nanoTime() - m0);
     });
   }
@@ -459,6 +459,12 @@ public final class InferBench implements Callable<Integer> {
   }
 
   /** The model in the clear, in this process: the baseline. */
+  /** A probability as the enclave releases it: rounded to the default precision, so the paths compare exactly. */
+  static double released(double probability) {
+    return org.fedfhir.tee.enclave.EnclaveModelService.round(probability,
+        org.fedfhir.tee.enclave.EnclaveModelService.DEFAULT_PRECISION);
+  }
+
   static final class ClearModelService implements ModelService {
     private final LinearModel model;
 
@@ -476,7 +482,7 @@ public final class InferBench implements Callable<Integer> {
       if (!names.equals(model.featureNames())) {
         throw new IllegalArgumentException("features " + names + " are not the model's " + model.featureNames());
       }
-      return new Prediction(model.predict(values), "none", "none");
+      return new Prediction(released(model.predict(values)), "none", "none");
     }
   }
 

@@ -117,7 +117,7 @@ public final class EnclaveModelService {
   }
 
   /** {@code p} to {@code decimals} decimals, half to even. */
-  static double round(double p, int decimals) {
+  public static double round(double p, int decimals) {
     return java.math.BigDecimal.valueOf(p).setScale(decimals, java.math.RoundingMode.HALF_EVEN).doubleValue();
   }
 

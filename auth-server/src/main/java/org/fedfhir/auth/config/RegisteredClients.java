@@ -16,7 +16,8 @@ import org.springframework.security.oauth2.server.authorization.settings.TokenSe
 
 /**
  * Turns directory clients into Spring Authorization Server registrations: PKCE required for every
- * authorization-code client, no consent screen (the hospital registered the app), self-contained
+ * authorization-code client, a consent screen only for the clients registered with {@code consent}
+ * (otherwise the hospital's registration is the consent), self-contained
  * (JWT) access tokens, refresh tokens rotated on every use, and the requestable SMART scopes of
  * the scopes as listed (the SMART validators decide what a registration covers, {@link SmartScopes#covers}).
  */
@@ -41,13 +42,13 @@ final class RegisteredClients {
       case PUBLIC -> b.clientAuthenticationMethod(ClientAuthenticationMethod.NONE)
           .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
           .redirectUris(u -> u.addAll(c.redirectUris()))
-          .clientSettings(codeClientSettings());
+          .clientSettings(codeClientSettings(c.consent()));
       case CONFIDENTIAL -> b.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
           .clientSecret(c.clientSecretHash())
           .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
           .authorizationGrantType(AuthorizationGrantType.REFRESH_TOKEN)
           .redirectUris(u -> u.addAll(c.redirectUris()))
-          .clientSettings(codeClientSettings());
+          .clientSettings(codeClientSettings(c.consent()));
       case BACKEND -> b.clientAuthenticationMethod(ClientAuthenticationMethod.PRIVATE_KEY_JWT)
           .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
           .clientSettings(ClientSettings.builder()
@@ -58,7 +59,7 @@ final class RegisteredClients {
     return b.build();
   }
 
-  private static ClientSettings codeClientSettings() {
-    return ClientSettings.builder().requireProofKey(true).requireAuthorizationConsent(false).build();
+  private static ClientSettings codeClientSettings(boolean consent) {
+    return ClientSettings.builder().requireProofKey(true).requireAuthorizationConsent(consent).build();
   }
 }

@@ -146,13 +146,14 @@ public record AuthDirectory(List<DirectoryUser> users, List<DirectoryClient> cli
         require(!confidential || BCRYPT.matcher(c.clientSecretHash()).matches(), at,
             "clientSecretHash must be a bcrypt hash written {bcrypt}$2a$…");
         require(confidential || !c.launchIssuer(), at, "launchIssuer needs a confidential client");
+        require(!(c.launchIssuer() && c.consent()), at, "an EHR (launchIssuer) signs in without a consent screen");
         require(c.scopes().stream().noneMatch(s -> s.startsWith("system/")), at,
             "system/ scopes are for backend clients");
       }
       case BACKEND -> {
         require(c.jwks() != null, at, "a backend client needs an inline jwks (public keys)");
-        require(c.redirectUris().isEmpty() && c.clientSecretHash() == null && !c.launchIssuer(), at,
-            "a backend client has no redirectUris, clientSecretHash or launchIssuer");
+        require(c.redirectUris().isEmpty() && c.clientSecretHash() == null && !c.launchIssuer() && !c.consent(), at,
+            "a backend client has no redirectUris, clientSecretHash, launchIssuer or consent");
         require(!c.scopes().isEmpty(), at, "a backend client needs scopes");
         require(c.scopes().stream().allMatch(s -> s.startsWith("system/")), at,
             "a backend client may hold system/ scopes only");
@@ -196,9 +197,17 @@ public record AuthDirectory(List<DirectoryUser> users, List<DirectoryClient> cli
       return new GeneratedUser(username, password);
     }
 
-    /** Adds a public SMART app (PKCE, no secret). */
+    /** Adds a public SMART app (PKCE, no secret) the hospital has consented for its users. */
     public Builder addPublicClient(String clientId, List<String> redirectUris, List<String> scopes) {
-      clients.add(new DirectoryClient(clientId, ClientKind.PUBLIC, redirectUris, scopes, null, null, null, false));
+      clients.add(new DirectoryClient(clientId, ClientKind.PUBLIC, redirectUris, scopes, null, null, null, false,
+          false));
+      return this;
+    }
+
+    /** Adds a public SMART app whose users approve (or decline) the scopes it asks for at sign-in. */
+    public Builder addBrowserApp(String clientId, List<String> redirectUris, List<String> scopes) {
+      clients.add(new DirectoryClient(clientId, ClientKind.PUBLIC, redirectUris, scopes, null, null, null, false,
+          true));
       return this;
     }
 
@@ -207,7 +216,7 @@ public record AuthDirectory(List<DirectoryUser> users, List<DirectoryClient> cli
         boolean launchIssuer) {
       Secret secret = randomSecret();
       clients.add(new DirectoryClient(clientId, ClientKind.CONFIDENTIAL, redirectUris, scopes,
-          encoder.encode(secret.reveal()), null, null, launchIssuer));
+          encoder.encode(secret.reveal()), null, null, launchIssuer, false));
       return secret;
     }
 
@@ -216,7 +225,7 @@ public record AuthDirectory(List<DirectoryUser> users, List<DirectoryClient> cli
       BackendKeyPair pair = BackendKeyPair.generate();
       ObjectNode jwks = JSON.createObjectNode();
       jwks.putArray("keys").add(JSON.valueToTree(pair.publicJwk().toJSONObject()));
-      clients.add(new DirectoryClient(clientId, ClientKind.BACKEND, null, scopes, null, jwks, roles, false));
+      clients.add(new DirectoryClient(clientId, ClientKind.BACKEND, null, scopes, null, jwks, roles, false, false));
       return new GeneratedBackendClient(clientId, pair.keyId(), pair.privateJwk(), pair.privatePem());
     }
 

@@ -17,7 +17,8 @@ import org.fedfhir.auth.directory.Role;
  * A hospital's first accounts on FedFHIR's own authorisation server, made when it starts without a
  * directory: a data steward, a researcher and a clinician (random passwords), the SMART app the
  * command line and the demo sign in through ({@value #APP}, public, PKCE), the clinicians' risk app the
- * hospital serves ({@value #RISK_APP}, public, PKCE), an EHR client that may
+ * hospital serves ({@value #RISK_APP}, public, PKCE; the clinician approves its scopes at sign-in), an EHR
+ * client that may
  * create launch contexts ({@value #EHR}) and an integrator's backend-services client
  * ({@value #INTEGRATOR}, its EC P-384 key). The directory file keeps only bcrypt hashes and public
  * keys; the passwords and the EHR secret go once into {@code credentials.json} beside it, the
@@ -80,7 +81,7 @@ public record SiteAccounts(Path directory, Path credentials) {
     users.put("clinician", b.addUser("clinician", "Practitioner/" + site + "-clinician", List.of(Role.CLINICIAN), null)
         .password().reveal());
     b.addPublicClient(APP, List.of(APP_REDIRECT), APP_SCOPES);
-    b.addPublicClient(RISK_APP, List.of(riskAppRedirect(hospitalBase)), RISK_APP_SCOPES);
+    b.addBrowserApp(RISK_APP, List.of(riskAppRedirect(hospitalBase)), RISK_APP_SCOPES);
     creds.put("ehrSecret", b.addConfidentialClient(EHR, List.of(APP_REDIRECT), List.of("openid", "fhirUser"), true)
         .reveal());
     GeneratedBackendClient integrator = b.addBackendClient(INTEGRATOR, List.of("system/*.cruds"),

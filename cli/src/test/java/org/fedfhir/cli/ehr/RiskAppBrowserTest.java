@@ -58,6 +58,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 @org.junit.jupiter.api.Tag("slow")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class RiskAppBrowserTest {
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
@@ -163,6 +164,23 @@ class RiskAppBrowserTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Order(1)
+  void aClinicianWhoDeclinesTheRiskAssessmentScopeAtTheConsentScreenGetsNoRiskAndCannotSave() throws Exception {
+    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+    browser.get(ehr.url());
+    browser.findElement(By.cssSelector("li a")).click();
+    signInAsClinicianIfAsked(wait, "patient/RiskAssessment.cr");
+
+    wait.until(ExpectedConditions.elementToBeClickable(By.id("compute"))).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("error")));
+    assertThat(browser.findElement(By.id("error")).getText()).as("the hospital's refusal, in its words")
+        .contains("403");
+    assertThat(browser.findElement(By.id("save")).isEnabled()).isFalse();
+    assertThat(browser.findElement(By.id("result")).isDisplayed()).isFalse();
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(2)
   void anEhrLaunchSignsTheClinicianInAndShowsTheRiskThatInferAnswersForThePatient() throws Exception {
     WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
     browser.get(ehr.url());
@@ -202,6 +220,7 @@ class RiskAppBrowserTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Order(3)
   void aPatientWithoutObservationsGetsTheRiskOnTheNetworksMeansAndTheAppSaysSo() throws Exception {
     assertThat(send("PUT", "/Patient/no-features", auth.integratorTokens(base).get(),
         "{\"resourceType\":\"Patient\",\"id\":\"no-features\",\"gender\":\"female\",\"birthDate\":\"1960-01-01\"}")
@@ -226,13 +245,29 @@ class RiskAppBrowserTest {
         .isFalse();
   }
 
-  /** The authorisation server's sign-in page, where the EHR's launch sent the browser (once per browser session). */
-  void signInAsClinicianIfAsked(WebDriverWait wait) {
-    wait.until(d -> !d.findElements(By.id("username")).isEmpty() || !d.findElements(By.id("compute")).isEmpty());
+  /**
+   * The authorisation server's sign-in page, where the EHR's launch sent the browser (once per browser
+   * session), then its consent screen for the app's scopes, where the clinician declines {@code declined}
+   * (shown again only while the app asks for a scope not yet approved).
+   */
+  void signInAsClinicianIfAsked(WebDriverWait wait, String... declined) {
+    wait.until(d -> !d.findElements(By.id("username")).isEmpty() || !d.findElements(By.id("compute")).isEmpty()
+        || !d.findElements(By.id("submit-consent")).isEmpty());
     if (!browser.findElements(By.id("username")).isEmpty()) {
       browser.findElement(By.id("username")).sendKeys("clinician");
       browser.findElement(By.id("password")).sendKeys(auth.accounts().password("clinician"));
       browser.findElement(By.cssSelector("button[type=submit], input[type=submit]")).click();
+      wait.until(d -> !d.findElements(By.id("compute")).isEmpty() || !d.findElements(By.id("submit-consent")).isEmpty());
+    }
+    if (!browser.findElements(By.id("submit-consent")).isEmpty()) {
+      // the screen lists each scope not yet approved, unticked: the clinician ticks what they grant
+      List<String> no = List.of(declined);
+      for (org.openqa.selenium.WebElement box : browser.findElements(By.cssSelector("input[type=checkbox][name=scope]"))) {
+        if (box.isSelected() == no.contains(box.getAttribute("value"))) {
+          box.click();
+        }
+      }
+      browser.findElement(By.id("submit-consent")).click();
     }
   }
 }

@@ -166,10 +166,7 @@ class RiskAppBrowserTest {
   @Test
   @org.junit.jupiter.api.Order(1)
   void aClinicianWhoDeclinesTheRiskAssessmentScopeAtTheConsentScreenGetsNoRiskAndCannotSave() throws Exception {
-    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
-    browser.get(ehr.url());
-    browser.findElement(By.cssSelector("li a")).click();
-    signInAsClinicianIfAsked(wait, "patient/RiskAssessment.cr");
+    WebDriverWait wait = launchTheFirstPatient("patient/RiskAssessment.cr");
 
     wait.until(ExpectedConditions.elementToBeClickable(By.id("compute"))).click();
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("error")));
@@ -182,10 +179,7 @@ class RiskAppBrowserTest {
   @Test
   @org.junit.jupiter.api.Order(2)
   void anEhrLaunchSignsTheClinicianInAndShowsTheRiskThatInferAnswersForThePatient() throws Exception {
-    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
-    browser.get(ehr.url());
-    browser.findElement(By.cssSelector("li a")).click();
-    signInAsClinicianIfAsked(wait);
+    WebDriverWait wait = launchTheFirstPatient();
 
     computeRisk(wait);
     String patient = browser.findElement(By.id("patient")).getAttribute("data-patient-id");
@@ -234,6 +228,15 @@ class RiskAppBrowserTest {
     assertThat(browser.findElement(By.id("notes")).getText()).startsWith("Missing, the network's mean was used:")
         .contains("chol").contains("thalach");
     assertThat(browser.findElement(By.id("basis")).findElements(By.cssSelector("tbody tr"))).isEmpty();
+  }
+
+  /** The EHR simulator's first patient, launched; the clinician signs in declining {@code declined}. */
+  WebDriverWait launchTheFirstPatient(String... declined) {
+    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+    browser.get(ehr.url());
+    browser.findElement(By.cssSelector("li a")).click();
+    signInAsClinicianIfAsked(wait, declined);
+    return wait;
   }
 
   /** Clicks Compute risk and waits for the risk (an error shown instead fails, with its text). */

@@ -43,20 +43,14 @@ public final class SecureStatsAudit {
   public static AuditEvent of(String site, Requester requester, String planDefinitionId, Integer round, Date recorded,
       String failure) {
     AuditEvent ae = new AuditEvent();
-    ae.setType(new Coding(TrainingAudit.AUDIT_TYPE, "rest", "Restful Operation"));
     ae.addSubtype(new Coding(TrainingAudit.RESTFUL_INTERACTION, "operation", "operation"));
     ae.addSubtype(new Coding(OPERATION, "secure-stats", "$secure-stats"));
-    ae.setAction(AuditEvent.AuditEventAction.E);
-    ae.setRecorded(recorded);
     ae.setOutcome(failure == null ? AuditEvent.AuditEventOutcome._0 : AuditEvent.AuditEventOutcome._8);
     if (failure != null) {
       ae.setOutcomeDesc(failure);
     }
     requester.describe(ae.addAgent());
-    ae.addAgent().setRequestor(false).getWho().setDisplay("FedFHIR plugin at " + site);
-    ae.getSource().setSite(site).getObserver().setDisplay(site);
-    AuditEvent.AuditEventEntityComponent entity = ae.addEntity()
-        .setWhat(new Reference("PlanDefinition/" + planDefinitionId)).setName("$secure-stats");
+    AuditEvent.AuditEventEntityComponent entity = bySite(ae, site, planDefinitionId, recorded);
     if (round != null) {
       entity.addDetail().setType("round").setValue(new org.hl7.fhir.r4.model.StringType(Integer.toString(round)));
     }
@@ -70,19 +64,27 @@ public final class SecureStatsAudit {
    */
   public static AuditEvent release(String site, String planDefinitionId, Release release, Date recorded) {
     AuditEvent ae = new AuditEvent();
-    ae.setType(new Coding(TrainingAudit.AUDIT_TYPE, "rest", "Restful Operation"));
     ae.addSubtype(new Coding(OPERATION, RELEASE, "statistics released"));
-    ae.setAction(AuditEvent.AuditEventAction.E);
-    ae.setRecorded(recorded);
     ae.setOutcome(AuditEvent.AuditEventOutcome._0);
-    ae.addAgent().setRequestor(false).getWho().setDisplay("FedFHIR plugin at " + site);
-    ae.getSource().setSite(site).getObserver().setDisplay(site);
-    AuditEvent.AuditEventEntityComponent entity = ae.addEntity()
-        .setWhat(new Reference("PlanDefinition/" + planDefinitionId)).setName("$secure-stats");
+    AuditEvent.AuditEventEntityComponent entity = bySite(ae, site, planDefinitionId, recorded);
     entity.addDetail().setType(STUDY_URL).setValue(new org.hl7.fhir.r4.model.StringType(release.studyUrl()));
     entity.addDetail().setType(STUDY_VERSION).setValue(new org.hl7.fhir.r4.model.StringType(release.studyVersion()));
     entity.addDetail().setType(EPSILON).setValue(new org.hl7.fhir.r4.model.StringType(Double.toString(release.epsilon())));
     return ae;
+  }
+
+  /**
+   * What both events say alike: a RESTful execution recorded by the site's plugin, about the study
+   * {@code PlanDefinition/{planDefinitionId}}; returns that entity for the event's details.
+   */
+  private static AuditEvent.AuditEventEntityComponent bySite(AuditEvent ae, String site, String planDefinitionId,
+      Date recorded) {
+    ae.setType(new Coding(TrainingAudit.AUDIT_TYPE, "rest", "Restful Operation"));
+    ae.setAction(AuditEvent.AuditEventAction.E);
+    ae.setRecorded(recorded);
+    ae.addAgent().setRequestor(false).getWho().setDisplay("FedFHIR plugin at " + site);
+    ae.getSource().setSite(site).getObserver().setDisplay(site);
+    return ae.addEntity().setWhat(new Reference("PlanDefinition/" + planDefinitionId)).setName("$secure-stats");
   }
 
   /** The release an AuditEvent of {@link #release} records, if it is one. */

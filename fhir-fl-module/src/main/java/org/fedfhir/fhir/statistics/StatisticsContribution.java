@@ -1,6 +1,5 @@
 package org.fedfhir.fhir.statistics;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -33,8 +32,6 @@ import org.fedfhir.study.TimeToEventDefinition;
 public final class StatisticsContribution implements SiteSession.RegressionWork {
 
   private final SiteStatistics statistics;
-  private final List<StatisticDeclaration> declarations;
-  private final int maxRecordsPerSite;
   private final Map<String, List<SurvivalAnalysis.Record>> followUp;
   private final SiteStatistics.Rows rows;
   private final SiteDisclosure disclosure;
@@ -54,10 +51,8 @@ public final class StatisticsContribution implements SiteSession.RegressionWork 
   public StatisticsContribution(SiteStatistics statistics, SiteStatistics.Rows rows, DisclosurePolicy policy) {
     this.statistics = Objects.requireNonNull(statistics, "statistics");
     this.rows = Objects.requireNonNull(rows, "rows");
-    this.declarations = statistics.declarations();
-    this.maxRecordsPerSite = 0;
     this.followUp = Map.of();
-    this.disclosure = new SiteDisclosure(declarations, policy);
+    this.disclosure = new SiteDisclosure(statistics.declarations(), policy);
   }
 
   /**
@@ -73,13 +68,11 @@ public final class StatisticsContribution implements SiteSession.RegressionWork 
    */
   public StatisticsContribution(List<StatisticDeclaration> declarations, int maxRecordsPerSite,
       SiteStatistics.Rows rows, Map<String, List<SurvivalAnalysis.Record>> followUp, DisclosurePolicy policy) {
-    this.declarations = List.copyOf(declarations);
-    this.maxRecordsPerSite = maxRecordsPerSite;
     this.rows = Objects.requireNonNull(rows, "rows");
     this.followUp = Map.copyOf(followUp);
-    this.statistics = new SiteStatistics(this.declarations, maxRecordsPerSite);
-    this.disclosure = new SiteDisclosure(this.declarations, policy);
-    for (StatisticDeclaration d : this.declarations) {
+    this.statistics = new SiteStatistics(declarations, maxRecordsPerSite);
+    this.disclosure = new SiteDisclosure(statistics.declarations(), policy);
+    for (StatisticDeclaration d : statistics.declarations()) {
       if (d instanceof StatisticDeclaration.Regression regression) {
         // checked now: a regression naming no feature would otherwise fail mid-run, in a later round
         for (String v : regression.variables()) {
@@ -159,20 +152,15 @@ public final class StatisticsContribution implements SiteSession.RegressionWork 
   public double[] statistics(int round, int threshold) {
     beforeRelease.run();
     return new SiteNoise(statistics.declarations(), threshold, epsilonDelta, random).addTo(
-        disclosure.firstRound(followUp.isEmpty() ? statistics.parts(rows) : partsWithFollowUp()));
+        disclosure.firstRound(statistics.parts(rows, followUpParts())));
   }
 
-  private List<double[]> partsWithFollowUp() {
-    if (rows.size() > maxRecordsPerSite) {
-      throw new IllegalArgumentException("this site has " + rows.size() + " records; the study allows at most "
-          + maxRecordsPerSite + " per site (max-records-per-site), so its sums could not be encoded safely");
-    }
-    List<double[]> parts = new ArrayList<>();
-    for (StatisticDeclaration d : declarations) {
+  /** Each {@code kaplan-meier} statistic's vector, from its follow-up, by name. */
+  private Map<String, double[]> followUpParts() {
+    Map<String, double[]> parts = new java.util.HashMap<>();
+    for (StatisticDeclaration d : statistics.declarations()) {
       if (d instanceof StatisticDeclaration.KaplanMeier km) {
-        parts.add(km.statistic().encode(followUp.get(d.name())));
-      } else {
-        parts.add(new SiteStatistics(List.of(d), maxRecordsPerSite).encode(rows));
+        parts.put(d.name(), km.statistic().encode(followUp.get(d.name())));
       }
     }
     return parts;

@@ -2,6 +2,7 @@ package org.fedfhir.securecompute.statistics;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -103,6 +104,14 @@ public final class SiteStatistics {
    * @throws IllegalArgumentException as {@link #encode}
    */
   public List<double[]> parts(Rows rows) {
+    return parts(rows, Map.of());
+  }
+
+  /**
+   * As {@link #parts(Rows)}, with the vectors of the statistics not computed from the rows (a
+   * {@code kaplan-meier} statistic's, from the patients' follow-up) given by name.
+   */
+  public List<double[]> parts(Rows rows, Map<String, double[]> given) {
     Objects.requireNonNull(rows, "rows");
     if (rows.size() > maxRecordsPerSite) {
       throw new IllegalArgumentException("this site has " + rows.size() + " records; the study allows at most "
@@ -110,7 +119,8 @@ public final class SiteStatistics {
     }
     List<double[]> parts = new ArrayList<>();
     for (StatisticDeclaration d : declarations) {
-      parts.add(encode(d, rows));
+      double[] part = given.get(d.name());
+      parts.add(part != null ? part : encode(d, rows));
     }
     return parts;
   }

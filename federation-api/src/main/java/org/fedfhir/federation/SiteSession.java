@@ -266,9 +266,10 @@ public final class SiteSession {
   /**
    * Null if {@code start} obeys the study's {@link RoundPolicy}, else why not: n and t, each round
    * number contributed to once and in increasing order, no more rounds than the study declares, a
-   * statistics release at most once.
+   * statistics release at most once, and no second contribution at {@code key} (phase and model) among other
+   * {@code participants}.
    */
-  private String policyViolation(RoundStart start) {
+  private String policyViolation(RoundStart start, String key, java.util.Set<String> participants) {
     RoundPolicy policy = study.policy();
     int number = start.getBinding().getRound();
     if (number < lastRoundNumber || number <= lastContributed) {
@@ -281,12 +282,12 @@ public final class SiteSession {
     if (start.getPhase() == Phase.STATISTICS && released && number != lastRoundNumber) {
       return "a second STATISTICS release in one session";
     }
-    java.util.Set<String> earlier = contributed.get(contributionKey(start));
-    if (earlier != null && !earlier.equals(participantNames(start))) {
+    java.util.Set<String> earlier = contributed.get(key);
+    if (earlier != null && !earlier.equals(participants)) {
       // The difference of the two sums would be the contribution of the sites in one set and not the other.
       return "it asks again for this site's " + start.getPhase() + " contribution at a model it already contributed "
           + "at, among other participants (" + String.join(", ", earlier) + " before, "
-          + String.join(", ", participantNames(start)) + " now)";
+          + String.join(", ", participants) + " now)";
     }
     return policy.refusal(start.getParticipantsCount(), start.getThreshold());
   }
@@ -339,7 +340,9 @@ public final class SiteSession {
   private void startRound(RoundStart start) {
     StudyLimits.requireWithin(start);
     requirePhase(start.getPhase());
-    String violation = policyViolation(start);
+    String key = contributionKey(start);
+    java.util.Set<String> participants = participantNames(start);
+    String violation = policyViolation(start, key, participants);
     if (violation != null) {
       throw refuse(start, violation);
     }
@@ -357,8 +360,8 @@ public final class SiteSession {
       lastRoundNumber = start.getBinding().getRound();
     }
     released |= start.getPhase() == Phase.STATISTICS;
-    pendingKey = contributionKey(start);
-    pendingParticipants = participantNames(start);
+    pendingKey = key;
+    pendingParticipants = participants;
     index = start.getYourIndex();
     Map<Integer, byte[]> keys = new TreeMap<>();
     for (Participant p : start.getParticipantsList()) {

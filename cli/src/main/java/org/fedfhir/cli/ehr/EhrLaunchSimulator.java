@@ -47,6 +47,7 @@ public final class EhrLaunchSimulator implements AutoCloseable {
 
   private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
   private static final int LISTED = 20;
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
   private final Map<String, Site> sites = new LinkedHashMap<>();
   private final HttpServer server;
@@ -115,7 +116,7 @@ public final class EhrLaunchSimulator implements AutoCloseable {
     if (r.statusCode() != 200) {
       throw new IOException("the authorisation server answered " + r.statusCode() + " to POST /launch");
     }
-    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("launch").asText();
+    return JSON.readTree(r.body()).path("launch").asText();
   }
 
   private String picker() throws IOException, InterruptedException {

@@ -53,7 +53,7 @@ public final class CdsHooksServlet extends HttpServlet {
   protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
     String id = request.getPathInfo() == null ? "" : request.getPathInfo().replaceFirst("^/", "");
     if (!RiskCards.SERVICE_ID.equals(id)) {
-      error(response, 404, "no CDS service '" + id + "' here (discovery: GET " + PATH + ")");
+      refuseUnread(response, 404, "no CDS service '" + id + "' here (discovery: GET " + PATH + ")");
       return;
     }
     JWTClaimsSet claims;
@@ -62,7 +62,7 @@ public final class CdsHooksServlet extends HttpServlet {
     } catch (EhrTokenRefused e) {
       LOG.info("CDS Hooks call refused: {}", e.reason());
       response.setHeader("WWW-Authenticate", "Bearer realm=\"FedFHIR CDS Hooks\"");
-      error(response, 401, e.getMessage());
+      refuseUnread(response, 401, e.getMessage());
       return;
     }
     JsonNode body;
@@ -103,6 +103,16 @@ public final class CdsHooksServlet extends HttpServlet {
     response.setContentType("application/json");
     response.setCharacterEncoding("UTF-8");
     JSON.writeValue(response.getOutputStream(), json);
+  }
+
+  /**
+   * Refuses a call whose body was never read. The connection is closed after the answer and says so
+   * ({@code Connection: close}), so an EHR that pools connections opens a new one for its next call
+   * instead of sending it down a connection the server drops for the unread body.
+   */
+  private static void refuseUnread(HttpServletResponse response, int status, String message) throws IOException {
+    response.setHeader("Connection", "close");
+    error(response, status, message);
   }
 
   private static void error(HttpServletResponse response, int status, String message) throws IOException {

@@ -39,6 +39,13 @@ public final class AggregatorCommand implements Callable<Integer> {
           + "jdbc:postgresql://host/db?user=…")
   String db;
 
+  @Option(names = "--db-user", paramLabel = "USER", description = "Database user (PostgreSQL).")
+  String dbUser;
+
+  @Option(names = "--db-password-file", paramLabel = "FILE",
+      description = "File holding the database password (PostgreSQL); or env FEDFHIR_DB_PASSWORD. Never on argv.")
+  Path dbPasswordFile;
+
   @Option(names = "--pki", defaultValue = "pki", paramLabel = "DIR",
       description = "A local network's directory ('pki init --sites'; default: ${DEFAULT-VALUE}): the aggregator's "
           + "files in DIR/aggregator. Ignored with --cert.")
@@ -146,9 +153,31 @@ public final class AggregatorCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
+    applyDatabaseCredentials();
     var context = AggregatorApplication.start(new AggregatorSettings(bind, port, db, tls, stageTimeout, fhir),
         provisioning);
     context.getBean(FederationServer.class).awaitTermination();
     return 0;
+  }
+
+  /** The database user and password, as Spring's datasource properties: never on argv, never in the URL. */
+  private void applyDatabaseCredentials() {
+    if (!db.startsWith("jdbc:")) {
+      return; // the default H2 file has neither
+    }
+    if (dbUser != null) {
+      System.setProperty("spring.datasource.username", dbUser);
+    }
+    String password;
+    try {
+      password = dbPasswordFile != null ? java.nio.file.Files.readString(dbPasswordFile).strip()
+          : System.getenv("FEDFHIR_DB_PASSWORD");
+    } catch (java.io.IOException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--db-password-file: cannot read " + dbPasswordFile + " (" + e.getClass().getSimpleName() + ")");
+    }
+    if (password != null) {
+      System.setProperty("spring.datasource.password", password);
+    }
   }
 }

@@ -19,8 +19,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.fedfhir.cli.FedFhir;
+import org.fedfhir.fhir.federation.SitePkiFiles;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
 
@@ -99,6 +101,29 @@ class ComposeFileTest {
     }
     assertThat(parsed("aggregator").subcommand().<String>matchedOptionValue("--db", null))
         .isEqualTo("jdbc:postgresql://aggregator-db:5432/aggregator");
+  }
+
+  @Test
+  void eachHospitalFindsItsSiteCredentialsAmongItsMountedSecrets(@TempDir Path runSecrets) throws IOException {
+    for (String hospital : List.of("hospital-a", "hospital-b", "hospital-c")) {
+      Path mounted = Files.createDirectories(runSecrets.resolve(hospital));
+      for (JsonNode secret : compose.get("services").get(hospital).get("secrets")) {
+        Files.writeString(mounted.resolve(secret.asText()), "mounted");
+      }
+      assertThat(parsed(hospital).subcommand().<Path>matchedOptionValue("--pki", null)).isEqualTo(Path.of("/run/secrets"));
+      SitePkiFiles files = SitePkiFiles.locate(mounted, hospital);
+      assertThat(files.privateKey().getFileName()).hasToString(hospital + "-key.pem");
+    }
+  }
+
+  @Test
+  void theHospitalsReadTheModelsFileTheAggregatorWritesOnAVolumeTheyShare() {
+    Path written = parsed("aggregator").subcommand().matchedOptionValue("--tee-models-file", null);
+    assertThat(volumeHolding("aggregator", written)).isEqualTo("tee-models");
+    for (String hospital : List.of("hospital-a", "hospital-b", "hospital-c")) {
+      assertThat(parsed(hospital).subcommand().<Path>matchedOptionValue("--tee-models", null)).isEqualTo(written);
+      assertThat(volumeHolding(hospital, written)).isEqualTo("tee-models");
+    }
   }
 
   @Test
@@ -262,6 +287,17 @@ class ComposeFileTest {
       PARSED.put(service, parsed);
     }
     return parsed;
+  }
+
+  /** The named volume {@code service} mounts at a parent of {@code file}, or null. */
+  private static String volumeHolding(String service, Path file) {
+    for (JsonNode volume : compose.get("services").get(service).path("volumes")) {
+      String[] parts = volume.asText().split(":");
+      if (file.startsWith(Path.of(parts[1]))) {
+        return parts[0];
+      }
+    }
+    return null;
   }
 
   private static List<String> command(String service) {

@@ -41,8 +41,9 @@ class ComposeFileTest {
       Pattern.compile("\\$\\$|\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?}|\\$([A-Za-z_][A-Za-z0-9_]*)");
   private static final Pattern SECRET_PATH = Pattern.compile("/run/secrets/([A-Za-z0-9._-]+)");
   /** The published ports docker/README.md lists: service → the container port it publishes. */
-  private static final Map<String, String> PUBLISHED = Map.of(
-      "auth", "9443", "aggregator", "8090", "hospital-a", "8443", "hospital-b", "8443", "hospital-c", "8443");
+  private static final Map<String, String> PUBLISHED = Map.of("aggregator", "8090",
+      "hospital-a", "8443", "hospital-b", "8443", "hospital-c", "8443",
+      "hospital-a-auth", "9441", "hospital-b-auth", "9442", "hospital-c-auth", "9443");
 
   /** Each service's command line, parsed once: the CLI's command tree takes a while to build. */
   private static final Map<String, ParseResult> PARSED = new LinkedHashMap<>();
@@ -71,7 +72,8 @@ class ComposeFileTest {
       }
     }
     assertThat(failures).as("command lines the CLI refuses").isEmpty();
-    assertThat(fedfhirServices()).contains("auth", "aggregator", "tee", "hospital-a", "hospital-b", "hospital-c");
+    assertThat(fedfhirServices()).contains("aggregator", "tee", "hospital-a", "hospital-b", "hospital-c",
+        "hospital-a-auth", "hospital-b-auth", "hospital-c-auth");
   }
 
   @Test
@@ -87,7 +89,7 @@ class ComposeFileTest {
   }
 
   @Test
-  void theHospitalsUseTheirOwnDatabaseTheAggregatorTheTeeAndTheAuthorisationServerOfTheNetwork() {
+  void eachHospitalUsesItsOwnDatabaseAndAuthorisationServerAndTheNetworksAggregatorAndTee() {
     for (String hospital : List.of("hospital-a", "hospital-b", "hospital-c")) {
       ParseResult sub = parsed(hospital).subcommand();
       assertThat(sub.<String>matchedOptionValue("--name", null)).isEqualTo(hospital);
@@ -95,9 +97,12 @@ class ComposeFileTest {
           .isEqualTo("jdbc:postgresql://" + hospital + "-db:5432/fhir");
       assertThat(sub.<String>matchedOptionValue("--aggregator", null)).isEqualTo("aggregator:7443");
       assertThat(sub.<String>matchedOptionValue("--tee", null)).isEqualTo("https://tee:8093/fhir");
+      ParseResult auth = parsed(hospital + "-auth").subcommand();
       assertThat(sub.<String>matchedOptionValue("--oauth-issuer", null))
-          .isEqualTo(parsed("auth").subcommand().matchedOptionValue("--issuer", null));
-      assertThat(dependencies(hospital)).contains(hospital + "-db", "aggregator", "tee", "auth");
+          .isEqualTo(auth.matchedOptionValue("--issuer", null));
+      assertThat(auth.<List<String>>matchedOptionValue("--resource", List.of()))
+          .containsExactly(sub.<String>matchedOptionValue("--base-url", null));
+      assertThat(dependencies(hospital)).contains(hospital + "-db", hospital + "-auth", "aggregator", "tee");
     }
     assertThat(parsed("aggregator").subcommand().<String>matchedOptionValue("--db", null))
         .isEqualTo("jdbc:postgresql://aggregator-db:5432/aggregator");
@@ -166,8 +171,8 @@ class ComposeFileTest {
     interpolate(composeText, Map.of(), undefined);
     assertThat(undefined.stream().filter(v -> !envExample.containsKey(v)))
         .as("variables with neither a default nor a line in docker/.env.example").isEmpty();
-    assertThat(undefined).as("the host names have no default: they are the operator's").contains("AUTH_HOST",
-        "AGGREGATOR_HOST", "HOSPITAL_A_HOST", "TEE_MEASUREMENT");
+    assertThat(undefined).as("the host names have no default: they are the operator's").contains(
+        "AGGREGATOR_HOST", "HOSPITAL_A_HOST", "HOSPITAL_A_AUTH_HOST", "TEE_MEASUREMENT");
   }
 
   @Test
@@ -214,7 +219,10 @@ class ComposeFileTest {
 
   @Test
   void theImageIsBuiltFromEveryModuleAndRunsAsAnUnprivilegedUserOnAJre17() throws IOException {
-    JsonNode build = compose.get("services").get("auth").get("build");
+    List<String> built = names(compose.get("services")).stream()
+        .filter(service -> compose.get("services").get(service).has("build")).toList();
+    assertThat(built).as("one service builds the image the others run").hasSize(1);
+    JsonNode build = compose.get("services").get(built.get(0)).get("build");
     Path context = DOCKER.resolve(build.get("context").asText()).normalize();
     assertThat(context).isEqualTo(ROOT);
     List<String> dockerfile = Files.readAllLines(context.resolve(build.get("dockerfile").asText()));

@@ -21,9 +21,11 @@ import picocli.CommandLine.Option;
 @Command(
     name = "auth",
     mixinStandardHelpOptions = true,
+    subcommands = AuthCommand.Accounts.class,
     description = {
         "Run FedFHIR's SMART on FHIR authorisation server (App Launch 2.2 and Backend Services) for",
-        "hospitals that do not plug in their own issuer. Users and clients come from the directory file."})
+        "hospitals that do not plug in their own issuer. Users and clients come from the directory file",
+        "('auth accounts' makes a hospital's)."})
 public final class AuthCommand implements Callable<Integer> {
 
   @Option(names = "--port", defaultValue = "9000", description = "TCP port (0 = any free port). Default ${DEFAULT-VALUE}.")
@@ -36,11 +38,12 @@ public final class AuthCommand implements Callable<Integer> {
   @Option(names = "--issuer", description = "Issuer URL (iss). Default http(s)://localhost:PORT.")
   String issuer;
 
-  @Option(names = "--directory", required = true, description = "JSON file of users and clients.")
+  // Required to run the server (AuthServerSettings says so), but not on the command line: 'auth accounts' goes without.
+  @Option(names = "--directory", description = "JSON file of users and clients (required).")
   Path directory;
 
-  @Option(names = "--resource", required = true,
-      description = "FHIR base URL tokens are issued for (the aud); repeat for each server.")
+  @Option(names = "--resource",
+      description = "FHIR base URL tokens are issued for (the aud); repeat for each server (required).")
   List<String> resources;
 
   @Option(names = "--token-lifetime", defaultValue = "PT5M",
@@ -53,20 +56,28 @@ public final class AuthCommand implements Callable<Integer> {
   @Option(names = "--tls-key", description = "PEM private key of --tls-cert.")
   Path tlsKey;
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  private void refuse(String reason) {
+    spec.commandLine().getErr().println("fedfhir auth: " + reason);
+    spec.commandLine().getErr().flush();
+  }
+
   @Override
   public Integer call() throws Exception {
     AuthServerSettings settings;
     try {
       settings = new AuthServerSettings(bind, port, issuer, directory, resources, lifetime, tlsCert, tlsKey);
     } catch (IllegalArgumentException | NullPointerException e) {
-      System.err.println("fedfhir auth: " + e.getMessage());
+      refuse(e.getMessage());
       return 2;
     }
     ConfigurableApplicationContext server;
     try {
       server = AuthServer.start(settings);
     } catch (AuthDirectoryException e) {
-      System.err.println("fedfhir auth: " + e.getMessage());
+      refuse(e.getMessage());
       return 2;
     }
     CountDownLatch stopped = new CountDownLatch(1);
@@ -84,5 +95,52 @@ public final class AuthCommand implements Callable<Integer> {
     System.out.println("Signing key and sessions are in memory: a restart invalidates tokens. Stop with Ctrl-C.");
     stopped.await();
     return 0;
+  }
+
+  /**
+   * {@code ./fedfhir auth accounts --dir DIR --site NAME --resource URL}: a hospital's users and clients,
+   * made as {@code ./fedfhir hospital} makes them for its own authorisation server, for running
+   * {@code ./fedfhir auth} apart (e.g. in a container, the directory mounted read-only).
+   */
+  @Command(name = "accounts", mixinStandardHelpOptions = true,
+      description = {"Make a hospital's users and clients in DIR, unless DIR/directory.json exists: a data steward, a "
+          + "researcher and a clinician (random passwords), the risk app, the EHR and the integrator system.",
+          "DIR/directory.json (bcrypt hashes and public keys only) is for 'auth --directory'; DIR/credentials.json "
+          + "(the passwords, the EHR's secret) and DIR/integrator-key.pem are readable by their owner only: hand "
+          + "them to their users."})
+  static final class Accounts implements Callable<Integer> {
+
+    @Option(names = "--dir", required = true, paramLabel = "DIR", description = "Where to write the accounts.")
+    Path dir;
+
+    @Option(names = "--site", required = true, paramLabel = "NAME", description = "The hospital's name.")
+    String site;
+
+    @Option(names = "--resource", required = true, paramLabel = "URL",
+        description = "The hospital's FHIR base URL (its risk app is registered beside it).")
+    String resource;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      boolean existed = java.nio.file.Files.exists(dir.resolve("directory.json"));
+      SiteAccounts accounts;
+      try {
+        accounts = SiteAccounts.inDirectory(dir, site, resource);
+      } catch (IllegalArgumentException | AuthDirectoryException | java.io.UncheckedIOException e) {
+        spec.commandLine().getErr().println("fedfhir auth accounts: " + e.getMessage());
+        spec.commandLine().getErr().flush();
+        return 2;
+      }
+      java.io.PrintWriter out = spec.commandLine().getOut();
+      out.println((existed ? "kept the existing accounts: " : "made the accounts of " + site + ": ")
+          + accounts.directory());
+      out.println("  passwords (owner only): " + accounts.credentials() + "; integrator key (owner only): "
+          + accounts.integratorKey());
+      out.flush();
+      return 0;
+    }
   }
 }

@@ -150,15 +150,14 @@ class ComposeFileTest {
   @Test
   void everySecretIsAFileTheSetupMakesAndNoneCanReachGitOrTheImage() throws IOException {
     String readme = Files.readString(DOCKER.resolve("README.md"));
-    Set<String> fromEnrolment = enrolmentOutputs();
+    Set<String> fromSetup = setupOutputs();
     for (String secret : names(compose.get("secrets"))) {
       String file = compose.get("secrets").get(secret).get("file").asText();
       assertThat(file).as("secret " + secret).startsWith("./secrets/");
       String name = file.substring("./secrets/".length());
       assertThat(readme).as("docker/README.md lists secrets/" + name).contains("`secrets/" + name + "`");
-      if (name.endsWith("-key.pem") && !name.contains("https") || name.endsWith("-cert.pem") && !name.contains("https")
-          || name.equals("ca-cert.pem")) {
-        assertThat(fromEnrolment).as("the PKI enrolment makes " + name).contains(name);
+      if (!name.contains("https") && name.endsWith(".pem") || name.endsWith("directory.json")) {
+        assertThat(fromSetup).as("the setup's commands make " + name).contains(name);
       }
     }
     assertThat(Files.readAllLines(DOCKER.resolve("secrets/.gitignore"))).contains("*");
@@ -250,13 +249,12 @@ class ComposeFileTest {
   }
 
   @Test
-  void enrolmentCommandsParseAndNameTheAddressesThePartiesAreDialledAt() throws IOException {
+  void setupCommandsParseAndNameTheAddressesThePartiesAreDialledAt() throws IOException {
     Map<String, ParseResult> requests = new LinkedHashMap<>();
     Set<String> signed = new LinkedHashSet<>();
     for (ParseResult command : readmeCommands()) {
-      ParseResult pki = command.subcommand();
-      assertThat(pki.commandSpec().name()).as(String.join(" ", command.originalArgs())).isEqualTo("pki");
-      ParseResult step = pki.subcommand();
+      ParseResult step = command.subcommand().subcommand();
+      assertThat(step).as(String.join(" ", command.originalArgs())).isNotNull();
       if (step.commandSpec().name().equals("request")) {
         assertThat(step.<Path>matchedOptionValue("--dir", null)).isEqualTo(Path.of("/enrol"));
         requests.put(step.matchedOptionValue("--name", null), step);
@@ -265,6 +263,14 @@ class ComposeFileTest {
       }
     }
     assertThat(requests).containsOnlyKeys("aggregator", "tee", "hospital-a", "hospital-b", "hospital-c");
+    for (ParseResult command : readmeCommands()) {
+      ParseResult step = command.subcommand().subcommand();
+      if (step.commandSpec().name().equals("accounts")) {
+        String hospital = step.matchedOptionValue("--site", null);
+        assertThat(step.<String>matchedOptionValue("--resource", null)).as(hospital + "'s accounts")
+            .isEqualTo(parsed(hospital).subcommand().matchedOptionValue("--base-url", null));
+      }
+    }
     requests.keySet().forEach(party -> assertThat(signed).as("the CA signs " + party).contains(party + "-csr.pem"));
     assertThat(requests.get("aggregator").<List<String>>matchedOptionValue("--dns", List.of()))
         .contains("aggregator", envExample.get("AGGREGATOR_HOST"));
@@ -329,7 +335,7 @@ class ComposeFileTest {
   }
 
   /**
-   * README.md's enrolment lines ({@code docker compose run --rm enrol …} and the offline CA's
+   * README.md's setup lines ({@code docker compose run --rm enrol …} and the offline CA's
    * {@code ./fedfhir pki …}), with {@code $VAR} from .env.example, parsed by the CLI (once).
    */
   private static List<ParseResult> readmeCommands() throws IOException {
@@ -350,12 +356,17 @@ class ComposeFileTest {
     return enrolment;
   }
 
-  /** The files README.md's PKI enrolment leaves in secrets/: each party's key and certificate, the CA's certificate. */
-  private static Set<String> enrolmentOutputs() throws IOException {
+  /**
+   * The files README.md's setup leaves in secrets/ (mounted at /enrol): each party's key and certificate,
+   * the CA's certificate, each authorisation server's directory.
+   */
+  private static Set<String> setupOutputs() throws IOException {
     Set<String> files = new LinkedHashSet<>();
     for (ParseResult command : readmeCommands()) {
       ParseResult step = command.subcommand().subcommand();
-      if (step.commandSpec().name().equals("request")) {
+      if (step.commandSpec().name().equals("accounts")) {
+        files.add(Path.of("/enrol").relativize(step.<Path>matchedOptionValue("--dir", null)) + "/directory.json");
+      } else if (step.commandSpec().name().equals("request")) {
         files.add(step.matchedOptionValue("--name", "") + "-key.pem");
       } else if (step.commandSpec().name().equals("sign")) {
         String csr = step.<Path>matchedOptionValue("--csr", null).getFileName().toString();

@@ -153,31 +153,37 @@ public final class AggregatorCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    applyDatabaseCredentials();
+    databaseCredentials(System.getenv()).forEach(System::setProperty); // this process runs the aggregator only
     var context = AggregatorApplication.start(new AggregatorSettings(bind, port, db, tls, stageTimeout, fhir),
         provisioning);
     context.getBean(FederationServer.class).awaitTermination();
     return 0;
   }
 
-  /** The database user and password, as Spring's datasource properties: never on argv, never in the URL. */
-  private void applyDatabaseCredentials() {
+  /**
+   * Spring's datasource user and password from {@code --db-user} and {@code --db-password-file} (else
+   * {@code FEDFHIR_DB_PASSWORD} in {@code env}): never on argv, never in the JDBC URL. None for the
+   * default H2 file.
+   */
+  java.util.Map<String, String> databaseCredentials(java.util.Map<String, String> env) {
+    java.util.Map<String, String> properties = new java.util.LinkedHashMap<>();
     if (!db.startsWith("jdbc:")) {
-      return; // the default H2 file has neither
+      return properties;
     }
     if (dbUser != null) {
-      System.setProperty("spring.datasource.username", dbUser);
+      properties.put("spring.datasource.username", dbUser);
     }
     String password;
     try {
       password = dbPasswordFile != null ? java.nio.file.Files.readString(dbPasswordFile).strip()
-          : System.getenv("FEDFHIR_DB_PASSWORD");
+          : env.get("FEDFHIR_DB_PASSWORD");
     } catch (java.io.IOException e) {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--db-password-file: cannot read " + dbPasswordFile + " (" + e.getClass().getSimpleName() + ")");
     }
     if (password != null) {
-      System.setProperty("spring.datasource.password", password);
+      properties.put("spring.datasource.password", password);
     }
+    return properties;
   }
 }

@@ -101,6 +101,27 @@ class PrivateTrainingPlanTest {
   }
 
   @Test
+  void fedAdagradTakesItsStepAlongTheNoisyGradientTheSitesSent() throws Exception {
+    StudyPlan adagrad = plan().toBuilder().strategy(Strategy.FEDADAGRAD).build();
+    TrainingPlan plan = new TrainingPlan(adagrad, org.fedfhir.aggregator.strategy.AdaptiveServerOptimizer.withDefaults(
+        org.fedfhir.aggregator.strategy.AdaptiveServerOptimizer.Variant.ADAGRAD, 0.1), ENCODING);
+    plan.fold(start(plan, 0), moments(), SITES);
+    RoundPlan.Round round = start(plan, 1);
+    assertThat(round.announced().hasPrivacy()).isTrue();
+    // at the zero model the sites sent [c·0 − step·(Σv + z), c]: the average is −(noisy gradient step)/c
+    double[] sum = train(30);
+    double[] step = {0.6, -0.3, 0.2, 0.9, -1.2, 0.3};
+    for (int i = 0; i < D; i++) {
+      sum[i] = -step[i];
+    }
+    double[] next = plan.fold(round, sum, SITES).model().toArray();
+    for (int i = 0; i < D; i++) {
+      assertThat(Math.signum(next[i])).as("coordinate %d", i).isEqualTo(-Math.signum(step[i]));
+    }
+    assertThat(plan.privacySpent().getAsDouble()).isGreaterThan(0);
+  }
+
+  @Test
   void aResumedPlanHasSpentWhatItsCompletedTrainRoundsSpent() {
     TrainingPlan resumed = new TrainingPlan(plan(), new FedAvg(), ENCODING, java.util.Optional.empty(),
         java.util.Optional.empty(), 3);

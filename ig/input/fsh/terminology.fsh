@@ -184,6 +184,34 @@ Description: "Names of a study's parameters. Each name has exactly one meaning a
   * ^property[1].valueString = "false"
   * ^property[2].code = #privacy
   * ^property[2].valueBoolean = true
+* #dp-epsilon "DP epsilon" "Differential privacy of a training study: the epsilon of (epsilon, delta)-DP of everything its rounds release, decimal > 0. Each round is one clipped gradient step whose noise the sites add as shares of the distributed discrete Gaussian before masking; the study stops at this epsilon. Strategies fedavg, fedadam, fedadagrad, fedyogi only."
+  * ^property[0].code = #value-type
+  * ^property[0].valueCode = #decimal
+  * ^property[1].code = #default
+  * ^property[1].valueString = "none (no differential privacy)"
+  * ^property[2].code = #privacy
+  * ^property[2].valueBoolean = true
+* #dp-delta "DP delta" "The delta of the study's (epsilon, delta)-DP; decimal strictly between 0 and 1. Needs dp-epsilon."
+  * ^property[0].code = #value-type
+  * ^property[0].valueCode = #decimal
+  * ^property[1].code = #default
+  * ^property[1].valueString = "1e-5"
+  * ^property[2].code = #privacy
+  * ^property[2].valueBoolean = true
+* #dp-clip "DP clip" "L2 norm each privacy unit's gradient is clipped to before noise; decimal > 0. Needs dp-epsilon."
+  * ^property[0].code = #value-type
+  * ^property[0].valueCode = #decimal
+  * ^property[1].code = #default
+  * ^property[1].valueString = "1.0"
+  * ^property[2].code = #privacy
+  * ^property[2].valueBoolean = true
+* #dp-unit "DP unit" "Whose privacy is protected: record (one patient) or site (a site's whole training split); code. Needs dp-epsilon."
+  * ^property[0].code = #value-type
+  * ^property[0].valueCode = #code
+  * ^property[1].code = #default
+  * ^property[1].valueString = "record"
+  * ^property[2].code = #privacy
+  * ^property[2].valueBoolean = true
 
 ValueSet: StudyParameterVS
 Id: study-parameter
@@ -218,6 +246,7 @@ Description: "Names of the outputs of a training Task (progress and aggregate me
 * #excluded-criteria "Excluded by criteria" "Patients excluded by the cohort criteria or a missing required feature; integer."
 * #missing "Missing values" "Feature values missing (dropped or imputed per the missing-value policy); integer."
 * #unconvertible-units "Unconvertible units" "Values excluded because their unit could not be converted to the feature's unit; integer."
+* #dp-epsilon "DP epsilon spent" "Of a differentially private study: the epsilon of (epsilon, dp-delta)-DP this site's contributions have spent so far, by its own accountant; decimal."
 
 ValueSet: TrainingOutputVS
 Id: training-output

@@ -74,6 +74,16 @@ public final class SiteSession {
     /** TRAIN: the strategy's payload, from {@code globalModel}, features standardised with the global values. */
     double[] train(int round, double[] globalModel, Standardisation standardisation);
 
+    /**
+     * TRAIN with the round's {@link RoundTerms}: a differentially private study's work calibrates
+     * its noise share to the round's threshold and refuses ({@link RoundRefusedException}) a round
+     * whose announced privacy asks for less noise than its own study declares. By default the
+     * terms are not needed.
+     */
+    default double[] train(int round, double[] globalModel, Standardisation standardisation, RoundTerms terms) {
+      return train(round, globalModel, standardisation);
+    }
+
     /** The metric tail {@code [tp, fp, tn, fn, Σ log-loss]} of {@code model} on the site's test split. */
     double[] evaluate(double[] model, Standardisation standardisation);
   }
@@ -108,6 +118,16 @@ public final class SiteSession {
    * study's and every participant's.
    */
   public record Disclosure(int minCellCount, boolean suppressZeros) {}
+
+  /**
+   * What a TRAIN round asks of a site beyond the model: its threshold t (any sum the aggregator can
+   * unmask holds at least t contributions), the fixed-point encoding's fractional bits, and the
+   * differential privacy the aggregator announced (null when it announced none).
+   */
+  public record RoundTerms(int threshold, int fractionBits, AnnouncedPrivacy privacy) {}
+
+  /** The aggregator's announced privacy of a TRAIN round (proto {@code RoundPrivacy}), for the site to check. */
+  public record AnnouncedPrivacy(double clip, double shareVariance, double latticeStep, double epsilonSpent) {}
 
   /** What a completed round told the site. */
   public record RoundResult(int round, Phase phase, int trainingRounds, double[] model,
@@ -373,8 +393,7 @@ public final class SiteSession {
     Standardisation standardisation = new Standardisation(
         start.getStandardisation().getMeansList().stream().mapToDouble(Double::doubleValue).toArray(),
         start.getStandardisation().getSdsList().stream().mapToDouble(Double::doubleValue).toArray());
-    double[] contribution = contribution(start.getPhase(), start.getBinding().getRound(), start.getThreshold(),
-        global, standardisation);
+    double[] contribution = contribution(start, global, standardisation);
     FixedPointEncoding e = start.getEncoding();
     for (int i = 0; i < contribution.length; i++) {
       if (!(Math.abs(contribution[i]) <= e.getClip())) {
@@ -418,12 +437,14 @@ public final class SiteSession {
   }
 
   /** The work's contribution to a round of {@code phase}, a phase of the site's kind of study. */
-  private double[] contribution(Phase phase, int roundNumber, int threshold, double[] global,
-      Standardisation standardisation) {
+  private double[] contribution(RoundStart start, double[] global, Standardisation standardisation) {
+    Phase phase = start.getPhase();
+    int roundNumber = start.getBinding().getRound();
+    int threshold = start.getThreshold();
     if (work instanceof TrainingWork training) {
       return switch (phase) {
         case STANDARDISE -> training.moments();
-        case TRAIN -> concat(training.train(roundNumber, global, standardisation),
+        case TRAIN -> concat(training.train(roundNumber, global, standardisation, terms(start)),
             training.evaluate(global, standardisation));
         case EVALUATE -> training.evaluate(global, standardisation);
         default -> throw new IllegalArgumentException("a training study has no " + phase + " round");
@@ -435,6 +456,15 @@ public final class SiteSession {
       case STATISTICS_ITERATION -> ((RegressionWork) statistics).iterate(roundNumber, global);
       default -> throw new IllegalArgumentException("a statistics study has no " + phase + " round");
     };
+  }
+
+  private static RoundTerms terms(RoundStart start) {
+    AnnouncedPrivacy privacy = null;
+    if (start.hasPrivacy()) {
+      org.fedfhir.federation.v1.RoundPrivacy p = start.getPrivacy();
+      privacy = new AnnouncedPrivacy(p.getClip(), p.getShareVariance(), p.getLatticeStep(), p.getEpsilonSpent());
+    }
+    return new RoundTerms(start.getThreshold(), start.getEncoding().getFractionBits(), privacy);
   }
 
   private void step(java.util.function.Supplier<org.fedfhir.securecompute.secagg.SiteMessage> action) {

@@ -1,6 +1,7 @@
 package org.fedfhir.study;
 
 import org.fedfhir.federation.Strategy;
+import org.fedfhir.securecompute.privacy.TrainingPrivacy;
 
 /**
  * The study parameters of {@code {base}/CodeSystem/study-parameter}, defaults filled in: the one
@@ -8,12 +9,14 @@ import org.fedfhir.federation.Strategy;
  * study leaves it to the round (⌈2n/3⌉).
  *
  * @param predictionPrecision decimals of the probabilities the TEE model service returns (1 to 6)
+ * @param privacy the differential privacy of a training study's rounds ({@code dp-epsilon},
+ *     {@code dp-delta}, {@code dp-clip}, {@code dp-unit}); null when the study declares none
  */
 public record StudyParameters(
     int rounds, int localEpochs, double learningRate, double l2, long seed, double testFraction,
     int minSites, Integer threshold, Strategy strategy, double proximalMu, double serverLearningRate,
-    boolean shareModelWithOwner, int predictionPrecision) {
+    boolean shareModelWithOwner, int predictionPrecision, TrainingPrivacy privacy) {
 
   public static final StudyParameters DEFAULTS =
-      new StudyParameters(20, 5, 0.1, 0.0, 43L, 0.25, 3, null, Strategy.FEDAVG, 0.01, 0.1, false, 3);
+      new StudyParameters(20, 5, 0.1, 0.0, 43L, 0.25, 3, null, Strategy.FEDAVG, 0.01, 0.1, false, 3, null);
 }

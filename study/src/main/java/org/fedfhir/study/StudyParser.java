@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.fedfhir.federation.Strategy;
 import org.fedfhir.federation.StudyLimits;
+import org.fedfhir.securecompute.privacy.TrainingPrivacy;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Coding;
@@ -107,6 +108,10 @@ public final class StudyParser implements StudyValidator {
       }
     }
     checkVectorLength(kind, parameters, features, declarations, issues);
+    if (kind == StudyKind.STATISTICS && parameters.privacy() != null) {
+      issues.add(new StudyIssue("PlanDefinition.extension[parameter]", "parameter 'dp-epsilon' is a training "
+          + "study's; a statistics study declares ε per statistic"));
+    }
     if (!issues.isEmpty()) {
       return null;
     }
@@ -227,6 +232,11 @@ public final class StudyParser implements StudyValidator {
     double serverLr = d.serverLearningRate();
     boolean share = d.shareModelWithOwner();
     int precision = d.predictionPrecision();
+    Double dpEpsilon = null;
+    double dpDelta = TrainingPrivacy.DEFAULT_DELTA;
+    double dpClip = TrainingPrivacy.DEFAULT_CLIP;
+    TrainingPrivacy.Unit dpUnit = TrainingPrivacy.Unit.RECORD;
+    String dpLoc = null;
     String minSitesLoc = null;
     String thresholdLoc = null;
     Set<String> seen = new HashSet<>();
@@ -285,6 +295,19 @@ public final class StudyParser implements StudyValidator {
             issues.add(new StudyIssue(vloc, "parameter 'share-model-with-owner' needs valueBoolean"));
           }
         }
+        case "dp-epsilon" -> {
+          dpEpsilon = decimal(value, name, vloc, issues, 1.0, v -> v > 0 && Double.isFinite(v), "> 0");
+          dpLoc = vloc;
+        }
+        case "dp-delta" -> dpDelta = decimal(value, name, vloc, issues, dpDelta, v -> v > 0 && v < 1, "in (0, 1)");
+        case "dp-clip" -> dpClip = decimal(value, name, vloc, issues, dpClip, v -> v > 0 && Double.isFinite(v), "> 0");
+        case "dp-unit" -> {
+          if (value instanceof CodeType c && TrainingPrivacy.Unit.fromCode(c.getValue()).isPresent()) {
+            dpUnit = TrainingPrivacy.Unit.fromCode(c.getValue()).get();
+          } else {
+            issues.add(new StudyIssue(vloc, "parameter 'dp-unit' needs valueCode, one of record | site"));
+          }
+        }
         case "strategy" -> {
           if (value instanceof CodeType c && Strategy.isCode(c.getValue())) {
             strategy = Strategy.fromCode(c.getValue());
@@ -301,8 +324,42 @@ public final class StudyParser implements StudyValidator {
       issues.add(new StudyIssue(thresholdLoc, "parameter 'threshold' is " + threshold + " but 'min-sites' is "
           + minSites + (minSitesLoc == null ? " (the default)" : "") + "; need 2 ≤ threshold ≤ min-sites"));
     }
+    TrainingPrivacy privacy = privacy(dpEpsilon, dpDelta, dpClip, dpUnit, dpLoc, seen, strategy, lr, issues);
     return new StudyParameters(rounds, epochs, lr, l2, seed, testFraction, minSites, threshold, strategy, mu,
-        serverLr, share, precision);
+        serverLr, share, precision, privacy);
+  }
+
+  /**
+   * The study's differential privacy, or null: {@code dp-delta}, {@code dp-clip} and {@code dp-unit}
+   * only with {@code dp-epsilon}; only for the strategies whose payload is the weighted model (a
+   * DP round is one clipped gradient step, which FedAvg and the server optimisers average):
+   * {@code newton} would need noise on d(d+1)/2 information entries whose sensitivity grows with
+   * the features, and {@code fedprox}'s proximal local epochs have no per-record bound.
+   */
+  private static TrainingPrivacy privacy(Double epsilon, double delta, double clip, TrainingPrivacy.Unit unit,
+      String loc, Set<String> seen, Strategy strategy, double learningRate, List<StudyIssue> issues) {
+    if (epsilon == null) {
+      for (String name : List.of("dp-delta", "dp-clip", "dp-unit")) {
+        if (seen.contains(name)) {
+          issues.add(new StudyIssue("PlanDefinition.extension[parameter]", "parameter '" + name
+              + "' needs 'dp-epsilon' (the study's privacy budget)"));
+        }
+      }
+      return null;
+    }
+    if (strategy == Strategy.NEWTON || strategy == Strategy.FEDPROX) {
+      issues.add(new StudyIssue(loc, "differential privacy is offered for fedavg, fedadam, fedadagrad and fedyogi; "
+          + "strategy '" + strategy.code() + "' has no clipped per-record update to noise"));
+      return null;
+    }
+    try {
+      TrainingPrivacy privacy = new TrainingPrivacy(epsilon, delta, clip, unit);
+      privacy.step(learningRate);
+      return privacy;
+    } catch (IllegalArgumentException e) {
+      issues.add(new StudyIssue(loc, e.getMessage()));
+      return null;
+    }
   }
 
   /**

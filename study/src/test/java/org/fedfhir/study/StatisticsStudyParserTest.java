@@ -117,7 +117,7 @@ class StatisticsStudyParserTest {
     StudyParameters d = StudyParameters.DEFAULTS;
     assertThat(study.parameters()).isEqualTo(new StudyParameters(d.rounds(), d.localEpochs(), d.learningRate(),
         d.l2(), d.seed(), d.testFraction(), d.minSites(), d.threshold(), d.strategy(), d.proximalMu(),
-        d.serverLearningRate(), d.shareModelWithOwner(), 5));
+        d.serverLearningRate(), d.shareModelWithOwner(), 5, null));
   }
 
   @Test

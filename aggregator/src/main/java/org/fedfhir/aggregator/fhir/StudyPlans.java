@@ -31,6 +31,7 @@ public final class StudyPlans {
         .serverLearningRate(p.serverLearningRate())
         .proximalMu(p.proximalMu())
         .l2(p.l2())
+        .privacy(p.privacy(), p.learningRate())
         .build();
   }
 

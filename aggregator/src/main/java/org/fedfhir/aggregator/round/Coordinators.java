@@ -96,7 +96,9 @@ public final class Coordinators {
     Optional<StoredModel> latest = store.latestModel(plan.ref());
     boolean standardised = store.rounds(plan.ref()).stream()
         .anyMatch(r -> r.number() == 1 && r.state() == RoundState.COMPLETED);
+    int trained = (int) store.rounds(plan.ref()).stream()
+        .filter(r -> r.number() >= 2 && r.number() <= plan.rounds() + 1 && r.state() == RoundState.COMPLETED).count();
     return new TrainingPlan(plan, strategy, encoding, latest,
-        standardised ? Optional.of(store.metrics(plan.ref(), 1)) : Optional.empty());
+        standardised ? Optional.of(store.metrics(plan.ref(), 1)) : Optional.empty(), trained);
   }
 }

@@ -23,13 +23,22 @@ import org.fedfhir.federation.v1.Join;
 import org.fedfhir.federation.v1.NetworkMetric;
 import org.fedfhir.federation.v1.Phase;
 import org.fedfhir.federation.v1.RoundEnd;
+import org.fedfhir.federation.v1.RoundPrivacy;
 import org.fedfhir.federation.v1.RoundStart;
+import org.fedfhir.securecompute.privacy.TrainingPrivacy;
+import org.fedfhir.securecompute.privacy.ZcdpAccountant;
 
 /**
  * The rounds of a training study ({@link Phases}): once the study's min-sites have joined, round 1
  * standardises, rounds 2 … R+1 train with the study's {@link AggregationStrategy} applied to each
  * revealed sum, round R+2 evaluates the final model; then the study is completed. Every joined site
  * takes part in a round; a round that aborts is run again from the same model.
+ *
+ * <p>A study that declares {@code dp-epsilon} ({@link TrainingPrivacy}) has its TRAIN rounds announce
+ * the noise each site must add ({@code RoundPrivacy}) and its accountant ({@link ZcdpAccountant})
+ * spend ρ/R on every revealed TRAIN sum, usable or not; each round's record carries the ε spent
+ * ({@code dp-epsilon}). When the budget cannot pay for another TRAIN round the study stops
+ * training at its ε: the next round evaluates, and the study completes.
  */
 public final class TrainingPlan implements RoundPlan {
 
@@ -40,6 +49,8 @@ public final class TrainingPlan implements RoundPlan {
   private ModelVector global;
   private StrategyState state;
   private Standardisation standardisation = Standardisation.none();
+  private final ZcdpAccountant accountant;
+  private boolean evaluated;
 
   /**
    * A study's plan from its start.
@@ -47,7 +58,7 @@ public final class TrainingPlan implements RoundPlan {
    * @param encoding the fixed-point encoding of the sites' inputs
    */
   public TrainingPlan(StudyPlan plan, AggregationStrategy strategy, FixedPointEncoding encoding) {
-    this(plan, strategy, encoding, Optional.empty(), Optional.empty());
+    this(plan, strategy, encoding, Optional.empty(), Optional.empty(), 0);
   }
 
   /**
@@ -56,9 +67,10 @@ public final class TrainingPlan implements RoundPlan {
    * @param latest the last completed round's model and strategy state, if any
    * @param standardised the metrics of the completed standardisation round ({@code mean.j},
    *     {@code sd.j}), if it completed
+   * @param trainSumsRevealed the TRAIN rounds completed so far: what a private study's accountant has spent
    */
   public TrainingPlan(StudyPlan plan, AggregationStrategy strategy, FixedPointEncoding encoding,
-      Optional<StoredModel> latest, Optional<Map<String, Double>> standardised) {
+      Optional<StoredModel> latest, Optional<Map<String, Double>> standardised, int trainSumsRevealed) {
     this.plan = plan;
     this.strategy = strategy;
     this.encoding = encoding;
@@ -76,6 +88,19 @@ public final class TrainingPlan implements RoundPlan {
       }
       standardisation = new Standardisation(means, sds);
     });
+    this.accountant = plan.privacy().map(dp -> new ZcdpAccountant(dp.epsilon(), dp.delta())).orElse(null);
+    for (int i = 0; i < trainSumsRevealed && accountant != null; i++) {
+      accountant.spend(roundRho());
+    }
+  }
+
+  /** The ε the study's revealed TRAIN sums have spent; empty for a study without differential privacy. */
+  public java.util.OptionalDouble privacySpent() {
+    return accountant == null ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(accountant.epsilon());
+  }
+
+  private double roundRho() {
+    return plan.privacy().orElseThrow().roundRho(plan.rounds());
   }
 
   /** The current global model (the start of the next round). */
@@ -103,7 +128,7 @@ public final class TrainingPlan implements RoundPlan {
 
   @Override
   public Step next(int completedRounds, List<String> joined) {
-    if (completedRounds >= phases.total()) {
+    if (completedRounds >= phases.total() || evaluated) {
       return new End(joined, true, () -> {});
     }
     if (joined.size() < plan.minSites()) {
@@ -111,14 +136,25 @@ public final class TrainingPlan implements RoundPlan {
     }
     int number = completedRounds + 1;
     Phase phase = phases.of(number);
-    RoundStart announced = RoundStart.newBuilder()
+    if (phase == Phase.TRAIN && accountant != null && !accountant.allows(roundRho())) {
+      phase = Phase.EVALUATE; // the study stops at its ε
+    }
+    RoundStart.Builder announced = RoundStart.newBuilder()
         .setGlobalModel(toProto(global))
         .setEncoding(encoding)
         .setPhase(phase)
         .setTrainingRounds(plan.rounds())
-        .setStandardisation(toProto(standardisation))
-        .build();
-    return new Start(new Round(number, phase, joined, phases.payloadLength(phase), encoding, announced));
+        .setStandardisation(toProto(standardisation));
+    if (phase == Phase.TRAIN && accountant != null) {
+      TrainingPrivacy dp = plan.privacy().orElseThrow();
+      announced.setPrivacy(RoundPrivacy.newBuilder()
+          .setClip(dp.clip())
+          .setShareVariance(dp.shareVariance(plan.thresholdFor(joined.size()), plan.rounds(), plan.modelDimension(),
+              plan.learningRate()))
+          .setLatticeStep(dp.step(plan.learningRate()))
+          .setEpsilonSpent(accountant.epsilon()));
+    }
+    return new Start(new Round(number, phase, joined, phases.payloadLength(phase), encoding, announced.build()));
   }
 
   @Override
@@ -137,6 +173,12 @@ public final class TrainingPlan implements RoundPlan {
       }
     } else {
       metrics.putAll(MetricTail.last(values).networkMetrics());
+      if (round.phase() == Phase.TRAIN && accountant != null) {
+        accountant.spend(roundRho()); // revealed, whether or not the strategy can use it
+      }
+      if (accountant != null) {
+        metrics.put("dp-epsilon", accountant.epsilon());
+      }
       if (round.phase() == Phase.TRAIN) {
         try {
           StrategyStep step = strategy.apply(global, plan.strategy().update(values), counts, state);
@@ -149,8 +191,9 @@ public final class TrainingPlan implements RoundPlan {
     }
     global = next;
     state = nextState;
+    evaluated |= round.phase() == Phase.EVALUATE;
     RoundEnd.Builder end = RoundEnd.newBuilder().setNextModel(toProto(global));
-    for (String name : List.of("accuracy", "log-loss", "test-count")) {
+    for (String name : List.of("accuracy", "log-loss", "test-count", "dp-epsilon")) {
       if (metrics.containsKey(name)) {
         end.addNetworkMetrics(NetworkMetric.newBuilder().setName(name).setValue(metrics.get(name)));
       }

@@ -3,6 +3,8 @@ package org.fedfhir.aggregator.store;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
+import org.fedfhir.federation.ModelLayout;
+import org.fedfhir.securecompute.privacy.TrainingPrivacy;
 import org.fedfhir.federation.Strategy;
 import org.fedfhir.study.StudyKind;
 
@@ -29,6 +31,8 @@ public final class StudyPlan {
   private final double serverLearningRate;
   private final double proximalMu;
   private final double l2;
+  private final TrainingPrivacy privacy;
+  private final double learningRate;
 
   private StudyPlan(Builder b) {
     this.ref = Objects.requireNonNull(b.ref, "ref");
@@ -64,6 +68,14 @@ public final class StudyPlan {
     this.serverLearningRate = b.serverLearningRate;
     this.proximalMu = b.proximalMu;
     this.l2 = b.l2;
+    if (b.privacy != null && (kind != StudyKind.TRAINING || strategy.layout() != ModelLayout.TWO_ROW)) {
+      throw new IllegalArgumentException("differential privacy needs a training study with a weighted-model strategy");
+    }
+    this.privacy = b.privacy;
+    this.learningRate = b.privacy == null ? 0 : b.learningRate;
+    if (privacy != null) {
+      privacy.step(learningRate); // refuses a lattice the encoding cannot carry
+    }
   }
 
   /**
@@ -94,6 +106,8 @@ public final class StudyPlan {
     b.serverLearningRate = serverLearningRate;
     b.proximalMu = proximalMu;
     b.l2 = l2;
+    b.privacy = privacy;
+    b.learningRate = learningRate;
     return b;
   }
 
@@ -180,6 +194,16 @@ public final class StudyPlan {
     return l2;
   }
 
+  /** The study's differential privacy, if it declares {@code dp-epsilon}. */
+  public java.util.Optional<TrainingPrivacy> privacy() {
+    return java.util.Optional.ofNullable(privacy);
+  }
+
+  /** The sites' learning rate η of a private study (the lattice of its noised update); 0 for any other. */
+  public double learningRate() {
+    return learningRate;
+  }
+
   /** The threshold for a round with n participants. */
   public int thresholdFor(int participants) {
     return threshold != 0 ? threshold : Math.max(2, (2 * participants + 2) / 3);
@@ -198,13 +222,14 @@ public final class StudyPlan {
         && kind == p.kind && strategy == p.strategy && rounds == p.rounds && minSites == p.minSites
         && threshold == p.threshold && dimension == p.dimension
         && Double.compare(serverLearningRate, p.serverLearningRate) == 0
-        && Double.compare(proximalMu, p.proximalMu) == 0 && Double.compare(l2, p.l2) == 0;
+        && Double.compare(proximalMu, p.proximalMu) == 0 && Double.compare(l2, p.l2) == 0
+        && Objects.equals(privacy, p.privacy) && Double.compare(learningRate, p.learningRate) == 0;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(ref, definitionDigest, kind, strategy, rounds, minSites, threshold, dimension,
-        serverLearningRate, proximalMu, l2);
+        serverLearningRate, proximalMu, l2, privacy, learningRate);
   }
 
   @Override
@@ -228,6 +253,8 @@ public final class StudyPlan {
     private double serverLearningRate = 0.1;
     private double proximalMu = 0.01;
     private double l2;
+    private TrainingPrivacy privacy;
+    private double learningRate;
 
     private Builder(StudyKind kind, StudyRef ref, String definitionDigest) {
       this.kind = kind;
@@ -290,6 +317,17 @@ public final class StudyPlan {
     public Builder l2(double l2) {
       training("L2 penalty");
       this.l2 = l2;
+      return this;
+    }
+
+    /**
+     * The study's differential privacy and the sites' learning rate η, which sets the lattice of
+     * the noised update; null for none.
+     */
+    public Builder privacy(TrainingPrivacy privacy, double learningRate) {
+      training("differential privacy");
+      this.privacy = privacy;
+      this.learningRate = learningRate;
       return this;
     }
 

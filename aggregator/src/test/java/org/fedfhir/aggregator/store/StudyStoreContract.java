@@ -53,6 +53,18 @@ abstract class StudyStoreContract {
   }
 
   @Test
+  void aPrivateStudysDifferentialPrivacyIsReadBackUnchanged() {
+    StudyPlan p = plan(Strategy.FEDADAGRAD).toBuilder().privacy(new org.fedfhir.securecompute.privacy.TrainingPrivacy(
+        0.5, 1e-3, 2.0, org.fedfhir.securecompute.privacy.TrainingPrivacy.Unit.SITE), 0.25).build();
+    store().registerStudy(p);
+    store().registerStudy(p);
+    StudyPlan read = store().study(p.ref()).orElseThrow();
+    assertThat(read).isEqualTo(p);
+    assertThat(read.privacy()).isEqualTo(p.privacy());
+    assertThat(read.learningRate()).isEqualTo(0.25);
+  }
+
+  @Test
   void aStatisticsStudyIsReadBackAsAStatisticsStudyWithItsVectorLength() {
     StudyPlan p = StudyPlan.statistics(new StudyRef("http://example.org/fhir/PlanDefinition/" + UUID.randomUUID(),
         "1.0.0"), DIGEST).minSites(3).threshold(2).statisticsLength(7).build();

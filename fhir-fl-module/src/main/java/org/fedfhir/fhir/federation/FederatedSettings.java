@@ -7,6 +7,7 @@ import org.fedfhir.study.Algorithm;
 import org.fedfhir.study.StudyDefinition;
 import org.fedfhir.study.StudyParameters;
 import org.fedfhir.fhir.training.LinearAlgorithm;
+import org.fedfhir.securecompute.privacy.TrainingPrivacy;
 
 /**
  * What a site needs of a study's parameters (docs/study-format.md) to compute its contributions.
@@ -17,9 +18,17 @@ import org.fedfhir.fhir.training.LinearAlgorithm;
  * @param learningRate local step size, &gt; 0
  * @param proximalMu FedProx μ ≥ 0
  * @param seed seed of the split and of local shuffling
+ * @param privacy the study's differential privacy, or null (then every TRAIN round trains locally)
+ * @param rounds the study's TRAIN rounds R, over which a private study spreads its budget
  */
 public record FederatedSettings(Strategy strategy, LinearAlgorithm algorithm, int localEpochs,
-    double learningRate, double proximalMu, long seed) {
+    double learningRate, double proximalMu, long seed, TrainingPrivacy privacy, int rounds) {
+
+  /** A study without differential privacy. */
+  public FederatedSettings(Strategy strategy, LinearAlgorithm algorithm, int localEpochs, double learningRate,
+      double proximalMu, long seed) {
+    this(strategy, algorithm, localEpochs, learningRate, proximalMu, seed, null, 1);
+  }
 
   public FederatedSettings {
     Objects.requireNonNull(strategy, "strategy");
@@ -36,13 +45,20 @@ public record FederatedSettings(Strategy strategy, LinearAlgorithm algorithm, in
       throw new IllegalArgumentException("strategy " + strategy.code() + " is implemented for logistic-regression only; the study's algorithm is "
           + algorithm);
     }
+    if (rounds < 1) {
+      throw new IllegalArgumentException("rounds " + rounds + "; need ≥ 1");
+    }
+    if (privacy != null && strategy.layout() != ModelLayout.TWO_ROW) {
+      throw new IllegalArgumentException("differential privacy needs a weighted-model strategy; got " + strategy.code());
+    }
   }
 
   public static FederatedSettings of(StudyDefinition study) {
     StudyParameters p = study.parameters();
     LinearAlgorithm a = study.algorithm() == Algorithm.LINEAR_SVM
         ? LinearAlgorithm.LINEAR_SVM : LinearAlgorithm.LOGISTIC_REGRESSION;
-    return new FederatedSettings(p.strategy(), a, p.localEpochs(), p.learningRate(), p.proximalMu(), p.seed());
+    return new FederatedSettings(p.strategy(), a, p.localEpochs(), p.learningRate(), p.proximalMu(), p.seed(),
+        p.privacy(), p.rounds());
   }
 
   public ModelLayout layout() {

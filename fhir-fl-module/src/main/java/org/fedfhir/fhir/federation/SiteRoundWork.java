@@ -21,6 +21,9 @@ import org.fedfhir.fhir.training.Metrics;
  *       ({@link LogisticInformation}) as {@code [s, upper triangle of I, n]};</li>
  *   <li>the metric tail {@code [tp, fp, tn, fn, Σ log-loss]} of a model on the test split.</li>
  * </ul>
+ * A study that declares {@code dp-epsilon} trains differently: each TRAIN round is one clipped
+ * gradient step with the site's share of the noise, laid out as {@code [n·w, n]} as well
+ * ({@link PrivateRounds}), and the site keeps its own ε ledger.
  * Features are standardised with the global means and SDs the aggregator announces; a missing
  * value becomes the global mean. Payloads are laid out by {@link Payloads}, which the aggregator's
  * strategies read. Nothing is logged.
@@ -32,6 +35,9 @@ public final class SiteRoundWork implements SiteSession.TrainingWork {
     default void roundCompleted(SiteSession.RoundResult result) {}
 
     default void roundAborted(int round, String reason) {}
+
+    /** A differentially private study: the site's own ledger after a contribution, ε of the study's target. */
+    default void privacySpent(int round, double epsilon, double target) {}
   }
 
   private final SiteRows rows;
@@ -39,6 +45,7 @@ public final class SiteRoundWork implements SiteSession.TrainingWork {
   private final Progress progress;
   private final TribuoLocalUpdate tribuo;
   private final long sessionSecret;
+  private final PrivateRounds privateRounds;
   private volatile Standardisation lastStandardisation;
   private volatile SiteSession.RoundResult lastEvaluation;
 
@@ -60,6 +67,8 @@ public final class SiteRoundWork implements SiteSession.TrainingWork {
     this.progress = progress == null ? new Progress() {} : progress;
     this.tribuo = new TribuoLocalUpdate(rows.featureNames());
     this.sessionSecret = sessionSecret;
+    this.privateRounds = settings.privacy() == null ? null : new PrivateRounds(settings.privacy(), settings.rounds(),
+        settings.learningRate(), settings.algorithm(), new SecureRandom());
   }
 
   public SiteRoundWork(SiteRows rows, FederatedSettings settings) {
@@ -77,7 +86,34 @@ public final class SiteRoundWork implements SiteSession.TrainingWork {
   }
 
   @Override
+  public double[] train(int round, double[] globalModel, Standardisation standardisation,
+      SiteSession.RoundTerms terms) {
+    if (privateRounds == null) {
+      return train(round, globalModel, standardisation);
+    }
+    lastStandardisation = standardisation;
+    double[] payload = privateRounds.payload(round, requireLength(globalModel),
+        standardised(rows.train(), standardisation), terms);
+    progress.privacySpent(round, privateRounds.epsilon(), privateRounds.target());
+    return payload;
+  }
+
+  /** The ε this site's contributions to a private study have spent, by its own ledger; NaN for a study without. */
+  public double privacySpent() {
+    return privateRounds == null ? Double.NaN : privateRounds.epsilon();
+  }
+
+  /** True if this site's ledger of a private study cannot pay for another TRAIN round: the study is at its ε. */
+  public boolean privacyBudgetSpent() {
+    return privateRounds != null && privateRounds.budgetSpent();
+  }
+
+  @Override
   public double[] train(int round, double[] globalModel, Standardisation standardisation) {
+    if (privateRounds != null) {
+      throw new SiteSession.RoundRefusedException("this site refused round " + round + ": a private study's TRAIN "
+          + "round needs its threshold and announced privacy");
+    }
     lastStandardisation = standardisation;
     StandardisedRows train = standardised(rows.train(), standardisation);
     long n = train.size();

@@ -134,6 +134,7 @@ public class FederatedTrainingService implements AutoCloseable {
     CohortCounts counts = null;
     Metrics local = null;
     Map<String, Double> network = Map.of();
+    String privacyNote = null;
     int trainingRounds = study.parameters().rounds();
     try {
       update(taskId, t -> {
@@ -170,6 +171,7 @@ public class FederatedTrainingService implements AutoCloseable {
       }
       local = work.localMetrics(outcome.finalModel(), work.standardisation());
       network = evaluation.networkMetrics();
+      privacyNote = privacyNote(study, work);
       LOG.info("$train Task/{} federated: study ended after {} rounds", taskId, outcome.completedRounds());
     } catch (FederationFailure e) {
       failure = e.getMessage();
@@ -192,9 +194,13 @@ public class FederatedTrainingService implements AutoCloseable {
     Metrics m = local;
     Map<String, Double> n = network;
     int rounds = trainingRounds;
+    String note = privacyNote;
     Future<?> end = taskUpdates.submit(() -> tasks.update(taskId, t -> {
       if (reason == null) {
         complete(t, rounds, c, m, n);
+        if (note != null) {
+          t.getStatusReason().setText(note);
+        }
       } else {
         t.setStatus(Task.TaskStatus.FAILED);
         t.getStatusReason().setText(reason);
@@ -208,8 +214,29 @@ public class FederatedTrainingService implements AutoCloseable {
     }
   }
 
+  /**
+   * What a differentially private study's Task says at its end: the ε this site's own ledger has
+   * spent, of the study's target, and whether the study stopped there; null for a study without.
+   */
+  private static String privacyNote(StudyDefinition study, SiteRoundWork work) {
+    org.fedfhir.securecompute.privacy.TrainingPrivacy dp = study.parameters().privacy();
+    if (dp == null) {
+      return null;
+    }
+    double spent = work.privacySpent();
+    boolean exhausted = work.privacyBudgetSpent();
+    return String.format(java.util.Locale.ROOT, "%s: this site's contributions spent ε = %.4f of the study's "
+        + "dp-epsilon %s (δ = %s, %s-level)", exhausted ? "stopped at the study's ε target" : "differential privacy",
+        spent, dp.epsilon(), dp.delta(), dp.unit().code());
+  }
+
   private SiteRoundWork.Progress progress(String taskId) {
     return new SiteRoundWork.Progress() {
+      @Override
+      public void privacySpent(int round, double epsilon, double target) {
+        update(taskId, t -> output(t, "dp-epsilon", epsilon));
+      }
+
       @Override
       public void roundCompleted(SiteSession.RoundResult r) {
         int total = r.trainingRounds();

@@ -13,6 +13,7 @@ import org.fedfhir.aggregator.store.StudyPlan;
 import org.fedfhir.aggregator.store.StudyRef;
 import org.fedfhir.aggregator.store.StudyStatus;
 import org.fedfhir.federation.Strategy;
+import org.fedfhir.securecompute.privacy.TrainingPrivacy;
 
 @Entity
 @Table(name = "fl_study", uniqueConstraints = @UniqueConstraint(columnNames = {"url", "version"}))
@@ -59,6 +60,22 @@ class StudyEntity {
 
   double l2;
 
+  /** A private study's dp-epsilon, dp-delta, dp-clip, dp-unit and the sites' learning rate; null otherwise. */
+  @Column(name = "dp_epsilon")
+  Double dpEpsilon;
+
+  @Column(name = "dp_delta")
+  Double dpDelta;
+
+  @Column(name = "dp_clip")
+  Double dpClip;
+
+  @Column(name = "dp_unit", length = 10)
+  String dpUnit;
+
+  @Column(name = "dp_learning_rate")
+  Double dpLearningRate;
+
   @Enumerated(EnumType.STRING)
   @Column(nullable = false, length = 20)
   StudyStatus status;
@@ -81,6 +98,13 @@ class StudyEntity {
     serverLearningRate = p.serverLearningRate();
     proximalMu = p.proximalMu();
     l2 = p.l2();
+    p.privacy().ifPresent(dp -> {
+      dpEpsilon = dp.epsilon();
+      dpDelta = dp.delta();
+      dpClip = dp.clip();
+      dpUnit = dp.unit().code();
+      dpLearningRate = p.learningRate();
+    });
     status = StudyStatus.ACTIVE;
   }
 
@@ -92,6 +116,9 @@ class StudyEntity {
     }
     return StudyPlan.training(ref, definitionDigest).strategy(Strategy.fromCode(strategy)).rounds(rounds)
         .minSites(minSites).threshold(threshold).modelDimension(modelDimension)
-        .serverLearningRate(serverLearningRate).proximalMu(proximalMu).l2(l2).build();
+        .serverLearningRate(serverLearningRate).proximalMu(proximalMu).l2(l2)
+        .privacy(dpEpsilon == null ? null : new TrainingPrivacy(dpEpsilon, dpDelta, dpClip,
+            TrainingPrivacy.Unit.fromCode(dpUnit).orElseThrow()), dpLearningRate == null ? 0 : dpLearningRate)
+        .build();
   }
 }

@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import org.fedfhir.aggregator.statistics.ReleaseStore.StoredDefinition;
@@ -44,12 +49,30 @@ class JpaReleaseStoreTest {
     TestDatabase database() {
       return TestDatabase.POSTGRESQL;
     }
+
+    @Test
+    void replacedAndRemovedDefinitionsLeaveNoLargeObjectBehind() throws SQLException {
+      StudyRef study = newStudy();
+      String json = "{\"resourceType\":\"PlanDefinition\",\"title\":\"" + "x".repeat(10_000) + "\"}";
+      store().recordDefinition(new StoredDefinition("lob-check", study, json));
+      store().recordDefinition(new StoredDefinition("lob-check", study, json.replace('x', 'y')));
+      store().removeDefinition("lob-check");
+
+      // a text kept as a large object (an oid column) outlives its row: PostgreSQL does not delete it
+      try (Connection c = DriverManager.getConnection(location.db(), location.user(), location.password());
+          Statement s = c.createStatement();
+          ResultSet r = s.executeQuery("SELECT count(*) FROM pg_largeobject_metadata")) {
+        r.next();
+        assertThat(r.getLong(1)).isZero();
+      }
+    }
   }
 
   @TestInstance(TestInstance.Lifecycle.PER_CLASS)
   abstract static class OnDatabase extends ReleaseStoreContract {
     /** The database the contract runs on. */
     private AggregatorDatabase contract;
+    TestDatabase.Location location;
 
     @TempDir
     Path dir;
@@ -58,7 +81,8 @@ class JpaReleaseStoreTest {
 
     @BeforeAll
     void open(@TempDir Path shared) {
-      contract = AggregatorDatabase.open(database().fresh(shared, "contract"));
+      location = database().fresh(shared, "contract");
+      contract = AggregatorDatabase.open(location);
     }
 
     @AfterAll

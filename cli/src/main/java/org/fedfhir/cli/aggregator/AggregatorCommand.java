@@ -36,8 +36,11 @@ public final class AggregatorCommand implements Callable<Integer> {
 
   @Option(names = "--db", defaultValue = "data/aggregator/aggregator", paramLabel = "H2-FILE|JDBC-URL",
       description = "H2 database file (default: ${DEFAULT-VALUE}) or a JDBC URL, e.g. "
-          + "jdbc:postgresql://host/db?user=…")
+          + "jdbc:postgresql://host/db (with --db-user and --db-password-file)")
   String db;
+
+  @CommandLine.Mixin
+  org.fedfhir.cli.DatabaseLogin login = new org.fedfhir.cli.DatabaseLogin();
 
   @Option(names = "--pki", defaultValue = "pki", paramLabel = "DIR",
       description = "A local network's directory ('pki init --sites'; default: ${DEFAULT-VALUE}): the aggregator's "
@@ -146,8 +149,9 @@ public final class AggregatorCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    var context = AggregatorApplication.start(new AggregatorSettings(bind, port, db, tls, stageTimeout, fhir),
-        provisioning);
+    AggregatorSettings settings = new AggregatorSettings(bind, port, db, tls, stageTimeout, fhir, login.user(),
+        login.password());
+    var context = AggregatorApplication.start(settings, provisioning);
     context.getBean(FederationServer.class).awaitTermination();
     return 0;
   }

@@ -37,11 +37,8 @@ public class AggregatorApplication {
     return new SpringApplicationBuilder(AggregatorApplication.class)
         .web(WebApplicationType.NONE)
         .bannerMode(org.springframework.boot.Banner.Mode.OFF)
-        .properties(Map.of(
-            "spring.datasource.url", settings.jdbcUrl(),
-            "spring.jpa.hibernate.ddl-auto", "update",
-            "spring.jpa.open-in-view", "false",
-            "spring.main.register-shutdown-hook", "true"))
+        .properties(settings.dataSource())
+        .properties(Map.of("spring.main.register-shutdown-hook", "true"))
         .initializers(ctx -> {
           ctx.getBeanFactory().registerSingleton("aggregatorSettings", settings);
           if (tee != null) {

@@ -2,6 +2,8 @@ package org.fedfhir.aggregator.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import org.fedfhir.aggregator.pki.TlsFiles;
 
@@ -14,9 +16,11 @@ import org.fedfhir.aggregator.pki.TlsFiles;
  * @param tls the aggregator's certificate, key and the network CA
  * @param stageTimeout how long a protocol stage waits for sites before they count as dropped out
  * @param fhir the FHIR endpoint where researchers publish studies, or {@link FhirEndpoint#NONE}
+ * @param databaseUser the database user (PostgreSQL), or null: none, or in the JDBC URL
+ * @param databasePassword its password, from a file or the environment, never the command line; or null
  */
 public record AggregatorSettings(String bindAddress, int port, String database, TlsFiles tls,
-    Duration stageTimeout, FhirEndpoint fhir) {
+    Duration stageTimeout, FhirEndpoint fhir, String databaseUser, String databasePassword) {
 
   /**
    * The aggregator's FHIR endpoint: its own address and port (never the gRPC server's), HTTPS with the
@@ -47,6 +51,12 @@ public record AggregatorSettings(String bindAddress, int port, String database, 
     }
   }
 
+  /** Settings whose database needs no user and password apart from the JDBC URL's (H2). */
+  public AggregatorSettings(String bindAddress, int port, String database, TlsFiles tls, Duration stageTimeout,
+      FhirEndpoint fhir) {
+    this(bindAddress, port, database, tls, stageTimeout, fhir, null, null);
+  }
+
   public AggregatorSettings {
     Objects.requireNonNull(bindAddress, "bindAddress");
     Objects.requireNonNull(tls, "tls");
@@ -67,10 +77,47 @@ public record AggregatorSettings(String bindAddress, int port, String database, 
    * flushes every commit to disk.
    */
   public String jdbcUrl() {
+    return jdbcUrl(database);
+  }
+
+  private static String jdbcUrl(String database) {
     if (database.startsWith("jdbc:")) {
       return database;
     }
     // WRITE_DELAY=0: a commit is on disk when it returns, so a crash loses no completed round.
     return "jdbc:h2:file:" + Path.of(database).toAbsolutePath().normalize() + ";WRITE_DELAY=0";
+  }
+
+  /** Spring's data source settings for this database: {@link #dataSource(String, String, String)}. */
+  public Map<String, Object> dataSource() {
+    return dataSource(database, databaseUser, databasePassword);
+  }
+
+  /**
+   * Spring's data source and JPA settings for the aggregator's database, as the aggregator opens it:
+   * the JDBC URL ({@link #jdbcUrl()}), the user and password if given, the schema created or updated
+   * on start.
+   *
+   * @param database an H2 file path or a JDBC URL
+   */
+  public static Map<String, Object> dataSource(String database, String user, String password) {
+    Map<String, Object> p = new HashMap<>();
+    p.put("spring.datasource.url", jdbcUrl(database));
+    if (user != null) {
+      p.put("spring.datasource.username", user);
+    }
+    if (password != null) {
+      p.put("spring.datasource.password", password);
+    }
+    p.put("spring.jpa.hibernate.ddl-auto", "update");
+    p.put("spring.jpa.open-in-view", "false");
+    return p;
+  }
+
+  /** Without the database password. */
+  @Override
+  public String toString() {
+    return "AggregatorSettings[bind " + bindAddress + ":" + port + ", database " + jdbcUrl()
+        + (databaseUser == null ? "" : " as " + databaseUser) + ", stage timeout " + stageTimeout + ", fhir " + fhir + "]";
   }
 }

@@ -21,10 +21,12 @@ import org.fedfhir.federation.v1.FixedPointEncoding;
 import org.fedfhir.aggregator.store.StudyRef;
 import org.fedfhir.aggregator.testing.AggregatorDatabase;
 import org.fedfhir.ig.FedFhirIg;
+import org.fedfhir.testing.TestDatabase;
 import org.hl7.fhir.r4.model.PlanDefinition;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -46,12 +48,13 @@ class RegistryOwnershipRestartTest {
     ig = FedFhirIg.load();
   }
 
-  /** The registry on the database in {@code dir}, as the aggregator starts it. */
-  private final class Aggregator implements AutoCloseable {
-    final AggregatorDatabase database = AggregatorDatabase.open(dir.resolve("aggregator"));
+  /** The registry on a database, as the aggregator starts it. */
+  private static final class Aggregator implements AutoCloseable {
+    final AggregatorDatabase database;
     final StudyRegistryServer server;
 
-    Aggregator() throws Exception {
+    Aggregator(TestDatabase.Location at) throws Exception {
+      database = AggregatorDatabase.open(at);
       Coordinators sessions = Coordinators.startUp(database.studies(), new SecAggSecureSum(), (delay, task) -> () -> { },
           Clock.systemUTC(), Duration.ofSeconds(5), FixedPointEncoding.getDefaultInstance()).coordinators();
       StatisticsStudies statistics = new StatisticsStudies(sessions, database.studies(), database.releases(),
@@ -89,18 +92,20 @@ class RegistryOwnershipRestartTest {
     }
   }
 
-  @Test
-  void theOwnerOfATrainingAndOfAStatisticsStudyIsTheSameAfterARestart() throws Exception {
+  @ParameterizedTest(name = "on {0}")
+  @EnumSource(TestDatabase.class)
+  void theOwnerOfATrainingAndOfAStatisticsStudyIsTheSameAfterARestart(TestDatabase on) throws Exception {
+    TestDatabase.Location database = on.fresh(dir, "aggregator");
     String alice = TOKENS.user("alice", List.of("researcher"));
     String bob = TOKENS.user("bob", List.of("researcher"));
     String training = study("PlanDefinition-heart-disease.json", "training");
     String statistics = study("PlanDefinition-statistics-heart-disease.json", "statistics");
-    try (Aggregator before = new Aggregator()) {
+    try (Aggregator before = new Aggregator(database)) {
       assertThat(before.send(alice, "PUT", "/PlanDefinition/training", training)).isEqualTo(201);
       assertThat(before.send(alice, "PUT", "/PlanDefinition/statistics", statistics)).isEqualTo(201);
     }
 
-    try (Aggregator after = new Aggregator()) {
+    try (Aggregator after = new Aggregator(database)) {
       PlanDefinition pd = FhirContext.forR4Cached().newJsonParser().parseResource(PlanDefinition.class, training);
       assertThat(after.database.studies().owner(new StudyRef(pd.getUrl(), pd.getVersion())))
           .as("kept in the database").hasValueSatisfying(o -> assertThat(o).startsWith("token:").endsWith("alice"));

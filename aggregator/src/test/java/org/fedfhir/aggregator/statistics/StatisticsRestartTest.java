@@ -32,16 +32,18 @@ import org.fedfhir.study.StatisticsDeclarations;
 import org.fedfhir.ig.StudyDigest;
 import org.fedfhir.securecompute.statistics.DisclosurePolicy;
 import org.fedfhir.securecompute.statistics.StatisticDeclaration;
+import org.fedfhir.testing.TestDatabase;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.PlanDefinition;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A statistics study across a restart of the aggregator (its database on an H2 file closed and
- * opened again, new coordinators): the ε it spent stays spent, its releases stay, and a study
+ * A statistics study across a restart of the aggregator (its database, an H2 file or PostgreSQL, closed
+ * and opened again, new coordinators): the ε it spent stays spent, its releases stay, and a study
  * published before the restart is runnable without publishing it again.
  */
 @Tag("slow")
@@ -64,13 +66,13 @@ class StatisticsRestartTest {
     final StatisticsStudies statistics;
     final InProcessAggregator server;
 
-    Aggregator(Path file) throws Exception {
-      this(file, UnaryOperator.identity());
+    Aggregator(TestDatabase.Location at) throws Exception {
+      this(at, UnaryOperator.identity());
     }
 
     /** @param releases wraps the database's release store */
-    Aggregator(Path file, UnaryOperator<ReleaseStore> releases) throws Exception {
-      database = AggregatorDatabase.open(file);
+    Aggregator(TestDatabase.Location at, UnaryOperator<ReleaseStore> releases) throws Exception {
+      database = AggregatorDatabase.open(at);
       server = InProcessAggregator.over(database.studies()).stageTimeout(Duration.ofSeconds(10)).start();
       statistics = new StatisticsStudies(server.coordinators(), database.studies(),
           releases.apply(database.releases()), Clock.systemUTC(), "test aggregator");
@@ -108,12 +110,14 @@ class StatisticsRestartTest {
     }
   }
 
-  @Test
-  void epsilonSpentOnAReleaseBeforeARestartIsStillSpentAfterIt() throws Exception {
+  @ParameterizedTest(name = "on {0}")
+  @EnumSource(TestDatabase.class)
+  void epsilonSpentOnAReleaseBeforeARestartIsStillSpentAfterIt(TestDatabase on) throws Exception {
+    TestDatabase.Location database = on.fresh(dir, "aggregator");
     StudyPlan plan = StudyPlan.statistics(STUDY, DIGEST).minSites(3)
         .statisticsLength(DECLARED.length()).build();
     String released;
-    try (Aggregator before = new Aggregator(dir.resolve("aggregator"))) {
+    try (Aggregator before = new Aggregator(database)) {
       before.database.studies().registerStudy(plan);
       StatisticsStudy coordinator = before.statistics.register(plan, DECLARED);
       before.joinThree(coordinator);
@@ -123,7 +127,7 @@ class StatisticsRestartTest {
       released = FhirContext.forR4Cached().newJsonParser().encodeResourceToString(answer);
     }
 
-    try (Aggregator after = new Aggregator(dir.resolve("aggregator"))) {
+    try (Aggregator after = new Aggregator(database)) {
       StatisticsStudy coordinator = after.statistics.register(after.database.studies().study(STUDY)
           .orElseThrow(), DECLARED);
       after.joinThree(coordinator);
@@ -178,11 +182,13 @@ class StatisticsRestartTest {
     }
   }
 
-  @Test
-  void aReleaseThatCannotBeRecordedIsNotAnsweredAndItsEpsilonStaysSpent() throws Exception {
+  @ParameterizedTest(name = "on {0}")
+  @EnumSource(TestDatabase.class)
+  void aReleaseThatCannotBeRecordedIsNotAnsweredAndItsEpsilonStaysSpent(TestDatabase on) throws Exception {
+    TestDatabase.Location database = on.fresh(dir, "aggregator");
     StudyPlan plan = StudyPlan.statistics(STUDY, DIGEST).minSites(3)
         .statisticsLength(DECLARED.length()).build();
-    try (Aggregator aggregator = new Aggregator(dir.resolve("aggregator"), FullDisk::new)) {
+    try (Aggregator aggregator = new Aggregator(database, FullDisk::new)) {
       aggregator.database.studies().registerStudy(plan);
       StatisticsStudy coordinator = aggregator.statistics.register(plan, DECLARED);
       aggregator.joinThree(coordinator);
@@ -210,14 +216,16 @@ class StatisticsRestartTest {
     }
   }
 
-  @Test
-  void aStatisticsStudyPublishedBeforeARestartIsRunnableWithoutPublishingItAgain() throws Exception {
+  @ParameterizedTest(name = "on {0}")
+  @EnumSource(TestDatabase.class)
+  void aStatisticsStudyPublishedBeforeARestartIsRunnableWithoutPublishingItAgain(TestDatabase on) throws Exception {
+    TestDatabase.Location database = on.fresh(dir, "aggregator");
     PlanDefinition definition = exampleStatisticsStudy();
     StudyRef ref = new StudyRef(definition.getUrl(), definition.getVersion());
     StatisticsDeclarations.Study declared = StatisticsDeclarations.read(definition);
     StudyPlan plan = StatisticsStudies.plan(StudyPlans.from(definition,
         StudyDigest.sha256Hex(FhirContext.forR4Cached(), definition)), declared);
-    try (Aggregator before = new Aggregator(dir.resolve("aggregator"))) {
+    try (Aggregator before = new Aggregator(database)) {
       // as the study registry publishes it
       before.database.studies().registerStudy(plan);
       before.statistics.publish("stats-hd", plan, declared, definition);
@@ -228,7 +236,7 @@ class StatisticsRestartTest {
           FhirContext.forR4Cached().newJsonParser().encodeResourceToString(amended)));
     }
 
-    try (Aggregator after = new Aggregator(dir.resolve("aggregator"))) {
+    try (Aggregator after = new Aggregator(database)) {
       assertThat(after.statistics.forStudy(ref)).isEmpty();
 
       StatisticsStudies.Recovered recovered = after.statistics.recover();

@@ -1,32 +1,56 @@
 package org.fedfhir.aggregator.store;
 
-import org.fedfhir.aggregator.store.jpa.JpaStoreConfiguration;
+import java.nio.file.Path;
+import org.fedfhir.aggregator.testing.AggregatorDatabase;
+import org.fedfhir.testing.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Tag;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Import;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The store contract against the JPA store on H2 (the one Spring context of the test suite). */
+/** The store contract against the JPA store, opened as the aggregator opens it, on H2 and on PostgreSQL. */
 @Tag("slow")
-@SpringBootTest(classes = JpaStudyStoreTest.Config.class, properties = {
-    "spring.datasource.url=jdbc:h2:mem:store-contract;DB_CLOSE_DELAY=-1",
-    "spring.jpa.hibernate.ddl-auto=create-drop",
-    "spring.jpa.open-in-view=false",
-    "spring.main.banner-mode=off"})
-class JpaStudyStoreTest extends StudyStoreContract {
+class JpaStudyStoreTest {
 
-  @Configuration(proxyBeanMethods = false)
-  @EnableAutoConfiguration
-  @Import(JpaStoreConfiguration.class)
-  static class Config {}
+  @Nested
+  class OnH2 extends OnDatabase {
+    @Override
+    TestDatabase database() {
+      return TestDatabase.H2;
+    }
+  }
 
-  @Autowired
-  StudyStore store;
+  @Nested
+  class OnPostgreSQL extends OnDatabase {
+    @Override
+    TestDatabase database() {
+      return TestDatabase.POSTGRESQL;
+    }
+  }
 
-  @Override
-  StudyStore store() {
-    return store;
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  abstract static class OnDatabase extends StudyStoreContract {
+    private AggregatorDatabase opened;
+
+    abstract TestDatabase database();
+
+    @BeforeAll
+    void open(@TempDir Path dir) {
+      opened = AggregatorDatabase.open(database().fresh(dir, "store-contract"));
+    }
+
+    @AfterAll
+    void close() {
+      if (opened != null) {
+        opened.close();
+      }
+    }
+
+    @Override
+    StudyStore store() {
+      return opened.studies();
+    }
   }
 }

@@ -1,10 +1,11 @@
 package org.fedfhir.aggregator.testing;
 
 import java.nio.file.Path;
-import java.util.Map;
+import org.fedfhir.aggregator.config.AggregatorSettings;
 import org.fedfhir.aggregator.statistics.ReleaseStore;
 import org.fedfhir.aggregator.store.StudyStore;
 import org.fedfhir.aggregator.store.jpa.JpaStoreConfiguration;
+import org.fedfhir.testing.TestDatabase;
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
@@ -17,9 +18,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
 /**
- * The aggregator's JPA stores on an H2 file, opened as the aggregator opens them (the same
- * auto-configuration, {@code ddl-auto=update}, {@code WRITE_DELAY=0}) but without its servers:
- * closing and opening again on the same file is a restart of the aggregator's database.
+ * The aggregator's JPA stores on an H2 file or PostgreSQL, opened as the aggregator opens them (the
+ * same auto-configuration and {@link AggregatorSettings#dataSource} settings) but without its
+ * servers: closing and opening again on the same database is a restart of the aggregator's database.
  */
 public final class AggregatorDatabase implements AutoCloseable {
 
@@ -35,17 +36,22 @@ public final class AggregatorDatabase implements AutoCloseable {
     this.context = context;
   }
 
-  /** Opens (creating if need be) the database in the file {@code file} ({@code .mv.db} appended by H2). */
-  public static AggregatorDatabase open(Path file) {
+  /**
+   * Opens (creating if need be) the database at {@code location}: an H2 file ({@code .mv.db} appended by
+   * H2) or a PostgreSQL database.
+   */
+  public static AggregatorDatabase open(TestDatabase.Location location) {
     return new AggregatorDatabase(new SpringApplicationBuilder(Stores.class)
         .web(WebApplicationType.NONE)
         .bannerMode(Banner.Mode.OFF)
         .logStartupInfo(false)
-        .properties(Map.of(
-            "spring.datasource.url", "jdbc:h2:file:" + file.toAbsolutePath() + ";WRITE_DELAY=0",
-            "spring.jpa.hibernate.ddl-auto", "update",
-            "spring.jpa.open-in-view", "false"))
+        .properties(AggregatorSettings.dataSource(location.db(), location.user(), location.password()))
         .run());
+  }
+
+  /** Opens (creating if need be) the database in the H2 file {@code file} ({@code .mv.db} appended by H2). */
+  public static AggregatorDatabase open(Path file) {
+    return open(new TestDatabase.Location(file.toString(), null, null));
   }
 
   public StudyStore studies() {
@@ -56,7 +62,7 @@ public final class AggregatorDatabase implements AutoCloseable {
     return context.getBean(ReleaseStore.class);
   }
 
-  /** Closes the database like a stopping aggregator (H2 closes the file with the last connection). */
+  /** Closes the database like a stopping aggregator (its connections; H2 closes the file with the last). */
   @Override
   public void close() {
     context.close();

@@ -36,15 +36,11 @@ public final class AggregatorCommand implements Callable<Integer> {
 
   @Option(names = "--db", defaultValue = "data/aggregator/aggregator", paramLabel = "H2-FILE|JDBC-URL",
       description = "H2 database file (default: ${DEFAULT-VALUE}) or a JDBC URL, e.g. "
-          + "jdbc:postgresql://host/db?user=…")
+          + "jdbc:postgresql://host/db (with --db-user and --db-password-file)")
   String db;
 
-  @Option(names = "--db-user", paramLabel = "USER", description = "Database user (PostgreSQL).")
-  String dbUser;
-
-  @Option(names = "--db-password-file", paramLabel = "FILE",
-      description = "File holding the database password (PostgreSQL); or env FEDFHIR_DB_PASSWORD. Never on argv.")
-  Path dbPasswordFile;
+  @CommandLine.Mixin
+  org.fedfhir.cli.DatabaseLogin login = new org.fedfhir.cli.DatabaseLogin();
 
   @Option(names = "--pki", defaultValue = "pki", paramLabel = "DIR",
       description = "A local network's directory ('pki init --sites'; default: ${DEFAULT-VALUE}): the aggregator's "
@@ -153,37 +149,10 @@ public final class AggregatorCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    databaseCredentials(System.getenv()).forEach(System::setProperty); // this process runs the aggregator only
-    var context = AggregatorApplication.start(new AggregatorSettings(bind, port, db, tls, stageTimeout, fhir),
-        provisioning);
+    AggregatorSettings settings = new AggregatorSettings(bind, port, db, tls, stageTimeout, fhir, login.user(),
+        login.password());
+    var context = AggregatorApplication.start(settings, provisioning);
     context.getBean(FederationServer.class).awaitTermination();
     return 0;
-  }
-
-  /**
-   * Spring's datasource user and password from {@code --db-user} and {@code --db-password-file} (else
-   * {@code FEDFHIR_DB_PASSWORD} in {@code env}): never on argv, never in the JDBC URL. None for the
-   * default H2 file.
-   */
-  java.util.Map<String, String> databaseCredentials(java.util.Map<String, String> env) {
-    java.util.Map<String, String> properties = new java.util.LinkedHashMap<>();
-    if (!db.startsWith("jdbc:")) {
-      return properties;
-    }
-    if (dbUser != null) {
-      properties.put("spring.datasource.username", dbUser);
-    }
-    String password;
-    try {
-      password = dbPasswordFile != null ? java.nio.file.Files.readString(dbPasswordFile).strip()
-          : env.get("FEDFHIR_DB_PASSWORD");
-    } catch (java.io.IOException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "--db-password-file: cannot read " + dbPasswordFile + " (" + e.getClass().getSimpleName() + ")");
-    }
-    if (password != null) {
-      properties.put("spring.datasource.password", password);
-    }
-    return properties;
   }
 }

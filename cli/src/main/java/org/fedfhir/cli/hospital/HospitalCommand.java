@@ -26,12 +26,8 @@ public final class HospitalCommand implements Callable<Integer> {
       + "Default: H2 file data/hospitals/NAME/fhir.")
   String db;
 
-  @Option(names = "--db-user", description = "Database user (PostgreSQL).")
-  String user;
-
-  @Option(names = "--db-password-file", paramLabel = "FILE",
-      description = "File holding the database password (PostgreSQL); or env FEDFHIR_DB_PASSWORD. Never on argv.")
-  java.nio.file.Path passwordFile;
+  @picocli.CommandLine.Mixin
+  org.fedfhir.cli.DatabaseLogin login = new org.fedfhir.cli.DatabaseLogin();
 
   @Option(names = "--bind", defaultValue = "127.0.0.1",
       description = "Address to listen on (default ${DEFAULT-VALUE}); a routable one needs TLS or --insecure-http.")
@@ -118,8 +114,7 @@ public final class HospitalCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     applyTeeProperties();
-    String pw = passwordFile != null ? java.nio.file.Files.readString(passwordFile).strip()
-        : System.getenv("FEDFHIR_DB_PASSWORD");
+    String pw = login.password();
     String base = baseUrl != null ? baseUrl
         : (tlsCert != null ? "https" : "http") + "://localhost:" + port + "/fhir";
     LocalAuthServer auth = null;
@@ -130,7 +125,7 @@ public final class HospitalCommand implements Callable<Integer> {
     }
     HospitalServer.Options options;
     try {
-      options = new HospitalServer.Options(port, bind, name, db, user, pw, aggregator, pki,
+      options = new HospitalServer.Options(port, bind, name, db, login.user(), pw, aggregator, pki,
           auth != null ? auth.issuer() : issuer, oauth.jwks(), java.util.List.of(), baseUrl, oauth.rolesClaim(), tlsCert, tlsKey,
           insecureHttp);
     } catch (IllegalArgumentException e) {

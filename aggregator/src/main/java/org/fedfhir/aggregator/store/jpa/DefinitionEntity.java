@@ -5,8 +5,8 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
-import jakarta.persistence.Lob;
 import jakarta.persistence.Table;
+import org.hibernate.Length;
 import org.fedfhir.aggregator.statistics.ReleaseStore.StoredDefinition;
 import org.fedfhir.aggregator.store.StudyRef;
 
@@ -28,8 +28,8 @@ class DefinitionEntity {
   @Column(nullable = false, length = 100)
   String version;
 
-  @Lob
-  @Column(name = "definition_json", nullable = false)
+  // text, not @Lob: PostgreSQL would keep a large object (an oid) that outlives its row
+  @Column(name = "definition_json", nullable = false, length = Length.LONG32)
   String json;
 
   protected DefinitionEntity() {}

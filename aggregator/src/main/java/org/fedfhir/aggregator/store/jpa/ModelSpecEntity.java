@@ -3,8 +3,8 @@ package org.fedfhir.aggregator.store.jpa;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
-import jakarta.persistence.Lob;
 import jakarta.persistence.Table;
+import org.hibernate.Length;
 import java.util.List;
 import org.fedfhir.aggregator.store.ModelSpec;
 
@@ -17,8 +17,8 @@ class ModelSpecEntity {
   @Column(name = "study_id")
   Long studyId;
 
-  @Lob
-  @Column(name = "feature_names", nullable = false)
+  // text, not @Lob: PostgreSQL would keep a large object (an oid) that outlives its row
+  @Column(name = "feature_names", nullable = false, length = Length.LONG32)
   String featureNames;
 
   @Column(nullable = false, length = 50)

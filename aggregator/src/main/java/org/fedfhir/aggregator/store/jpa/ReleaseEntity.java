@@ -6,8 +6,8 @@ import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Index;
-import jakarta.persistence.Lob;
 import jakarta.persistence.Table;
+import org.hibernate.Length;
 import java.time.Instant;
 import org.fedfhir.aggregator.statistics.ReleaseStore.StoredRelease;
 import org.fedfhir.aggregator.store.StudyRef;
@@ -36,8 +36,8 @@ class ReleaseEntity {
   @Column(name = "released_at", nullable = false)
   Instant at;
 
-  @Lob
-  @Column(name = "result_json", nullable = false)
+  // text, not @Lob: PostgreSQL would keep a large object (an oid) that outlives its row
+  @Column(name = "result_json", nullable = false, length = Length.LONG32)
   String resultJson;
 
   protected ReleaseEntity() {}

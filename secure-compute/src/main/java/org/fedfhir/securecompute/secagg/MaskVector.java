@@ -73,14 +73,7 @@ final class MaskVector {
 
   /** The words as unsigned {@code long}s. */
   long[] toLongs() {
-    if (wide != null) {
-      return wide.clone();
-    }
-    long[] out = new long[narrow.length];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = narrow[i] & 0xFFFFFFFFL;
-    }
-    return out;
+    return wide != null ? wide.clone() : MaskedInput.unsigned(narrow);
   }
 
   /** This vector as a site's masked input; the vector must not be used afterwards. */

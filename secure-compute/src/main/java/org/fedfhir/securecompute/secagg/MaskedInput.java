@@ -58,12 +58,14 @@ public final class MaskedInput implements SiteMessage {
 
   /** The masked elements as unsigned {@code long}s (a copy). */
   public long[] vector() {
-    if (wide != null) {
-      return wide.clone();
-    }
-    long[] out = new long[narrow.length];
+    return wide != null ? wide.clone() : unsigned(narrow);
+  }
+
+  /** 32-bit words read as unsigned {@code long}s. */
+  static long[] unsigned(int[] words) {
+    long[] out = new long[words.length];
     for (int i = 0; i < out.length; i++) {
-      out[i] = narrow[i] & 0xFFFFFFFFL;
+      out[i] = words[i] & 0xFFFFFFFFL;
     }
     return out;
   }

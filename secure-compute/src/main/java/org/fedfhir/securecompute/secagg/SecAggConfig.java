@@ -234,6 +234,11 @@ public final class SecAggConfig {
         graph = NeighbourGraph.harary(ids, degree != null ? degree : NeighbourGraph.derivedDegree(n, dropoutTolerance), graphSeed);
       }
       int m = graph.degree() + 1;
+      if (m > MAX_NEIGHBOURHOOD && graphKind == null && degree == null) {
+        throw new IllegalArgumentException("the graph policy " + policy + " needs " + graph.degree() + " neighbours for "
+            + n + " sites, more than the " + (MAX_NEIGHBOURHOOD - 1) + " that GF(2^8) shares allow; design for fewer "
+            + "dropouts or colluding sites");
+      }
       if (m > MAX_NEIGHBOURHOOD) {
         throw new IllegalArgumentException("neighbourhood of " + m + " sites exceeds " + MAX_NEIGHBOURHOOD
             + " (GF(2^8) shares); use the sparse graph");

@@ -1,6 +1,7 @@
 package org.fedfhir.securecompute.secagg;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -96,6 +97,15 @@ class SparseGraphTest {
       new MaskPrg(32).accumulate(SecretBytes.copyOf(seed), withoutSelfMask, -1);
       assertThat(withoutSelfMask).as("site %d", site).isNotEqualTo(inputs.get(site));
     }
+  }
+
+  @Test
+  void aDesignNeedingMoreNeighboursThanSharesAllowIsRefusedWithItsNumbers() {
+    SecAggConfig.Builder builder = SecAggConfig.builder().study(Parties.STUDY).vectorLength(LENGTH).modulusBits(32)
+        .policy(GraphPolicy.DEFAULT.withDropout(0.3));
+    LocalRound.signingKeys(500, random).forEach((site, keys) -> builder.site(site, keys.publicKey()));
+    assertThatThrownBy(builder::build).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("needs 314 neighbours for 500 sites, more than the 254 that GF(2^8) shares allow");
   }
 
   private Map<Integer, long[]> inputs(SecAggConfig config) {

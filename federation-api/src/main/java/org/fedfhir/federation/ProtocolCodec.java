@@ -26,6 +26,7 @@ import org.fedfhir.securecompute.secagg.ConsistencySignature;
 import org.fedfhir.securecompute.secagg.EncryptedShare;
 import org.fedfhir.securecompute.secagg.KeyRoster;
 import org.fedfhir.securecompute.secagg.MaskedInput;
+import org.fedfhir.securecompute.secagg.NeighbourGraph;
 import org.fedfhir.securecompute.secagg.RevealedShare;
 import org.fedfhir.securecompute.secagg.RoundId;
 import org.fedfhir.securecompute.secagg.SecAggConfig;
@@ -50,13 +51,53 @@ public final class ProtocolCodec {
     return url + "|" + version;
   }
 
-  /** The public parameters of one round, as every party builds them from the round's start. */
+  /** The public parameters of one round on the complete graph, as every party builds them from the round's start. */
   public static SecAggConfig config(String url, String version, Map<Integer, byte[]> signingKeys,
       int threshold, int vectorLength, int modulusBits) {
     SecAggConfig.Builder builder = SecAggConfig.builder().study(studyKey(url, version))
-        .vectorLength(vectorLength).modulusBits(modulusBits).threshold(threshold);
+        .vectorLength(vectorLength).modulusBits(modulusBits).threshold(threshold).graph(NeighbourGraph.Kind.FULL);
     signingKeys.forEach(builder::site);
     return builder.build();
+  }
+
+  /**
+   * The public parameters of round {@code round}, as every party builds them from the round's start:
+   * {@code neighbours} = 0 is the complete graph, else the sparse SecAgg+ graph of that degree in the
+   * order of {@link #graphSeed}.
+   */
+  public static SecAggConfig config(String url, String version, long round, Map<Integer, byte[]> signingKeys,
+      int threshold, int neighbours, int vectorLength, int modulusBits) {
+    if (neighbours == 0) {
+      return config(url, version, signingKeys, threshold, vectorLength, modulusBits);
+    }
+    SecAggConfig.Builder builder = SecAggConfig.builder().study(studyKey(url, version))
+        .vectorLength(vectorLength).modulusBits(modulusBits).threshold(threshold)
+        .graph(NeighbourGraph.Kind.SPARSE).degree(neighbours)
+        .graphSeed(graphSeed(url, version, round, signingKeys));
+    signingKeys.forEach(builder::site);
+    return builder.build();
+  }
+
+  /**
+   * The public seed that orders a round's sparse graph: SHA-256 of the study, the round and every
+   * participant's index and signing key. Every party computes it; the aggregator cannot choose it
+   * to place colluding sites around a victim (short of choosing the roster itself).
+   */
+  public static byte[] graphSeed(String url, String version, long round, Map<Integer, byte[]> signingKeys) {
+    try {
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      sha.update("fedfhir/secagg/graph-seed".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      byte[] study = studyKey(url, version).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      sha.update(ByteBuffer.allocate(12).putInt(study.length).putLong(round).array());
+      sha.update(study);
+      for (Map.Entry<Integer, byte[]> site : new TreeMap<>(signingKeys).entrySet()) {
+        sha.update(ByteBuffer.allocate(8).putInt(site.getKey()).putInt(site.getValue().length).array());
+        sha.update(site.getValue());
+      }
+      return sha.digest();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
   }
 
   public static RoundId roundId(Binding b) {

@@ -1,5 +1,6 @@
 package org.fedfhir.federation;
 
+import org.fedfhir.securecompute.secagg.GraphPolicy;
 import org.fedfhir.securecompute.statistics.LogisticRegression;
 
 /**
@@ -11,7 +12,10 @@ import org.fedfhir.securecompute.statistics.LogisticRegression;
  *
  * <ul>
  *   <li>n ≥ max(the study's {@code min-sites}, the site's own minimum);
- *   <li>t ≥ max(the study's fixed {@code threshold}, ⌈2n/3⌉);
+ *   <li>on the complete graph, t ≥ max(the study's fixed {@code threshold}, ⌈2n/3⌉); on a sparse
+ *       SecAgg+ graph of k neighbours, k at least the site's own {@link GraphPolicy}'s safe degree
+ *       for n and t within what that policy allows per neighbourhood — a site never accepts a graph
+ *       sparser than its own policy's;
  *   <li>at most {@code maxRounds} rounds in one session: a training study's STANDARDISE, R TRAIN and
  *       EVALUATE rounds; a statistics run's STATISTICS round and its regressions' further Newton
  *       iterations ({@link LogisticRegression#MAX_ITERATIONS} rounds in all).
@@ -21,8 +25,9 @@ import org.fedfhir.securecompute.statistics.LogisticRegression;
  * @param studyThreshold the study's fixed {@code threshold}; 0 when the study leaves it to the round
  * @param maxRounds the most rounds one session takes part in
  * @param siteMinSites the site's own minimum number of participants, whatever the study says
+ * @param graph what the site requires of a sparse neighbour graph
  */
-public record RoundPolicy(int studyMinSites, int studyThreshold, int maxRounds, int siteMinSites) {
+public record RoundPolicy(int studyMinSites, int studyThreshold, int maxRounds, int siteMinSites, GraphPolicy graph) {
 
   /** The site's own minimum number of participants unless it sets another. */
   public static final int DEFAULT_SITE_MIN_SITES = 3;
@@ -39,6 +44,17 @@ public record RoundPolicy(int studyMinSites, int studyThreshold, int maxRounds, 
       throw new IllegalArgumentException("site min-sites " + siteMinSites + "; need ≥ 2 (one site's input would be "
           + "the sum)");
     }
+    java.util.Objects.requireNonNull(graph, "graph policy");
+  }
+
+  /** A policy with the default {@link GraphPolicy}. */
+  public RoundPolicy(int studyMinSites, int studyThreshold, int maxRounds, int siteMinSites) {
+    this(studyMinSites, studyThreshold, maxRounds, siteMinSites, GraphPolicy.DEFAULT);
+  }
+
+  /** The same policy with another requirement on sparse graphs. */
+  public RoundPolicy withGraphPolicy(GraphPolicy policy) {
+    return new RoundPolicy(studyMinSites, studyThreshold, maxRounds, siteMinSites, policy);
   }
 
   /** Only the site's own rules: no study parameters, rounds bounded only by their order. */
@@ -68,7 +84,7 @@ public record RoundPolicy(int studyMinSites, int studyThreshold, int maxRounds, 
 
   /** The same policy with the site's own minimum number of participants {@code sites}. */
   public RoundPolicy withSiteMinSites(int sites) {
-    return new RoundPolicy(studyMinSites, studyThreshold, maxRounds, sites);
+    return new RoundPolicy(studyMinSites, studyThreshold, maxRounds, sites, graph);
   }
 
   /** The fewest participants a round may have. */
@@ -81,7 +97,36 @@ public record RoundPolicy(int studyMinSites, int studyThreshold, int maxRounds, 
     return Math.max(studyThreshold, (2 * n + 2) / 3);
   }
 
-  /** Null if a round of {@code n} participants and threshold {@code t} is acceptable, else why not. */
+  /**
+   * Null if a round of {@code n} participants, threshold {@code t} and a graph of {@code neighbours}
+   * (0: complete) is acceptable, else why not.
+   */
+  public String refusal(int n, int t, int neighbours) {
+    if (neighbours == 0) {
+      return refusal(n, t);
+    }
+    if (n < minSites()) {
+      return refusal(n, t);
+    }
+    int safe = graph.degree(n);
+    if (neighbours < safe || neighbours >= n - 1 || neighbours % 2 != 0) {
+      return "a sparse graph of " + neighbours + " neighbours among " + n + " participants; this site requires at "
+          + "least " + safe + (safe >= n - 1 ? " (the complete graph)" : "") + " " + describe();
+    }
+    if (!graph.allows(n, neighbours, t)) {
+      return "threshold " + t + " in neighbourhoods of " + (neighbours + 1) + " among " + n + " participants fails "
+          + "with probability " + String.format(java.util.Locale.ROOT, "%.1e", graph.failure(n, neighbours, t))
+          + "; this site requires " + describe();
+    }
+    return null;
+  }
+
+  private String describe() {
+    return String.format(java.util.Locale.ROOT, "(SecAgg+ for %.0f %% dropouts, %.0f %% colluding sites, failure ≤ %.0e)",
+        100 * graph.dropout(), 100 * graph.corruption(), graph.failureProbability());
+  }
+
+  /** Null if a round of {@code n} participants and threshold {@code t} on the complete graph is acceptable, else why not. */
   public String refusal(int n, int t) {
     if (n < minSites()) {
       return n + " participants; this site requires at least " + minSites() + " (study min-sites "

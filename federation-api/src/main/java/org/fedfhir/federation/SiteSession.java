@@ -309,7 +309,7 @@ public final class SiteSession {
           + "at, among other participants (" + String.join(", ", earlier) + " before, "
           + String.join(", ", participants) + " now)";
     }
-    return policy.refusal(start.getParticipantsCount(), start.getThreshold());
+    return policy.refusal(start.getParticipantsCount(), start.getThreshold(), start.getNeighbours());
   }
 
   /**
@@ -405,8 +405,8 @@ public final class SiteSession {
     FixedPointCodec codec = FixedPointCodec.builder().modulusBits(e.getModulusBits())
         .fractionalBits(e.getFractionBits()).clip(e.getClip()).maxSites(keys.size()).build();
     encodedInput = codec.encode(contribution, random);
-    SecAggConfig config = ProtocolCodec.config(study.url(), study.version(), keys, start.getThreshold(),
-        contribution.length, e.getModulusBits());
+    SecAggConfig config = ProtocolCodec.config(study.url(), study.version(), start.getBinding().getRound(), keys,
+        start.getThreshold(), start.getNeighbours(), contribution.length, e.getModulusBits());
     RoundId id = ProtocolCodec.roundId(start.getBinding());
     round = new SiteRound(config, id, index, signingKey.privateKey(), random);
     step(round::advertiseKeys);

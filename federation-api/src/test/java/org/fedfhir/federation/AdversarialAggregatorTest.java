@@ -33,6 +33,7 @@ import org.fedfhir.federation.v1.RoundStart;
 import org.fedfhir.federation.v1.SiteMessage;
 import org.fedfhir.securecompute.crypto.Ed25519;
 import org.fedfhir.securecompute.secagg.AggregatorRound;
+import org.fedfhir.securecompute.secagg.GraphPolicy;
 import org.fedfhir.securecompute.secagg.SecAggException;
 import org.fedfhir.securecompute.secagg.Stage;
 import org.junit.jupiter.api.AfterEach;
@@ -117,6 +118,51 @@ class AdversarialAggregatorTest {
 
     await(() -> adversary.maskedInputs(1).size() == 2);
     assertThat(adversary.maskedInputs(1)).containsExactlyInAnyOrder(1, 2);
+  }
+
+  /** Sites that design sparse graphs for 1 % dropouts and no colluding site: 8 neighbours among 12 is their safe minimum. */
+  private static final GraphPolicy FEW_DROPOUTS = new GraphPolicy(0.01, 0, 1e-6);
+
+  @Test
+  void aSparseGraphBelowTheSitesOwnSafeDegreeIsRefused() throws Exception {
+    // 4 neighbours would let the aggregator's announced graph decide how few sites hold each secret.
+    assertFirstRoundRefused(12, RoundPolicy.training(3, null, 1).withGraphPolicy(FEW_DROPOUTS),
+        sparseRound(1, Phase.STANDARDISE, 12, 3, 4),
+        "this site refused round 1: a sparse graph of 4 neighbours among 12 participants; this site requires at least 8 "
+            + "(SecAgg+ for 1 % dropouts, 0 % colluding sites, failure ≤ 1e-06)");
+  }
+
+  @Test
+  void aSparseGraphWithAThresholdItsNeighbourhoodsCannotMeetIsRefused() throws Exception {
+    // 8 neighbours is safe, but t = 9 in neighbourhoods of 9 aborts whenever one of them drops out.
+    assertFirstRoundRefused(12, RoundPolicy.training(3, null, 1).withGraphPolicy(FEW_DROPOUTS),
+        sparseRound(1, Phase.STANDARDISE, 12, 9, 8),
+        "this site refused round 1: threshold 9 in neighbourhoods of 9 among 12 participants fails with probability "
+            + "1.0e+00; this site requires (SecAgg+ for 1 % dropouts, 0 % colluding sites, failure ≤ 1e-06)");
+  }
+
+  @Test
+  void aSparseGraphTheSitesPolicyAllowsGivesTheExactSum() throws Exception {
+    // The control: the same sites, 8 neighbours each, t = 5 per neighbourhood of 9; every site
+    // builds the graph from the round's public parameters and the masks cancel.
+    Adversary adversary = start(12, null, sparseRound(1, Phase.STANDARDISE, 12, FEW_DROPOUTS.threshold(12, 8), 8))
+        .completingRounds();
+    join(adversary, 12, RoundPolicy.training(3, null, 1).withGraphPolicy(FEW_DROPOUTS), null);
+
+    await(() -> adversary.sum(1) != null);
+    assertThat(adversary.maskedInputs(1)).hasSize(12);
+    // Every site's first moment is 10 patients, encoded with 16 fraction bits.
+    assertThat(adversary.sum(1)[0]).isEqualTo(120L << ENCODING.getFractionBits());
+  }
+
+  @Test
+  void aSiteThatIgnoresTheGraphFieldRefusesASparseRoundInsteadOfJoiningOnTheCompleteGraph() throws Exception {
+    // A site from before RoundStart.neighbours reads the field as 0: the complete graph. A sparse
+    // round's threshold (per neighbourhood) is below the complete graph's ⌈2n/3⌉, so such a site
+    // refuses it with a reason rather than masking on a graph the aggregator does not use.
+    assertFirstRoundRefused(12, RoundPolicy.training(3, null, 1).withGraphPolicy(FEW_DROPOUTS),
+        round(1, Phase.STANDARDISE, 12, FEW_DROPOUTS.threshold(12, 8)),
+        "this site refused round 1: threshold 5 of 12 participants; this site requires 8 ≤ t ≤ 12 (⌈2n/3⌉)");
   }
 
   /** {@code sites} join; the adversary's first round, {@code round}, is refused by each before it sends anything. */
@@ -267,10 +313,15 @@ class AdversarialAggregatorTest {
   // ---- the adversary and its sites -----------------------------------------------------------
 
   /** A round the adversary starts: its number, phase, how many participants (the first joined) and threshold. */
-  record Round(int number, Phase phase, int participants, int threshold) {}
+  record Round(int number, Phase phase, int participants, int threshold, int neighbours) {}
 
   static Round round(int number, Phase phase, int participants, int threshold) {
-    return new Round(number, phase, participants, threshold);
+    return new Round(number, phase, participants, threshold, 0);
+  }
+
+  /** A round on the sparse SecAgg+ graph of {@code neighbours}. */
+  static Round sparseRound(int number, Phase phase, int participants, int threshold, int neighbours) {
+    return new Round(number, phase, participants, threshold, neighbours);
   }
 
   /** Starts the adversary, which runs {@code rounds} in turn once {@code sites} have joined. */
@@ -483,15 +534,17 @@ class AdversarialAggregatorTest {
         case EVALUATE -> MetricTail.LENGTH;
         default -> 2;
       };
-      if (current.threshold() > current.participants() / 2) {
-        round = new AggregatorRound(ProtocolCodec.config(URL, VERSION, keys, current.threshold(), length,
-            ENCODING.getModulusBits()), new org.fedfhir.securecompute.secagg.RoundId(
+      int neighbourhood = current.neighbours() == 0 ? current.participants() : current.neighbours() + 1;
+      if (current.threshold() > neighbourhood / 2) {
+        round = new AggregatorRound(ProtocolCodec.config(URL, VERSION, current.number(), keys, current.threshold(),
+            current.neighbours(), length, ENCODING.getModulusBits()), new org.fedfhir.securecompute.secagg.RoundId(
             ProtocolCodec.studyKey(URL, VERSION), current.number()));
       }
       for (int i = 0; i < Math.min(joins.size(), participants.size()); i++) {
         outs.get(i).onNext(AggregatorMessage.newBuilder().setRoundStart(RoundStart.newBuilder()
             .setBinding(ProtocolCodec.binding(URL, VERSION, current.number(), Stage.ADVERTISE_KEYS))
             .addAllParticipants(participants).setYourIndex(i + 1).setThreshold(current.threshold())
+            .setNeighbours(current.neighbours())
             .setEncoding(ENCODING).setPhase(current.phase()).setTrainingRounds(1)).build());
       }
     }

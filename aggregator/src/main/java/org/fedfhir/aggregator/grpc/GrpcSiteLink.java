@@ -1,5 +1,7 @@
 package org.fedfhir.aggregator.grpc;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import org.fedfhir.federation.v1.AggregatorMessage;
 import org.fedfhir.aggregator.round.ProtocolViolation;
@@ -22,10 +24,24 @@ final class GrpcSiteLink implements SiteLink {
     return siteName;
   }
 
+  /**
+   * Sends {@code message} unless the stream ended. A call the site cancelled (its process died) is
+   * only marked ended by the {@code onError} that follows the cancellation; a send in between
+   * makes gRPC throw CANCELLED, which would otherwise unwind the coordinator in the middle of
+   * starting a stage for every other site, leaving them waiting for messages never sent.
+   */
   @Override
   public synchronized void send(AggregatorMessage message) {
-    if (!ended) {
+    if (ended) {
+      return;
+    }
+    try {
       out.onNext(message);
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Status.Code.CANCELLED) {
+        throw e;
+      }
+      ended = true;
     }
   }
 

@@ -38,8 +38,8 @@ public final class SecAggSecureSum implements SecureSum {
       keys.put(p.getIndex(), p.getSigningPublicKey().toByteArray());
     }
     FixedPointEncoding e = setup.encoding();
-    SecAggConfig config = ProtocolCodec.config(setup.studyUrl(), setup.studyVersion(), keys, setup.threshold(),
-        setup.vectorLength(), e.getModulusBits());
+    SecAggConfig config = ProtocolCodec.config(setup.studyUrl(), setup.studyVersion(), setup.round(), keys,
+        setup.threshold(), setup.neighbours(), setup.vectorLength(), e.getModulusBits());
     FixedPointCodec codec = FixedPointCodec.builder().modulusBits(e.getModulusBits())
         .fractionalBits(e.getFractionBits()).clip(e.getClip()).maxSites(keys.size()).build();
     RoundId id = new RoundId(config.study(), setup.round());

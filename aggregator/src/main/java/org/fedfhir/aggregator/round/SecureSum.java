@@ -35,9 +35,10 @@ public interface SecureSum {
    * @param threshold t, 2 ≤ t ≤ n
    * @param vectorLength length of each site's input vector
    * @param encoding how sites encode their inputs as integers
+   * @param neighbours k of the sparse SecAgg+ graph, or 0 for the complete graph
    */
   record RoundSetup(String studyUrl, String studyVersion, int round, List<Participant> participants,
-      int threshold, int vectorLength, FixedPointEncoding encoding) {
+      int threshold, int vectorLength, FixedPointEncoding encoding, int neighbours) {
 
     public RoundSetup {
       participants = List.copyOf(participants);
@@ -45,6 +46,16 @@ public interface SecureSum {
         throw new IllegalArgumentException("threshold " + threshold + " with " + participants.size()
             + " sites; need 2 ≤ t ≤ n");
       }
+      if (neighbours != 0 && (neighbours < 2 || neighbours >= participants.size() - 1 || threshold > neighbours + 1)) {
+        throw new IllegalArgumentException("sparse graph of " + neighbours + " neighbours, threshold " + threshold
+            + ", with " + participants.size() + " sites; need 2 ≤ k < n − 1 and t ≤ k + 1");
+      }
+    }
+
+    /** A round on the complete graph. */
+    public RoundSetup(String studyUrl, String studyVersion, int round, List<Participant> participants,
+        int threshold, int vectorLength, FixedPointEncoding encoding) {
+      this(studyUrl, studyVersion, round, participants, threshold, vectorLength, encoding, 0);
     }
   }
 

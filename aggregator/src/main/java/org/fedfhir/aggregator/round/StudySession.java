@@ -22,6 +22,7 @@ import org.fedfhir.federation.v1.RoundEnd;
 import org.fedfhir.federation.v1.SiteMessage;
 import org.fedfhir.federation.v1.Stage;
 import org.fedfhir.federation.v1.StudyEnd;
+import org.fedfhir.securecompute.secagg.GraphPolicy;
 
 /**
  * One study at the aggregator, of any kind: the sites joined to it, and its rounds as its
@@ -221,21 +222,26 @@ public final class StudySession {
   private void start(RoundPlan.Round next) {
     int number = next.number();
     List<String> sites = next.sites();
-    int t = plan.thresholdFor(sites.size());
+    // SecAgg+'s sparse graph where GraphPolicy.DEFAULT finds it safe for this many sites (its own
+    // threshold per neighbourhood); else the complete graph with the plan's threshold.
+    int k = GraphPolicy.DEFAULT.degree(sites.size());
+    int neighbours = k < sites.size() - 1 ? k : 0;
+    int t = neighbours > 0 ? GraphPolicy.DEFAULT.threshold(sites.size(), k) : plan.thresholdFor(sites.size());
     List<Participant> participants = new ArrayList<>();
     for (int i = 0; i < sites.size(); i++) {
       participants.add(signingKeys.get(sites.get(i)).toBuilder().setIndex(i + 1).build());
     }
     store.beginRound(plan.ref(), number, sites, clock.instant());
     SecureSum.Round protocol = secureSum.open(new SecureSum.RoundSetup(plan.ref().url(),
-        plan.ref().version(), number, participants, t, next.length(), next.encoding()));
+        plan.ref().version(), number, participants, t, next.length(), next.encoding(), neighbours));
     current = next;
     round = new StageBarrier(stages, number, sites, protocol, next.encoding(), next.length());
     round.start(index -> AggregatorMessage.newBuilder().setRoundStart(next.announced().toBuilder()
             .setBinding(binding(number, Stage.ADVERTISE_KEYS))
             .addAllParticipants(participants)
             .setYourIndex(index)
-            .setThreshold(t))
+            .setThreshold(t)
+            .setNeighbours(neighbours))
         .build());
   }
 

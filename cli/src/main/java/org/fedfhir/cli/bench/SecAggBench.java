@@ -17,6 +17,8 @@ import java.util.concurrent.Callable;
 import org.fedfhir.securecompute.crypto.Ed25519;
 import org.fedfhir.securecompute.crypto.MaskPrg;
 import org.fedfhir.securecompute.crypto.SecretBytes;
+import org.fedfhir.securecompute.crypto.X25519;
+import org.fedfhir.securecompute.secagg.GraphPolicy;
 import org.fedfhir.securecompute.secagg.LocalRound;
 import org.fedfhir.securecompute.secagg.NeighbourGraph;
 import org.fedfhir.securecompute.secagg.SecAggConfig;
@@ -28,7 +30,9 @@ import picocli.CommandLine.Option;
  * {@code ./fedfhir bench secagg}: one secure-aggregation round among N in-process sites, timed per
  * party, beside two baselines measured in the same run — a plain unprotected sum of the same
  * vectors, and the raw AES-CTR keystream that a site must generate for its masks and that the
- * aggregator must regenerate for the sites that dropped out. Figures are medians over repetitions.
+ * aggregator must regenerate for the sites that dropped out — and the floor: the primitives each party cannot do
+ * without (agreements, verifications, mask expansions), timed one after the other on one core. Figures are
+ * medians over repetitions.
  */
 @Command(
     name = "secagg",
@@ -47,8 +51,13 @@ public final class SecAggBench implements Callable<Integer> {
       + "built to tolerate it (default ${DEFAULT-VALUE})")
   double dropout = 0.0;
 
-  @Option(names = "--graph", description = "full (Bonawitz et al.) or sparse (SecAgg+) (default ${DEFAULT-VALUE})")
-  String graph = "full";
+  @Option(names = "--graph", description = "auto (SecAgg+ where the graph policy finds it safe for N, else full), "
+      + "full (Bonawitz et al.) or sparse (SecAgg+, degree from the dropout alone) (default ${DEFAULT-VALUE})")
+  String graph = "auto";
+
+  @Option(names = "--corruption", description = "fraction of sites the graph policy assumes collude with the "
+      + "aggregator (default ${DEFAULT-VALUE}, as GraphPolicy.DEFAULT)")
+  double corruption = GraphPolicy.DEFAULT.corruption();
 
   @Option(names = "--bits", description = "modulus bits k (default ${DEFAULT-VALUE})")
   int bits = 32;
@@ -68,14 +77,18 @@ public final class SecAggBench implements Callable<Integer> {
       throw new IllegalArgumentException("--dropout " + dropout + " must be in [0, 1)");
     }
     NeighbourGraph.Kind kind = switch (graph) {
+      case "auto" -> null;
       case "full" -> NeighbourGraph.Kind.FULL;
       case "sparse" -> NeighbourGraph.Kind.SPARSE;
-      default -> throw new IllegalArgumentException("--graph " + graph + " must be full or sparse");
+      default -> throw new IllegalArgumentException("--graph " + graph + " must be auto, full or sparse");
     };
     SecureRandom random = new SecureRandom();
     SecAggConfig.Builder builder = SecAggConfig.builder().study("http://fedfhir.org/fhir/PlanDefinition/bench")
-        .vectorLength(dim).modulusBits(bits).graph(kind)
+        .vectorLength(dim).modulusBits(bits).policy(policy())
         .dropoutTolerance(Math.max(dropout, NeighbourGraph.DEFAULT_DROPOUT_TOLERANCE));
+    if (kind != null) {
+      builder.graph(kind);
+    }
     byte[] graphSeed = new byte[32];
     random.nextBytes(graphSeed);
     builder.graphSeed(graphSeed);
@@ -103,6 +116,8 @@ public final class SecAggBench implements Callable<Integer> {
     List<Double> aggregatorKeystreamMs = new ArrayList<>();
     List<Double> siteMaskingMs = new ArrayList<>();
     List<Double> aggregatorMaskingMs = new ArrayList<>();
+    List<Double> siteFloorMs = new ArrayList<>();
+    List<Double> aggregatorFloorMs = new ArrayList<>();
     MaskPrg prg = new MaskPrg(bits);
     byte[] scratch = new byte[32 * 1024];
     for (int rep = 0; rep < repetitions; rep++) {
@@ -143,14 +158,19 @@ public final class SecAggBench implements Callable<Integer> {
       }
       Collections.sort(siteExpansions);
       int medianSiteExpansions = siteExpansions.get(siteExpansions.size() / 2);
-      int aggregatorExpansions = inSum.size();
+      int droppedPairs = 0;
       for (int gone : u2) {
         if (!inSum.contains(gone)) {
           for (int n : config.graph().neighbours(gone)) {
-            aggregatorExpansions += inSum.contains(n) ? 1 : 0;
+            droppedPairs += inSum.contains(n) ? 1 : 0;
           }
         }
       }
+      int aggregatorExpansions = inSum.size() + droppedPairs;
+      int medianPeers = medianSiteExpansions - 1;
+      siteFloorMs.add(floor(medianPeers, medianPeers, medianSiteExpansions, random));
+      aggregatorFloorMs.add(floor(droppedPairs, result.participants().get(Stage.ADVERTISE_KEYS).size(),
+          aggregatorExpansions, random));
       siteKeystreamMs.add(keystream(prg, medianSiteExpansions, dim, scratch, random));
       aggregatorKeystreamMs.add(keystream(prg, aggregatorExpansions, dim, scratch, random));
       siteMaskingMs.add(masking(prg, medianSiteExpansions, dim, random));
@@ -161,7 +181,8 @@ public final class SecAggBench implements Callable<Integer> {
     figures.put("sites", sites);
     figures.put("dim", dim);
     figures.put("dropout", dropout);
-    figures.put("graph", graph);
+    figures.put("graph", config.graph().kind() == NeighbourGraph.Kind.FULL ? "full" : "sparse");
+    figures.put("corruption", corruption);
     figures.put("neighbours", config.graph().degree());
     figures.put("threshold", config.threshold());
     figures.put("modulusBits", bits);
@@ -174,6 +195,8 @@ public final class SecAggBench implements Callable<Integer> {
     figures.put("aggregatorKeystreamMillis", median(aggregatorKeystreamMs));
     figures.put("siteMaskingMillis", median(siteMaskingMs));
     figures.put("aggregatorMaskingMillis", median(aggregatorMaskingMs));
+    figures.put("siteFloorMillis", median(siteFloorMs));
+    figures.put("aggregatorFloorMillis", median(aggregatorFloorMs));
     print(figures);
     if (json != null) {
       Files.writeString(json, toJson(figures), StandardCharsets.UTF_8);
@@ -184,13 +207,65 @@ public final class SecAggBench implements Callable<Integer> {
   /** One untimed round on short vectors, so the timed rounds run compiled code. */
   private void warmUp(SecAggConfig config, Map<Integer, SecretBytes> signing, SecureRandom random) {
     SecAggConfig.Builder small = SecAggConfig.builder().study(config.study()).vectorLength(Math.min(dim, 1000))
-        .modulusBits(bits).graph(config.graph().kind()).threshold(config.threshold())
+        .modulusBits(bits).policy(policy()).graph(config.graph().kind()).threshold(config.threshold())
         .dropoutTolerance(Math.max(dropout, NeighbourGraph.DEFAULT_DROPOUT_TOLERANCE));
+    if (config.graph().kind() == NeighbourGraph.Kind.SPARSE) {
+      small.degree(config.graph().degree());
+    }
     for (int site : config.sites()) {
       small.site(site, config.signingKey(site));
     }
     SecAggConfig warm = small.build();
     new LocalRound(warm, signing, random).run(0, randomInputs(warm, random), Map.of());
+  }
+
+  /** The graph policy of the run: designed for the run's dropout (at least 10 %) and --corruption. */
+  private GraphPolicy policy() {
+    return GraphPolicy.DEFAULT.withDropout(Math.max(dropout, GraphPolicy.DEFAULT.dropout())).withCorruption(corruption);
+  }
+
+  /**
+   * The floor: the primitives a party cannot do without, one after the other on one core —
+   * {@code agreements} X25519 agreements, {@code verifications} Ed25519 verifications and
+   * {@code expansions} mask expansions added into a vector of the run's words.
+   */
+  private double floor(int agreements, int verifications, int expansions, SecureRandom random) {
+    X25519.KeyPair own = X25519.generate(random);
+    List<byte[]> peers = new ArrayList<>();
+    for (int i = 0; i < agreements; i++) {
+      peers.add(X25519.generate(random).publicKey());
+    }
+    Ed25519.KeyPair signer = Ed25519.generate(random);
+    byte[] message = new byte[200];
+    random.nextBytes(message);
+    byte[] signature = Ed25519.sign(signer.privateKey(), message);
+    byte[] publicKey = signer.publicKey();
+    List<SecretBytes> seeds = new ArrayList<>();
+    for (int i = 0; i < expansions; i++) {
+      byte[] seed = new byte[32];
+      random.nextBytes(seed);
+      seeds.add(SecretBytes.copyOf(seed));
+    }
+    MaskPrg prg = new MaskPrg(bits);
+    int[] words = bits <= 32 ? new int[dim] : null;
+    long[] wide = bits <= 32 ? null : new long[dim];
+    long start = System.nanoTime();
+    for (byte[] peer : peers) {
+      X25519.agree(own.privateKey(), peer).destroy();
+    }
+    for (int i = 0; i < verifications; i++) {
+      if (!Ed25519.verify(publicKey, message, signature)) {
+        throw new IllegalStateException("a valid signature did not verify");
+      }
+    }
+    for (SecretBytes seed : seeds) {
+      if (words != null) {
+        prg.accumulate(seed, words, 1);
+      } else {
+        prg.accumulate(seed, wide, 1);
+      }
+    }
+    return millis(System.nanoTime() - start);
   }
 
   private static double keystream(MaskPrg prg, int expansions, int length, byte[] scratch, SecureRandom random) {
@@ -252,19 +327,19 @@ public final class SecAggBench implements Callable<Integer> {
 
   private void print(Map<String, Object> f) {
     if (!noHeader) {
-      System.out.println("| sites | dim | dropout | graph (k, t) | site ms | site keystream ms | site ratio "
-          + "| site masking ms | aggregator ms | aggregator keystream ms | aggregator ratio | aggregator masking ms "
+      System.out.println("| sites | dim | dropout | graph (k, t) | site ms | site floor ms | site ratio "
+          + "| aggregator ms | aggregator floor ms | aggregator ratio | site keystream ms | aggregator keystream ms "
           + "| plain sum ms | bytes/site |");
       System.out.println("|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     }
     double site = (double) f.get("siteMillis");
-    double siteKs = (double) f.get("siteKeystreamMillis");
+    double siteFloor = (double) f.get("siteFloorMillis");
     double agg = (double) f.get("aggregatorMillis");
-    double aggKs = (double) f.get("aggregatorKeystreamMillis");
+    double aggFloor = (double) f.get("aggregatorFloorMillis");
     System.out.println(String.format(Locale.ROOT,
-        "| %d | %,d | %.1f | %s (%d, %d) | %.2f | %.2f | %.1f× | %.2f | %.2f | %.2f | %.1f× | %.2f | %.2f | %,.0f |",
-        sites, dim, dropout, graph, f.get("neighbours"), f.get("threshold"), site, siteKs, site / siteKs,
-        f.get("siteMaskingMillis"), agg, aggKs, agg / aggKs, f.get("aggregatorMaskingMillis"),
+        "| %d | %,d | %.1f | %s (%d, %d) | %.2f | %.2f | %.1f× | %.2f | %.2f | %.1f× | %.2f | %.2f | %.2f | %,.0f |",
+        sites, dim, dropout, f.get("graph"), f.get("neighbours"), f.get("threshold"), site, siteFloor, site / siteFloor,
+        agg, aggFloor, agg / aggFloor, f.get("siteKeystreamMillis"), f.get("aggregatorKeystreamMillis"),
         f.get("plainSumMillis"), f.get("bytesPerSite")));
   }
 

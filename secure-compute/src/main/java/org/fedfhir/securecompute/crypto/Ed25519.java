@@ -1,6 +1,8 @@
 package org.fedfhir.securecompute.crypto;
 
 import java.security.SecureRandom;
+import java.util.List;
+import java.util.stream.IntStream;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
@@ -49,6 +51,21 @@ public final class Ed25519 {
     } finally {
       java.util.Arrays.fill(raw, (byte) 0);
     }
+  }
+
+  /** One signature to check: a public key, the message and the signature. */
+  public record Signed(byte[] publicKey, byte[] message, byte[] signature) {}
+
+  /**
+   * Verifies every signature, spread over the cores (the common fork-join pool): a site checks k
+   * neighbours' signatures at a time, each independent of the others.
+   *
+   * @return the index of the first signature in {@code items} that does not verify, or −1 if all do
+   */
+  public static int firstInvalid(List<Signed> items) {
+    return IntStream.range(0, items.size()).parallel()
+        .filter(i -> !verify(items.get(i).publicKey(), items.get(i).message(), items.get(i).signature()))
+        .min().orElse(-1);
   }
 
   /** True if {@code signature} is {@code publicKey}'s signature of {@code message}; false on any malformation. */

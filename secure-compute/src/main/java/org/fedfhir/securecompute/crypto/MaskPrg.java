@@ -97,6 +97,49 @@ public final class MaskPrg {
     }
   }
 
+  /**
+   * Adds ({@code sign = +1}) or subtracts ({@code sign = -1}) PRG({@code seed}) to a vector of words
+   * of at most 32 bits held as {@code int}s (each read as unsigned), modulo 2^k: the same mask as
+   * {@link #accumulate(SecretBytes, long[], int)}, at half the memory traffic.
+   *
+   * @throws IllegalStateException if this PRG's modulus has more than 32 bits
+   */
+  public void accumulate(SecretBytes seed, int[] vector, int sign) {
+    if (sign != 1 && sign != -1) {
+      throw new IllegalArgumentException("sign must be +1 or -1, got " + sign);
+    }
+    if (modulusBits > 32) {
+      throw new IllegalStateException(modulusBits + "-bit words do not fit an int[]");
+    }
+    Cipher ctr = keystream(seed);
+    byte[] chunk = new byte[CHUNK_BYTES];
+    ByteBuffer buffer = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
+    int perChunk = CHUNK_BYTES / elementBytes;
+    int[] words = new int[perChunk];
+    int narrowMask = (int) mask;
+    for (int start = 0; start < vector.length; start += perChunk) {
+      int count = Math.min(perChunk, vector.length - start);
+      fill(ctr, chunk, count * elementBytes);
+      buffer.clear();
+      if (elementBytes == 4) {
+        buffer.asIntBuffer().get(words, 0, count);
+      } else {
+        for (int i = 0; i < count; i++) {
+          words[i] = (int) next(buffer);
+        }
+      }
+      if (sign > 0) {
+        for (int i = 0; i < count; i++) {
+          vector[start + i] = (vector[start + i] + words[i]) & narrowMask;
+        }
+      } else {
+        for (int i = 0; i < count; i++) {
+          vector[start + i] = (vector[start + i] - words[i]) & narrowMask;
+        }
+      }
+    }
+  }
+
   /** Only the keystream of one expansion, with no arithmetic: the benchmark's baseline. */
   public void keystreamOnly(SecretBytes seed, int length, byte[] scratch) {
     Cipher ctr = keystream(seed);

@@ -47,6 +47,14 @@ public record AdvertiseKeys(RoundId roundId, int sender, byte[] encryptionKey, b
     return out.toByteArray();
   }
 
+  /** The signature to check against {@code signingKey}; a malformed key makes it fail. */
+  Ed25519.Signed signed(byte[] signingKey) {
+    if (encryptionKey.length != X25519.KEY_BYTES || maskingKey.length != X25519.KEY_BYTES) {
+      return new Ed25519.Signed(signingKey, new byte[0], new byte[0]);
+    }
+    return new Ed25519.Signed(signingKey, signedBytes(roundId, sender, encryptionKey, maskingKey), signature);
+  }
+
   /** True if the signature is {@code signingKey}'s over this message's binding and keys. */
   boolean verify(byte[] signingKey) {
     return encryptionKey.length == X25519.KEY_BYTES && maskingKey.length == X25519.KEY_BYTES

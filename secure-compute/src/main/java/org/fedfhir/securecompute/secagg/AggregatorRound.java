@@ -10,8 +10,8 @@ import java.util.NavigableSet;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ForkJoinPool;
 import org.fedfhir.securecompute.crypto.Ed25519;
-import org.fedfhir.securecompute.crypto.MaskPrg;
 import org.fedfhir.securecompute.crypto.SecretBytes;
 import org.fedfhir.securecompute.crypto.X25519;
 import org.fedfhir.securecompute.sharing.NotEnoughSharesException;
@@ -39,13 +39,12 @@ public final class AggregatorRound {
   private final SecAggConfig config;
   private final RoundId id;
   private final NeighbourGraph graph;
-  private final long modulusMask;
 
   private Stage stage = Stage.ADVERTISE_KEYS;
   private final Map<Stage, NavigableSet<Integer>> participants = new EnumMap<>(Stage.class);
   private final Map<Integer, AdvertiseKeys> advertised = new TreeMap<>();
   private final Map<Integer, List<EncryptedShare>> inbox = new HashMap<>();
-  private long[] maskedSum;
+  private MaskVector maskedSum;
   private final Map<Integer, byte[]> consistencySignatures = new TreeMap<>();
   private final Map<Integer, List<Share>> seedShares = new HashMap<>();
   private final Map<Integer, List<Share>> keyShares = new HashMap<>();
@@ -58,7 +57,6 @@ public final class AggregatorRound {
     this.config = config;
     this.id = id;
     this.graph = config.graph();
-    this.modulusMask = config.modulusBits() == 64 ? -1L : (1L << config.modulusBits()) - 1;
     for (Stage s : Stage.values()) {
       if (!s.isTerminal()) {
         participants.put(s, new TreeSet<>());
@@ -191,43 +189,69 @@ public final class AggregatorRound {
     close(Stage.UNMASK);
     NavigableSet<Integer> u2 = participants.get(Stage.SHARE_KEYS);
     NavigableSet<Integer> u3 = participants.get(Stage.MASKED_INPUT);
-    MaskPrg prg = new MaskPrg(config.modulusBits());
-    long[] sum = maskedSum;
+    List<Integer> dropped = new ArrayList<>(u2);
+    dropped.removeAll(u3);
+    List<Mask> masks;
     try {
-      for (int site : u3) {
-        SecretBytes seed = reconstruct(site, seedShares, "self-mask seed");
-        prg.accumulate(seed, sum, -1);
-        seed.destroy();
-      }
-      for (int dropped : u2) {
-        if (u3.contains(dropped)) {
-          continue;
-        }
-        SecretBytes maskingKey = reconstruct(dropped, keyShares, "masking key");
-        if (!java.util.Arrays.equals(X25519.publicKeyOf(maskingKey), advertised.get(dropped).maskingKey())) {
-          throw new ProtocolViolationException("the shares of site " + dropped
-              + "'s masking key do not reconstruct its advertised key");
-        }
-        for (int survivor : graph.neighbours(dropped)) {
-          if (!u3.contains(survivor)) {
-            continue;
-          }
-          SecretBytes seed = RoundKeys.pairwiseMaskSeed(id, dropped, survivor,
-              X25519.agree(maskingKey, advertised.get(survivor).maskingKey()));
-          prg.accumulate(seed, sum, -RoundKeys.maskSign(survivor, dropped));
-          seed.destroy();
-        }
-        maskingKey.destroy();
-      }
+      masks = unmaskingMasks(new ArrayList<>(u3), dropped);
     } catch (SecAggException e) {
       abort();
       throw e;
     }
+    MaskVector sum = maskedSum;
+    sum.add(removeAll(masks, sum.length()));
+    masks.forEach(m -> m.seed().destroy());
     stage = Stage.COMPLETED;
     maskedSum = null;
     seedShares.clear();
     keyShares.clear();
-    return sum;
+    return sum.toLongs();
+  }
+
+  /** A mask to remove: the seed of its PRG and the sign it was added with, negated. */
+  private record Mask(SecretBytes seed, int sign) {}
+
+  /**
+   * Rebuilds, spread over the cores, every mask still in the sum: the survivors' self masks and
+   * the dropped sites' pairwise masks with surviving neighbours (Shamir reconstruction, then for a
+   * dropped site one agreement per surviving neighbour).
+   */
+  private List<Mask> unmaskingMasks(List<Integer> inSum, List<Integer> dropped) {
+    List<Mask> masks = new ArrayList<>(inSum.parallelStream()
+        .map(site -> new Mask(reconstruct(site, seedShares, "self-mask seed"), -1)).toList());
+    NavigableSet<Integer> u3 = participants.get(Stage.MASKED_INPUT);
+    masks.addAll(dropped.parallelStream().flatMap(gone -> {
+      SecretBytes maskingKey = reconstruct(gone, keyShares, "masking key");
+      if (!java.util.Arrays.equals(X25519.publicKeyOf(maskingKey), advertised.get(gone).maskingKey())) {
+        throw new ProtocolViolationException("the shares of site " + gone
+            + "'s masking key do not reconstruct its advertised key");
+      }
+      List<Mask> pairwise = new ArrayList<>();
+      for (int survivor : graph.neighbours(gone)) {
+        if (u3.contains(survivor)) {
+          pairwise.add(new Mask(RoundKeys.pairwiseMaskSeed(id, gone, survivor,
+              X25519.agree(maskingKey, advertised.get(survivor).maskingKey())), -RoundKeys.maskSign(survivor, gone)));
+        }
+      }
+      maskingKey.destroy();
+      return pairwise.stream();
+    }).toList());
+    return masks;
+  }
+
+  /** The sum of {@code masks}, expanded on every core into one vector per core and then added. */
+  private MaskVector removeAll(List<Mask> masks, int length) {
+    int parts = Math.max(1, Math.min(masks.size(), ForkJoinPool.getCommonPoolParallelism() + 1));
+    return java.util.stream.IntStream.range(0, parts).parallel().mapToObj(part -> {
+      MaskVector partial = new MaskVector(config.modulusBits(), length);
+      for (int i = part; i < masks.size(); i += parts) {
+        partial.addMask(masks.get(i).seed(), masks.get(i).sign());
+      }
+      return partial;
+    }).reduce((a, b) -> {
+      a.add(b);
+      return a;
+    }).orElseGet(() -> new MaskVector(config.modulusBits(), length));
   }
 
   private SecretBytes reconstruct(int owner, Map<Integer, List<Share>> pool, String what) {
@@ -291,9 +315,9 @@ public final class AggregatorRound {
           + m.modulusBits() + " bits; the round expects " + config.vectorLength() + " of " + config.modulusBits());
     }
     if (maskedSum == null) {
-      maskedSum = new long[config.vectorLength()];
+      maskedSum = new MaskVector(config.modulusBits(), config.vectorLength());
     }
-    m.addInto(maskedSum, modulusMask);
+    maskedSum.add(m);
   }
 
   private void acceptSignature(ConsistencySignature m) {

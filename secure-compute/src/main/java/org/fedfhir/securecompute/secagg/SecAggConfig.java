@@ -133,7 +133,8 @@ public final class SecAggConfig {
     private final Map<Integer, byte[]> signingKeys = new TreeMap<>();
     private int vectorLength = -1;
     private int modulusBits = 32;
-    private NeighbourGraph.Kind graphKind = NeighbourGraph.Kind.FULL;
+    private NeighbourGraph.Kind graphKind;
+    private GraphPolicy policy = GraphPolicy.DEFAULT;
     private Integer degree;
     private byte[] graphSeed = new byte[32];
     private Integer threshold;
@@ -163,7 +164,11 @@ public final class SecAggConfig {
       return this;
     }
 
-    /** The complete graph (default) or SecAgg+'s sparse graph with a derived degree. */
+    /**
+     * Forces the complete graph, or SecAgg+'s sparse graph with the degree derived from {@link
+     * #dropoutTolerance} alone (no colluding sites). Unless forced, the graph follows the {@link
+     * #policy}: sparse where the policy finds a safe degree below n − 1, complete otherwise.
+     */
     public Builder graph(NeighbourGraph.Kind kind) {
       this.graphKind = kind;
       return this;
@@ -184,6 +189,12 @@ public final class SecAggConfig {
     /** The fraction of sites the sparse graph must tolerate dropping out (default 0.1); sets its degree. */
     public Builder dropoutTolerance(double dropout) {
       this.dropoutTolerance = dropout;
+      return this;
+    }
+
+    /** What the graph must withstand when its kind is not forced (default {@link GraphPolicy#DEFAULT}). */
+    public Builder policy(GraphPolicy graphPolicy) {
+      this.policy = graphPolicy;
       return this;
     }
 
@@ -209,7 +220,12 @@ public final class SecAggConfig {
       }
       TreeSet<Integer> ids = new TreeSet<>(signingKeys.keySet());
       NeighbourGraph graph;
-      if (graphKind == NeighbourGraph.Kind.FULL) {
+      Integer policyThreshold = null;
+      if (graphKind == null) {
+        int k = degree != null ? degree : policy.degree(n);
+        graph = k >= n - 1 ? NeighbourGraph.complete(ids) : NeighbourGraph.harary(ids, k, graphSeed);
+        policyThreshold = policy.threshold(n, graph.degree());
+      } else if (graphKind == NeighbourGraph.Kind.FULL) {
         if (degree != null) {
           throw new IllegalArgumentException("a neighbour count applies to the sparse graph only");
         }
@@ -218,11 +234,17 @@ public final class SecAggConfig {
         graph = NeighbourGraph.harary(ids, degree != null ? degree : NeighbourGraph.derivedDegree(n, dropoutTolerance), graphSeed);
       }
       int m = graph.degree() + 1;
+      if (m > MAX_NEIGHBOURHOOD && graphKind == null && degree == null) {
+        throw new IllegalArgumentException("the graph policy " + policy + " needs " + graph.degree() + " neighbours for "
+            + n + " sites, more than the " + (MAX_NEIGHBOURHOOD - 1) + " that GF(2^8) shares allow; design for fewer "
+            + "dropouts or colluding sites");
+      }
       if (m > MAX_NEIGHBOURHOOD) {
         throw new IllegalArgumentException("neighbourhood of " + m + " sites exceeds " + MAX_NEIGHBOURHOOD
             + " (GF(2^8) shares); use the sparse graph");
       }
-      int t = threshold != null ? threshold : derivedThreshold(graph.kind(), m);
+      int t = threshold != null ? threshold
+          : policyThreshold != null ? policyThreshold : derivedThreshold(graph.kind(), m);
       int min = m / 2 + 1;
       if (t < min || t > m) {
         throw new IllegalArgumentException("threshold " + t + (t > m ? " exceeds" : " is below the majority of")

@@ -38,7 +38,6 @@ public final class SiteRound {
   private final int self;
   private final SecretBytes signingKey;
   private final SecureRandom random;
-  private final MaskPrg prg;
   private final long modulusMask;
 
   private Stage stage = Stage.ADVERTISE_KEYS;
@@ -48,6 +47,7 @@ public final class SiteRound {
   private SecretBytes selfMaskSeed;
   private final Map<Integer, Share> seedSharesHeld = new HashMap<>();
   private final Map<Integer, Share> keySharesHeld = new HashMap<>();
+  private final Map<Integer, SecretBytes> shareKeys = new HashMap<>();
   private NavigableSet<Integer> maskingPeers;
   private SortedSet<Integer> survivors;
 
@@ -64,7 +64,6 @@ public final class SiteRound {
     this.self = self;
     this.signingKey = signingKey;
     this.random = random;
-    this.prg = new MaskPrg(config.modulusBits());
     this.modulusMask = config.modulusBits() == 64 ? -1L : (1L << config.modulusBits()) - 1;
   }
 
@@ -113,10 +112,8 @@ public final class SiteRound {
           continue;
         }
         byte[] plaintext = sharePlaintext(self, holder, seedShares.get(i), keyShares.get(i));
-        SecretBytes key = shareKey(holder);
         out.add(new EncryptedShare(self, holder,
-            AesGcm.seal(key, plaintext, id.binding(Stage.SHARE_KEYS, self, holder), random)));
-        key.destroy();
+            AesGcm.seal(shareKey(holder), plaintext, id.binding(Stage.SHARE_KEYS, self, holder), random)));
         java.util.Arrays.fill(plaintext, (byte) 0);
       }
       return new ShareKeys(id, self, out);
@@ -145,15 +142,16 @@ public final class SiteRound {
       requireAtLeastThreshold(u2.size(), "neighbours that shared keys");
       maskingPeers = peers;
 
-      long[] y = input.clone();
-      prg.accumulate(selfMaskSeed, y, +1);
+      destroyShareKeys();
+      MaskVector y = MaskVector.of(config.modulusBits(), input);
+      y.addMask(selfMaskSeed, +1);
       for (int peer : peers) {
         SecretBytes seed = RoundKeys.pairwiseMaskSeed(id, self, peer,
             X25519.agree(maskingKeys.privateKey(), roster.get(peer).maskingKey()));
-        prg.accumulate(seed, y, RoundKeys.maskSign(self, peer));
+        y.addMask(seed, RoundKeys.maskSign(self, peer));
         seed.destroy();
       }
-      return new MaskedInput(id, self, y, config.modulusBits());
+      return y.toMaskedInput(id, self);
     });
   }
 
@@ -195,19 +193,23 @@ public final class SiteRound {
       if (!bundle.survivors().equals(survivors)) {
         throw new ProtocolViolationException("the survivor set changed after site " + self + " signed it");
       }
-      int valid = 0;
+      List<Integer> signers = new ArrayList<>();
+      List<Ed25519.Signed> signatures = new ArrayList<>();
       for (Map.Entry<Integer, byte[]> e : bundle.signatures().entrySet()) {
         int signer = e.getKey();
         if (!survivors.contains(signer) || !(signer == self || config.graph().areNeighbours(self, signer))) {
           throw new UnknownSiteException("signature from site " + signer + ", not a surviving neighbour");
         }
-        byte[] signed = ConsistencySignature.signedBytes(id, signer, config, survivors);
-        if (!Ed25519.verify(config.signingKey(signer), signed, e.getValue())) {
-          throw new TamperedMessageException("site " + signer + "'s signature over the survivor set does not verify");
-        }
-        valid++;
+        signers.add(signer);
+        signatures.add(new Ed25519.Signed(config.signingKey(signer),
+            ConsistencySignature.signedBytes(id, signer, config, survivors), e.getValue()));
       }
-      requireAtLeastThreshold(valid, "consistent signatures");
+      int invalid = Ed25519.firstInvalid(signatures);
+      if (invalid >= 0) {
+        throw new TamperedMessageException("site " + signers.get(invalid)
+            + "'s signature over the survivor set does not verify");
+      }
+      requireAtLeastThreshold(signers.size(), "consistent signatures");
       List<RevealedShare> shares = new ArrayList<>();
       List<Integer> owners = new ArrayList<>(maskingPeers);
       owners.add(self);
@@ -261,16 +263,24 @@ public final class SiteRound {
   private Map<Integer, AdvertiseKeys> checkedRoster(KeyRoster keyRoster) {
     Map<Integer, AdvertiseKeys> byId = new TreeMap<>();
     java.util.Set<ByteBuffer> keys = new java.util.HashSet<>();
-    for (AdvertiseKeys ad : keyRoster.advertisements()) {
+    List<AdvertiseKeys> ads = keyRoster.advertisements();
+    for (AdvertiseKeys ad : ads) {
       if (!id.equals(ad.roundId())) {
         throw new ReplayedMessageException("keys of " + ad.roundId() + " presented in " + id);
       }
       if (ad.sender() != self && !config.graph().areNeighbours(self, ad.sender())) {
         throw new UnknownSiteException("site " + ad.sender() + " is not a neighbour of site " + self);
       }
-      if (!ad.verify(config.signingKey(ad.sender()))) {
-        throw new TamperedMessageException("site " + ad.sender() + "'s advertised keys do not verify");
-      }
+    }
+    List<Ed25519.Signed> signatures = new ArrayList<>();
+    for (AdvertiseKeys ad : ads) {
+      signatures.add(ad.signed(config.signingKey(ad.sender())));
+    }
+    int invalid = Ed25519.firstInvalid(signatures);
+    if (invalid >= 0) {
+      throw new TamperedMessageException("site " + ads.get(invalid).sender() + "'s advertised keys do not verify");
+    }
+    for (AdvertiseKeys ad : ads) {
       if (byId.put(ad.sender(), ad) != null) {
         throw new DuplicateMessageException("site " + ad.sender() + " appears twice in the key roster");
       }
@@ -298,14 +308,11 @@ public final class SiteRound {
     if (seedSharesHeld.containsKey(from)) {
       throw new DuplicateMessageException("two shares from site " + from);
     }
-    SecretBytes key = shareKey(from);
     byte[] plain;
     try {
-      plain = AesGcm.open(key, share.ciphertext(), id.binding(Stage.SHARE_KEYS, from, self));
+      plain = AesGcm.open(shareKey(from), share.ciphertext(), id.binding(Stage.SHARE_KEYS, from, self));
     } catch (AesGcm.AuthenticationFailedException e) {
       throw new TamperedMessageException("share from site " + from + " does not authenticate");
-    } finally {
-      key.destroy();
     }
     ByteBuffer in = ByteBuffer.wrap(plain);
     if (plain.length < 2 * INDEX_BYTES + 4 || in.getInt() != from || in.getInt() != self) {
@@ -332,9 +339,18 @@ public final class SiteRound {
     return out.array();
   }
 
+  /**
+   * The AES key of the shares between this site and {@code other}, both ways: one agreement per
+   * neighbour, kept from sealing the site's shares (stage 1) to opening the neighbour's (stage 2).
+   */
   private SecretBytes shareKey(int other) {
-    return RoundKeys.shareEncryptionKey(id, self, other,
-        X25519.agree(encryptionKeys.privateKey(), roster.get(other).encryptionKey()));
+    return shareKeys.computeIfAbsent(other, o -> RoundKeys.shareEncryptionKey(id, self, o,
+        X25519.agree(encryptionKeys.privateKey(), roster.get(o).encryptionKey())));
+  }
+
+  private void destroyShareKeys() {
+    shareKeys.values().forEach(SecretBytes::destroy);
+    shareKeys.clear();
   }
 
   private void requireAtLeastThreshold(int count, String what) {
@@ -359,5 +375,6 @@ public final class SiteRound {
     if (selfMaskSeed != null) {
       selfMaskSeed.destroy();
     }
+    destroyShareKeys();
   }
 }

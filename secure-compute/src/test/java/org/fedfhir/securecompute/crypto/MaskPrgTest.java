@@ -49,6 +49,29 @@ class MaskPrgTest {
   }
 
   @Test
+  void wordsHeldAsIntsGetTheSameMaskAsWordsHeldAsLongs() {
+    for (int bits : new int[] {8, 12, 16, 24, 31, 32}) {
+      MaskPrg prg = new MaskPrg(bits);
+      long modulusMask = (1L << bits) - 1;
+      long[] vector = new SecureRandom().longs(50_000).map(v -> v & modulusMask).toArray();
+      int[] words = new int[vector.length];
+      for (int i = 0; i < words.length; i++) {
+        words[i] = (int) vector[i];
+      }
+      prg.accumulate(seed, vector, +1);
+      prg.accumulate(seed, words, +1);
+      for (int i = 0; i < words.length; i++) {
+        assertThat(words[i] & 0xFFFFFFFFL).as("%d bits, element %d", bits, i).isEqualTo(vector[i]);
+      }
+      prg.accumulate(seed, words, -1);
+      prg.accumulate(seed, vector, -1);
+      for (int i = 0; i < words.length; i++) {
+        assertThat(words[i] & 0xFFFFFFFFL).as("%d bits, element %d", bits, i).isEqualTo(vector[i]);
+      }
+    }
+  }
+
+  @Test
   void differentSeedsGiveUnrelatedMasks() {
     long[] a = new long[1000];
     long[] b = new long[1000];

@@ -135,4 +135,25 @@ class InferOperationProviderTest {
 
     org.fedfhir.ig.OperationDefinitionComparison.assertMatchesGuide(org.fedfhir.ig.FedFhirIg.load(CTX), derived);
   }
+
+  @Test
+  void inferBatchDerivedFromAnnotationsMatchesTheGuideAndTheCapabilityStatementPointsAtIt() throws Exception {
+    RestfulServer server = new RestfulServer(CTX);
+    server.registerProvider(new InferOperationProvider(null));
+    server.setServerAddressStrategy(new ca.uhn.fhir.rest.server.HardcodedServerAddressStrategy("http://localhost/fhir"));
+    server.init(new org.springframework.mock.web.MockServletConfig());
+    ca.uhn.fhir.rest.server.servlet.ServletRequestDetails request = new ca.uhn.fhir.rest.server.servlet.ServletRequestDetails();
+    request.setServer(server);
+    var capabilities = new ca.uhn.fhir.rest.server.provider.ServerCapabilityStatementProvider(server);
+
+    OperationDefinition derived = (OperationDefinition) capabilities.readOperationDefinition(
+        new org.hl7.fhir.r4.model.IdType("OperationDefinition/Patient-t-infer-batch"), request);
+
+    org.fedfhir.ig.OperationDefinitionComparison.assertMatchesGuide(org.fedfhir.ig.FedFhirIg.load(CTX), derived);
+    org.hl7.fhir.r4.model.CapabilityStatement served =
+        (org.hl7.fhir.r4.model.CapabilityStatement) capabilities.getServerConformance(null, request);
+    assertThat(served.getRestFirstRep().getResource()).filteredOn(r -> r.getType().equals("Patient"))
+        .flatExtracting(r -> r.getOperation()).extracting(o -> o.getName() + " " + o.getDefinition())
+        .contains("infer-batch " + InferOperationProvider.BATCH_CANONICAL);
+  }
 }

@@ -120,3 +120,36 @@ Description: "The federated round that produced the model."
 Context: Provenance
 * value[x] 1..1
 * value[x] only unsignedInt
+
+Extension: RiskBandsExtension
+Id: risk-bands
+Title: "Risk bands"
+Description: "The study's threshold bands for showing a predicted risk (a probability of the outcome): below low the risk is low, from high it is high, moderate in between. Sites show $infer's risk by them (the risk app's gauge, the CDS Hooks card's indicator: info / warning / critical); without them a site uses its own bands (fedfhir.cds.bands, default 0.2 and 0.5)."
+Context: PlanDefinition
+* obeys rb-order
+* extension contains
+    low 1..1 and
+    high 1..1
+* extension[low] ^short = "Below this risk: low"
+* extension[low].value[x] only decimal
+* extension[low].value[x] 1..1
+* extension[high] ^short = "From this risk: high"
+* extension[high].value[x] only decimal
+* extension[high].value[x] 1..1
+* value[x] 0..0
+
+Extension: ModelPerformanceExtension
+Id: model-performance
+Title: "Model performance"
+Description: "How well the study's model did, as the site knows it at the study's end (its completed TrainingTask): the network's accuracy on all sites' test splits in the final round, and the final model's AUC on this site's own test split. On the Provenance of a risk computed with the model; a part is left out where the site does not know it."
+Context: Provenance
+* extension contains
+    networkAccuracy 0..1 and
+    siteAuc 0..1
+* extension[networkAccuracy] ^short = "The network's accuracy at probability 0.5, final round, in [0, 1]"
+* extension[networkAccuracy].value[x] only decimal
+* extension[networkAccuracy].value[x] 1..1
+* extension[siteAuc] ^short = "AUC on this site's test split, in [0, 1]"
+* extension[siteAuc].value[x] only decimal
+* extension[siteAuc].value[x] 1..1
+* value[x] 0..0

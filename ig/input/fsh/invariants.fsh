@@ -130,3 +130,8 @@ Invariant: asd-format
 Description: "The approved study digest is sha256: and 64 lower-case hex digits"
 Expression: "value.matches('^sha256:[0-9a-f]{64}$')"
 Severity: #error
+
+Invariant: rb-order
+Description: "Risk bands: 0 < low < high < 1"
+Expression: "extension('low').value > 0 and extension('low').value < extension('high').value and extension('high').value < 1"
+Severity: #error

@@ -1,5 +1,5 @@
 // The FedFHIR operations, exactly as docs/study-format.md lists them.
-// Hospital server: $train, $infer. Aggregator: $secure-stats. TEE model service: $attestation, $provision-model, $predict.
+// Hospital server: $train, $infer, $infer-batch. Aggregator: $secure-stats. TEE model service: $attestation, $provision-model, $predict.
 
 RuleSet: FedFhirOperation(code, name, title)
 * url = "http://fedfhir.org/fhir/OperationDefinition/{code}"
@@ -52,6 +52,27 @@ Description: "Risk of one patient from a study's model in the TEE: POST [site]/P
 * parameter[=].targetProfile = Canonical(FederatedStudy)
 * insert Param(persist, in, 0, 1, boolean, [[Store the RiskAssessment (and its Provenance) in the site's server (default false).]])
 * insert Param(return, out, 1, 1, RiskAssessment, [[The patient's risk (profile FederatedRiskAssessment).]])
+
+Instance: infer-batch
+InstanceOf: OperationDefinition
+Usage: #definition
+Title: "$infer-batch"
+Description: "Risks of a ward list from a study's model in the TEE, in one call: POST [site]/Patient/$infer-batch."
+* insert FedFhirOperation(infer-batch, InferBatch, $infer-batch)
+* description = "Batch $infer for a ward list: the risk of each patient named (patient) or of each Patient member of a Group (group), in one call. The study, its approval, the model and the TEE's attestation are checked once; then each patient is scored as $infer scores one. Returns a Bundle of type batch-response with one entry per patient in the order asked: response.status 200 OK (201 Created with persist) and the patient's FederatedRiskAssessment, or the status of that patient's refusal (404, 403, 422, 429) with its OperationOutcome in response.outcome. Only a refusal of the whole call is an HTTP error: no patient or more than 1000 (400), the study, its model or the TEE (as $infer), a Group the caller may not read or one of its members the caller may not read (403: the Group and its members are read with the caller's own rights). POST only. Requires user/RiskAssessment.c and the clinician role in a token without a launch patient (otherwise 401 without a valid token, 403, each an OperationOutcome). Its own code, not a type-level $infer: a server derives one OperationDefinition per operation name."
+* affectsState = true
+* resource[0] = #Patient
+* system = false
+* type = true
+* instance = false
+* insert Param(study, in, 1, 1, canonical, [[The study (canonical URL, optionally |version) whose model to use.]])
+* parameter[=].targetProfile = Canonical(FederatedStudy)
+* insert Param(patient, in, 0, 1000, Reference, [[A patient to score (Patient reference); with group, these come first.]])
+* parameter[=].targetProfile = "http://hl7.org/fhir/StructureDefinition/Patient"
+* insert Param(group, in, 0, 1, Reference, [[A Group whose Patient members to score, in the Group's order (other members are left out).]])
+* parameter[=].targetProfile = "http://hl7.org/fhir/StructureDefinition/Group"
+* insert Param(persist, in, 0, 1, boolean, [[Store each RiskAssessment (and its Provenance) in the site's server (default false).]])
+* insert Param(return, out, 1, 1, Bundle, [[A batch-response Bundle: one entry per patient, in the order asked.]])
 
 Instance: secure-stats
 InstanceOf: OperationDefinition

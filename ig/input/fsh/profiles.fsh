@@ -20,7 +20,9 @@ Description: "A federated study: the model (or statistics) a network of hospital
     StudyParameterExtension named parameter 0..* and
     MissingValuePolicyExtension named missingValuePolicy 1..1 and
     CohortCriteriaExtension named cohort 0..1 and
-    DisclosureControlExtension named disclosureControl 0..1
+    DisclosureControlExtension named disclosureControl 0..1 and
+    RiskBandsExtension named riskBands 0..1
+* extension[riskBands] ^short = "Training studies: the bands a risk is shown by (low below, high from)"
 * extension[disclosureControl] ^short = "Statistics studies: minimum cell count, records bound, ε budget"
 * extension[algorithm] ^short = "Algorithm (1..1 for training studies, fs-algorithm)"
 * action 1..1
@@ -116,7 +118,8 @@ Description: "Provenance of a model or of a result computed with it: the study a
 * extension contains
     StudyReferenceExtension named study 1..1 and
     SiteCountExtension named siteCount 1..1 and
-    ModelRoundExtension named round 0..1
+    ModelRoundExtension named round 0..1 and
+    ModelPerformanceExtension named performance 0..1
 * target 1..*
 * agent 1..*
 * agent.who 1..1

@@ -54,6 +54,8 @@ Usage: #example
 * extension[studyKind].valueCode = #training
 * extension[algorithm].valueCoding = $algorithm#logistic-regression "Logistic regression"
 * extension[missingValuePolicy].valueCode = #impute-mean
+* extension[riskBands].extension[low].valueDecimal = 0.15
+* extension[riskBands].extension[high].valueDecimal = 0.6
 * insert IntegerParameter(rounds, 20)
 * insert IntegerParameter(local-epochs, 5)
 * insert DecimalParameter(learning-rate, 0.1)

@@ -8,7 +8,7 @@ Usage: #example
 * title = "Heart disease (federated logistic regression): local approval"
 * status = #active
 * protocol = Reference(PlanDefinition/heart-disease)
-* extension[approvedStudyDigest].valueString = "sha256:c28946f4e0b6a4380a00cd787de6179be02a7e33a13b666067f90c7da10070c1"
+* extension[approvedStudyDigest].valueString = "sha256:f4a6700d24290124b8388fc2b6e9969ead7c155c605fd4e5c99009a0a7630041"
 * period.start = "2026-11-23"
 * description = "Approved by the data steward of Cleveland Clinic Foundation for the FedFHIR demo network."
 

@@ -24,7 +24,8 @@
  *       {@code Practitioner/dr-house} (present whatever the scopes; the ID token carries it when
  *       scope {@code fhirUser} was granted)</td></tr>
  *   <tr><td>{@code patient}</td><td>when a launch context exists: the Patient id (EHR launch: from
- *       {@code POST /launch}; standalone {@code launch/patient}: the user's own patient)</td></tr>
+ *       {@code POST /launch}; standalone {@code launch/patient}: the patient a staff user picked at
+ *       {@code /patient-picker}, or a patient user's own patient)</td></tr>
  *   <tr><td>{@code encounter}</td><td>when the EHR launch named one: the Encounter id</td></tr>
  *   <tr><td>{@code fedfhir_roles}</td><td>JSON array of the user's or backend client's roles, from
  *       {@code clinician}, {@code data-steward}, {@code researcher}, {@code integrator}</td></tr>

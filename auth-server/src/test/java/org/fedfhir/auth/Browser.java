@@ -22,14 +22,22 @@ import java.util.stream.Collectors;
  */
 final class Browser {
   private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"");
+  private static final Pattern AUTHORIZE = Pattern.compile("name=\"authorize\" value=\"([^\"]+)\"");
   private final HttpClient http = HttpClient.newBuilder()
       .cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
       .followRedirects(HttpClient.Redirect.NEVER)
       .build();
   private final String issuer;
+  private final String patient;
 
   Browser(String issuer) {
+    this(issuer, null);
+  }
+
+  /** A browser whose staff user picks {@code patient} when sent to the patient picker. */
+  Browser(String issuer, String patient) {
     this.issuer = issuer;
+    this.patient = patient;
   }
 
   /** The outcome of an authorization request: the redirect to the app, or an error page. */
@@ -60,9 +68,46 @@ final class Browser {
       if (!location.toString().startsWith(issuer)) {
         return new Outcome(302, location);
       }
-      next = location.getPath().equals("/login") ? login(location, user, password) : location;
+      next = location.getPath().equals("/login") ? login(location, user, password)
+          : location.getPath().equals("/patient-picker") ? pick(location, patient) : location;
     }
     throw new AssertionError("too many redirects");
+  }
+
+  /**
+   * Like {@link #authorize} for a staff user's standalone launch, but stops where the patient picker sends
+   * the browser back to the authorization endpoint: that URL, with the {@code launch} value for {@code patient}.
+   */
+  URI pickPatient(Map<String, String> params, String user, String password, String patient)
+      throws IOException, InterruptedException {
+    URI next = URI.create(issuer + "/oauth2/authorize?" + form(params));
+    for (int hop = 0; hop < 6; hop++) {
+      HttpResponse<String> r = send(HttpRequest.newBuilder(next).GET().header("Accept", "text/html").build());
+      URI location = next.resolve(r.headers().firstValue("Location").orElseThrow());
+      if (location.getPath().equals("/patient-picker")) {
+        return pick(location, patient);
+      }
+      next = location.getPath().equals("/login") ? login(location, user, password) : location;
+    }
+    throw new AssertionError("never sent to the patient picker");
+  }
+
+  /** The staff user picks {@code patient} at the picker; returns where it sends the browser. */
+  private URI pick(URI picker, String patient) throws IOException, InterruptedException {
+    if (patient == null) {
+      throw new AssertionError("sent to the patient picker, but this browser has no patient to pick");
+    }
+    HttpResponse<String> page = send(HttpRequest.newBuilder(picker).GET().build());
+    Matcher csrf = CSRF.matcher(page.body());
+    Matcher authorize = AUTHORIZE.matcher(page.body());
+    if (!csrf.find() || !authorize.find()) {
+      throw new AssertionError("the patient picker has no CSRF token or request: " + page.body());
+    }
+    HttpResponse<String> r = send(HttpRequest.newBuilder(picker.resolve("/patient-picker"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("patient", patient, "_csrf", csrf.group(1),
+            "authorize", org.springframework.web.util.HtmlUtils.htmlUnescape(authorize.group(1)))))).build());
+    return picker.resolve(r.headers().firstValue("Location").orElseThrow());
   }
 
   private URI login(URI loginPage, String user, String password) throws IOException, InterruptedException {

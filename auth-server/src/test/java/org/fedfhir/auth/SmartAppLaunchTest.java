@@ -3,6 +3,7 @@ package org.fedfhir.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -123,10 +124,35 @@ class SmartAppLaunchTest {
   }
 
   @Test
-  void standaloneLaunchPatientIsRefusedForAUserWithoutOwnPatient() throws Exception {
-    Browser.Outcome outcome = asClinician(authorizeRequest("risk-app", "launch/patient openid", Pkce.fresh()));
+  void aStaffUsersStandaloneLaunchPatientBindsThePatientPickedAtThePatientPicker() throws Exception {
+    Pkce pkce = Pkce.fresh();
+    Browser.Outcome outcome = new Browser(issuer, "p-9").authorize(
+        authorizeRequest("risk-app", "launch/patient openid fhirUser patient/Observation.rs", pkce),
+        "house", directory.clinician.password().reveal());
+    Reply token = exchange(outcome.code(), pkce);
+
+    assertThat(token.status()).as(token.json().toString()).isEqualTo(200);
+    assertThat(token.json().get("patient").asText()).isEqualTo("p-9");
+    JWTClaimsSet jwt = calls.verifiedClaims(token.json().get("access_token").asText());
+    assertThat(jwt.getStringClaim("patient")).isEqualTo("p-9");
+    assertThat(jwt.getStringClaim("fhirUser")).isEqualTo("Practitioner/dr-house");
+  }
+
+  @Test
+  void aPatientPickedByOneUserCannotBeBoundByAnotherUsersAuthorization() throws Exception {
+    URI picked = new Browser(issuer).pickPatient(authorizeRequest("risk-app", "launch/patient openid", Pkce.fresh()),
+        "house", directory.clinician.password().reveal(), "p-9");
+    String launch = Browser.query(picked.getRawQuery()).get("launch");
+    assertThat(launch).isNotBlank();
+
+    // the launch value leaks (it is in a URL); the patient user signs in with it to get p-9's record
+    Map<String, String> request = authorizeRequest("patient-app", "launch/patient openid patient/Observation.rs",
+        Pkce.fresh());
+    request.put("launch", launch);
+    Browser.Outcome outcome = new Browser(issuer).authorize(request, "pat", directory.patient.password().reveal());
+
     assertThat(outcome.refused()).isTrue();
-    assertThat(outcome.params().get("error_description")).contains("patient user");
+    assertThat(outcome.params().get("error_description")).contains("this user opened at the patient picker");
   }
 
   @Test

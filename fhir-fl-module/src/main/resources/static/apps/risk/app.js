@@ -4,8 +4,9 @@
 "use strict";
 
 const STUDY_KIND = "http://fedfhir.org/fhir/StructureDefinition/study-kind";
-// Risk bands of the gauge (probability): below 0.2 low, below 0.5 moderate, else high.
-const BANDS = [{ upTo: 0.2, name: "low" }, { upTo: 0.5, name: "moderate" }, { upTo: 1.01, name: "high" }];
+const RISK_BANDS = "http://fedfhir.org/fhir/StructureDefinition/risk-bands";
+// Where the study declares no bands (extension risk-bands): the hospital's default (fedfhir.cds.bands 0.2,0.5).
+const HOSPITAL_BANDS = { low: 0.2, high: 0.5, source: "this hospital's default" };
 
 const $ = (id) => document.getElementById(id);
 
@@ -33,8 +34,22 @@ function maySave(scope) {
   });
 }
 
-function band(p) {
-  return BANDS.find((b) => p < b.upTo).name;
+/** The bands the study declares (low below, high from), or null. */
+function studyBands(pd) {
+  const x = (pd.extension || []).find((e) => e.url === RISK_BANDS);
+  if (!x) return null;
+  const part = (name) => Number(((x.extension || []).find((e) => e.url === name) || {}).valueDecimal);
+  const low = part("low");
+  const high = part("high");
+  return 0 < low && low < high && high < 1 ? { low, high, source: "the study's" } : null;
+}
+
+function band(p, bands) {
+  return p < bands.low ? "low" : p < bands.high ? "moderate" : "high";
+}
+
+function percent(p) {
+  return (100 * p).toFixed(1).replace(/\.0$/, "") + " %";
 }
 
 async function showPatient(client) {
@@ -57,6 +72,7 @@ async function listStudies(client) {
     o.value = canonical(pd);
     o.textContent = (pd.title || pd.name || pd.id) + " (version " + (pd.version || "-") + ")";
     o.dataset.id = pd.id;
+    o.dataset.bands = JSON.stringify(studyBands(pd) || HOSPITAL_BANDS);
     select.appendChild(o);
   }
   if (!studies.length) {
@@ -105,7 +121,14 @@ function showRisk(ra) {
   const p = Number(prediction.probabilityDecimal);
   $("risk").textContent = (100 * p).toFixed(1) + " %";
   $("risk").dataset.probability = String(p);
-  $("band").textContent = band(p) + " risk";
+  const study = $("study").selectedOptions[0];
+  const bands = study ? JSON.parse(study.dataset.bands) : HOSPITAL_BANDS;
+  $("band").textContent = band(p, bands) + " risk";
+  $("bands").textContent = "Bands: low below " + percent(bands.low) + ", high from " + percent(bands.high)
+    + " (" + bands.source + ")";
+  $("band-low").style.flex = "0 0 " + 100 * bands.low + "%";
+  $("band-mid").style.flex = "0 0 " + 100 * (bands.high - bands.low) + "%";
+  $("band-high").style.flex = "1 1 auto";
   $("needle").style.left = "calc(" + (100 * p).toFixed(1) + "% - .12rem)";
   $("rationale").textContent = prediction.rationale || "";
   $("result").hidden = false;
@@ -133,6 +156,14 @@ async function showProvenance(client, ra) {
   const ext = (suffix) => (pv.extension || []).find((x) => x.url.endsWith(suffix)) || {};
   add("Sites", String(ext("site-count").valuePositiveInt ?? ""));
   add("Round", String(ext("model-round").valueUnsignedInt ?? ""));
+  const performance = (ext("model-performance").extension || []);
+  const measure = (name) => (performance.find((x) => x.url === name) || {}).valueDecimal;
+  const accuracy = measure("networkAccuracy");
+  const auc = measure("siteAuc");
+  add("Network accuracy", accuracy === undefined ? "not known at this site (no completed training Task)"
+    : percent(accuracy) + " on all sites' test patients, final round");
+  add("AUC at this site", auc === undefined ? "not known at this site" : Number(auc).toFixed(3)
+    + " on this hospital's test patients");
   for (const a of pv.agent || []) {
     if (a.who && a.who.identifier) add("TEE", a.who.display + " — measurement " + a.who.identifier.value);
   }

@@ -35,6 +35,24 @@ class FedFhirIgTest {
   }
 
   @Test
+  void theExampleStudyDeclaresRiskBandsAndBandsOutOfOrderAreRefused() {
+    PlanDefinition study = heartDiseaseStudy();
+    org.hl7.fhir.r4.model.Extension bands = study.getExtensionByUrl(CANONICAL_RISK_BANDS);
+    assertThat(bands.getExtensionByUrl("low").getValue().primitiveValue()).isEqualTo("0.15");
+    assertThat(bands.getExtensionByUrl("high").getValue().primitiveValue()).isEqualTo("0.6");
+    assertThat(FedFhirIg.hasErrors(SharedIg.get().validateStudy(study))).isFalse();
+
+    bands.getExtensionByUrl("high").setValue(new org.hl7.fhir.r4.model.DecimalType("0.1"));
+    OperationOutcome outcome = SharedIg.get().validateStudy(study);
+
+    assertThat(outcome.getIssue()).filteredOn(i -> i.getSeverity() == OperationOutcome.IssueSeverity.ERROR)
+        .extracting(OperationOutcome.OperationOutcomeIssueComponent::getDiagnostics)
+        .anySatisfy(d -> assertThat(d).contains("rb-order"));
+  }
+
+  private static final String CANONICAL_RISK_BANDS = FedFhirIg.CANONICAL + "/StructureDefinition/risk-bands";
+
+  @Test
   void plainPlanDefinitionIsNotAStudy() {
     PlanDefinition plain = new PlanDefinition();
     plain.setStatus(org.hl7.fhir.r4.model.Enumerations.PublicationStatus.ACTIVE);

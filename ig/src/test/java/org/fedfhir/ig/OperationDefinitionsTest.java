@@ -66,9 +66,9 @@ class OperationDefinitionsTest {
   }
 
   @Test
-  void docListsTheSixOperationsAndTheGuideDefinesExactlyThem() throws IOException {
+  void docListsTheSevenOperationsAndTheGuideDefinesExactlyThem() throws IOException {
     assertThat(documented()).extracting(DocOperation::code)
-        .containsExactlyInAnyOrder("train", "infer", "secure-stats", "attestation", "provision-model", "predict");
+        .containsExactlyInAnyOrder("train", "infer", "infer-batch", "secure-stats", "attestation", "provision-model", "predict");
     assertThat(SharedIg.get().operationDefinitions()).extracting(OperationDefinition::getUrl)
         .containsExactlyInAnyOrderElementsOf(java.util.stream.Stream.concat(
             documented().stream().map(d -> FedFhirIg.operationUrl(d.code())),
@@ -112,6 +112,12 @@ class OperationDefinitionsTest {
     if (doc.on().contains("system")) {
       assertThat(od.getSystem()).isTrue();
       assertThat(od.getInstance()).isFalse();
+    } else if (doc.on().contains("type level")) {
+      assertThat(od.getType()).isTrue();
+      assertThat(od.getInstance()).isFalse();
+      assertThat(od.getSystem()).isFalse();
+      assertThat(od.getResource()).extracting(c -> c.getValue())
+          .containsExactly(doc.on().replaceAll("^`([A-Za-z]+)`.*$", "$1"));
     } else {
       String resource = doc.on().replaceAll("^`([A-Za-z]+)/\\{id}`.*$", "$1");
       assertThat(od.getInstance()).isTrue();
@@ -132,7 +138,8 @@ class OperationDefinitionsTest {
     assertThat(definitions).containsExactlyInAnyOrder(
         "PlanDefinition $train http://fedfhir.org/fhir/OperationDefinition/train",
         "PlanDefinition $secure-stats http://fedfhir.org/fhir/OperationDefinition/secure-stats-site",
-        "Patient $infer http://fedfhir.org/fhir/OperationDefinition/infer");
+        "Patient $infer http://fedfhir.org/fhir/OperationDefinition/infer",
+        "Patient $infer-batch http://fedfhir.org/fhir/OperationDefinition/infer-batch");
   }
 
   private static Param param(OperationDefinitionParameterComponent p) {

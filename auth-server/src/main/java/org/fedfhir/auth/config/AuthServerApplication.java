@@ -29,5 +29,5 @@ import org.springframework.context.annotation.Import;
     WebMvcAutoConfiguration.class, HttpMessageConvertersAutoConfiguration.class, JacksonAutoConfiguration.class,
     HttpEncodingAutoConfiguration.class, ErrorMvcAutoConfiguration.class, SecurityFilterAutoConfiguration.class})
 @Import({AuthorizationServerBeans.class, SecurityChains.class, SmartConfigurationController.class,
-    LaunchController.class})
+    LaunchController.class, org.fedfhir.auth.smart.PatientPicker.class})
 public class AuthServerApplication {}

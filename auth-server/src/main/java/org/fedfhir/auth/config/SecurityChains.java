@@ -4,6 +4,7 @@ import org.fedfhir.auth.backend.ClientAssertionConverter;
 import org.fedfhir.auth.backend.InlineJwksDecoderFactory;
 import org.fedfhir.auth.directory.AuthDirectory;
 import org.fedfhir.auth.smart.LaunchContextResponseCustomizer;
+import org.fedfhir.auth.smart.PatientPickerRedirect;
 import org.fedfhir.auth.smart.SmartAuthorizationRequestValidator;
 import org.fedfhir.auth.smart.SmartAuthorizationService;
 import org.fedfhir.auth.smart.SmartClientCredentialsValidator;
@@ -25,11 +26,13 @@ import org.springframework.security.oauth2.server.authorization.config.annotatio
 import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2AccessTokenResponseAuthenticationSuccessHandler;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.context.SecurityContextHolderFilter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
 /**
  * Three filter chains: the OAuth 2 / OIDC endpoints (Spring Authorization Server with FedFHIR's
- * SMART pieces plugged in), {@code POST /launch} (HTTP Basic, launch-issuing EHR clients only), and
+ * SMART pieces plugged in, and the redirect of a staff user's standalone launch to the patient picker),
+ * {@code POST /launch} (HTTP Basic, launch-issuing EHR clients only), and
  * everything else (form login for users; discovery documents open).
  */
 @Configuration(proxyBeanMethods = false)
@@ -85,6 +88,7 @@ public class SecurityChains {
                 })
                 .claim("capabilities", SmartConfiguration.CAPABILITIES)
                 .claim("token_endpoint_auth_signing_alg_values_supported", SmartConfiguration.SIGNING_ALGORITHMS)))))
+        .addFilterAfter(new PatientPickerRedirect(directory), SecurityContextHolderFilter.class)
         .cors(c -> c.configurationSource(browserApps(directory)))
         .authorizeHttpRequests(a -> a.anyRequest().authenticated())
         .oauth2ResourceServer(rs -> rs.jwt(Customizer.withDefaults()))

@@ -11,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The open EHR launch contexts, in memory. A {@code launch} value is an opaque random string,
  * valid for {@link #LIFETIME} and usable once: {@link #consume(String)} removes it atomically, so
- * two authorization requests cannot both bind it.
+ * two authorization requests cannot both bind it. A context picked by a user ({@link #pick}) is also
+ * bound to that user: {@link LaunchContext#usableBy}.
  */
 public final class LaunchContexts {
   /** How long a launch value may wait for its authorization request. */
@@ -27,11 +28,23 @@ public final class LaunchContexts {
 
   /** Opens a launch context for {@code patient} (and {@code encounter}, may be null); returns its launch value. */
   public String create(String patient, String encounter) {
+    return open(patient, encounter, null);
+  }
+
+  /**
+   * Opens the launch context of a patient that signed-in staff user {@code user} picked for a standalone
+   * {@code launch/patient}; only an authorization of that user may bind it. Returns its launch value.
+   */
+  public String pick(String patient, String user) {
+    return open(patient, null, java.util.Objects.requireNonNull(user, "user"));
+  }
+
+  private String open(String patient, String encounter, String pickedBy) {
     open.values().removeIf(c -> !c.expiresAt().isAfter(clock.instant()));
     byte[] b = new byte[32];
     random.nextBytes(b);
     String launch = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-    open.put(launch, new LaunchContext(patient, encounter, clock.instant().plus(LIFETIME)));
+    open.put(launch, new LaunchContext(patient, encounter, clock.instant().plus(LIFETIME), pickedBy));
     return launch;
   }
 

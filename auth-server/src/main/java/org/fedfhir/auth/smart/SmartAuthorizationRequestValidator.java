@@ -22,7 +22,8 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
  *   <li>{@code aud} is required and must be one of this issuer's resource servers;</li>
  *   <li>scope {@code launch} needs an open, unexpired {@code launch} value;</li>
  *   <li>scope {@code launch/patient} (without an EHR launch) needs a logged-in user with an own
- *       patient: a user without one is refused (no patient picker).</li>
+ *       patient, or a {@code launch} value the same user opened at the patient picker
+ *       ({@link PatientPicker}: staff pick the patient there first).</li>
  * </ul>
  */
 public final class SmartAuthorizationRequestValidator
@@ -59,8 +60,15 @@ public final class SmartAuthorizationRequestValidator
       }
     } else if (request.getScopes().contains("launch/patient") && isLoggedIn(request)) {
       String name = ((Authentication) request.getPrincipal()).getName();
-      if (directory.user(name).map(DirectoryUser::patient).isEmpty()) {
-        refuse(request, "launch/patient needs a patient user: this user has no own patient record");
+      Object launch = request.getAdditionalParameters().get(SmartAttributes.LAUNCH);
+      if (launch != null) {
+        if (!(launch instanceof String l) || launches.peek(l).filter(c -> c.usableBy(name)).isEmpty()) {
+          refuse(request, "launch/patient with a launch value needs one this user opened at the patient picker, "
+              + "open, unexpired and not yet used");
+        }
+      } else if (directory.user(name).map(DirectoryUser::patient).isEmpty()) {
+        refuse(request, "launch/patient needs a patient user or a patient picked at " + PatientPicker.PATH
+            + ": this user has no own patient record");
       }
     }
   }

@@ -16,7 +16,8 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
 /**
  * Stores authorizations (in memory, through the delegate) and binds the SMART launch context when
  * an authorization code is issued: the patient of an EHR launch (using the launch value up) or, for
- * a standalone {@code launch/patient}, the user's own patient. The context then stays with the
+ * a standalone {@code launch/patient}, the patient the user picked ({@link PatientPicker}, the launch
+ * value it opened) or else the user's own patient. The context then stays with the
  * authorization, so refreshed access tokens carry it too.
  */
 public final class SmartAuthorizationService implements OAuth2AuthorizationService {
@@ -43,10 +44,11 @@ public final class SmartAuthorizationService implements OAuth2AuthorizationServi
     OAuth2Authorization.Builder b = OAuth2Authorization.from(authorization).attribute(SmartAttributes.CONTEXT_BOUND, true);
     Set<String> scopes = authorization.getAuthorizedScopes();
     OAuth2AuthorizationRequest request = authorization.getAttribute(OAuth2AuthorizationRequest.class.getName());
-    if (scopes.contains("launch")) {
-      Object launch = request == null ? null : request.getAdditionalParameters().get(SmartAttributes.LAUNCH);
+    Object launch = request == null ? null : request.getAdditionalParameters().get(SmartAttributes.LAUNCH);
+    if (scopes.contains("launch") || (scopes.contains("launch/patient") && launch != null)) {
       LaunchContext c = launches.consume(launch instanceof String l ? l : null)
-          .orElseThrow(() -> refuse("the launch value was used or expired meanwhile"));
+          .filter(context -> context.usableBy(authorization.getPrincipalName()))
+          .orElseThrow(() -> refuse("the launch value was used or expired meanwhile, or another user picked it"));
       b.attribute(SmartAttributes.PATIENT, c.patient());
       if (c.encounter() != null) {
         b.attribute(SmartAttributes.ENCOUNTER, c.encounter());

@@ -54,7 +54,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * The clinicians' risk app in a real browser (Debian's headless Chromium through its chromedriver): a
  * hospital with FedFHIR's authorisation server, the TEE model service with a provisioned model, the
  * EHR launch simulator; the clinician picks a patient, signs in at the authorisation server, and the
- * app shows the risk that {@code $infer} answers for that patient.
+ * app shows the risk that {@code $infer} answers for that patient; or, launched standalone, the clinician
+ * picks the patient at the authorisation server's patient picker.
  */
 @org.junit.jupiter.api.Tag("slow")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -111,11 +112,25 @@ class RiskAppBrowserTest {
       study = ctx.newJsonParser().parseResource(PlanDefinition.class, in);
     }
     study.setId("heart-disease-lr");
+    // the study declares the bands its risk is shown by (the guide's risk-bands extension)
+    org.hl7.fhir.r4.model.Extension bands = study.addExtension().setUrl("http://fedfhir.org/fhir/StructureDefinition/risk-bands");
+    bands.addExtension("low", new org.hl7.fhir.r4.model.DecimalType("0.15"));
+    bands.addExtension("high", new org.hl7.fhir.r4.model.DecimalType("0.6"));
     String steward = auth.userTokens("steward", "openid fhirUser user/*.cruds", base).get();
     assertThat(send("PUT", "/PlanDefinition/heart-disease-lr", steward, ctx.newJsonParser().encodeResourceToString(study))
         .statusCode()).isIn(200, 201);
     assertThat(send("POST", "/ResearchStudy", steward, ctx.newJsonParser().encodeResourceToString(
         ApprovalGate.approving(ctx, study))).statusCode()).isEqualTo(201);
+    // the site's completed TrainingTask, as $train leaves it at the study's end
+    org.hl7.fhir.r4.model.Task task = new org.hl7.fhir.r4.model.Task()
+        .setStatus(org.hl7.fhir.r4.model.Task.TaskStatus.COMPLETED).setIntent(org.hl7.fhir.r4.model.Task.TaskIntent.ORDER)
+        .setFocus(new org.hl7.fhir.r4.model.Reference("PlanDefinition/heart-disease-lr"));
+    for (Map.Entry<String, String> output : Map.of("network-accuracy", "0.842", "auc", "0.913").entrySet()) {
+      task.addOutput().setValue(new org.hl7.fhir.r4.model.DecimalType(output.getValue())).getType()
+          .addCoding().setSystem(org.fedfhir.study.StudyUrls.CS_TRAINING_OUTPUT).setCode(output.getKey());
+    }
+    hospital.getBean(ca.uhn.fhir.jpa.api.dao.DaoRegistry.class).getResourceDao(org.hl7.fhir.r4.model.Task.class)
+        .create(task, new ca.uhn.fhir.rest.api.server.SystemRequestDetails());
     ehr = EhrLaunchSimulator.start(List.of(new EhrLaunchSimulator.Site(SITE, base, auth.issuer(), auth.accounts(),
         auth.integratorTokens(base))), 0);
     ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
@@ -185,21 +200,16 @@ class RiskAppBrowserTest {
     String patient = browser.findElement(By.id("patient")).getAttribute("data-patient-id");
     double shown = Double.parseDouble(browser.findElement(By.id("risk")).getAttribute("data-probability"));
 
-    String clinician = auth.userTokens("clinician", "openid fhirUser user/Patient.rs user/Observation.rs "
-        + "user/RiskAssessment.cr", base).get();
-    Parameters in = new Parameters();
-    in.addParameter().setName("study").setValue(new org.hl7.fhir.r4.model.CanonicalType(STUDY));
-    HttpResponse<String> answer = send("POST", "/Patient/" + patient + "/$infer", clinician,
-        ctx.newJsonParser().encodeResourceToString(in));
-    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-    RiskAssessment ra = ctx.newJsonParser().parseResource(RiskAssessment.class, answer.body());
-    assertThat(shown).isCloseTo(ra.getPredictionFirstRep().getProbabilityDecimalType().getValueAsNumber().doubleValue(),
-        org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(shown).isCloseTo(inferred(patient), org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(browser.findElement(By.id("bands")).getText()).isEqualTo("Bands: low below 15 %, high from 60 % (the study's)");
+    assertThat(browser.findElement(By.id("band")).getText())
+        .isEqualTo((shown < 0.15 ? "low" : shown < 0.6 ? "moderate" : "high") + " risk");
     assertThat(browser.findElement(By.id("basis")).getText()).as("the observations the risk was based on")
         .contains("mg/dL");
     assertThat(browser.findElement(By.id("rationale")).getText()).contains("attested TEE");
     assertThat(browser.findElement(By.id("provenance")).getText()).as("the model's provenance, before saving")
-        .contains(tee.tee().measurement().hex()).contains("model SHA-256");
+        .contains(tee.tee().measurement().hex()).contains("model SHA-256").contains("simulated evidence")
+        .contains("84.2 % on all sites' test patients, final round").contains("0.913 on this hospital's test patients");
 
     Path png = Path.of("target", "risk-app.png");
     Files.createDirectories(png.getParent());
@@ -228,6 +238,46 @@ class RiskAppBrowserTest {
     assertThat(browser.findElement(By.id("notes")).getText()).startsWith("Missing, the network's mean was used:")
         .contains("chol").contains("thalach");
     assertThat(browser.findElement(By.id("basis")).findElements(By.cssSelector("tbody tr"))).isEmpty();
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(4)
+  void aStandaloneLaunchLetsTheClinicianPickThePatientAtTheAuthorisationServerAndShowsTheRiskInferAnswers()
+      throws Exception {
+    HttpResponse<String> patients = send("GET", "/Patient?gender=male&_count=1", auth.integratorTokens(base).get(), "");
+    String patient = ctx.newJsonParser().parseResource(org.hl7.fhir.r4.model.Bundle.class, patients.body())
+        .getEntryFirstRep().getResource().getIdElement().getIdPart();
+    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+
+    // opened from a bookmark, not the EHR: only iss, no launch
+    browser.get(SiteAccounts.riskAppBase(base) + "launch.html?iss="
+        + java.net.URLEncoder.encode(base, java.nio.charset.StandardCharsets.UTF_8));
+    wait.until(d -> !d.findElements(By.id("username")).isEmpty() || !d.findElements(By.id("pick-patient")).isEmpty());
+    if (!browser.findElements(By.id("username")).isEmpty()) {
+      signInAsClinicianIfAsked(wait);
+    }
+    wait.until(ExpectedConditions.elementToBeClickable(By.id("pick-patient")));
+    browser.findElement(By.cssSelector("input#patient")).sendKeys(patient);
+    browser.findElement(By.id("pick-patient")).click();
+    signInAsClinicianIfAsked(wait);
+
+    computeRisk(wait);
+    assertThat(browser.findElement(By.id("patient")).getAttribute("data-patient-id")).isEqualTo(patient);
+    double shown = Double.parseDouble(browser.findElement(By.id("risk")).getAttribute("data-probability"));
+    assertThat(shown).isCloseTo(inferred(patient), org.assertj.core.data.Offset.offset(1e-9));
+  }
+
+  /** The probability {@code $infer} answers a clinician for {@code patient}. */
+  double inferred(String patient) throws Exception {
+    String clinician = auth.userTokens("clinician", "openid fhirUser user/Patient.rs user/Observation.rs "
+        + "user/RiskAssessment.cr", base).get();
+    Parameters in = new Parameters();
+    in.addParameter().setName("study").setValue(new org.hl7.fhir.r4.model.CanonicalType(STUDY));
+    HttpResponse<String> answer = send("POST", "/Patient/" + patient + "/$infer", clinician,
+        ctx.newJsonParser().encodeResourceToString(in));
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+    RiskAssessment ra = ctx.newJsonParser().parseResource(RiskAssessment.class, answer.body());
+    return ra.getPredictionFirstRep().getProbabilityDecimalType().getValueAsNumber().doubleValue();
   }
 
   /** The EHR simulator's first patient, launched; the clinician signs in declining {@code declined}. */
@@ -260,7 +310,8 @@ class RiskAppBrowserTest {
       browser.findElement(By.id("username")).sendKeys("clinician");
       browser.findElement(By.id("password")).sendKeys(auth.accounts().password("clinician"));
       browser.findElement(By.cssSelector("button[type=submit], input[type=submit]")).click();
-      wait.until(d -> !d.findElements(By.id("compute")).isEmpty() || !d.findElements(By.id("submit-consent")).isEmpty());
+      wait.until(d -> !d.findElements(By.id("compute")).isEmpty() || !d.findElements(By.id("submit-consent")).isEmpty()
+          || !d.findElements(By.id("pick-patient")).isEmpty());
     }
     if (!browser.findElements(By.id("submit-consent")).isEmpty()) {
       // the screen lists each scope not yet approved, unticked: the clinician ticks what they grant

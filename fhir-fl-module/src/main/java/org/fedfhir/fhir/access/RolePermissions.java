@@ -25,7 +25,7 @@ public final class RolePermissions {
       Role.CLINICIAN, Map.ofEntries(
           Map.entry("Patient", READ), Map.entry("Observation", READ), Map.entry("Condition", READ),
           Map.entry("Encounter", READ), Map.entry("Practitioner", READ), Map.entry("Provenance", READ),
-          Map.entry("PlanDefinition", READ), Map.entry("Consent", READ),
+          Map.entry("PlanDefinition", READ), Map.entry("Consent", READ), Map.entry("Group", READ),
           Map.entry("RiskAssessment", EnumSet.of(Permission.READ, Permission.SEARCH, Permission.CREATE))),
       Role.DATA_STEWARD, Map.of(
           "*", READ,

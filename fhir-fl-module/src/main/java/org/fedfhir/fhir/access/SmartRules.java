@@ -1,5 +1,6 @@
 package org.fedfhir.fhir.access;
 
+import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.AuthenticationException;
@@ -20,6 +21,7 @@ import org.fedfhir.access.Role;
 import org.fedfhir.access.SmartScope;
 import org.fedfhir.access.SmartScope.Context;
 import org.fedfhir.access.SmartScope.Permission;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.PlanDefinition;
@@ -38,6 +40,7 @@ import org.hl7.fhir.r4.model.PlanDefinition;
  *       {@code user/RiskAssessment.c} and the clinician role;
  *   <li>batch {@code $infer} ({@code Patient/$infer-batch}, a ward list): {@code user/RiskAssessment.c} and the
  *       clinician role, in a token without a launch patient (a patient-level token scores one patient);
+ *       its Group and the Group's members must be readable by the caller ({@link #mayRead});
  *   <li>{@code $train} and the site's {@code $secure-stats}: the data-steward role;
  *   <li>the CapabilityStatement: anyone; everything else: refused (403, an {@code OperationOutcome}).
  * </ul>
@@ -59,12 +62,32 @@ public final class SmartRules extends AuthorizationInterceptor {
 
   @Override
   public List<IAuthRule> buildRuleList(RequestDetails request) {
+    return rules(request, request.getRestOperationType());
+  }
+
+  /**
+   * Whether the caller of {@code request} may read {@code resource} by their own token and role, as a
+   * {@code GET} of it would be decided: for what an operation reads on the caller's behalf (the Group
+   * of a ward list and its members), which the server itself may read whoever asks.
+   */
+  public boolean mayRead(RequestDetails request, IBaseResource resource) {
+    AuthorizationInterceptor reads = new AuthorizationInterceptor(PolicyEnum.DENY) {
+      @Override
+      public List<IAuthRule> buildRuleList(RequestDetails r) {
+        return rules(r, RestOperationTypeEnum.READ);
+      }
+    };
+    return reads.applyRulesAndReturnDecision(RestOperationTypeEnum.READ, request, null, resource.getIdElement(),
+        resource, Pointcut.STORAGE_PRESHOW_RESOURCES).getDecision() == PolicyEnum.ALLOW;
+  }
+
+  private List<IAuthRule> rules(RequestDetails request, RestOperationTypeEnum type) {
     Optional<Caller> caller = callers.apply(request);
     caller.ifPresent(c -> Callers.set(request, c));
     RuleBuilder rules = new RuleBuilder();
     rules.allow("the CapabilityStatement is public").metadata().andThen();
     if (caller.isEmpty()) {
-      if (request.getRestOperationType() == RestOperationTypeEnum.METADATA) {
+      if (type == RestOperationTypeEnum.METADATA) {
         return rules.build();
       }
       AuthenticationException e = new AuthenticationException(
@@ -73,7 +96,7 @@ public final class SmartRules extends AuthorizationInterceptor {
       throw e;
     }
     Caller c = caller.get();
-    Set<Permission> needed = needed(request.getRestOperationType());
+    Set<Permission> needed = needed(type);
     switch (c.kind()) {
       case USER -> {
         patientRules(c, needed, rules);
@@ -94,8 +117,7 @@ public final class SmartRules extends AuthorizationInterceptor {
         // parties of the network never call a hospital: hospitals accept no inbound network calls
       }
     }
-    if (request.getRestOperationType() == RestOperationTypeEnum.TRANSACTION
-        || request.getRestOperationType() == RestOperationTypeEnum.BATCH) {
+    if (type == RestOperationTypeEnum.TRANSACTION || type == RestOperationTypeEnum.BATCH) {
       rules.allow("transaction entries are checked one by one").transaction().withAnyOperation()
           .andApplyNormalRules().andThen();
     }

@@ -14,12 +14,13 @@ import org.fedfhir.fhir.audit.Requester;
 import org.fedfhir.fhir.inference.InferenceRefusal;
 import org.fedfhir.fhir.inference.InferenceResult;
 import org.fedfhir.fhir.inference.InferenceService;
+import org.fedfhir.fhir.inference.RiskBands;
 import org.fedfhir.study.StudyDefinition;
 
 /**
  * The {@code fedfhir-risk} {@code patient-view} service: its discovery entry, and its card for a
  * patient — the risk computed by {@link InferenceService} exactly as {@code $infer} computes it
- * (nothing stored), an indicator by the site's bands, the study and the TEE's evidence, and a SMART
+ * (nothing stored), an indicator by the study's bands (or else the site's), the study and the TEE's evidence, and a SMART
  * link to the risk app. A patient the study cannot score gets an info card saying why.
  */
 public final class RiskCards {
@@ -67,8 +68,20 @@ public final class RiskCards {
 
   /** The indicator of a risk by the site's bands. */
   public CdsServiceIndicatorEnum indicator(double risk) {
-    return risk >= settings.criticalFrom() ? CdsServiceIndicatorEnum.CRITICAL
-        : risk >= settings.warningFrom() ? CdsServiceIndicatorEnum.WARNING : CdsServiceIndicatorEnum.INFO;
+    return indicator(risk, siteBands());
+  }
+
+  /** The indicator of a risk by {@code bands}: low info, moderate warning, high critical. */
+  static CdsServiceIndicatorEnum indicator(double risk, RiskBands bands) {
+    return switch (bands.band(risk)) {
+      case "high" -> CdsServiceIndicatorEnum.CRITICAL;
+      case "moderate" -> CdsServiceIndicatorEnum.WARNING;
+      default -> CdsServiceIndicatorEnum.INFO;
+    };
+  }
+
+  private RiskBands siteBands() {
+    return new RiskBands(settings.warningFrom(), settings.criticalFrom());
   }
 
   /** A risk as the card shows it: whole percent. */
@@ -84,9 +97,12 @@ public final class RiskCards {
         .append("**Study:** ").append(title).append(", version ").append(study.version()).append("\n\n")
         .append("**How:** ").append(result.riskAssessment().getPredictionFirstRep().getRationale()).append("\n\n")
         .append("**TEE evidence:** ").append(evidence).append(" (").append(result.evidenceFormat()).append(")");
+    RiskBands bands = result.bands(siteBands());
+    detail.append("\n\n**Bands:** low below ").append(percent(bands.lowBelow())).append(", high from ")
+        .append(percent(bands.highFrom())).append(result.studyBands() == null ? " (this hospital's)" : " (the study's)");
     result.riskAssessment().getNote().forEach(n -> detail.append("\n\n").append(n.getText()));
     CdsServiceResponseCardJson card = card(title + ": risk " + percent(result.probability()),
-        indicator(result.probability()), detail.toString(), title + " v" + study.version());
+        indicator(result.probability(), bands), detail.toString(), title + " v" + study.version());
     card.setLinks(List.of(new CdsServiceResponseLinkJson().setLabel("Open the FedFHIR risk app")
         .setUrl(settings.appLaunchUrl()).setType("smart").setAppContext(study.url() + "|" + study.version())));
     return card;

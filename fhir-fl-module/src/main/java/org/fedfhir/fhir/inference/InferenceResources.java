@@ -30,6 +30,8 @@ public final class InferenceResources {
   public static final String EXT_STUDY = StudyUrls.BASE + "/StructureDefinition/study";
   public static final String EXT_SITE_COUNT = StudyUrls.BASE + "/StructureDefinition/site-count";
   public static final String EXT_MODEL_ROUND = StudyUrls.BASE + "/StructureDefinition/model-round";
+  /** Provenance: the network's final accuracy and this site's test AUC of the model ({@link ModelPerformance}). */
+  public static final String EXT_MODEL_PERFORMANCE = StudyUrls.BASE + "/StructureDefinition/model-performance";
   public static final String PROFILE_RISK = StudyUrls.BASE + "/StructureDefinition/FederatedRiskAssessment";
   public static final String PROFILE_PROVENANCE = StudyUrls.BASE + "/StructureDefinition/FederatedModelProvenance";
   /** Identifier system of a model's SHA-256 digest (of its {@code ModelCodec} encoding). */
@@ -88,15 +90,26 @@ public final class InferenceResources {
    *
    * @param target the RiskAssessment ({@code RiskAssessment/{id}}, or {@code #} when contained in it)
    * @param planDefinitionId the site's PlanDefinition of the study
+   * @param performance what the site's completed TrainingTask says of the model (left out where unknown)
    * @param serviceUrl the TEE model service's base URL
    */
   public static Provenance provenance(StudyDefinition study, String planDefinitionId, ServedModel model,
-      ModelService.Prediction prediction, String serviceUrl, String site, String target, Date recorded) {
+      ModelPerformance performance, ModelService.Prediction prediction, String serviceUrl, String site, String target,
+      Date recorded) {
     Provenance pv = new Provenance();
     pv.getMeta().addProfile(PROFILE_PROVENANCE);
     pv.addExtension(EXT_STUDY, new CanonicalType(canonical(study)));
     pv.addExtension(EXT_SITE_COUNT, new PositiveIntType(model.siteCount()));
     pv.addExtension(EXT_MODEL_ROUND, new UnsignedIntType(model.round()));
+    if (Double.isFinite(performance.networkAccuracy()) || Double.isFinite(performance.siteAuc())) {
+      org.hl7.fhir.r4.model.Extension p = pv.addExtension().setUrl(EXT_MODEL_PERFORMANCE);
+      if (Double.isFinite(performance.networkAccuracy())) {
+        p.addExtension("networkAccuracy", new org.hl7.fhir.r4.model.DecimalType(performance.networkAccuracy()));
+      }
+      if (Double.isFinite(performance.siteAuc())) {
+        p.addExtension("siteAuc", new org.hl7.fhir.r4.model.DecimalType(performance.siteAuc()));
+      }
+    }
     pv.addTarget(new Reference(target));
     pv.setRecorded(recorded);
     Provenance.ProvenanceAgentComponent tee = pv.addAgent();

@@ -172,7 +172,8 @@ public final class InferenceService {
   }
 
   /** What a call checks once, whatever the number of patients: the study, its approval, the TEE and the model. */
-  private record Scoring(String planDefinitionId, StudyDefinition study, String key, ServedModel model) {}
+  private record Scoring(String planDefinitionId, StudyDefinition study, String key, ServedModel model,
+      RiskBands bands, ModelPerformance performance) {}
 
   private Scoring prepare(String canonical, String[] planDefinitionId) throws InferenceRefusal {
     PlanDefinition pd = resolve(canonical);
@@ -191,6 +192,13 @@ public final class InferenceService {
       throw new InferenceRefusal(InferenceRefusal.Reason.INVALID_STUDY, "study " + InferenceResources.canonical(study)
           + " has no probability model: $infer needs a training study with algorithm logistic-regression");
     }
+    RiskBands bands;
+    try {
+      bands = RiskBands.declaredBy(pd).orElse(null);
+    } catch (IllegalArgumentException e) {
+      throw new InferenceRefusal(InferenceRefusal.Reason.INVALID_STUDY, "PlanDefinition/" + pdId
+          + " is not a valid study: " + e.getMessage());
+    }
     Optional<String> notApproved = studies.whyNotApproved(pdId, StudyDigest.sha256Hex(FhirContext.forR4Cached(), pd));
     if (notApproved.isPresent()) {
       throw new InferenceRefusal(InferenceRefusal.Reason.NOT_APPROVED, notApproved.get());
@@ -204,7 +212,7 @@ public final class InferenceService {
     ServedModel model = models.forStudy(key).orElseThrow(() -> new InferenceRefusal(
         InferenceRefusal.Reason.NO_MODEL, "no model is provisioned for study " + key + " at this site's TEE"
             + " (the aggregator's provisioning record names its digest: " + models.describe() + ")"));
-    return new Scoring(pdId, study, key, model);
+    return new Scoring(pdId, study, key, model, bands, records.modelPerformance(pdId));
   }
 
   private InferenceResult score(Scoring scoring, String patientId, boolean persist) throws InferenceRefusal {
@@ -237,16 +245,17 @@ public final class InferenceService {
     if (persist) {
       String raId = records.create(ra);
       ra.setId("RiskAssessment/" + raId);
-      Provenance pv = InferenceResources.provenance(study, pdId, model, prediction, tee.baseUrl(), site,
-          "RiskAssessment/" + raId, at);
+      Provenance pv = InferenceResources.provenance(study, pdId, model, scoring.performance(), prediction,
+          tee.baseUrl(), site, "RiskAssessment/" + raId, at);
       String pvId = records.create(pv);
       pv.setId("Provenance/" + pvId);
-      return new InferenceResult(ra, pv, true, study, prediction.evidenceFormat());
+      return new InferenceResult(ra, pv, true, study, prediction.evidenceFormat(), scoring.bands());
     }
-    Provenance pv = InferenceResources.provenance(study, pdId, model, prediction, tee.baseUrl(), site, "#", at);
+    Provenance pv = InferenceResources.provenance(study, pdId, model, scoring.performance(), prediction,
+        tee.baseUrl(), site, "#", at);
     pv.setId("provenance");
     ra.addContained(pv);
-    return new InferenceResult(ra, pv, false, study, prediction.evidenceFormat());
+    return new InferenceResult(ra, pv, false, study, prediction.evidenceFormat(), scoring.bands());
   }
 
   private PlanDefinition resolve(String canonical) throws InferenceRefusal {

@@ -18,6 +18,11 @@ public interface SiteRecords {
     return java.util.Optional.empty();
   }
 
+  /** What the site's latest completed TrainingTask of the study says of its model's performance. */
+  default ModelPerformance modelPerformance(String planDefinitionId) {
+    return ModelPerformance.UNKNOWN;
+  }
+
   /** Stores a new resource; returns its logical id. */
   String create(Resource resource);
 

@@ -98,6 +98,25 @@ public final class DaoInferenceRecords implements StudyCatalog, SiteRecords {
   }
 
   @Override
+  public org.fedfhir.fhir.inference.ModelPerformance modelPerformance(String planDefinitionId) {
+    SearchParameterMap map = SearchParameterMap.newSynchronous(org.hl7.fhir.r4.model.Task.SP_FOCUS,
+        new ReferenceParam("PlanDefinition/" + planDefinitionId));
+    map.add(org.hl7.fhir.r4.model.Task.SP_STATUS, new TokenParam("completed"));
+    return daos.getResourceDao(org.hl7.fhir.r4.model.Task.class).searchForResources(map, new SystemRequestDetails())
+        .stream().max(java.util.Comparator.comparing(t -> t.getMeta().getLastUpdated()))
+        .map(t -> new org.fedfhir.fhir.inference.ModelPerformance(output(t, "network-accuracy"), output(t, "auc")))
+        .orElse(org.fedfhir.fhir.inference.ModelPerformance.UNKNOWN);
+  }
+
+  private static double output(org.hl7.fhir.r4.model.Task task, String code) {
+    return task.getOutput().stream()
+        .filter(o -> o.getType().hasCoding(org.fedfhir.study.StudyUrls.CS_TRAINING_OUTPUT, code))
+        .filter(o -> o.getValue() instanceof org.hl7.fhir.r4.model.DecimalType)
+        .mapToDouble(o -> ((org.hl7.fhir.r4.model.DecimalType) o.getValue()).getValue().doubleValue())
+        .findFirst().orElse(Double.NaN);
+  }
+
+  @Override
   public java.util.Optional<List<String>> groupMembers(String groupId) {
     try {
       org.hl7.fhir.r4.model.Group group = daos.getResourceDao(org.hl7.fhir.r4.model.Group.class)

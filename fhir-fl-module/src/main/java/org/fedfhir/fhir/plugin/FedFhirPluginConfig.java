@@ -103,7 +103,7 @@ public class FedFhirPluginConfig {
   /** {@code $infer}: TEE and models from {@code fedfhir.tee.*} ({@link org.fedfhir.fhir.inference.TeeSiteSettings}). */
   @Bean
   public InferOperationProvider fedfhirInferOperationProvider(DaoRegistry daos, StudyReader reader, UcumConverter ucum,
-      org.springframework.core.env.Environment env) {
-    return InferenceSetup.provider(daos, reader, ucum, env);
+      org.springframework.core.env.Environment env, org.fedfhir.fhir.access.SmartRules rules) {
+    return InferenceSetup.provider(daos, reader, ucum, env, rules::mayRead);
   }
 }

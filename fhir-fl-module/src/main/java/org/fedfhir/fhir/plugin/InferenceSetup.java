@@ -26,7 +26,7 @@ public final class InferenceSetup {
   private InferenceSetup() {}
 
   public static InferOperationProvider provider(DaoRegistry daos, StudyReader reader, UcumConverter ucum,
-      Environment env) {
+      Environment env, CallerReads reads) {
     String site = env.getProperty("fedfhir.site.name", "hospital");
     TeeSiteSettings tee = TeeSiteSettings.fromProperties(env.getProperty("fedfhir.tee.url"),
         env.getProperty("fedfhir.tee.measurements"), env.getProperty("fedfhir.tee.platform-keys"),
@@ -55,6 +55,6 @@ public final class InferenceSetup {
     }
     DaoInferenceRecords records = new DaoInferenceRecords(daos);
     return new InferOperationProvider(new InferenceService(records, reader, records, new FeatureExtractor(ucum),
-        models, service, site, Clock.systemUTC()));
+        models, service, site, Clock.systemUTC()), reads);
   }
 }

@@ -223,6 +223,38 @@ class CdsHooksServletTest {
   }
 
   @Test
+  void aStudyThatDeclaresItsRiskBandsIndicatesByThemInsteadOfTheHospitals() throws Exception {
+    PlanDefinition banded = InferenceFixtures.study();
+    org.hl7.fhir.r4.model.Extension bands = banded.addExtension()
+        .setUrl(org.fedfhir.fhir.inference.RiskBands.EXTENSION);
+    bands.addExtension("low", new org.hl7.fhir.r4.model.DecimalType("0.05"));
+    bands.addExtension("high", new org.hl7.fhir.r4.model.DecimalType("0.1"));
+    Hospital studyBands = hospital(new InferenceFixtures.Site(cleveland) {
+      @Override
+      public List<PlanDefinition> find(String url, String version) {
+        return List.of(banded);
+      }
+    });
+    try {
+      for (int i : new int[] {0, 5, 11}) {
+        String patient = cleveland.patients().get(i).getIdElement().getIdPart();
+        JsonNode card = card(post(studyBands, jwt(ehrKey, b -> b.audience(studyBands.serviceUrl())),
+            call(patient, true)));
+
+        double risk = infer(patient);
+        assertThat(card.path("indicator").asText()).as("risk %s by the study's 5 %% / 10 %%", risk)
+            .isEqualTo(risk >= 0.1 ? "critical" : risk >= 0.05 ? "warning" : "info");
+        assertThat(card.path("detail").asText()).contains("low below 5 %, high from 10 % (the study's)");
+      }
+      JsonNode hospitals = card(post(hospital, signed(), call(cleveland.patients().get(0).getIdElement().getIdPart(),
+          true)));
+      assertThat(hospitals.path("detail").asText()).contains("low below 20 %, high from 50 % (this hospital's)");
+    } finally {
+      studyBands.stop();
+    }
+  }
+
+  @Test
   void aPatientTheStudyCannotScoreGetsAnInfoCardSayingWhy() throws Exception {
     PlanDefinition required = InferenceFixtures.studyRequiringCholesterol();
     Hospital swiss = hospital(new InferenceFixtures.Site(switzerland) {

@@ -108,6 +108,55 @@ class InferenceServiceTest {
   }
 
   @Test
+  void theProvenanceCarriesTheNetworksAccuracyAndTheSitesAucFromTheCompletedTrainingTaskAndOnlyWhatIsKnown()
+      throws Exception {
+    InferenceFixtures.Site site = new InferenceFixtures.Site(cleveland) {
+      @Override
+      public ModelPerformance modelPerformance(String planDefinitionId) {
+        return planDefinitionId.equals("heart-disease-lr") ? new ModelPerformance(0.842, Double.NaN)
+            : ModelPerformance.UNKNOWN;
+      }
+    };
+
+    org.hl7.fhir.r4.model.Provenance pv = service(site, new ClearModel())
+        .infer(request(clevelandRows.patientIds().get(0), false)).provenance();
+
+    Extension performance = pv.getExtensionByUrl(InferenceResources.EXT_MODEL_PERFORMANCE);
+    assertThat(performance.getExtensionByUrl("networkAccuracy").getValue())
+        .isInstanceOfSatisfying(org.hl7.fhir.r4.model.DecimalType.class, d -> assertThat(d.getValue()).isEqualByComparingTo("0.842"));
+    assertThat(performance.getExtensionByUrl("siteAuc")).as("not known: left out").isNull();
+    assertThat(service(new InferenceFixtures.Site(cleveland), new ClearModel())
+        .infer(request(clevelandRows.patientIds().get(0), false)).provenance()
+        .getExtensionByUrl(InferenceResources.EXT_MODEL_PERFORMANCE)).as("no completed Task: nothing claimed").isNull();
+  }
+
+  @Test
+  void aStudysDeclaredRiskBandsComeWithTheResultAndInvalidOnesAreRefused() throws Exception {
+    PlanDefinition banded = InferenceFixtures.study();
+    Extension bands = banded.addExtension().setUrl(RiskBands.EXTENSION);
+    bands.addExtension("low", new org.hl7.fhir.r4.model.DecimalType("0.3"));
+    bands.addExtension("high", new org.hl7.fhir.r4.model.DecimalType("0.7"));
+    InferenceFixtures.Site site = new InferenceFixtures.Site(cleveland) {
+      @Override
+      public List<PlanDefinition> find(String url, String version) {
+        return List.of(banded);
+      }
+    };
+
+    InferenceResult result = service(site, new ClearModel()).infer(request(clevelandRows.patientIds().get(0), false));
+
+    assertThat(result.studyBands()).isEqualTo(new RiskBands(0.3, 0.7));
+    assertThat(service(new InferenceFixtures.Site(cleveland), new ClearModel())
+        .infer(request(clevelandRows.patientIds().get(0), false)).bands(new RiskBands(0.2, 0.5)))
+        .as("no bands declared: the site's").isEqualTo(new RiskBands(0.2, 0.5));
+
+    bands.getExtensionByUrl("high").setValue(new org.hl7.fhir.r4.model.DecimalType("0.25"));
+    assertThatThrownBy(() -> service(site, new ClearModel()).infer(request(clevelandRows.patientIds().get(0), false)))
+        .isInstanceOfSatisfying(InferenceRefusal.class, e -> assertThat(e.status()).isEqualTo(422))
+        .hasMessageContaining("risk bands low 0.3, high 0.25 must be two risks with 0 < low < high < 1");
+  }
+
+  @Test
   void persistStoresTheRiskAssessmentAndItsProvenance() throws Exception {
     InferenceFixtures.Site site = new InferenceFixtures.Site(cleveland);
 

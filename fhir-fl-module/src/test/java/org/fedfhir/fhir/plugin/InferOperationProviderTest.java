@@ -121,18 +121,43 @@ class InferOperationProviderTest {
     });
   }
 
+  /** What a plain server with the provider derives from its annotations, and a request to it. */
+  record Derived(ca.uhn.fhir.rest.server.provider.ServerCapabilityStatementProvider capabilities,
+      ca.uhn.fhir.rest.server.servlet.ServletRequestDetails request) {
+    static Derived fromAnnotations() throws Exception {
+      RestfulServer server = new RestfulServer(CTX);
+      server.registerProvider(new InferOperationProvider(null));
+      server.setServerAddressStrategy(new ca.uhn.fhir.rest.server.HardcodedServerAddressStrategy("http://localhost/fhir"));
+      server.init(new org.springframework.mock.web.MockServletConfig());
+      ca.uhn.fhir.rest.server.servlet.ServletRequestDetails request = new ca.uhn.fhir.rest.server.servlet.ServletRequestDetails();
+      request.setServer(server);
+      return new Derived(new ca.uhn.fhir.rest.server.provider.ServerCapabilityStatementProvider(server), request);
+    }
+
+    OperationDefinition operation(String id) {
+      return (OperationDefinition) capabilities.readOperationDefinition(
+          new org.hl7.fhir.r4.model.IdType("OperationDefinition/" + id), request);
+    }
+  }
+
   @Test
   void inferDerivedFromAnnotationsMatchesTheGuide() throws Exception {
-    RestfulServer server = new RestfulServer(CTX);
-    server.registerProvider(new InferOperationProvider(null));
-    server.setServerAddressStrategy(new ca.uhn.fhir.rest.server.HardcodedServerAddressStrategy("http://localhost/fhir"));
-    server.init(new org.springframework.mock.web.MockServletConfig());
-    ca.uhn.fhir.rest.server.servlet.ServletRequestDetails request = new ca.uhn.fhir.rest.server.servlet.ServletRequestDetails();
-    request.setServer(server);
-
-    OperationDefinition derived = (OperationDefinition) new ca.uhn.fhir.rest.server.provider.ServerCapabilityStatementProvider(
-        server).readOperationDefinition(new org.hl7.fhir.r4.model.IdType("OperationDefinition/Patient-i-infer"), request);
+    OperationDefinition derived = Derived.fromAnnotations().operation("Patient-i-infer");
 
     org.fedfhir.ig.OperationDefinitionComparison.assertMatchesGuide(org.fedfhir.ig.FedFhirIg.load(CTX), derived);
+  }
+
+  @Test
+  void inferBatchDerivedFromAnnotationsMatchesTheGuideAndTheCapabilityStatementPointsAtIt() throws Exception {
+    Derived server = Derived.fromAnnotations();
+
+    OperationDefinition derived = server.operation("Patient-t-infer-batch");
+
+    org.fedfhir.ig.OperationDefinitionComparison.assertMatchesGuide(org.fedfhir.ig.FedFhirIg.load(CTX), derived);
+    org.hl7.fhir.r4.model.CapabilityStatement served =
+        (org.hl7.fhir.r4.model.CapabilityStatement) server.capabilities().getServerConformance(null, server.request());
+    assertThat(served.getRestFirstRep().getResource()).filteredOn(r -> r.getType().equals("Patient"))
+        .flatExtracting(r -> r.getOperation()).extracting(o -> o.getName() + " " + o.getDefinition())
+        .contains("infer-batch " + InferOperationProvider.BATCH_CANONICAL);
   }
 }

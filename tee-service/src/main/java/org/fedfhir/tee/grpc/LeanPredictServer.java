@@ -44,6 +44,7 @@ public final class LeanPredictServer implements AutoCloseable {
         .addService(ServerInterceptors.intercept(new SealedPredictService(enclave.sessions(), budgets),
             new CallerInterceptor()))
         .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+        .directExecutor() // calls are short and never block: no hand-off to another thread per call
         .build()
         .start();
     return new LeanPredictServer(server);

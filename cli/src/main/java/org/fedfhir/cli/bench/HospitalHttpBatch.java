@@ -91,12 +91,7 @@ final class HospitalHttpBatch {
         Double b = batched.get(patients.get(i));
         mismatches += b != null && Math.abs(b - singles[i]) <= InferBench.TOLERANCE ? 0 : 1;
       }
-      f.put("httpBatchPatients", patients.size());
-      f.put("httpBatchMillis", bestBatch);
-      f.put("httpBatchPatientsPerSecond", patients.size() / (bestBatch / 1000));
-      f.put("httpSinglesMillis", bestSingles);
-      f.put("httpSinglesPatientsPerSecond", patients.size() / (bestSingles / 1000));
-      f.put("httpBatchMismatches", mismatches);
+      InferBench.batchFigures(f, "http", patients.size(), bestBatch, bestSingles, mismatches);
       return mismatches;
     } finally {
       jetty.stop();

@@ -284,13 +284,25 @@ public final class InferBench implements Callable<Integer> {
       InferenceService.Answer a = answers.get(i);
       mismatches += a.result() != null && Math.abs(a.result().probability() - singles[i]) <= TOLERANCE ? 0 : 1;
     }
-    f.put("batchPatients", patients.size());
-    f.put("batchMillis", bestBatch);
-    f.put("batchPatientsPerSecond", patients.size() / (bestBatch / 1000));
-    f.put("singlesMillis", bestSingles);
-    f.put("singlesPatientsPerSecond", patients.size() / (bestSingles / 1000));
-    f.put("batchMismatches", mismatches);
+    batchFigures(f, "", patients.size(), bestBatch, bestSingles, mismatches);
     return mismatches;
+  }
+
+  /**
+   * Writes one batch-against-singles comparison to {@code f}: {@code batchPatients}, {@code batchMillis},
+   * {@code batchPatientsPerSecond}, {@code singlesMillis}, {@code singlesPatientsPerSecond},
+   * {@code batchMismatches}, each name after {@code prefix} if one is given ({@code httpBatchMillis}).
+   */
+  static void batchFigures(Map<String, Object> f, String prefix, int patients, double batchMillis,
+      double singlesMillis, int mismatches) {
+    java.util.function.Function<String, String> key = name -> prefix.isEmpty() ? name
+        : prefix + Character.toUpperCase(name.charAt(0)) + name.substring(1);
+    f.put(key.apply("batchPatients"), patients);
+    f.put(key.apply("batchMillis"), batchMillis);
+    f.put(key.apply("batchPatientsPerSecond"), patients / (batchMillis / 1000));
+    f.put(key.apply("singlesMillis"), singlesMillis);
+    f.put(key.apply("singlesPatientsPerSecond"), patients / (singlesMillis / 1000));
+    f.put(key.apply("batchMismatches"), mismatches);
   }
 
   /**

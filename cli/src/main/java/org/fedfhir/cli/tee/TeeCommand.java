@@ -111,8 +111,8 @@ public final class TeeCommand implements Callable<Integer> {
       return 2;
     }
     SimulatedTeeService tee = SimulatedTeeService.start(host, port, leanPort, tls,
-        new org.fedfhir.tee.fhir.QueryBudgets(budgetPerSite, budgetPerStudy, java.time.Duration.ofHours(24), java.time.Clock.systemUTC()), maxModels,
-        new Object[0]);
+        new org.fedfhir.tee.fhir.QueryBudgets(budgetPerSite, budgetPerStudy, java.time.Duration.ofHours(24),
+            java.time.Clock.systemUTC()), maxModels, new Object[0]);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         tee.close();

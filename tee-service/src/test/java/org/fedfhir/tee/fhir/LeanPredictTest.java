@@ -168,6 +168,19 @@ class LeanPredictTest {
     }
   }
 
+  @Test
+  void aCertificateNamingNoRoleIsUnauthenticated() {
+    network.issueNamed("nobody", "CN=nobody,O=FedFHIR network");
+    ManagedChannel c = MutualTlsClients.leanChannel("127.0.0.1", tee.server().leanPort(),
+        network.file("nobody-cert.pem"), network.file("nobody-key.pem"), network.file("ca.pem"));
+    channels.add(c);
+    assertThatThrownBy(() -> SealedPredictGrpc.newBlockingStub(c).openSession(open(new byte[32])))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+          assertThat(e.getStatus().getDescription()).contains("client certificate of the network CA");
+        });
+  }
+
   /** A session opened by hand, as an attacker on the path or a misbehaving client would. */
   record RawSession(ByteString id, String idHex, byte[] enclaveKey) {}
 

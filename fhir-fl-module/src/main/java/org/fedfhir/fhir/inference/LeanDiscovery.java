@@ -22,7 +22,8 @@ import org.hl7.fhir.r4.model.UnsignedIntType;
  * Finds the TEE's lean path once: reads the service's CapabilityStatement, and if it names a lean
  * port ({@link TeeServer#LEAN_PREDICT_PORT}) opens one mutual-TLS gRPC channel to that port on the
  * FHIR base URL's host, presenting the site's certificate. A service that names none is reached over
- * FHIR {@code $predict}; an unreachable one is asked again at the next call. Thread-safe.
+ * FHIR {@code $predict}; an unreachable one is asked again at the next call, and so is one whose lean
+ * port stopped answering ({@link #forget}). Thread-safe.
  */
 final class LeanDiscovery implements TeeModelService.LeanPath {
 
@@ -33,6 +34,7 @@ final class LeanDiscovery implements TeeModelService.LeanPath {
   private final Path ca;
   private final AttestationVerifier verifier;
   private volatile Optional<LeanTeeClient> found;
+  private ManagedChannel channel;
 
   LeanDiscovery(IGenericClient fhir, Path certificate, Path privateKey, Path ca, AttestationVerifier verifier) {
     this.fhir = fhir;
@@ -57,6 +59,15 @@ final class LeanDiscovery implements TeeModelService.LeanPath {
     }
   }
 
+  @Override
+  public synchronized void forget() {
+    found = null;
+    if (channel != null) {
+      channel.shutdownNow();
+      channel = null;
+    }
+  }
+
   private Optional<LeanTeeClient> discover() throws TeeServiceException {
     CapabilityStatement cs;
     try {
@@ -72,7 +83,7 @@ final class LeanDiscovery implements TeeModelService.LeanPath {
         || p.getValue() < 1 || p.getValue() > 65535) {
       return Optional.empty();
     }
-    ManagedChannel channel = MutualTlsClients.leanChannel(host, p.getValue(), certificate, privateKey, ca);
+    channel = MutualTlsClients.leanChannel(host, p.getValue(), certificate, privateKey, ca);
     return Optional.of(new LeanTeeClient(channel, verifier, Clock.systemUTC(), new SecureRandom()));
   }
 }

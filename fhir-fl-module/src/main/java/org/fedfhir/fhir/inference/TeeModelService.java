@@ -22,6 +22,9 @@ public final class TeeModelService implements ModelService {
   /** Finds the service's lean path; empty if it has none (then FHIR {@code $predict} is used). */
   public interface LeanPath {
     Optional<LeanTeeClient> client() throws TeeServiceException;
+
+    /** Forgets what was found (the service went away; it may come back on another port). */
+    default void forget() {}
   }
 
   private final TeeClient client;
@@ -72,7 +75,15 @@ public final class TeeModelService implements ModelService {
         for (int i = 0; i < values.size(); i++) {
           System.arraycopy(values.get(i), 0, rows, i * names.size(), names.size());
         }
-        LeanTeeClient.Answer answer = path.get().predict(study, modelDigest, names, rows);
+        LeanTeeClient.Answer answer;
+        try {
+          answer = path.get().predict(study, modelDigest, names, rows);
+        } catch (TeeServiceException e) {
+          if ("unreachable".equals(e.code())) {
+            lean.forget(); // the next call asks the CapabilityStatement again
+          }
+          throw e;
+        }
         return predictions(answer.probabilities(), answer.attestation());
       }
       VerifiedAttestation attestation = client.attestation();

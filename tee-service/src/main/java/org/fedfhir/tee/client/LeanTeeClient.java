@@ -44,7 +44,8 @@ import org.fedfhir.tee.grpc.v1.SealedPredictions;
  * time, so its sequence numbers go out in order), seals the batch and the session's response key to
  * it (one HPKE seal), and opens the answer (one HPKE open). A session is used while its evidence is
  * valid; one whose call failed is dropped (its place in the sequence is unknown) and the next call
- * opens another.
+ * opens another. A call the service answers {@code unknown-session} (it restarted, or the session
+ * expired there) is retried once in a new session: nothing of it was evaluated.
  *
  * <p>Security guarantees: nothing is sent to {@code Predict} unless attestation verified; features
  * and probabilities cross the network only sealed; the response key lives only as long as its
@@ -132,6 +133,23 @@ public final class LeanTeeClient {
       throw new IllegalArgumentException(rows.length + " values are not whole rows of " + featureNames.size()
           + " features");
     }
+    try {
+      return predictOnce(study, modelDigest, featureNames, rows);
+    } catch (TeeServiceException e) {
+      if (!"unknown-session".equals(e.code())) {
+        throw e;
+      }
+      // the service restarted or let the sessions expire: nothing was evaluated; forget them all, retry once
+      Deque<Session> stale = idle.get(study + '\n' + modelDigest);
+      for (Session s = stale.pollFirst(); s != null; s = stale.pollFirst()) {
+        s.responseKey.destroy();
+      }
+      return predictOnce(study, modelDigest, featureNames, rows);
+    }
+  }
+
+  private Answer predictOnce(String study, String modelDigest, List<String> featureNames, double[] rows)
+      throws AttestationException, TeeServiceException, SealingException {
     Session session = borrow(study, modelDigest);
     boolean healthy = false;
     try {

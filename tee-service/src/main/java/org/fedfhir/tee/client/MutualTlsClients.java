@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.apache.http.client.HttpClient;
@@ -46,16 +47,23 @@ public final class MutualTlsClients {
    */
   public static ManagedChannel leanChannel(String host, int port, Path certificate, Path privateKey, Path ca) {
     try {
-      char[] password = HexFormat.of().formatHex(new SecureRandom().generateSeed(16))
-          .toCharArray();
-      KeyManagerFactory keys = KeyManagerFactory.getInstance(
-          KeyManagerFactory.getDefaultAlgorithm());
-      keys.init(PemMaterial.keyStore(certificate, privateKey, password), password);
-      ChannelCredentials tls = TlsChannelCredentials.newBuilder().keyManager(keys.getKeyManagers())
+      ChannelCredentials tls = TlsChannelCredentials.newBuilder().keyManager(keyManagers(certificate, privateKey))
           .trustManager(NetworkTrustManager.forServer(ca, Role.TEE)).build();
       return Grpc.newChannelBuilderForAddress(host, port, tls).build();
-    } catch (GeneralSecurityException | IOException e) {
+    } catch (IOException e) {
       throw new IllegalArgumentException("cannot set up mutual TLS with " + certificate + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Key managers presenting {@code certificate} with {@code privateKey} (PEM), for a gRPC client or server. */
+  public static KeyManager[] keyManagers(Path certificate, Path privateKey) {
+    try {
+      char[] password = HexFormat.of().formatHex(new SecureRandom().generateSeed(16)).toCharArray();
+      KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      keys.init(PemMaterial.keyStore(certificate, privateKey, password), password);
+      return keys.getKeyManagers();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException("cannot use " + certificate + " with its key: " + e.getMessage(), e);
     }
   }
 

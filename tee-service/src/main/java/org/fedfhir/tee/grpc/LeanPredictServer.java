@@ -7,15 +7,12 @@ import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
 import org.fedfhir.access.NetworkTrustManager;
 import org.fedfhir.access.PemMaterial;
 import org.fedfhir.access.TlsSettings;
+import org.fedfhir.tee.client.MutualTlsClients;
 import org.fedfhir.tee.enclave.EnclaveModelService;
 import org.fedfhir.tee.enclave.EnclaveSessions;
 import org.fedfhir.tee.fhir.QueryBudgets;
@@ -51,17 +48,10 @@ public final class LeanPredictServer implements AutoCloseable {
   }
 
   static ServerCredentials credentials(TlsSettings tls) {
-    try {
-      char[] password = HexFormat.of().formatHex(new SecureRandom().generateSeed(16)).toCharArray();
-      KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      keys.init(PemMaterial.keyStore(tls.certificate(), tls.privateKey(), password), password);
-      NetworkTrustManager trust = NetworkTrustManager.forClients(PemMaterial.certificates(tls.clientCa()).get(0),
-          Optional.ofNullable(tls.crl()).map(NetworkTrustManager::readCrl));
-      return TlsServerCredentials.newBuilder().keyManager(keys.getKeyManagers()).trustManager(trust)
-          .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE).build();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException("cannot set up TLS with " + tls.certificate() + ": " + e.getMessage(), e);
-    }
+    NetworkTrustManager trust = NetworkTrustManager.forClients(PemMaterial.certificates(tls.clientCa()).get(0),
+        Optional.ofNullable(tls.crl()).map(NetworkTrustManager::readCrl));
+    return TlsServerCredentials.newBuilder().keyManager(MutualTlsClients.keyManagers(tls.certificate(),
+        tls.privateKey())).trustManager(trust).clientAuth(TlsServerCredentials.ClientAuth.REQUIRE).build();
   }
 
   public int port() {

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -56,7 +57,9 @@ import org.fedfhir.securecompute.sealing.SealingKeyPair;
 import org.fedfhir.tee.client.ModelProvisioner;
 import org.fedfhir.tee.client.ProvisioningRecord;
 import org.fedfhir.tee.client.ServedModel;
+import org.fedfhir.tee.client.LeanTeeClient;
 import org.fedfhir.tee.client.TeeClient;
+import org.fedfhir.aggregator.pki.PkiDirectory;
 import org.fedfhir.tee.fhir.SimulatedTeeService;
 import org.fedfhir.tee.model.FeaturesPayload;
 import org.fedfhir.tee.model.LinearModel;
@@ -81,13 +84,16 @@ import picocli.CommandLine.Option;
  * the four UCI Heart Disease centres, one patient's records per lookup as the DAO-backed source
  * reads them, the prediction, the RiskAssessment, its Provenance and the AuditEvent) run by C
  * concurrent callers twice in the same JVM: once with the model in the attested TEE model service
- * on loopback ({@link TeeModelService}: attestation cached, HPKE seal, {@code $predict} over HTTP to
- * a real in-process {@link SimulatedTeeService}, open), once with the same model computed in the
- * clear in-process ({@link LinearModel#predict}). Every TEE answer must equal the clear one to
- * 1e-9, or the run fails. Prints p50/p99 latency and throughput of both and their ratio; never
- * fails on speed. With {@code --batch N}, also N patients through the TEE in one batch call
- * ({@link InferenceService#inferAll}: study and attestation checked once) against N single calls one
- * after another, each batch answer equal to its single call's to 1e-9.
+ * on loopback ({@link TeeModelService} on the service's lean path: an attested session reused, one
+ * patient sealed per gRPC call over mutual TLS to a real in-process {@link SimulatedTeeService}, the
+ * answer opened), once with the same model computed in the clear in-process
+ * ({@link LinearModel#predict}). Every TEE answer must equal the clear one to 1e-9, or the run
+ * fails. Prints p50/p99 latency and throughput of both and their difference; never fails on speed.
+ * With {@code --batch N}, also the TEE hop alone with N patients sealed per call by C callers
+ * ({@code teeBatchPatientsPerSecond}), and N patients through the TEE in one batch call
+ * ({@link InferenceService#inferAll}: study and attestation checked once, TEE batches of
+ * {@link InferenceService#TEE_BATCH}) against N single calls one after another, each batch answer
+ * equal to its single call's to 1e-9.
  */
 @Command(
     name = "infer",
@@ -113,16 +119,23 @@ public final class InferBench implements Callable<Integer> {
   long seed;
 
   @Option(names = "--batch", defaultValue = "0", description = "also time N patients in one batch $infer call "
-      + "against N single calls, e.g. 300 (default ${DEFAULT-VALUE}: not run)")
+      + "against N single calls, and the TEE hop alone with N patients sealed per call, e.g. 100 "
+      + "(default ${DEFAULT-VALUE}: not run)")
   int batch;
+
+  @Option(names = "--http-batch", defaultValue = "0", description = "also time N patients in one $infer-batch "
+      + "HTTP call against N single $infer HTTP calls to the hospital's operations, e.g. 300 (default "
+      + "${DEFAULT-VALUE}: not run)")
+  int httpBatch;
 
   @Option(names = "--json", description = "also write the figures to this file")
   Path json;
 
   @Override
   public Integer call() throws Exception {
-    if (requests < 1 || concurrency < 1 || warmup < 0 || batch < 0 || batch > InferenceService.MAX_BATCH) {
-      System.err.println("need --requests >= 1, --concurrency >= 1, --warmup >= 0, 0 <= --batch <= "
+    if (requests < 1 || concurrency < 1 || warmup < 0 || batch < 0 || batch > InferenceService.MAX_BATCH
+        || httpBatch < 0 || httpBatch > InferenceService.MAX_BATCH) {
+      System.err.println("need --requests >= 1, --concurrency >= 1, --warmup >= 0, 0 <= --batch, --http-batch <= "
           + InferenceService.MAX_BATCH);
       return 2;
     }
@@ -162,8 +175,13 @@ public final class InferBench implements Callable<Integer> {
       ServedModel served = new ServedModel(STUDY, record.modelDigest(), 4, 22, record.measurement().hex());
       ModelDirectory directory = ModelDirectory.of(Map.of(STUDY, served));
 
+      io.grpc.ManagedChannel channel = org.fedfhir.tee.client.MutualTlsClients.leanChannel("127.0.0.1",
+          tee.server().leanPort(), PkiDirectory.certificateFile(network.pki(), "bench-site"),
+          PkiDirectory.keyFile(network.pki(), "bench-site"), PkiDirectory.caCertificateFile(network.pki()));
+      LeanTeeClient lean = new LeanTeeClient(channel, new AttestationVerifier(policy), clock, new SecureRandom());
       Timed viaTee = new Timed(new TeeModelService(
-          new TeeClient(fhir, new AttestationVerifier(policy), clock, new SecureRandom()), tee.server().baseUrl()));
+          new TeeClient(fhir, new AttestationVerifier(policy), clock, new SecureRandom()), tee.server().baseUrl(),
+          () -> Optional.of(lean)));
       Timed inClear = new Timed(new ClearModelService(model));
       InferenceService teeSite = new InferenceService(site, new StudyReader(), site, extractor, directory, viaTee,
           "bench", clock);
@@ -206,11 +224,24 @@ public final class InferBench implements Callable<Integer> {
       f.put("sealOpenP50Millis", sealOpenRoundTrip(model, served.modelDigest(), 500));
       f.put("maxAbsDifference", maxDifference);
       f.put("mismatches", mismatches);
+      f.put("teeMinusDirectP50Millis", viaTeePhase.percentile(50) - direct.percentile(50));
       if (batch > 0) {
+        double[][] rows = extractor.extract(study, site.all(), clock.instant()).matrix().values();
+        teeBatches(lean, served.modelDigest(), model, rows, batch, concurrency, f);
+        teeBatches(lean, served.modelDigest(), model, rows, batch, concurrency, f); // the first warmed up
+        mismatches += ((Number) f.get("teeBatchMismatches")).intValue();
         mismatches += batchVersusSingles(teeSite, patients.subList(0, Math.min(batch, patients.size())), f);
       }
+      if (httpBatch > 0) {
+        mismatches += HospitalHttpBatch.measure(teeSite, STUDY, patients.subList(0, Math.min(httpBatch,
+            patients.size())), f);
+      }
+      channel.shutdownNow();
       f.put("audits", site.audits.get());
       System.out.print(table(f));
+      if (f.containsKey("httpBatchPatients")) {
+        System.out.print(HospitalHttpBatch.table(f));
+      }
       if (json != null) {
         Files.writeString(json, BenchJson.write(f), StandardCharsets.UTF_8);
       }
@@ -253,13 +284,58 @@ public final class InferBench implements Callable<Integer> {
       InferenceService.Answer a = answers.get(i);
       mismatches += a.result() != null && Math.abs(a.result().probability() - singles[i]) <= TOLERANCE ? 0 : 1;
     }
-    f.put("batchPatients", patients.size());
-    f.put("batchMillis", bestBatch);
-    f.put("batchPatientsPerSecond", patients.size() / (bestBatch / 1000));
-    f.put("singlesMillis", bestSingles);
-    f.put("singlesPatientsPerSecond", patients.size() / (bestSingles / 1000));
-    f.put("batchMismatches", mismatches);
+    batchFigures(f, "", patients.size(), bestBatch, bestSingles, mismatches);
     return mismatches;
+  }
+
+  /**
+   * Writes one batch-against-singles comparison to {@code f}: {@code batchPatients}, {@code batchMillis},
+   * {@code batchPatientsPerSecond}, {@code singlesMillis}, {@code singlesPatientsPerSecond},
+   * {@code batchMismatches}, each name after {@code prefix} if one is given ({@code httpBatchMillis}).
+   */
+  static void batchFigures(Map<String, Object> f, String prefix, int patients, double batchMillis,
+      double singlesMillis, int mismatches) {
+    java.util.function.Function<String, String> key = name -> prefix.isEmpty() ? name
+        : prefix + Character.toUpperCase(name.charAt(0)) + name.substring(1);
+    f.put(key.apply("batchPatients"), patients);
+    f.put(key.apply("batchMillis"), batchMillis);
+    f.put(key.apply("batchPatientsPerSecond"), patients / (batchMillis / 1000));
+    f.put(key.apply("singlesMillis"), singlesMillis);
+    f.put(key.apply("singlesPatientsPerSecond"), patients / (singlesMillis / 1000));
+    f.put(key.apply("batchMismatches"), mismatches);
+  }
+
+  /**
+   * The TEE hop alone on its lean path: {@code requests} patients' feature rows sealed {@code batch}
+   * per call by {@code c} concurrent callers of one {@link LeanTeeClient} (one channel, a session per
+   * caller), every answer checked against the clear model to 1e-9. Writes patients/s, the p50 of a
+   * call and the mismatches to {@code f}.
+   */
+  void teeBatches(LeanTeeClient lean, String digest, LinearModel model, double[][] rows, int batch, int c,
+      Map<String, Object> f) throws Exception {
+    int calls = Math.max(200, requests / batch);
+    int features = model.featureNames().size();
+    AtomicInteger mismatches = new AtomicInteger();
+    Phase phase = concurrently(calls, c, (i, out) -> {
+      double[] packed = new double[batch * features];
+      double[] expected = new double[batch];
+      for (int k = 0; k < batch; k++) {
+        double[] row = rows[(i * batch + k) % rows.length];
+        System.arraycopy(row, 0, packed, k * features, features);
+        expected[k] = released(model.predict(row));
+      }
+      double[] p = lean.predict(STUDY, digest, model.featureNames(), packed).probabilities();
+      for (int k = 0; k < batch; k++) {
+        mismatches.addAndGet(Math.abs(p[k] - expected[k]) <= TOLERANCE ? 0 : 1);
+      }
+      out[0] = p[0];
+    });
+    f.put("teeBatchSize", batch);
+    f.put("teeBatchCalls", calls);
+    f.put("teeBatchPatientsPerSecond", calls * (double) batch / phase.wallSeconds());
+    f.put("teeBatchCallP50Millis", phase.percentile(50));
+    f.put("teeBatchCallP99Millis", phase.percentile(99));
+    f.put("teeBatchMismatches", mismatches.get());
   }
 
   /** The figures as a markdown table and the lines under it. */
@@ -278,14 +354,23 @@ public final class InferBench implements Callable<Integer> {
         f.get("directModelCallP50Millis")));
     out.append(row("extraction + LinearModel.predict only", f.get("extractPredictP50Millis"),
         f.get("extractPredictP99Millis"), null, f.get("extractPredictRequestsPerSecond"), null));
-    out.append(String.format(Locale.ROOT, "%nratio TEE / direct at p50: %.2f× (vs. extraction + predict only: %.2f×;"
-            + " goal ≤ 3×)%n", num(f.get("ratioP50")), num(f.get("ratioP50VsExtractPredict"))));
+    out.append(String.format(Locale.ROOT, "%nTEE p50 − direct p50: %.3f ms (goal ≤ 1 ms); ratio TEE / direct at p50:"
+            + " %.2f× (vs. extraction + predict only: %.2f×)%n", num(f.get("teeMinusDirectP50Millis")),
+        num(f.get("ratioP50")), num(f.get("ratioP50VsExtractPredict"))));
     out.append(String.format(Locale.ROOT, "HPKE alone (response key, seal features, open, seal answer, open; one "
         + "thread, no HTTP): p50 %.3f ms%n", num(f.get("sealOpenP50Millis"))));
     out.append(String.format(Locale.ROOT, "provision %.1f ms, first TEE call (with $attestation + verify) %.1f ms%n",
         num(f.get("provisionMillis")), num(f.get("firstTeeCallMillis"))));
     out.append(String.format(Locale.ROOT, "max |TEE − local| probability %.3g over %s requests; %s differ by more "
         + "than 1e-9%n", num(f.get("maxAbsDifference")), f.get("requests"), f.get("mismatches")));
+    if (f.containsKey("teeBatchSize")) {
+      out.append(String.format(Locale.ROOT, "%nthe TEE hop alone, %s patients sealed per call, %s calls by %s callers "
+              + "(gRPC, attested session reused): %s patients/s (goal ≥ 10,000), call p50 %s ms, p99 %s ms; "
+              + "%s answers differ from the clear model by more than 1e-9%n", f.get("teeBatchSize"),
+          f.get("teeBatchCalls"), f.get("concurrency"), fmt(f.get("teeBatchPatientsPerSecond"), 0),
+          fmt(f.get("teeBatchCallP50Millis"), 3), fmt(f.get("teeBatchCallP99Millis"), 3),
+          f.get("teeBatchMismatches")));
+    }
     if (f.containsKey("batchPatients")) {
       out.append(String.format(Locale.ROOT, "%n%s patients through the TEE, one caller (best of 3):%n%n",
           f.get("batchPatients")));

@@ -31,6 +31,10 @@ public final class TeeCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "8093", description = "TCP port (0 = any free port). Default ${DEFAULT-VALUE}.")
   int port;
 
+  @Option(names = "--lean-port", defaultValue = "0", description = "TCP port of the lean prediction path (gRPC, "
+      + "same mutual TLS; sites find it in the CapabilityStatement). Default ${DEFAULT-VALUE}: any free port.")
+  int leanPort;
+
   @Option(names = {"--bind", "--host"}, defaultValue = "127.0.0.1", paramLabel = "ADDR",
       description = "Address to bind. Default ${DEFAULT-VALUE}.")
   String host;
@@ -106,9 +110,9 @@ public final class TeeCommand implements Callable<Integer> {
           + "--tls-cert, --tls-key and --ca: the service answers only parties of the network (mutual TLS)");
       return 2;
     }
-    SimulatedTeeService tee = SimulatedTeeService.start(host, port, tls, new org.fedfhir.tee.fhir.QueryBudgets(
-        budgetPerSite, budgetPerStudy, java.time.Duration.ofHours(24), java.time.Clock.systemUTC()), maxModels,
-        new Object[0]);
+    SimulatedTeeService tee = SimulatedTeeService.start(host, port, leanPort, tls,
+        new org.fedfhir.tee.fhir.QueryBudgets(budgetPerSite, budgetPerStudy, java.time.Duration.ofHours(24),
+            java.time.Clock.systemUTC()), maxModels, new Object[0]);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         tee.close();
@@ -121,6 +125,8 @@ public final class TeeCommand implements Callable<Integer> {
     System.out.println("  measurement:   " + tee.measurement().hex());
     System.out.println("  platform key:  " + HexFormat.of().formatHex(tee.platformPublicKey()) + " (Ed25519, new at every start)");
     System.out.println("  operations:    $attestation (sites, aggregator), $provision-model (aggregator), $predict (sites)");
+    System.out.println("  lean path:     gRPC SealedPredict on port " + tee.server().leanPort()
+        + " (sites; attested sessions, sealed batches; same budgets)");
     System.out.println("  mutual TLS:    callers need a certificate of the network CA; budgets " + budgetPerSite
         + " per site and " + budgetPerStudy + " per study per 24 h; at most " + maxModels + " studies' models");
     System.out.println("Models are held in memory only; stop with Ctrl-C.");

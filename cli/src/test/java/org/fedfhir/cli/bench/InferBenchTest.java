@@ -46,6 +46,27 @@ class InferBenchTest {
   }
 
   @Test
+  void tableStatesTheGapToDirectTheTeeBatchThroughputAndTheHttpBatch() {
+    Map<String, Object> f = figures();
+    f.put("teeMinusDirectP50Millis", 0.875);
+    f.put("teeBatchSize", 100);
+    f.put("teeBatchCalls", 200);
+    f.put("teeBatchPatientsPerSecond", 12345.6);
+    f.put("teeBatchCallP50Millis", 7.5);
+    f.put("teeBatchCallP99Millis", 20.25);
+    f.put("teeBatchMismatches", 0);
+    InferBench.batchFigures(f, "http", 300, 1000.0, 6000.0, 0);
+
+    assertThat(InferBench.table(f)).contains("TEE p50 − direct p50: 0.875 ms (goal ≤ 1 ms)")
+        .contains("100 patients sealed per call, 200 calls by 2 callers", "12,346 patients/s (goal ≥ 10,000)",
+            "call p50 7.500 ms, p99 20.250 ms; 0 answers differ");
+    assertThat(HospitalHttpBatch.table(f)).contains("300 patients over HTTP")
+        .contains("| one $infer-batch call | 1,000.0 | 300 |", "| 300 single $infer calls | 6,000.0 | 50 |");
+    assertThat(BenchJson.write(f)).contains("\"teeBatchPatientsPerSecond\": 12345.6,",
+        "\"httpBatchPatientsPerSecond\": 300.0,", "\"httpSinglesMillis\": 6000.0,");
+  }
+
+  @Test
   void jsonHoldsTheIssuesKeysAsNumbers() {
     String json = BenchJson.write(figures());
     assertThat(json).startsWith("{\n").endsWith("}\n")

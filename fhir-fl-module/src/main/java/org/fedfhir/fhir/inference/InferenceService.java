@@ -93,6 +93,12 @@ public final class InferenceService {
   /** The most patients one batch call may name (a ward list, not a cohort export). */
   public static final int MAX_BATCH = 1000;
 
+  /**
+   * Patients per call to the TEE in a batch: sealed in one envelope on its lean path; a refusal (say
+   * the query budget) answers the patients of that call only.
+   */
+  public static final int TEE_BATCH = 100;
+
   /** A batch request: the patients in the caller's order, the {@code study} parameter, persist. */
   public record BatchRequest(List<String> patientIds, String study, boolean persist, Requester requester) {
     public BatchRequest {
@@ -132,19 +138,45 @@ public final class InferenceService {
       LOG.info("batch $infer for PlanDefinition/{} refused: {}", planDefinitionId[0], e.reason());
       throw e;
     }
-    List<Answer> answers = new ArrayList<>(request.patientIds().size());
-    int refused = 0;
-    for (String patientId : request.patientIds()) {
+    int n = request.patientIds().size();
+    PatientFeatures[] features = new PatientFeatures[n];
+    InferenceRefusal[] refusals = new InferenceRefusal[n];
+    List<Integer> included = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
       try {
-        InferenceResult result = score(scoring, patientId, request.persist());
+        features[i] = features(scoring, request.patientIds().get(i));
+        included.add(i);
+      } catch (InferenceRefusal e) {
+        refusals[i] = e;
+      }
+    }
+    ModelService.Prediction[] predictions = new ModelService.Prediction[n];
+    for (int from = 0; from < included.size(); from += TEE_BATCH) {
+      List<Integer> chunk = included.subList(from, Math.min(included.size(), from + TEE_BATCH));
+      try {
+        List<ModelService.Prediction> p = tee.predictAll(scoring.key(), scoring.model().modelDigest(),
+            features[chunk.get(0)].names(), chunk.stream().map(i -> features[i].values()).toList());
+        for (int k = 0; k < chunk.size(); k++) {
+          predictions[chunk.get(k)] = p.get(k);
+        }
+      } catch (InferenceRefusal e) {
+        chunk.forEach(i -> refusals[i] = e);
+      }
+    }
+    List<Answer> answers = new ArrayList<>(n);
+    int refused = 0;
+    for (int i = 0; i < n; i++) {
+      String patientId = request.patientIds().get(i);
+      if (refusals[i] == null) {
+        InferenceResult result = result(scoring, patientId, features[i], predictions[i], request.persist());
         String stored = result.persisted() ? result.riskAssessment().getIdElement().getIdPart() : null;
         records.audit(InferenceAudit.of(site, request.requester(), planDefinitionId[0], patientId, stored,
             InferenceAudit.Outcome.SUCCESS, null, Date.from(clock.instant())));
         answers.add(new Answer(patientId, result, null));
-      } catch (InferenceRefusal e) {
+      } else {
         records.audit(InferenceAudit.of(site, request.requester(), planDefinitionId[0], patientId, null,
-            auditOutcome(e), e.getMessage(), Date.from(clock.instant())));
-        answers.add(new Answer(patientId, null, e));
+            auditOutcome(refusals[i]), refusals[i].getMessage(), Date.from(clock.instant())));
+        answers.add(new Answer(patientId, null, refusals[i]));
         refused++;
       }
     }
@@ -216,9 +248,15 @@ public final class InferenceService {
   }
 
   private InferenceResult score(Scoring scoring, String patientId, boolean persist) throws InferenceRefusal {
+    PatientFeatures features = features(scoring, patientId);
+    ModelService.Prediction prediction = tee.predict(scoring.key(), scoring.model().modelDigest(), features.names(),
+        features.values());
+    return result(scoring, patientId, features, prediction, persist);
+  }
+
+  /** The patient's features, or why the patient cannot be scored (nothing is sent to the TEE then). */
+  private PatientFeatures features(Scoring scoring, String patientId) throws InferenceRefusal {
     StudyDefinition study = scoring.study();
-    String pdId = scoring.planDefinitionId();
-    ServedModel model = scoring.model();
     Instant now = clock.instant();
     PatientFeatures features = extractor.extractPatient(study, records.forPatient(patientId), patientId, now);
     switch (features.status()) {
@@ -235,10 +273,16 @@ public final class InferenceService {
     if (!blocking.isEmpty()) {
       throw missing(patientId, study, blocking);
     }
-    ModelService.Prediction prediction = tee.predict(scoring.key(), model.modelDigest(), features.names(),
-        features.values());
+    return features;
+  }
 
-    Date at = Date.from(now);
+  /** The RiskAssessment and its Provenance for a prediction (both stored with {@code persist}). */
+  private InferenceResult result(Scoring scoring, String patientId, PatientFeatures features,
+      ModelService.Prediction prediction, boolean persist) {
+    StudyDefinition study = scoring.study();
+    String pdId = scoring.planDefinitionId();
+    ServedModel model = scoring.model();
+    Date at = Date.from(clock.instant());
     List<Feature> imputed = features.missing(study);
     RiskAssessment ra = InferenceResources.riskAssessment(study, patientId, prediction.probability(),
         features.allBasis(), imputed, model, prediction, at);

@@ -32,6 +32,22 @@ public interface ModelService {
   Prediction predict(String study, String modelDigest, List<String> names, double[] values) throws InferenceRefusal;
 
   /**
+   * The model's probabilities for several patients, in their order, all or none: as {@link #predict}
+   * for each, in one exchange where the service allows it (the TEE's lean path seals them in one batch).
+   *
+   * @param values each patient's raw values in the order of {@code names}
+   * @throws InferenceRefusal as {@link #predict}, for the whole list
+   */
+  default List<Prediction> predictAll(String study, String modelDigest, List<String> names, List<double[]> values)
+      throws InferenceRefusal {
+    List<Prediction> predictions = new java.util.ArrayList<>(values.size());
+    for (double[] v : values) {
+      predictions.add(predict(study, modelDigest, names, v));
+    }
+    return predictions;
+  }
+
+  /**
    * A probability and the attested service that computed it.
    *
    * @param evidenceFormat {@code simulated} or {@code aws-nitro-enclaves}

@@ -122,8 +122,18 @@ public record TeeSiteSettings(String url, List<String> measurements, List<String
     return new TeeClient(fhir, new AttestationVerifier(policy()), clock, random);
   }
 
-  /** The configured TEE as a {@link ModelService}. */
+  /** The configured TEE as a {@link ModelService}, over FHIR {@code $predict} only. */
   public ModelService modelService(FhirContext ctx) {
     return new TeeModelService(client(ctx, Clock.systemUTC(), new SecureRandom()), url);
+  }
+
+  /**
+   * The configured TEE as a {@link ModelService} that takes the service's lean path (found from its
+   * CapabilityStatement) with the site's certificate, else FHIR {@code $predict}.
+   */
+  public ModelService modelService(FhirContext ctx, Path certificate, Path privateKey, Path ca) {
+    TeeClient fhir = client(ctx, Clock.systemUTC(), new SecureRandom());
+    return new TeeModelService(fhir, url, new LeanDiscovery(ctx.newRestfulGenericClient(url), certificate, privateKey,
+        ca, new AttestationVerifier(policy())));
   }
 }

@@ -44,7 +44,8 @@ public final class InferenceSetup {
       org.fedfhir.fhir.federation.SitePkiFiles credentials =
           org.fedfhir.fhir.federation.SitePkiFiles.locate(java.nio.file.Path.of(pki), site);
       service = tee.modelService(org.fedfhir.tee.client.MutualTlsClients.presenting(FhirContext.forR4(),
-          credentials.certificate(), credentials.privateKey(), credentials.ca()));
+          credentials.certificate(), credentials.privateKey(), credentials.ca()), credentials.certificate(),
+          credentials.privateKey(), credentials.ca());
       if (tee.modelsFile() != null) {
         models = ModelDirectory.file(tee.modelsFile());
       }

@@ -70,6 +70,7 @@ class InferenceThroughTeeTest {
   static InMemoryClinicalData cleveland;
   static InMemoryClinicalData hungarian;
   static StudyDefinition study;
+  static java.nio.file.Path pkiDir;
 
   /** Counts the operations the TEE was asked to run. */
   @Interceptor
@@ -118,7 +119,8 @@ class InferenceThroughTeeTest {
   @BeforeAll
   static void startTeeAndProvision(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
     // the network's PKI: the TEE serves mutual TLS; the aggregator provisions, the site predicts
-    pki = TestPki.init(dir.resolve("pki"), "cleveland");
+    pkiDir = dir.resolve("pki");
+    pki = TestPki.init(pkiDir, "cleveland");
     tee = SimulatedTeeService.start("127.0.0.1", 0, pki.teeTls(), COUNTER);
     ctx = pki.client("cleveland");
     FhirContext aggregator = pki.client("aggregator");
@@ -192,6 +194,48 @@ class InferenceThroughTeeTest {
     java.util.Arrays.sort(nanos);
     System.out.printf("$infer logic through the TEE (extraction, attestation cached, seal, $predict, open,"
         + " resources): p50 %.1f ms, p90 %.1f ms over %d calls%n", nanos[25] / 1e6, nanos[45] / 1e6, nanos.length);
+  }
+
+  /** The site's TEE as the hospital configures it: the lean path found from the TEE's CapabilityStatement. */
+  static TeeModelService leanService() {
+    IGenericClient fhir = ctx.newRestfulGenericClient(tee.server().baseUrl());
+    AttestationVerifier verifier = new AttestationVerifier(policy(tee.measurement()));
+    return new TeeModelService(new TeeClient(fhir, verifier, Clock.systemUTC(), new SecureRandom()),
+        tee.server().baseUrl(), new LeanDiscovery(fhir,
+            org.fedfhir.aggregator.pki.PkiDirectory.certificateFile(pkiDir, "cleveland"),
+            org.fedfhir.aggregator.pki.PkiDirectory.keyFile(pkiDir, "cleveland"),
+            org.fedfhir.aggregator.pki.PkiDirectory.caCertificateFile(pkiDir), verifier));
+  }
+
+  @Test
+  void inferAndBatchInferTakeTheLeanPathWithTheClearModelsAnswersAndNoFhirPredict() throws Exception {
+    InferenceService cle = site(new InferenceFixtures.Site(cleveland), leanService());
+    FeatureMatrix rows = new FeatureExtractor(new UcumConverter()).extract(study, cleveland, NOW).matrix();
+    int predictsBefore = COUNTER.of("$predict");
+
+    for (int i = 0; i < 5; i++) {
+      assertThat(probability(cle.infer(request(rows.patientIds().get(i))).riskAssessment()))
+          .isEqualTo(rounded(MODEL.predict(rows.values()[i])));
+    }
+    int n = Math.min(rows.patientIds().size(), InferenceService.TEE_BATCH + 50); // two TEE batches
+    List<String> patients = new ArrayList<>(rows.patientIds().subList(0, n));
+    patients.add(1, "no-such-patient");
+    List<InferenceService.Answer> answers = cle.inferAll(new InferenceService.BatchRequest(patients, STUDY, false,
+        org.fedfhir.fhir.audit.Requester.anonymous("127.0.0.1")));
+
+    assertThat(answers).hasSize(n + 1);
+    assertThat(answers.get(1).refusal().reason()).isEqualTo(InferenceRefusal.Reason.PATIENT_NOT_FOUND);
+    for (int i = 0, row = 0; i < answers.size(); i++) {
+      if (i == 1) {
+        continue;
+      }
+      assertThat(answers.get(i).patientId()).isEqualTo(rows.patientIds().get(row));
+      assertThat(probability(answers.get(i).result().riskAssessment())).as("patient " + i)
+          .isCloseTo(rounded(MODEL.predict(rows.values()[row])), within(1e-9));
+      assertThat(answers.get(i).result().evidenceFormat()).isEqualTo("simulated");
+      row++;
+    }
+    assertThat(COUNTER.of("$predict")).as("no FHIR $predict: the lean path").isEqualTo(predictsBefore);
   }
 
   @Test

@@ -26,7 +26,11 @@ public record SealingContext(Purpose purpose, String study, String modelDigest, 
     /** A patient's features and the caller's response key, sealed to the enclave. */
     FEATURES,
     /** A prediction, sealed by the enclave to the caller's one-time response key. */
-    PREDICTION
+    PREDICTION,
+    /** Many patients' features and the caller's session response key, sealed to an attested session key. */
+    FEATURE_BATCH,
+    /** The predictions of a feature batch, sealed by the enclave to the caller's session response key. */
+    PREDICTION_BATCH
   }
 
   public SealingContext {
@@ -60,6 +64,20 @@ public record SealingContext(Purpose purpose, String study, String modelDigest, 
   /** Context for the answer to the request with the same id. */
   public static SealingContext forPrediction(String study, String modelDigest, String requestId) {
     return new SealingContext(Purpose.PREDICTION, study, modelDigest, requestId);
+  }
+
+  /**
+   * Context for batch {@code sequence} of an attested session: the request id is the session id and
+   * the sequence number, so a batch opens only in its session and at its place.
+   */
+  public static SealingContext forFeatureBatch(String study, String modelDigest, String sessionId, long sequence) {
+    return new SealingContext(Purpose.FEATURE_BATCH, study, modelDigest, sessionId + "/" + sequence);
+  }
+
+  /** Context for the answer to batch {@code sequence} of the session. */
+  public static SealingContext forPredictionBatch(String study, String modelDigest, String sessionId,
+      long sequence) {
+    return new SealingContext(Purpose.PREDICTION_BATCH, study, modelDigest, sessionId + "/" + sequence);
   }
 
   /** Unambiguous bytes: a domain tag, then the length-prefixed UTF-8 fields. */

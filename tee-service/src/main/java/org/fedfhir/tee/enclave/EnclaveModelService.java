@@ -1,6 +1,7 @@
 package org.fedfhir.tee.enclave;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.fedfhir.securecompute.attestation.AttestationEvidence;
@@ -47,6 +48,7 @@ public final class EnclaveModelService {
   private final SealingKeyPair enclaveKey;
   private final int maxModels;
   private final Map<String, Held> models = new ConcurrentHashMap<>();
+  private final EnclaveSessions sessions;
 
   public EnclaveModelService(Attester attester, SealingKeyPair enclaveKey) {
     this(attester, enclaveKey, DEFAULT_MAX_MODELS);
@@ -60,6 +62,13 @@ public final class EnclaveModelService {
     this.attester = attester;
     this.enclaveKey = enclaveKey;
     this.maxModels = maxModels;
+    this.sessions = new EnclaveSessions(this, attester, new java.security.SecureRandom(), java.time.Clock.systemUTC(),
+        EnclaveSessions.DEFAULT_MAX_SESSIONS, EnclaveSessions.DEFAULT_LIFETIME);
+  }
+
+  /** The attested sessions of the lean prediction path, with the same models. */
+  public EnclaveSessions sessions() {
+    return sessions;
   }
 
   /** Evidence binding the measurement, {@code nonce} and the enclave's HPKE public key. */
@@ -149,12 +158,46 @@ public final class EnclaveModelService {
     } finally {
       Arrays.fill(plaintext, (byte) 0);
     }
-    if (!features.names().equals(model.featureNames())) {
-      throw new InvalidFeaturesException("the features are named " + features.names()
-          + " but the model expects " + model.featureNames() + " in this order");
-    }
+    requireModelOrder(features.names(), model);
     double probability = round(model.predict(features.values()), held.precision());
     return Hpke.seal(features.responsePublicKey(), SealingContext.forPrediction(study, modelDigest, requestId),
         new PredictionPayload(probability).encode()).toBytes();
+  }
+
+  /**
+   * The released probabilities of {@code rows.length / names.size()} patients, row by row: the same
+   * evaluation and rounding as {@link #predict}.
+   */
+  double[] evaluate(String study, String modelDigest, List<String> names, double[] rows)
+      throws UnknownModelException, InvalidFeaturesException {
+    Held held = models.get(study);
+    if (held == null || !held.digest().equals(modelDigest)) {
+      throw new UnknownModelException("no model with this study and modelDigest is provisioned in this enclave");
+    }
+    LinearModel model = held.model();
+    requireModelOrder(names, model);
+    int n = names.size();
+    if (rows.length % n != 0) {
+      throw new InvalidFeaturesException(rows.length + " values are not whole rows of " + n + " features");
+    }
+    double[] probabilities = new double[rows.length / n];
+    for (int i = 0; i < probabilities.length; i++) {
+      double[] row = Arrays.copyOfRange(rows, i * n, (i + 1) * n);
+      for (double v : row) {
+        if (Double.isInfinite(v)) {
+          throw new InvalidFeaturesException("feature values must be finite or NaN (missing)");
+        }
+      }
+      probabilities[i] = round(model.predict(row), held.precision());
+      Arrays.fill(row, 0);
+    }
+    return probabilities;
+  }
+
+  private static void requireModelOrder(List<String> names, LinearModel model) throws InvalidFeaturesException {
+    if (!names.equals(model.featureNames())) {
+      throw new InvalidFeaturesException("the features are named " + names
+          + " but the model expects " + model.featureNames() + " in this order");
+    }
   }
 }

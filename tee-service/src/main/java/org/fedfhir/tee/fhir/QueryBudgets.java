@@ -58,23 +58,42 @@ public final class QueryBudgets {
    *
    * @throws TooManyRequestsException if the site's or the study's budget is spent (nothing is charged)
    */
-  public synchronized void charge(String site, String study) {
+  public void charge(String site, String study) {
+    charge(site, study, 1);
+  }
+
+  /**
+   * Charges {@code predictions} predictions of {@code study} to {@code site}, all or none.
+   *
+   * @throws TooManyRequestsException if they would overspend the site's or the study's budget (nothing
+   *     is charged)
+   */
+  public synchronized void charge(String site, String study, int predictions) {
+    if (predictions < 1) {
+      throw new IllegalArgumentException("predictions " + predictions + "; need at least 1");
+    }
     Instant now = clock.instant();
     if (windows.size() > PRUNE_ABOVE) {
       windows.values().removeIf(w -> !now.isBefore(w.ends));
     }
     Window s = current(new Key(site, study), now);
     Window all = current(new Key(null, study), now);
-    if (s.used >= perSite) {
+    if (s.used + predictions > perSite) {
       throw new TooManyRequestsException("this site's query budget for the study is spent (" + perSite
-          + " predictions per " + window.toHours() + " h); it resets at " + s.ends);
+          + " predictions per " + window.toHours() + " h" + left(perSite - s.used, predictions) + "); it resets at "
+          + s.ends);
     }
-    if (all.used >= perStudy) {
+    if (all.used + predictions > perStudy) {
       throw new TooManyRequestsException("the study's query budget over all sites is spent (" + perStudy
-          + " predictions per " + window.toHours() + " h); it resets at " + all.ends);
+          + " predictions per " + window.toHours() + " h" + left(perStudy - all.used, predictions)
+          + "); it resets at " + all.ends);
     }
-    s.used++;
-    all.used++;
+    s.used += predictions;
+    all.used += predictions;
+  }
+
+  private static String left(int left, int asked) {
+    return asked == 1 ? "" : "; " + left + " left, " + asked + " asked";
   }
 
   /** How many windows are kept (tests: bounded memory). */

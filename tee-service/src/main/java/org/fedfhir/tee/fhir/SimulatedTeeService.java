@@ -40,12 +40,19 @@ public record SimulatedTeeService(TeeServer server, Measurement measurement, byt
   /** Starts on {@code host:port} (0 = a free port) with these budgets and at most {@code maxModels} studies. */
   public static SimulatedTeeService start(String host, int port, org.fedfhir.access.TlsSettings tls,
       QueryBudgets budgets, int maxModels, Object... interceptors) throws Exception {
+    return start(host, port, 0, tls, budgets, maxModels, interceptors);
+  }
+
+  /** As above, with the lean prediction path on {@code leanPort} (0 = a free port, named in the CapabilityStatement). */
+  public static SimulatedTeeService start(String host, int port, int leanPort, org.fedfhir.access.TlsSettings tls,
+      QueryBudgets budgets, int maxModels, Object... interceptors) throws Exception {
     SecureRandom random = new SecureRandom();
     Ed25519.KeyPair platform = Ed25519.generate(random);
     Measurement measurement = CodeMeasurement.ofService(EvidenceFormat.SIMULATED);
     EnclaveModelService enclave = new EnclaveModelService(
         new SimulatedAttester(platform, measurement, Clock.systemUTC()), SealingKeyPair.generate(random), maxModels);
-    return new SimulatedTeeService(TeeServer.start(enclave, host, port, tls, budgets, interceptors), measurement,
+    return new SimulatedTeeService(TeeServer.start(enclave, host, port, leanPort, tls, budgets, interceptors),
+        measurement,
         platform.publicKey());
   }
 

@@ -65,17 +65,29 @@ public final class TeeAccessPolicy {
       return; // the definitions of its own operations, for any party of the network
     }
     String name = request.getOperation();
-    boolean allowed = caller.kind() == Caller.Kind.NETWORK_PARTY && name != null && switch (name) {
+    if (!allows(caller, name)) {
+      throw new ForbiddenOperationException(refusal(name));
+    }
+  }
+
+  /**
+   * Whether {@code caller} may call the operation {@code name}: the one rule for the FHIR operations
+   * and the lean gRPC path (whose calls are {@link TeeOperations#PREDICT}).
+   */
+  public static boolean allows(Caller caller, String name) {
+    return caller.kind() == Caller.Kind.NETWORK_PARTY && name != null && switch (name) {
       case TeeOperations.PROVISION_MODEL -> caller.hasRole(Role.AGGREGATOR);
       case TeeOperations.PREDICT -> caller.hasRole(Role.SITE);
       case TeeOperations.ATTESTATION -> caller.hasRole(Role.SITE) || caller.hasRole(Role.AGGREGATOR);
       default -> false;
     };
-    if (!allowed) {
-      throw new ForbiddenOperationException(name == null ? "the TEE model service answers only its operations"
-          : name + " is not open to a caller of this role (" + TeeOperations.PROVISION_MODEL
-              + ": the aggregator; " + TeeOperations.PREDICT + ": sites)");
-    }
+  }
+
+  /** Why a caller {@link #allows may not} call {@code name}. */
+  public static String refusal(String name) {
+    return name == null ? "the TEE model service answers only its operations"
+        : name + " is not open to a caller of this role (" + TeeOperations.PROVISION_MODEL
+            + ": the aggregator; " + TeeOperations.PREDICT + ": sites)";
   }
 
   /** Charges one prediction of {@code study} to the request's site (429 when a budget is spent). */

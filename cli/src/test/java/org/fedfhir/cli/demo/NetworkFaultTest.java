@@ -1,6 +1,7 @@
 package org.fedfhir.cli.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ca.uhn.fhir.context.FhirContext;
@@ -111,10 +112,11 @@ class NetworkFaultTest {
     PlanDefinition faulty = renamed(variants.federated(Strategy.NEWTON, 3, CENTRES.size()), "lossy");
     Map<String, TaskView> lossy = train(driver, topology, faulty, "newton", 3, Duration.ofSeconds(600)).tasks();
     assertThat(lossy.values()).allMatch(TaskView::completed, "completed");
+    // equal up to secure aggregation's fixed-point encoding, whose rounding is randomised (seen: 1e-10)
     for (String c : CENTRES) {
       for (String o : OUTPUTS) {
-        assertThat(lossy.get(c).output(o)).as(c + " " + o + " under loss and latency").isEqualTo(
-            reference.get(c).output(o));
+        assertThat(lossy.get(c).output(o)).as(c + " " + o + " under loss and latency").isCloseTo(
+            reference.get(c).output(o), within(1e-6));
       }
     }
     Map<String, Object> stats = new StatisticsDriver(new FhirHttp(ctx), FhirHttp.researcherAtAggregator(ctx, topology),

@@ -13,10 +13,12 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 import java.util.Set;
 import org.fedfhir.access.Role;
 import org.fedfhir.access.NetworkTrustManager;
 import org.fedfhir.aggregator.pki.TlsMaterial;
+import org.fedfhir.federation.Keepalive;
 import org.fedfhir.federation.StudyLimits;
 
 /**
@@ -67,16 +69,37 @@ public final class MutualTls {
    */
   public static Server startServer(TlsMaterial tls, InetSocketAddress address, BindableService service)
       throws IOException {
+    return startServer(tls, address, service, Keepalive.DEFAULT);
+  }
+
+  /**
+   * As {@link #startServer(TlsMaterial, InetSocketAddress, BindableService)}, noticing a site that has gone
+   * silent by {@code keepalive}: its connection is closed and its sessions end.
+   */
+  public static Server startServer(TlsMaterial tls, InetSocketAddress address, BindableService service,
+      Keepalive keepalive) throws IOException {
     return NettyServerBuilder.forAddress(address, serverCredentials(tls))
         .addService(ServerInterceptors.intercept(service, new PeerIdentityInterceptor()))
         .maxInboundMessageSize(StudyLimits.MAX_MESSAGE_BYTES)
+        .keepAliveTime(keepalive.idle().toMillis(), TimeUnit.MILLISECONDS)
+        .keepAliveTimeout(keepalive.timeout().toMillis(), TimeUnit.MILLISECONDS)
+        .permitKeepAliveTime(keepalive.permitted().toMillis(), TimeUnit.MILLISECONDS)
+        .permitKeepAliveWithoutCalls(true)
         .build()
         .start();
   }
 
   /** A channel from a site (or any party) to the aggregator at host:port. */
   public static ManagedChannel channel(TlsMaterial tls, String host, int port) {
+    return channel(tls, host, port, Keepalive.DEFAULT);
+  }
+
+  /** As {@link #channel(TlsMaterial, String, int)}, its calls failing once the aggregator is silent by {@code keepalive}. */
+  public static ManagedChannel channel(TlsMaterial tls, String host, int port, Keepalive keepalive) {
     return Grpc.newChannelBuilderForAddress(host, port, channelCredentials(tls))
-        .maxInboundMessageSize(StudyLimits.MAX_MESSAGE_BYTES).build();
+        .maxInboundMessageSize(StudyLimits.MAX_MESSAGE_BYTES)
+        .keepAliveTime(keepalive.idle().toMillis(), TimeUnit.MILLISECONDS)
+        .keepAliveTimeout(keepalive.timeout().toMillis(), TimeUnit.MILLISECONDS)
+        .build();
   }
 }

@@ -8,6 +8,7 @@ import java.security.cert.X509CRL;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.fedfhir.access.Role;
@@ -73,6 +74,15 @@ public final class PkiDirectory {
    * @throws PkiException if the directory already holds a CA, or a file cannot be written
    */
   public static List<String> init(Path dir, String networkName, List<String> sites, CaPassphrase passphrase) {
+    return init(dir, networkName, sites, passphrase, Map.of());
+  }
+
+  /**
+   * As {@link #init(Path, String, List, CaPassphrase)}, a party's certificate also naming the DNS names
+   * {@code hostNames} gives for it (parties on their own hosts, e.g. {@code aggregator.example.org}).
+   */
+  public static List<String> init(Path dir, String networkName, List<String> sites, CaPassphrase passphrase,
+      Map<String, List<String>> hostNames) {
     Set<String> names = new LinkedHashSet<>();
     names.add(PartyName.AGGREGATOR);
     names.add(PartyName.TEE);
@@ -89,7 +99,7 @@ public final class PkiDirectory {
     PrivateDirectories.create(dir);
     CertificateAuthority ca = CaDirectory.create(caDirectory(dir), networkName, passphrase);
     for (String name : names) {
-      enrol(dir, ca, name, PartyName.defaultRole(name), List.of());
+      enrol(dir, ca, name, PartyName.defaultRole(name), hostNames.getOrDefault(name, List.of()));
     }
     return new ArrayList<>(names);
   }

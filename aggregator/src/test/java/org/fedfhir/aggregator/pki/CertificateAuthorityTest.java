@@ -96,6 +96,18 @@ class CertificateAuthorityTest {
   }
 
   @Test
+  void initNamesEachPartysHostInItsCertificate(@TempDir Path tmp) throws Exception {
+    Path dir = tmp.resolve("pki");
+    PkiDirectory.init(dir, "hosts", List.of("a", "b", "c"), CaPassphrase.of("local test passphrase"),
+        java.util.Map.of("aggregator", List.of("aggregator.example.org")));
+
+    assertThat(TlsFiles.inPkiDirectory(dir, "aggregator").load().certificate().getSubjectAlternativeNames())
+        .contains(List.of(2, "aggregator.example.org"), List.of(2, "localhost"));
+    assertThat(TlsFiles.inPkiDirectory(dir, "a").load().certificate().getSubjectAlternativeNames())
+        .doesNotContain(List.of(2, "aggregator.example.org"));
+  }
+
+  @Test
   void everyCertificateCarriesItsRoleForTheServersThatAuthoriseByIt() throws Exception {
     assertThat(NetworkIdentity.of(CA.issue("aggregator").certificate()))
         .contains(Caller.networkParty("aggregator", Role.AGGREGATOR));

@@ -25,7 +25,16 @@ final class ChildJvmNode implements Node {
   }
 
   static ChildJvmNode start(String name, List<String> args, Path log) {
-    List<String> command = command(System.getProperty("java.home"), System.getProperty("java.class.path"), args);
+    return start(name, List.of(), List.of(), args, log);
+  }
+
+  /**
+   * As {@link #start(String, List, Path)}, the command run through {@code wrapper} (e.g. {@code ip netns exec NS},
+   * which execs the JVM in the namespace: the process is the JVM itself) with {@code jvmOptions}.
+   */
+  static ChildJvmNode start(String name, List<String> wrapper, List<String> jvmOptions, List<String> args, Path log) {
+    List<String> command = new ArrayList<>(wrapper);
+    command.addAll(command(System.getProperty("java.home"), System.getProperty("java.class.path"), jvmOptions, args));
     try {
       Files.createDirectories(log.getParent());
       Process p = new ProcessBuilder(command).redirectErrorStream(true)
@@ -37,8 +46,13 @@ final class ChildJvmNode implements Node {
   }
 
   static List<String> command(String javaHome, String classpath, List<String> args) {
+    return command(javaHome, classpath, List.of(), args);
+  }
+
+  static List<String> command(String javaHome, String classpath, List<String> jvmOptions, List<String> args) {
     List<String> c = new ArrayList<>();
     c.add(Path.of(javaHome, "bin", "java").toString());
+    c.addAll(jvmOptions);
     c.add("-cp");
     c.add(classpath);
     c.add("org.fedfhir.cli.FedFhir");
@@ -62,6 +76,23 @@ final class ChildJvmNode implements Node {
       return Optional.empty();
     }
     return Optional.of(LogReason.of(log).orElse("exited with code " + process.exitValue()));
+  }
+
+  /** Kills it at once (SIGKILL): no shutdown hook runs, its sockets are closed by the kernel. */
+  void kill() {
+    process.destroyForcibly();
+    try {
+      if (!process.waitFor(15, TimeUnit.SECONDS)) {
+        throw new IllegalStateException(name + " (pid " + process.pid() + ") survived SIGKILL for 15 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Its process id. */
+  long pid() {
+    return process.pid();
   }
 
   @Override

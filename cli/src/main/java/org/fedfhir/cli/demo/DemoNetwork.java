@@ -41,17 +41,29 @@ final class DemoNetwork implements AutoCloseable {
     }
   }
 
+  /** Starts one party with its {@code ./fedfhir} arguments, its output to {@code log}. */
+  interface Launcher {
+    Node start(String name, List<String> args, java.nio.file.Path log);
+  }
+
   private final Topology topology;
-  private final Isolation isolation;
+  private final Launcher launcher;
   private final NodeLogs logs;
   private final Map<String, Node> nodes = new LinkedHashMap<>();
+  private final Map<String, List<String>> arguments = new LinkedHashMap<>();
   private HttpClient aggregatorHttp;
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(2)).build();
 
   DemoNetwork(Topology topology, Isolation isolation, NodeLogs logs) {
+    this(topology, isolation == Isolation.PROCESS ? ChildJvmNode::start
+        : (name, args, log) -> InProcessNode.start(name, args, logs), logs);
+  }
+
+  /** Parties started by {@code launcher}, e.g. each in its own network namespace. */
+  DemoNetwork(Topology topology, Launcher launcher, NodeLogs logs) {
     this.topology = topology;
-    this.isolation = isolation;
+    this.launcher = launcher;
     this.logs = logs;
   }
 
@@ -72,11 +84,20 @@ final class DemoNetwork implements AutoCloseable {
     }
   }
 
-  private void start(String name, List<String> args) {
-    Node n = isolation == Isolation.PROCESS
-        ? ChildJvmNode.start(name, args, logs.file(name))
-        : InProcessNode.start(name, args, logs);
-    nodes.put(name, n);
+  /** Starts one party without waiting (the aggregator and the hospitals, or another, e.g. the TEE). */
+  void start(String name, List<String> args) {
+    nodes.put(name, launcher.start(name, args, logs.file(name)));
+    arguments.put(name, List.copyOf(args));
+  }
+
+  /** Stops a party and starts it again with the same arguments, without waiting. */
+  void restart(String name) {
+    Node old = nodes.get(name);
+    if (old == null) {
+      throw new IllegalArgumentException("no party '" + name + "' was started; parties: " + nodes.keySet());
+    }
+    old.stop();
+    start(name, arguments.get(name));
   }
 
   /**

@@ -336,7 +336,7 @@ final class DemoRun {
   }
 
   /** Each hospital's integrator system loads its centre (SMART Backend Services token). */
-  private static void load(FhirContext ctx, Topology topology, SiteIdentities identities, PrintStream out) {
+  static void load(FhirContext ctx, Topology topology, SiteIdentities identities, PrintStream out) {
     LocalDate today = LocalDate.now();
     Map<String, CompletableFuture<Integer>> loads = new LinkedHashMap<>();
     for (String c : topology.centres()) {

@@ -63,6 +63,11 @@ final class NodeLogs {
     return logs;
   }
 
+  /** Log files under {@code dir} for parties in child processes only: nothing of this JVM is rerouted. */
+  static NodeLogs inDirectory(Path dir, PrintStream console) {
+    return new NodeLogs(dir, console);
+  }
+
   /** The console as it was before {@link #install}: where the demo prints its own lines. */
   PrintStream console() {
     return console;

@@ -79,11 +79,16 @@ public record Topology(List<String> centres, Map<String, Integer> hospitalPorts,
   }
 
   public List<String> hospitalArgs(String centre) {
+    return hospitalArgs(centre, "localhost:" + aggregatorGrpcPort);
+  }
+
+  /** As {@link #hospitalArgs(String)}, reaching the aggregator at {@code aggregator} (host:port) instead. */
+  public List<String> hospitalArgs(String centre, String aggregator) {
     List<String> a = new ArrayList<>(List.of("hospital", "--port", String.valueOf(hospitalPorts.get(centre)),
         "--name", centre, "--db", workDir.resolve(centre).resolve("fhir").toString(),
         "--auth-port", String.valueOf(authPorts.get(centre)), "--auth-dir", hospitalAuthDir(centre).toString()));
     if (federationFlags) {
-      a.addAll(List.of("--aggregator", "localhost:" + aggregatorGrpcPort, "--pki", pkiDir.toString()));
+      a.addAll(List.of("--aggregator", aggregator, "--pki", pkiDir.toString()));
     }
     return a;
   }

@@ -40,6 +40,14 @@ class TopologyTest {
   }
 
   @Test
+  void aHospitalOnAnotherHostReachesTheAggregatorByItsName() {
+    Topology t = new Topology(CENTRES, Map.of("cleveland", 9001, "hungarian", 9002, "switzerland", 9003, "va", 9004),
+        7443, 7444, Path.of("/w"), Path.of("/w/pki"), true, true, AUTH);
+    assertThat(t.hospitalArgs("va", "aggregator.example.org:7443")).containsSequence("--aggregator",
+        "aggregator.example.org:7443").doesNotContain("localhost:7443");
+  }
+
+  @Test
   void flagsTheBuildLacksAreLeftOut() {
     Topology t = new Topology(CENTRES, Map.of("cleveland", 9001, "hungarian", 9002, "switzerland", 9003, "va", 9004),
         7443, 7444, Path.of("/w"), Path.of("/w/pki"), false, false, AUTH);
@@ -60,5 +68,11 @@ class TopologyTest {
   void childJvmRunsTheCliMainClassWithTheSameClasspath() {
     assertThat(ChildJvmNode.command("/jdk", "a.jar:b.jar", List.of("hospital", "--port", "1")))
         .containsExactly("/jdk/bin/java", "-cp", "a.jar:b.jar", "org.fedfhir.cli.FedFhir", "hospital", "--port", "1");
+  }
+
+  @Test
+  void childJvmOptionsComeBeforeTheMainClass() {
+    assertThat(ChildJvmNode.command("/jdk", "a.jar", List.of("-Xmx512m"), List.of("tee")))
+        .containsExactly("/jdk/bin/java", "-Xmx512m", "-cp", "a.jar", "org.fedfhir.cli.FedFhir", "tee");
   }
 }

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.fedfhir.access.Role;
 import org.fedfhir.access.NetworkTrustManager;
 import org.fedfhir.federation.v1.FederationGrpc;
+import org.fedfhir.federation.Keepalive;
 import org.fedfhir.federation.RoundPolicy;
 import org.fedfhir.federation.SessionKeyEndorsement;
 import org.fedfhir.federation.SiteSession;
@@ -75,8 +76,12 @@ public final class FederationClient implements Aggregator {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the site's TLS credentials (" + pki.certificate() + ")", e);
     }
+    // a silent aggregator (link down, host gone) ends the session within Keepalive.DEFAULT, not TCP's 15 minutes
     return new FederationClient(Grpc.newChannelBuilderForAddress(aggregator.host(), aggregator.port(), credentials)
-        .maxInboundMessageSize(StudyLimits.MAX_MESSAGE_BYTES).build(), aggregator.toString(), SessionKeyEndorsement.Signer.fromPem(pki.certificate(), pki.privateKey()),
+        .maxInboundMessageSize(StudyLimits.MAX_MESSAGE_BYTES)
+        .keepAliveTime(Keepalive.DEFAULT.idle().toMillis(), TimeUnit.MILLISECONDS)
+        .keepAliveTimeout(Keepalive.DEFAULT.timeout().toMillis(), TimeUnit.MILLISECONDS)
+        .build(), aggregator.toString(), SessionKeyEndorsement.Signer.fromPem(pki.certificate(), pki.privateKey()),
         SessionKeyEndorsement.Verifier.fromPem(pki.ca()), siteMinSites);
   }
 

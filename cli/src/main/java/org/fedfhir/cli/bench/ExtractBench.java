@@ -3,9 +3,20 @@ package org.fedfhir.cli.bench;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.fedfhir.cli.auth.LocalAuthServer;
+import org.fedfhir.cli.auth.SiteAccounts;
+import org.fedfhir.cli.demo.FreePorts;
+import org.fedfhir.cli.load.LoadOptions;
 import org.fedfhir.fhir.cohort.Extraction;
 import org.fedfhir.fhir.cohort.FeatureExtractor;
 import org.fedfhir.fhir.cohort.UcumConverter;
@@ -13,59 +24,98 @@ import org.fedfhir.fhir.loader.BundleLoader;
 import org.fedfhir.fhir.loader.SyntheticCohort;
 import org.fedfhir.fhir.plugin.DaoClinicalDataSource;
 import org.fedfhir.fhir.server.HospitalServer;
-import org.fedfhir.study.StudyDefinition;
-import org.fedfhir.study.StudyParser;
 import org.fedfhir.fhir.training.LinearAlgorithm;
 import org.fedfhir.fhir.training.LocalTrainer;
 import org.fedfhir.fhir.training.TrainingConfig;
 import org.fedfhir.fhir.training.TrainingData;
 import org.fedfhir.fhir.training.TrainingResult;
+import org.fedfhir.study.StudyDefinition;
+import org.fedfhir.study.StudyParser;
 import org.hl7.fhir.r4.model.PlanDefinition;
 import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ./fedfhir bench extract}: loads a seeded synthetic cohort (~10 Observations per patient)
- * into an in-process hospital server over REST, then extracts the heart-disease study's feature
- * matrix through the JPA DAOs and trains on it. Prints rates; never fails on speed.
+ * {@code ./fedfhir bench extract}: loads a seeded synthetic population ({@link SyntheticCohort}) into
+ * an in-process hospital server over REST the way {@code ./fedfhir load synthetic} does (transactions
+ * of many patients, several in flight; Consents by a data steward), then extracts the heart-disease
+ * study's feature matrix through the JPA DAOs (streamed page by page) and trains on it. Prints rates
+ * and the peak heap; never fails on speed. The hospital's database is H2 in memory, a PostgreSQL
+ * server started for the run, or one given by {@code --jdbc-url}.
  */
 @Command(name = "extract", mixinStandardHelpOptions = true,
-    description = "Load a synthetic cohort into a hospital server and measure load and extraction rates.")
+    description = "Load a synthetic population into a hospital server and measure load and extraction rates.")
 public final class ExtractBench implements Callable<Integer> {
   @Option(names = "--patients", defaultValue = "10000", description = "Patients (default ${DEFAULT-VALUE}).")
   int patients;
 
-  @Option(names = "--per-bundle", defaultValue = "100", description = "Patients per transaction (default ${DEFAULT-VALUE}).")
-  int perBundle;
+  @picocli.CommandLine.Mixin
+  LoadOptions loading = new LoadOptions();
 
   @Option(names = "--seed", defaultValue = "43", description = "Generator seed (default ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--db", defaultValue = "jdbc:h2:mem:fedfhir-bench;DB_CLOSE_DELAY=-1",
-      description = "Database (default H2 in memory).")
+  @Option(names = "--db", defaultValue = "h2", description = "h2 (in memory) or postgres (default ${DEFAULT-VALUE}).")
   String db;
+
+  @Option(names = "--jdbc-url", paramLabel = "URL", description = "With --db postgres: an existing, empty database "
+      + "(jdbc:postgresql://…); without it a throwaway server is started from " + "/usr/lib/postgresql/15/bin.")
+  String jdbcUrl;
+
+  @Option(names = "--db-user", description = "With --jdbc-url: the database user (default postgres).")
+  String dbUser;
+
+  @Option(names = "--db-password-file", paramLabel = "FILE", description = "With --jdbc-url: a file holding the "
+      + "user's password.")
+  Path dbPasswordFile;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures to this file.")
+  Path json;
 
   @Override
   public Integer call() throws Exception {
+    loading.check();
+    if (!db.equals("h2") && !db.equals("postgres")) {
+      System.err.println("--db " + db + ": need h2 or postgres");
+      return 2;
+    }
+    if (jdbcUrl != null && !db.equals("postgres")) {
+      System.err.println("--jdbc-url goes with --db postgres");
+      return 2;
+    }
+    if (db.equals("postgres") && jdbcUrl == null) {
+      try (LocalPostgres pg = LocalPostgres.start(FreePorts.loopback(1).get(0))) {
+        return run(pg.jdbcUrl(), pg.user(), null, "PostgreSQL 15 (throwaway, fsync off)");
+      }
+    }
+    if (db.equals("postgres")) {
+      String password = dbPasswordFile == null ? null : Files.readString(dbPasswordFile).strip();
+      return run(jdbcUrl, dbUser == null ? "postgres" : dbUser, password, "PostgreSQL at " + jdbcUrl);
+    }
+    return run("jdbc:h2:mem:fedfhir-bench;DB_CLOSE_DELAY=-1", null, null, "H2 in memory");
+  }
+
+  private int run(String url, String user, String password, String dbName) throws Exception {
     FhirContext fhir = FhirContext.forR4Cached();
     long s0 = System.nanoTime();
-    int port = org.fedfhir.cli.demo.FreePorts.loopback(1).get(0);
+    int port = FreePorts.loopback(1).get(0);
     String base = "http://localhost:" + port + "/fhir";
-    java.nio.file.Path authDir = java.nio.file.Files.createTempDirectory("fedfhir-bench-auth");
-    try (org.fedfhir.cli.auth.LocalAuthServer auth = org.fedfhir.cli.auth.LocalAuthServer.start(
-            org.fedfhir.cli.auth.SiteAccounts.inDirectory(authDir, "bench", base), "127.0.0.1", 0, base);
-        ConfigurableApplicationContext ctx = HospitalServer.start(
-            HospitalServer.Options.local(port, "bench", db, auth.issuer()))) {
+    Path authDir = Files.createTempDirectory("fedfhir-bench-auth");
+    try (LocalAuthServer auth = LocalAuthServer.start(SiteAccounts.inDirectory(authDir, "bench", base), "127.0.0.1", 0,
+            base);
+        ConfigurableApplicationContext ctx = HospitalServer.start(new HospitalServer.Options(port, null, "bench", url,
+            user, password, null, null, auth.issuer(), null, java.util.List.of(), null, null, null, null, false))) {
       double startup = (System.nanoTime() - s0) / 1e9;
       BundleLoader loader = new BundleLoader(fhir, base, auth.integratorTokens(base));
-      SyntheticCohort cohort = new SyntheticCohort(seed, LocalDate.now());
+      BundleLoader steward = new BundleLoader(fhir, base, auth.userTokens("steward", "openid fhirUser user/*.cruds",
+          base));
+      Heap heap = new Heap();
       long l0 = System.nanoTime();
-      int resources = 0;
-      for (int done = 0; done < patients; done += perBundle) {
-        resources += loader.post(cohort.transaction(Math.min(perBundle, patients - done)));
-      }
+      BundleLoader.Loaded loaded = loader.loadSynthetic(new SyntheticCohort(seed, LocalDate.now()), patients,
+          loading.perBundle(), loading.inFlight(), steward);
       double load = (System.nanoTime() - l0) / 1e9;
+      double loadHeap = heap.peakMegabytes();
 
       StudyDefinition study;
       try (InputStream in = ExtractBench.class.getResourceAsStream("/studies/heart-disease-lr.json")) {
@@ -74,9 +124,12 @@ public final class ExtractBench implements Callable<Integer> {
       DaoRegistry daos = ctx.getBean(DaoRegistry.class);
       FeatureExtractor extractor = new FeatureExtractor(new UcumConverter());
       extractor.extract(study, new DaoClinicalDataSource(daos), Instant.now()); // warm-up
+      System.gc();
+      heap = new Heap();
       long e0 = System.nanoTime();
       Extraction ex = extractor.extract(study, new DaoClinicalDataSource(daos), Instant.now());
       double extract = (System.nanoTime() - e0) / 1e9;
+      double extractHeap = heap.peakMegabytes();
       long t0 = System.nanoTime();
       TrainingResult r = new LocalTrainer().train(
           new TrainingData(ex.matrix().names(), ex.matrix().values(), ex.matrix().labels()),
@@ -84,18 +137,60 @@ public final class ExtractBench implements Callable<Integer> {
               study.parameters().learningRate(), seed, study.parameters().testFraction()), null);
       double train = (System.nanoTime() - t0) / 1e9;
 
-      System.out.printf("%nbench extract: %d synthetic patients, %d resources, %d per transaction, %s%n",
-          patients, resources, perBundle, db.startsWith("jdbc:h2:mem") ? "H2 in memory" : db);
-      System.out.printf("%-34s %12s %14s%n", "step", "seconds", "patients/s");
-      System.out.printf("%-34s %12.1f %14s%n", "server start (HAPI JPA)", startup, "");
-      System.out.printf("%-34s %12.1f %14.0f%n", "load (REST transactions)", load, patients / load);
-      System.out.printf("%-34s %12.2f %14.0f%n", "extract 10 features (DAO, warm)", extract, patients / extract);
-      System.out.printf("%-34s %12.2f %14.0f%n", "train LR (" + study.parameters().localEpochs() + " epochs)", train,
+      System.out.printf("%nbench extract: %d synthetic patients, %d resources, %d per transaction, %d in flight, %s, "
+          + "max heap %d MB%n", patients, loaded.resources(), loading.perBundle(), loading.inFlight(), dbName,
+          Runtime.getRuntime().maxMemory() >> 20);
+      System.out.printf("%-38s %10s %12s %16s%n", "step", "seconds", "patients/s", "peak heap (MB)");
+      System.out.printf("%-38s %10.1f %12s %16s%n", "server start (HAPI JPA)", startup, "", "");
+      System.out.printf("%-38s %10.1f %12.0f %16.0f%n", "load (REST transactions)", load, patients / load, loadHeap);
+      System.out.printf("%-38s %10.2f %12.0f %16.0f%n", "extract 10 features (DAO, paged, warm)", extract,
+          patients / extract, extractHeap);
+      System.out.printf("%-38s %10.2f %12.0f%n", "train LR (" + study.parameters().localEpochs() + " epochs)", train,
           patients / train);
-      System.out.printf("rows %d, missing %d, unconvertible units %d, test accuracy %.3f, AUC %.3f%n",
-          ex.counts().included(), ex.counts().missing(), ex.counts().unconvertibleUnits(), r.metrics().accuracy(),
-          r.metrics().auc());
+      System.out.printf("rows %d, excluded by consent %d, missing %d, unconvertible units %d, test accuracy %.3f, "
+          + "AUC %.3f%n", ex.counts().included(), ex.counts().excludedConsent(), ex.counts().missing(),
+          ex.counts().unconvertibleUnits(), r.metrics().accuracy(), r.metrics().auc());
+      System.out.println("peak heap: the whole process (the hospital server runs in it), sum of the heap pools' peaks");
+      if (json != null) {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("patients", patients);
+        figures.put("db", db);
+        figures.put("resources", loaded.resources());
+        figures.put("perBundle", loading.perBundle());
+        figures.put("inFlight", loading.inFlight());
+        figures.put("loadSeconds", load);
+        figures.put("loadPatientsPerSecond", patients / load);
+        figures.put("extractSeconds", extract);
+        figures.put("extractPatientsPerSecond", patients / extract);
+        figures.put("peakHeapMegabytes", extractHeap);
+        figures.put("loadPeakHeapMegabytes", loadHeap);
+        figures.put("maxHeapMegabytes", Runtime.getRuntime().maxMemory() >> 20);
+        figures.put("rows", ex.counts().included());
+        figures.put("loadAverage", Files.readString(Path.of("/proc/loadavg")).trim());
+        Files.writeString(json, BenchJson.write(figures));
+      }
     }
     return 0;
+  }
+
+  /** The peak heap since construction: the heap pools' peaks are reset, then summed. */
+  private static final class Heap {
+    Heap() {
+      for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+        if (pool.getType() == MemoryType.HEAP) {
+          pool.resetPeakUsage();
+        }
+      }
+    }
+
+    double peakMegabytes() {
+      long bytes = 0;
+      for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+        if (pool.getType() == MemoryType.HEAP) {
+          bytes += pool.getPeakUsage().getUsed();
+        }
+      }
+      return bytes / (1024.0 * 1024.0);
+    }
   }
 }

@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.fedfhir.aggregator.pki.PkiDirectory;
 import org.fedfhir.federation.Strategy;
+import org.fedfhir.cli.load.LoadOptions;
 import org.fedfhir.fhir.loader.BundleLoader;
 import org.fedfhir.fhir.loader.HeartDiseaseCentre;
 import org.fedfhir.study.StudyDefinition;
@@ -335,13 +336,17 @@ final class DemoRun {
     return r;
   }
 
-  /** Each hospital's integrator system loads its centre (SMART Backend Services token). */
+  /**
+   * Each hospital's integrator system loads its centre (SMART Backend Services token) as
+   * {@code ./fedfhir load} does: transactions of {@link LoadOptions#PER_BUNDLE} patients,
+   * {@link LoadOptions#IN_FLIGHT} in flight.
+   */
   static void load(FhirContext ctx, Topology topology, SiteIdentities identities, PrintStream out) {
     LocalDate today = LocalDate.now();
     Map<String, CompletableFuture<Integer>> loads = new LinkedHashMap<>();
     for (String c : topology.centres()) {
       loads.put(c, CompletableFuture.supplyAsync(() -> new BundleLoader(ctx, topology.hospitalBase(c), identities.integrator(c))
-          .loadHeartDisease(HeartDiseaseCentre.fromCode(c), 50, today)));
+          .loadHeartDisease(HeartDiseaseCentre.fromCode(c), LoadOptions.PER_BUNDLE, today, LoadOptions.IN_FLIGHT)));
     }
     loads.forEach((c, f) -> out.printf("  %-11s %d patients loaded%n", c, f.join()));
   }

@@ -22,14 +22,16 @@ public final class LoadHeartDiseaseCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin
   org.fedfhir.cli.auth.BackendCredentials credentials = new org.fedfhir.cli.auth.BackendCredentials();
 
-  @Option(names = "--per-bundle", defaultValue = "50", description = "Patients per transaction (default ${DEFAULT-VALUE}).")
-  int perBundle;
+  @picocli.CommandLine.Mixin
+  LoadOptions load = new LoadOptions();
 
   @Override
   public Integer call() throws java.io.IOException {
+    load.check();
     HeartDiseaseCentre c = HeartDiseaseCentre.fromCode(centre);
     long t0 = System.nanoTime();
-    int n = new BundleLoader(FhirContext.forR4Cached(), fhir, credentials.tokens(fhir)).loadHeartDisease(c, perBundle, LocalDate.now());
+    BundleLoader loader = new BundleLoader(FhirContext.forR4Cached(), fhir, credentials.tokens(fhir));
+    int n = loader.loadHeartDisease(c, load.perBundle(), LocalDate.now(), load.inFlight());
     System.out.printf("loaded %d patients of %s into %s in %.1f s%n", n, c.code(), fhir,
         (System.nanoTime() - t0) / 1e9);
     return 0;

@@ -19,6 +19,16 @@ public interface ClinicalDataSource {
 
   List<Consent> consents();
 
+  /** Every Patient, streamed to {@code sink}; a large source never holds them all at once. */
+  default void patients(Consumer<Patient> sink) {
+    patients().forEach(sink);
+  }
+
+  /** Every Consent, streamed to {@code sink}; a large source never holds them all at once. */
+  default void consents(Consumer<Consent> sink) {
+    consents().forEach(sink);
+  }
+
   /** Observations whose {@code code} or a {@code component.code} is {@code code}. */
   void observations(Code code, Consumer<Observation> sink);
 

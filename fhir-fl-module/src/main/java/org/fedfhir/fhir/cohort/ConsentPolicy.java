@@ -21,21 +21,39 @@ public final class ConsentPolicy {
 
   /** Logical ids of the patients whose research consent denies use. */
   public static Set<String> deniedPatientIds(Collection<Consent> consents) {
-    Map<String, Consent> latest = new HashMap<>();
-    for (Consent c : consents) {
+    Denials denials = new Denials();
+    consents.forEach(denials);
+    return denials.patientIds();
+  }
+
+  /**
+   * Takes Consents one at a time (as a source streams them) and keeps per patient only the date and
+   * decision of the most recent research Consent, not the resources.
+   */
+  public static final class Denials implements java.util.function.Consumer<Consent> {
+    private record Decision(Date time, boolean deny) {}
+
+    private final Map<String, Decision> latest = new HashMap<>();
+
+    @Override
+    public void accept(Consent c) {
       if (c.getStatus() != Consent.ConsentState.ACTIVE || !isResearch(c) || !c.getPatient().hasReference()) {
-        continue;
+        return;
       }
-      String patient = c.getPatient().getReferenceElement().getIdPart();
-      latest.merge(patient, c, (a, b) -> time(b).after(time(a)) ? b : a);
+      Decision d = new Decision(time(c), c.getProvision().getType() == Consent.ConsentProvisionType.DENY);
+      latest.merge(c.getPatient().getReferenceElement().getIdPart(), d, (a, b) -> b.time().after(a.time()) ? b : a);
     }
-    Set<String> denied = new HashSet<>();
-    latest.forEach((patient, c) -> {
-      if (c.getProvision().getType() == Consent.ConsentProvisionType.DENY) {
-        denied.add(patient);
-      }
-    });
-    return denied;
+
+    /** Logical ids of the patients whose latest research Consent so far denies use. */
+    public Set<String> patientIds() {
+      Set<String> denied = new HashSet<>();
+      latest.forEach((patient, d) -> {
+        if (d.deny()) {
+          denied.add(patient);
+        }
+      });
+      return denied;
+    }
   }
 
   private static boolean isResearch(Consent c) {

@@ -43,33 +43,41 @@ public final class FeatureExtractor {
     this.ucum = ucum;
   }
 
+  /**
+   * The study's cohort and feature matrix. Patients and Consents are streamed from the source and only
+   * each candidate's id, age and sex are kept, so memory grows with the cohort's rows, not with the
+   * site's resources.
+   */
   public Extraction extract(StudyDefinition study, ClinicalDataSource source, Instant now) {
-    List<Patient> all = source.patients();
-    Set<String> denied = ConsentPolicy.deniedPatientIds(source.consents());
+    ConsentPolicy.Denials denials = new ConsentPolicy.Denials();
+    source.consents(denials);
+    Set<String> denied = denials.patientIds();
     LocalDate today = now.atZone(ZoneOffset.UTC).toLocalDate();
 
-    int excludedConsent = 0;
-    int excludedCriteria = 0;
+    int[] counts = new int[3]; // all, excluded by consent, excluded by criteria
     Map<String, Integer> index = new HashMap<>();
-    List<Patient> candidates = new ArrayList<>();
-    for (Patient p : all) {
+    List<Candidate> candidates = new ArrayList<>();
+    source.patients(p -> {
+      counts[0]++;
       String id = p.getIdElement().getIdPart();
       if (denied.contains(id)) {
-        excludedConsent++;
+        counts[1]++;
       } else if (!meetsCriteria(p, study.cohort(), today)) {
-        excludedCriteria++;
+        counts[2]++;
       } else {
         index.put(id, candidates.size());
-        candidates.add(p);
+        candidates.add(Candidate.of(p, today));
       }
-    }
+    });
+    int excludedConsent = counts[1];
+    int excludedCriteria = counts[2];
 
     int n = candidates.size();
     List<Feature> features = study.features();
     double[][] columns = new double[features.size()][];
     int[] unconvertible = new int[1];
     for (int j = 0; j < features.size(); j++) {
-      columns[j] = column(features.get(j), candidates, index, source, now, today, unconvertible, null);
+      columns[j] = column(features.get(j), candidates, index, source, now, unconvertible, null);
     }
     double[] labels = conditionColumn(study.labelCodes(), index, n, source, null);
 
@@ -103,11 +111,11 @@ public final class FeatureExtractor {
       }
       rows.add(row);
       rowLabels.add((int) labels[i]);
-      ids.add(candidates.get(i).getIdElement().getIdPart());
+      ids.add(candidates.get(i).id());
     }
     FeatureMatrix matrix = new FeatureMatrix(study.featureNames(), rows.toArray(new double[0][]),
         rowLabels.stream().mapToInt(Integer::intValue).toArray(), ids);
-    return new Extraction(matrix, new CohortCounts(all.size(), rows.size(), excludedConsent, excludedCriteria,
+    return new Extraction(matrix, new CohortCounts(counts[0], rows.size(), excludedConsent, excludedCriteria,
         missing, unconvertible[0]));
   }
 
@@ -140,7 +148,8 @@ public final class FeatureExtractor {
     int[] unconvertible = new int[1];
     for (int j = 0; j < features.size(); j++) {
       Map<Integer, Set<String>> used = new HashMap<>();
-      values[j] = column(features.get(j), List.of(patient), index, source, now, today, unconvertible, used)[0];
+      values[j] = column(features.get(j), List.of(Candidate.of(patient, today)), index, source, now, unconvertible,
+          used)[0];
       basis.add(Double.isNaN(values[j]) ? java.util.Set.of() : used.getOrDefault(0, java.util.Set.of()));
     }
     return new PatientFeatures(patientId, PatientFeatures.Status.INCLUDED, names, values, basis, unconvertible[0]);
@@ -170,27 +179,34 @@ public final class FeatureExtractor {
     return Period.between(birth, today).getYears();
   }
 
-  private double[] column(Feature f, List<Patient> candidates, Map<String, Integer> index,
-      ClinicalDataSource source, Instant now, LocalDate today, int[] unconvertible,
+  /** What a feature needs of a cohort member's Patient resource. */
+  private record Candidate(String id, double age, Enumerations.AdministrativeGender gender) {
+    static Candidate of(Patient p, LocalDate today) {
+      return new Candidate(p.getIdElement().getIdPart(), FeatureExtractor.age(p, today), p.getGender());
+    }
+  }
+
+  private double[] column(Feature f, List<Candidate> candidates, Map<String, Integer> index,
+      ClinicalDataSource source, Instant now, int[] unconvertible,
       Map<Integer, Set<String>> basis) {
     int n = candidates.size();
     double[] col = new double[n];
     switch (f.source()) {
       case PATIENT_AGE -> {
         for (int i = 0; i < n; i++) {
-          col[i] = age(candidates.get(i), today);
+          col[i] = candidates.get(i).age();
           if (basis != null) {
-            addBasis(basis, i, "Patient/" + candidates.get(i).getIdElement().getIdPart());
+            addBasis(basis, i, "Patient/" + candidates.get(i).id());
           }
         }
       }
       case PATIENT_SEX -> {
         for (int i = 0; i < n; i++) {
-          Enumerations.AdministrativeGender g = candidates.get(i).getGender();
+          Enumerations.AdministrativeGender g = candidates.get(i).gender();
           col[i] = g == Enumerations.AdministrativeGender.MALE ? 1
               : g == Enumerations.AdministrativeGender.FEMALE ? 0 : Double.NaN;
           if (basis != null) {
-            addBasis(basis, i, "Patient/" + candidates.get(i).getIdElement().getIdPart());
+            addBasis(basis, i, "Patient/" + candidates.get(i).id());
           }
         }
       }

@@ -10,6 +10,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.IntConsumer;
+import java.util.function.IntFunction;
+import java.util.HashMap;
+import java.util.Map;
+import org.hl7.fhir.r4.model.Consent;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Bundle;
 
 /** Posts transaction bundles to a FHIR server over REST. */
@@ -51,8 +62,12 @@ public final class BundleLoader {
 
   /** Posts one transaction bundle; returns the number of entries in the response. */
   public int post(Bundle transaction) {
-    Bundle response = client.transaction().withBundle(transaction).execute();
-    return response.getEntry().size();
+    return transaction(transaction).getEntry().size();
+  }
+
+  /** Posts one transaction bundle; returns the server's response bundle (entry i answers entry i). */
+  public Bundle transaction(Bundle transaction) {
+    return client.transaction().withBundle(transaction).execute();
   }
 
   /** Loads a bundle file (JSON or XML); a {@code batch} or {@code collection} is posted as a transaction. */
@@ -75,10 +90,112 @@ public final class BundleLoader {
 
   /** Loads a UCI centre in transactions of {@code perBundle} patients; returns the patients loaded. */
   public int loadHeartDisease(HeartDiseaseCentre centre, int perBundle, LocalDate today) {
+    return loadHeartDisease(centre, perBundle, today, 1);
+  }
+
+  /**
+   * Loads a UCI centre in transactions of {@code perBundle} patients, {@code inFlight} of them posted
+   * at once; returns the patients loaded.
+   */
+  public int loadHeartDisease(HeartDiseaseCentre centre, int perBundle, LocalDate today, int inFlight) {
     List<HeartDiseaseRow> rows = HeartDiseaseRow.read(centre);
-    for (int i = 0; i < rows.size(); i += perBundle) {
-      post(HeartDiseaseFhir.transaction(centre, rows.subList(i, Math.min(rows.size(), i + perBundle)), today));
-    }
+    int bundles = (rows.size() + perBundle - 1) / perBundle;
+    postConcurrently(bundles, inFlight, i -> HeartDiseaseFhir.transaction(centre,
+        rows.subList(i * perBundle, Math.min(rows.size(), (i + 1) * perBundle)), today));
     return rows.size();
+  }
+
+  /** What {@link #loadSynthetic} wrote. */
+  public record Loaded(long resources, long consents, long consentsSkipped) {}
+
+  /**
+   * Loads patients {@code 0 … patients-1} of a synthetic population in transactions of
+   * {@code perBundle} patients, {@code inFlight} of them posted at once (each made by the thread that
+   * posts it, so only {@code inFlight} bundles are ever in memory). The Consents are governance, not
+   * clinical record: they go in a second transaction through {@code consents} (a data steward's
+   * loader), their patient references rewritten to the Patients the first one created; with
+   * {@code consents} null they are skipped and counted.
+   */
+  public Loaded loadSynthetic(SyntheticCohort cohort, int patients, int perBundle, int inFlight,
+      BundleLoader consents) {
+    if (patients < 0 || perBundle < 1) {
+      throw new IllegalArgumentException("patients " + patients + ", per bundle " + perBundle
+          + ": need patients ≥ 0 and at least 1 per bundle");
+    }
+    int bundles = (patients + perBundle - 1) / perBundle;
+    long[] written = new long[3];
+    inParallel(bundles, inFlight, i -> {
+      Bundle all = cohort.transaction(i * perBundle, Math.min(perBundle, patients - i * perBundle));
+      Bundle clinical = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+      Bundle consent = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+      for (Bundle.BundleEntryComponent e : all.getEntry()) {
+        (e.getResource() instanceof Consent ? consent : clinical).addEntry(e);
+      }
+      Bundle response = transaction(clinical);
+      long consentsWritten = 0;
+      if (consents != null && consent.hasEntry()) {
+        Map<String, String> created = new HashMap<>();
+        for (int e = 0; e < clinical.getEntry().size(); e++) {
+          created.put(clinical.getEntry().get(e).getFullUrl(),
+              new IdType(response.getEntry().get(e).getResponse().getLocation()).toUnqualifiedVersionless().getValue());
+        }
+        for (Bundle.BundleEntryComponent e : consent.getEntry()) {
+          Reference patient = ((Consent) e.getResource()).getPatient();
+          patient.setReference(created.get(patient.getReference()));
+        }
+        consentsWritten = consents.post(consent);
+      }
+      synchronized (written) {
+        written[0] += response.getEntry().size() + consentsWritten;
+        written[1] += consentsWritten;
+        written[2] += consents == null ? consent.getEntry().size() : 0;
+      }
+    });
+    return new Loaded(written[0], written[1], written[2]);
+  }
+
+  /**
+   * Posts transactions {@code 0 … bundles-1}, made by {@code bundle}, with {@code inFlight} requests
+   * at once (a hospital commits independent transactions in parallel); returns the entries written.
+   * The first failure stops the load and is thrown.
+   */
+  public long postConcurrently(int bundles, int inFlight, IntFunction<Bundle> bundle) {
+    long[] entries = new long[1];
+    inParallel(bundles, inFlight, i -> {
+      int n = post(bundle.apply(i));
+      synchronized (entries) {
+        entries[0] += n;
+      }
+    });
+    return entries[0];
+  }
+
+  /** Runs {@code task} for {@code 0 … tasks-1}, {@code inFlight} at once; the first failure is thrown. */
+  private static void inParallel(int tasks, int inFlight, IntConsumer task) {
+    if (inFlight < 1) {
+      throw new IllegalArgumentException("in flight " + inFlight + ": need at least 1");
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(inFlight, Math.max(1, tasks)), r -> {
+      Thread t = new Thread(r, "fedfhir-load");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      ExecutorCompletionService<Void> done = new ExecutorCompletionService<>(pool);
+      for (int i = 0; i < tasks; i++) {
+        int index = i;
+        done.submit(() -> task.accept(index), null);
+      }
+      for (int i = 0; i < tasks; i++) {
+        done.take().get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("load interrupted", e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
   }
 }

@@ -21,11 +21,13 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 
 /**
- * Reads the JPA store in bulk through the DAOs: one synchronous search per resource type or feature
- * code ({@code SearchParameterMap.newSynchronous}), never one request per patient. Observations are
- * found by {@code combo-code}, so components (systolic pressure in a blood-pressure panel) count.
- * {@link #records} pages through every Observation, then every Condition, with offset searches in
- * the order of the resources' database ids ({@code _sort=_pid}), {@value #PAGE} resources at a time.
+ * Reads the JPA store in bulk through the DAOs: one search per resource type or feature code, never
+ * one request per patient. Observations are found by {@code combo-code}, so components (systolic
+ * pressure in a blood-pressure panel) count. The streaming reads ({@link #patients(Consumer)},
+ * {@link #consents(Consumer)}, {@link #observations}, {@link #conditions}, {@link #records}) page
+ * with offset searches in the order of the resources' database ids ({@code _sort=_pid}),
+ * {@value #PAGE} resources at a time, so only one page is ever in memory; the list reads
+ * ({@link #patients()}, {@link #consents()}) hold the whole result.
  */
 public final class DaoClinicalDataSource implements ClinicalDataSource {
   static final int MAX_ROWS = 5_000_000;
@@ -57,33 +59,44 @@ public final class DaoClinicalDataSource implements ClinicalDataSource {
   }
 
   @Override
+  public void patients(Consumer<Patient> sink) {
+    paged(Patient.class, map -> {}, sink);
+  }
+
+  @Override
+  public void consents(Consumer<Consent> sink) {
+    paged(Consent.class, map -> {}, sink);
+  }
+
+  @Override
   public void observations(Code code, Consumer<Observation> sink) {
-    SearchParameterMap map = all().add("combo-code", new TokenParam(code.system(), code.code()));
-    daos.getResourceDao(Observation.class).searchForResources(map, new SystemRequestDetails()).forEach(sink);
+    paged(Observation.class, map -> map.add("combo-code", new TokenParam(code.system(), code.code())), sink);
   }
 
   @Override
   public void conditions(Collection<Code> codes, Consumer<Condition> sink) {
     TokenOrListParam or = new TokenOrListParam();
     codes.forEach(c -> or.addOr(new TokenParam(c.system(), c.code())));
-    SearchParameterMap map = all().add(Condition.SP_CODE, or);
-    daos.getResourceDao(Condition.class).searchForResources(map, new SystemRequestDetails()).forEach(sink);
+    paged(Condition.class, map -> map.add(Condition.SP_CODE, or), sink);
   }
 
   @Override
   public void records(Consumer<Observation> observations, Consumer<Condition> conditions) {
-    everyResource(Observation.class, observations);
-    everyResource(Condition.class, conditions);
+    paged(Observation.class, map -> {}, observations);
+    paged(Condition.class, map -> {}, conditions);
   }
 
   /**
-   * Every resource of the type, one offset search per page in database-id order; a page shorter than
-   * {@link #page} is the last. Only one page is in memory at a time.
+   * Every resource of the type that the search {@code criteria} add match, one offset search per
+   * page in database-id order; a page shorter than {@link #page} is the last. Only one page is in
+   * memory at a time.
    */
-  private <T extends IBaseResource> void everyResource(Class<T> type, Consumer<T> sink) {
+  private <T extends IBaseResource> void paged(Class<T> type, Consumer<SearchParameterMap> criteria,
+      Consumer<T> sink) {
     IFhirResourceDao<T> dao = daos.getResourceDao(type);
     for (int offset = 0; ; offset += page) {
       SearchParameterMap map = new SearchParameterMap();
+      criteria.accept(map);
       map.setOffset(offset);
       map.setCount(page);
       map.setSort(new SortSpec(Constants.PARAM_PID));

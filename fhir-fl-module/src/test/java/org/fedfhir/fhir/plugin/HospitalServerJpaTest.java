@@ -27,9 +27,11 @@ import org.fedfhir.fhir.cohort.ApprovalGate;
 import org.fedfhir.fhir.cohort.Extraction;
 import org.fedfhir.fhir.cohort.FeatureExtractor;
 import org.fedfhir.fhir.cohort.FeatureMatrix;
+import org.fedfhir.fhir.cohort.InMemoryClinicalData;
 import org.fedfhir.fhir.cohort.UcumConverter;
 import org.fedfhir.fhir.loader.BundleLoader;
 import org.fedfhir.fhir.loader.HeartDiseaseCentre;
+import org.fedfhir.fhir.loader.SyntheticCohort;
 import org.fedfhir.fhir.server.HospitalServerApplication;
 import org.fedfhir.fhir.statistics.TimeToEvent;
 import org.fedfhir.study.Code;
@@ -312,6 +314,46 @@ class HospitalServerJpaTest {
         "22298006")), List.of(new Code("http://snomed.info/sct", "84114007")), null, null, null, List.of());
     assertThat(TimeToEvent.extract(decl, def, matrix, data))
         .containsExactly(new SurvivalAnalysis.Record(SurvivalAnalysis.ALL, 365, false));
+  }
+
+  @Test
+  @Order(8)
+  void pagedExtractionOfASyntheticPopulationEqualsTheExtractionFromEverythingHeldAtOnce() throws Exception {
+    BundleLoader loader = new BundleLoader(CTX, base(), operatorToken());
+    BundleLoader.Loaded loaded = loader.loadSynthetic(new SyntheticCohort(11, LocalDate.now()), 150, 20, 2, loader);
+    assertThat(loaded.consents()).isPositive();
+    assertThat(loaded.consentsSkipped()).isZero();
+
+    int page = 64;
+    DaoClinicalDataSource paged = new DaoClinicalDataSource(daos, page);
+    InMemoryClinicalData held = new InMemoryClinicalData();
+    paged.patients().forEach(held::add);
+    paged.consents().forEach(held::add);
+    paged.records(held::add, held::add);
+    assertThat(held.patients().size()).isGreaterThan(4 * page); // several pages
+
+    StudyDefinition study = new StudyParser().parse(Fixtures.study("heart-disease-lr"));
+    Instant now = Instant.now();
+    FeatureExtractor extractor = new FeatureExtractor(new UcumConverter());
+    Extraction streamed = extractor.extract(study, paged, now);
+    Extraction whole = extractor.extract(study, held, now);
+    assertThat(streamed.counts()).isEqualTo(whole.counts());
+    assertThat(streamed.counts().excludedConsent()).isPositive();
+    assertThat(rowsById(streamed)).isEqualTo(rowsById(whole)).hasSize(whole.counts().included());
+  }
+
+  /** Each row's values and label by patient id (the two reads may list patients in other orders). */
+  static Map<String, List<Double>> rowsById(Extraction ex) {
+    Map<String, List<Double>> rows = new java.util.HashMap<>();
+    for (int i = 0; i < ex.matrix().patientIds().size(); i++) {
+      List<Double> row = new ArrayList<>();
+      for (double v : ex.matrix().values()[i]) {
+        row.add(v);
+      }
+      row.add((double) ex.matrix().labels()[i]);
+      rows.put(ex.matrix().patientIds().get(i), row);
+    }
+    return rows;
   }
 
   @Test

@@ -87,27 +87,38 @@ class BatchInferAccessTest {
     assertThat(put(loader, "Group/ward-a", "{\"resourceType\":\"Group\",\"id\":\"ward-a\",\"type\":\"person\","
         + "\"actual\":true,\"member\":[{\"entity\":{\"reference\":\"Patient/ward-a-1\"}},"
         + "{\"entity\":{\"reference\":\"Patient/ward-a-2\"}}]}")).isIn(200, 201);
-    String ward = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"study\","
-        + "\"valueCanonical\":\"http://fedfhir.org/fhir/PlanDefinition/heart-disease-lr\"},"
-        + "{\"name\":\"group\",\"valueReference\":{\"reference\":\"Group/ward-a\"}}]}";
+    try {
+      String ward = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"study\","
+          + "\"valueCanonical\":\"http://fedfhir.org/fhir/PlanDefinition/heart-disease-lr\"},"
+          + "{\"name\":\"group\",\"valueReference\":{\"reference\":\"Group/ward-a\"}}]}";
 
-    // the attack: a clinician who may not open the Group (nor its patients) learns its members' risks
-    String noGroup = ISSUER.user(base(), "Practitioner/dr-ward", List.of("clinician"),
-        "openid fhirUser user/Patient.rs user/RiskAssessment.c", null);
-    HttpResponse<String> r = batch(noGroup, ward);
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
-    assertThat(r.body()).contains("OperationOutcome").contains("may not read Group/ward-a");
-    String noPatients = ISSUER.user(base(), "Practitioner/dr-ward", List.of("clinician"),
-        "openid fhirUser user/Group.rs user/RiskAssessment.c", null);
-    r = batch(noPatients, ward);
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
-    assertThat(r.body()).contains("OperationOutcome").contains("may not read Patient/ward-a-1, a member of Group/ward-a");
+      // the attack: a clinician who may not open the Group (nor its patients) learns its members' risks
+      String noGroup = ISSUER.user(base(), "Practitioner/dr-ward", List.of("clinician"),
+          "openid fhirUser user/Patient.rs user/RiskAssessment.c", null);
+      HttpResponse<String> r = batch(noGroup, ward);
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
+      assertThat(r.body()).contains("OperationOutcome").contains("may not read Group/ward-a");
+      String noPatients = ISSUER.user(base(), "Practitioner/dr-ward", List.of("clinician"),
+          "openid fhirUser user/Group.rs user/RiskAssessment.c", null);
+      r = batch(noPatients, ward);
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
+      assertThat(r.body()).contains("OperationOutcome").contains("may not read Patient/ward-a-1, a member of Group/ward-a");
 
-    String both = ISSUER.user(base(), "Practitioner/dr-ward", List.of("clinician"),
-        "openid fhirUser user/Group.rs user/Patient.rs user/RiskAssessment.c", null);
-    r = batch(both, ward);
-    assertThat(r.statusCode()).as("the Group and its patients readable, then no such study: " + r.body()).isEqualTo(404);
-    assertThat(r.body()).contains("study-not-found");
+      String both = ISSUER.user(base(), "Practitioner/dr-ward", List.of("clinician"),
+          "openid fhirUser user/Group.rs user/Patient.rs user/RiskAssessment.c", null);
+      r = batch(both, ward);
+      assertThat(r.statusCode()).as("the Group and its patients readable, then no such study: " + r.body()).isEqualTo(404);
+      assertThat(r.body()).contains("study-not-found");
+    } finally { // the hospital's context is shared by the test run: leave no patients to other tests' cohorts
+      for (String path : List.of("Group/ward-a", "Patient/ward-a-1", "Patient/ward-a-2")) {
+        assertThat(delete(loader, path)).as(path).isIn(200, 204);
+      }
+    }
+  }
+
+  int delete(String token, String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(base() + "/" + path)).header("Authorization", "Bearer " + token)
+        .DELETE().build(), HttpResponse.BodyHandlers.ofString()).statusCode();
   }
 
   int put(String token, String path, String body) throws Exception {

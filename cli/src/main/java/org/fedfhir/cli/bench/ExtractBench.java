@@ -12,7 +12,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.fedfhir.cli.DatabaseLogin;
 import org.fedfhir.cli.auth.LocalAuthServer;
 import org.fedfhir.cli.auth.SiteAccounts;
 import org.fedfhir.cli.demo.FreePorts;
@@ -31,10 +33,12 @@ import org.fedfhir.fhir.training.TrainingData;
 import org.fedfhir.fhir.training.TrainingResult;
 import org.fedfhir.study.StudyDefinition;
 import org.fedfhir.study.StudyParser;
+import org.fedfhir.testing.ThrowawayPostgres;
 import org.hl7.fhir.r4.model.PlanDefinition;
 import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code ./fedfhir bench extract}: loads a seeded synthetic population ({@link SyntheticCohort}) into
@@ -63,12 +67,8 @@ public final class ExtractBench implements Callable<Integer> {
       + "(jdbc:postgresql://…); without it a throwaway server is started from " + "/usr/lib/postgresql/15/bin.")
   String jdbcUrl;
 
-  @Option(names = "--db-user", description = "With --jdbc-url: the database user (default postgres).")
-  String dbUser;
-
-  @Option(names = "--db-password-file", paramLabel = "FILE", description = "With --jdbc-url: a file holding the "
-      + "user's password.")
-  Path dbPasswordFile;
+  @CommandLine.Mixin
+  DatabaseLogin login = new DatabaseLogin();
 
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures to this file.")
   Path json;
@@ -85,13 +85,17 @@ public final class ExtractBench implements Callable<Integer> {
       return 2;
     }
     if (db.equals("postgres") && jdbcUrl == null) {
-      try (LocalPostgres pg = LocalPostgres.start(FreePorts.loopback(1).get(0))) {
-        return run(pg.jdbcUrl(), pg.user(), null, "PostgreSQL 15 (throwaway, fsync off)");
+      Optional<String> missing = ThrowawayPostgres.unavailable();
+      if (missing.isPresent()) {
+        System.err.println("--db postgres without --jdbc-url: " + missing.get());
+        return 2;
       }
+      ThrowawayPostgres server = ThrowawayPostgres.shared();
+      ThrowawayPostgres.Database bench = server.createDatabase("bench");
+      return run(bench.jdbcUrl(), bench.user(), bench.password(), server.version() + " (throwaway, fsync off)");
     }
     if (db.equals("postgres")) {
-      String password = dbPasswordFile == null ? null : Files.readString(dbPasswordFile).strip();
-      return run(jdbcUrl, dbUser == null ? "postgres" : dbUser, password, "PostgreSQL at " + jdbcUrl);
+      return run(jdbcUrl, login.user() == null ? "postgres" : login.user(), login.password(), "PostgreSQL at " + jdbcUrl);
     }
     return run("jdbc:h2:mem:fedfhir-bench;DB_CLOSE_DELAY=-1", null, null, "H2 in memory");
   }

@@ -92,7 +92,8 @@ public final class ExtractBench implements Callable<Integer> {
       }
       ThrowawayPostgres server = ThrowawayPostgres.shared();
       ThrowawayPostgres.Database bench = server.createDatabase("bench");
-      return run(bench.jdbcUrl(), bench.user(), bench.password(), server.version() + " (throwaway, fsync off)");
+      return run(bench.jdbcUrl(), bench.user(), bench.password(),
+          "PostgreSQL " + server.version() + " (throwaway, fsync off)");
     }
     if (db.equals("postgres")) {
       return run(jdbcUrl, login.user() == null ? "postgres" : login.user(), login.password(), "PostgreSQL at " + jdbcUrl);

@@ -96,7 +96,8 @@ public final class ExtractBench implements Callable<Integer> {
           "PostgreSQL " + server.version() + " (throwaway, fsync off)");
     }
     if (db.equals("postgres")) {
-      return run(jdbcUrl, login.user() == null ? "postgres" : login.user(), login.password(), "PostgreSQL at " + jdbcUrl);
+      String user = login.user() == null ? "postgres" : login.user();
+      return run(jdbcUrl, user, login.password(), "PostgreSQL at " + jdbcUrl);
     }
     return run("jdbc:h2:mem:fedfhir-bench;DB_CLOSE_DELAY=-1", null, null, "H2 in memory");
   }

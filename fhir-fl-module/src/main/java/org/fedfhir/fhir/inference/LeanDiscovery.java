@@ -6,7 +6,6 @@ import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import io.grpc.ManagedChannel;
 import java.net.URI;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Optional;
 import org.fedfhir.securecompute.attestation.AttestationVerifier;
@@ -84,6 +83,6 @@ final class LeanDiscovery implements TeeModelService.LeanPath {
       return Optional.empty();
     }
     channel = MutualTlsClients.leanChannel(host, p.getValue(), certificate, privateKey, ca);
-    return Optional.of(new LeanTeeClient(channel, verifier, Clock.systemUTC(), new SecureRandom()));
+    return Optional.of(new LeanTeeClient(channel, verifier, Clock.systemUTC()));
   }
 }

@@ -6,7 +6,6 @@ import io.grpc.Channel;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Deque;
@@ -22,10 +21,9 @@ import org.fedfhir.securecompute.attestation.AttestationVerifier;
 import org.fedfhir.securecompute.attestation.EvidenceFormat;
 import org.fedfhir.securecompute.attestation.MalformedEvidenceException;
 import org.fedfhir.securecompute.attestation.VerifiedAttestation;
-import org.fedfhir.securecompute.sealing.Hpke;
 import org.fedfhir.securecompute.sealing.SealingContext;
 import org.fedfhir.securecompute.sealing.SealingException;
-import org.fedfhir.securecompute.sealing.SealingKeyPair;
+import org.fedfhir.securecompute.sealing.SessionChannel;
 import org.fedfhir.tee.grpc.v1.FeatureBatch;
 import org.fedfhir.tee.grpc.v1.OpenSessionRequest;
 import org.fedfhir.tee.grpc.v1.OpenSessionResponse;
@@ -40,15 +38,16 @@ import org.fedfhir.tee.grpc.v1.SealedPredictions;
  *
  * <p>A session is opened with a fresh nonce; the answered evidence is verified against the site's
  * {@link AttestationVerifier policy} and must bind the session id, so batches are sealed only to a
- * session key that evidence vouches for. A call borrows a session (each is used by one call at a
- * time, so its sequence numbers go out in order), seals the batch and the session's response key to
- * it (one HPKE seal), and opens the answer (one HPKE open). A session is used while its evidence is
+ * session key that evidence vouches for: the session's {@link SessionChannel} is set up to that key
+ * (one HPKE encapsulation, sent with batch 0). A call borrows a session (each is used by one call at
+ * a time, so its sequence numbers go out in order), seals the batch on the channel and opens the
+ * answer (one AES-256-GCM seal and open, no key agreement). A session is used while its evidence is
  * valid; one whose call failed is dropped (its place in the sequence is unknown) and the next call
  * opens another. A call the service answers {@code unknown-session} (it restarted, or the session
  * expired there) is retried once in a new session: nothing of it was evaluated.
  *
  * <p>Security guarantees: nothing is sent to {@code Predict} unless attestation verified; features
- * and probabilities cross the network only sealed; the response key lives only as long as its
+ * and probabilities cross the network only sealed; the channel's keys live only as long as its
  * session. Thread-safe.
  */
 public final class LeanTeeClient {
@@ -80,31 +79,31 @@ public final class LeanTeeClient {
     final String study;
     final String modelDigest;
     final VerifiedAttestation attestation;
-    final SealingKeyPair responseKey;
+    final SessionChannel channel;
+    final ByteString encapsulatedKey;
     long next;
 
     Session(ByteString id, String study, String modelDigest, VerifiedAttestation attestation,
-        SealingKeyPair responseKey) {
+        SessionChannel.Initiated channel) {
       this.id = id;
       this.idHex = HexFormat.of().formatHex(id.toByteArray());
       this.study = study;
       this.modelDigest = modelDigest;
       this.attestation = attestation;
-      this.responseKey = responseKey;
+      this.channel = channel.channel();
+      this.encapsulatedKey = ByteString.copyFrom(channel.encapsulatedKey());
     }
   }
 
   private final SealedPredictGrpc.SealedPredictBlockingStub stub;
   private final AttestationVerifier verifier;
   private final Clock clock;
-  private final SecureRandom random;
   private final Map<String, Deque<Session>> idle = new ConcurrentHashMap<>();
 
-  public LeanTeeClient(Channel channel, AttestationVerifier verifier, Clock clock, SecureRandom random) {
+  public LeanTeeClient(Channel channel, AttestationVerifier verifier, Clock clock) {
     this.stub = SealedPredictGrpc.newBlockingStub(channel);
     this.verifier = verifier;
     this.clock = clock;
-    this.random = random;
   }
 
   /**
@@ -140,10 +139,7 @@ public final class LeanTeeClient {
         throw e;
       }
       // the service restarted or let the sessions expire: nothing was evaluated; forget them all, retry once
-      Deque<Session> stale = idle.get(study + '\n' + modelDigest);
-      for (Session s = stale.pollFirst(); s != null; s = stale.pollFirst()) {
-        s.responseKey.destroy();
-      }
+      idle.get(study + '\n' + modelDigest).clear();
       return predictOnce(study, modelDigest, featureNames, rows);
     }
   }
@@ -154,19 +150,22 @@ public final class LeanTeeClient {
     boolean healthy = false;
     try {
       long sequence = session.next++;
-      FeatureBatch.Builder batch = FeatureBatch.newBuilder()
-          .setResponsePublicKey(ByteString.copyFrom(session.responseKey.publicKey())).addAllNames(featureNames);
+      FeatureBatch.Builder batch = FeatureBatch.newBuilder().addAllNames(featureNames);
       for (double v : rows) {
         batch.addValues(v);
       }
       byte[] plaintext = batch.build().toByteArray();
-      byte[] sealed = Hpke.seal(session.attestation.enclavePublicKey(),
-          SealingContext.forFeatureBatch(study, modelDigest, session.idHex, sequence), plaintext).toBytes();
+      byte[] sealed = session.channel.sealRequest(sequence,
+          SealingContext.forFeatureBatch(study, modelDigest, session.idHex, sequence), plaintext);
       Arrays.fill(plaintext, (byte) 0);
+      SealedBatch.Builder request = SealedBatch.newBuilder().setSessionId(session.id).setSequence(sequence)
+          .setSealed(ByteString.copyFrom(sealed));
+      if (sequence == 0) {
+        request.setEncapsulatedKey(session.encapsulatedKey);
+      }
       SealedPredictions answer = call(() -> stub.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
-          .predict(SealedBatch.newBuilder().setSessionId(session.id).setSequence(sequence)
-              .setSealed(ByteString.copyFrom(sealed)).build()));
-      byte[] opened = Hpke.open(session.responseKey,
+          .predict(request.build()));
+      byte[] opened = session.channel.openResponse(sequence,
           SealingContext.forPredictionBatch(study, modelDigest, session.idHex, sequence), answer.getSealed().toByteArray());
       PredictionBatch predictions;
       try {
@@ -187,9 +186,7 @@ public final class LeanTeeClient {
       return new Answer(p, session.attestation);
     } finally {
       if (healthy) {
-        release(session);
-      } else {
-        session.responseKey.destroy();
+        release(session); // a failed call's session is dropped: its place in the sequence is unknown
       }
     }
   }
@@ -200,7 +197,6 @@ public final class LeanTeeClient {
       if (s.attestation.isValidAt(clock.instant())) {
         return s;
       }
-      s.responseKey.destroy();
     }
     return open(study, modelDigest);
   }
@@ -219,7 +215,8 @@ public final class LeanTeeClient {
     if (!Arrays.equals(attestation.userData(), opened.getSessionId().toByteArray())) {
       throw new MalformedEvidenceException("the evidence does not bind the session it was answered for");
     }
-    return new Session(opened.getSessionId(), study, modelDigest, attestation, SealingKeyPair.generate(random));
+    return new Session(opened.getSessionId(), study, modelDigest, attestation,
+        SessionChannel.initiate(attestation.enclavePublicKey()));
   }
 
   private interface Rpc<T> {

@@ -11,31 +11,31 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ObjIntConsumer;
 import org.fedfhir.securecompute.attestation.AttestationEvidence;
 import org.fedfhir.securecompute.attestation.Attester;
-import org.fedfhir.securecompute.sealing.Hpke;
-import org.fedfhir.securecompute.sealing.MalformedEnvelopeException;
 import org.fedfhir.securecompute.sealing.SealingContext;
 import org.fedfhir.securecompute.sealing.SealingKeyPair;
+import org.fedfhir.securecompute.sealing.SessionChannel;
 import org.fedfhir.securecompute.sealing.UnauthenticatedEnvelopeException;
 import org.fedfhir.tee.grpc.v1.FeatureBatch;
 import org.fedfhir.tee.grpc.v1.PredictionBatch;
 
 /**
  * Attested sessions of the lean prediction path: a caller opens a session for one study's model
- * and then sends batches of patients sealed to the session's key, each costing one HPKE open and
- * one seal in the enclave.
+ * and sets up a {@link SessionChannel} to the session's key with its first batch; each batch then
+ * costs one AES-256-GCM open and one seal in the enclave, and no key agreement.
  *
  * <p>Security guarantees (given that the enclave itself is genuine and attested):
  * <ul>
  *   <li>each session has its own X25519 key pair made inside the enclave; its public key and the
  *       session id are bound into the attestation evidence answered at opening (with the caller's
  *       nonce), so a caller that verified the evidence seals only to this enclave;</li>
- *   <li>a batch opens only under its session's key with associated data naming its study, model
- *       digest, session and sequence number; the session accepts sequence numbers 0, 1, 2, … once
- *       each and in order, so a replayed or reordered batch is refused
+ *   <li>batch 0 carries the HPKE encapsulated key of the caller's channel to the session's key; every
+ *       batch opens only on that channel, at its own sequence number, with associated data naming its
+ *       study, model digest, session and sequence number; the session accepts sequence numbers 0, 1,
+ *       2, … once each and in order, so a replayed or reordered batch is refused
  *       ({@link BatchOutOfOrderException}) and one sealed for another session or model does not open;</li>
  *   <li>a session answers only the party that opened it (its certificate's subject);</li>
- *   <li>the predictions are sealed to the response key carried inside the sealed batch; nothing is
- *       logged.</li>
+ *   <li>the predictions are sealed on the same channel, in the answer direction, so only the caller
+ *       that set it up can open them; nothing is logged.</li>
  * </ul>
  * Sessions are in memory, at most {@code maxSessions}, each for {@code lifetime}: a restart or an
  * expiry makes the caller open a new one. Thread-safe.
@@ -70,6 +70,7 @@ public final class EnclaveSessions {
     final SealingKeyPair key;
     final Instant expires;
     long next;
+    SessionChannel channel;
 
     Session(String owner, String study, String modelDigest, SealingKeyPair key, Instant expires) {
       this.owner = owner;
@@ -139,15 +140,17 @@ public final class EnclaveSessions {
   /**
    * Opens batch {@code sequence} of a session, charges its patients ({@code charge.accept(study,
    * patients)}, which may throw to refuse), evaluates them with the session's model and seals the
-   * probabilities to the batch's response key.
+   * probabilities on the session's channel.
    *
-   * @return the sealed {@code PredictionBatch} envelope bytes
+   * @param encapsulatedKey batch 0: the caller's channel encapsulated key; later batches: empty
+   * @return the sealed {@code PredictionBatch}
+   * @throws InvalidChannelException batch 0 without an encapsulated key, or a later batch with one
    * @throws UnknownSessionException no live session with this id opened by {@code owner}
    * @throws BatchOutOfOrderException the sequence number is not the session's next
    * @throws UnauthenticatedEnvelopeException the batch was not sealed for this session, model and place
    */
-  public byte[] predict(String owner, byte[] sessionId, long sequence, byte[] sealed, ObjIntConsumer<String> charge)
-      throws MalformedEnvelopeException, UnauthenticatedEnvelopeException, TeeException {
+  public byte[] predict(String owner, byte[] sessionId, long sequence, byte[] encapsulatedKey, byte[] sealed,
+      ObjIntConsumer<String> charge) throws UnauthenticatedEnvelopeException, TeeException {
     String id = HexFormat.of().formatHex(sessionId);
     Session session = sessions.get(id);
     if (session == null || !session.owner.equals(owner) || !clock.instant().isBefore(session.expires)) {
@@ -155,12 +158,22 @@ public final class EnclaveSessions {
           + "or the enclave restarted): open a new session");
     }
     FeatureBatch batch;
+    SessionChannel channel;
     synchronized (session) {
       if (sequence != session.next) {
         throw new BatchOutOfOrderException("batch " + sequence + " is not the session's next (" + session.next
             + "): a replayed or reordered batch is refused; open a new session");
       }
-      byte[] plaintext = Hpke.open(session.key,
+      if ((sequence == 0) != (encapsulatedKey.length > 0)) {
+        throw new InvalidChannelException(sequence == 0
+            ? "batch 0 must carry the encapsulated key of the session's channel"
+            : "only batch 0 carries an encapsulated key; this session's channel is set up");
+      }
+      if (sequence == 0) {
+        session.channel = SessionChannel.accept(session.key, encapsulatedKey);
+      }
+      channel = session.channel;
+      byte[] plaintext = channel.openRequest(sequence,
           SealingContext.forFeatureBatch(session.study, session.modelDigest, id, sequence), sealed);
       try {
         batch = FeatureBatch.parseFrom(plaintext);
@@ -180,10 +193,6 @@ public final class EnclaveSessions {
     if (patients > MAX_PATIENTS) {
       throw new BatchTooLargeException(patients + " patients exceed the " + MAX_PATIENTS + " of one batch; split it");
     }
-    byte[] responseKey = batch.getResponsePublicKey().toByteArray();
-    if (responseKey.length != 32) {
-      throw new InvalidFeaturesException("the batch's response key must be 32 bytes (X25519)");
-    }
     charge.accept(session.study, patients);
     double[] rows = new double[batch.getValuesCount()];
     for (int i = 0; i < rows.length; i++) {
@@ -195,8 +204,8 @@ public final class EnclaveSessions {
     for (double p : probabilities) {
       answer.addProbabilities(p);
     }
-    return Hpke.seal(responseKey, SealingContext.forPredictionBatch(session.study, session.modelDigest, id, sequence),
-        answer.build().toByteArray()).toBytes();
+    return channel.sealResponse(sequence,
+        SealingContext.forPredictionBatch(session.study, session.modelDigest, id, sequence), answer.build().toByteArray());
   }
 
   /** How many sessions are held (tests: bounded memory). */

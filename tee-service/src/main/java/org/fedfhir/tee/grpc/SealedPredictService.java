@@ -7,7 +7,6 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import org.fedfhir.access.Caller;
 import org.fedfhir.access.TooManyRequestsException;
-import org.fedfhir.securecompute.sealing.MalformedEnvelopeException;
 import org.fedfhir.securecompute.sealing.SealingException;
 import org.fedfhir.tee.enclave.BatchOutOfOrderException;
 import org.fedfhir.tee.enclave.EnclaveSessions;
@@ -78,9 +77,15 @@ final class SealedPredictService extends SealedPredictGrpc.SealedPredictImplBase
       if (request.getSealed().isEmpty()) {
         throw refusal(Status.INVALID_ARGUMENT, "missing-parameter", "sealed (a sealed FeatureBatch) is required");
       }
+      int encapsulated = request.getEncapsulatedKey().size();
+      if (encapsulated != 0 && encapsulated != 32) {
+        throw refusal(Status.INVALID_ARGUMENT, "invalid-encapsulated-key", "encapsulated_key must be 32 bytes "
+            + "(X25519) on batch 0 and empty after, got " + encapsulated);
+      }
       String site = caller().subject();
       byte[] answer = sessions.predict(site, request.getSessionId().toByteArray(), request.getSequence(),
-          request.getSealed().toByteArray(), (study, patients) -> budgets.charge(site, study, patients));
+          request.getEncapsulatedKey().toByteArray(), request.getSealed().toByteArray(),
+          (study, patients) -> budgets.charge(site, study, patients));
       out.onNext(SealedPredictions.newBuilder().setSequence(request.getSequence())
           .setSealed(ByteString.copyFrom(answer)).build());
       out.onCompleted();
@@ -116,9 +121,6 @@ final class SealedPredictService extends SealedPredictGrpc.SealedPredictImplBase
     }
     if (e instanceof TeeException t) {
       return refusal(Status.INVALID_ARGUMENT, t.code(), t.getMessage());
-    }
-    if (e instanceof MalformedEnvelopeException) {
-      return refusal(Status.INVALID_ARGUMENT, "malformed-envelope", e.getMessage());
     }
     return refusal(Status.INVALID_ARGUMENT, "sealed-data-not-authenticated", "the sealed batch did not open for this "
         + "session, model and sequence number: " + e.getMessage());

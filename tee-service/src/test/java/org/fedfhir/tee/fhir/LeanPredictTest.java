@@ -23,9 +23,8 @@ import org.fedfhir.securecompute.attestation.AttestationPolicy;
 import org.fedfhir.securecompute.attestation.AttestationVerifier;
 import org.fedfhir.securecompute.attestation.EvidenceFormat;
 import org.fedfhir.securecompute.attestation.VerifiedAttestation;
-import org.fedfhir.securecompute.sealing.Hpke;
 import org.fedfhir.securecompute.sealing.SealingContext;
-import org.fedfhir.securecompute.sealing.SealingKeyPair;
+import org.fedfhir.securecompute.sealing.SessionChannel;
 import org.fedfhir.tee.client.LeanTeeClient;
 import org.fedfhir.tee.client.ModelProvisioner;
 import org.fedfhir.tee.client.MutualTlsClients;
@@ -100,7 +99,7 @@ class LeanPredictTest {
   }
 
   LeanTeeClient client(String name, String role) {
-    return new LeanTeeClient(channel(name, role), trusting(), Clock.systemUTC(), new SecureRandom());
+    return new LeanTeeClient(channel(name, role), trusting(), Clock.systemUTC());
   }
 
   static double[] rows(double[]... patients) {
@@ -146,7 +145,7 @@ class LeanPredictTest {
         TlsChannelCredentials.newBuilder().trustManager(NetworkTrustManager.forServer(network.file("ca.pem"), Role.TEE))
             .build()).build();
     channels.add(anonymous);
-    LeanTeeClient client = new LeanTeeClient(anonymous, trusting(), Clock.systemUTC(), new SecureRandom());
+    LeanTeeClient client = new LeanTeeClient(anonymous, trusting(), Clock.systemUTC());
     assertThatThrownBy(() -> client.predict(model.study(), record.modelDigest(), model.featureNames(),
         rows(PATIENTS[0]))).isInstanceOfSatisfying(TeeServiceException.class,
         e -> assertThat(e.code()).isEqualTo("unreachable"));
@@ -200,14 +199,19 @@ class LeanPredictTest {
         a.enclavePublicKey());
   }
 
-  SealedBatch seal(RawSession to, String idHex, String digest, long sequence, SealingKeyPair response) {
-    byte[] plaintext = FeatureBatch.newBuilder().setResponsePublicKey(ByteString.copyFrom(response.publicKey()))
+  /** Batch {@code sequence} on {@code channel}, sent to session {@code to} (batch 0 carries the encapsulated key). */
+  SealedBatch seal(RawSession to, String idHex, String digest, long sequence, SessionChannel.Initiated channel) {
+    byte[] plaintext = FeatureBatch.newBuilder()
         .addAllNames(model.featureNames()).addAllValues(java.util.Arrays.stream(PATIENTS[0]).boxed().toList())
         .build().toByteArray();
-    byte[] sealed = Hpke.seal(to.enclaveKey(), SealingContext.forFeatureBatch(model.study(), digest, idHex, sequence),
-        plaintext).toBytes();
-    return SealedBatch.newBuilder().setSessionId(to.id()).setSequence(sequence).setSealed(ByteString.copyFrom(sealed))
-        .build();
+    byte[] sealed = channel.channel().sealRequest(sequence,
+        SealingContext.forFeatureBatch(model.study(), digest, idHex, sequence), plaintext);
+    SealedBatch.Builder batch = SealedBatch.newBuilder().setSessionId(to.id()).setSequence(sequence)
+        .setSealed(ByteString.copyFrom(sealed));
+    if (sequence == 0) {
+      batch.setEncapsulatedKey(ByteString.copyFrom(channel.encapsulatedKey()));
+    }
+    return batch.build();
   }
 
   static void refused(Runnable call, Status.Code status, String code) {
@@ -223,19 +227,19 @@ class LeanPredictTest {
   void aReplayedOrReorderedBatchIsRefusedAndTheSessionStaysInPlace() throws Exception {
     SealedPredictGrpc.SealedPredictBlockingStub stub = SealedPredictGrpc.newBlockingStub(channel("cleveland", "site"));
     RawSession s = rawSession(stub);
-    SealingKeyPair response = SealingKeyPair.generate(new SecureRandom());
-    SealedBatch first = seal(s, s.idHex(), record.modelDigest(), 0, response);
-    SealedBatch second = seal(s, s.idHex(), record.modelDigest(), 1, response);
+    SessionChannel.Initiated channel = SessionChannel.initiate(s.enclaveKey());
+    SealedBatch first = seal(s, s.idHex(), record.modelDigest(), 0, channel);
+    SealedBatch second = seal(s, s.idHex(), record.modelDigest(), 1, channel);
 
     refused(() -> stub.predict(second), Status.Code.FAILED_PRECONDITION, "batch-out-of-order");
     SealedPredictions answer = stub.predict(first);
-    double p = PredictionBatch.parseFrom(Hpke.open(response, SealingContext.forPredictionBatch(model.study(),
-        record.modelDigest(), s.idHex(), 0), answer.getSealed().toByteArray())).getProbabilities(0);
+    double p = PredictionBatch.parseFrom(channel.channel().openResponse(0, SealingContext.forPredictionBatch(
+        model.study(), record.modelDigest(), s.idHex(), 0), answer.getSealed().toByteArray())).getProbabilities(0);
     assertThat(p).isEqualTo(EnclaveModelService.round(model.predict(PATIENTS[0]), 3));
     refused(() -> stub.predict(first), Status.Code.FAILED_PRECONDITION, "batch-out-of-order");
     // a replayed batch relabelled with the next sequence number no longer opens
-    refused(() -> stub.predict(first.toBuilder().setSequence(1).build()), Status.Code.INVALID_ARGUMENT,
-        "sealed-data-not-authenticated");
+    refused(() -> stub.predict(first.toBuilder().setSequence(1).clearEncapsulatedKey().build()),
+        Status.Code.INVALID_ARGUMENT, "sealed-data-not-authenticated");
     assertThat(stub.predict(second).getSequence()).isEqualTo(1);
   }
 
@@ -244,13 +248,13 @@ class LeanPredictTest {
     SealedPredictGrpc.SealedPredictBlockingStub stub = SealedPredictGrpc.newBlockingStub(channel("cleveland", "site"));
     RawSession a = rawSession(stub);
     RawSession b = rawSession(stub);
-    SealingKeyPair response = SealingKeyPair.generate(new SecureRandom());
+    SessionChannel.Initiated channel = SessionChannel.initiate(a.enclaveKey());
 
-    SealedBatch forA = seal(a, a.idHex(), record.modelDigest(), 0, response);
+    SealedBatch forA = seal(a, a.idHex(), record.modelDigest(), 0, channel);
     refused(() -> stub.predict(forA.toBuilder().setSessionId(b.id()).build()), Status.Code.INVALID_ARGUMENT,
         "sealed-data-not-authenticated");
     String otherDigest = "0".repeat(64);
-    refused(() -> stub.predict(seal(a, a.idHex(), otherDigest, 0, response)), Status.Code.INVALID_ARGUMENT,
+    refused(() -> stub.predict(seal(a, a.idHex(), otherDigest, 0, channel)), Status.Code.INVALID_ARGUMENT,
         "sealed-data-not-authenticated");
     SealedPredictGrpc.SealedPredictBlockingStub otherSite =
         SealedPredictGrpc.newBlockingStub(channel("hungarian", "site"));
@@ -258,6 +262,28 @@ class LeanPredictTest {
     refused(() -> otherSite.openSession(OpenSessionRequest.newBuilder().setNonce(ByteString.copyFrom(new byte[32]))
         .setStudy(model.study()).setModelDigest(otherDigest).build()), Status.Code.NOT_FOUND, "unknown-model");
     assertThat(stub.predict(forA).getSequence()).as("the refusals left session A in place").isZero();
+  }
+
+  @Test
+  void theChannelIsSetUpByBatchZeroAloneAndAnotherChannelCannotTakeOverTheSession() throws Exception {
+    SealedPredictGrpc.SealedPredictBlockingStub stub = SealedPredictGrpc.newBlockingStub(channel("cleveland", "site"));
+    RawSession s = rawSession(stub);
+    SessionChannel.Initiated channel = SessionChannel.initiate(s.enclaveKey());
+    SealedBatch first = seal(s, s.idHex(), record.modelDigest(), 0, channel);
+
+    refused(() -> stub.predict(first.toBuilder().clearEncapsulatedKey().build()), Status.Code.INVALID_ARGUMENT,
+        "invalid-channel");
+    refused(() -> stub.predict(first.toBuilder().setEncapsulatedKey(ByteString.copyFrom(new byte[5])).build()),
+        Status.Code.INVALID_ARGUMENT, "invalid-encapsulated-key");
+    assertThat(stub.predict(first).getSequence()).isZero();
+    // batch 1 carrying a fresh encapsulated key: a host trying to put its own channel into the session
+    SessionChannel.Initiated host = SessionChannel.initiate(s.enclaveKey());
+    SealedBatch hijack = seal(s, s.idHex(), record.modelDigest(), 1, host).toBuilder()
+        .setEncapsulatedKey(ByteString.copyFrom(host.encapsulatedKey())).build();
+    refused(() -> stub.predict(hijack), Status.Code.INVALID_ARGUMENT, "invalid-channel");
+    refused(() -> stub.predict(hijack.toBuilder().clearEncapsulatedKey().build()), Status.Code.INVALID_ARGUMENT,
+        "sealed-data-not-authenticated");
+    assertThat(stub.predict(seal(s, s.idHex(), record.modelDigest(), 1, channel)).getSequence()).isEqualTo(1);
   }
 
   @Test

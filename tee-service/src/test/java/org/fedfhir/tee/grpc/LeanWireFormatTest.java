@@ -25,10 +25,10 @@ class LeanWireFormatTest {
   }
 
   @Test
-  void aFeatureBatchEncodesItsKeyNamesAndPackedRows() {
-    byte[] encoded = FeatureBatch.newBuilder().setResponsePublicKey(ByteString.copyFrom(repeat(1, 32)))
+  void aFeatureBatchEncodesItsNamesAndPackedRows() {
+    byte[] encoded = FeatureBatch.newBuilder()
         .addAllNames(List.of("a", "b")).addValues(1.0).addValues(Double.NaN).build().toByteArray();
-    assertThat(HexFormat.of().formatHex(encoded)).isEqualTo("0a20" + "01".repeat(32) + "120161" + "120162"
+    assertThat(HexFormat.of().formatHex(encoded)).isEqualTo("120161" + "120162"
         + "1a10" + "000000000000f03f" + "000000000000f87f");
   }
 
@@ -39,6 +39,11 @@ class LeanWireFormatTest {
     assertThat(HexFormat.of().formatHex(SealedBatch.newBuilder().setSessionId(ByteString.copyFrom(repeat(2, 16)))
         .setSequence(1).setSealed(ByteString.copyFrom(new byte[] {5})).build().toByteArray()))
         .isEqualTo("0a10" + "02".repeat(16) + "1001" + "1a0105");
+    assertThat(HexFormat.of().formatHex(SealedBatch.newBuilder().setSessionId(ByteString.copyFrom(repeat(2, 16)))
+        .setSealed(ByteString.copyFrom(new byte[] {5})).setEncapsulatedKey(ByteString.copyFrom(repeat(3, 32)))
+        .build().toByteArray()))
+        .as("batch 0 carries the channel's encapsulated key")
+        .isEqualTo("0a10" + "02".repeat(16) + "1a0105" + "2220" + "03".repeat(32));
   }
 
   @Test

@@ -130,6 +130,9 @@ public final class FlambyBench implements Callable<Integer> {
   @Option(names = "--json", description = "also write the figures to this file")
   Path json;
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   /**
    * 64-bit words, 24 fractional bits (what a private study needs), clip 2^30: the STANDARDISE
    * moments of raw values (Σ chol² ≈ 10^7 at Cleveland) exceed the default clip of 2^20.
@@ -144,6 +147,7 @@ public final class FlambyBench implements Callable<Integer> {
   public Integer call() throws Exception {
     List<Row> rows = selected();
     TRIBUO.setLevel(java.util.logging.Level.WARNING);
+    java.io.PrintWriter out = spec.commandLine().getOut();
     if (seeds < 1) {
       throw new IllegalArgumentException("--seeds " + seeds + "; need ≥ 1");
     }
@@ -153,7 +157,7 @@ public final class FlambyBench implements Callable<Integer> {
     FhirContext ctx = FhirContext.forR4Cached();
     PlanDefinition reference = new StudyVariants(ctx).reference();
     Map<HeartDiseaseCentre, SiteRows> sites = FlambyHeartDisease.sites(parse(reference), LocalDate.now());
-    System.out.printf("FLamby's Fed-Heart-Disease protocol: %s; %d seed(s) from %d; load average %s on %d cores%n",
+    out.printf("FLamby's Fed-Heart-Disease protocol: %s; %d seed(s) from %d; load average %s on %d cores%n",
         describe(sites), seeds, FIRST_SEED, loadAverage(), Runtime.getRuntime().availableProcessors());
 
     List<Map<String, Object>> results = new ArrayList<>();
@@ -163,7 +167,7 @@ public final class FlambyBench implements Callable<Integer> {
         List<SeedRun> runs = new ArrayList<>();
         for (int s = 0; s < seeds; s++) {
           SeedRun run = federation.run(ctx, study(reference, row, FIRST_SEED + s), sites);
-          System.out.printf(Locale.ROOT, "  %-14s seed %d: mean test accuracy %.3f (pooled test rows %.3f)%s%n",
+          out.printf(Locale.ROOT, "  %-14s seed %d: mean test accuracy %.3f (pooled test rows %.3f)%s%n",
               row.key(), FIRST_SEED + s, run.meanAccuracy(), run.networkAccuracy(),
               Double.isNaN(run.epsilonSpent()) ? "" : String.format(Locale.ROOT, ", ε spent %.3f", run.epsilonSpent()));
           runs.add(run);
@@ -171,9 +175,9 @@ public final class FlambyBench implements Callable<Integer> {
         results.add(result(row, runs, (System.nanoTime() - t0) / 1e9));
       }
     }
-    System.out.println();
-    System.out.print(table(results));
-    System.out.println("FedFHIR: mean ± sd over seeds of the mean test accuracy over the four centres (FLamby's score); "
+    out.println();
+    out.print(table(results));
+    out.println("FedFHIR: mean ± sd over seeds of the mean test accuracy over the four centres (FLamby's score); "
         + "FLamby: published, same score, over its 5 seeds.");
     if (json != null) {
       Map<String, Object> figures = new LinkedHashMap<>();
@@ -182,6 +186,7 @@ public final class FlambyBench implements Callable<Integer> {
       figures.put("rows", results);
       Files.writeString(json, BenchJson.write(figures), StandardCharsets.UTF_8);
     }
+    out.flush();
     return 0;
   }
 

@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.fedfhir.cli.FedFhir;
@@ -20,18 +21,13 @@ class FlambyBenchTest {
   @Test
   void oneSeedOfPrivateFedAvgRunsThroughTheFederationAndReportsBesideFlamby(@TempDir Path dir) throws Exception {
     Path json = dir.resolve("flamby.json");
-    ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    PrintStream console = System.out;
-    int exit;
-    try {
-      System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-      exit = new CommandLine(new FedFhir()).execute("bench", "flamby", "--seeds", "1", "--row", "fedavg-dp-1",
-          "--rounds", "3", "--json", json.toString());
-    } finally {
-      System.setOut(console);
-    }
-    String out = printed.toString(StandardCharsets.UTF_8);
-    console.print(out);
+    StringWriter printed = new StringWriter();
+    CommandLine cli = new CommandLine(new FedFhir());
+    cli.setOut(new PrintWriter(printed, true));
+    int exit = cli.execute("bench", "flamby", "--seeds", "1", "--row", "fedavg-dp-1", "--rounds", "3", "--json",
+        json.toString());
+    String out = printed.toString();
+    System.out.print(out);
     assertThat(exit).isZero();
     assertThat(out).contains("train/test cleveland 199/104, hungarian 172/89, switzerland 30/16, va 85/45, 13 features")
         .containsPattern("\\| FedAvg \\+ DP \\| 1 \\| 0\\.\\d{3} \\| 1 \\| 0\\.702 ± 0\\.044 \\| FedAvg \\+ DP-SGD");

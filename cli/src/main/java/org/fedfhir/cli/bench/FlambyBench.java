@@ -116,18 +116,18 @@ public final class FlambyBench implements Callable<Integer> {
         "rounds", 20, "learning-rate", 1.0, "dp-clip", 1.0), () -> FlambyPublished.dp(epsilon, DELTA));
   }
 
-  @Option(names = "--seeds", description = "runs per row, seeds 42, 43, … as FLamby's (default ${DEFAULT-VALUE})")
+  @Option(names = "--seeds", paramLabel = "N", description = "runs per row, seeds 42, 43, … as FLamby's (default ${DEFAULT-VALUE})")
   int seeds = 5;
 
-  @Option(names = "--row", split = ",", description = "only these rows (default: all): fedavg, fedadagrad, newton, "
+  @Option(names = "--row", split = ",", paramLabel = "ROW", description = "only these rows (default: all): fedavg, fedadagrad, newton, "
       + "fedavg-dp-0.1, fedavg-dp-1, fedavg-dp-10")
   List<String> only;
 
-  @Option(names = "--rounds", description = "every row's rounds instead of its own: a quick look, not the "
+  @Option(names = "--rounds", paramLabel = "N", description = "every row's rounds instead of its own: a quick look, not the "
       + "protocol's figures")
   Integer rounds;
 
-  @Option(names = "--json", description = "also write the figures to this file")
+  @Option(names = "--json", paramLabel = "FILE", description = "also write the figures to this file")
   Path json;
 
   @picocli.CommandLine.Spec

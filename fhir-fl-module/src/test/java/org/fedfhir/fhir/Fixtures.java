@@ -9,12 +9,7 @@ import org.fedfhir.fhir.cohort.InMemoryClinicalData;
 import org.fedfhir.fhir.loader.HeartDiseaseCentre;
 import org.fedfhir.fhir.loader.HeartDiseaseFhir;
 import org.fedfhir.fhir.loader.HeartDiseaseRow;
-import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.Condition;
-import org.hl7.fhir.r4.model.Observation;
-import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.PlanDefinition;
-import org.hl7.fhir.r4.model.Reference;
 
 /** Shared test data: the reference studies and UCI centres as in-memory FHIR. */
 public final class Fixtures {
@@ -32,27 +27,6 @@ public final class Fixtures {
 
   /** A centre's bundle as in-memory data, with ids as a server would assign them. */
   public static InMemoryClinicalData centre(HeartDiseaseCentre centre, LocalDate today) {
-    Bundle b = HeartDiseaseFhir.transaction(centre, HeartDiseaseRow.read(centre), today);
-    InMemoryClinicalData data = new InMemoryClinicalData();
-    for (Bundle.BundleEntryComponent e : b.getEntry()) {
-      String id = e.getFullUrl().substring("urn:uuid:".length());
-      if (e.getResource() instanceof Patient p) {
-        p.setId("Patient/" + id);
-        data.add(p);
-      } else if (e.getResource() instanceof Observation o) {
-        o.setId(id);
-        o.setSubject(local(o.getSubject()));
-        data.add(o);
-      } else if (e.getResource() instanceof Condition c) {
-        c.setId(id);
-        c.setSubject(local(c.getSubject()));
-        data.add(c);
-      }
-    }
-    return data;
-  }
-
-  private static Reference local(Reference r) {
-    return new Reference("Patient/" + r.getReference().substring("urn:uuid:".length()));
+    return InMemoryClinicalData.ofTransaction(HeartDiseaseFhir.transaction(centre, HeartDiseaseRow.read(centre), today));
   }
 }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = "Measure FedFHIR's building blocks and print a table.",
     subcommands = {SecAggBench.class, ExtractBench.class, TeeBench.class, RoundsBench.class, InferBench.class,
-        StatsBench.class})
+        StatsBench.class, FlambyBench.class})
 public final class BenchCommand implements Runnable {
 
   @CommandLine.Spec

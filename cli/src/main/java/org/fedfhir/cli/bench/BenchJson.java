@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * The small JSON and statistics helpers of the {@code bench} harnesses that print figures and
- * write them with {@code --json}: a flat or nested map of names to numbers, strings, booleans and
- * maps, in insertion order; non-finite numbers are written as {@code null} so the file stays JSON.
+ * write them with {@code --json}: a flat or nested map of names to numbers, strings, booleans,
+ * lists and maps, in insertion order; non-finite numbers are written as {@code null} so the file stays JSON.
  */
 final class BenchJson {
 
@@ -33,6 +33,21 @@ final class BenchJson {
     out.append(indent).append('}');
   }
 
+  private static void array(StringBuilder out, List<?> list, String indent) {
+    if (list.isEmpty()) {
+      out.append("[]");
+      return;
+    }
+    out.append("[\n");
+    int i = 0;
+    for (Object item : list) {
+      out.append(indent).append("  ");
+      value(out, item, indent + "  ");
+      out.append(++i < list.size() ? ",\n" : "\n");
+    }
+    out.append(indent).append(']');
+  }
+
   private static void value(StringBuilder out, Object v, String indent) {
     if (v == null) {
       out.append("null");
@@ -40,6 +55,8 @@ final class BenchJson {
       @SuppressWarnings("unchecked")
       Map<String, ?> nested = (Map<String, ?>) m;
       object(out, nested, indent);
+    } else if (v instanceof List<?> list) {
+      array(out, list, indent);
     } else if (v instanceof Double d) {
       out.append(Double.isFinite(d) ? number(d) : "null");
     } else if (v instanceof Float f) {
@@ -78,6 +95,21 @@ final class BenchJson {
       }
     }
     return out.append('"').toString();
+  }
+
+  /** The arithmetic mean; NaN if there are no values. */
+  static double mean(List<Double> values) {
+    return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+  }
+
+  /** The sample standard deviation (n − 1 in the denominator); NaN for fewer than two values. */
+  static double sd(List<Double> values) {
+    if (values.size() < 2) {
+      return Double.NaN;
+    }
+    double m = mean(values);
+    double squares = values.stream().mapToDouble(v -> (v - m) * (v - m)).sum();
+    return Math.sqrt(squares / (values.size() - 1));
   }
 
   /** The median of the values (mean of the middle two for an even count); NaN if none. */

@@ -220,6 +220,9 @@ final class DemoRun {
       out.print(ReportWriter.table(report));
       out.println("Pooled: reference only, computed by the demo on the rows pooled in its own memory. "
           + "FLamby: published figures (" + ReportWriter.FLAMBY_SOURCE + ").");
+      out.println("Protocols: the demo's rows use the demo's (every row, missing values imputed, the study's seeded "
+          + "split); FLamby's rows use FLamby's (rows with a '?' dropped, its own split). On FLamby's rows and "
+          + "split: ./fedfhir bench flamby");
       out.println();
       out.println("Where the time went:");
       out.print(ReportWriter.phases(report));

@@ -22,7 +22,8 @@ import org.fedfhir.federation.Strategy;
 public final class FlambyResults {
   /** FLamby's client index → the demo's centre code. */
   public static final List<String> CENTRES = List.of("cleveland", "hungarian", "switzerland", "va");
-  static final List<Integer> SEEDS = List.of(42, 43, 44, 45, 46);
+  /** The seeds of FLamby's published runs. */
+  public static final List<Integer> SEEDS = List.of(42, 43, 44, 45, 46);
 
   private final Map<String, double[]> perMethod; // method → mean accuracy on client_test_0..3
 
@@ -34,17 +35,32 @@ public final class FlambyResults {
   public static FlambyResults load() {
     Map<String, List<double[]>> sums = new LinkedHashMap<>();
     for (int seed : SEEDS) {
-      String resource = "/flamby/fed_heart_disease/heart_seed" + seed + ".csv";
-      try (InputStream in = FlambyResults.class.getResourceAsStream(resource)) {
-        if (in == null) {
-          throw new IllegalStateException("missing resource " + resource);
-        }
-        accumulate(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)), sums);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      accumulate(seed, sums);
     }
     return fromSums(sums);
+  }
+
+  /** Reads one seed's file (FLamby's seeds are 42 … 46): that run's accuracies alone. */
+  public static FlambyResults loadSeed(int seed) {
+    if (!SEEDS.contains(seed)) {
+      throw new IllegalArgumentException("FLamby published no Fed-Heart-Disease run with seed " + seed + "; it has "
+          + SEEDS);
+    }
+    Map<String, List<double[]>> sums = new LinkedHashMap<>();
+    accumulate(seed, sums);
+    return fromSums(sums);
+  }
+
+  private static void accumulate(int seed, Map<String, List<double[]>> sums) {
+    String resource = "/flamby/fed_heart_disease/heart_seed" + seed + ".csv";
+    try (InputStream in = FlambyResults.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + resource);
+      }
+      accumulate(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)), sums);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Parses one seed file (columns by header) into {@code sums}: method → per client [sum, count]. */

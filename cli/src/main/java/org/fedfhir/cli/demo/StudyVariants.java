@@ -21,7 +21,7 @@ import org.hl7.fhir.r4.model.Type;
  * id and canonical {@code url} and the study parameters {@code strategy}, {@code rounds},
  * {@code min-sites} (all four) and, for the SGD strategies, {@code local-epochs} per round.
  */
-final class StudyVariants {
+public final class StudyVariants {
   static final String REFERENCE_ID = "heart-disease-lr";
   /** Local epochs per round for the SGD-based strategies (the reference study's 30 are for local-only). */
   static final int LOCAL_EPOCHS_PER_ROUND = 5;
@@ -30,12 +30,12 @@ final class StudyVariants {
 
   private final PlanDefinition reference;
 
-  StudyVariants(FhirContext ctx) {
+  public StudyVariants(FhirContext ctx) {
     this.reference = read(ctx);
   }
 
   /** A copy of the reference study (read once: the demo never rereads the jar while it runs). */
-  PlanDefinition reference() {
+  public PlanDefinition reference() {
     PlanDefinition pd = reference.copy();
     pd.setId(REFERENCE_ID);
     return pd;
@@ -84,7 +84,8 @@ final class StudyVariants {
     return rs;
   }
 
-  static void setParameter(PlanDefinition pd, String name, Type value) {
+  /** Sets study parameter {@code name} of {@code pd} to {@code value}, replacing any it had. */
+  public static void setParameter(PlanDefinition pd, String name, Type value) {
     pd.getExtension().removeIf(e -> StudyUrls.EXT_PARAMETER.equals(e.getUrl())
         && e.getExtensionByUrl("name") != null
         && name.equals(e.getExtensionByUrl("name").getValue().primitiveValue()));

@@ -12,6 +12,7 @@ import jakarta.persistence.UniqueConstraint;
 import org.fedfhir.aggregator.store.StudyPlan;
 import org.fedfhir.aggregator.store.StudyRef;
 import org.fedfhir.aggregator.store.StudyStatus;
+import org.fedfhir.federation.NeuralNetwork;
 import org.fedfhir.federation.Strategy;
 import org.fedfhir.securecompute.privacy.TrainingPrivacy;
 
@@ -76,6 +77,16 @@ class StudyEntity {
   @Column(name = "dp_learning_rate")
   Double dpLearningRate;
 
+  /** An mlp study's network: its inputs, hidden-layers ("32,16") and initial-weight seed; null otherwise. */
+  @Column(name = "network_features")
+  Integer networkFeatures;
+
+  @Column(name = "hidden_layers", length = 20)
+  String hiddenLayers;
+
+  @Column(name = "network_seed")
+  Long networkSeed;
+
   @Enumerated(EnumType.STRING)
   @Column(nullable = false, length = 20)
   StudyStatus status;
@@ -105,6 +116,13 @@ class StudyEntity {
       dpUnit = dp.unit().code();
       dpLearningRate = p.learningRate();
     });
+    if (!p.isStatistics()) {
+      p.network().ifPresent(n -> {
+        networkFeatures = n.features();
+        hiddenLayers = n.widths();
+        networkSeed = n.seed();
+      });
+    }
     status = StudyStatus.ACTIVE;
   }
 
@@ -119,6 +137,8 @@ class StudyEntity {
         .serverLearningRate(serverLearningRate).proximalMu(proximalMu).l2(l2)
         .privacy(dpEpsilon == null ? null : new TrainingPrivacy(dpEpsilon, dpDelta, dpClip,
             TrainingPrivacy.Unit.fromCode(dpUnit).orElseThrow()), dpLearningRate == null ? 0 : dpLearningRate)
+        .network(hiddenLayers == null ? null
+            : new NeuralNetwork(networkFeatures, NeuralNetwork.parseWidths(hiddenLayers), networkSeed))
         .build();
   }
 }

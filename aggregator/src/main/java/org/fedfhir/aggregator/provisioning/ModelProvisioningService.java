@@ -224,7 +224,7 @@ public final class ModelProvisioningService implements AutoCloseable {
     int f = spec.featureNames().size();
     Standardisation s = ServableModels.standardisation(store.metrics(plan.ref(), 1), f);
     return ServableModels.of(plan.ref(), Integer.toString(latest.round()), plan.strategy(), spec, latest.model(),
-        s.means(), s.sds());
+        s.means(), s.sds(), plan.network().orElse(null));
   }
 
   /** Distinct sites that contributed to at least one completed round (never which patients). */

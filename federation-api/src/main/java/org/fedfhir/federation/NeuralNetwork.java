@@ -51,12 +51,13 @@ public record NeuralNetwork(int features, List<Integer> hidden, long seed) {
   }
 
   /**
-   * The widths of a {@code hidden-layers} study parameter: comma-separated, e.g. {@code "16"} or {@code "32,16"}.
+   * The widths of a {@code hidden-layers} study parameter: comma-separated without spaces, e.g.
+   * {@code "16"} or {@code "32,16"} (the guide's rule {@code sp-hidden-layers}).
    *
    * @throws IllegalArgumentException naming what is wrong and what is allowed
    */
   public static List<Integer> parseWidths(String text) {
-    String[] parts = text == null ? new String[0] : text.trim().split("\\s*,\\s*", -1);
+    String[] parts = text == null ? new String[0] : text.split(",", -1);
     if (parts.length < 1 || parts.length > MAX_LAYERS || text.isBlank()) {
       throw new IllegalArgumentException("'" + text + "' declares " + (text == null || text.isBlank() ? 0 : parts.length)
           + " hidden layers; need 1 to " + MAX_LAYERS + " widths separated by a comma, e.g. \"32,16\"");

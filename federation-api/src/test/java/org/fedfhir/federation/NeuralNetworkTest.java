@@ -70,7 +70,8 @@ class NeuralNetworkTest {
   @Test
   void widthsParseAndBadOnesAreRefusedWithTheAllowedRange() {
     assertThat(NeuralNetwork.parseWidths("16")).containsExactly(16);
-    assertThat(NeuralNetwork.parseWidths("32, 16")).containsExactly(32, 16);
+    assertThat(NeuralNetwork.parseWidths("32,16")).containsExactly(32, 16);
+    assertThatThrownBy(() -> NeuralNetwork.parseWidths("32, 16")).hasMessageContaining("' 16' is not a layer width");
     assertThatThrownBy(() -> NeuralNetwork.parseWidths("300")).hasMessageContaining("1 ≤ width ≤ 256");
     assertThatThrownBy(() -> NeuralNetwork.parseWidths("0")).hasMessageContaining("1 ≤ width ≤ 256");
     assertThatThrownBy(() -> NeuralNetwork.parseWidths("8,8,8")).hasMessageContaining("need 1 to 2");

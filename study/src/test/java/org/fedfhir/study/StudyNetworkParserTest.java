@@ -1,25 +1,20 @@
 package org.fedfhir.study;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.fedfhir.study.StudyParserTest.parameter;
 import static org.fedfhir.study.StudyParserTest.reference;
 
 import java.util.List;
-import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.fedfhir.federation.NeuralNetwork;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DecimalType;
 import org.hl7.fhir.r4.model.IntegerType;
-import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.PlanDefinition;
 import org.hl7.fhir.r4.model.StringType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Algorithm {@code mlp} and its study parameters {@code hidden-layers} and {@code dropout}. */
 class StudyNetworkParserTest {
@@ -57,31 +52,25 @@ class StudyNetworkParserTest {
     assertThat(((StudyDefinition.Training) parser.parse(reference())).network()).isNull();
   }
 
-  static Stream<Arguments> refusals() {
-    return Stream.of(
-        Arguments.of("a layer wider than 256", (Consumer<PlanDefinition>) pd ->
-            parameter(pd, "hidden-layers", new StringType("512")), "need 1 ≤ width ≤ 256"),
-        Arguments.of("a layer of width 0", (Consumer<PlanDefinition>) pd ->
-            parameter(pd, "hidden-layers", new StringType("16,0")), "need 1 ≤ width ≤ 256"),
-        Arguments.of("three layers", (Consumer<PlanDefinition>) pd ->
-            parameter(pd, "hidden-layers", new StringType("8,8,8")), "need 1 to 2 widths"),
-        Arguments.of("widths that are no numbers", (Consumer<PlanDefinition>) pd ->
-            parameter(pd, "hidden-layers", new StringType("wide")), "'wide' is not a layer width"),
-        Arguments.of("widths as an integer", (Consumer<PlanDefinition>) pd ->
-            parameter(pd, "hidden-layers", new IntegerType(16)), "parameter 'hidden-layers' needs valueString"),
-        Arguments.of("dropout of 1", (Consumer<PlanDefinition>) pd ->
-            parameter(pd, "dropout", new DecimalType("1")), "parameter 'dropout' is 1.0; need in [0, 1)"),
-        Arguments.of("negative dropout", (Consumer<PlanDefinition>) pd ->
-            parameter(pd, "dropout", new DecimalType("-0.1")), "parameter 'dropout' is -0.1; need in [0, 1)"));
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource(delimiter = '|', value = {
+      "hidden-layers | 512     | need 1 ≤ width ≤ 256",
+      "hidden-layers | 16,0    | need 1 ≤ width ≤ 256",
+      "hidden-layers | 8,8,8   | need 1 to 2 widths",
+      "hidden-layers | wide    | 'wide' is not a layer width",
+      "dropout       | 1       | parameter 'dropout' is 1.0; need in [0, 1)",
+      "dropout       | -0.1    | parameter 'dropout' is -0.1; need in [0, 1)"})
+  void badNetworkParametersBecomeAnOperationOutcomeNamingTheParameter(String name, String value, String reason) {
+    PlanDefinition pd = mlp();
+    parameter(pd, name, name.equals("dropout") ? new DecimalType(value) : new StringType(value));
+    assertRefused(pd, "PlanDefinition.extension[parameter]", reason);
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("refusals")
-  void badNetworkParametersBecomeAnOperationOutcomeNamingTheParameter(String rule, Consumer<PlanDefinition> breakIt,
-      String reason) {
+  @Test
+  void hiddenLayersGivenAsAnIntegerAreRefused() {
     PlanDefinition pd = mlp();
-    breakIt.accept(pd);
-    assertRefused(pd, "PlanDefinition.extension[parameter]", reason);
+    parameter(pd, "hidden-layers", new IntegerType(16));
+    assertRefused(pd, "PlanDefinition.extension[parameter]", "parameter 'hidden-layers' needs valueString");
   }
 
   @Test
@@ -110,13 +99,10 @@ class StudyNetworkParserTest {
   }
 
   private static void assertRefused(PlanDefinition pd, String location, String reason) {
-    assertThatThrownBy(() -> new StudyReader().read(pd)).isInstanceOfSatisfying(InvalidStudyException.class, e -> {
-      assertThat(e.issues()).anySatisfy(i -> {
-        assertThat(i.location()).startsWith(location);
-        assertThat(i.reason()).contains(reason);
-      });
-      OperationOutcome oo = StudyReader.toOperationOutcome(e.issues());
-      assertThat(oo.getIssue()).anySatisfy(i -> assertThat(i.getDiagnostics()).contains(reason));
-    });
+    InvalidStudyException refused = org.junit.jupiter.api.Assertions.assertThrows(InvalidStudyException.class,
+        () -> new StudyReader().read(pd));
+    assertThat(refused.issues()).anyMatch(i -> i.location().startsWith(location) && i.reason().contains(reason));
+    assertThat(StudyReader.toOperationOutcome(refused.issues()).getIssue())
+        .anyMatch(i -> i.getDiagnostics().contains(reason));
   }
 }

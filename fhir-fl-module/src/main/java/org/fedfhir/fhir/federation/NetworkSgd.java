@@ -21,17 +21,9 @@ final class NetworkSgd {
     double[] theta = global.clone();
     double[] gradient = new double[theta.length];
     SplittableRandom random = new SplittableRandom(seed);
-    int[] order = new int[rows.size()];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
+    int[] order = Shuffle.rows(rows.size());
     for (int e = 0; e < epochs; e++) {
-      for (int i = order.length - 1; i > 0; i--) {
-        int j = random.nextInt(i + 1);
-        int t = order[i];
-        order[i] = order[j];
-        order[j] = t;
-      }
+      Shuffle.epoch(order, random);
       for (int start = 0; start < order.length; start += BATCH_SIZE) {
         int end = Math.min(order.length, start + BATCH_SIZE);
         java.util.Arrays.fill(gradient, 0);

@@ -77,15 +77,9 @@ class StudyEntity {
   @Column(name = "dp_learning_rate")
   Double dpLearningRate;
 
-  /** An mlp study's network: its inputs, hidden-layers ("32,16") and initial-weight seed; null otherwise. */
-  @Column(name = "network_features")
-  Integer networkFeatures;
-
-  @Column(name = "hidden_layers", length = 20)
-  String hiddenLayers;
-
-  @Column(name = "network_seed")
-  Long networkSeed;
+  /** An mlp study's network as "features;hidden-layers;seed" (e.g. "13;32,16;43"); null otherwise. */
+  @Column(length = 60)
+  String network;
 
   @Enumerated(EnumType.STRING)
   @Column(nullable = false, length = 20)
@@ -117,11 +111,7 @@ class StudyEntity {
       dpLearningRate = p.learningRate();
     });
     if (!p.isStatistics()) {
-      p.network().ifPresent(n -> {
-        networkFeatures = n.features();
-        hiddenLayers = n.widths();
-        networkSeed = n.seed();
-      });
+      network = p.network().map(n -> n.features() + ";" + n.widths() + ";" + n.seed()).orElse(null);
     }
     status = StudyStatus.ACTIVE;
   }
@@ -137,8 +127,12 @@ class StudyEntity {
         .serverLearningRate(serverLearningRate).proximalMu(proximalMu).l2(l2)
         .privacy(dpEpsilon == null ? null : new TrainingPrivacy(dpEpsilon, dpDelta, dpClip,
             TrainingPrivacy.Unit.fromCode(dpUnit).orElseThrow()), dpLearningRate == null ? 0 : dpLearningRate)
-        .network(hiddenLayers == null ? null
-            : new NeuralNetwork(networkFeatures, NeuralNetwork.parseWidths(hiddenLayers), networkSeed))
+        .network(network == null ? null : network(network))
         .build();
+  }
+
+  private static NeuralNetwork network(String column) {
+    String[] parts = column.split(";");
+    return new NeuralNetwork(Integer.parseInt(parts[0]), NeuralNetwork.parseWidths(parts[1]), Long.parseLong(parts[2]));
   }
 }

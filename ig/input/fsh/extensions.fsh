@@ -23,7 +23,7 @@ Id: study-parameter
 Title: "Study parameter"
 Description: "One parameter of the study: a name from the study-parameter code system and a value of the single type that name has (see the code system's value-type property). One meaning per name, never per type."
 Context: PlanDefinition
-* obeys sp-int and sp-dec and sp-bool and sp-code and sp-range-pos-int and sp-range-precision and sp-range-sites and sp-range-pos-dec and sp-range-nonneg-dec and sp-range-fraction and sp-strategy
+* obeys sp-int and sp-dec and sp-bool and sp-code and sp-range-pos-int and sp-range-precision and sp-range-sites and sp-range-pos-dec and sp-range-nonneg-dec and sp-range-fraction and sp-strategy and sp-hidden-layers and sp-dropout
 * extension contains name 1..1 and value 1..1
 * extension[name] ^short = "Parameter name"
 * extension[name].value[x] 1..1
@@ -31,7 +31,7 @@ Context: PlanDefinition
 * extension[name].value[x] from StudyParameterVS (required)
 * extension[value] ^short = "Parameter value"
 * extension[value].value[x] 1..1
-* extension[value].value[x] only integer or decimal or boolean or code
+* extension[value].value[x] only integer or decimal or boolean or code or string
 
 Extension: MissingValuePolicyExtension
 Id: missing-value-policy

@@ -56,6 +56,16 @@ Description: "Parameter strategy is one of fedavg, fedprox, fedadam, fedadagrad,
 Expression: "extension('name').value = 'strategy' implies extension('value').value in ('fedavg' | 'fedprox' | 'fedadam' | 'fedadagrad' | 'fedyogi' | 'newton')"
 Severity: #error
 
+Invariant: sp-hidden-layers
+Description: "Parameter hidden-layers is a string of 1 or 2 widths from 1 to 256, separated by a comma"
+Expression: "extension('name').value = 'hidden-layers' implies (extension('value').value.is(FHIR.string) and extension('value').value.matches('^([1-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-6])(,([1-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-6]))?$'))"
+Severity: #error
+
+Invariant: sp-dropout
+Description: "Parameter dropout is a decimal in [0, 1)"
+Expression: "extension('name').value = 'dropout' implies (extension('value').value.is(FHIR.decimal) and extension('value').value >= 0 and extension('value').value < 1)"
+Severity: #error
+
 // ------------------------------------------------------------ cohort criteria
 Invariant: cc-1
 Description: "minAge is not greater than maxAge"

@@ -34,6 +34,7 @@ Description: "Model families a training study can ask the sites to train (locall
 * insert FedFhirCodeSystem
 * #logistic-regression "Logistic regression" "Binary logistic regression trained by SGD (Tribuo LinearSGDTrainer with log loss)."
 * #linear-svm "Linear SVM" "Linear support vector machine trained by SGD (hinge loss)."
+* #mlp "Neural network" "Feed-forward neural network: one or two hidden layers of tanh units (hidden-layers), dropout during local training (dropout), a sigmoid output; trained by mini-batch SGD at the sites under fedavg, fedadam, fedadagrad or fedyogi, its parameters one flat vector in secure aggregation; initial weights Glorot-uniform from the study seed."
 
 ValueSet: AlgorithmVS
 Id: algorithm
@@ -103,7 +104,7 @@ Title: "FedFHIR study parameter"
 Description: "Names of a study's parameters. Each name has exactly one meaning and one value type (property value-type); a parameter whose meaning depended on its type would be ambiguous."
 * insert FedFhirCodeSystem
 * ^property[0].code = #value-type
-* ^property[0].description = "The FHIR type of the parameter's value: integer, decimal, boolean or code."
+* ^property[0].description = "The FHIR type of the parameter's value: integer, decimal, boolean, code or string."
 * ^property[0].type = #code
 * ^property[1].code = #default
 * ^property[1].description = "The value used when the study does not give the parameter."
@@ -212,6 +213,16 @@ Description: "Names of a study's parameters. Each name has exactly one meaning a
   * ^property[1].valueString = "record"
   * ^property[2].code = #privacy
   * ^property[2].valueBoolean = true
+* #hidden-layers "Hidden layers" "Of algorithm mlp only: the widths of its 1 or 2 hidden layers, each 1 to 256, separated by a comma (\"16\", \"32,16\"); string."
+  * ^property[0].code = #value-type
+  * ^property[0].valueCode = #string
+  * ^property[1].code = #default
+  * ^property[1].valueString = "16"
+* #dropout "Dropout" "Of algorithm mlp only: the probability that local training drops a hidden unit at a step; decimal in [0, 1)."
+  * ^property[0].code = #value-type
+  * ^property[0].valueCode = #decimal
+  * ^property[1].code = #default
+  * ^property[1].valueString = "0"
 
 ValueSet: StudyParameterVS
 Id: study-parameter

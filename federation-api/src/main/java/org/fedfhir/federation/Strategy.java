@@ -77,6 +77,25 @@ public enum Strategy {
     return layout.dimension(features);
   }
 
+  /**
+   * Length of the global model of a study of {@code features} features: this strategy's layout for a
+   * linear model, or the flat parameters of {@code network} for an {@code mlp} study (null for none),
+   * which every weighted-model strategy averages the same way.
+   *
+   * @throws IllegalArgumentException for a network under a strategy whose local computation exists
+   *     for logistic regression only
+   */
+  public int modelDimension(int features, NeuralNetwork network) {
+    if (network == null) {
+      return modelDimension(features);
+    }
+    if (logisticOnly) {
+      throw new IllegalArgumentException("strategy " + code + " is implemented for logistic regression only; a "
+          + "neural network trains under fedavg, fedadam, fedadagrad or fedyogi");
+    }
+    return network.dimension();
+  }
+
   /** The number of features of a global model of length {@code modelDimension}. */
   public int features(int modelDimension) {
     return layout.features(modelDimension);

@@ -42,7 +42,12 @@ public final class StudyLimits {
    * would overflow an int.
    */
   public static long trainingVectorLength(Strategy strategy, int features) {
-    long d = strategy.modelDimension(features);
+    return trainingVectorLength(strategy, features, null);
+  }
+
+  /** As {@link #trainingVectorLength(Strategy, int)} for an {@code mlp} study's {@code network} (null for none). */
+  public static long trainingVectorLength(Strategy strategy, int features, NeuralNetwork network) {
+    long d = network == null ? strategy.modelDimension(features) : network.dimension();
     long update = strategy == Strategy.NEWTON ? d + d * (d + 1) / 2 + 1 : d + 1;
     return update + MetricTail.LENGTH;
   }

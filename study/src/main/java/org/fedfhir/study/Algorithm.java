@@ -4,7 +4,9 @@ import java.util.Optional;
 
 /** The model family a training study asks for ({@code {base}/CodeSystem/algorithm}). */
 public enum Algorithm {
-  LOGISTIC_REGRESSION("logistic-regression"), LINEAR_SVM("linear-svm");
+  LOGISTIC_REGRESSION("logistic-regression"), LINEAR_SVM("linear-svm"),
+  /** A feed-forward neural network ({@code hidden-layers}, {@code dropout}; {@code federation.NeuralNetwork}). */
+  MLP("mlp");
 
   private final String code;
 

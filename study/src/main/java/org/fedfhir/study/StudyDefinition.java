@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.fedfhir.federation.NeuralNetwork;
 
 /**
  * A study as the sites and the aggregator execute it: immutable, validated, parsed from a
@@ -234,6 +235,15 @@ public sealed interface StudyDefinition permits StudyDefinition.Training, StudyD
     @Override
     public StudyKind kind() {
       return StudyKind.TRAINING;
+    }
+
+    /**
+     * The network of an {@code mlp} study: its features in, {@code hidden-layers}, initial weights
+     * from the study {@code seed}; null for a linear model.
+     */
+    public NeuralNetwork network() {
+      return algorithm == Algorithm.MLP
+          ? new NeuralNetwork(features().size(), parameters().hiddenLayers(), parameters().seed()) : null;
     }
   }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.fedfhir.federation.NeuralNetwork;
 import org.fedfhir.federation.Strategy;
 import org.fedfhir.federation.StudyLimits;
 import org.fedfhir.securecompute.privacy.TrainingPrivacy;
@@ -107,7 +108,8 @@ public final class StudyParser implements StudyValidator {
         issues.add(new StudyIssue(p + ".action[0].extension[statistic]", e.getMessage()));
       }
     }
-    checkVectorLength(kind, parameters, features, declarations, issues);
+    checkNetwork(pd, kind, algorithm, parameters, issues);
+    checkVectorLength(kind, algorithm, parameters, features, declarations, issues);
     if (kind == StudyKind.STATISTICS && parameters.privacy() != null) {
       issues.add(new StudyIssue("PlanDefinition.extension[parameter]", "parameter 'dp-epsilon' is a training "
           + "study's; a statistics study declares ε per statistic"));
@@ -237,6 +239,8 @@ public final class StudyParser implements StudyValidator {
     double dpClip = TrainingPrivacy.DEFAULT_CLIP;
     TrainingPrivacy.Unit dpUnit = TrainingPrivacy.Unit.RECORD;
     String dpLoc = null;
+    List<Integer> hiddenLayers = d.hiddenLayers();
+    double dropout = d.dropout();
     String minSitesLoc = null;
     String thresholdLoc = null;
     Set<String> seen = new HashSet<>();
@@ -308,6 +312,19 @@ public final class StudyParser implements StudyValidator {
             issues.add(new StudyIssue(vloc, "parameter 'dp-unit' needs valueCode, one of record | site"));
           }
         }
+        case "hidden-layers" -> {
+          if (value instanceof org.hl7.fhir.r4.model.StringType s && s.getValue() != null) {
+            try {
+              hiddenLayers = NeuralNetwork.parseWidths(s.getValue());
+            } catch (IllegalArgumentException e) {
+              issues.add(new StudyIssue(vloc, "parameter 'hidden-layers' " + e.getMessage()));
+            }
+          } else {
+            issues.add(new StudyIssue(vloc, "parameter 'hidden-layers' needs valueString, 1 or 2 widths 1.."
+                + NeuralNetwork.MAX_WIDTH + " separated by a comma, e.g. \"32,16\""));
+          }
+        }
+        case "dropout" -> dropout = decimal(value, name, vloc, issues, dropout, v -> v >= 0 && v < 1, "in [0, 1)");
         case "strategy" -> {
           if (value instanceof CodeType c && Strategy.isCode(c.getValue())) {
             strategy = Strategy.fromCode(c.getValue());
@@ -326,7 +343,7 @@ public final class StudyParser implements StudyValidator {
     }
     TrainingPrivacy privacy = privacy(dpEpsilon, dpDelta, dpClip, dpUnit, dpLoc, seen, strategy, lr, issues);
     return new StudyParameters(rounds, epochs, lr, l2, seed, testFraction, minSites, threshold, strategy, mu,
-        serverLr, share, precision, privacy);
+        serverLr, share, precision, privacy, hiddenLayers, dropout);
   }
 
   /**
@@ -363,13 +380,42 @@ public final class StudyParser implements StudyValidator {
   }
 
   /**
+   * {@code hidden-layers} and {@code dropout} belong to an {@code mlp} study; an {@code mlp} study
+   * trains under a weighted-model strategy ({@code newton} and {@code fedprox} compute logistic
+   * regression's score, information or proximal step at the sites).
+   */
+  private static void checkNetwork(PlanDefinition pd, StudyKind kind, Algorithm algorithm, StudyParameters parameters,
+      List<StudyIssue> issues) {
+    if (algorithm != Algorithm.MLP) {
+      for (String name : List.of("hidden-layers", "dropout")) {
+        if (declares(pd, name)) {
+          issues.add(new StudyIssue("PlanDefinition.extension[parameter]", "parameter '" + name + "' is for algorithm "
+              + "mlp; this " + (kind == StudyKind.STATISTICS ? "statistics study" : "study's algorithm is "
+              + (algorithm == null ? "missing" : algorithm.code()))));
+        }
+      }
+    } else if (parameters.strategy().needsLogisticRegression()) {
+      issues.add(new StudyIssue("PlanDefinition.extension[algorithm]", "algorithm mlp trains under fedavg, fedadam, "
+          + "fedadagrad or fedyogi; strategy '" + parameters.strategy().code() + "' is for logistic regression only"));
+    }
+  }
+
+  private static boolean declares(PlanDefinition pd, String parameter) {
+    return pd.getExtensionsByUrl(StudyUrls.EXT_PARAMETER).stream()
+        .flatMap(e -> e.getExtensionsByUrl("name").stream())
+        .anyMatch(n -> parameter.equals(primitive(n.getValue())));
+  }
+
+  /**
    * A site's contribution to a round must fit {@link StudyLimits#MAX_VECTOR_LENGTH}: a training
    * study's TRAIN payload (features and strategy), a statistics study's declared statistics.
    */
-  private static void checkVectorLength(StudyKind kind, StudyParameters parameters, List<Feature> features,
-      StatisticsDeclarations.Study declarations, List<StudyIssue> issues) {
+  private static void checkVectorLength(StudyKind kind, Algorithm algorithm, StudyParameters parameters,
+      List<Feature> features, StatisticsDeclarations.Study declarations, List<StudyIssue> issues) {
     if (kind == StudyKind.TRAINING && !features.isEmpty()) {
-      long length = StudyLimits.trainingVectorLength(parameters.strategy(), features.size());
+      NeuralNetwork network = algorithm == Algorithm.MLP
+          ? new NeuralNetwork(features.size(), parameters.hiddenLayers(), parameters.seed()) : null;
+      long length = StudyLimits.trainingVectorLength(parameters.strategy(), features.size(), network);
       if (length > StudyLimits.MAX_VECTOR_LENGTH) {
         issues.add(new StudyIssue("PlanDefinition.action[0].input", features.size() + " features under strategy '"
             + parameters.strategy().code() + "' make a payload of " + length + " values; at most "

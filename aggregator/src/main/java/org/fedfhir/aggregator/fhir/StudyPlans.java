@@ -2,6 +2,7 @@ package org.fedfhir.aggregator.fhir;
 
 import org.fedfhir.aggregator.store.StudyPlan;
 import org.fedfhir.aggregator.store.StudyRef;
+import org.fedfhir.federation.NeuralNetwork;
 import org.fedfhir.federation.Strategy;
 import org.fedfhir.study.InvalidStudyException;
 import org.fedfhir.study.StudyDefinition;
@@ -22,12 +23,14 @@ public final class StudyPlans {
   public static StudyPlan from(StudyDefinition study, String digest) {
     StudyParameters p = study.parameters();
     Strategy strategy = p.strategy();
+    NeuralNetwork network = study instanceof StudyDefinition.Training t ? t.network() : null;
     return StudyPlan.training(new StudyRef(study.url(), study.version()), digest)
         .strategy(strategy)
         .rounds(p.rounds())
         .minSites(p.minSites())
         .threshold(p.threshold() == null ? 0 : p.threshold())
-        .modelDimension(strategy.modelDimension(study.features().size()))
+        .modelDimension(strategy.modelDimension(study.features().size(), network))
+        .network(network)
         .serverLearningRate(p.serverLearningRate())
         .proximalMu(p.proximalMu())
         .l2(p.l2())

@@ -34,7 +34,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Provisions every completed logistic-regression study's final model into the attested TEE model
+ * Provisions every completed logistic-regression or mlp study's final model into the attested TEE model
  * service, once per (service, global model): builds the servable model from the stored global model
  * and standardisation, has {@link ModelProvisioner} attest the service with a fresh nonce, seal the
  * model to the enclave key and send it, then records which measurement received which model digest
@@ -43,6 +43,8 @@ import org.slf4j.LoggerFactory;
  * unreachable, or before a restart, is provisioned later. Logs ids, digests and measurements only.
  */
 public final class ModelProvisioningService implements AutoCloseable {
+  /** The algorithms whose model gives a probability, which the TEE serves. */
+  private static final Set<String> PROBABILITY_MODELS = Set.of("logistic-regression", "mlp");
   private static final Logger LOG = LoggerFactory.getLogger(ModelProvisioningService.class);
   static final Duration RETRY = Duration.ofSeconds(30);
 
@@ -129,7 +131,8 @@ public final class ModelProvisioningService implements AutoCloseable {
 
   /**
    * Provisions the study's final model unless this service already holds it or the study is not a
-   * completed logistic-regression study; a failure is logged and retried after {@link #RETRY}.
+   * completed study of a probability model (logistic-regression or mlp); a failure is logged and
+   * retried after {@link #RETRY}.
    */
   public synchronized Optional<ModelProvisioning> provisionIfDue(StudyRef ref) {
     if (!enabled()) {
@@ -140,7 +143,7 @@ public final class ModelProvisioningService implements AutoCloseable {
     Optional<StoredModel> latest = store.latestModel(ref);
     if (plan.isEmpty() || plan.get().isStatistics() || spec.isEmpty() || latest.isEmpty()
         || store.status(ref).orElse(StudyStatus.ACTIVE) != StudyStatus.COMPLETED
-        || !"logistic-regression".equals(spec.get().algorithm())) {
+        || !PROBABILITY_MODELS.contains(spec.get().algorithm())) {
       return Optional.empty();
     }
     String global = latest.get().digest();
@@ -224,7 +227,7 @@ public final class ModelProvisioningService implements AutoCloseable {
     int f = spec.featureNames().size();
     Standardisation s = ServableModels.standardisation(store.metrics(plan.ref(), 1), f);
     return ServableModels.of(plan.ref(), Integer.toString(latest.round()), plan.strategy(), spec, latest.model(),
-        s.means(), s.sds());
+        s.means(), s.sds(), plan.network().orElse(null));
   }
 
   /** Distinct sites that contributed to at least one completed round (never which patients). */

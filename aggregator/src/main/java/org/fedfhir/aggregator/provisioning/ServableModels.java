@@ -1,12 +1,15 @@
 package org.fedfhir.aggregator.provisioning;
 
+import java.util.Arrays;
 import java.util.Map;
 import org.fedfhir.aggregator.store.ModelSpec;
 import org.fedfhir.aggregator.store.StudyRef;
 import org.fedfhir.aggregator.strategy.ModelVector;
 import org.fedfhir.federation.ModelLayout;
+import org.fedfhir.federation.NeuralNetwork;
 import org.fedfhir.federation.Standardisation;
 import org.fedfhir.federation.Strategy;
+import org.fedfhir.tee.model.HiddenLayers;
 import org.fedfhir.tee.model.LinearModel;
 
 /**
@@ -49,14 +52,48 @@ public final class ServableModels {
    */
   public static LinearModel of(StudyRef ref, String version, Strategy strategy, ModelSpec spec, ModelVector global,
       double[] means, double[] sds) {
-    int dimension = strategy.modelDimension(spec.featureNames().size());
+    return of(ref, version, strategy, spec, global, means, sds, null);
+  }
+
+  /**
+   * As {@link #of(StudyRef, String, Strategy, ModelSpec, ModelVector, double[], double[])}; for an
+   * {@code mlp} study ({@code network} not null) the flat parameters of {@link NeuralNetwork} become
+   * the TEE's {@link HiddenLayers} and the output layer's weights and bias.
+   */
+  public static LinearModel of(StudyRef ref, String version, Strategy strategy, ModelSpec spec, ModelVector global,
+      double[] means, double[] sds, NeuralNetwork network) {
+    int dimension = strategy.modelDimension(spec.featureNames().size(), network);
     if (global.dimension() != dimension) {
       throw new IllegalArgumentException("global model of dimension " + global.dimension() + "; the "
           + strategy.code() + " layout of this study needs " + dimension);
     }
     double[] model = global.toArray();
+    if (network != null) {
+      return network(ref, version, spec, model, means, sds, network);
+    }
     ModelLayout layout = strategy.layout();
     return new LinearModel(studyKey(ref), version, spec.featureNames(), means, sds, layout.weights(model),
         layout.bias(model));
+  }
+
+  /** Splits the network's flat parameters (layout of {@link NeuralNetwork}) into its layers. */
+  private static LinearModel network(StudyRef ref, String version, ModelSpec spec, double[] theta, double[] means,
+      double[] sds, NeuralNetwork network) {
+    int layers = network.hidden().size();
+    int[] widths = new int[layers];
+    double[][] weights = new double[layers][];
+    double[][] biases = new double[layers][];
+    int offset = 0;
+    int in = network.features();
+    for (int l = 0; l < layers; l++) {
+      int out = network.hidden().get(l);
+      widths[l] = out;
+      weights[l] = Arrays.copyOfRange(theta, offset, offset + out * in);
+      biases[l] = Arrays.copyOfRange(theta, offset + out * in, offset + out * in + out);
+      offset += out * in + out;
+      in = out;
+    }
+    return new LinearModel(studyKey(ref), version, spec.featureNames(), means, sds,
+        Arrays.copyOfRange(theta, offset, offset + in), theta[offset + in], new HiddenLayers(widths, weights, biases));
   }
 }

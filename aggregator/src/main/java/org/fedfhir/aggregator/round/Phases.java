@@ -30,9 +30,9 @@ final class Phases {
     return round <= plan.rounds() + 1 ? Phase.TRAIN : Phase.EVALUATE;
   }
 
-  /** The features F of the study, from the strategy's model layout. */
+  /** The features F of the study, from the strategy's model layout or the study's network. */
   int features() {
-    return plan.strategy().features(plan.modelDimension());
+    return plan.features();
   }
 
   int payloadLength(Phase phase) {

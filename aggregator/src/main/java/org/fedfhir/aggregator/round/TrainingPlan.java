@@ -75,7 +75,7 @@ public final class TrainingPlan implements RoundPlan {
     this.strategy = strategy;
     this.encoding = encoding;
     this.phases = new Phases(plan);
-    this.global = latest.map(StoredModel::model).orElse(ModelVector.zeros(plan.modelDimension()));
+    this.global = latest.map(StoredModel::model).orElse(ModelVector.of(plan.initialModel()));
     this.state = latest.isEmpty() ? strategy.initialState(plan.modelDimension())
         : StrategyStates.decode(latest.get().strategyState(), strategy, plan.modelDimension());
     standardised.ifPresent(m -> {

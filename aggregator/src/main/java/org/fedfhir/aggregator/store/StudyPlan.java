@@ -3,9 +3,11 @@ package org.fedfhir.aggregator.store;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import org.fedfhir.federation.ModelLayout;
-import org.fedfhir.securecompute.privacy.TrainingPrivacy;
+import org.fedfhir.federation.NeuralNetwork;
 import org.fedfhir.federation.Strategy;
+import org.fedfhir.securecompute.privacy.TrainingPrivacy;
 import org.fedfhir.study.StudyKind;
 
 /**
@@ -33,6 +35,7 @@ public final class StudyPlan {
   private final double l2;
   private final TrainingPrivacy privacy;
   private final double learningRate;
+  private final NeuralNetwork network;
 
   private StudyPlan(Builder b) {
     this.ref = Objects.requireNonNull(b.ref, "ref");
@@ -76,6 +79,12 @@ public final class StudyPlan {
     if (privacy != null) {
       privacy.step(learningRate); // refuses a lattice the encoding cannot carry
     }
+    if (b.network != null && (kind != StudyKind.TRAINING
+        || strategy.modelDimension(b.network.features(), b.network) != dimension)) {
+      throw new IllegalArgumentException("network " + b.network + " with model dimension " + dimension
+          + "; need a training study whose model is the network's parameters");
+    }
+    this.network = b.network;
   }
 
   /**
@@ -108,6 +117,7 @@ public final class StudyPlan {
     b.l2 = l2;
     b.privacy = privacy;
     b.learningRate = learningRate;
+    b.network = network;
     return b;
   }
 
@@ -204,6 +214,26 @@ public final class StudyPlan {
     return learningRate;
   }
 
+  /** An {@code mlp} study's network (its global model is the network's flat parameters); empty for a linear model. */
+  public Optional<NeuralNetwork> network() {
+    return Optional.ofNullable(network);
+  }
+
+  /**
+   * The training study's initial global model: the network's seeded initial weights for an
+   * {@code mlp} study, zeros for a linear model.
+   */
+  public double[] initialModel() {
+    require(StudyKind.TRAINING, "a model");
+    return network == null ? new double[dimension] : network.initial();
+  }
+
+  /** The training study's number of features F. */
+  public int features() {
+    require(StudyKind.TRAINING, "features");
+    return network == null ? strategy.features(dimension) : network.features();
+  }
+
   /** The threshold for a round with n participants. */
   public int thresholdFor(int participants) {
     return threshold != 0 ? threshold : Math.max(2, (2 * participants + 2) / 3);
@@ -223,13 +253,14 @@ public final class StudyPlan {
         && threshold == p.threshold && dimension == p.dimension
         && Double.compare(serverLearningRate, p.serverLearningRate) == 0
         && Double.compare(proximalMu, p.proximalMu) == 0 && Double.compare(l2, p.l2) == 0
-        && Objects.equals(privacy, p.privacy) && Double.compare(learningRate, p.learningRate) == 0;
+        && Objects.equals(privacy, p.privacy) && Double.compare(learningRate, p.learningRate) == 0
+        && Objects.equals(network, p.network);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(ref, definitionDigest, kind, strategy, rounds, minSites, threshold, dimension,
-        serverLearningRate, proximalMu, l2, privacy, learningRate);
+        serverLearningRate, proximalMu, l2, privacy, learningRate, network);
   }
 
   @Override
@@ -255,6 +286,7 @@ public final class StudyPlan {
     private double l2;
     private TrainingPrivacy privacy;
     private double learningRate;
+    private NeuralNetwork network;
 
     private Builder(StudyKind kind, StudyRef ref, String definitionDigest) {
       this.kind = kind;
@@ -328,6 +360,13 @@ public final class StudyPlan {
       training("differential privacy");
       this.privacy = privacy;
       this.learningRate = learningRate;
+      return this;
+    }
+
+    /** An {@code mlp} study's network (its model dimension must be the network's); null for a linear model. */
+    public Builder network(NeuralNetwork network) {
+      training("network");
+      this.network = network;
       return this;
     }
 

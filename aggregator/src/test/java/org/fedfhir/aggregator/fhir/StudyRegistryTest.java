@@ -46,7 +46,8 @@ class StudyRegistryTest {
   }
 
   private static PlanDefinition heartDiseaseStudy() {
-    return ig.examples().stream().filter(r -> r instanceof PlanDefinition).map(r -> ((PlanDefinition) r).copy())
+    return ig.examples().stream().filter(r -> r instanceof PlanDefinition
+            && r.getIdElement().getIdPart().equals("heart-disease")).map(r -> ((PlanDefinition) r).copy())
         .findFirst().orElseThrow();
   }
 

@@ -27,6 +27,7 @@ import org.fedfhir.aggregator.store.StudyPlan;
 import org.fedfhir.aggregator.store.StudyRef;
 import org.fedfhir.aggregator.store.StudyStatus;
 import org.fedfhir.aggregator.strategy.ModelVector;
+import org.fedfhir.federation.NeuralNetwork;
 import org.fedfhir.federation.Strategy;
 import org.fedfhir.aggregator.testing.TestPki;
 import org.fedfhir.securecompute.attestation.AttestationVerifier;
@@ -102,10 +103,17 @@ class ModelProvisioningServiceTest {
 
   static StudyRef completedStudy(InMemoryStudyStore store, ModelVector finalModel, Strategy strategy, boolean share,
       int precision) {
+    return completedStudy(store, finalModel, strategy, share, precision, null);
+  }
+
+  /** As above; an mlp study's when {@code network} is not null. */
+  static StudyRef completedStudy(InMemoryStudyStore store, ModelVector finalModel, Strategy strategy, boolean share,
+      int precision, NeuralNetwork network) {
     StudyRef ref = new StudyRef("http://example.org/fhir/PlanDefinition/" + java.util.UUID.randomUUID(), "1");
     store.registerStudy(StudyPlan.training(ref, "ab".repeat(32)).strategy(strategy).rounds(1).minSites(2)
-        .modelDimension(finalModel.dimension()).build());
-    store.recordModelSpec(ref, new ModelSpec(FEATURES, "logistic-regression", share, precision));
+        .modelDimension(finalModel.dimension()).network(network).build());
+    store.recordModelSpec(ref, new ModelSpec(FEATURES, network == null ? "logistic-regression" : "mlp", share,
+        precision));
     List<String> sites = List.of("a", "b", "c", "d");
     Map<String, Double> standardisation = new HashMap<>();
     double[] means = {54, 240, 150};
@@ -158,6 +166,29 @@ class ModelProvisioningServiceTest {
         new AttestationVerifier(settings(tee.measurement(), null).policy()), Clock.systemUTC(), new SecureRandom());
     assertThat(site.predict(ref.url() + "|1", served.modelDigest(), FEATURES, x)).as("rounded to 3 decimals")
         .isCloseTo(softmax1, within(5e-4));
+  }
+
+  @Test
+  void aCompletedMlpStudysNetworkIsProvisionedSealedAndTheTeeEvaluatesItAsTheFlatParametersDo() throws Exception {
+    InMemoryStudyStore store = new InMemoryStudyStore();
+    NeuralNetwork network = new NeuralNetwork(3, List.of(4, 2), 43L);
+    double[] theta = network.initial();
+    for (int k = 0; k < theta.length; k++) {
+      theta[k] += 0.2 * Math.cos(3.0 * k);
+    }
+    StudyRef ref = completedStudy(store, ModelVector.of(theta), Strategy.FEDADAM, false, 6, network);
+
+    List<ModelProvisioning> done = service(store, settings(tee.measurement(), null), Clock.systemUTC())
+        .provisionCompletedStudies();
+
+    assertThat(done).singleElement().satisfies(p -> assertThat(p.globalModelDigest())
+        .isEqualTo(ModelVector.of(theta).digest()));
+    TeeClient site = new TeeClient(siteCtx.newRestfulGenericClient(tee.server().baseUrl()),
+        new AttestationVerifier(settings(tee.measurement(), null).policy()), Clock.systemUTC(), new SecureRandom());
+    double[] z = {(61 - 54) / 9.0, (300 - 240) / 50.0, (120 - 150) / 23.0};
+    assertThat(site.predict(ref.url() + "|1", done.get(0).modelDigest(), FEATURES, new double[] {61, 300, 120}))
+        .as("the network in the clear, rounded to 6 decimals in the enclave")
+        .isCloseTo(network.probability(theta, z), within(5e-7));
   }
 
   @Test

@@ -65,6 +65,19 @@ abstract class StudyStoreContract {
   }
 
   @Test
+  void aNeuralNetworkStudysNetworkIsReadBackUnchanged() {
+    org.fedfhir.federation.NeuralNetwork network =
+        new org.fedfhir.federation.NeuralNetwork(13, java.util.List.of(32, 16), -7L);
+    StudyPlan p = plan(Strategy.FEDADAM).toBuilder().modelDimension(network.dimension()).network(network).build();
+    store().registerStudy(p);
+    StudyPlan read = store().study(p.ref()).orElseThrow();
+    assertThat(read).isEqualTo(p);
+    assertThat(read.network()).contains(network);
+    assertThat(read.initialModel()).containsExactly(network.initial());
+    assertThat(read.features()).isEqualTo(13);
+  }
+
+  @Test
   void aStatisticsStudyIsReadBackAsAStatisticsStudyWithItsVectorLength() {
     StudyPlan p = StudyPlan.statistics(new StudyRef("http://example.org/fhir/PlanDefinition/" + UUID.randomUUID(),
         "1.0.0"), DIGEST).minSites(3).threshold(2).statisticsLength(7).build();

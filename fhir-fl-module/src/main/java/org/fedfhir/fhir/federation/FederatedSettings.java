@@ -2,6 +2,7 @@ package org.fedfhir.fhir.federation;
 
 import java.util.Objects;
 import org.fedfhir.federation.ModelLayout;
+import org.fedfhir.federation.NeuralNetwork;
 import org.fedfhir.federation.Strategy;
 import org.fedfhir.study.Algorithm;
 import org.fedfhir.study.StudyDefinition;
@@ -20,9 +21,18 @@ import org.fedfhir.securecompute.privacy.TrainingPrivacy;
  * @param seed seed of the split and of local shuffling
  * @param privacy the study's differential privacy, or null (then every TRAIN round trains locally)
  * @param rounds the study's TRAIN rounds R, over which a private study spreads its budget
+ * @param network an {@code mlp} study's network, or null for a linear model (then {@code algorithm} is the model)
+ * @param dropout an {@code mlp} study's dropout during local training, in [0, 1); 0 for a linear model
  */
 public record FederatedSettings(Strategy strategy, LinearAlgorithm algorithm, int localEpochs,
-    double learningRate, double proximalMu, long seed, TrainingPrivacy privacy, int rounds) {
+    double learningRate, double proximalMu, long seed, TrainingPrivacy privacy, int rounds, NeuralNetwork network,
+    double dropout) {
+
+  /** A study of a linear model. */
+  public FederatedSettings(Strategy strategy, LinearAlgorithm algorithm, int localEpochs, double learningRate,
+      double proximalMu, long seed, TrainingPrivacy privacy, int rounds) {
+    this(strategy, algorithm, localEpochs, learningRate, proximalMu, seed, privacy, rounds, null, 0);
+  }
 
   /** A study without differential privacy. */
   public FederatedSettings(Strategy strategy, LinearAlgorithm algorithm, int localEpochs, double learningRate,
@@ -41,7 +51,14 @@ public record FederatedSettings(Strategy strategy, LinearAlgorithm algorithm, in
     if (!(proximalMu >= 0)) {
       throw new IllegalArgumentException("proximal-mu " + proximalMu + "; need ≥ 0");
     }
-    if (algorithm != LinearAlgorithm.LOGISTIC_REGRESSION && strategy.needsLogisticRegression()) {
+    if (network != null && strategy.needsLogisticRegression()) {
+      throw new IllegalArgumentException("strategy " + strategy.code() + " is implemented for logistic-regression "
+          + "only; the study's algorithm is mlp");
+    }
+    if (!(dropout >= 0 && dropout < 1)) {
+      throw new IllegalArgumentException("dropout " + dropout + "; need 0 ≤ p < 1");
+    }
+    if (network == null && algorithm != LinearAlgorithm.LOGISTIC_REGRESSION && strategy.needsLogisticRegression()) {
       throw new IllegalArgumentException("strategy " + strategy.code() + " is implemented for logistic-regression only; the study's algorithm is "
           + algorithm);
     }
@@ -57,8 +74,14 @@ public record FederatedSettings(Strategy strategy, LinearAlgorithm algorithm, in
     StudyParameters p = study.parameters();
     LinearAlgorithm a = study.algorithm() == Algorithm.LINEAR_SVM
         ? LinearAlgorithm.LINEAR_SVM : LinearAlgorithm.LOGISTIC_REGRESSION;
+    NeuralNetwork network = study instanceof StudyDefinition.Training t ? t.network() : null;
     return new FederatedSettings(p.strategy(), a, p.localEpochs(), p.learningRate(), p.proximalMu(), p.seed(),
-        p.privacy(), p.rounds());
+        p.privacy(), p.rounds(), network, network == null ? 0 : p.dropout());
+  }
+
+  /** Length of the global model for {@code features} features: the strategy's layout or the network's parameters. */
+  public int modelDimension(int features) {
+    return strategy.modelDimension(features, network);
   }
 
   public ModelLayout layout() {

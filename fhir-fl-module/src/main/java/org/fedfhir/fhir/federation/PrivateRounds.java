@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import org.fedfhir.federation.NeuralNetwork;
 import org.fedfhir.federation.SiteSession;
 import org.fedfhir.federation.SiteSession.RoundRefusedException;
 import org.fedfhir.fhir.training.LinearAlgorithm;
@@ -34,12 +35,20 @@ final class PrivateRounds {
   private final int rounds;
   private final double learningRate;
   private final LinearAlgorithm algorithm;
+  private final NeuralNetwork network;
   private final SecureRandom random;
   private final ZcdpAccountant ledger;
   private final Map<String, double[]> sent = new HashMap<>();
 
   PrivateRounds(TrainingPrivacy privacy, int rounds, double learningRate, LinearAlgorithm algorithm,
       SecureRandom random) {
+    this(privacy, rounds, learningRate, algorithm, null, random);
+  }
+
+  /** Rounds of an {@code mlp} study when {@code network} is not null: the gradient is the network's, without dropout. */
+  PrivateRounds(TrainingPrivacy privacy, int rounds, double learningRate, LinearAlgorithm algorithm,
+      NeuralNetwork network, SecureRandom random) {
+    this.network = network;
     this.privacy = privacy;
     this.rounds = rounds;
     this.learningRate = learningRate;
@@ -128,11 +137,16 @@ final class PrivateRounds {
   }
 
   /**
-   * The gradient of one record's loss for Tribuo's two-row model {@code [b_0, w_0, b_1, w_1]}, x̃ = [1, z]:
+   * The gradient of one record's loss: an {@code mlp} study's network by backpropagation, else for Tribuo's two-row model {@code [b_0, w_0, b_1, w_1]}, x̃ = [1, z]:
    * the softmax log-loss gives row k {@code (p_k − [k = y])·x̃}; the hinge {@code max(0, 1 − (s_y − s_¬y))}
    * gives {@code −x̃} to row y and {@code +x̃} to the other while the margin is below 1.
    */
   double[] gradient(double[] model, double[] z, int y) {
+    if (network != null) {
+      double[] g = new double[model.length];
+      network.addGradient(model, z, y, 0, null, g);
+      return g;
+    }
     int f = z.length;
     double s0 = model[0];
     double s1 = model[f + 1];

@@ -22,17 +22,9 @@ final class ProximalSgd {
     int f = ModelLayout.TWO_ROW.features(global);
     double[] w = global.clone();
     SplittableRandom rng = new SplittableRandom(seed);
-    int[] order = new int[rows.size()];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
+    int[] order = Shuffle.rows(rows.size());
     for (int e = 0; e < epochs; e++) {
-      for (int i = order.length - 1; i > 0; i--) {
-        int j = rng.nextInt(i + 1);
-        int t = order[i];
-        order[i] = order[j];
-        order[j] = t;
-      }
+      Shuffle.epoch(order, rng);
       for (int i : order) {
         double[] z = rows.z[i];
         double p1 = ModelLayout.TWO_ROW.probability(w, z);

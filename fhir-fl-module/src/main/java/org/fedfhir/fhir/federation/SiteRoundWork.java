@@ -16,7 +16,8 @@ import org.fedfhir.fhir.training.Metrics;
  *   <li>STANDARDISE: per feature {@code [n_j, Σx_j, Σx_j²]} over the training rows, observed values only;</li>
  *   <li>TRAIN: for {@code fedavg} and the server optimisers, Tribuo's linear SGD warm-started from the
  *       global two-row model for {@code local-epochs} ({@link TribuoLocalUpdate}); for {@code fedprox}
- *       the same objective plus {@code μ/2‖w − w_g‖²} ({@link ProximalSgd}); both sent as
+ *       the same objective plus {@code μ/2‖w − w_g‖²} ({@link ProximalSgd}); for an {@code mlp} study,
+ *       mini-batch SGD with dropout on the network's flat parameters ({@link NetworkSgd}); all sent as
  *       {@code [n·w, n]}. For {@code newton}, the logistic score and information at the global β
  *       ({@link LogisticInformation}) as {@code [s, upper triangle of I, n]};</li>
  *   <li>the metric tail {@code [tp, fp, tn, fn, Σ log-loss]} of a model on the test split.</li>
@@ -68,16 +69,16 @@ public final class SiteRoundWork implements SiteSession.TrainingWork {
     this.tribuo = new TribuoLocalUpdate(rows.featureNames());
     this.sessionSecret = sessionSecret;
     this.privateRounds = settings.privacy() == null ? null : new PrivateRounds(settings.privacy(), settings.rounds(),
-        settings.learningRate(), settings.algorithm(), new SecureRandom());
+        settings.learningRate(), settings.algorithm(), settings.network(), new SecureRandom());
   }
 
   public SiteRoundWork(SiteRows rows, FederatedSettings settings) {
     this(rows, settings, null);
   }
 
-  /** Length of the model vector the site joins with: F + 1 for newton, 2(F + 1) otherwise. */
+  /** Length of the model vector the site joins with: F + 1 for newton, 2(F + 1) for a linear model otherwise, the network's parameters for mlp. */
   public int modelDimension() {
-    return settings.layout().dimension(rows.features());
+    return settings.modelDimension(rows.features());
   }
 
   @Override
@@ -125,7 +126,10 @@ public final class SiteRoundWork implements SiteSession.TrainingWork {
       }
       case FEDPROX -> weighted(ProximalSgd.train(requireLength(globalModel), train, settings.localEpochs(),
           settings.learningRate(), settings.proximalMu(), seed), n);
-      default -> weighted(tribuo.train(requireLength(globalModel), train, settings.algorithm(),
+      default -> settings.network() != null
+          ? weighted(NetworkSgd.train(settings.network(), requireLength(globalModel), train, settings.localEpochs(),
+              settings.learningRate(), settings.dropout(), seed), n)
+          : weighted(tribuo.train(requireLength(globalModel), train, settings.algorithm(),
           settings.localEpochs(), settings.learningRate(), seed), n);
     };
   }
@@ -134,13 +138,13 @@ public final class SiteRoundWork implements SiteSession.TrainingWork {
   public double[] evaluate(double[] model, Standardisation standardisation) {
     lastStandardisation = standardisation;
     StandardisedRows test = standardised(rows.test(), standardisation);
-    return TestMetrics.tail(TestMetrics.probabilities(settings.layout(), requireLength(model), test), test.y);
+    return TestMetrics.tail(probabilities(requireLength(model), test), test.y);
   }
 
   /** Accuracy, AUC and Brier score of {@code model} on this site's test split, with the study's global standardisation. */
   public Metrics localMetrics(double[] model, Standardisation standardisation) {
     StandardisedRows test = standardised(rows.test(), standardisation);
-    return TestMetrics.local(TestMetrics.probabilities(settings.layout(), requireLength(model), test), test.y,
+    return TestMetrics.local(probabilities(requireLength(model), test), test.y,
         rows.trainCount());
   }
 
@@ -165,6 +169,17 @@ public final class SiteRoundWork implements SiteSession.TrainingWork {
   @Override
   public void roundAborted(int round, String reason) {
     progress.roundAborted(round, reason);
+  }
+
+  private double[] probabilities(double[] model, StandardisedRows test) {
+    if (settings.network() == null) {
+      return TestMetrics.probabilities(settings.layout(), model, test);
+    }
+    double[] p = new double[test.size()];
+    for (int i = 0; i < p.length; i++) {
+      p[i] = settings.network().probability(model, test.z[i]);
+    }
+    return p;
   }
 
   private StandardisedRows standardised(int[] which, Standardisation s) {

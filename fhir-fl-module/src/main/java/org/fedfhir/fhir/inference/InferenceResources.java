@@ -82,6 +82,7 @@ public final class InferenceResources {
     return switch (study.algorithm()) {
       case LOGISTIC_REGRESSION -> "Logistic regression";
       case LINEAR_SVM -> "Linear SVM";
+      case MLP -> "Neural network";
     };
   }
 

@@ -220,9 +220,9 @@ public final class InferenceService {
       throw new InferenceRefusal(InferenceRefusal.Reason.INVALID_STUDY, "PlanDefinition/" + pdId
           + " is not a valid study", issues);
     }
-    if (study.kind() != StudyKind.TRAINING || study.algorithm() != Algorithm.LOGISTIC_REGRESSION) {
+    if (study.kind() != StudyKind.TRAINING || study.algorithm() == Algorithm.LINEAR_SVM) {
       throw new InferenceRefusal(InferenceRefusal.Reason.INVALID_STUDY, "study " + InferenceResources.canonical(study)
-          + " has no probability model: $infer needs a training study with algorithm logistic-regression");
+          + " has no probability model: $infer needs a training study with algorithm logistic-regression or mlp");
     }
     RiskBands bands;
     try {

@@ -85,6 +85,10 @@ public class LocalTrainingService implements AutoCloseable {
     StudyAdmission.Admitted admitted = admission.admit(planDefinitionId, StudyKind.TRAINING, "$train");
     String id = admitted.id();
     StudyDefinition study = admitted.study();
+    if (m.equals("local") && study.algorithm() == Algorithm.MLP) {
+      throw new SiteRefusal(SiteRefusal.Reason.INVALID_REQUEST, "mode local trains the linear models only; "
+          + "algorithm mlp trains with mode federated", "Parameters.parameter[mode].value");
+    }
 
     Task task = new Task();
     task.setStatus(Task.TaskStatus.REQUESTED);

@@ -110,6 +110,36 @@ class LocalTrainingServiceTest {
         IssueType.INVALID, "", "PlanDefinition.action[0].input[2].type");
   }
 
+  /** The reference study as algorithm mlp, with {@code hidden-layers} if given. */
+  static PlanDefinition mlp(String hiddenLayers) {
+    PlanDefinition pd = Fixtures.study("heart-disease-lr");
+    ((org.hl7.fhir.r4.model.Coding) pd.getExtensionByUrl(org.fedfhir.study.StudyUrls.EXT_ALGORITHM).getValue())
+        .setCode("mlp");
+    if (hiddenLayers != null) {
+      org.hl7.fhir.r4.model.Extension e = pd.addExtension().setUrl(org.fedfhir.study.StudyUrls.EXT_PARAMETER);
+      e.addExtension("name", new org.hl7.fhir.r4.model.CodeType("hidden-layers"));
+      e.addExtension("value", new org.hl7.fhir.r4.model.StringType(hiddenLayers));
+    }
+    return pd;
+  }
+
+  @Test
+  void anMlpStudyIsNotTrainedLocally() {
+    site.approve("mlp", mlp(null));
+    refused(() -> service(cleveland, true).start("mlp", "local", CALLER), SiteRefusal.Reason.INVALID_REQUEST, 400,
+        IssueType.CODEINVALID, "algorithm mlp trains with mode federated", "Parameters.parameter[mode].value");
+  }
+
+  @Test
+  void anMlpStudyWithAHiddenLayerTooWideIsRefusedNamingTheParameter() {
+    PlanDefinition wide = mlp("512");
+    site.approve("wide", wide);
+    int last = wide.getExtensionsByUrl(org.fedfhir.study.StudyUrls.EXT_PARAMETER).size() - 1;
+    refused(() -> service(cleveland, true).start("wide", "federated", CALLER), SiteRefusal.Reason.INVALID_STUDY, 422,
+        IssueType.INVALID, "parameter 'hidden-layers' hidden layer of width 512; need 1 ≤ width ≤ 256",
+        "PlanDefinition.extension[parameter][" + last + "].extension[value]");
+  }
+
   @Test
   void anUnknownStudyIsNotFound() {
     refused(() -> service(cleveland, true).start("nowhere", "local", CALLER), SiteRefusal.Reason.UNKNOWN_STUDY, 404,

@@ -23,14 +23,20 @@ import java.util.List;
  * <pre>
  *   magic    4 bytes "FFLM"
  *   version  1 byte  0x01
- *   kind     1 byte  0x01 = logistic regression on standardised features
+ *   kind     1 byte  0x01 = logistic regression on standardised features,
+ *                    0x02 = neural network (logistic regression on its last hidden layer)
  *   study    string
  *   model version string
  *   n        u16, 1..4096
  *   names    n strings
  *   means    n doubles
  *   sds      n doubles
- *   weights  n doubles
+ *   (kind 0x02 only:)
+ *   layers   u8, 1..2
+ *   widths   layers × u16, each 1..256
+ *   per layer: weights (width × inputs doubles, unit after unit), biases (width doubles)
+ *   (both kinds:)
+ *   weights  n doubles (kind 0x01), last width doubles (kind 0x02)
  *   bias     double
  * </pre>
  * Nothing may follow. -0.0 is written as 0.0 so that equal models have equal digests.
@@ -47,18 +53,27 @@ public final class ModelCodec {
       DataOutputStream out = new DataOutputStream(bytes);
       out.write(MAGIC);
       out.writeByte(1);
-      out.writeByte(1);
+      out.writeByte(model.hidden() == null ? 1 : 2);
       writeString(out, model.study());
       writeString(out, model.version());
       out.writeShort(model.featureNames().size());
       for (String name : model.featureNames()) {
         writeString(out, name);
       }
-      for (double[] column : new double[][] {model.means(), model.sds(), model.weights()}) {
-        for (double v : column) {
-          out.writeDouble(v + 0.0);
+      writeDoubles(out, model.means());
+      writeDoubles(out, model.sds());
+      HiddenLayers hidden = model.hidden();
+      if (hidden != null) {
+        out.writeByte(hidden.widths().length);
+        for (int width : hidden.widths()) {
+          out.writeShort(width);
+        }
+        for (int l = 0; l < hidden.widths().length; l++) {
+          writeDoubles(out, hidden.weights()[l]);
+          writeDoubles(out, hidden.biases()[l]);
         }
       }
+      writeDoubles(out, model.weights());
       out.writeDouble(model.bias() + 0.0);
       return bytes.toByteArray();
     } catch (IOException impossible) {
@@ -76,7 +91,11 @@ public final class ModelCodec {
     try {
       byte[] magic = new byte[4];
       in.get(magic);
-      if (!Arrays.equals(magic, MAGIC) || in.get() != 1 || in.get() != 1) {
+      if (!Arrays.equals(magic, MAGIC) || in.get() != 1) {
+        throw new IllegalArgumentException("not a FedFHIR linear model, version 1 (magic, version or kind)");
+      }
+      byte kind = in.get();
+      if (kind != 1 && kind != 2) {
         throw new IllegalArgumentException("not a FedFHIR linear model, version 1 (magic, version or kind)");
       }
       String study = readString(in);
@@ -91,12 +110,13 @@ public final class ModelCodec {
       }
       double[] means = readDoubles(in, n);
       double[] sds = readDoubles(in, n);
-      double[] weights = readDoubles(in, n);
+      HiddenLayers hidden = kind == 2 ? readHidden(in, n) : null;
+      double[] weights = readDoubles(in, hidden == null ? n : hidden.outputs());
       double bias = in.getDouble();
       if (in.hasRemaining()) {
         throw new IllegalArgumentException(in.remaining() + " trailing bytes after the model");
       }
-      LinearModel model = new LinearModel(study, version, names, means, sds, weights, bias);
+      LinearModel model = new LinearModel(study, version, names, means, sds, weights, bias, hidden);
       if (!Arrays.equals(encode(model), bytes)) {
         throw new IllegalArgumentException("model encoding is not canonical");
       }
@@ -138,6 +158,36 @@ public final class ModelCodec {
           .decode(ByteBuffer.wrap(utf8)).toString();
     } catch (CharacterCodingException e) {
       throw new IllegalArgumentException("string is not UTF-8");
+    }
+  }
+
+  private static HiddenLayers readHidden(ByteBuffer in, int features) {
+    int layers = Byte.toUnsignedInt(in.get());
+    if (layers < 1 || layers > HiddenLayers.MAX_LAYERS) {
+      throw new IllegalArgumentException(layers + " hidden layers outside 1.." + HiddenLayers.MAX_LAYERS);
+    }
+    int[] widths = new int[layers];
+    for (int l = 0; l < layers; l++) {
+      widths[l] = Short.toUnsignedInt(in.getShort());
+      if (widths[l] < 1 || widths[l] > HiddenLayers.MAX_WIDTH) {
+        throw new IllegalArgumentException("hidden layer of width " + widths[l] + " outside 1.."
+            + HiddenLayers.MAX_WIDTH);
+      }
+    }
+    double[][] weights = new double[layers][];
+    double[][] biases = new double[layers][];
+    int inputs = features;
+    for (int l = 0; l < layers; l++) {
+      weights[l] = readDoubles(in, widths[l] * inputs);
+      biases[l] = readDoubles(in, widths[l]);
+      inputs = widths[l];
+    }
+    return new HiddenLayers(widths, weights, biases);
+  }
+
+  private static void writeDoubles(DataOutputStream out, double[] values) throws IOException {
+    for (double v : values) {
+      out.writeDouble(v + 0.0);
     }
   }
 

@@ -12,6 +12,7 @@ import jakarta.persistence.UniqueConstraint;
 import org.fedfhir.aggregator.store.StudyPlan;
 import org.fedfhir.aggregator.store.StudyRef;
 import org.fedfhir.aggregator.store.StudyStatus;
+import org.fedfhir.federation.NeuralNetwork;
 import org.fedfhir.federation.Strategy;
 import org.fedfhir.securecompute.privacy.TrainingPrivacy;
 
@@ -76,6 +77,10 @@ class StudyEntity {
   @Column(name = "dp_learning_rate")
   Double dpLearningRate;
 
+  /** An mlp study's network as "features;hidden-layers;seed" (e.g. "13;32,16;43"); null otherwise. */
+  @Column(length = 60)
+  String network;
+
   @Enumerated(EnumType.STRING)
   @Column(nullable = false, length = 20)
   StudyStatus status;
@@ -105,6 +110,9 @@ class StudyEntity {
       dpUnit = dp.unit().code();
       dpLearningRate = p.learningRate();
     });
+    if (!p.isStatistics()) {
+      network = p.network().map(n -> n.features() + ";" + n.widths() + ";" + n.seed()).orElse(null);
+    }
     status = StudyStatus.ACTIVE;
   }
 
@@ -119,6 +127,12 @@ class StudyEntity {
         .serverLearningRate(serverLearningRate).proximalMu(proximalMu).l2(l2)
         .privacy(dpEpsilon == null ? null : new TrainingPrivacy(dpEpsilon, dpDelta, dpClip,
             TrainingPrivacy.Unit.fromCode(dpUnit).orElseThrow()), dpLearningRate == null ? 0 : dpLearningRate)
+        .network(network == null ? null : network(network))
         .build();
+  }
+
+  private static NeuralNetwork network(String column) {
+    String[] parts = column.split(";");
+    return new NeuralNetwork(Integer.parseInt(parts[0]), NeuralNetwork.parseWidths(parts[1]), Long.parseLong(parts[2]));
   }
 }

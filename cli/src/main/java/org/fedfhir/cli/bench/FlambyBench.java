@@ -33,6 +33,7 @@ import org.fedfhir.aggregator.round.SecAggSecureSum;
 import org.fedfhir.aggregator.store.InMemoryStudyStore;
 import org.fedfhir.aggregator.store.StudyPlan;
 import org.fedfhir.cli.demo.StudyVariants;
+import org.fedfhir.federation.NeuralNetwork;
 import org.fedfhir.federation.SiteSession;
 import org.fedfhir.federation.v1.FixedPointEncoding;
 import org.fedfhir.fhir.federation.AggregatorAddress;
@@ -52,6 +53,7 @@ import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DecimalType;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.PlanDefinition;
+import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Type;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -108,7 +110,13 @@ public final class FlambyBench implements Callable<Integer> {
           () -> FlambyPublished.benchmark("Pooled Training")),
       privateFedAvg(0.1),
       privateFedAvg(1.0),
-      privateFedAvg(10.0));
+      privateFedAvg(10.0),
+      new Row("mlp", "MLP 13→16→1, FedAvg", "mlp", null, parameters("strategy", "fedavg", "rounds", 20,
+          "local-epochs", 5, "learning-rate", 0.1, "hidden-layers", new StringType("16"), "dropout", 0.1),
+          () -> FlambyPublished.dp(null, DELTA)),
+      new Row("mlp-dp-1", "MLP 13→16→1, FedAvg + DP", "mlp", 1.0, parameters("strategy", "fedavg", "rounds", 20,
+          "learning-rate", 1.0, "dp-clip", 1.0, "hidden-layers", new StringType("16")),
+          () -> FlambyPublished.dp(1.0, DELTA)));
 
   /** Federated averaging with record-level DP at {@code epsilon} (one clipped, noised gradient step per round). */
   private static Row privateFedAvg(double epsilon) {
@@ -120,7 +128,7 @@ public final class FlambyBench implements Callable<Integer> {
   int seeds = 5;
 
   @Option(names = "--row", split = ",", paramLabel = "ROW", description = "only these rows (default: all): fedavg, fedadagrad, newton, "
-      + "fedavg-dp-0.1, fedavg-dp-1, fedavg-dp-10")
+      + "fedavg-dp-0.1, fedavg-dp-1, fedavg-dp-10, mlp, mlp-dp-1")
   List<String> only;
 
   @Option(names = "--rounds", paramLabel = "N", description = "every row's rounds instead of its own: a quick look, not the "
@@ -322,7 +330,7 @@ public final class FlambyBench implements Callable<Integer> {
     Map<String, Type> out = new LinkedHashMap<>();
     for (int i = 0; i < nameValue.length; i += 2) {
       Object v = nameValue[i + 1];
-      out.put((String) nameValue[i], v instanceof Integer n ? new IntegerType(n)
+      out.put((String) nameValue[i], v instanceof Type t ? t : v instanceof Integer n ? new IntegerType(n)
           : v instanceof Double d ? new DecimalType(d) : new CodeType((String) v));
     }
     return out;
@@ -378,13 +386,23 @@ public final class FlambyBench implements Callable<Integer> {
     /** Publishes the study at the aggregator, lets the four sites take part, and scores the final model. */
     SeedRun run(FhirContext ctx, PlanDefinition pd, Map<HeartDiseaseCentre, SiteRows> sites) throws Exception {
       StudyDefinition study = parse(pd);
-      FederatedSettings settings = FederatedSettings.of(study);
+      // the study declares the 10 attributes it extracts; the sites train on FLamby's 13 columns of them,
+      // so a network's input layer is as wide as those columns, at the aggregator and at every site
+      FederatedSettings declared = FederatedSettings.of(study);
+      NeuralNetwork network = declared.network() == null ? null : new NeuralNetwork(
+          sites.values().iterator().next().features(), declared.network().hidden(), declared.network().seed());
+      FederatedSettings settings = new FederatedSettings(declared.strategy(), declared.algorithm(),
+          declared.localEpochs(), declared.learningRate(), declared.proximalMu(), declared.seed(), declared.privacy(),
+          declared.rounds(), network, declared.dropout());
       Map<HeartDiseaseCentre, SiteRoundWork> works = new LinkedHashMap<>();
       sites.forEach((c, rows) -> works.put(c, new SiteRoundWork(rows, settings)));
       int dimension = works.values().iterator().next().modelDimension();
-      // the study declares the 10 attributes it extracts; the sites train on FLamby's 13 columns of them
-      StudyPlan plan = StudyPlans.from(study, org.fedfhir.ig.StudyDigest.sha256Hex(ctx, pd)).toBuilder()
-          .modelDimension(dimension).build();
+      StudyPlan.Builder builder = StudyPlans.from(study, org.fedfhir.ig.StudyDigest.sha256Hex(ctx, pd)).toBuilder();
+      builder.modelDimension(dimension);
+      if (network != null) {
+        builder.network(network);
+      }
+      StudyPlan plan = builder.build();
       store.registerStudy(plan);
       SiteSession.Study joined = new SiteSession.Study(study.url(), study.version(), StudyDigest.sha256(ctx, pd),
           dimension);
@@ -405,9 +423,9 @@ public final class FlambyBench implements Callable<Integer> {
         perCentre.put(e.getKey().code(), work.localMetrics(outcome.finalModel(), work.standardisation()).accuracy());
       }
       SiteRoundWork first = works.values().iterator().next();
-      double network = first.evaluation() == null ? Double.NaN
+      double accuracy = first.evaluation() == null ? Double.NaN
           : first.evaluation().networkMetrics().getOrDefault("accuracy", Double.NaN);
-      return new SeedRun((int) study.parameters().seed(), perCentre, network, first.privacySpent());
+      return new SeedRun((int) study.parameters().seed(), perCentre, accuracy, first.privacySpent());
     }
 
     @Override

@@ -101,6 +101,18 @@ final class DemoNetwork implements AutoCloseable {
   }
 
   /**
+   * Kills a party started as a child JVM at once (SIGKILL: a crash, no shutdown runs) and starts it again
+   * with the same arguments, without waiting.
+   */
+  void crashAndRestart(String name) {
+    if (!(nodes.get(name) instanceof ChildJvmNode child)) {
+      throw new IllegalArgumentException("'" + name + "' is not a child JVM of this run; parties: " + nodes.keySet());
+    }
+    child.kill();
+    start(name, arguments.get(name));
+  }
+
+  /**
    * Waits for the hospitals; throws {@link StartFailure} for the first that stops or is late. Returns
    * the seconds each took to answer.
    */

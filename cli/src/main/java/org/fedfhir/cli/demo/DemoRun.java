@@ -351,7 +351,7 @@ final class DemoRun {
    * {@code ./fedfhir load} does: transactions of {@link LoadOptions#PER_BUNDLE} patients, one at a time
    * ({@link #IN_FILE_ORDER}).
    */
-  private static void load(FhirContext ctx, Topology topology, SiteIdentities identities, PrintStream out) {
+  static void load(FhirContext ctx, Topology topology, SiteIdentities identities, PrintStream out) {
     LocalDate today = LocalDate.now();
     Map<String, CompletableFuture<Integer>> loads = new LinkedHashMap<>();
     for (String c : topology.centres()) {

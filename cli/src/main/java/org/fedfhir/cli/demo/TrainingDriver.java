@@ -64,7 +64,7 @@ final class TrainingDriver {
   }
 
   /** Starts {@code $train} with {@code mode} at every hospital; returns Task URLs, or the refusals. */
-  private Map<String, String> startTraining(String planDefinitionId, String mode, Map<String, String> refusals) {
+  Map<String, String> startTraining(String planDefinitionId, String mode, Map<String, String> refusals) {
     Parameters in = new Parameters();
     in.addParameter().setName("mode").setValue(new CodeType(mode));
     Map<String, CompletableFuture<FhirHttp.Answer>> calls = new LinkedHashMap<>();
@@ -161,6 +161,20 @@ final class TrainingDriver {
     }
   }
 
+  /** Follows the Tasks at {@code taskUrls} (site → URL) until each has ended or {@code timeout} has passed. */
+  Map<String, TaskView> follow(Map<String, String> taskUrls, Duration timeout) {
+    return follow(taskUrls, timeout, null, 0);
+  }
+
+  /** One site's Task as it is now, or null when the site does not answer. */
+  TaskView read(String centre, String url) {
+    FhirHttp.Answer a = http.as(identities.steward(centre)).get(url);
+    if (!a.ok()) {
+      return null;
+    }
+    return TaskView.of(http.parse(Task.class, a.body()));
+  }
+
   private Map<String, TaskView> follow(Map<String, String> taskUrls, Duration timeout, Progress progress, int rounds) {
     long deadline = System.nanoTime() + timeout.toNanos();
     Map<String, TaskView> views = new LinkedHashMap<>();
@@ -199,14 +213,6 @@ final class TrainingDriver {
 
   private static TaskView timedOut(Duration timeout) {
     return new TaskView("timed-out", null, "no Task read within " + timeout.toSeconds() + " s", Map.of());
-  }
-
-  private TaskView read(String centre, String url) {
-    FhirHttp.Answer a = http.as(identities.steward(centre)).get(url);
-    if (!a.ok()) {
-      return null;
-    }
-    return TaskView.of(http.parse(Task.class, a.body()));
   }
 
   private static StrategyResult result(String name, String code, boolean secure, Map<String, TaskView> views,

@@ -188,6 +188,29 @@ final class NetnsLab implements AutoCloseable {
         Long.parseLong(inNamespace(ns, "cat", "/sys/class/net/eth0/statistics/tx_bytes").strip())};
   }
 
+  /** The peer address of each established TCP connection on the host ({@code ss -tnH state established}). */
+  List<String> peers(String name) {
+    List<String> peers = new ArrayList<>();
+    for (String line : inNamespace(host(name).namespace(), "ss", "-tnH", "state", "established").split("\n")) {
+      String[] f = line.trim().split("\\s+");
+      if (f.length >= 4) {
+        String peer = f[3].substring(0, f[3].lastIndexOf(':')).replace("[", "").replace("]", "");
+        peers.add(peer.startsWith("::ffff:") ? peer.substring("::ffff:".length()) : peer);
+      }
+    }
+    return peers;
+  }
+
+  /** Whether {@code address} is in the lab ({@code 10.77.N.0/24}) or the host's own loopback. */
+  boolean inLab(String address) {
+    return address.startsWith(subnet + ".") || address.startsWith("127.") || address.equals("::1");
+  }
+
+  /** The host's IPv4 routes ({@code ip -4 route}): only its lab subnet, no default route out of the lab. */
+  String routes(String name) {
+    return inNamespace(host(name).namespace(), "ip", "-4", "route", "show");
+  }
+
   /** Listening TCP sockets on the host ({@code ss -ltnH}: local address:port per line). */
   String listening(String name) {
     return inNamespace(host(name).namespace(), "ss", "-ltnH");

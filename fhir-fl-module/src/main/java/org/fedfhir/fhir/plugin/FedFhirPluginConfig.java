@@ -61,7 +61,7 @@ public class FedFhirPluginConfig {
       @Value("${fedfhir.aggregator:}") String aggregator, @Value("${fedfhir.pki:}") String pki,
       @Value("${fedfhir.federation.min-sites:3}") int siteMinSites) {
     return FederatedTrainingService.fromSettings(new DaoClinicalDataSource(daos), store, store, ucum, site,
-        aggregator, pki, siteMinSites);
+        aggregator, pki, siteMinSites, new DaoContributionLedger(daos, site));
   }
 
   @Bean(destroyMethod = "close")

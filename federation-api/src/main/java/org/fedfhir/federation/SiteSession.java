@@ -437,7 +437,7 @@ public final class SiteSession {
         verifier.verify(p.getSiteName(), subject(p.getSigningPublicKey().toByteArray()),
             new SessionKeyEndorsement.Endorsement(p.getCertificate().toByteArray(), p.getKeyEndorsement().toByteArray()));
         endorsed.add(id);
-      } catch (SessionKeyEndorsement.NotASiteException e) {
+      } catch (SessionKeyEndorsement.NotASiteException | SessionKeyEndorsement.UnpinnedKeyException e) {
         throw refuse(start, e.getMessage());
       } catch (SessionKeyEndorsement.RefusedException e) {
         return e.getMessage();

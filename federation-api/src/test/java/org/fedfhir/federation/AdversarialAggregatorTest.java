@@ -84,6 +84,49 @@ class AdversarialAggregatorTest {
   }
 
   @Test
+  void aSecondCertificateInASitesNameIsRefusedBySitesThatPinnedThatSitesKey() throws Exception {
+    Pki pki = Pki.create();
+    // Whoever holds the CA key issues another 'site-2' certificate with a key of its own: with it,
+    // the aggregator is the third participant of {site-0, site-1, "site-2"} and t = 2.
+    Adversary adversary = start(2, pki.participant("site-2", "site"), round(1, Phase.STANDARDISE, 3, 2));
+    List<CompletableFuture<SiteSession.Outcome>> sessions = pinnedSites(adversary, pki, true);
+
+    assertRefused(sessions, "this site refused round 1: participant 'site-2' presented a certificate of the network "
+        + "CA whose key is not the one this site pinned for it");
+    assertThat(adversary.messagesAfterJoin()).as("no site advertised a key for the round").isZero();
+  }
+
+  @Test
+  void withoutPinsASecondCertificateInASitesNameIsTaken() throws Exception {
+    // The control: the same round against sites that pin nothing gets their keys (the attack works).
+    Pki pki = Pki.create();
+    Adversary adversary = start(2, pki.participant("site-2", "site"), round(1, Phase.STANDARDISE, 3, 2));
+    List<CompletableFuture<SiteSession.Outcome>> sessions = pinnedSites(adversary, pki, false);
+
+    await(() -> adversary.messagesAfterJoin() == 2);
+    assertThat(adversary.messagesAfterJoin()).isEqualTo(2);
+    sessions.forEach(s -> assertThat(s).isNotCompletedExceptionally());
+  }
+
+  /** site-0 and site-1 join, pinning (if {@code pin}) the keys of the three sites' own certificates. */
+  private List<CompletableFuture<SiteSession.Outcome>> pinnedSites(Adversary adversary, Pki pki, boolean pin)
+      throws Exception {
+    List<SessionKeyEndorsement.Signer> signers = List.of(pki.site("site-0"), pki.site("site-1"), pki.site("site-2"));
+    Map<String, String> pins = new TreeMap<>();
+    for (int i = 0; i < signers.size(); i++) {
+      pins.put("site-" + i, signers.get(i).spkiSha256());
+    }
+    SessionKeyEndorsement.Verifier verifier = new SessionKeyEndorsement.Verifier(pki.ca);
+    List<CompletableFuture<SiteSession.Outcome>> sessions = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      sessions.add(new SiteSession(stub(adversary), new SiteSession.Study(URL, VERSION, new byte[32], FEATURES,
+          RoundPolicy.training(3, null, 1)), training(i), new SecureRandom())
+          .endorsedBy(signers.get(i), pin ? verifier.pinning(pins) : verifier).start());
+    }
+    return sessions;
+  }
+
+  @Test
   void aRoundWithFewerParticipantsThanTheSitesOwnMinimumIsRefused() throws Exception {
     assertFirstRoundRefused(2, RoundPolicy.training(2, null, 1), round(1, Phase.STANDARDISE, 2, 2),
         "this site refused round 1: 2 participants; this site requires at least 3 (study min-sites 2, the site's "
@@ -740,10 +783,15 @@ class AdversarialAggregatorTest {
 
     /** The aggregator as a participant: its own session key, endorsed with its own (aggregator-role) certificate. */
     Participant aggregatorParticipant() throws Exception {
+      return participant("aggregator", "aggregator");
+    }
+
+    /** A participant the aggregator controls: its own session key, endorsed with a new certificate of {@code name} and {@code role}. */
+    Participant participant(String name, String role) throws Exception {
       byte[] key = Ed25519.generate(new SecureRandom()).publicKey();
-      SessionKeyEndorsement.Endorsement e = party("aggregator", "aggregator").endorse(
+      SessionKeyEndorsement.Endorsement e = party(name, role).endorse(
           new SessionKeyEndorsement.Subject(URL, VERSION, new byte[32], key));
-      return Participant.newBuilder().setSiteName("aggregator").setSigningPublicKey(ByteString.copyFrom(key))
+      return Participant.newBuilder().setSiteName(name).setSigningPublicKey(ByteString.copyFrom(key))
           .setCertificate(ByteString.copyFrom(e.certificate()))
           .setKeyEndorsement(ByteString.copyFrom(e.signature())).build();
     }

@@ -84,12 +84,16 @@ public final class FederationClient implements Aggregator {
 
   /** A mutual-TLS channel to the aggregator with the site's credentials and its own minimum of participants. */
   public static FederationClient mutualTls(AggregatorAddress aggregator, SitePkiFiles pki, int siteMinSites) {
-    return mutualTls(aggregator, pki, siteMinSites, null);
+    return mutualTls(aggregator, pki, siteMinSites, java.util.Map.of(), null);
   }
 
-  /** As above, training sessions recording in the site's {@code ledger}. */
+  /**
+   * As above, training sessions recording in the site's {@code ledger}, and every participant's
+   * certificate key required to be the one {@code peerPins} names for it (site → hex SHA-256 of the
+   * SubjectPublicKeyInfo, {@link #peerPins}; empty: any certificate of the network CA in the site's name).
+   */
   public static FederationClient mutualTls(AggregatorAddress aggregator, SitePkiFiles pki, int siteMinSites,
-      ContributionLedger ledger) {
+      java.util.Map<String, String> peerPins, ContributionLedger ledger) {
     ChannelCredentials credentials;
     try {
       credentials = TlsChannelCredentials.newBuilder()
@@ -105,7 +109,29 @@ public final class FederationClient implements Aggregator {
         .keepAliveTime(Keepalive.DEFAULT.idle().toMillis(), TimeUnit.MILLISECONDS)
         .keepAliveTimeout(Keepalive.DEFAULT.timeout().toMillis(), TimeUnit.MILLISECONDS)
         .build(), aggregator.toString(), SessionKeyEndorsement.Signer.fromPem(pki.certificate(), pki.privateKey()),
-        SessionKeyEndorsement.Verifier.fromPem(pki.ca()), siteMinSites, ledger);
+        SessionKeyEndorsement.Verifier.fromPem(pki.ca()).pinning(peerPins), siteMinSites, ledger);
+  }
+
+  /**
+   * The site's pins of its peers' certificate keys from its setting {@code fedfhir.federation.peer-pins}:
+   * {@code site=sha256hex} separated by commas (blank: none).
+   *
+   * @throws IllegalArgumentException naming an entry without {@code =}
+   */
+  public static java.util.Map<String, String> peerPins(String setting) {
+    java.util.Map<String, String> pins = new java.util.TreeMap<>();
+    if (setting == null || setting.isBlank()) {
+      return pins;
+    }
+    for (String entry : setting.split(",")) {
+      int eq = entry.indexOf('=');
+      if (eq < 0) {
+        throw new IllegalArgumentException("fedfhir.federation.peer-pins entry '" + entry.strip()
+            + "': need site=sha256hex (the SHA-256 of the site certificate's SubjectPublicKeyInfo)");
+      }
+      pins.put(entry.substring(0, eq).strip(), entry.substring(eq + 1).strip());
+    }
+    return pins;
   }
 
   @Override

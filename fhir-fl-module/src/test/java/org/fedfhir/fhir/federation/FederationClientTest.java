@@ -135,6 +135,37 @@ class FederationClientTest {
     }
   }
 
+  @Test
+  void aTrainingSessionIsHeldToTheSitesItsHospitalsLedgerRecordsForTheStudyAndTheReasonSaysSo() throws Exception {
+    // An earlier session of the study unmasked this site's moments among four sites; the aggregator now asks among three.
+    org.fedfhir.federation.ContributionLedger ledger = org.fedfhir.federation.ContributionLedger.inMemory();
+    ledger.record("00".repeat(32), List.of("STANDARDISE"), new org.fedfhir.federation.ContributionLedger.Entry(
+        new java.util.TreeSet<>(List.of("site-1", "site-2", "site-3", "site-4")), true));
+    String name = io.grpc.inprocess.InProcessServerBuilder.generateName();
+    Server threeSites = io.grpc.inprocess.InProcessServerBuilder.forName(name).directExecutor()
+        .addService(startingARoundOf(3)).build().start();
+    try (FederationClient client = new FederationClient(io.grpc.inprocess.InProcessChannelBuilder.forName(name)
+        .directExecutor().build(), "in-process", null, null, 3, ledger)) {
+      Throwable failure = client.join(new SiteSession.Study(STUDY.url(), STUDY.version(), new byte[32], 11,
+          RoundPolicy.training(3, null, 1)), idle()).handle((o, t) -> t).get(20, TimeUnit.SECONDS);
+      assertThat(client.describe(failure)).isEqualTo("this site refused round 1: it asks again for this site's "
+          + "STANDARDISE contribution to this study, among other participants (site-1, site-2, site-3, site-4 before, "
+          + "site-1, site-2, site-3 now); the site left the study and contributed nothing to that round");
+    } finally {
+      threeSites.shutdownNow();
+    }
+  }
+
+  @Test
+  void peerPinsAreReadFromTheSitesSettingAndAnEntryWithoutASiteNameIsRefused() {
+    assertThat(FederationClient.peerPins(" cleveland = " + "ab".repeat(32) + ",va=" + "CD".repeat(32)))
+        .containsExactly(java.util.Map.entry("cleveland", "ab".repeat(32)), java.util.Map.entry("va", "CD".repeat(32)));
+    assertThat(FederationClient.peerPins("")).isEmpty();
+    assertThatThrownBy(() -> FederationClient.peerPins("cleveland")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("fedfhir.federation.peer-pins entry 'cleveland': need site=sha256hex (the SHA-256 of the site "
+            + "certificate's SubjectPublicKeyInfo)");
+  }
+
   /** An aggregator that answers a Join with the start of a round among {@code n} participants. */
   private static FederationGrpc.FederationImplBase startingARoundOf(int n) {
     return new FederationGrpc.FederationImplBase() {

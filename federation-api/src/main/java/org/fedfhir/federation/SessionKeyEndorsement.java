@@ -102,7 +102,28 @@ public final class SessionKeyEndorsement {
     }
   }
 
+  /**
+   * A participant's certificate is the network's and names the site, but its key is not the one
+   * this site pinned for that name: the network operator (or whoever holds the CA key) issued a
+   * second certificate in the site's name. A round with such a participant is refused.
+   */
+  public static final class UnpinnedKeyException extends RefusedException {
+    UnpinnedKeyException(String message) {
+      super(message);
+    }
+  }
+
   private SessionKeyEndorsement() {}
+
+  /** The hex SHA-256 of {@code certificate}'s SubjectPublicKeyInfo (DER): what a site pins for a peer. */
+  public static String spkiSha256(X509Certificate certificate) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(certificate.getPublicKey().getEncoded()));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+    }
+  }
 
   /** The site's side: its certificate and the private key of its mutual-TLS identity. */
   public static final class Signer {
@@ -117,6 +138,11 @@ public final class SessionKeyEndorsement {
     /** From the PEM files {@code ./fedfhir pki init} writes (certificate, PKCS#8 EC key). */
     public static Signer fromPem(Path certificate, Path privateKey) {
       return new Signer(certificate(certificate), privateKey(privateKey));
+    }
+
+    /** The pin of this site's certificate key ({@link SessionKeyEndorsement#spkiSha256}), for its peers' policy. */
+    public String spkiSha256() {
+      return SessionKeyEndorsement.spkiSha256(certificate);
     }
 
     /** Signs {@code subject}. */
@@ -135,9 +161,35 @@ public final class SessionKeyEndorsement {
   /** The peers' side: the network CA every participant's certificate must chain to. */
   public static final class Verifier {
     private final X509Certificate ca;
+    private final java.util.Map<String, String> pins;
 
     public Verifier(X509Certificate ca) {
+      this(ca, java.util.Map.of());
+    }
+
+    private Verifier(X509Certificate ca, java.util.Map<String, String> pins) {
       this.ca = Objects.requireNonNull(ca, "ca");
+      this.pins = pins;
+    }
+
+    /**
+     * This verifier, also requiring each participant's certificate key to be the one the site's
+     * policy pins for its name ({@code site → hex SHA-256 of the SubjectPublicKeyInfo},
+     * {@link SessionKeyEndorsement#spkiSha256}): a certificate the CA issued in a site's name with
+     * another key is then refused, and so is a participant the pins do not name. Empty: no pinning.
+     *
+     * @throws IllegalArgumentException naming a pin that is not 64 hex digits
+     */
+    public Verifier pinning(java.util.Map<String, String> spkiSha256) {
+      java.util.Map<String, String> checked = new java.util.TreeMap<>();
+      spkiSha256.forEach((site, pin) -> {
+        if (site == null || site.isBlank() || pin == null || !pin.matches("[0-9a-fA-F]{64}")) {
+          throw new IllegalArgumentException("pin '" + site + "=" + pin + "': need a site name and the 64 hex "
+              + "digits of its certificate key's SHA-256 (SubjectPublicKeyInfo)");
+        }
+        checked.put(site, pin.toLowerCase(java.util.Locale.ROOT));
+      });
+      return new Verifier(ca, java.util.Map.copyOf(checked));
     }
 
     /** From the network CA's PEM certificate. */
@@ -177,6 +229,12 @@ public final class SessionKeyEndorsement {
       if (!SITE_ROLE.equals(role)) {
         throw new NotASiteException("participant '" + site + "' holds a certificate in role '" + role
             + "', not a site's");
+      }
+      if (!pins.isEmpty() && !spkiSha256(cert).equals(pins.get(site))) {
+        throw new UnpinnedKeyException(pins.containsKey(site)
+            ? "participant '" + site + "' presented a certificate of the network CA whose key is not the one this "
+                + "site pinned for it"
+            : "participant '" + site + "' is not among the sites this site pinned");
       }
       try {
         Signature s = Signature.getInstance(ALGORITHM);

@@ -42,6 +42,13 @@ import org.fedfhir.securecompute.secagg.SiteRound;
  * model it already contributed at among other participants (subtracting the two sums would give the
  * contribution of the sites in one round and not the other). A round that fails is refused: the
  * site sends nothing for it and ends the session with a {@link RoundRefusedException} saying why.
+ *
+ * <p>What the site contributed is kept in a {@link ContributionLedger}: its own for the session,
+ * or the hospital's ({@link #recordingIn}), which outlives sessions, so that a second session of
+ * the same study cannot difference either. The set that matters is the set whose sum is unmasked:
+ * before it signs the survivors of a round (and so before it reveals any share), the site checks
+ * that they are the sites its contribution was unmasked among before, if it was, and records them
+ * — an aggregator that reports a site dropped out at a model whose full sum it holds is refused.
  */
 public final class SiteSession {
 
@@ -186,13 +193,11 @@ public final class SiteSession {
   private int lastContributed;
   /** Whether this session took part in a STATISTICS round (one release per session). */
   private boolean released;
-  /**
-   * What this session contributed to: per phase and model it was asked to contribute at, the
-   * participants of that round; and the same for the round in flight, until its masked input is sent.
-   */
-  private final Map<String, java.util.Set<String>> contributed = new java.util.HashMap<>();
-  private String pendingKey;
+  /** What this site contributed to the study, and among whom; the round in flight's contributions, participants and names. */
+  private ContributionLedger ledger = ContributionLedger.inMemory();
+  private java.util.List<String> pendingKeys = java.util.List.of();
   private java.util.Set<String> pendingParticipants;
+  private final Map<Integer, String> names = new TreeMap<>();
 
   public SiteSession(FederationGrpc.FederationStub stub, Study study, RoundWork work, SecureRandom random) {
     this(stub, study, work, random, null);
@@ -218,6 +223,16 @@ public final class SiteSession {
   public SiteSession endorsedBy(SessionKeyEndorsement.Signer signer, SessionKeyEndorsement.Verifier verifier) {
     this.signer = java.util.Objects.requireNonNull(signer, "signer");
     this.verifier = java.util.Objects.requireNonNull(verifier, "verifier");
+    return this;
+  }
+
+  /**
+   * Records what the site contributes in {@code ledger}, the hospital's, and refuses what it
+   * records of earlier sessions of the same study too (by default a ledger of this session's
+   * own). Call before {@link #start()}.
+   */
+  public SiteSession recordingIn(ContributionLedger ledger) {
+    this.ledger = java.util.Objects.requireNonNull(ledger, "ledger");
     return this;
   }
 
@@ -266,12 +281,19 @@ public final class SiteSession {
       case SHARES_DELIVERY -> {
         if (round != null) {
           lastContributed = lastRoundNumber;
-          contributed.putIfAbsent(pendingKey, pendingParticipants);
+          claim(pendingParticipants, false);
         }
         step(() -> round.maskedInput(ProtocolCodec.shareBundle(index, m.getSharesDelivery()), encodedInput));
       }
-      case CONSISTENCY_REQUEST -> step(() -> round.consistencyCheck(
-          ProtocolCodec.survivorList(index, m.getConsistencyRequest())));
+      case CONSISTENCY_REQUEST -> {
+        if (round != null) {
+          java.util.Set<String> survivors = new java.util.TreeSet<>();
+          m.getConsistencyRequest().getMaskedInputSendersList()
+              .forEach(i -> survivors.add(names.getOrDefault(i, "participant " + i)));
+          claim(survivors, true);
+        }
+        step(() -> round.consistencyCheck(ProtocolCodec.survivorList(index, m.getConsistencyRequest())));
+      }
       case UNMASK_REQUEST -> step(() -> round.unmask(ProtocolCodec.consistencyBundle(index, m.getUnmaskRequest())));
       case ROUND_END -> endRound(m.getRoundEnd());
       case STUDY_END -> endStudy(m.getStudyEnd());
@@ -286,10 +308,10 @@ public final class SiteSession {
   /**
    * Null if {@code start} obeys the study's {@link RoundPolicy}, else why not: n and t, each round
    * number contributed to once and in increasing order, no more rounds than the study declares, a
-   * statistics release at most once, and no second contribution at {@code key} (phase and model) among other
-   * {@code participants}.
+   * statistics release at most once, and none of its contributions {@code keys} (phase, and model
+   * where it matters) recorded in the ledger among other sites than {@code participants}.
    */
-  private String policyViolation(RoundStart start, String key, java.util.Set<String> participants) {
+  private String policyViolation(RoundStart start, java.util.List<String> keys, java.util.Set<String> participants) {
     RoundPolicy policy = study.policy();
     int number = start.getBinding().getRound();
     if (number < lastRoundNumber || number <= lastContributed) {
@@ -302,27 +324,94 @@ public final class SiteSession {
     if (start.getPhase() == Phase.STATISTICS && released && number != lastRoundNumber) {
       return "a second STATISTICS release in one session";
     }
-    java.util.Set<String> earlier = contributed.get(key);
-    if (earlier != null && !earlier.equals(participants)) {
-      // The difference of the two sums would be the contribution of the sites in one set and not the other.
-      return "it asks again for this site's " + start.getPhase() + " contribution at a model it already contributed "
-          + "at, among other participants (" + String.join(", ", earlier) + " before, "
-          + String.join(", ", participants) + " now)";
+    Map<String, ContributionLedger.Entry> recorded = keys.isEmpty() ? Map.of() : ledger.entries(studyKey());
+    for (String key : keys) {
+      ContributionLedger.Entry earlier = recorded.get(key);
+      if (earlier != null && !earlier.sites().equals(participants)) {
+        // The difference of the two sums would be the contribution of the sites in one set and not the other.
+        return "it asks again for this site's " + described(key) + ", among other participants ("
+            + String.join(", ", earlier.sites()) + " before, " + String.join(", ", participants) + " now)";
+      }
     }
     return policy.refusal(start.getParticipantsCount(), start.getThreshold(), start.getNeighbours());
   }
 
   /**
-   * What a contribution to {@code start} is a function of, beyond the site's data: its phase and the
-   * model it is computed at (SHA-256 of the announced weights). Two rounds with the same key and
-   * different participants would let the aggregator subtract one sum from the other.
+   * Checks the round in flight's contributions against the ledger and records them among {@code
+   * sites}, atomically for every session sharing the ledger: as the site sends its masked input
+   * ({@code unmasked} false: {@code sites} are the participants, and must be those of any earlier
+   * round of the same contributions), and as it is asked to sign the survivors ({@code unmasked}
+   * true: {@code sites} are the set whose sum the aggregator would unmask, and must be the set
+   * already unmasked, if any). A conflict refuses the round before the site sends anything more.
    */
-  private static String contributionKey(RoundStart start) {
+  private void claim(java.util.Set<String> sites, boolean unmasked) {
+    if (pendingKeys.isEmpty()) {
+      return;
+    }
+    synchronized (ledger) {
+      Map<String, ContributionLedger.Entry> recorded = ledger.entries(studyKey());
+      java.util.List<String> changed = new java.util.ArrayList<>();
+      for (String key : pendingKeys) {
+        ContributionLedger.Entry earlier = recorded.get(key);
+        if (earlier == null || !earlier.sites().equals(sites) || unmasked && !earlier.unmasked()) {
+          changed.add(key);
+        }
+        if (earlier == null || earlier.sites().equals(sites)) {
+          continue;
+        }
+        if (!unmasked) {
+          throw refuse(lastRoundNumber, "it asks again for this site's " + described(key)
+              + ", among other participants (" + String.join(", ", earlier.sites()) + " before, "
+              + String.join(", ", sites) + " now)");
+        }
+        if (earlier.unmasked()) {
+          // Reporting a site dropped out here would unmask the sum without it: the difference is that site's.
+          throw refuse(lastRoundNumber, "it would unmask this site's " + described(key) + " among "
+              + String.join(", ", sites) + "; it was unmasked among " + String.join(", ", earlier.sites())
+              + " before");
+        }
+      }
+      if (!changed.isEmpty()) {
+        ledger.record(studyKey(), changed, new ContributionLedger.Entry(new java.util.TreeSet<>(sites), unmasked));
+      }
+    }
+  }
+
+  /** The study in the ledger: its definition digest, so a new version or changed content starts afresh. */
+  private String studyKey() {
+    return java.util.HexFormat.of().formatHex(study.definitionDigest());
+  }
+
+  /** A contribution key in words: its phase, and whether it is tied to a model. */
+  private static String described(String key) {
+    int colon = key.indexOf(':');
+    return colon < 0 ? key + " contribution to this study"
+        : key.substring(0, colon) + " contribution at a model it already contributed at";
+  }
+
+  /**
+   * What a contribution to {@code start} is a function of, beyond the site's data: its phase, and
+   * for a phase whose payload depends on it the model it is computed at (SHA-256 of the announced
+   * weights). {@code STANDARDISE} moments do not depend on the model, so any announced model gives
+   * the same key; a {@code TRAIN} payload carries the evaluation of the announced model too, so it
+   * is also that model's {@code EVALUATE} contribution. Two rounds with the same key and different
+   * sites would let the aggregator subtract one sum from the other. {@code STATISTICS} has none: a
+   * session releases once, and the site's own release records govern versions and ε.
+   */
+  private static java.util.List<String> contributionKeys(RoundStart start) {
+    return switch (start.getPhase()) {
+      case STANDARDISE -> java.util.List.of(Phase.STANDARDISE.name());
+      case TRAIN -> java.util.List.of(Phase.TRAIN + ":" + modelDigest(start), Phase.EVALUATE + ":" + modelDigest(start));
+      case EVALUATE, STATISTICS_ITERATION -> java.util.List.of(start.getPhase() + ":" + modelDigest(start));
+      default -> java.util.List.of();
+    };
+  }
+
+  private static String modelDigest(RoundStart start) {
     java.nio.ByteBuffer weights = java.nio.ByteBuffer.allocate(8 * start.getGlobalModel().getWeightsCount());
     start.getGlobalModel().getWeightsList().forEach(weights::putDouble);
     try {
-      return start.getPhase() + ":" + java.util.HexFormat.of().formatHex(
-          java.security.MessageDigest.getInstance("SHA-256").digest(weights.array()));
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(weights.array()));
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JDK", e);
     }
@@ -348,7 +437,7 @@ public final class SiteSession {
         verifier.verify(p.getSiteName(), subject(p.getSigningPublicKey().toByteArray()),
             new SessionKeyEndorsement.Endorsement(p.getCertificate().toByteArray(), p.getKeyEndorsement().toByteArray()));
         endorsed.add(id);
-      } catch (SessionKeyEndorsement.NotASiteException e) {
+      } catch (SessionKeyEndorsement.NotASiteException | SessionKeyEndorsement.UnpinnedKeyException e) {
         throw refuse(start, e.getMessage());
       } catch (SessionKeyEndorsement.RefusedException e) {
         return e.getMessage();
@@ -360,9 +449,9 @@ public final class SiteSession {
   private void startRound(RoundStart start) {
     StudyLimits.requireWithin(start);
     requirePhase(start.getPhase());
-    String key = contributionKey(start);
+    java.util.List<String> keys = contributionKeys(start);
     java.util.Set<String> participants = participantNames(start);
-    String violation = policyViolation(start, key, participants);
+    String violation = policyViolation(start, keys, participants);
     if (violation != null) {
       throw refuse(start, violation);
     }
@@ -380,12 +469,14 @@ public final class SiteSession {
       lastRoundNumber = start.getBinding().getRound();
     }
     released |= start.getPhase() == Phase.STATISTICS;
-    pendingKey = key;
+    pendingKeys = keys;
     pendingParticipants = participants;
     index = start.getYourIndex();
-    Map<Integer, byte[]> keys = new TreeMap<>();
+    Map<Integer, byte[]> signingKeys = new TreeMap<>();
+    names.clear();
     for (Participant p : start.getParticipantsList()) {
-      keys.put(p.getIndex(), p.getSigningPublicKey().toByteArray());
+      signingKeys.put(p.getIndex(), p.getSigningPublicKey().toByteArray());
+      names.put(p.getIndex(), p.getSiteName());
     }
     double[] global = start.getGlobalModel().getWeightsList().stream().mapToDouble(Double::doubleValue).toArray();
     lastModel = global;
@@ -403,9 +494,9 @@ public final class SiteSession {
       }
     }
     FixedPointCodec codec = FixedPointCodec.builder().modulusBits(e.getModulusBits())
-        .fractionalBits(e.getFractionBits()).clip(e.getClip()).maxSites(keys.size()).build();
+        .fractionalBits(e.getFractionBits()).clip(e.getClip()).maxSites(signingKeys.size()).build();
     encodedInput = codec.encode(contribution, random);
-    SecAggConfig config = ProtocolCodec.config(study.url(), study.version(), start.getBinding().getRound(), keys,
+    SecAggConfig config = ProtocolCodec.config(study.url(), study.version(), start.getBinding().getRound(), signingKeys,
         start.getThreshold(), start.getNeighbours(), contribution.length, e.getModulusBits());
     RoundId id = ProtocolCodec.roundId(start.getBinding());
     round = new SiteRound(config, id, index, signingKey.privateKey(), random);
@@ -414,9 +505,13 @@ public final class SiteSession {
 
   /** Forgets the round in flight and says why the site refuses {@code start}. */
   private RoundRefusedException refuse(RoundStart start, String reason) {
+    return refuse(start.getBinding().getRound(), reason);
+  }
+
+  private RoundRefusedException refuse(int number, String reason) {
     round = null;
     encodedInput = null;
-    return new RoundRefusedException("this site refused round " + start.getBinding().getRound() + ": " + reason);
+    return new RoundRefusedException("this site refused round " + number + ": " + reason);
   }
 
   /** Refuses a round of a phase the site's kind of study does not have. */

@@ -57,12 +57,12 @@ class AdversarialAggregatorTest {
 
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final ExecutorService serial = Executors.newSingleThreadExecutor();
-  private Server server;
+  private final List<Server> servers = new ArrayList<>();
 
   @AfterEach
   void stop() throws InterruptedException {
     channels.forEach(ManagedChannel::shutdownNow);
-    if (server != null) {
+    for (Server server : servers) {
       server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
     serial.shutdownNow();
@@ -81,6 +81,49 @@ class AdversarialAggregatorTest {
         + "'aggregator', not a site's");
     assertThat(adversary.maskedInputs(1)).isEmpty();
     assertThat(adversary.messagesAfterJoin()).as("no site advertised a key for the round").isZero();
+  }
+
+  @Test
+  void aSecondCertificateInASitesNameIsRefusedBySitesThatPinnedThatSitesKey() throws Exception {
+    Pki pki = Pki.create();
+    // Whoever holds the CA key issues another 'site-2' certificate with a key of its own: with it,
+    // the aggregator is the third participant of {site-0, site-1, "site-2"} and t = 2.
+    Adversary adversary = start(2, pki.participant("site-2", "site"), round(1, Phase.STANDARDISE, 3, 2));
+    List<CompletableFuture<SiteSession.Outcome>> sessions = pinnedSites(adversary, pki, true);
+
+    assertRefused(sessions, "this site refused round 1: participant 'site-2' presented a certificate of the network "
+        + "CA whose key is not the one this site pinned for it");
+    assertThat(adversary.messagesAfterJoin()).as("no site advertised a key for the round").isZero();
+  }
+
+  @Test
+  void withoutPinsASecondCertificateInASitesNameIsTaken() throws Exception {
+    // The control: the same round against sites that pin nothing gets their keys (the attack works).
+    Pki pki = Pki.create();
+    Adversary adversary = start(2, pki.participant("site-2", "site"), round(1, Phase.STANDARDISE, 3, 2));
+    List<CompletableFuture<SiteSession.Outcome>> sessions = pinnedSites(adversary, pki, false);
+
+    await(() -> adversary.messagesAfterJoin() == 2);
+    assertThat(adversary.messagesAfterJoin()).isEqualTo(2);
+    sessions.forEach(s -> assertThat(s).isNotCompletedExceptionally());
+  }
+
+  /** site-0 and site-1 join, pinning (if {@code pin}) the keys of the three sites' own certificates. */
+  private List<CompletableFuture<SiteSession.Outcome>> pinnedSites(Adversary adversary, Pki pki, boolean pin)
+      throws Exception {
+    List<SessionKeyEndorsement.Signer> signers = List.of(pki.site("site-0"), pki.site("site-1"), pki.site("site-2"));
+    Map<String, String> pins = new TreeMap<>();
+    for (int i = 0; i < signers.size(); i++) {
+      pins.put("site-" + i, signers.get(i).spkiSha256());
+    }
+    SessionKeyEndorsement.Verifier verifier = new SessionKeyEndorsement.Verifier(pki.ca);
+    List<CompletableFuture<SiteSession.Outcome>> sessions = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      sessions.add(new SiteSession(stub(adversary), new SiteSession.Study(URL, VERSION, new byte[32], FEATURES,
+          RoundPolicy.training(3, null, 1)), training(i), new SecureRandom())
+          .endorsedBy(signers.get(i), pin ? verifier.pinning(pins) : verifier).start());
+    }
+    return sessions;
   }
 
   @Test
@@ -219,11 +262,139 @@ class AdversarialAggregatorTest {
     Adversary adversary = start(4, null, round(1, Phase.STANDARDISE, 4, 3), round(2, Phase.STANDARDISE, 3, 2));
     List<CompletableFuture<SiteSession.Outcome>> sessions = join(adversary, 4, RoundPolicy.training(3, null, 3), null);
 
-    assertRefused(sessions.subList(0, 3), "this site refused round 2: it asks again for this site's STANDARDISE "
-        + "contribution at a model it already contributed at, among other participants (site-0, site-1, site-2, "
-        + "site-3 before, site-0, site-1, site-2 now)");
+    assertRefused(sessions.subList(0, 3), amongFewer(2, "STANDARDISE contribution to this study"));
     assertThat(adversary.maskedInputs(1)).hasSize(4);
     assertThat(adversary.maskedInputs(2)).isEmpty();
+  }
+
+  @Test
+  void aSecondStandardiseRoundAtAnotherAnnouncedModelWithoutOneOfItsSitesIsRefused() throws Exception {
+    // Moments do not depend on the model: a dummy model must not make the same contribution look new.
+    Adversary adversary = start(4, null, round(1, Phase.STANDARDISE, 4, 3),
+        round(2, Phase.STANDARDISE, 3, 2).withModel(0.5, -0.5, 1));
+    List<CompletableFuture<SiteSession.Outcome>> sessions = join(adversary, 4, RoundPolicy.training(3, null, 3), null);
+
+    assertRefused(sessions.subList(0, 3), amongFewer(2, "STANDARDISE contribution to this study"));
+    assertThat(adversary.maskedInputs(2)).isEmpty();
+  }
+
+  @Test
+  void anEvaluationAmongASubsetAtAModelTheSitesTrainedAtIsRefused() throws Exception {
+    // A TRAIN payload carries the evaluation of its model: EVALUATE at that model among fewer sites
+    // would give the left-out site's confusion counts by difference.
+    Adversary adversary = start(4, null, round(1, Phase.STANDARDISE, 4, 3),
+        round(2, Phase.TRAIN, 4, 3).withModel(0.1, 0.2, 0.3), round(3, Phase.EVALUATE, 3, 2).withModel(0.1, 0.2, 0.3));
+    List<CompletableFuture<SiteSession.Outcome>> sessions = join(adversary, 4, RoundPolicy.training(3, null, 3), null);
+
+    assertRefused(sessions.subList(0, 3), amongFewer(3, "EVALUATE contribution at a model it already contributed at"));
+    assertThat(adversary.maskedInputs(2)).hasSize(4);
+    assertThat(adversary.maskedInputs(3)).isEmpty();
+  }
+
+  @Test
+  void aSiteThatDropsOutBeforeMaskingLeavesTheSumOfTheOthers() throws Exception {
+    // The control for the fake dropouts below: the first time a contribution is summed, a dropout is the protocol's.
+    Adversary adversary = start(4, null, round(1, Phase.STANDARDISE, 4, 3).dropping(4)).completingRounds();
+    List<CompletableFuture<SiteSession.Outcome>> sessions = join(adversary, 4, RoundPolicy.training(3, null, 3), null);
+
+    await(() -> adversary.sum(1) != null);
+    // sites 0, 1, 2: 10 patients each
+    assertThat(adversary.sum(1)[0]).isEqualTo(30L << ENCODING.getFractionBits());
+    sessions.subList(0, 3).forEach(s -> assertThat(s).isNotCompletedExceptionally());
+  }
+
+  @Test
+  void aFakeDropoutAtAModelWhoseFullSumWasUnmaskedIsRefusedBeforeAnyShareIsRevealed() throws Exception {
+    // Same roster twice; the second time the aggregator reports site-3 dropped after masking:
+    // unmasking the other three's sum would give site-3's moments by difference.
+    Adversary adversary = start(4, null, round(1, Phase.STANDARDISE, 4, 3), round(2, Phase.STANDARDISE, 4, 3)
+        .dropping(4)).completingRounds();
+    List<CompletableFuture<SiteSession.Outcome>> sessions = join(adversary, 4, RoundPolicy.training(3, null, 3), null);
+
+    assertRefused(sessions.subList(0, 3), fakeDropout(2));
+    assertThat(adversary.sum(1)).isNotNull();
+    assertThat(adversary.maskedInputs(2)).hasSize(4);
+    assertThat(adversary.sent(2)).as("no site signed the survivors nor revealed a share")
+        .doesNotContain("ConsistencySignature", "UnmaskResponse");
+    assertThat(adversary.sum(2)).isNull();
+  }
+
+  @Test
+  void aSecondSessionOfTheStudyAmongASubsetOfItsSitesIsRefusedWhateverModelItAnnounces() throws Exception {
+    List<ContributionLedger> ledgers = ledgers(4);
+    Adversary first = start(4, null, round(1, Phase.STANDARDISE, 4, 3)).completingRounds();
+    join(first, 4, RoundPolicy.training(3, null, 3), null, ledgers);
+    await(() -> first.sum(1) != null);
+
+    Adversary second = start(4, null, round(1, Phase.STANDARDISE, 3, 2).withModel(7, 7, 7));
+    List<CompletableFuture<SiteSession.Outcome>> sessions = join(second, 4, RoundPolicy.training(3, null, 3), null,
+        ledgers);
+
+    assertRefused(sessions.subList(0, 3), amongFewer(1, "STANDARDISE contribution to this study"));
+    assertThat(second.messagesAfterJoin()).as("no site advertised a key for the round").isZero();
+  }
+
+  @Test
+  void aSecondSessionOfTheStudyWithAFakeDropoutIsRefusedAndAmongTheSameSitesIsNot() throws Exception {
+    List<ContributionLedger> ledgers = ledgers(4);
+    Adversary first = start(4, null, round(1, Phase.STANDARDISE, 4, 3)).completingRounds();
+    join(first, 4, RoundPolicy.training(3, null, 3), null, ledgers);
+    await(() -> first.sum(1) != null);
+    // A rerun among the same sites is taken: the same sum again tells the aggregator nothing new.
+    Adversary rerun = start(4, null, round(1, Phase.STANDARDISE, 4, 3)).completingRounds();
+    join(rerun, 4, RoundPolicy.training(3, null, 3), null, ledgers);
+    await(() -> rerun.sum(1) != null);
+    assertThat(rerun.sum(1)).containsExactly(first.sum(1));
+
+    Adversary third = start(4, null, round(1, Phase.STANDARDISE, 4, 3).dropping(4)).completingRounds();
+    List<CompletableFuture<SiteSession.Outcome>> sessions = join(third, 4, RoundPolicy.training(3, null, 3), null,
+        ledgers);
+
+    assertRefused(sessions.subList(0, 3), fakeDropout(1));
+    assertThat(third.sent(1)).doesNotContain("ConsistencySignature", "UnmaskResponse");
+    assertThat(third.sum(1)).isNull();
+  }
+
+  @Test
+  void aSessionOfAnotherStudyIsNotHeldToTheFirstStudysSites() throws Exception {
+    // The ledger is per study digest: a new version (new digest) approved by the steward starts afresh.
+    List<ContributionLedger> ledgers = ledgers(4);
+    Adversary first = start(4, null, round(1, Phase.STANDARDISE, 4, 3)).completingRounds();
+    join(first, 4, RoundPolicy.training(3, null, 3), null, ledgers);
+    await(() -> first.sum(1) != null);
+
+    Adversary second = start(3, null, round(1, Phase.STANDARDISE, 3, 2)).completingRounds();
+    List<CompletableFuture<SiteSession.Outcome>> sessions = new ArrayList<>();
+    byte[] otherDigest = new byte[32];
+    otherDigest[0] = 1;
+    for (int i = 0; i < 3; i++) {
+      // the adversary binds its rounds to URL and VERSION: here the study's content changed, not its version
+      sessions.add(new SiteSession(stub(second), new SiteSession.Study(URL, VERSION, otherDigest, FEATURES,
+          RoundPolicy.training(3, null, 3)), training(i), new SecureRandom()).recordingIn(ledgers.get(i)).start());
+    }
+    await(() -> second.sum(1) != null);
+    assertThat(second.sum(1)).isNotNull();
+    sessions.forEach(s -> assertThat(s).isNotCompletedExceptionally());
+  }
+
+  /** Why a site refuses a round that sums its {@code contribution} among site-0, 1, 2 after site-0, 1, 2, 3. */
+  private static String amongFewer(int round, String contribution) {
+    return "this site refused round " + round + ": it asks again for this site's " + contribution
+        + ", among other participants (site-0, site-1, site-2, site-3 before, site-0, site-1, site-2 now)";
+  }
+
+  /** Why a site refuses to unmask its moments among site-0, 1, 2 once they were unmasked among site-0, 1, 2, 3. */
+  private static String fakeDropout(int round) {
+    return "this site refused round " + round + ": it would unmask this site's STANDARDISE contribution to this "
+        + "study among site-0, site-1, site-2; it was unmasked among site-0, site-1, site-2, site-3 before";
+  }
+
+  private static List<ContributionLedger> ledgers(int sites) {
+    List<ContributionLedger> ledgers = new ArrayList<>();
+    for (int i = 0; i < sites; i++) {
+      ledgers.add(ContributionLedger.inMemory());
+    }
+    return ledgers;
   }
 
   @Test
@@ -233,9 +404,7 @@ class AdversarialAggregatorTest {
         round(3, Phase.TRAIN, 4, 3), round(4, Phase.TRAIN, 3, 2));
     List<CompletableFuture<SiteSession.Outcome>> sessions = join(adversary, 4, RoundPolicy.training(3, null, 5), null);
 
-    assertRefused(sessions.subList(0, 3), "this site refused round 4: it asks again for this site's TRAIN "
-        + "contribution at a model it already contributed at, among other participants (site-0, site-1, site-2, "
-        + "site-3 before, site-0, site-1, site-2 now)");
+    assertRefused(sessions.subList(0, 3), amongFewer(4, "TRAIN contribution at a model it already contributed at"));
     assertThat(adversary.maskedInputs(3)).hasSize(4);
     assertThat(adversary.maskedInputs(4)).isEmpty();
   }
@@ -312,35 +481,59 @@ class AdversarialAggregatorTest {
 
   // ---- the adversary and its sites -----------------------------------------------------------
 
-  /** A round the adversary starts: its number, phase, how many participants (the first joined) and threshold. */
-  record Round(int number, Phase phase, int participants, int threshold, int neighbours) {}
+  /**
+   * A round the adversary starts: its number, phase, how many participants (the first joined) and
+   * threshold; the participant (1-based index) it reports dropped out once it holds its masked
+   * input (0: none), and the global model it announces.
+   */
+  record Round(int number, Phase phase, int participants, int threshold, int neighbours, int dropped, double[] model) {
+
+    /** The same round announcing {@code weights} as the global model. */
+    Round withModel(double... weights) {
+      return new Round(number, phase, participants, threshold, neighbours, dropped, weights);
+    }
+
+    /** The same round, with participant {@code index}'s masked input received but reported as never sent. */
+    Round dropping(int index) {
+      return new Round(number, phase, participants, threshold, neighbours, index, model);
+    }
+  }
 
   static Round round(int number, Phase phase, int participants, int threshold) {
-    return new Round(number, phase, participants, threshold, 0);
+    return new Round(number, phase, participants, threshold, 0, 0, new double[0]);
   }
 
   /** A round on the sparse SecAgg+ graph of {@code neighbours}. */
   static Round sparseRound(int number, Phase phase, int participants, int threshold, int neighbours) {
-    return new Round(number, phase, participants, threshold, neighbours);
+    return new Round(number, phase, participants, threshold, neighbours, 0, new double[0]);
   }
 
   /** Starts the adversary, which runs {@code rounds} in turn once {@code sites} have joined. */
   private Adversary start(int sites, Participant extra, Round... rounds) throws Exception {
     String name = InProcessServerBuilder.generateName();
     Adversary adversary = new Adversary(sites, extra, List.of(rounds));
-    server = InProcessServerBuilder.forName(name).executor(serial).addService(adversary).build().start();
+    servers.add(InProcessServerBuilder.forName(name).executor(serial).addService(adversary).build().start());
     adversary.serverName = name;
     return adversary;
   }
 
   private List<CompletableFuture<SiteSession.Outcome>> join(Adversary adversary, int sites, RoundPolicy policy,
       Pki pki) throws Exception {
+    return join(adversary, sites, policy, pki, null);
+  }
+
+  /** {@code sites} join, each recording in its own ledger of {@code ledgers} (the hospital's) if given. */
+  private List<CompletableFuture<SiteSession.Outcome>> join(Adversary adversary, int sites, RoundPolicy policy,
+      Pki pki, List<ContributionLedger> ledgers) throws Exception {
     List<CompletableFuture<SiteSession.Outcome>> sessions = new ArrayList<>();
     for (int i = 0; i < sites; i++) {
       SiteSession session = new SiteSession(stub(adversary), new SiteSession.Study(URL, VERSION, new byte[32],
           FEATURES, policy), training(i), new SecureRandom());
       if (pki != null) {
         session.endorsedBy(pki.site("site-" + i), new SessionKeyEndorsement.Verifier(pki.ca));
+      }
+      if (ledgers != null) {
+        session.recordingIn(ledgers.get(i));
       }
       sessions.add(session.start());
     }
@@ -406,6 +599,7 @@ class AdversarialAggregatorTest {
     private final Map<Integer, List<Integer>> masked = new TreeMap<>();
     private final List<org.fedfhir.securecompute.secagg.SiteMessage> transcript = new ArrayList<>();
     private final Map<Integer, long[]> sums = new TreeMap<>();
+    private final Map<Integer, List<String>> sent = new TreeMap<>();
     private boolean complete;
     private volatile int afterJoin;
     private String serverName;
@@ -436,6 +630,11 @@ class AdversarialAggregatorTest {
     /** Every protocol message the sites sent it, in order: what the aggregator holds of the rounds. */
     synchronized List<org.fedfhir.securecompute.secagg.SiteMessage> transcript() {
       return List.copyOf(transcript);
+    }
+
+    /** The kinds of protocol message the sites sent in round {@code number}, in order. */
+    synchronized List<String> sent(int number) {
+      return List.copyOf(sent.getOrDefault(number, List.of()));
     }
 
     /** The sum round {@code number} unmasked, or null. */
@@ -475,16 +674,25 @@ class AdversarialAggregatorTest {
       if (m.hasMaskedInput()) {
         masked.computeIfAbsent(current.number(), k -> new ArrayList<>()).add(index);
       }
+      boolean reportedDropped = m.hasMaskedInput() && index == current.dropped();
       try {
         org.fedfhir.securecompute.secagg.SiteMessage message = ProtocolCodec.fromProto(index, m,
             ENCODING.getModulusBits());
         transcript.add(message);
-        round.receive(message);
+        sent.computeIfAbsent(current.number(), k -> new ArrayList<>()).add(message.getClass().getSimpleName());
+        if (!reportedDropped) {
+          round.receive(message);
+        }
       } catch (SecAggException e) {
         throw new AssertionError(e);
       }
       Stage stage = round.stage();
-      if (round.participants(stage).size() < current.participants()) {
+      int expected = current.participants()
+          - (current.dropped() != 0 && stage.compareTo(Stage.MASKED_INPUT) >= 0 ? 1 : 0);
+      // a fake dropout: the aggregator holds the dropped site's masked input before it says it never came
+      boolean holdsDropped = current.dropped() == 0 || masked.getOrDefault(current.number(), List.of())
+          .contains(current.dropped());
+      if (round.participants(stage).size() < expected || stage == Stage.MASKED_INPUT && !holdsDropped) {
         return;
       }
       switch (stage) {
@@ -545,6 +753,8 @@ class AdversarialAggregatorTest {
             .setBinding(ProtocolCodec.binding(URL, VERSION, current.number(), Stage.ADVERTISE_KEYS))
             .addAllParticipants(participants).setYourIndex(i + 1).setThreshold(current.threshold())
             .setNeighbours(current.neighbours())
+            .setGlobalModel(org.fedfhir.federation.v1.GlobalModel.newBuilder()
+                .addAllWeights(java.util.Arrays.stream(current.model()).boxed().toList()))
             .setEncoding(ENCODING).setPhase(current.phase()).setTrainingRounds(1)).build());
       }
     }
@@ -574,10 +784,15 @@ class AdversarialAggregatorTest {
 
     /** The aggregator as a participant: its own session key, endorsed with its own (aggregator-role) certificate. */
     Participant aggregatorParticipant() throws Exception {
+      return participant("aggregator", "aggregator");
+    }
+
+    /** A participant the aggregator controls: its own session key, endorsed with a new certificate of {@code name} and {@code role}. */
+    Participant participant(String name, String role) throws Exception {
       byte[] key = Ed25519.generate(new SecureRandom()).publicKey();
-      SessionKeyEndorsement.Endorsement e = party("aggregator", "aggregator").endorse(
+      SessionKeyEndorsement.Endorsement e = party(name, role).endorse(
           new SessionKeyEndorsement.Subject(URL, VERSION, new byte[32], key));
-      return Participant.newBuilder().setSiteName("aggregator").setSigningPublicKey(ByteString.copyFrom(key))
+      return Participant.newBuilder().setSiteName(name).setSigningPublicKey(ByteString.copyFrom(key))
           .setCertificate(ByteString.copyFrom(e.certificate()))
           .setKeyEndorsement(ByteString.copyFrom(e.signature())).build();
     }

@@ -127,4 +127,24 @@ class SessionKeyEndorsementTest {
         .isInstanceOf(SessionKeyEndorsement.NotASiteException.class)
         .hasMessage("participant 'aggregator' holds a certificate in role 'aggregator', not a site's");
   }
+
+  @Test
+  void aPinThatIsNotASha256IsRefusedNamingIt() throws Exception {
+    Network n = Network.create();
+    assertThatThrownBy(() -> new SessionKeyEndorsement.Verifier(n.ca()).pinning(java.util.Map.of("site-0", "ab12")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("pin 'site-0=ab12': need a site name and the 64 hex digits of its certificate key's SHA-256 "
+            + "(SubjectPublicKeyInfo)");
+  }
+
+  @Test
+  void aParticipantThePinsDoNotNameIsRefused() throws Exception {
+    Network n = Network.create();
+    Endorsement e = new SessionKeyEndorsement.Signer(n.site(), n.siteKeys().getPrivate()).endorse(subject(key(1)));
+    SessionKeyEndorsement.Verifier pinned = new SessionKeyEndorsement.Verifier(n.ca())
+        .pinning(java.util.Map.of("another-site", "00".repeat(32)));
+    assertThatThrownBy(() -> pinned.verify("cleveland", subject(key(1)), e))
+        .isInstanceOf(SessionKeyEndorsement.UnpinnedKeyException.class)
+        .hasMessage("participant 'cleveland' is not among the sites this site pinned");
+  }
 }

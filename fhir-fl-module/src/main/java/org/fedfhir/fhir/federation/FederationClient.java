@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.fedfhir.access.Role;
 import org.fedfhir.access.NetworkTrustManager;
 import org.fedfhir.federation.v1.FederationGrpc;
+import org.fedfhir.federation.ContributionLedger;
 import org.fedfhir.federation.Keepalive;
 import org.fedfhir.federation.RoundPolicy;
 import org.fedfhir.federation.SessionKeyEndorsement;
@@ -33,6 +34,11 @@ import org.fedfhir.federation.StudyLimits;
  * <p>Every round obeys the study's {@link RoundPolicy} with this site's own minimum number of
  * participants ({@code fedfhir.federation.min-sites}, default {@value RoundPolicy#DEFAULT_SITE_MIN_SITES});
  * a round that does not is refused, and {@link #describe} says why.
+ *
+ * <p>A training session records what it contributes in the site's {@link ContributionLedger}
+ * (given, the hospital's own, kept in its database) and refuses a round that would sum a
+ * contribution of an earlier session of the same study among other sites; statistics sessions
+ * are bounded by the site's release records instead.
  */
 public final class FederationClient implements Aggregator {
 
@@ -41,6 +47,7 @@ public final class FederationClient implements Aggregator {
   private final SessionKeyEndorsement.Signer signer;
   private final SessionKeyEndorsement.Verifier verifier;
   private final int siteMinSites;
+  private final ContributionLedger ledger;
 
   /** Over a given channel without key endorsement (tests: the in-process transport). */
   public FederationClient(ManagedChannel channel, String target) {
@@ -53,6 +60,16 @@ public final class FederationClient implements Aggregator {
    */
   public FederationClient(ManagedChannel channel, String target, SessionKeyEndorsement.Signer signer,
       SessionKeyEndorsement.Verifier verifier, int siteMinSites) {
+    this(channel, target, signer, verifier, siteMinSites, null);
+  }
+
+  /**
+   * As above, with training sessions recording in the site's {@code ledger} (null: each session
+   * keeps its own, and is held only to its own rounds).
+   */
+  public FederationClient(ManagedChannel channel, String target, SessionKeyEndorsement.Signer signer,
+      SessionKeyEndorsement.Verifier verifier, int siteMinSites, ContributionLedger ledger) {
+    this.ledger = ledger;
     this.channel = channel;
     this.target = target;
     this.signer = signer;
@@ -67,6 +84,16 @@ public final class FederationClient implements Aggregator {
 
   /** A mutual-TLS channel to the aggregator with the site's credentials and its own minimum of participants. */
   public static FederationClient mutualTls(AggregatorAddress aggregator, SitePkiFiles pki, int siteMinSites) {
+    return mutualTls(aggregator, pki, siteMinSites, java.util.Map.of(), null);
+  }
+
+  /**
+   * As above, training sessions recording in the site's {@code ledger}, and every participant's
+   * certificate key required to be the one {@code peerPins} names for it (site → hex SHA-256 of the
+   * SubjectPublicKeyInfo, {@link #peerPins}; empty: any certificate of the network CA in the site's name).
+   */
+  public static FederationClient mutualTls(AggregatorAddress aggregator, SitePkiFiles pki, int siteMinSites,
+      java.util.Map<String, String> peerPins, ContributionLedger ledger) {
     ChannelCredentials credentials;
     try {
       credentials = TlsChannelCredentials.newBuilder()
@@ -82,7 +109,29 @@ public final class FederationClient implements Aggregator {
         .keepAliveTime(Keepalive.DEFAULT.idle().toMillis(), TimeUnit.MILLISECONDS)
         .keepAliveTimeout(Keepalive.DEFAULT.timeout().toMillis(), TimeUnit.MILLISECONDS)
         .build(), aggregator.toString(), SessionKeyEndorsement.Signer.fromPem(pki.certificate(), pki.privateKey()),
-        SessionKeyEndorsement.Verifier.fromPem(pki.ca()), siteMinSites);
+        SessionKeyEndorsement.Verifier.fromPem(pki.ca()).pinning(peerPins), siteMinSites, ledger);
+  }
+
+  /**
+   * The site's pins of its peers' certificate keys from its setting {@code fedfhir.federation.peer-pins}:
+   * {@code site=sha256hex} separated by commas (blank: none).
+   *
+   * @throws IllegalArgumentException naming an entry without {@code =}
+   */
+  public static java.util.Map<String, String> peerPins(String setting) {
+    java.util.Map<String, String> pins = new java.util.TreeMap<>();
+    if (setting == null || setting.isBlank()) {
+      return pins;
+    }
+    for (String entry : setting.split(",")) {
+      int eq = entry.indexOf('=');
+      if (eq < 0) {
+        throw new IllegalArgumentException("fedfhir.federation.peer-pins entry '" + entry.strip()
+            + "': need site=sha256hex (the SHA-256 of the site certificate's SubjectPublicKeyInfo)");
+      }
+      pins.put(entry.substring(0, eq).strip(), entry.substring(eq + 1).strip());
+    }
+    return pins;
   }
 
   @Override
@@ -90,8 +139,12 @@ public final class FederationClient implements Aggregator {
       SiteSession.Disclosure disclosure) {
     SiteSession.Study policed = new SiteSession.Study(study.url(), study.version(), study.definitionDigest(),
         study.modelDimension(), study.policy().withSiteMinSites(siteMinSites));
-    return endorsed(new SiteSession(FederationGrpc.newStub(channel), policed, work, new SecureRandom(), disclosure))
-        .start();
+    SiteSession session = endorsed(new SiteSession(FederationGrpc.newStub(channel), policed, work, new SecureRandom(),
+        disclosure));
+    if (ledger != null && work instanceof SiteSession.TrainingWork) {
+      session.recordingIn(ledger);
+    }
+    return session.start();
   }
 
   private SiteSession endorsed(SiteSession session) {

@@ -59,9 +59,10 @@ public class FedFhirPluginConfig {
   public FederatedTrainingService fedfhirFederatedTrainingService(FhirContext ctx, DaoRegistry daos,
       DaoSiteStore store, UcumConverter ucum, @Value("${fedfhir.site.name:hospital}") String site,
       @Value("${fedfhir.aggregator:}") String aggregator, @Value("${fedfhir.pki:}") String pki,
-      @Value("${fedfhir.federation.min-sites:3}") int siteMinSites) {
+      @Value("${fedfhir.federation.min-sites:3}") int siteMinSites,
+      @Value("${fedfhir.federation.peer-pins:}") String peerPins) {
     return FederatedTrainingService.fromSettings(new DaoClinicalDataSource(daos), store, store, ucum, site,
-        aggregator, pki, siteMinSites);
+        aggregator, pki, siteMinSites, peerPins, new DaoContributionLedger(daos, site));
   }
 
   @Bean(destroyMethod = "close")

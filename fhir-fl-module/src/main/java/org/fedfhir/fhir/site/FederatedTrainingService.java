@@ -90,10 +90,14 @@ public class FederatedTrainingService implements AutoCloseable {
    * From the hospital's settings {@code fedfhir.aggregator} (host:port) and {@code fedfhir.pki}
    * (directory): both blank → not configured; the PKI files are checked now, so a hospital with
    * wrong credentials does not start. {@code siteMinSites} is the site's own minimum number of
-   * participants in a round ({@code fedfhir.federation.min-sites}).
+   * participants in a round ({@code fedfhir.federation.min-sites}); {@code peerPins} the keys it
+   * pins for its peers' certificates ({@code fedfhir.federation.peer-pins}, {@link FederationClient#peerPins});
+   * {@code ledger} is where the site records what it contributed to each study, so that no later
+   * session sums it among other sites.
    */
   public static FederatedTrainingService fromSettings(ClinicalDataSource data, Tasks tasks,
-      AuditTrail audit, UcumConverter ucum, String site, String aggregator, String pki, int siteMinSites) {
+      AuditTrail audit, UcumConverter ucum, String site, String aggregator, String pki, int siteMinSites,
+      String peerPins, org.fedfhir.federation.ContributionLedger ledger) {
     boolean hasAggregator = aggregator != null && !aggregator.isBlank();
     boolean hasPki = pki != null && !pki.isBlank();
     if (hasAggregator != hasPki) {
@@ -102,7 +106,7 @@ public class FederatedTrainingService implements AutoCloseable {
     }
     FederationClient client = hasAggregator
         ? FederationClient.mutualTls(AggregatorAddress.parse(aggregator), SitePkiFiles.locate(Path.of(pki), site),
-            siteMinSites)
+            siteMinSites, FederationClient.peerPins(peerPins), ledger)
         : null;
     if (client != null) {
       LOG.info("federated training: site '{}' joins studies at {} over mutual TLS", site, client.target());

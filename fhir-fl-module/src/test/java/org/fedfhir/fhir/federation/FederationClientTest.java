@@ -120,19 +120,46 @@ class FederationClientTest {
   @Test
   void aRoundBelowTheSitesOwnMinimumIsRefusedAndTheReasonSaysSo() throws Exception {
     // The aggregator starts a round of three, as the study's min-sites 3 allows; this site requires four.
+    assertThat(reasonForARoundOfThree(4, null)).isEqualTo("this site refused round 1: 3 participants; this site "
+        + "requires at least 4 (study min-sites 3, the site's own minimum 4); the site left the study and contributed "
+        + "nothing to that round");
+  }
+
+  /** The Task reason of a site with {@code siteMinSites} and {@code ledger} whose aggregator starts a round of three. */
+  private static String reasonForARoundOfThree(int siteMinSites, org.fedfhir.federation.ContributionLedger ledger)
+      throws Exception {
     String name = io.grpc.inprocess.InProcessServerBuilder.generateName();
     Server threeSites = io.grpc.inprocess.InProcessServerBuilder.forName(name).directExecutor()
         .addService(startingARoundOf(3)).build().start();
     try (FederationClient client = new FederationClient(io.grpc.inprocess.InProcessChannelBuilder.forName(name)
-        .directExecutor().build(), "in-process", null, null, 4)) {
+        .directExecutor().build(), "in-process", null, null, siteMinSites, ledger)) {
       Throwable failure = client.join(new SiteSession.Study(STUDY.url(), STUDY.version(), new byte[32], 11,
           RoundPolicy.training(3, null, 1)), idle()).handle((o, t) -> t).get(20, TimeUnit.SECONDS);
-      assertThat(client.describe(failure)).isEqualTo("this site refused round 1: 3 participants; this site requires "
-          + "at least 4 (study min-sites 3, the site's own minimum 4); the site left the study and contributed "
-          + "nothing to that round");
+      return client.describe(failure);
     } finally {
       threeSites.shutdownNow();
     }
+  }
+
+  @Test
+  void aTrainingSessionIsHeldToTheSitesItsHospitalsLedgerRecordsForTheStudyAndTheReasonSaysSo() throws Exception {
+    // An earlier session of the study unmasked this site's moments among four sites; the aggregator now asks among three.
+    org.fedfhir.federation.ContributionLedger ledger = org.fedfhir.federation.ContributionLedger.inMemory();
+    ledger.record("00".repeat(32), List.of("STANDARDISE"), new org.fedfhir.federation.ContributionLedger.Entry(
+        new java.util.TreeSet<>(List.of("site-1", "site-2", "site-3", "site-4")), true));
+    assertThat(reasonForARoundOfThree(3, ledger)).isEqualTo("this site refused round 1: it asks again for this "
+        + "site's STANDARDISE contribution to this study, among other participants (site-1, site-2, site-3, site-4 "
+        + "before, site-1, site-2, site-3 now); the site left the study and contributed nothing to that round");
+  }
+
+  @Test
+  void peerPinsAreReadFromTheSitesSettingAndAnEntryWithoutASiteNameIsRefused() {
+    assertThat(FederationClient.peerPins(" cleveland = " + "ab".repeat(32) + ",va=" + "CD".repeat(32)))
+        .containsExactly(java.util.Map.entry("cleveland", "ab".repeat(32)), java.util.Map.entry("va", "CD".repeat(32)));
+    assertThat(FederationClient.peerPins("")).isEmpty();
+    assertThatThrownBy(() -> FederationClient.peerPins("cleveland")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("fedfhir.federation.peer-pins entry 'cleveland': need site=sha256hex (the SHA-256 of the site "
+            + "certificate's SubjectPublicKeyInfo)");
   }
 
   /** An aggregator that answers a Join with the start of a round among {@code n} participants. */

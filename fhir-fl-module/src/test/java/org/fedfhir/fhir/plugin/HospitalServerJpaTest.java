@@ -383,6 +383,32 @@ class HospitalServerJpaTest {
         .contains("this site has spent ε 0.2500 on that study (all versions)");
   }
 
+  @Test
+  @Order(101)
+  void aSitesContributionLedgerIsReadBackFromItsAuditTrailAfterARestartAndOnlyForItsStudyDigest() {
+    String study = "ab".repeat(32);
+    org.fedfhir.federation.ContributionLedger ledger = new DaoContributionLedger(daos, "cleveland");
+    java.util.SortedSet<String> four = new java.util.TreeSet<>(List.of("cleveland", "hungary", "switzerland", "va"));
+    java.util.SortedSet<String> three = new java.util.TreeSet<>(List.of("cleveland", "hungary", "switzerland"));
+    ledger.record(study, List.of("STANDARDISE"), new org.fedfhir.federation.ContributionLedger.Entry(four, false));
+    ledger.record(study, List.of("STANDARDISE"), new org.fedfhir.federation.ContributionLedger.Entry(three, true));
+    ledger.record(study, List.of("TRAIN:00", "EVALUATE:00"),
+        new org.fedfhir.federation.ContributionLedger.Entry(three, false));
+    ledger.record("cd".repeat(32), List.of("STANDARDISE"),
+        new org.fedfhir.federation.ContributionLedger.Entry(four, true));
+
+    // a new ledger over the same database: what a restarted server reads
+    assertThat(new DaoContributionLedger(daos, "cleveland").entries(study)).isEqualTo(java.util.Map.of(
+        "STANDARDISE", new org.fedfhir.federation.ContributionLedger.Entry(three, true),
+        "TRAIN:00", new org.fedfhir.federation.ContributionLedger.Entry(three, false),
+        "EVALUATE:00", new org.fedfhir.federation.ContributionLedger.Entry(three, false)));
+    // an unmasked set is not superseded by a later pending one
+    ledger.record(study, List.of("STANDARDISE"), new org.fedfhir.federation.ContributionLedger.Entry(four, false));
+    assertThat(new DaoContributionLedger(daos, "cleveland").entries(study).get("STANDARDISE"))
+        .isEqualTo(new org.fedfhir.federation.ContributionLedger.Entry(three, true));
+    assertThat(new DaoContributionLedger(daos, "cleveland").entries("ef".repeat(32))).isEmpty();
+  }
+
   int total(Class<? extends org.hl7.fhir.instance.model.api.IBaseResource> type) {
     return client().search().forResource(type).summaryMode(ca.uhn.fhir.rest.api.SummaryEnum.COUNT)
         .cacheControl(new ca.uhn.fhir.rest.api.CacheControlDirective().setNoCache(true))

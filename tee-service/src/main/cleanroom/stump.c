@@ -2,7 +2,7 @@
  * Clean-room example: a decision stump (one split on one feature) fitted on the pooled training
  * rows of every site, and its accuracy on each site's own test rows.
  *
- * Inputs: LABEL (default "diagnosis", 0 or 1), the enclave's "site" column (0, 1, ...), and every
+ * Inputs: LABEL (default "label", 0 or 1), the enclave's "site" column (0, 1, ...), and every
  * other column as a candidate feature. A row with a missing label is left out; a missing feature
  * value goes to the left side. Each site's rows are split in delivery order: every fourth row
  * (index % 4 == 3 within its site) is a test row, the others train.
@@ -16,7 +16,7 @@
 #include "fedfhir.h"
 
 #ifndef LABEL
-#define LABEL "diagnosis"
+#define LABEL "label"
 #endif
 #define MAX_SITES 16
 

@@ -46,7 +46,7 @@ class ExampleProgramsTest {
   private static double[] cholesterol(RowTable pooled, int diagnosis) {
     List<Double> values = new ArrayList<>();
     int chol = pooled.columns().indexOf("cholesterol");
-    int dx = pooled.columns().indexOf("diagnosis");
+    int dx = pooled.columns().indexOf("label");
     for (int i = 0; i < pooled.rows(); i++) {
       double v = pooled.value(i, chol);
       if (!Double.isNaN(v) && (diagnosis < 0 || pooled.value(i, dx) == diagnosis)) {
@@ -107,7 +107,7 @@ class ExampleProgramsTest {
         double v = rows.value(i, feature);
         double p = Double.isNaN(v) || v <= threshold ? model.get("left_p") : model.get("right_p");
         tested++;
-        right += (p > 0.5) == (rows.value(i, UciHeartRows.COLUMNS.indexOf("diagnosis")) == 1) ? 1 : 0;
+        right += (p > 0.5) == (rows.value(i, UciHeartRows.COLUMNS.indexOf("label")) == 1) ? 1 : 0;
       }
       Map<String, Double> site = byName(records, s);
       assertThat(site.get("test_n")).as("site %d's test rows: every fourth", s).isEqualTo((double) tested);

@@ -2,7 +2,7 @@
  * Clean-room example: the median and quartiles of one numeric feature over the pooled rows of
  * every site, overall and by group -- order statistics that secure sums cannot give cheaply.
  *
- * Inputs (by column name): FEATURE (default "cholesterol") and GROUP (default "label", an
+ * Inputs (by column name): FEATURE (default "chol", the network study's cholesterol) and GROUP (default "label", an
  * integer code). A row whose feature or group is missing (NaN) is left out.
  * Outputs per group and for all rows (group -1): n, q1, median, q3 -- quantiles by linear
  * interpolation between order statistics (R's type 7, numpy's default): for p in [0, 1],
@@ -12,7 +12,7 @@
 #include "fedfhir.h"
 
 #ifndef FEATURE
-#define FEATURE "cholesterol"
+#define FEATURE "chol"
 #endif
 #ifndef GROUP
 #define GROUP "label"

@@ -23,8 +23,9 @@ import org.hl7.fhir.r4.model.Resource;
 
 /**
  * Reads a {@code clean-room} study's program: {@code PlanDefinition.library} is {@code "#id"} of a
- * contained {@code Library} whose content holds the module ({@code application/wasm}, {@code data}
- * and {@code hash} = base64 of its SHA-256, which must match) and one source attachment
+ * contained {@code Library} whose content holds the module ({@code application/wasm}, {@code data},
+ * {@code hash} = its SHA-1 as R4 defines it, extension {@code attachment-sha256} = its SHA-256, the
+ * program's identity; both must match) and one source attachment
  * ({@code text/*}); its {@code dataRequirement} repeat the study's features ({@code action[0].input})
  * in order; extensions declare the outputs ({@code clean-room-output}, a name each) and the
  * disclosure rule ({@code clean-room-disclosure}: {@code groupBy} none | label | site and
@@ -34,6 +35,8 @@ public final class CleanRoomDeclarations {
 
   public static final String EXT_OUTPUT = StudyUrls.BASE + "/StructureDefinition/clean-room-output";
   public static final String EXT_DISCLOSURE = StudyUrls.BASE + "/StructureDefinition/clean-room-disclosure";
+  /** On the module's Attachment: its SHA-256 (base64), the program's identity; R4 keeps {@code hash} for SHA-1. */
+  public static final String EXT_SHA256 = StudyUrls.BASE + "/StructureDefinition/attachment-sha256";
 
   private CleanRoomDeclarations() {}
 
@@ -74,18 +77,24 @@ public final class CleanRoomDeclarations {
     }
     String sha256 = null;
     byte[] wasm = null;
-    if (module == null || !module.hasData() || !module.hasHash()) {
-      issues.add(new StudyIssue(l + ".content", "needs an application/wasm attachment with data and hash (base64 SHA-256)"));
+    Extension declared = module == null ? null : module.getExtensionByUrl(EXT_SHA256);
+    if (module == null || !module.hasData() || !module.hasHash() || declared == null
+        || !(declared.getValue() instanceof org.hl7.fhir.r4.model.Base64BinaryType sha256Value) || !sha256Value.hasValue()) {
+      issues.add(new StudyIssue(l + ".content", "needs an application/wasm attachment with data, hash (base64 SHA-1, "
+          + "as FHIR R4 defines it) and extension attachment-sha256 (base64 SHA-256, the program's identity)"));
     } else {
       wasm = module.getData();
       if (wasm.length > CleanRoomProgram.MAX_WASM_BYTES) {
         issues.add(new StudyIssue(l + ".content[wasm].data", "the module has " + wasm.length + " bytes; at most "
             + CleanRoomProgram.MAX_WASM_BYTES));
       }
-      byte[] digest = sha256(wasm);
-      if (!MessageDigest.isEqual(digest, module.getHash())) {
-        issues.add(new StudyIssue(l + ".content[wasm].hash", "is not the SHA-256 of the module's data (expected "
-            + Base64.getEncoder().encodeToString(digest) + "); a changed module is a new study"));
+      byte[] digest = digest("SHA-256", wasm);
+      if (!MessageDigest.isEqual(digest, sha256Value.getValue())) {
+        issues.add(new StudyIssue(l + ".content[wasm].extension[attachment-sha256]", "is not the SHA-256 of the module's "
+            + "data (expected " + Base64.getEncoder().encodeToString(digest) + "); a changed module is a new study"));
+      }
+      if (!MessageDigest.isEqual(digest("SHA-1", wasm), module.getHash())) {
+        issues.add(new StudyIssue(l + ".content[wasm].hash", "is not the SHA-1 of the module's data"));
       }
       sha256 = HexFormat.of().formatHex(digest);
     }
@@ -154,8 +163,12 @@ public final class CleanRoomDeclarations {
   }
 
   static byte[] sha256(byte[] bytes) {
+    return digest("SHA-256", bytes);
+  }
+
+  private static byte[] digest(String algorithm, byte[] bytes) {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(bytes);
+      return MessageDigest.getInstance(algorithm).digest(bytes);
     } catch (NoSuchAlgorithmException impossible) {
       throw new IllegalStateException(impossible);
     }
@@ -176,7 +189,8 @@ public final class CleanRoomDeclarations {
     library.setStatus(Enumerations.PublicationStatus.ACTIVE);
     library.setType(new CodeableConcept().addCoding(
         new org.hl7.fhir.r4.model.Coding("http://terminology.hl7.org/CodeSystem/library-type", "logic-library", null)));
-    library.addContent().setContentType(CleanRoomProgram.WASM).setData(wasm).setHash(sha256(wasm)).setTitle("program.wasm");
+    library.addContent().setContentType(CleanRoomProgram.WASM).setData(wasm).setHash(digest("SHA-1", wasm))
+        .setTitle("program.wasm").addExtension(EXT_SHA256, new org.hl7.fhir.r4.model.Base64BinaryType(sha256(wasm)));
     library.addContent().setContentType(sourceContentType).setData(source).setTitle("program source");
     for (var input : pd.getActionFirstRep().getInput()) {
       library.addDataRequirement(input.copy());

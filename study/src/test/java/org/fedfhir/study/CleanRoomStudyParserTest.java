@@ -58,8 +58,9 @@ class CleanRoomStudyParserTest {
     program(pd).getContentFirstRep().setData(new byte[] {0, 'a', 's', 'm', 1, 0, 0, 0, 0});
 
     assertThatThrownBy(() -> parser.parse(pd)).isInstanceOf(InvalidStudyException.class)
-        .hasMessageContaining("content[wasm].hash")
-        .hasMessageContaining("is not the SHA-256 of the module's data");
+        .hasMessageContaining("content[wasm].extension[attachment-sha256]")
+        .hasMessageContaining("is not the SHA-256 of the module's data")
+        .hasMessageContaining("content[wasm].hash");
   }
 
   @Test

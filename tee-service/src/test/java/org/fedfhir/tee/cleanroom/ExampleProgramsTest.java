@@ -45,7 +45,7 @@ class ExampleProgramsTest {
 
   private static double[] cholesterol(RowTable pooled, int diagnosis) {
     List<Double> values = new ArrayList<>();
-    int chol = pooled.columns().indexOf("cholesterol");
+    int chol = pooled.columns().indexOf("chol");
     int dx = pooled.columns().indexOf("label");
     for (int i = 0; i < pooled.rows(); i++) {
       double v = pooled.value(i, chol);
@@ -94,7 +94,7 @@ class ExampleProgramsTest {
 
     Map<String, Double> model = byName(records, ResultRecord.ALL_ROWS);
     assertThat(model.keySet()).containsExactlyInAnyOrder("feature", "threshold", "left_p", "right_p", "train_n");
-    assertThat(UciHeartRows.COLUMNS.get(model.get("feature").intValue())).isIn("age", "cholesterol", "max_heart_rate", "oldpeak");
+    assertThat(UciHeartRows.COLUMNS.get(model.get("feature").intValue())).isIn("age", "chol", "thalach", "oldpeak");
     assertThat(model.get("left_p")).isNotEqualTo(model.get("right_p"));
     int feature = model.get("feature").intValue();
     double threshold = model.get("threshold");

@@ -9,13 +9,13 @@ import java.util.List;
 
 /**
  * The four UCI heart-disease centres' processed rows (shipped with fhir-fl-module), as the clean
- * room pools them: one table per centre of (age, cholesterol, max_heart_rate, oldpeak, label),
+ * room pools them: one table per centre of (age, chol, thalach, oldpeak, label) as the heart-disease study names them,
  * {@code ?} and cholesterol 0 read as missing, label = num &gt; 0 (diagnosis).
  */
 final class UciHeartRows {
 
   static final List<String> CENTRES = List.of("cleveland", "hungarian", "switzerland", "va");
-  static final List<String> COLUMNS = List.of("age", "cholesterol", "max_heart_rate", "oldpeak", "label");
+  static final List<String> COLUMNS = List.of("age", "chol", "thalach", "oldpeak", "label");
   private static final int[] SOURCE = {0, 4, 7, 9, 13};
 
   private UciHeartRows() {}

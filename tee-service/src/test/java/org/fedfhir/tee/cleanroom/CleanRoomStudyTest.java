@@ -25,9 +25,14 @@ class CleanRoomStudyTest {
 
   @BeforeAll
   static void loadGuide() {
+    example = guideExample();
+  }
+
+  /** The guide's example clean-room study (median.wasm over chol, by label, at least 10 rows a group). */
+  static PlanDefinition guideExample() {
     try (InputStream in = FedFhirIg.class.getResourceAsStream("generated/resources/PlanDefinition-clean-room-median.json")) {
       assertThat(in).as("the guide's example PlanDefinition/clean-room-median").isNotNull();
-      example = FhirContext.forR4Cached().newJsonParser().parseResource(PlanDefinition.class, in);
+      return FhirContext.forR4Cached().newJsonParser().parseResource(PlanDefinition.class, in);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * The four UCI heart-disease centres' processed rows (shipped with fhir-fl-module), as the clean
- * room pools them: one table per centre of (age, chol, thalach, oldpeak, label) as the heart-disease study names them,
- * {@code ?} and cholesterol 0 read as missing, label = num &gt; 0 (diagnosis).
+ * room pools them: one table per centre of (age, chol, thalach, oldpeak, label), named as the
+ * heart-disease study names them, {@code ?} and cholesterol 0 read as missing, label = num &gt; 0 (diagnosis).
  */
 final class UciHeartRows {
 
@@ -57,21 +57,10 @@ final class UciHeartRows {
 
   /** The centres' rows stacked with a {@code site} column (the centre's index), as the enclave pools them. */
   static RowTable pooled(List<RowTable> sites) {
-    List<String> columns = new ArrayList<>(sites.get(0).columns());
-    columns.add("site");
-    int width = columns.size();
-    int total = sites.stream().mapToInt(RowTable::rows).sum();
-    double[] values = new double[total * width];
-    int row = 0;
+    java.util.Map<String, RowTable> bySite = new java.util.LinkedHashMap<>();
     for (int s = 0; s < sites.size(); s++) {
-      RowTable site = sites.get(s);
-      for (int i = 0; i < site.rows(); i++, row++) {
-        for (int c = 0; c < site.width(); c++) {
-          values[row * width + c] = site.value(i, c);
-        }
-        values[row * width + width - 1] = s;
-      }
+      bySite.put("site-" + s, sites.get(s));
     }
-    return new RowTable(columns, values);
+    return CleanRoom.pool(bySite);
   }
 }

@@ -18,6 +18,7 @@ Description: "What a federated study computes: a prediction model or aggregate s
 * insert FedFhirCodeSystem
 * #training "Training" "The sites train a prediction model together (federated learning with secure aggregation)."
 * #statistics "Statistics" "The sites compute local sufficient statistics that are combined by secure aggregation (cross-sectional or longitudinal)."
+* #clean-room "Clean room" "Each site seals its rows to the attested TEE, which runs the study's approved WebAssembly program over the pooled rows and releases only its disclosure-checked result."
 
 ValueSet: StudyKindVS
 Id: study-kind

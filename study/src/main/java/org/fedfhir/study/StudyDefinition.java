@@ -11,11 +11,12 @@ import org.fedfhir.federation.NeuralNetwork;
 /**
  * A study as the sites and the aggregator execute it: immutable, validated, parsed from a
  * {@code PlanDefinition} by {@link StudyParser}. One record per study kind: {@link Training} (a
- * model) and {@link Statistics} (secure aggregate statistics); a later kind is one more record
- * here. What every kind declares is its {@link #core()}. A study made in code rather than parsed
+ * model), {@link Statistics} (secure aggregate statistics) and {@link CleanRoom} (an approved
+ * program run in the TEE); a later kind is one more record here. What every kind declares is its {@link #core()}. A study made in code rather than parsed
  * comes from {@link #builder}, which checks the same rules as the parser.
  */
-public sealed interface StudyDefinition permits StudyDefinition.Training, StudyDefinition.Statistics {
+public sealed interface StudyDefinition
+    permits StudyDefinition.Training, StudyDefinition.Statistics, StudyDefinition.CleanRoom {
 
   /** What every kind of study declares. */
   StudyCore core();
@@ -268,6 +269,30 @@ public sealed interface StudyDefinition permits StudyDefinition.Training, StudyD
     }
 
     /** A statistics study trains no model. */
+    @Override
+    public Algorithm algorithm() {
+      return null;
+    }
+  }
+
+  /**
+   * A clean-room study: each site seals its feature rows (and label) to the attested TEE, which runs
+   * the approved {@code program} over the pooled rows and releases only its disclosure-checked result.
+   *
+   * @param program the module, its hash, source, declared outputs and disclosure rule
+   */
+  record CleanRoom(StudyCore core, CleanRoomProgram program) implements StudyDefinition {
+    public CleanRoom {
+      Objects.requireNonNull(core, "core");
+      Objects.requireNonNull(program, "a clean-room study needs a program");
+    }
+
+    @Override
+    public StudyKind kind() {
+      return StudyKind.CLEAN_ROOM;
+    }
+
+    /** A clean-room study trains no model of a FedFHIR algorithm. */
     @Override
     public Algorithm algorithm() {
       return null;

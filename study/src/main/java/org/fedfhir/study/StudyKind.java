@@ -2,9 +2,12 @@ package org.fedfhir.study;
 
 import java.util.Optional;
 
-/** {@code training} (a model) or {@code statistics} (secure aggregate statistics). */
+/**
+ * {@code training} (a model), {@code statistics} (secure aggregate statistics) or {@code clean-room}
+ * (a researcher's approved program run in the TEE over rows sealed to it).
+ */
 public enum StudyKind {
-  TRAINING("training"), STATISTICS("statistics");
+  TRAINING("training"), STATISTICS("statistics"), CLEAN_ROOM("clean-room");
 
   private final String code;
 

@@ -109,6 +109,10 @@ public final class StudyParser implements StudyValidator {
       }
     }
     checkNetwork(pd, kind, algorithm, parameters, issues);
+    CleanRoomProgram program = null;
+    if (kind == StudyKind.CLEAN_ROOM && pd.getAction().size() == 1) {
+      program = CleanRoomDeclarations.read(pd, issues);
+    }
     checkVectorLength(kind, algorithm, parameters, features, declarations, issues);
     if (kind == StudyKind.STATISTICS && parameters.privacy() != null) {
       issues.add(new StudyIssue("PlanDefinition.extension[parameter]", "parameter 'dp-epsilon' is a training "
@@ -123,12 +127,13 @@ public final class StudyParser implements StudyValidator {
     return switch (kind) {
       case TRAINING -> new StudyDefinition.Training(core, algorithm);
       case STATISTICS -> new StudyDefinition.Statistics(core, declarations, timeToEvent);
+      case CLEAN_ROOM -> new StudyDefinition.CleanRoom(core, program);
     };
   }
 
   private static StudyKind readKind(PlanDefinition pd, List<StudyIssue> issues) {
     return readCode(pd, StudyUrls.EXT_STUDY_KIND, "PlanDefinition.extension[studyKind]", StudyKind::fromCode,
-        "training | statistics", issues);
+        "training | statistics | clean-room", issues);
   }
 
   private static Algorithm readAlgorithm(PlanDefinition pd, StudyKind kind, List<StudyIssue> issues) {

@@ -30,7 +30,9 @@ public record SealingContext(Purpose purpose, String study, String modelDigest, 
     /** Many patients' features and the caller's session response key, sealed to an attested session key. */
     FEATURE_BATCH,
     /** The predictions of a feature batch, sealed by the enclave to the caller's session response key. */
-    PREDICTION_BATCH
+    PREDICTION_BATCH,
+    /** A site's rows for a clean-room study, sealed to the enclave (study = the study digest, model = the program's SHA-256). */
+    CLEAN_ROOM_ROWS
   }
 
   public SealingContext {
@@ -78,6 +80,15 @@ public record SealingContext(Purpose purpose, String study, String modelDigest, 
   public static SealingContext forPredictionBatch(String study, String modelDigest, String sessionId,
       long sequence) {
     return new SealingContext(Purpose.PREDICTION_BATCH, study, modelDigest, sessionId + "/" + sequence);
+  }
+
+  /**
+   * Context for a site's clean-room rows: bound to the study digest the site's steward approved, the
+   * SHA-256 of the program that may read them and the site, so they open for no other study, program
+   * or site.
+   */
+  public static SealingContext forCleanRoomRows(String studyDigest, String programSha256, String site) {
+    return new SealingContext(Purpose.CLEAN_ROOM_ROWS, studyDigest, programSha256, site);
   }
 
   /** Unambiguous bytes: a domain tag, then the length-prefixed UTF-8 fields. */

@@ -1,0 +1,153 @@
+// Everything of clean-room studies (docs/cleanroom.md): a researcher's WebAssembly program, named by
+// hash in a contained Library, run in the attested TEE over rows sealed to it by every site.
+
+// ---------------------------------------------------------------- terminology
+CodeSystem: CleanRoomGroupByCS
+Id: clean-room-group-by
+Title: "FedFHIR clean-room group"
+Description: "Which rows a clean-room result record's group counts, for the minimum-count disclosure rule."
+* insert FedFhirCodeSystem
+* #none "All rows" "Every record is over all pooled rows (group -1)."
+* #label "Label" "A record's group is the label's value (0 or 1); group -1 is all rows."
+* #site "Site" "A record's group is a site's index in delivery order; group -1 is all rows."
+
+ValueSet: CleanRoomGroupByVS
+Id: clean-room-group-by
+Title: "FedFHIR clean-room groups"
+Description: "All clean-room groups."
+* insert FedFhirValueSet
+* include codes from system http://fedfhir.org/fhir/CodeSystem/clean-room-group-by
+
+// ---------------------------------------------------------------- extensions
+Extension: CleanRoomOutputExtension
+Id: clean-room-output
+Title: "Clean-room output"
+Description: "One result record name the program may release (1–23 printable ASCII characters); a record of any other name makes the enclave refuse the whole result."
+Context: Library
+* extension contains name 1..1
+* extension[name].value[x] 1..1
+* extension[name].value[x] only string
+* extension[name] ^short = "Record name, as the program writes it"
+
+Extension: CleanRoomDisclosureExtension
+Id: clean-room-disclosure
+Title: "Clean-room disclosure rule"
+Description: "The rule the enclave applies to a clean-room result before anything leaves: a record is released only if its group counts at least minCount pooled rows (records under the minimum are suppressed); one record per name and group (no row-level output)."
+Context: Library
+* obeys crd-min-count
+* extension contains groupBy 1..1 and minCount 1..1
+* extension[groupBy].value[x] 1..1
+* extension[groupBy].value[x] only code
+* extension[groupBy].value[x] from CleanRoomGroupByVS (required)
+* extension[groupBy] ^short = "none | label | site"
+* extension[minCount].value[x] 1..1
+* extension[minCount].value[x] only integer
+* extension[minCount] ^short = "Least rows a released record's group counts (at least 2)"
+
+Invariant: crd-min-count
+Description: "A released group counts at least 2 rows (a group of one row is a row)"
+Expression: "extension('minCount').value >= 2"
+Severity: #error
+
+Extension: AttachmentSha256Extension
+Id: attachment-sha256
+Title: "Attachment SHA-256"
+Description: "The SHA-256 of the attachment's data (base64): a clean-room program's identity, which the study digest and so every steward's approval covers. FHIR R4 keeps Attachment.hash for SHA-1."
+Context: Attachment
+* value[x] 1..1
+* value[x] only base64Binary
+
+// ---------------------------------------------------------------- the program
+Invariant: crp-wasm
+Description: "Exactly one application/wasm attachment, with its data, its hash (SHA-1, as R4 defines it) and its SHA-256 (extension attachment-sha256)"
+Expression: "content.where(contentType = 'application/wasm').count() = 1 and content.where(contentType = 'application/wasm').all(data.exists() and hash.exists() and extension('http://fedfhir.org/fhir/StructureDefinition/attachment-sha256').exists())"
+Severity: #error
+
+Invariant: crp-source
+Description: "The program's source is attached as text for the stewards' review"
+Expression: "content.where(contentType.startsWith('text/') and data.exists()).exists()"
+Severity: #error
+
+Profile: CleanRoomProgram
+Parent: Library
+Id: CleanRoomProgram
+Title: "Clean-room program"
+Description: "A researcher's program for the clean room: the WebAssembly module (content application/wasm, its SHA-1 in Attachment.hash as R4 defines it and its SHA-256, the program's identity which the study digest and so every steward's approval covers, in extension attachment-sha256), its source, the inputs it reads (dataRequirement, repeating the study's features in order), the outputs it may release and the disclosure rule. Contained in the FederatedCleanRoomStudy that runs it."
+* obeys crp-wasm and crp-source
+* status = #active
+* type = http://terminology.hl7.org/CodeSystem/library-type#logic-library
+* content 2..*
+* content ^short = "The module (application/wasm, data + hash) and its source (text/*)"
+* dataRequirement 1..*
+* dataRequirement ^short = "The study's features, in order (what the program reads)"
+* extension contains
+    CleanRoomOutputExtension named output 1..* and
+    CleanRoomDisclosureExtension named disclosure 1..1
+
+Invariant: fcr-program
+Description: "The study names one program, a contained Library, as '#id'"
+Expression: "library.count() = 1 and contained.where($this is Library and ('#' + id) = %resource.library.first()).exists()"
+Severity: #error
+
+Profile: FederatedCleanRoomStudy
+Parent: FederatedStudy
+Id: FederatedCleanRoomStudy
+Title: "Federated clean-room study"
+Description: "A federated study of kind clean-room: the same shape as a training study (features as action.input, the label as the single action.output) plus its program, a contained CleanRoomProgram named in library. Each site seals its rows to the attested TEE with the study digest and the program's hash as associated data; the enclave runs the program once min-sites have delivered and releases only records its disclosure rule allows. A changed module changes the hash, so the study digest, so it needs every steward's approval anew."
+* obeys fcr-program
+* extension[studyKind].valueCode = #clean-room (exactly)
+* extension[studyKind] ^short = "clean-room"
+* library 1..1
+* library ^short = "#id of the contained CleanRoomProgram"
+* contained 1..*
+
+// ---------------------------------------------------------------- example
+Instance: median-program
+InstanceOf: CleanRoomProgram
+Title: "Median and quartiles of cholesterol by diagnosis"
+Usage: #inline
+* status = #active
+* type = http://terminology.hl7.org/CodeSystem/library-type#logic-library
+* name = "CholesterolQuartilesByDiagnosis"
+* content[0].contentType = #application/wasm
+* content[0].title = "median.wasm"
+* content[0].data = "AGFzbQEAAAABEwNgAn9/AX9gAAF/YAR/f39/AX8CZgUHZmVkZmhpcgZzY2hlbWEAAAdmZWRmaGlyCnJvd3NfY291bnQAAQdmZWRmaGlyCXJvd193aWR0aAABB2ZlZGZoaXIJcmVhZF9yb3dzAAAHZmVkZmhpcgx3cml0ZV9yZXN1bHQAAAMDAgECBQQBAQJABggBfwFBkIgECwcQAgZtZW1vcnkCAANydW4ABQqZFwLuDgMOfwJ8CH8jgICAgABBwBNrIgAkgICAgABBAiEBAkAgAEHAC2pBgAgQgICAgAAiAkGACEoNAEEAIQECQCACQQBIDQAgAkEBaiEDQQAhBEEAIQUCQANAAkACQCABIAJGDQAgAEHAC2ogAWotAABBCkYNACABQQFqIQEMAQtBACEGAkACQAJAIAEgBEoNACAEIQcMAQsCQCAAQcALaiAEai0AAEHjAEYNACAEIQcMAQsgASAEayIIQQFGDQEgAEHAC2ogBEEBaiIHai0AAEHoAEcNACAIQQJGDQEgAEHAC2ogBEECaiIHai0AAEHvAEcNACAIQQNGDQEgAEHAC2ogBEEDaiIHai0AAEHsAEcNACAIQQRGDQQgBEEEaiEHQQEhBgsgByABRw0AIAYNAwsgBUEBaiEFIAFBAWoiASEECyABIANHDQALQX8hBQtBACEBQQAhBEEAIQcCQANAAkACQCABIAJGDQAgAEHAC2ogAWotAABBCkYNACABQQFqIQEMAQtBACEIAkACQAJAIAEgBEoNACAEIQYMAQsCQCAAQcALaiAEai0AAEHsAEYNACAEIQYMAQsgASAEayIJQQFGDQEgAEHAC2ogBEEBaiIGai0AAEHhAEcNACAJQQJGDQEgAEHAC2ogBEECaiIGai0AAEHiAEcNACAJQQNGDQEgAEHAC2ogBEEDaiIGai0AAEHlAEcNACAJQQRGDQEgAEHAC2ogBEEEaiIGai0AAEHsAEcNACAJQQVGDQQgBEEFaiEGQQEhCAsgBiABRw0AIAgNAwsgB0EBaiEHIAFBAWoiASEECyABIANGDQIMAAsLQQEhASAFQQBIDQEgB0EASA0BEIGAgIAAIgpBA3QiAhCCgICAACILbCEEAkBBACgCgIiAgAAiAQ0AQZCIhIAAIQFBAEGQiISAADYCgIiAgAALAkACQAJAIAFBB2pBeHEiDCAEaiIBPwBBEHQiA00NACABIANrQf//A2pBEHZAAEF/Rg0BC0EAIAE2AoCIgIAADAELQQAhDEEAKAKAiICAACEBCwJAIAENAEGQiISAACEBQQBBkIiEgAA2AoCIgIAACwJAIAFBB2pBeHEiDSACaiIBPwBBEHQiAk0NACABIAJrQf//A2pBEHZAAEF/Rw0AQQQhAQwCC0EAIAE2AoCIgIAAQQQhASAMRQ0BIA1FDQEgDCAEEIOAgIAAGgJAAkACQCAKQQFIDQBBACEIQQAhCUEAIQMDQAJAIAwgAyALbCIBIAVqQQN0aisDACIOIA5iDQAgDCABIAdqQQN0aisDACIPIA9iDQAgDSAJQQN0aiAOOQMAIAlBAWohCQJAAkACQCAIQQFODQBBACEEDAELAkACQCAPmUQAAAAAAADgQWNFDQAgD6ohAgwBC0GAgICAeCECC0EAIQQgAEGgC2ohAQNAIAEoAgAgAkYNASABQQRqIQEgCCAEQQFqIgRHDQAMAgsLIAQgCEcNAQsCQCAIQQhHDQBBAyEBDAcLIABBoAtqIAhBAnRqIQECQAJAIA+ZRAAAAAAAAOBBY0UNACAPqiEEDAELQYCAgIB4IQQLIAEgBDYCACAIQQFqIQgLIANBAWoiAyAKRg0CDAALCyAAIA1BAEF/EIaAgIAAIRAMAQsCQCAIQQJIDQBBASEQIAhBf2oiAUEBcSERAkAgCEECRg0AIAFBfnEhEiAAQaALakEIciETQQAhFCAAQaALaiEVQQMhFkECIRdBASEQA0AgAEGgC2ogEEECdCIGaigCACEEIBUhASAXIQICQANAIAEoAgAiAyAETA0BIAEgBDYCACABQQRqIAM2AgAgAUF8aiEBIAJBf2oiAkEBSg0ACwsgBiAAQaALampBBGooAgAhAiATIQEgFiEDAkADQCABQXxqIgQoAgAiBiACTA0BIAQgAjYCACABIAY2AgAgBCEBIANBf2oiA0EBSg0ACwsgE0EIaiETIBZBAmohFiAVQQhqIRUgF0ECaiEXIBBBAmohECAUQQJqIhQgEkcNAAsLIBFFDQAgEEEBaiECIABBoAtqIBBBAnRqIgRBfGohASAEKAIAIQQDQCABKAIAIgMgBEwNASABIAQ2AgAgAUEEaiADNgIAIAFBfGohASACQX9qIgJBAUoNAAsLIAAgDSAJQX8QhoCAgAAhECAIQQFIDQAgBUEDdCECIAtBA3QhAyAHQQN0IQZBACELIApBAUghEwNAQQAhBwJAIBMNACAAQaALaiALQQJ0aiEJQQAhByAMIQEgCiEEA0ACQCABIAJqKwMAIg4gDmINACABIAZqKwMAIg8gD2INAAJAAkAgD5lEAAAAAAAA4EFjRQ0AIA+qIQUMAQtBgICAgHghBQsgCSgCACAFRw0AIA0gB0EDdGogDjkDACAHQQFqIQcLIAEgA2ohASAEQX9qIgQNAAsLIBAgDSAHIABBoAtqIAtBAnRqKAIAEIaAgIAAIRAgC0EBaiIBIQsgASAIRw0ACwsgACAQIABrEISAgIAAIQEMAQtBASEBCyAAQcATaiSAgICAACABC6YIAgZ/AnwCQCACQQJIDQAgAkEBdiEEA0ACQCAEIgVBf2oiBEEBdCIGQQFyIgcgAk4NACAEIQgDQAJAAkAgBkECaiIJIAJIDQAgByEGDAELIAchBiABIAdBA3RqKwMAIAEgCUEDdGorAwBjRQ0AIAkhBgsgASAIQQN0aiIHKwMAIgogASAGQQN0aiIIKwMAIgtmDQEgByALOQMAIAggCjkDACAGIQggBkEBdCIGQQFyIgcgAkgNAAsLIAVBAUoNAAsgASsDACEKIAEgASACQX9qIgZBA3RqIgcrAwA5AwAgByAKOQMAIAJBfmoiCEUNAANAIAYhBUEAIQZBASEHQQAhCQNAAkACQCAGQQJqIgQgCEwNACAHIQYMAQsgByEGIAEgB0EDdGorAwAgASAEQQN0aisDAGNFDQAgBCEGCwJAIAEgCUEDdGoiBysDACIKIAEgBkEDdGoiCSsDACILZg0AIAcgCzkDACAJIAo5AwAgBiEJIAZBAXQiBkEBciIHIAhMDQELCyABKwMAIQogASABIAVBf2oiBkEDdGoiBysDADkDACAHIAo5AwAgBUF+aiIIDQALCyAAQQA2AhwgACADNgIYIABCADcAECAAQgA3AAggAELuADcAACAAIAK3OQMgAkAgAkEBTg0AIABBKGoPCwJAAkAgAkF/aiIHtyIKRAAAAAAAANA/oiILmUQAAAAAAADgQWNFDQAgC6ohBgwBC0GAgICAeCEGCwJAAkAgBkEBaiIIIAJIDQAgASAHQQN0aisDACELDAELIAsgBrehIAEgCEEDdGorAwAgASAGQQN0aisDACILoaIgC6AhCwsgAELx4gA3ACggAEHIAGogCzkDACAAQcQAakEANgIAIABBwABqIAM2AgAgAEE4akIANwAAIABBMGpCADcAAAJAAkAgCkQAAAAAAADgP6IiC5lEAAAAAAAA4EFjRQ0AIAuqIQYMAQtBgICAgHghBgsCQAJAIAZBAWoiCCACSA0AIAEgB0EDdGorAwAhCwwBCyALIAa3oSABIAhBA3RqKwMAIAEgBkEDdGorAwAiC6GiIAugIQsLIABC7cqRy5bMGzcAUCAAQfAAaiALOQMAIABB7ABqQQA2AgAgAEHoAGogAzYCACAAQeAAakIANwAAIABB2ABqQgA3AAACQAJAIApEAAAAAAAA6D+iIgqZRAAAAAAAAOBBY0UNACAKqiEGDAELQYCAgIB4IQYLAkACQCAGQQFqIgggAkgNACABIAdBA3RqKwMAIQoMAQsgCiAGt6EgASAIQQN0aisDACABIAZBA3RqKwMAIgqhoiAKoCEKCyAAQvHmADcAeCAAQZgBaiAKOQMAIABBlAFqQQA2AgAgAEGQAWogAzYCACAAQYgBakIANwAAIABBgAFqQgA3AAAgAEGgAWoL"
+* content[0].hash = "ztkNccgsuomnWypjaQIfe56hJd0="
+* content[0].extension[http://fedfhir.org/fhir/StructureDefinition/attachment-sha256].valueBase64Binary = "ZGkaDENvyGD59fUZ0bUgiQsndRl/Lt8vwQoGzCOuXpY="
+* content[1].contentType = #text/x-c
+* content[1].title = "median.c (tee-service/src/main/cleanroom, built by build.sh with clang 14)"
+* content[1].data = "LyoKICogQ2xlYW4tcm9vbSBleGFtcGxlOiB0aGUgbWVkaWFuIGFuZCBxdWFydGlsZXMgb2Ygb25lIG51bWVyaWMgZmVhdHVyZSBvdmVyIHRoZSBwb29sZWQgcm93cyBvZgogKiBldmVyeSBzaXRlLCBvdmVyYWxsIGFuZCBieSBncm91cCAtLSBvcmRlciBzdGF0aXN0aWNzIHRoYXQgc2VjdXJlIHN1bXMgY2Fubm90IGdpdmUgY2hlYXBseS4KICoKICogSW5wdXRzIChieSBjb2x1bW4gbmFtZSk6IEZFQVRVUkUgKGRlZmF1bHQgImNob2wiLCB0aGUgbmV0d29yayBzdHVkeSdzIGNob2xlc3Rlcm9sKSBhbmQgR1JPVVAgKGRlZmF1bHQgImxhYmVsIiwgYW4KICogaW50ZWdlciBjb2RlKS4gQSByb3cgd2hvc2UgZmVhdHVyZSBvciBncm91cCBpcyBtaXNzaW5nIChOYU4pIGlzIGxlZnQgb3V0LgogKiBPdXRwdXRzIHBlciBncm91cCBhbmQgZm9yIGFsbCByb3dzIChncm91cCAtMSk6IG4sIHExLCBtZWRpYW4sIHEzIC0tIHF1YW50aWxlcyBieSBsaW5lYXIKICogaW50ZXJwb2xhdGlvbiBiZXR3ZWVuIG9yZGVyIHN0YXRpc3RpY3MgKFIncyB0eXBlIDcsIG51bXB5J3MgZGVmYXVsdCk6IGZvciBwIGluIFswLCAxXSwKICogaCA9IChuIC0gMSkgcCwgcSA9IHhbZmxvb3IgaF0gKyAoaCAtIGZsb29yIGgpICh4W2Zsb29yIGggKyAxXSAtIHhbZmxvb3IgaF0pLgogKiBBdCBtb3N0IE1BWF9HUk9VUFMgZGlzdGluY3QgZ3JvdXBzOyBtb3JlIGlzIGVycm9yIDMuCiAqLwojaW5jbHVkZSAiZmVkZmhpci5oIgoKI2lmbmRlZiBGRUFUVVJFCiNkZWZpbmUgRkVBVFVSRSAiY2hvbCIKI2VuZGlmCiNpZm5kZWYgR1JPVVAKI2RlZmluZSBHUk9VUCAibGFiZWwiCiNlbmRpZgojZGVmaW5lIE1BWF9HUk9VUFMgOAoKc3RhdGljIHZvaWQgc2lmdF9kb3duKGRvdWJsZSAqeCwgaW50IHN0YXJ0LCBpbnQgZW5kKSB7CiAgaW50IHJvb3QgPSBzdGFydDsKICB3aGlsZSAoMiAqIHJvb3QgKyAxIDw9IGVuZCkgewogICAgaW50IGNoaWxkID0gMiAqIHJvb3QgKyAxOwogICAgaWYgKGNoaWxkICsgMSA8PSBlbmQgJiYgeFtjaGlsZF0gPCB4W2NoaWxkICsgMV0pIHsKICAgICAgY2hpbGQrKzsKICAgIH0KICAgIGlmICh4W3Jvb3RdID49IHhbY2hpbGRdKSB7CiAgICAgIHJldHVybjsKICAgIH0KICAgIGRvdWJsZSB0ID0geFtyb290XTsKICAgIHhbcm9vdF0gPSB4W2NoaWxkXTsKICAgIHhbY2hpbGRdID0gdDsKICAgIHJvb3QgPSBjaGlsZDsKICB9Cn0KCi8qIEhlYXBzb3J0OiBhc2NlbmRpbmcsIGluIHBsYWNlLCBubyBhbGxvY2F0aW9uLiAqLwpzdGF0aWMgdm9pZCBzb3J0KGRvdWJsZSAqeCwgaW50IG4pIHsKICBmb3IgKGludCBzdGFydCA9IG4gLyAyIC0gMTsgc3RhcnQgPj0gMDsgc3RhcnQtLSkgewogICAgc2lmdF9kb3duKHgsIHN0YXJ0LCBuIC0gMSk7CiAgfQogIGZvciAoaW50IGVuZCA9IG4gLSAxOyBlbmQgPiAwOyBlbmQtLSkgewogICAgZG91YmxlIHQgPSB4WzBdOwogICAgeFswXSA9IHhbZW5kXTsKICAgIHhbZW5kXSA9IHQ7CiAgICBzaWZ0X2Rvd24oeCwgMCwgZW5kIC0gMSk7CiAgfQp9CgpzdGF0aWMgZG91YmxlIHF1YW50aWxlKGNvbnN0IGRvdWJsZSAqc29ydGVkLCBpbnQgbiwgZG91YmxlIHApIHsKICBkb3VibGUgaCA9IChuIC0gMSkgKiBwOwogIGludCBsbyA9IChpbnQpIGg7CiAgaWYgKGxvICsgMSA+PSBuKSB7CiAgICByZXR1cm4gc29ydGVkW24gLSAxXTsKICB9CiAgcmV0dXJuIHNvcnRlZFtsb10gKyAoaCAtIGxvKSAqIChzb3J0ZWRbbG8gKyAxXSAtIHNvcnRlZFtsb10pOwp9CgpzdGF0aWMgZmVkZmhpcl9yZWNvcmQgKnB1dChmZWRmaGlyX3JlY29yZCAqb3V0LCBjb25zdCBjaGFyICpuYW1lLCBpbnQgZ3JvdXAsIGRvdWJsZSB2YWx1ZSkgewogIGZlZGZoaXJfbmFtZShvdXQsIG5hbWUpOwogIG91dC0+Z3JvdXAgPSBncm91cDsKICBvdXQtPnplcm8gPSAwOwogIG91dC0+dmFsdWUgPSB2YWx1ZTsKICByZXR1cm4gb3V0ICsgMTsKfQoKc3RhdGljIGZlZGZoaXJfcmVjb3JkICpzdW1tYXJpc2UoZmVkZmhpcl9yZWNvcmQgKm91dCwgZG91YmxlICp2YWx1ZXMsIGludCBuLCBpbnQgZ3JvdXApIHsKICBzb3J0KHZhbHVlcywgbik7CiAgb3V0ID0gcHV0KG91dCwgIm4iLCBncm91cCwgbik7CiAgaWYgKG4gPiAwKSB7CiAgICBvdXQgPSBwdXQob3V0LCAicTEiLCBncm91cCwgcXVhbnRpbGUodmFsdWVzLCBuLCAwLjI1KSk7CiAgICBvdXQgPSBwdXQob3V0LCAibWVkaWFuIiwgZ3JvdXAsIHF1YW50aWxlKHZhbHVlcywgbiwgMC41KSk7CiAgICBvdXQgPSBwdXQob3V0LCAicTMiLCBncm91cCwgcXVhbnRpbGUodmFsdWVzLCBuLCAwLjc1KSk7CiAgfQogIHJldHVybiBvdXQ7Cn0KCmludCBydW4odm9pZCkgewogIGNoYXIgc2NoZW1hWzEwMjRdOwogIGludCBsZW5ndGggPSBmZWRmaGlyX3NjaGVtYShzY2hlbWEsIHNpemVvZiBzY2hlbWEpOwogIGlmIChsZW5ndGggPiAoaW50KSBzaXplb2Ygc2NoZW1hKSB7CiAgICByZXR1cm4gMjsKICB9CiAgaW50IGZlYXR1cmUgPSBmZWRmaGlyX2NvbHVtbihzY2hlbWEsIGxlbmd0aCwgRkVBVFVSRSk7CiAgaW50IGdyb3VwID0gZmVkZmhpcl9jb2x1bW4oc2NoZW1hLCBsZW5ndGgsIEdST1VQKTsKICBpZiAoZmVhdHVyZSA8IDAgfHwgZ3JvdXAgPCAwKSB7CiAgICByZXR1cm4gMTsKICB9CiAgaW50IG4gPSBmZWRmaGlyX3Jvd3NfY291bnQoKTsKICBpbnQgd2lkdGggPSBmZWRmaGlyX3Jvd193aWR0aCgpOwogIGRvdWJsZSAqcm93cyA9IGZlZGZoaXJfYWxsb2MoKHVuc2lnbmVkIGxvbmcpIG4gKiB3aWR0aCAqIDgpOwogIGRvdWJsZSAqdmFsdWVzID0gZmVkZmhpcl9hbGxvYygodW5zaWduZWQgbG9uZykgbiAqIDgpOwogIGlmIChyb3dzID09IDAgfHwgdmFsdWVzID09IDApIHsKICAgIHJldHVybiA0OwogIH0KICBmZWRmaGlyX3JlYWRfcm93cyhyb3dzLCBuICogd2lkdGggKiA4KTsKCiAgaW50IGdyb3Vwc1tNQVhfR1JPVVBTXTsKICBpbnQgZ3JvdXBfY291bnQgPSAwOwogIGludCBhbGwgPSAwOwogIGZvciAoaW50IGkgPSAwOyBpIDwgbjsgaSsrKSB7CiAgICBkb3VibGUgdiA9IHJvd3NbaSAqIHdpZHRoICsgZmVhdHVyZV07CiAgICBkb3VibGUgZyA9IHJvd3NbaSAqIHdpZHRoICsgZ3JvdXBdOwogICAgaWYgKHYgIT0gdiB8fCBnICE9IGcpIHsKICAgICAgY29udGludWU7CiAgICB9CiAgICB2YWx1ZXNbYWxsKytdID0gdjsKICAgIGludCBrID0gMDsKICAgIHdoaWxlIChrIDwgZ3JvdXBfY291bnQgJiYgZ3JvdXBzW2tdICE9IChpbnQpIGcpIHsKICAgICAgaysrOwogICAgfQogICAgaWYgKGsgPT0gZ3JvdXBfY291bnQpIHsKICAgICAgaWYgKGdyb3VwX2NvdW50ID09IE1BWF9HUk9VUFMpIHsKICAgICAgICByZXR1cm4gMzsKICAgICAgfQogICAgICBncm91cHNbZ3JvdXBfY291bnQrK10gPSAoaW50KSBnOwogICAgfQogIH0KICAvKiBncm91cHMgaW4gYXNjZW5kaW5nIG9yZGVyLCBzbyB0aGUgb3V0cHV0IGRvZXMgbm90IGRlcGVuZCBvbiB0aGUgb3JkZXIgc2l0ZXMgZGVsaXZlcmVkIGluICovCiAgZm9yIChpbnQgaSA9IDE7IGkgPCBncm91cF9jb3VudDsgaSsrKSB7CiAgICBmb3IgKGludCBqID0gaTsgaiA+IDAgJiYgZ3JvdXBzW2ogLSAxXSA+IGdyb3Vwc1tqXTsgai0tKSB7CiAgICAgIGludCB0ID0gZ3JvdXBzW2pdOwogICAgICBncm91cHNbal0gPSBncm91cHNbaiAtIDFdOwogICAgICBncm91cHNbaiAtIDFdID0gdDsKICAgIH0KICB9CgogIGZlZGZoaXJfcmVjb3JkIG91dFs0ICogKE1BWF9HUk9VUFMgKyAxKV07CiAgZmVkZmhpcl9yZWNvcmQgKmVuZCA9IHN1bW1hcmlzZShvdXQsIHZhbHVlcywgYWxsLCBGRURGSElSX0FMTF9ST1dTKTsKICBmb3IgKGludCBrID0gMDsgayA8IGdyb3VwX2NvdW50OyBrKyspIHsKICAgIGludCBtID0gMDsKICAgIGZvciAoaW50IGkgPSAwOyBpIDwgbjsgaSsrKSB7CiAgICAgIGRvdWJsZSB2ID0gcm93c1tpICogd2lkdGggKyBmZWF0dXJlXTsKICAgICAgZG91YmxlIGcgPSByb3dzW2kgKiB3aWR0aCArIGdyb3VwXTsKICAgICAgaWYgKHYgPT0gdiAmJiBnID09IGcgJiYgKGludCkgZyA9PSBncm91cHNba10pIHsKICAgICAgICB2YWx1ZXNbbSsrXSA9IHY7CiAgICAgIH0KICAgIH0KICAgIGVuZCA9IHN1bW1hcmlzZShlbmQsIHZhbHVlcywgbSwgZ3JvdXBzW2tdKTsKICB9CiAgcmV0dXJuIGZlZGZoaXJfd3JpdGVfcmVzdWx0KG91dCwgKGludCkgKChjaGFyICopIGVuZCAtIChjaGFyICopIG91dCkpOwp9Cg=="
+* dataRequirement[0].type = #Observation
+* dataRequirement[0].codeFilter[0].path = "code"
+* dataRequirement[0].codeFilter[0].code[0] = $loinc#2093-3 "Cholesterol [Mass/volume] in Serum or Plasma"
+* dataRequirement[0].extension[$ext-feature].extension[name].valueId = "chol"
+* dataRequirement[0].extension[$ext-feature].extension[unit].valueCoding = $ucum#mg/dL
+* extension[output][+].extension[name].valueString = "n"
+* extension[output][+].extension[name].valueString = "q1"
+* extension[output][+].extension[name].valueString = "median"
+* extension[output][+].extension[name].valueString = "q3"
+* extension[disclosure].extension[groupBy].valueCode = #label
+* extension[disclosure].extension[minCount].valueInteger = 10
+
+Instance: clean-room-median
+InstanceOf: FederatedCleanRoomStudy
+Title: "Heart disease: median and quartiles of cholesterol by diagnosis (clean room)"
+Description: "The median and interquartile range of serum cholesterol, overall and by presence of coronary artery disease, over the pooled rows of the four UCI centres, computed in the TEE by median.wasm; groups under 10 patients are suppressed."
+Usage: #example
+* url = "http://fedfhir.org/fhir/PlanDefinition/clean-room-median"
+* version = "1.0.0"
+* name = "CholesterolQuartilesCleanRoom"
+* title = "Heart disease: median and quartiles of cholesterol by diagnosis (clean room)"
+* type = $plan-definition-type#workflow-definition
+* status = #active
+* extension[studyKind].valueCode = #clean-room
+* extension[missingValuePolicy].valueCode = #drop
+* insert IntegerParameter(min-sites, 3)
+* extension[cohort].extension[minAge].valueInteger = 18
+* contained[0] = median-program
+* library = "#median-program"
+* action[0].title = "Cholesterol quartiles by diagnosis"
+* insert ObservationFeature(chol, $loinc#2093-3 "Cholesterol [Mass/volume] in Serum or Plasma", "mg/dL")
+* action[0].output[0].type = #Condition
+* action[0].output[0].codeFilter[0].path = "code"
+* action[0].output[0].codeFilter[0].code[0] = $sct#53741008 "Coronary arteriosclerosis"

@@ -7,8 +7,8 @@ Expression: "extension('name').value in ('rounds' | 'local-epochs' | 'seed' | 'm
 Severity: #error
 
 Invariant: sp-dec
-Description: "Parameters learning-rate, l2, test-fraction, proximal-mu and server-learning-rate have a decimal value"
-Expression: "extension('name').value in ('learning-rate' | 'l2' | 'test-fraction' | 'proximal-mu' | 'server-learning-rate') implies extension('value').value.is(FHIR.decimal)"
+Description: "Parameters learning-rate, l2, test-fraction, proximal-mu, server-learning-rate, dp-epsilon, dp-delta and dp-clip have a decimal value"
+Expression: "extension('name').value in ('learning-rate' | 'l2' | 'test-fraction' | 'proximal-mu' | 'server-learning-rate' | 'dp-epsilon' | 'dp-delta' | 'dp-clip') implies extension('value').value.is(FHIR.decimal)"
 Severity: #error
 
 Invariant: sp-bool
@@ -17,8 +17,8 @@ Expression: "extension('name').value = 'share-model-with-owner' implies extensio
 Severity: #error
 
 Invariant: sp-code
-Description: "Parameter strategy has a code value"
-Expression: "extension('name').value = 'strategy' implies extension('value').value.is(FHIR.code)"
+Description: "Parameters strategy and dp-unit have a code value"
+Expression: "extension('name').value in ('strategy' | 'dp-unit') implies extension('value').value.is(FHIR.code)"
 Severity: #error
 
 Invariant: sp-range-pos-int

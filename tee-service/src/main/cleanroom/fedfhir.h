@@ -95,4 +95,47 @@ static int fedfhir_column(const char *schema, int length, const char *name) {
   return -1;
 }
 
+/* Writes one record at out and returns the place for the next. */
+static fedfhir_record *fedfhir_put(fedfhir_record *out, const char *name, int group, double value) {
+  fedfhir_name(out, name);
+  out->group = group;
+  out->zero = 0;
+  out->value = value;
+  return out + 1;
+}
+
+static void fedfhir_sift_down(double *x, int stride, int start, int end) {
+  int root = start;
+  while (2 * root + 1 <= end) {
+    int child = 2 * root + 1;
+    if (child + 1 <= end && x[stride * child] < x[stride * (child + 1)]) {
+      child++;
+    }
+    if (x[stride * root] >= x[stride * child]) {
+      return;
+    }
+    for (int k = 0; k < stride; k++) {
+      double t = x[stride * root + k];
+      x[stride * root + k] = x[stride * child + k];
+      x[stride * child + k] = t;
+    }
+    root = child;
+  }
+}
+
+/* Heapsort, in place: n records of stride doubles each, ascending by their first double. */
+static void fedfhir_sort(double *x, int n, int stride) {
+  for (int start = n / 2 - 1; start >= 0; start--) {
+    fedfhir_sift_down(x, stride, start, n - 1);
+  }
+  for (int end = n - 1; end > 0; end--) {
+    for (int k = 0; k < stride; k++) {
+      double t = x[k];
+      x[k] = x[stride * end + k];
+      x[stride * end + k] = t;
+    }
+    fedfhir_sift_down(x, stride, 0, end - 1);
+  }
+}
+
 #endif

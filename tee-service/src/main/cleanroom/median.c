@@ -19,36 +19,6 @@
 #endif
 #define MAX_GROUPS 8
 
-static void sift_down(double *x, int start, int end) {
-  int root = start;
-  while (2 * root + 1 <= end) {
-    int child = 2 * root + 1;
-    if (child + 1 <= end && x[child] < x[child + 1]) {
-      child++;
-    }
-    if (x[root] >= x[child]) {
-      return;
-    }
-    double t = x[root];
-    x[root] = x[child];
-    x[child] = t;
-    root = child;
-  }
-}
-
-/* Heapsort: ascending, in place, no allocation. */
-static void sort(double *x, int n) {
-  for (int start = n / 2 - 1; start >= 0; start--) {
-    sift_down(x, start, n - 1);
-  }
-  for (int end = n - 1; end > 0; end--) {
-    double t = x[0];
-    x[0] = x[end];
-    x[end] = t;
-    sift_down(x, 0, end - 1);
-  }
-}
-
 static double quantile(const double *sorted, int n, double p) {
   double h = (n - 1) * p;
   int lo = (int) h;
@@ -58,21 +28,13 @@ static double quantile(const double *sorted, int n, double p) {
   return sorted[lo] + (h - lo) * (sorted[lo + 1] - sorted[lo]);
 }
 
-static fedfhir_record *put(fedfhir_record *out, const char *name, int group, double value) {
-  fedfhir_name(out, name);
-  out->group = group;
-  out->zero = 0;
-  out->value = value;
-  return out + 1;
-}
-
 static fedfhir_record *summarise(fedfhir_record *out, double *values, int n, int group) {
-  sort(values, n);
-  out = put(out, "n", group, n);
+  fedfhir_sort(values, n, 1);
+  out = fedfhir_put(out, "n", group, n);
   if (n > 0) {
-    out = put(out, "q1", group, quantile(values, n, 0.25));
-    out = put(out, "median", group, quantile(values, n, 0.5));
-    out = put(out, "q3", group, quantile(values, n, 0.75));
+    out = fedfhir_put(out, "q1", group, quantile(values, n, 0.25));
+    out = fedfhir_put(out, "median", group, quantile(values, n, 0.5));
+    out = fedfhir_put(out, "q3", group, quantile(values, n, 0.75));
   }
   return out;
 }

@@ -20,48 +20,6 @@
 #endif
 #define MAX_SITES 16
 
-static void sift_down(double *x, int start, int end) {
-  int root = start;
-  while (2 * root + 1 <= end) {
-    int child = 2 * root + 1;
-    if (child + 1 <= end && x[2 * child] < x[2 * child + 2]) {
-      child++;
-    }
-    if (x[2 * root] >= x[2 * child]) {
-      return;
-    }
-    for (int k = 0; k < 2; k++) {
-      double t = x[2 * root + k];
-      x[2 * root + k] = x[2 * child + k];
-      x[2 * child + k] = t;
-    }
-    root = child;
-  }
-}
-
-/* Heapsort of (value, label) pairs by value. */
-static void sort_pairs(double *x, int n) {
-  for (int start = n / 2 - 1; start >= 0; start--) {
-    sift_down(x, start, n - 1);
-  }
-  for (int end = n - 1; end > 0; end--) {
-    for (int k = 0; k < 2; k++) {
-      double t = x[k];
-      x[k] = x[2 * end + k];
-      x[2 * end + k] = t;
-    }
-    sift_down(x, 0, end - 1);
-  }
-}
-
-static fedfhir_record *put(fedfhir_record *out, const char *name, int group, double value) {
-  fedfhir_name(out, name);
-  out->group = group;
-  out->zero = 0;
-  out->value = value;
-  return out + 1;
-}
-
 int run(void) {
   char schema[1024];
   int length = fedfhir_schema(schema, sizeof schema);
@@ -119,7 +77,7 @@ int run(void) {
       ones += y == 1;
       m++;
     }
-    sort_pairs(pairs, m);
+    fedfhir_sort(pairs, m, 2);
     /* left = missing rows plus the first i sorted rows */
     int left_n = missing;
     int left_ones = missing_ones;
@@ -167,11 +125,11 @@ int run(void) {
 
   fedfhir_record out[5 + 2 * MAX_SITES];
   fedfhir_record *end = out;
-  end = put(end, "feature", FEDFHIR_ALL_ROWS, best_feature);
-  end = put(end, "threshold", FEDFHIR_ALL_ROWS, best_threshold);
-  end = put(end, "left_p", FEDFHIR_ALL_ROWS, left_p);
-  end = put(end, "right_p", FEDFHIR_ALL_ROWS, right_p);
-  end = put(end, "train_n", FEDFHIR_ALL_ROWS, train_n);
+  end = fedfhir_put(end, "feature", FEDFHIR_ALL_ROWS, best_feature);
+  end = fedfhir_put(end, "threshold", FEDFHIR_ALL_ROWS, best_threshold);
+  end = fedfhir_put(end, "left_p", FEDFHIR_ALL_ROWS, left_p);
+  end = fedfhir_put(end, "right_p", FEDFHIR_ALL_ROWS, right_p);
+  end = fedfhir_put(end, "train_n", FEDFHIR_ALL_ROWS, train_n);
   for (int s = 0; s < MAX_SITES; s++) {
     if (seen[s] == 0) {
       continue;
@@ -187,8 +145,8 @@ int run(void) {
       tested++;
       right += (p > 0.5) == (y == 1);
     }
-    end = put(end, "test_n", s, tested);
-    end = put(end, "accuracy", s, tested > 0 ? (double) right / tested : 0);
+    end = fedfhir_put(end, "test_n", s, tested);
+    end = fedfhir_put(end, "accuracy", s, tested > 0 ? (double) right / tested : 0);
   }
   return fedfhir_write_result(out, (int) ((char *) end - (char *) out));
 }

@@ -3,8 +3,6 @@ package org.fedfhir.tee.cleanroom;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,14 +20,11 @@ class ExampleProgramsTest {
 
   private final WasmSandbox sandbox = new WasmSandbox(SandboxLimits.DEFAULT.withWallTime(Duration.ofSeconds(60)));
 
+  /** An example program's committed module (src/main/resources/cleanroom). */
   static byte[] example(String name) {
-    try (InputStream in = ExampleProgramsTest.class.getResourceAsStream("/cleanroom/" + name + ".wasm")) {
-      assertThat(in).as("example %s.wasm", name).isNotNull();
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    }
+    return WasmSandboxTest.fixture(name);
   }
+
 
   private static Map<String, Double> byName(List<ResultRecord> records, int group) {
     return records.stream().filter(r -> r.group() == group)

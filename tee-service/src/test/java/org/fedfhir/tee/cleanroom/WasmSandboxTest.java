@@ -15,9 +15,10 @@ class WasmSandboxTest {
   private static final SandboxLimits LIMITS = SandboxLimits.DEFAULT.withWallTime(Duration.ofSeconds(20));
   private final WasmSandbox sandbox = new WasmSandbox(LIMITS);
 
+  /** A module on the classpath at /cleanroom: an attack fixture or an example program. */
   static byte[] fixture(String name) {
     try (InputStream in = WasmSandboxTest.class.getResourceAsStream("/cleanroom/" + name + ".wasm")) {
-      assertThat(in).as("fixture %s.wasm (rebuild with src/test/cleanroom/build.sh)", name).isNotNull();
+      assertThat(in).as("%s.wasm (built by src/{main,test}/cleanroom/build.sh)", name).isNotNull();
       return in.readAllBytes();
     } catch (IOException e) {
       throw new AssertionError(e);

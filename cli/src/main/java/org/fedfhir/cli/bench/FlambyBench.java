@@ -391,9 +391,7 @@ public final class FlambyBench implements Callable<Integer> {
       FederatedSettings declared = FederatedSettings.of(study);
       NeuralNetwork network = declared.network() == null ? null : new NeuralNetwork(
           sites.values().iterator().next().features(), declared.network().hidden(), declared.network().seed());
-      FederatedSettings settings = new FederatedSettings(declared.strategy(), declared.algorithm(),
-          declared.localEpochs(), declared.learningRate(), declared.proximalMu(), declared.seed(), declared.privacy(),
-          declared.rounds(), network, declared.dropout());
+      FederatedSettings settings = declared.withNetwork(network);
       Map<HeartDiseaseCentre, SiteRoundWork> works = new LinkedHashMap<>();
       sites.forEach((c, rows) -> works.put(c, new SiteRoundWork(rows, settings)));
       int dimension = works.values().iterator().next().modelDimension();

@@ -79,6 +79,12 @@ public record FederatedSettings(Strategy strategy, LinearAlgorithm algorithm, in
         p.privacy(), p.rounds(), network, network == null ? 0 : p.dropout());
   }
 
+  /** These settings with {@code network} as the study's network (same hidden layers and seed, another input width, say). */
+  public FederatedSettings withNetwork(NeuralNetwork network) {
+    return new FederatedSettings(strategy, algorithm, localEpochs, learningRate, proximalMu, seed, privacy, rounds,
+        network, dropout);
+  }
+
   /** Length of the global model for {@code features} features: the strategy's layout or the network's parameters. */
   public int modelDimension(int features) {
     return strategy.modelDimension(features, network);

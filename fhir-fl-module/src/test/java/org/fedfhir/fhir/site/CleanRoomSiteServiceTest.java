@@ -1,0 +1,287 @@
+package org.fedfhir.fhir.site;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import ca.uhn.fhir.rest.client.interceptor.AdditionalRequestHeadersInterceptor;
+import ca.uhn.fhir.test.utilities.server.RestfulServerExtension;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
+import org.eclipse.jetty.server.ServerConnector;
+import org.fedfhir.fhir.Fixtures;
+import org.fedfhir.fhir.audit.CleanRoomAudit;
+import org.fedfhir.fhir.audit.Requester;
+import org.fedfhir.fhir.cohort.FeatureExtractor;
+import org.fedfhir.fhir.cohort.FeatureMatrix;
+import org.fedfhir.fhir.cohort.InMemoryClinicalData;
+import org.fedfhir.fhir.cohort.UcumConverter;
+import org.fedfhir.fhir.loader.HeartDiseaseCentre;
+import org.fedfhir.ig.FedFhirIg;
+import org.fedfhir.securecompute.attestation.AttestationPolicy;
+import org.fedfhir.securecompute.attestation.AttestationVerifier;
+import org.fedfhir.securecompute.attestation.Measurement;
+import org.fedfhir.study.CleanRoomDeclarations;
+import org.fedfhir.study.CleanRoomProgram;
+import org.fedfhir.study.StudyDefinition;
+import org.fedfhir.study.StudyParser;
+import org.fedfhir.study.StudyReader;
+import org.fedfhir.tee.cleanroom.CleanRoomResult;
+import org.fedfhir.tee.cleanroom.ResultRecord;
+import org.fedfhir.tee.cleanroom.RowTable;
+import org.fedfhir.tee.client.TeeClient;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.PlanDefinition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@code $clean-room} at sites on plain objects (in-memory stores, the UCI centres as FHIR) against
+ * a TEE serving the clean-room wire contract over loopback HTTP: the guide's median study is
+ * extracted, sealed and delivered by three sites, the TEE runs it, every site audits its delivery
+ * and the receipt; each refusal sends nothing.
+ */
+class CleanRoomSiteServiceTest {
+  static final FhirContext CTX = FhirContext.forR4Cached();
+  static final Requester STEWARD = Requester.anonymous("127.0.0.1");
+  static final List<HeartDiseaseCentre> CENTRES = List.of(HeartDiseaseCentre.CLEVELAND, HeartDiseaseCentre.HUNGARIAN,
+      HeartDiseaseCentre.SWITZERLAND);
+  static final Map<HeartDiseaseCentre, InMemoryClinicalData> DATA = new java.util.EnumMap<>(HeartDiseaseCentre.class);
+
+  final ContractTee tee = new ContractTee();
+
+  @RegisterExtension
+  final RestfulServerExtension server = new RestfulServerExtension(CTX).registerProvider(tee)
+      .withDefaultResponseEncoding(EncodingEnum.JSON)
+      .withServerBeforeStarted(jetty -> ((ServerConnector) jetty.getConnectors()[0]).setHost("127.0.0.1"));
+
+  final List<CleanRoomSiteService> services = new ArrayList<>();
+
+  @BeforeAll
+  static void centres() {
+    for (HeartDiseaseCentre c : CENTRES) {
+      DATA.put(c, Fixtures.centre(c, LocalDate.now()));
+    }
+  }
+
+  @AfterEach
+  void stop() {
+    services.forEach(CleanRoomSiteService::close);
+  }
+
+  /** The guide's example clean-room study: median.wasm over chol, by label, three sites. */
+  static PlanDefinition medianStudy() {
+    try (InputStream in = FedFhirIg.class.getResourceAsStream("generated/resources/PlanDefinition-clean-room-median.json")) {
+      return CTX.newJsonParser().parseResource(PlanDefinition.class, in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The site's client of the TEE, trusting {@code measurement} and the TEE's platform key. */
+  TeeClient client(String site, Measurement measurement) {
+    FhirContext ctx = FhirContext.forR4();
+    ctx.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+    IGenericClient fhir = ctx.newRestfulGenericClient(server.getBaseUrl());
+    AdditionalRequestHeadersInterceptor named = new AdditionalRequestHeadersInterceptor();
+    named.addHeaderValue(ContractTee.SITE_HEADER, site);
+    fhir.registerInterceptor(named);
+    return new TeeClient(fhir, new AttestationVerifier(AttestationPolicy.builder()
+        .allowSimulatedEvidence(tee.platform.publicKey()).trustMeasurement(measurement).build()),
+        Clock.systemUTC(), new SecureRandom());
+  }
+
+  CleanRoomSiteService service(InMemorySite store, HeartDiseaseCentre centre, Measurement trusted) {
+    String name = centre.name().toLowerCase(java.util.Locale.ROOT);
+    CleanRoomSiteService s = new CleanRoomSiteService(new StudyAdmission(store, store, new StudyReader()),
+        DATA.get(centre), store, new UcumConverter(), name, client(name, trusted), server.getBaseUrl(),
+        Clock.systemUTC(), Duration.ofMillis(50), Duration.ofSeconds(30));
+    services.add(s);
+    return s;
+  }
+
+  static int integer(Parameters p, String name) {
+    return ((IntegerType) p.getParameter(name).getValue()).getValue();
+  }
+
+  static List<AuditEvent> audits(InMemorySite site, String subtype) {
+    return site.audits.stream().filter(ae -> ae.getSubtype().stream().anyMatch(c -> subtype.equals(c.getCode())))
+        .toList();
+  }
+
+  static Set<String> detailTypes(AuditEvent ae) {
+    return ae.getEntityFirstRep().getDetail().stream().map(AuditEvent.AuditEventEntityDetailComponent::getType)
+        .collect(Collectors.toSet());
+  }
+
+  @Test
+  void threeStewardsDeliverSealedRowsTheTeeRunsTheApprovedProgramAndEachSiteAuditsDeliveryAndReceipt()
+      throws Exception {
+    PlanDefinition study = medianStudy();
+    String digest = tee.digest(study);
+    StudyDefinition.CleanRoom parsed = (StudyDefinition.CleanRoom) new StudyParser().parse(study);
+    List<InMemorySite> sites = new ArrayList<>();
+    int rows = 0;
+    for (int i = 0; i < CENTRES.size(); i++) {
+      InMemorySite store = new InMemorySite().approve("median", medianStudy());
+      sites.add(store);
+      Parameters answer = service(store, CENTRES.get(i), tee.measurement).deliver("median", STEWARD);
+
+      assertThat(answer.getParameter("studyDigest").getValue().primitiveValue()).isEqualTo(digest);
+      assertThat(integer(answer, "delivered")).isEqualTo(i + 1);
+      assertThat(integer(answer, "needed")).isEqualTo(3);
+      assertThat(answer.getParameter("ran").getValue().primitiveValue()).isEqualTo(i == 2 ? "true" : "false");
+      rows += CleanRoomSiteService.rows(parsed,
+          new FeatureExtractor(new UcumConverter()).extract(parsed, DATA.get(CENTRES.get(i)), java.time.Instant.now())
+              .matrix()).rows();
+    }
+    assertThat(tee.deliveries.get()).isEqualTo(3);
+
+    // the program ran over the rows the sites extracted: the overall count is theirs
+    CleanRoomResult result = tee.result(digest);
+    assertThat(result.sites()).containsExactly("cleveland", "hungarian", "switzerland");
+    assertThat(result.released()).filteredOn(r -> r.name().equals("n") && r.group() == -1)
+        .extracting(ResultRecord::value).containsExactly((double) rows);
+
+    for (int i = 0; i < sites.size(); i++) {
+      InMemorySite store = sites.get(i);
+      AuditEvent delivery = audits(store, CleanRoomAudit.DELIVERY).get(0);
+      assertThat(delivery.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._0);
+      assertThat(CleanRoomAudit.detail(delivery, CleanRoomAudit.STUDY_DIGEST)).isEqualTo(digest);
+      assertThat(CleanRoomAudit.detail(delivery, CleanRoomAudit.PROGRAM_SHA256)).isEqualTo(parsed.program().sha256());
+      assertThat(Integer.parseInt(CleanRoomAudit.detail(delivery, CleanRoomAudit.RECORDS)) % 5)
+          .as("the record count as the site publishes counts: rounded to 5").isZero();
+      assertThat(detailTypes(delivery)).as("no row value, only digests and counts").containsExactlyInAnyOrder(
+          CleanRoomAudit.STUDY_DIGEST, CleanRoomAudit.PROGRAM_SHA256, CleanRoomAudit.RECORDS,
+          CleanRoomAudit.DELIVERED, CleanRoomAudit.NEEDED);
+      assertThat(CTX.newJsonParser().encodeResourceToString(delivery)).doesNotContainIgnoringCase("chol");
+
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !audits(store, CleanRoomAudit.RESULT).isEmpty());
+      AuditEvent receipt = audits(store, CleanRoomAudit.RESULT).get(0);
+      assertThat(receipt.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._0);
+      assertThat(CleanRoomAudit.detail(receipt, CleanRoomAudit.PROGRAM_SHA256)).isEqualTo(parsed.program().sha256());
+      assertThat(CleanRoomAudit.detail(receipt, CleanRoomAudit.OUTPUT_SHA256)).isEqualTo(result.outputSha256());
+      assertThat(receipt.getEntityFirstRep().getDetail()).filteredOn(d -> d.getType().equals(CleanRoomAudit.SITE))
+          .extracting(d -> d.getValue().primitiveValue()).containsExactly("cleveland", "hungarian", "switzerland");
+    }
+  }
+
+  @Test
+  void aStudyTheStewardHasNotApprovedIsRefusedAndNothingReachesTheTee() {
+    InMemorySite store = new InMemorySite().install("median", medianStudy());
+
+    assertThatThrownBy(() -> service(store, HeartDiseaseCentre.CLEVELAND, tee.measurement).deliver("median", STEWARD))
+        .isInstanceOfSatisfying(SiteRefusal.class, e -> {
+          assertThat(e.reason()).isEqualTo(SiteRefusal.Reason.NOT_APPROVED);
+          assertThat(e.status()).isEqualTo(403);
+        });
+    assertThat(tee.attestations.get() + tee.submits.get()).isZero();
+  }
+
+  @Test
+  void aChangedModuleIsAnotherDigestNotCoveredByTheApprovalAndNothingIsSent() {
+    InMemorySite store = new InMemorySite().approve("median", medianStudy());
+    // the researcher swaps the program for another module after the steward approved the study
+    PlanDefinition swapped = CleanRoomDeclarations.asCleanRoomStudy(medianStudy(), wasm("stump"), "text/x-c",
+        "stump".getBytes(StandardCharsets.UTF_8), List.of("n", "q1", "median", "q3"),
+        new CleanRoomProgram.Disclosure(CleanRoomProgram.GroupBy.LABEL, 10));
+    store.install("median", swapped);
+
+    assertThatThrownBy(() -> service(store, HeartDiseaseCentre.CLEVELAND, tee.measurement).deliver("median", STEWARD))
+        .isInstanceOfSatisfying(SiteRefusal.class, e -> assertThat(e.reason()).isEqualTo(SiteRefusal.Reason.NOT_APPROVED));
+    assertThat(tee.attestations.get() + tee.submits.get()).isZero();
+  }
+
+  @Test
+  void aTeeWhoseMeasurementThePolicyDoesNotTrustGetsNoRowsAndTheRefusalIsAnOperationOutcome() {
+    InMemorySite store = new InMemorySite().approve("median", medianStudy());
+    Measurement other = Measurement.of(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19,
+        20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47,
+        48});
+
+    assertThatThrownBy(() -> service(store, HeartDiseaseCentre.CLEVELAND, other).deliver("median", STEWARD))
+        .isInstanceOfSatisfying(CleanRoomRefusal.class, e -> {
+          assertThat(e.reason()).isEqualTo(CleanRoomRefusal.Reason.ATTESTATION_FAILED);
+          assertThat(e.status()).isEqualTo(502);
+          assertThat(e.outcome().getIssueFirstRep().getDetails().getCodingFirstRep().getCode())
+              .isEqualTo("attestation-failed");
+          assertThat(e.outcome().getIssueFirstRep().getDiagnostics()).contains("no row was sent");
+        });
+    assertThat(tee.attestations.get()).as("the site asked for evidence").isEqualTo(1);
+    assertThat(tee.submits.get()).as("and sent nothing").isZero();
+    AuditEvent refused = audits(store, CleanRoomAudit.DELIVERY).get(0);
+    assertThat(refused.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._8);
+    assertThat(refused.getOutcomeDesc()).contains("attestation");
+  }
+
+  @Test
+  void aSecondDeliveryOfTheSameStudyIsAConflictTheTeeNames() throws Exception {
+    InMemorySite store = new InMemorySite().approve("median", medianStudy());
+    CleanRoomSiteService cleveland = service(store, HeartDiseaseCentre.CLEVELAND, tee.measurement);
+    cleveland.deliver("median", STEWARD);
+
+    assertThatThrownBy(() -> cleveland.deliver("median", STEWARD)).isInstanceOfSatisfying(CleanRoomRefusal.class, e -> {
+      assertThat(e.status()).isEqualTo(409);
+      assertThat(e.getMessage()).contains("already-delivered");
+    });
+  }
+
+  @Test
+  void aSiteWithoutATeeAnswersNotImplemented() {
+    InMemorySite store = new InMemorySite().approve("median", medianStudy());
+    CleanRoomSiteService none = new CleanRoomSiteService(new StudyAdmission(store, store, new StudyReader()),
+        DATA.get(HeartDiseaseCentre.CLEVELAND), store, new UcumConverter(), "cleveland", null, null, Clock.systemUTC(),
+        Duration.ofSeconds(1), Duration.ofSeconds(1));
+    services.add(none);
+
+    assertThatThrownBy(() -> none.deliver("median", STEWARD)).isInstanceOfSatisfying(CleanRoomRefusal.class,
+        e -> assertThat(e.status()).isEqualTo(501));
+  }
+
+  @Test
+  void rowsAreTheStudysFeaturesInOrderThenTheLabelWithMissingValuesLeftNaN() throws Exception {
+    StudyDefinition.CleanRoom study = (StudyDefinition.CleanRoom) new StudyParser().parse(medianStudy());
+    List<String> names = study.featureNames();
+    double[][] values = new double[2][names.size()];
+    values[0][0] = 231;
+    values[1][0] = Double.NaN;
+    FeatureMatrix matrix = new FeatureMatrix(names, values, new int[] {1, 0}, List.of("p1", "p2"));
+
+    RowTable rows = CleanRoomSiteService.rows(study, matrix);
+
+    List<String> columns = new ArrayList<>(names);
+    columns.add("label");
+    assertThat(rows.columns()).isEqualTo(columns);
+    assertThat(rows.value(0, 0)).isEqualTo(231);
+    assertThat(rows.value(0, names.size())).isEqualTo(1);
+    assertThat(rows.value(1, 0)).isNaN();
+    assertThat(rows.value(1, names.size())).isZero();
+  }
+
+  static byte[] wasm(String name) {
+    try (InputStream in = org.fedfhir.tee.cleanroom.CleanRoom.class.getResourceAsStream("/cleanroom/" + name + ".wasm")) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -9,7 +9,8 @@ import org.hl7.fhir.r4.model.StringType;
 
 /**
  * The {@code AuditEvent}s of a site's part in a clean-room study ({@code $clean-room}), both type
- * {@code rest}, action {@code E}, about the study's PlanDefinition:
+ * {@code rest}, action {@code E}, about the study's PlanDefinition (entity named {@code $clean-room}),
+ * told apart by their one FedFHIR operation subtype:
  * <ul>
  *   <li>{@value #DELIVERY}: the site sealed its rows to the attested TEE and delivered them (or
  *       failed to): study digest, program SHA-256, the number of records rounded as the site
@@ -105,7 +106,6 @@ public final class CleanRoomAudit {
     AuditEvent ae = new AuditEvent();
     ae.setType(new Coding(TrainingAudit.AUDIT_TYPE, "rest", "Restful Operation"));
     ae.addSubtype(new Coding(TrainingAudit.RESTFUL_INTERACTION, "operation", "operation"));
-    ae.addSubtype(new Coding(SecureStatsAudit.OPERATION, "clean-room", "$clean-room"));
     ae.addSubtype(new Coding(SecureStatsAudit.OPERATION, subtype, display));
     ae.setAction(AuditEvent.AuditEventAction.E);
     ae.setRecorded(recorded);

@@ -72,7 +72,8 @@ class OperationDefinitionsTest {
     assertThat(SharedIg.get().operationDefinitions()).extracting(OperationDefinition::getUrl)
         .containsExactlyInAnyOrderElementsOf(java.util.stream.Stream.concat(
             documented().stream().map(d -> FedFhirIg.operationUrl(d.code())),
-            java.util.stream.Stream.of(FedFhirIg.SITE_SECURE_STATS)).toList());
+            java.util.stream.Stream.of(FedFhirIg.SITE_SECURE_STATS,
+                "http://fedfhir.org/fhir/OperationDefinition/clean-room-site")).toList());
   }
 
   @Test
@@ -138,6 +139,7 @@ class OperationDefinitionsTest {
     assertThat(definitions).containsExactlyInAnyOrder(
         "PlanDefinition $train http://fedfhir.org/fhir/OperationDefinition/train",
         "PlanDefinition $secure-stats http://fedfhir.org/fhir/OperationDefinition/secure-stats-site",
+        "PlanDefinition $clean-room http://fedfhir.org/fhir/OperationDefinition/clean-room-site",
         "Patient $infer http://fedfhir.org/fhir/OperationDefinition/infer",
         "Patient $infer-batch http://fedfhir.org/fhir/OperationDefinition/infer-batch");
   }

@@ -66,9 +66,10 @@ class OperationDefinitionsTest {
   }
 
   @Test
-  void docListsTheSevenOperationsAndTheGuideDefinesExactlyThem() throws IOException {
+  void docListsTheNineOperationsAndTheGuideDefinesExactlyThem() throws IOException {
     assertThat(documented()).extracting(DocOperation::code)
-        .containsExactlyInAnyOrder("train", "infer", "infer-batch", "secure-stats", "attestation", "provision-model", "predict");
+        .containsExactlyInAnyOrder("train", "infer", "infer-batch", "secure-stats", "attestation", "provision-model", "predict",
+            "clean-room-submit", "clean-room-result");
     assertThat(SharedIg.get().operationDefinitions()).extracting(OperationDefinition::getUrl)
         .containsExactlyInAnyOrderElementsOf(java.util.stream.Stream.concat(
             documented().stream().map(d -> FedFhirIg.operationUrl(d.code())),

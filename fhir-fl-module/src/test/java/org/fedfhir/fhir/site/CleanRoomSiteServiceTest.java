@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
-import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
-import ca.uhn.fhir.rest.client.interceptor.AdditionalRequestHeadersInterceptor;
-import ca.uhn.fhir.test.utilities.server.RestfulServerExtension;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -23,7 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
-import org.eclipse.jetty.server.ServerConnector;
+import org.fedfhir.aggregator.testing.TestPki;
 import org.fedfhir.fhir.Fixtures;
 import org.fedfhir.fhir.audit.CleanRoomAudit;
 import org.fedfhir.fhir.audit.Requester;
@@ -41,10 +41,15 @@ import org.fedfhir.study.CleanRoomProgram;
 import org.fedfhir.study.StudyDefinition;
 import org.fedfhir.study.StudyParser;
 import org.fedfhir.study.StudyReader;
-import org.fedfhir.tee.cleanroom.CleanRoomResult;
+import org.fedfhir.securecompute.sealing.Hpke;
+import org.fedfhir.securecompute.sealing.SealingContext;
+import org.fedfhir.securecompute.sealing.SealingKeyPair;
+import org.fedfhir.tee.cleanroom.ResultParameters;
 import org.fedfhir.tee.cleanroom.ResultRecord;
 import org.fedfhir.tee.cleanroom.RowTable;
 import org.fedfhir.tee.client.TeeClient;
+import org.fedfhir.tee.fhir.SimulatedTeeService;
+import org.hl7.fhir.r4.model.Base64BinaryType;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Parameters;
@@ -52,13 +57,14 @@ import org.hl7.fhir.r4.model.PlanDefinition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code $clean-room} at sites on plain objects (in-memory stores, the UCI centres as FHIR) against
- * a TEE serving the clean-room wire contract over loopback HTTP: the guide's median study is
- * extracted, sealed and delivered by three sites, the TEE runs it, every site audits its delivery
- * and the receipt; each refusal sends nothing.
+ * the real TEE model service on loopback (simulated evidence, mutual TLS: each site is its
+ * certificate): the guide's median study is extracted, sealed and delivered by three sites, the TEE
+ * runs it, every site audits its delivery and the receipt; each refusal sends nothing to the TEE.
  */
 class CleanRoomSiteServiceTest {
   static final FhirContext CTX = FhirContext.forR4Cached();
@@ -67,53 +73,71 @@ class CleanRoomSiteServiceTest {
       HeartDiseaseCentre.SWITZERLAND);
   static final Map<HeartDiseaseCentre, InMemoryClinicalData> DATA = new java.util.EnumMap<>(HeartDiseaseCentre.class);
 
-  final ContractTee tee = new ContractTee();
+  static final SealingKeyPair RESEARCHER = SealingKeyPair.generate(new SecureRandom());
+  static TestPki pki;
 
-  @RegisterExtension
-  final RestfulServerExtension server = new RestfulServerExtension(CTX).registerProvider(tee)
-      .withDefaultResponseEncoding(EncodingEnum.JSON)
-      .withServerBeforeStarted(jetty -> ((ServerConnector) jetty.getConnectors()[0]).setHost("127.0.0.1"));
+  /** Counts the operations the TEE was asked to run, by name. */
+  @Interceptor
+  public static final class Counter {
+    final Map<String, java.util.concurrent.atomic.AtomicInteger> calls = new java.util.concurrent.ConcurrentHashMap<>();
 
-  final List<CleanRoomSiteService> services = new ArrayList<>();
+    @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
+    public void count(RequestDetails request) {
+      calls.computeIfAbsent(String.valueOf(request.getOperation()), k -> new java.util.concurrent.atomic.AtomicInteger())
+          .incrementAndGet();
+    }
 
-  @BeforeAll
-  static void centres() {
-    for (HeartDiseaseCentre c : CENTRES) {
-      DATA.put(c, Fixtures.centre(c, LocalDate.now()));
+    int of(String operation) {
+      var n = calls.get(operation);
+      return n == null ? 0 : n.get();
     }
   }
 
-  @AfterEach
-  void stop() {
-    services.forEach(CleanRoomSiteService::close);
+  final Counter counter = new Counter();
+  SimulatedTeeService tee;
+  final List<CleanRoomSiteService> services = new ArrayList<>();
+
+  @BeforeAll
+  static void centresAndNetwork(@TempDir java.nio.file.Path dir) {
+    for (HeartDiseaseCentre c : CENTRES) {
+      DATA.put(c, Fixtures.centre(c, LocalDate.now()));
+    }
+    pki = TestPki.init(dir.resolve("pki"), "cleveland", "hungarian", "switzerland");
   }
 
-  /** The guide's example clean-room study: median.wasm over chol, by label, three sites. */
+  @BeforeEach
+  void startTee() throws Exception {
+    tee = SimulatedTeeService.start("127.0.0.1", 0, pki.teeTls(), counter);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    services.forEach(CleanRoomSiteService::close);
+    tee.close();
+  }
+
+  /** The guide's example clean-room study (median.wasm over chol, by label, three sites), sealed to our researcher. */
   static PlanDefinition medianStudy() {
     try (InputStream in = FedFhirIg.class.getResourceAsStream("generated/resources/PlanDefinition-clean-room-median.json")) {
-      return CTX.newJsonParser().parseResource(PlanDefinition.class, in);
+      return CleanRoomDeclarations.withResultKey(CTX.newJsonParser().parseResource(PlanDefinition.class, in),
+          RESEARCHER.publicKey());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  /** The site's client of the TEE, trusting {@code measurement} and the TEE's platform key. */
+  /** The site's client of the TEE, presenting its certificate, trusting {@code measurement} and the TEE's platform key. */
   TeeClient client(String site, Measurement measurement) {
-    FhirContext ctx = FhirContext.forR4();
-    ctx.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-    IGenericClient fhir = ctx.newRestfulGenericClient(server.getBaseUrl());
-    AdditionalRequestHeadersInterceptor named = new AdditionalRequestHeadersInterceptor();
-    named.addHeaderValue(ContractTee.SITE_HEADER, site);
-    fhir.registerInterceptor(named);
+    IGenericClient fhir = pki.client(site).newRestfulGenericClient(tee.server().baseUrl());
     return new TeeClient(fhir, new AttestationVerifier(AttestationPolicy.builder()
-        .allowSimulatedEvidence(tee.platform.publicKey()).trustMeasurement(measurement).build()),
+        .allowSimulatedEvidence(tee.platformPublicKey()).trustMeasurement(measurement).build()),
         Clock.systemUTC(), new SecureRandom());
   }
 
   CleanRoomSiteService service(InMemorySite store, HeartDiseaseCentre centre, Measurement trusted) {
     String name = centre.name().toLowerCase(java.util.Locale.ROOT);
     CleanRoomSiteService s = new CleanRoomSiteService(new StudyAdmission(store, store, new StudyReader()),
-        DATA.get(centre), store, new UcumConverter(), name, client(name, trusted), server.getBaseUrl(),
+        DATA.get(centre), store, new UcumConverter(), name, client(name, trusted), tee.server().baseUrl(),
         Clock.systemUTC(), Duration.ofMillis(50), Duration.ofSeconds(30));
     services.add(s);
     return s;
@@ -137,14 +161,14 @@ class CleanRoomSiteServiceTest {
   void threeStewardsDeliverSealedRowsTheTeeRunsTheApprovedProgramAndEachSiteAuditsDeliveryAndReceipt()
       throws Exception {
     PlanDefinition study = medianStudy();
-    String digest = tee.digest(study);
+    String digest = org.fedfhir.fhir.federation.StudyDigest.sha256Hex(CTX, study);
     StudyDefinition.CleanRoom parsed = (StudyDefinition.CleanRoom) new StudyParser().parse(study);
     List<InMemorySite> sites = new ArrayList<>();
     int rows = 0;
     for (int i = 0; i < CENTRES.size(); i++) {
       InMemorySite store = new InMemorySite().approve("median", medianStudy());
       sites.add(store);
-      Parameters answer = service(store, CENTRES.get(i), tee.measurement).deliver("median", STEWARD);
+      Parameters answer = service(store, CENTRES.get(i), tee.measurement()).deliver("median", STEWARD);
 
       assertThat(answer.getParameter("studyDigest").getValue().primitiveValue()).isEqualTo(digest);
       assertThat(integer(answer, "delivered")).isEqualTo(i + 1);
@@ -154,12 +178,15 @@ class CleanRoomSiteServiceTest {
           new FeatureExtractor(new UcumConverter()).extract(parsed, DATA.get(CENTRES.get(i)), java.time.Instant.now())
               .matrix()).rows();
     }
-    assertThat(tee.deliveries.get()).isEqualTo(3);
+    assertThat(counter.of("$clean-room-submit")).isEqualTo(3);
 
-    // the program ran over the rows the sites extracted: the overall count is theirs
-    CleanRoomResult result = tee.result(digest);
-    assertThat(result.sites()).containsExactly("cleveland", "hungarian", "switzerland");
-    assertThat(result.released()).filteredOn(r -> r.name().equals("n") && r.group() == -1)
+    // the program ran over the rows the sites extracted: the researcher opens an overall count that is theirs
+    Parameters receipt = client("cleveland", tee.measurement()).cleanRoomResult(digest);
+    String output = receipt.getParameterValue("outputSha256").primitiveValue();
+    Parameters opened = CTX.newJsonParser().parseResource(Parameters.class, new String(Hpke.open(RESEARCHER,
+        SealingContext.forCleanRoomResult(digest, parsed.program().sha256(), output),
+        ((Base64BinaryType) receipt.getParameterValue("sealedResult")).getValue()), StandardCharsets.UTF_8));
+    assertThat(ResultParameters.records(opened)).filteredOn(r -> r.name().equals("n") && r.group() == -1)
         .extracting(ResultRecord::value).containsExactly((double) rows);
 
     for (int i = 0; i < sites.size(); i++) {
@@ -176,11 +203,11 @@ class CleanRoomSiteServiceTest {
       assertThat(CTX.newJsonParser().encodeResourceToString(delivery)).doesNotContainIgnoringCase("chol");
 
       Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !audits(store, CleanRoomAudit.RESULT).isEmpty());
-      AuditEvent receipt = audits(store, CleanRoomAudit.RESULT).get(0);
-      assertThat(receipt.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._0);
-      assertThat(CleanRoomAudit.detail(receipt, CleanRoomAudit.PROGRAM_SHA256)).isEqualTo(parsed.program().sha256());
-      assertThat(CleanRoomAudit.detail(receipt, CleanRoomAudit.OUTPUT_SHA256)).isEqualTo(result.outputSha256());
-      assertThat(receipt.getEntityFirstRep().getDetail()).filteredOn(d -> d.getType().equals(CleanRoomAudit.SITE))
+      AuditEvent audited = audits(store, CleanRoomAudit.RESULT).get(0);
+      assertThat(audited.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._0);
+      assertThat(CleanRoomAudit.detail(audited, CleanRoomAudit.PROGRAM_SHA256)).isEqualTo(parsed.program().sha256());
+      assertThat(CleanRoomAudit.detail(audited, CleanRoomAudit.OUTPUT_SHA256)).isEqualTo(output);
+      assertThat(audited.getEntityFirstRep().getDetail()).filteredOn(d -> d.getType().equals(CleanRoomAudit.SITE))
           .extracting(d -> d.getValue().primitiveValue()).containsExactly("cleveland", "hungarian", "switzerland");
     }
   }
@@ -189,12 +216,12 @@ class CleanRoomSiteServiceTest {
   void aStudyTheStewardHasNotApprovedIsRefusedAndNothingReachesTheTee() {
     InMemorySite store = new InMemorySite().install("median", medianStudy());
 
-    assertThatThrownBy(() -> service(store, HeartDiseaseCentre.CLEVELAND, tee.measurement).deliver("median", STEWARD))
+    assertThatThrownBy(() -> service(store, HeartDiseaseCentre.CLEVELAND, tee.measurement()).deliver("median", STEWARD))
         .isInstanceOfSatisfying(SiteRefusal.class, e -> {
           assertThat(e.reason()).isEqualTo(SiteRefusal.Reason.NOT_APPROVED);
           assertThat(e.status()).isEqualTo(403);
         });
-    assertThat(tee.attestations.get() + tee.submits.get()).isZero();
+    assertThat(counter.calls).as("the TEE was asked nothing").isEmpty();
   }
 
   @Test
@@ -203,12 +230,12 @@ class CleanRoomSiteServiceTest {
     // the researcher swaps the program for another module after the steward approved the study
     PlanDefinition swapped = CleanRoomDeclarations.asCleanRoomStudy(medianStudy(), wasm("stump"), "text/x-c",
         "stump".getBytes(StandardCharsets.UTF_8), List.of("n", "q1", "median", "q3"),
-        new CleanRoomProgram.Disclosure(CleanRoomProgram.GroupBy.LABEL, 10));
+        new CleanRoomProgram.Disclosure(CleanRoomProgram.GroupBy.LABEL, 10), RESEARCHER.publicKey());
     store.install("median", swapped);
 
-    assertThatThrownBy(() -> service(store, HeartDiseaseCentre.CLEVELAND, tee.measurement).deliver("median", STEWARD))
+    assertThatThrownBy(() -> service(store, HeartDiseaseCentre.CLEVELAND, tee.measurement()).deliver("median", STEWARD))
         .isInstanceOfSatisfying(SiteRefusal.class, e -> assertThat(e.reason()).isEqualTo(SiteRefusal.Reason.NOT_APPROVED));
-    assertThat(tee.attestations.get() + tee.submits.get()).isZero();
+    assertThat(counter.calls).as("the TEE was asked nothing").isEmpty();
   }
 
   @Test
@@ -226,8 +253,8 @@ class CleanRoomSiteServiceTest {
               .isEqualTo("attestation-failed");
           assertThat(e.outcome().getIssueFirstRep().getDiagnostics()).contains("no row was sent");
         });
-    assertThat(tee.attestations.get()).as("the site asked for evidence").isEqualTo(1);
-    assertThat(tee.submits.get()).as("and sent nothing").isZero();
+    assertThat(counter.of("$attestation")).as("the site asked for evidence").isEqualTo(1);
+    assertThat(counter.of("$clean-room-submit")).as("and sent nothing").isZero();
     AuditEvent refused = audits(store, CleanRoomAudit.DELIVERY).get(0);
     assertThat(refused.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._8);
     assertThat(refused.getOutcomeDesc()).contains("attestation");
@@ -236,7 +263,7 @@ class CleanRoomSiteServiceTest {
   @Test
   void aSecondDeliveryOfTheSameStudyIsAConflictTheTeeNames() throws Exception {
     InMemorySite store = new InMemorySite().approve("median", medianStudy());
-    CleanRoomSiteService cleveland = service(store, HeartDiseaseCentre.CLEVELAND, tee.measurement);
+    CleanRoomSiteService cleveland = service(store, HeartDiseaseCentre.CLEVELAND, tee.measurement());
     cleveland.deliver("median", STEWARD);
 
     assertThatThrownBy(() -> cleveland.deliver("median", STEWARD)).isInstanceOfSatisfying(CleanRoomRefusal.class, e -> {

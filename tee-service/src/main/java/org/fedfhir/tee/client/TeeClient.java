@@ -36,15 +36,9 @@ import org.hl7.fhir.r4.model.StringType;
  * <p>The clean room: {@link #submitCleanRoomRows} delivers a site's rows, already sealed by
  * {@link CleanRoomSealer} to this client's verified {@link #attestation()}, with the study as its
  * steward approved it; {@link #cleanRoomResult} asks for the run's receipt. Neither sends a row in
- * the clear; an {@code unauthenticated-envelope} answer drops the cached attestation too. Thread-safe.
+ * the clear; a {@code sealed-data-not-authenticated} answer drops the cached attestation too. Thread-safe.
  */
 public final class TeeClient {
-
-  // the clean room's wire names (docs/cleanroom.md, "Clean room over the network")
-  static final String CLEAN_ROOM_SUBMIT = "$clean-room-submit";
-  static final String CLEAN_ROOM_RESULT = "$clean-room-result";
-  static final String SEALED_ROWS = "sealedRows";
-  static final String STUDY_DIGEST = "studyDigest";
 
   private final IGenericClient client;
   private final AttestationVerifier verifier;
@@ -144,23 +138,25 @@ public final class TeeClient {
    * @param sealedRows the HPKE envelope from {@link CleanRoomSealer}
    * @return the TEE's answer: {@code studyDigest}, {@code delivered}, {@code needed}, {@code ran}
    * @throws TeeServiceException the TEE refused ({@code not-a-clean-room-study}, {@code
-   *     already-delivered}, {@code invalid-rows}, {@code unauthenticated-envelope}, {@code
-   *     malformed-envelope}), could not be reached, or answered without those parameters
+   *     already-delivered}, {@code invalid-rows}, {@code sealed-data-not-authenticated}, {@code
+   *     malformed-envelope}, …), could not be reached, or answered without those parameters
    */
   public Parameters submitCleanRoomRows(PlanDefinition study, byte[] sealedRows) throws TeeServiceException {
     Parameters in = new Parameters();
     in.addParameter().setName(TeeOperations.STUDY).setResource(study);
-    in.addParameter().setName(SEALED_ROWS).setValue(new Base64BinaryType(sealedRows));
+    in.addParameter().setName(TeeOperations.SEALED_ROWS).setValue(new Base64BinaryType(sealedRows));
     Parameters out;
     try {
-      out = Calls.call(() -> client.operation().onServer().named(CLEAN_ROOM_SUBMIT).withParameters(in).execute());
+      out = Calls.call(() -> client.operation().onServer().named(TeeOperations.CLEAN_ROOM_SUBMIT).withParameters(in)
+          .execute());
     } catch (TeeServiceException e) {
-      if ("unauthenticated-envelope".equals(e.code())) {
+      if ("sealed-data-not-authenticated".equals(e.code()) || "unauthenticated-envelope".equals(e.code())) {
         invalidateAttestation(); // the enclave key we sealed to is not the service's (say it restarted)
       }
       throw e;
     }
-    requireAll(out, CLEAN_ROOM_SUBMIT, STUDY_DIGEST, "delivered", "needed", "ran");
+    requireAll(out, TeeOperations.CLEAN_ROOM_SUBMIT, TeeOperations.STUDY_DIGEST, TeeOperations.DELIVERED,
+        TeeOperations.NEEDED, TeeOperations.RAN);
     return out;
   }
 
@@ -174,10 +170,11 @@ public final class TeeClient {
    */
   public Parameters cleanRoomResult(String studyDigest) throws TeeServiceException {
     Parameters in = new Parameters();
-    in.addParameter().setName(STUDY_DIGEST).setValue(new StringType(studyDigest));
-    Parameters out = Calls.call(() -> client.operation().onServer().named(CLEAN_ROOM_RESULT).withParameters(in)
-        .execute());
-    requireAll(out, CLEAN_ROOM_RESULT, STUDY_DIGEST, "programSha256", "outputSha256");
+    in.addParameter().setName(TeeOperations.STUDY_DIGEST).setValue(new StringType(studyDigest));
+    Parameters out = Calls.call(() -> client.operation().onServer().named(TeeOperations.CLEAN_ROOM_RESULT)
+        .withParameters(in).execute());
+    requireAll(out, TeeOperations.CLEAN_ROOM_RESULT, TeeOperations.STUDY_DIGEST, TeeOperations.PROGRAM_SHA256,
+        TeeOperations.OUTPUT_SHA256, TeeOperations.SEALED_RESULT);
     return out;
   }
 

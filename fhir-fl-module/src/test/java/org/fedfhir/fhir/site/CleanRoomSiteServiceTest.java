@@ -66,6 +66,7 @@ import org.junit.jupiter.api.io.TempDir;
  * certificate): the guide's median study is extracted, sealed and delivered by three sites, the TEE
  * runs it, every site audits its delivery and the receipt; each refusal sends nothing to the TEE.
  */
+@org.junit.jupiter.api.Tag("slow")
 class CleanRoomSiteServiceTest {
   static final FhirContext CTX = FhirContext.forR4Cached();
   static final Requester STEWARD = Requester.anonymous("127.0.0.1");

@@ -214,6 +214,35 @@ class CleanRoomSiteServiceTest {
   }
 
   @Test
+  void aRunTheEnclaveRefusesEndsInEachSitesReceiptWithItsFailureCodeAndNoOutputDigest() throws Exception {
+    // the stump program declared with the median's outputs: the enclave refuses its records (disclosure-refused)
+    PlanDefinition refused = CleanRoomDeclarations.asCleanRoomStudy(medianStudy(), wasm("stump"), "text/x-c",
+        "stump".getBytes(StandardCharsets.UTF_8), List.of("n", "q1", "median", "q3"),
+        new CleanRoomProgram.Disclosure(CleanRoomProgram.GroupBy.LABEL, 10), RESEARCHER.publicKey());
+    for (org.hl7.fhir.r4.model.Extension p : refused.getExtensionsByUrl(org.fedfhir.study.StudyUrls.EXT_PARAMETER)) {
+      if ("min-sites".equals(p.getExtensionByUrl("name").getValue().primitiveValue())) {
+        p.getExtensionByUrl("value").setValue(new IntegerType(2));
+      }
+    }
+    List<InMemorySite> sites = new ArrayList<>();
+    for (HeartDiseaseCentre centre : List.of(HeartDiseaseCentre.CLEVELAND, HeartDiseaseCentre.HUNGARIAN)) {
+      InMemorySite store = new InMemorySite().approve("stump", refused.copy());
+      sites.add(store);
+      service(store, centre, tee.measurement()).deliver("stump", STEWARD);
+    }
+
+    for (InMemorySite store : sites) {
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !audits(store, CleanRoomAudit.RESULT).isEmpty());
+      AuditEvent receipt = audits(store, CleanRoomAudit.RESULT).get(0);
+      assertThat(receipt.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._8);
+      assertThat(CleanRoomAudit.detail(receipt, CleanRoomAudit.FAILURE)).isEqualTo("disclosure-refused");
+      assertThat(CleanRoomAudit.detail(receipt, CleanRoomAudit.PROGRAM_SHA256))
+          .isEqualTo(((StudyDefinition.CleanRoom) new StudyParser().parse(refused)).program().sha256());
+      assertThat(CleanRoomAudit.detail(receipt, CleanRoomAudit.OUTPUT_SHA256)).as("nothing was released").isNull();
+    }
+  }
+
+  @Test
   void aStudyTheStewardHasNotApprovedIsRefusedAndNothingReachesTheTee() {
     InMemorySite store = new InMemorySite().install("median", medianStudy());
 

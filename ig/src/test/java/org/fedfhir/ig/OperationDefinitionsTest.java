@@ -73,7 +73,8 @@ class OperationDefinitionsTest {
     assertThat(SharedIg.get().operationDefinitions()).extracting(OperationDefinition::getUrl)
         .containsExactlyInAnyOrderElementsOf(java.util.stream.Stream.concat(
             documented().stream().map(d -> FedFhirIg.operationUrl(d.code())),
-            java.util.stream.Stream.of(FedFhirIg.SITE_SECURE_STATS)).toList());
+            java.util.stream.Stream.of(FedFhirIg.SITE_SECURE_STATS, FedFhirIg.operationUrl("clean-room-result-aggregator")))
+            .toList());
   }
 
   @Test

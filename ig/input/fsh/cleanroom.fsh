@@ -203,3 +203,18 @@ Description: "A clean-room study's receipt and its result sealed to the research
 * insert Param(released, out, 1, 1, integer, [[Records released.]])
 * insert Param(suppressed, out, 1, 1, integer, [[Records withheld by the disclosure rule.]])
 * insert Param(sealedResult, out, 1, 1, base64Binary, [[The released records as a Parameters, sealed to the researcher's key.]])
+
+Instance: clean-room-result-aggregator
+InstanceOf: OperationDefinition
+Usage: #definition
+Title: "$clean-room-result (aggregator)"
+Description: "A researcher's clean-room result, relayed by the aggregator: POST [aggregator]/PlanDefinition/{id}/$clean-room-result."
+* insert FedFhirOperation(clean-room-result, CleanRoomResultAggregator, $clean-room-result)
+* url = "http://fedfhir.org/fhir/OperationDefinition/clean-room-result-aggregator"
+* description = "The aggregator computes the published study's digest and returns the TEE model service's $clean-room-result answer unchanged: the receipt and the released records sealed to the researcher's key the study declares (the aggregator cannot open them). Requires the researcher who published the study (token or client certificate). Errors: 404 unknown study; 422 not a clean-room study or the run failed; 412 result-not-ready."
+* affectsState = false
+* system = false
+* type = false
+* instance = true
+* resource[0] = #PlanDefinition
+* insert Param(return, out, 1, 1, Parameters, [[The TEE's receipt and sealedResult (see $clean-room-result at the TEE).]])

@@ -73,7 +73,7 @@ class OperationDefinitionsTest {
     assertThat(SharedIg.get().operationDefinitions()).extracting(OperationDefinition::getUrl)
         .containsExactlyInAnyOrderElementsOf(java.util.stream.Stream.concat(
             documented().stream().map(d -> FedFhirIg.operationUrl(d.code())),
-            java.util.stream.Stream.of(FedFhirIg.SITE_SECURE_STATS,
+            java.util.stream.Stream.of(FedFhirIg.SITE_SECURE_STATS, FedFhirIg.operationUrl("clean-room-result-aggregator"),
                 "http://fedfhir.org/fhir/OperationDefinition/clean-room-site")).toList());
   }
 

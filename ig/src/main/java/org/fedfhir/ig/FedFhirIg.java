@@ -35,6 +35,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -50,7 +51,7 @@ import java.util.regex.Pattern;
  * FHIRPath invariants; this class adds none of its own.
  *
  * <p>Loading takes a few seconds (snapshots and the validator's caches): create one instance per
- * server and share it; it is thread-safe once constructed.
+ * server and share it, or take the JVM's ({@link #loadCached()}); it is thread-safe once constructed.
  *
  * <pre>{@code
  * FedFhirIg ig = FedFhirIg.load();
@@ -138,6 +139,38 @@ public final class FedFhirIg {
   /** Loads the guide into the given R4 context (use the server's own context). */
   public static FedFhirIg load(FhirContext context) {
     return new FedFhirIg(Objects.requireNonNull(context, "context"));
+  }
+
+  private static final Object CACHED_LOCK = new Object();
+  private static CompletableFuture<FedFhirIg> cached;
+
+  /**
+   * The guide of this JVM, as {@link FhirContext#forR4Cached()} is its R4 context: loaded once, on a
+   * background thread, by the first caller; every later caller gets the same future. Servers that share
+   * a JVM (the demo runs four hospitals and the aggregator in one) pay the load once: it is the costliest
+   * part of their start (the guide's snapshots take several CPU-seconds each time). A load that failed is
+   * tried again by the next caller.
+   *
+   * <p>Sharing is safe: the guide is immutable and thread-safe once constructed, holds only the guide's
+   * and FHIR R4's definitions, and keeps nothing of what it validates.
+   */
+  public static CompletableFuture<FedFhirIg> loadCached() {
+    synchronized (CACHED_LOCK) {
+      if (cached == null || cached.isCompletedExceptionally()) {
+        CompletableFuture<FedFhirIg> f = new CompletableFuture<>();
+        Thread loader = new Thread(() -> {
+          try {
+            f.complete(load());
+          } catch (RuntimeException | Error e) {
+            f.completeExceptionally(e);
+          }
+        }, "fedfhir-ig-loader");
+        loader.setDaemon(true);
+        loader.start();
+        cached = f;
+      }
+      return cached;
+    }
   }
 
   public FhirContext fhirContext() {

@@ -21,6 +21,17 @@ class FedFhirIgTest {
   }
 
   @Test
+  void serversOfOneJvmShareOneGuideThatHoldsStudiesToItsProfile() {
+    FedFhirIg guide = FedFhirIg.loadCached().join();
+    assertThat(FedFhirIg.loadCached().join()).isSameAs(guide);
+
+    PlanDefinition study = heartDiseaseStudy();
+    assertThat(FedFhirIg.hasErrors(guide.validateStudy(study))).isFalse();
+    study.getActionFirstRep().getInput().clear();
+    assertThat(FedFhirIg.hasErrors(guide.validateStudy(study))).isTrue();
+  }
+
+  @Test
   void studyIsValidatedAgainstFederatedStudyEvenWithoutMetaProfile() {
     PlanDefinition study = heartDiseaseStudy();
     study.getMeta().getProfile().clear();

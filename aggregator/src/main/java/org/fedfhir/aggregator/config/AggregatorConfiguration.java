@@ -102,8 +102,8 @@ public class AggregatorConfiguration {
     if (settings.fhir().port() < 0) {
       return new StudyEndpoint(null);
     }
-    java.util.concurrent.CompletableFuture<org.fedfhir.ig.FedFhirIg> ig =
-        java.util.concurrent.CompletableFuture.supplyAsync(org.fedfhir.ig.FedFhirIg::load);
+    // the JVM's guide: loaded once however many servers share the JVM
+    java.util.concurrent.CompletableFuture<org.fedfhir.ig.FedFhirIg> ig = org.fedfhir.ig.FedFhirIg.loadCached();
     // a $secure-stats run waits up to 30 s for min-sites to have joined; each of its rounds' 5 stages then ends
     // by its deadline
     SecureStatsService secureStats = new SecureStatsService(statistics, Duration.ofSeconds(30),

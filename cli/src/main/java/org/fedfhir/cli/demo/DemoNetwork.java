@@ -46,6 +46,9 @@ final class DemoNetwork implements AutoCloseable {
     Node start(String name, List<String> args, java.nio.file.Path log);
   }
 
+  /** Between two readiness checks: a check is one loopback request, a party ready is noticed within this. */
+  private static final long POLL_MS = 100;
+
   private final Topology topology;
   private final Launcher launcher;
   private final NodeLogs logs;
@@ -138,7 +141,7 @@ final class DemoNetwork implements AutoCloseable {
         throw new StartFailure("hospital " + c, nodes.get(c).logFile(), "no answer on "
             + topology.hospitalBase(c) + "/metadata within " + timeout.toSeconds() + " s");
       }
-      sleep(500);
+      sleep(POLL_MS);
     }
     return ready;
   }
@@ -158,7 +161,7 @@ final class DemoNetwork implements AutoCloseable {
       if (up) {
         return Optional.empty();
       }
-      sleep(300);
+      sleep(POLL_MS);
     }
     return Optional.of("not up within " + timeout.toSeconds() + " s (log: " + n.logFile() + ")");
   }

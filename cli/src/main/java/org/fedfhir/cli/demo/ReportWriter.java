@@ -74,12 +74,31 @@ public final class ReportWriter {
   public static String phases(DemoReport r) {
     StringBuilder sb = new StringBuilder();
     double total = r.totalSeconds();
+    Map<?, ?> cpu = r.settings().get(CPU_SECONDS_PER_PHASE) instanceof Map<?, ?> m ? m : Map.of();
     int width = r.phases().keySet().stream().mapToInt(String::length).max().orElse(5);
-    r.phases().forEach((phase, s) -> sb.append(String.format(Locale.ROOT, "  %-" + width + "s %7.1f s  %3.0f %%%n",
-        phase, s, total > 0 ? 100 * s / total : 0)));
-    sb.append(String.format(Locale.ROOT, "  %-" + width + "s %7.1f s%n", "total", total));
+    r.phases().forEach((phase, s) -> {
+      sb.append(String.format(Locale.ROOT, "  %-" + width + "s %7.1f s  %3.0f %%", phase, s,
+          total > 0 ? 100 * s / total : 0));
+      if (cpu.get(phase) instanceof Number c) {
+        sb.append(String.format(Locale.ROOT, "  %7.1f CPU-s", c.doubleValue()));
+      }
+      sb.append(System.lineSeparator());
+    });
+    sb.append(String.format(Locale.ROOT, "  %-" + width + "s %7.1f s", "total", total));
+    if (!cpu.isEmpty()) {
+      double cpuTotal = cpu.values().stream().filter(Number.class::isInstance)
+          .mapToDouble(v -> ((Number) v).doubleValue()).sum();
+      sb.append(String.format(Locale.ROOT, "         %7.1f CPU-s (the demo's JVM)", cpuTotal));
+    }
+    sb.append(System.lineSeparator());
     return sb.toString();
   }
+
+  /**
+   * The key in the report's settings of the CPU-seconds the demo's JVM spent per phase (every party in
+   * it with {@code --isolation context}): what a phase costs, whatever else shares the cores.
+   */
+  static final String CPU_SECONDS_PER_PHASE = "cpuSecondsPerPhase";
 
   private static String render(List<String> header, List<List<String>> rows) {
     int[] w = new int[header.size()];

@@ -76,6 +76,18 @@ class ReportWriterTest {
 
   @Test
   void phasesAddUpToTheTotal() {
-    assertThat(ReportWriter.phases(report())).contains("start", "75 %", "total", "40.0 s");
+    assertThat(ReportWriter.phases(report())).contains("start", "75 %", "total", "40.0 s").doesNotContain("CPU");
+  }
+
+  @Test
+  void phasesShowTheCpuSecondsOfEachBesideItsWallClockSeconds() {
+    DemoReport r = report();
+    DemoReport withCpu = new DemoReport(r.startedAt(), r.centres(), r.strategies(), r.pooledPerCentre(), r.flamby(),
+        r.phases(), Map.of(ReportWriter.CPU_SECONDS_PER_PHASE, Map.of("start", 45.5, "load", 12.0)));
+    String phases = ReportWriter.phases(withCpu);
+    String start = phases.lines().filter(l -> l.trim().startsWith("start")).findFirst().orElseThrow();
+    assertThat(start).contains("30.0 s", "75 %", "45.5 CPU-s");
+    String total = phases.lines().filter(l -> l.trim().startsWith("total")).findFirst().orElseThrow();
+    assertThat(total).contains("40.0 s", "57.5 CPU-s");
   }
 }

@@ -24,9 +24,9 @@ public final class IgStudyValidator implements StudyValidator {
     this.guide = guide;
   }
 
-  /** Starts loading the guide now. */
+  /** Starts loading the guide now, or takes the one this JVM has loaded ({@link FedFhirIg#loadCached()}). */
   public static IgStudyValidator loadingInBackground() {
-    return new IgStudyValidator(CompletableFuture.supplyAsync(FedFhirIg::load));
+    return new IgStudyValidator(FedFhirIg.loadCached());
   }
 
   @Override

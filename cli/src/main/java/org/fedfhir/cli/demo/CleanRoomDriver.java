@@ -70,6 +70,12 @@ final class CleanRoomDriver {
     try {
       PlanDefinition pd = CleanRoomDeclarations.withResultKey(guideStudy(ctx), key.publicKey());
       pd.setId(STUDY_ID);
+      // the guide's example runs with 3 of the sites; the demo pools all of them
+      for (org.hl7.fhir.r4.model.Extension parameter : pd.getExtensionsByUrl(org.fedfhir.study.StudyUrls.EXT_PARAMETER)) {
+        if ("min-sites".equals(parameter.getExtensionByUrl("name").getValue().primitiveValue())) {
+          parameter.getExtensionByUrl("value").setValue(new org.hl7.fhir.r4.model.IntegerType(topology.centres().size()));
+        }
+      }
       out.put("study", pd.getUrl() + "|" + pd.getVersion());
       String refusal = run(pd, key, out);
       if (refusal != null) {

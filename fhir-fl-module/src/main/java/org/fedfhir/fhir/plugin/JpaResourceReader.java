@@ -7,6 +7,7 @@ import ca.uhn.fhir.jpa.dao.tx.IHapiTransactionService;
 import ca.uhn.fhir.jpa.model.config.PartitionSettings;
 import ca.uhn.fhir.jpa.model.dao.JpaPid;
 import ca.uhn.fhir.jpa.model.entity.ResourceIndexedSearchParamToken;
+import ca.uhn.fhir.model.api.ResourceMetadataKeyEnum;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import jakarta.persistence.EntityManager;
 import java.util.ArrayDeque;
@@ -20,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.fedfhir.study.Code;
+import org.hl7.fhir.instance.model.api.IAnyResource;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
@@ -117,7 +119,9 @@ public final class JpaResourceReader {
         }
         if (!loading.isEmpty()) {
           for (IBaseResource r : loading.poll().get()) {
-            sink.accept(type.cast(r));
+            if (ResourceMetadataKeyEnum.DELETED_AT.get((IAnyResource) r) == null) { // deleted between the id query and the load
+              sink.accept(type.cast(r));
+            }
           }
         }
       }
@@ -162,7 +166,7 @@ public final class JpaResourceReader {
     }
   }
 
-  /** Ids of the live resources indexed under one token hash, through the hash index (hash, id). */
+  /** Ids of the resources indexed under one token hash, through HAPI's index on (hash, id). */
   private final class TokenCursor implements IdCursor {
     private final long hash;
     private long after = Long.MIN_VALUE;
@@ -173,9 +177,16 @@ public final class JpaResourceReader {
 
     @Override
     public List<JpaPid> next(int max) {
-      List<JpaPid> pids = ids("SELECT DISTINCT t.RES_ID FROM HFJ_SPIDX_TOKEN t JOIN HFJ_RESOURCE r ON r.RES_ID = t.RES_ID"
-          + " WHERE t.HASH_SYS_AND_VALUE = ?2 AND t.RES_ID > ?1 AND r.RES_DELETED_AT IS NULL ORDER BY t.RES_ID",
-          after, hash, max);
+      // HAPI removes a deleted resource's index rows, so the hash index alone answers; a resource with the
+      // code twice (code and component) has two rows: consecutive in id order, kept once
+      List<JpaPid> rows = ids("SELECT t.RES_ID FROM HFJ_SPIDX_TOKEN t WHERE t.HASH_SYS_AND_VALUE = ?2"
+          + " AND t.RES_ID > ?1 ORDER BY t.RES_ID", after, hash, max);
+      List<JpaPid> pids = new ArrayList<>(rows.size());
+      for (JpaPid pid : rows) {
+        if (pids.isEmpty() || !pids.get(pids.size() - 1).getId().equals(pid.getId())) {
+          pids.add(pid);
+        }
+      }
       if (!pids.isEmpty()) {
         after = pids.get(pids.size() - 1).getId();
       }

@@ -57,6 +57,14 @@ Context: Attachment
 * value[x] 1..1
 * value[x] only base64Binary
 
+Extension: CleanRoomResultKeyExtension
+Id: clean-room-result-key
+Title: "Clean-room result key"
+Description: "The researcher's X25519 public key (32 bytes, base64) the enclave seals the released result to (HPKE, RFC 9180). On the program, so the study digest and every steward's approval cover who can read the result."
+Context: Library
+* value[x] 1..1
+* value[x] only base64Binary
+
 // ---------------------------------------------------------------- the program
 Invariant: crp-wasm
 Description: "Exactly one application/wasm attachment, with its data, its hash (SHA-1, as R4 defines it) and its SHA-256 (extension attachment-sha256)"
@@ -82,7 +90,8 @@ Description: "A researcher's program for the clean room: the WebAssembly module 
 * dataRequirement ^short = "The study's features, in order (what the program reads)"
 * extension contains
     CleanRoomOutputExtension named output 1..* and
-    CleanRoomDisclosureExtension named disclosure 1..1
+    CleanRoomDisclosureExtension named disclosure 1..1 and
+    CleanRoomResultKeyExtension named resultKey 1..1
 
 Invariant: fcr-program
 Description: "The study names one program, a contained Library, as '#id'"
@@ -128,6 +137,8 @@ Usage: #inline
 * extension[output][+].extension[name].valueString = "q3"
 * extension[disclosure].extension[groupBy].valueCode = #label
 * extension[disclosure].extension[minCount].valueInteger = 10
+// the guide's example researcher (a study publishes its own researcher's key)
+* extension[resultKey].valueBase64Binary = "T7wUy8LmaqVP5LemrFDBnBIzRjoj43dV/94V7EuRRxQ="
 
 Instance: clean-room-median
 InstanceOf: FederatedCleanRoomStudy
@@ -151,3 +162,59 @@ Usage: #example
 * action[0].output[0].type = #Condition
 * action[0].output[0].codeFilter[0].path = "code"
 * action[0].output[0].codeFilter[0].code[0] = $sct#53741008 "Coronary arteriosclerosis"
+
+// ---------------------------------------------------------------- the TEE model service's clean-room operations
+Instance: clean-room-submit
+InstanceOf: OperationDefinition
+Usage: #definition
+Title: "$clean-room-submit"
+Description: "A site's rows for a clean-room study, sealed to the enclave: POST [tee]/$clean-room-submit."
+* insert FedFhirOperation(clean-room-submit, CleanRoomSubmit, $clean-room-submit)
+* description = "Opens a site's rows inside the enclave only if they were sealed (HPKE, to the attested enclave key) for this study's digest, which the enclave computes from the PlanDefinition given, this program's SHA-256 and the calling site; runs the program once the study's min-sites have delivered. Requires a site's certificate (mutual TLS; OU site); the site is the certificate's name. Errors: 422 sealed-data-not-authenticated (rows sealed for another study, program or site), not-a-clean-room-study, invalid-rows; 409 already-delivered; 507 clean-room-full."
+* affectsState = true
+* system = true
+* type = false
+* instance = false
+* insert Param(study, in, 1, 1, PlanDefinition, [[The clean-room study exactly as the site's data steward approved it.]])
+* insert Param(sealedRows, in, 1, 1, base64Binary, [[The site's rows (the study's features, then label), sealed to the enclave key.]])
+* insert Param(studyDigest, out, 1, 1, string, [[The study digest the enclave computed.]])
+* insert Param(delivered, out, 1, 1, integer, [[Sites that have delivered rows for the study.]])
+* insert Param(needed, out, 1, 1, integer, [[Sites the run needs (min-sites).]])
+* insert Param(ran, out, 1, 1, boolean, [[Whether the program has run.]])
+
+Instance: clean-room-result
+InstanceOf: OperationDefinition
+Usage: #definition
+Title: "$clean-room-result"
+Description: "A clean-room study's receipt and its result sealed to the researcher: POST [tee]/$clean-room-result."
+* insert FedFhirOperation(clean-room-result, CleanRoomResult, $clean-room-result)
+* description = "The receipt of a clean-room run (program SHA-256, sites pooled, SHA-256 of the released records, counts released and suppressed) and the released records sealed (HPKE) to the researcher's key the study declares, bound to the study digest, program and output digest: opened, a Parameters with one record part per released record. Requires the aggregator's certificate or that of a site that delivered rows for the study (mutual TLS). Errors: 412 result-not-ready; 422 with the run's failure (fuel-exhausted, wall-time-exceeded, disclosure-refused, result-too-large, program-failed, program-refused)."
+* affectsState = false
+* system = true
+* type = false
+* instance = false
+* insert Param(studyDigest, in, 1, 1, string, [[The study digest (64 lowercase hex digits).]])
+* insert Param(study, out, 1, 1, canonical, [[The study's canonical URL.]])
+* parameter[=].targetProfile = Canonical(FederatedCleanRoomStudy)
+* insert Param(studyDigest, out, 1, 1, string, [[The study digest.]])
+* insert Param(programSha256, out, 1, 1, string, [[The SHA-256 of the program that ran.]])
+* insert Param(site, out, 1, *, string, [[The sites whose rows were pooled, in pooling order (by name).]])
+* insert Param(outputSha256, out, 1, 1, string, [[The SHA-256 of the released records (ABI encoding).]])
+* insert Param(released, out, 1, 1, integer, [[Records released.]])
+* insert Param(suppressed, out, 1, 1, integer, [[Records withheld by the disclosure rule.]])
+* insert Param(sealedResult, out, 1, 1, base64Binary, [[The released records as a Parameters, sealed to the researcher's key.]])
+
+Instance: clean-room-result-aggregator
+InstanceOf: OperationDefinition
+Usage: #definition
+Title: "$clean-room-result (aggregator)"
+Description: "A researcher's clean-room result, relayed by the aggregator: POST [aggregator]/PlanDefinition/{id}/$clean-room-result."
+* insert FedFhirOperation(clean-room-result, CleanRoomResultAggregator, $clean-room-result)
+* url = "http://fedfhir.org/fhir/OperationDefinition/clean-room-result-aggregator"
+* description = "The aggregator computes the published study's digest and returns the TEE model service's $clean-room-result answer unchanged: the receipt and the released records sealed to the researcher's key the study declares (the aggregator cannot open them). Requires the researcher who published the study (token or client certificate). Errors: 404 unknown study; 422 not a clean-room study or the run failed; 412 result-not-ready."
+* affectsState = false
+* system = false
+* type = false
+* instance = true
+* resource[0] = #PlanDefinition
+* insert Param(return, out, 1, 1, Parameters, [[The TEE's receipt and sealedResult (see $clean-room-result at the TEE).]])

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
         org.fedfhir.cli.demo.DemoCommand.class,
         org.fedfhir.cli.stats.StatsCommand.class,
         org.fedfhir.cli.study.StudyCommand.class,
+        org.fedfhir.cli.cleanroom.CleanRoomCommand.class,
         org.fedfhir.cli.auth.AuthCommand.class,
         org.fedfhir.cli.auth.TokenCommand.class,
         CommandLine.HelpCommand.class

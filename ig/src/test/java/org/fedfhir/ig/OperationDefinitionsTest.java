@@ -66,13 +66,15 @@ class OperationDefinitionsTest {
   }
 
   @Test
-  void docListsTheSevenOperationsAndTheGuideDefinesExactlyThem() throws IOException {
+  void docListsTheNineOperationsAndTheGuideDefinesExactlyThem() throws IOException {
     assertThat(documented()).extracting(DocOperation::code)
-        .containsExactlyInAnyOrder("train", "infer", "infer-batch", "secure-stats", "attestation", "provision-model", "predict");
+        .containsExactlyInAnyOrder("train", "infer", "infer-batch", "secure-stats", "attestation", "provision-model", "predict",
+            "clean-room-submit", "clean-room-result");
     assertThat(SharedIg.get().operationDefinitions()).extracting(OperationDefinition::getUrl)
         .containsExactlyInAnyOrderElementsOf(java.util.stream.Stream.concat(
             documented().stream().map(d -> FedFhirIg.operationUrl(d.code())),
-            java.util.stream.Stream.of(FedFhirIg.SITE_SECURE_STATS)).toList());
+            java.util.stream.Stream.of(FedFhirIg.SITE_SECURE_STATS, FedFhirIg.operationUrl("clean-room-result-aggregator"),
+                "http://fedfhir.org/fhir/OperationDefinition/clean-room-site")).toList());
   }
 
   @Test
@@ -138,6 +140,7 @@ class OperationDefinitionsTest {
     assertThat(definitions).containsExactlyInAnyOrder(
         "PlanDefinition $train http://fedfhir.org/fhir/OperationDefinition/train",
         "PlanDefinition $secure-stats http://fedfhir.org/fhir/OperationDefinition/secure-stats-site",
+        "PlanDefinition $clean-room http://fedfhir.org/fhir/OperationDefinition/clean-room-site",
         "Patient $infer http://fedfhir.org/fhir/OperationDefinition/infer",
         "Patient $infer-batch http://fedfhir.org/fhir/OperationDefinition/infer-batch");
   }

@@ -29,7 +29,9 @@ import org.hl7.fhir.r4.model.Resource;
  * ({@code text/*}); its {@code dataRequirement} repeat the study's features ({@code action[0].input})
  * in order; extensions declare the outputs ({@code clean-room-output}, a name each) and the
  * disclosure rule ({@code clean-room-disclosure}: {@code groupBy} none | label | site and
- * {@code minCount}). Because the Library is contained, the study digest covers the module's hash.
+ * {@code minCount}) and the researcher's key the result is sealed to ({@code clean-room-result-key},
+ * 32 bytes X25519). Because the Library is contained, the study digest covers the module's hash and
+ * the result key.
  */
 public final class CleanRoomDeclarations {
 
@@ -37,6 +39,8 @@ public final class CleanRoomDeclarations {
   public static final String EXT_DISCLOSURE = StudyUrls.BASE + "/StructureDefinition/clean-room-disclosure";
   /** On the module's Attachment: its SHA-256 (base64), the program's identity; R4 keeps {@code hash} for SHA-1. */
   public static final String EXT_SHA256 = StudyUrls.BASE + "/StructureDefinition/attachment-sha256";
+  /** On the Library: the researcher's X25519 public key (base64, 32 bytes) the result is sealed to. */
+  public static final String EXT_RESULT_KEY = StudyUrls.BASE + "/StructureDefinition/clean-room-result-key";
 
   private CleanRoomDeclarations() {}
 
@@ -112,10 +116,12 @@ public final class CleanRoomDeclarations {
     }
     List<String> outputs = readOutputs(library, l, issues);
     CleanRoomProgram.Disclosure disclosure = readDisclosure(library, l, issues);
+    byte[] resultKey = readResultKey(library, l, issues);
     if (issues.size() > before) {
       return null;
     }
-    return new CleanRoomProgram(id, sha256, wasm, source.getContentType(), source.getData(), outputs, disclosure);
+    return new CleanRoomProgram(id, sha256, wasm, source.getContentType(), source.getData(), outputs, disclosure,
+        resultKey);
   }
 
   private static List<String> readOutputs(Library library, String l, List<StudyIssue> issues) {
@@ -158,6 +164,17 @@ public final class CleanRoomDeclarations {
     return group == null ? null : new CleanRoomProgram.Disclosure(group, count.getValue());
   }
 
+  private static byte[] readResultKey(Library library, String l, List<StudyIssue> issues) {
+    List<Extension> exts = library.getExtensionsByUrl(EXT_RESULT_KEY);
+    if (exts.size() != 1 || !(exts.get(0).getValue() instanceof org.hl7.fhir.r4.model.Base64BinaryType key)
+        || !key.hasValue() || key.getValue().length != CleanRoomProgram.RESULT_KEY_BYTES) {
+      issues.add(new StudyIssue(l + ".extension[resultKey]", "must appear once with valueBase64Binary: the researcher's "
+          + CleanRoomProgram.RESULT_KEY_BYTES + "-byte X25519 public key the enclave seals the result to"));
+      return null;
+    }
+    return key.getValue();
+  }
+
   private static String primitive(Extension ext) {
     return ext != null && ext.getValue() instanceof PrimitiveType<?> p && p.hasValue() ? p.getValueAsString() : null;
   }
@@ -177,10 +194,11 @@ public final class CleanRoomDeclarations {
   /**
    * Makes {@code study} a clean-room study of this program: sets its kind, drops any algorithm,
    * contains the program's Library (id {@code program}, inputs = the study's features) and names it
-   * in {@code PlanDefinition.library}. The inverse of the parser; for publishing and tests.
+   * in {@code PlanDefinition.library}, its result sealed to {@code resultKey}. The inverse of the
+   * parser; for publishing and tests.
    */
   public static PlanDefinition asCleanRoomStudy(PlanDefinition study, byte[] wasm, String sourceContentType,
-      byte[] source, List<String> outputs, CleanRoomProgram.Disclosure disclosure) {
+      byte[] source, List<String> outputs, CleanRoomProgram.Disclosure disclosure, byte[] resultKey) {
     PlanDefinition pd = study.copy();
     pd.getExtension().removeIf(e -> e.getUrl().equals(StudyUrls.EXT_STUDY_KIND) || e.getUrl().equals(StudyUrls.EXT_ALGORITHM));
     pd.addExtension(StudyUrls.EXT_STUDY_KIND, new CodeType(StudyKind.CLEAN_ROOM.code()));
@@ -202,9 +220,28 @@ public final class CleanRoomDeclarations {
     Extension rule = library.addExtension().setUrl(EXT_DISCLOSURE);
     rule.addExtension("groupBy", new CodeType(disclosure.groupBy().code()));
     rule.addExtension("minCount", new IntegerType(disclosure.minCount()));
+    library.addExtension(EXT_RESULT_KEY, new org.hl7.fhir.r4.model.Base64BinaryType(resultKey));
     pd.getContained().removeIf(r -> r instanceof Library);
     pd.addContained(library);
     pd.setLibrary(List.of(new CanonicalType("#program")));
+    return pd;
+  }
+
+  /**
+   * {@code study} with its program's result sealed to {@code resultKey} instead: a new study digest,
+   * so a new study for the stewards to approve. For a researcher publishing the guide's example.
+   */
+  public static PlanDefinition withResultKey(PlanDefinition study, byte[] resultKey) {
+    if (resultKey == null || resultKey.length != CleanRoomProgram.RESULT_KEY_BYTES) {
+      throw new IllegalArgumentException("the result key must be " + CleanRoomProgram.RESULT_KEY_BYTES + " bytes (X25519)");
+    }
+    PlanDefinition pd = study.copy();
+    for (Resource contained : pd.getContained()) {
+      if (contained instanceof Library library) {
+        library.getExtension().removeIf(e -> EXT_RESULT_KEY.equals(e.getUrl()));
+        library.addExtension(EXT_RESULT_KEY, new org.hl7.fhir.r4.model.Base64BinaryType(resultKey));
+      }
+    }
     return pd;
   }
 }

@@ -17,12 +17,16 @@ import java.util.Objects;
  * @param source the source's bytes (for the stewards' review; not run)
  * @param outputs the result record names the program may release, in declaration order
  * @param disclosure which rows a released record's group counts and the least it must count
+ * @param resultKey the researcher's 32-byte X25519 public key: the enclave seals the released result
+ *     to it, so the stewards who approve the study approve who can read its result
  */
 public record CleanRoomProgram(String libraryId, String sha256, byte[] wasm, String sourceContentType,
-    byte[] source, List<String> outputs, Disclosure disclosure) {
+    byte[] source, List<String> outputs, Disclosure disclosure, byte[] resultKey) {
 
   /** Content type of the module attachment. */
   public static final String WASM = "application/wasm";
+  /** Length of {@link #resultKey()}: an X25519 public key. */
+  public static final int RESULT_KEY_BYTES = 32;
   /** The largest module a study may carry (1 MiB). */
   public static final int MAX_WASM_BYTES = 1 << 20;
 
@@ -72,6 +76,15 @@ public record CleanRoomProgram(String libraryId, String sha256, byte[] wasm, Str
     source = source.clone();
     outputs = List.copyOf(outputs);
     Objects.requireNonNull(disclosure, "disclosure");
+    if (resultKey == null || resultKey.length != RESULT_KEY_BYTES) {
+      throw new IllegalArgumentException("the result key must be " + RESULT_KEY_BYTES + " bytes (X25519)");
+    }
+    resultKey = resultKey.clone();
+  }
+
+  @Override
+  public byte[] resultKey() {
+    return resultKey.clone();
   }
 
   @Override
@@ -88,7 +101,7 @@ public record CleanRoomProgram(String libraryId, String sha256, byte[] wasm, Str
   public boolean equals(Object o) {
     return o instanceof CleanRoomProgram p && p.libraryId.equals(libraryId) && p.sha256.equals(sha256)
         && Arrays.equals(p.wasm, wasm) && p.sourceContentType.equals(sourceContentType) && Arrays.equals(p.source, source)
-        && p.outputs.equals(outputs) && p.disclosure.equals(disclosure);
+        && p.outputs.equals(outputs) && p.disclosure.equals(disclosure) && Arrays.equals(p.resultKey, resultKey);
   }
 
   @Override

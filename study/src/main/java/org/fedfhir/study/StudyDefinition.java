@@ -292,6 +292,11 @@ public sealed interface StudyDefinition
       return StudyKind.CLEAN_ROOM;
     }
 
+    /** The researcher's X25519 public key the enclave seals the result to (covered by the study digest). */
+    public byte[] resultKey() {
+      return program.resultKey();
+    }
+
     /** A clean-room study trains no model of a FedFHIR algorithm. */
     @Override
     public Algorithm algorithm() {

@@ -16,12 +16,13 @@ import org.junit.jupiter.api.Test;
 class CleanRoomStudyParserTest {
 
   private static final byte[] MODULE = {0, 'a', 's', 'm', 1, 0, 0, 0};
+  static final byte[] RESULT_KEY = new byte[32];
   private static final CleanRoomProgram.Disclosure RULE = new CleanRoomProgram.Disclosure(CleanRoomProgram.GroupBy.LABEL, 10);
   private final StudyParser parser = new StudyParser();
 
   static PlanDefinition cleanRoomStudy() {
     return CleanRoomDeclarations.asCleanRoomStudy(StudyParserTest.reference(), MODULE, "text/x-c",
-        "int run(void) { return 0; }".getBytes(StandardCharsets.UTF_8), List.of("n", "median"), RULE);
+        "int run(void) { return 0; }".getBytes(StandardCharsets.UTF_8), List.of("n", "median"), RULE, RESULT_KEY);
   }
 
   private static Library program(PlanDefinition pd) {
@@ -104,5 +105,28 @@ class CleanRoomStudyParserTest {
         .addExtension("name", new org.hl7.fhir.r4.model.StringType("median"));
 
     assertThatThrownBy(() -> parser.parse(pd)).hasMessageContaining("output 'median' is declared twice");
+  }
+
+  @Test
+  void refusesAStudyWhoseResultIsSealedToNoResearchersKey() {
+    PlanDefinition pd = cleanRoomStudy();
+    program(pd).getExtension().removeIf(e -> e.getUrl().equals(CleanRoomDeclarations.EXT_RESULT_KEY));
+    PlanDefinition shortKey = CleanRoomDeclarations.withResultKey(cleanRoomStudy(), RESULT_KEY);
+    program(shortKey).getExtensionByUrl(CleanRoomDeclarations.EXT_RESULT_KEY)
+        .setValue(new org.hl7.fhir.r4.model.Base64BinaryType(new byte[31]));
+
+    assertThatThrownBy(() -> parser.parse(pd)).hasMessageContaining("extension[resultKey]")
+        .hasMessageContaining("32-byte X25519 public key");
+    assertThatThrownBy(() -> parser.parse(shortKey)).hasMessageContaining("extension[resultKey]");
+  }
+
+  @Test
+  void readsTheResearchersKeyTheResultIsSealedTo() throws Exception {
+    byte[] key = new byte[32];
+    key[0] = 7;
+
+    StudyDefinition study = parser.parse(CleanRoomDeclarations.withResultKey(cleanRoomStudy(), key));
+
+    assertThat(((StudyDefinition.CleanRoom) study).resultKey()).isEqualTo(key);
   }
 }

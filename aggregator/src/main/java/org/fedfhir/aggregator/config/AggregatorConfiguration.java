@@ -96,7 +96,8 @@ public class AggregatorConfiguration {
    * seconds), so the gRPC server is not held up; a study published meanwhile waits for them.
    */
   @Bean(destroyMethod = "close")
-  StudyEndpoint studyEndpoint(StudyStore store, AggregatorSettings settings, StatisticsStudies statistics)
+  StudyEndpoint studyEndpoint(StudyStore store, AggregatorSettings settings, StatisticsStudies statistics,
+      org.springframework.beans.factory.ObjectProvider<org.fedfhir.aggregator.provisioning.ProvisioningSettings> tee)
       throws Exception {
     if (settings.fhir().port() < 0) {
       return new StudyEndpoint(null);
@@ -113,8 +114,12 @@ public class AggregatorConfiguration {
         org.fedfhir.access.TlsSettings.ClientAuth.WANT, settings.tls().crl());
     org.fedfhir.aggregator.fhir.RegistryAccess access = new org.fedfhir.aggregator.fhir.RegistryAccess(tls,
         endpoint.insecureHttp(), endpoint.issuers().stream().map(org.fedfhir.access.AccessTokenVerifier::of).toList());
-    StudyRegistryServer server = StudyRegistryServer.start(ig, store, secureStats, access, endpoint.bind(),
-        endpoint.port());
+    // with a TEE (--tee), researchers receive their clean-room studies' sealed results here
+    org.fedfhir.aggregator.provisioning.ProvisioningSettings teeSettings = tee.getIfAvailable();
+    org.fedfhir.aggregator.cleanroom.CleanRoomResults cleanRoom = teeSettings == null ? null
+        : org.fedfhir.aggregator.cleanroom.CleanRoomResults.connect(teeSettings.url(), settings.tls());
+    StudyRegistryServer server = StudyRegistryServer.start(ig, store, secureStats, cleanRoom, access,
+        endpoint.bind(), endpoint.port());
     LOG.info("study registry (FHIR) at {}", server.baseUrl());
     return new StudyEndpoint(server);
   }

@@ -24,8 +24,8 @@ import org.hl7.fhir.r4.model.PlanDefinition;
  *   <li>the CapabilityStatement is public;
  *   <li>reading a published study: a researcher or any party of the network (sites need it); the
  *       operations' definitions the CapabilityStatement links to: any authenticated caller;
- *   <li>publishing a study ({@code PUT PlanDefinition/{id}}), retiring it ({@code DELETE}) and
- *       {@code $secure-stats}: the researcher role (a token's roles claim or a client certificate
+ *   <li>publishing a study ({@code PUT PlanDefinition/{id}}), retiring it ({@code DELETE}),
+ *       {@code $secure-stats} and {@code $clean-room-result}: the researcher role (a token's roles claim or a client certificate
  *       with {@code OU=researcher});
  *   <li>replacing or retiring a study, or receiving its releases (and with them what its ε ledger has
  *       left): only the study's owner, the caller who first published it;
@@ -86,7 +86,7 @@ public final class RegistryAccessPolicy {
       }
       case EXTENDED_OPERATION_INSTANCE -> {
         requireResearcher(researcher);
-        if (!"$secure-stats".equals(request.getOperation())) {
+        if (!"$secure-stats".equals(request.getOperation()) && !"$clean-room-result".equals(request.getOperation())) {
           throw new ForbiddenOperationException("operation " + request.getOperation() + " is not offered");
         }
         publishedRef(request).ifPresent(ref -> requireOwner(ref, request, "receive its releases", false));

@@ -40,6 +40,17 @@ public final class StudyRegistryServer implements AutoCloseable {
    */
   public static StudyRegistryServer start(java.util.concurrent.Future<FedFhirIg> ig, StudyStore store,
       SecureStatsService statistics, RegistryAccess access, String host, int port) throws Exception {
+    return start(ig, store, statistics, null, access, host, port);
+  }
+
+  /**
+   * As {@link #start(java.util.concurrent.Future, StudyStore, SecureStatsService, RegistryAccess, String, int)},
+   * with {@code POST PlanDefinition/{id}/$clean-room-result} relaying from the TEE of {@code cleanRoom}
+   * (none if null).
+   */
+  public static StudyRegistryServer start(java.util.concurrent.Future<FedFhirIg> ig, StudyStore store,
+      SecureStatsService statistics, org.fedfhir.aggregator.cleanroom.CleanRoomResults cleanRoom, RegistryAccess access,
+      String host, int port) throws Exception {
     RestfulServer fhir = new RestfulServer(ca.uhn.fhir.context.FhirContext.forR4Cached());
     fhir.setDefaultResponseEncoding(EncodingEnum.JSON);
     fhir.registerInterceptor(new CallerAuthentication(access.issuers(), true));
@@ -49,6 +60,9 @@ public final class StudyRegistryServer implements AutoCloseable {
     fhir.registerProvider(registry);
     if (statistics != null) {
       fhir.registerProvider(new SecureStatsProvider(statistics.lookingUpIn(registry::published)));
+    }
+    if (cleanRoom != null) {
+      fhir.registerProvider(new CleanRoomResultProvider(cleanRoom, registry::published));
     }
     Server jetty = new Server();
     ServerConnector connector = HttpsConnectors.add(jetty, host, port, access.tls(), access.insecureHttp());

@@ -27,7 +27,7 @@ public final class SmartCapabilities {
       + "(clinician, data-steward, researcher, integrator). system/ scopes: backend-service clients only. "
       + "$infer: patient/RiskAssessment.c with that patient in context, or user/RiskAssessment.c and the "
       + "clinician role. $infer-batch (a ward list): user/RiskAssessment.c and the clinician role, in a token "
-      + "without a launch patient, its Group and members readable by the caller. ResearchStudy (approval) and Consent writes, $train and $secure-stats: the data-steward "
+      + "without a launch patient, its Group and members readable by the caller. ResearchStudy (approval) and Consent writes, $train, $secure-stats and $clean-room: the data-steward "
       + "role. $export: an integrator's backend-service client with system/*.rs. The CapabilityStatement and "
       + ".well-known/smart-configuration need no token. Anonymous: 401; a valid token lacking the scope or role: "
       + "403; both with an OperationOutcome.";

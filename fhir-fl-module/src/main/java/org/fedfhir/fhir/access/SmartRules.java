@@ -41,7 +41,7 @@ import org.hl7.fhir.r4.model.PlanDefinition;
  *   <li>batch {@code $infer} ({@code Patient/$infer-batch}, a ward list): {@code user/RiskAssessment.c} and the
  *       clinician role, in a token without a launch patient (a patient-level token scores one patient);
  *       its Group and the Group's members must be readable by the caller ({@link #mayRead});
- *   <li>{@code $train} and the site's {@code $secure-stats}: the data-steward role;
+ *   <li>{@code $train}, the site's {@code $secure-stats} and {@code $clean-room}: the data-steward role;
  *   <li>the CapabilityStatement: anyone; everything else: refused (403, an {@code OperationOutcome}).
  * </ul>
  *
@@ -50,7 +50,7 @@ import org.hl7.fhir.r4.model.PlanDefinition;
 public final class SmartRules extends AuthorizationInterceptor {
 
   /** The operations only a data steward may start. */
-  static final List<String> STEWARD_OPERATIONS = List.of("$train", "$secure-stats");
+  static final List<String> STEWARD_OPERATIONS = List.of("$train", "$secure-stats", "$clean-room");
 
   private final Function<RequestDetails, Optional<Caller>> callers;
 

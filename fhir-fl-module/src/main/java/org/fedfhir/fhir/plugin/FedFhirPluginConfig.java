@@ -119,6 +119,22 @@ public class FedFhirPluginConfig {
     return new SecureStatsOperationProvider(ctx, service);
   }
 
+  /**
+   * {@code $clean-room} at the site: delivers a clean-room study's rows sealed to the TEE model
+   * service of {@code fedfhir.tee.*} ({@link CleanRoomSetup}).
+   */
+  @Bean(destroyMethod = "close")
+  public org.fedfhir.fhir.site.CleanRoomSiteService fedfhirCleanRoomSiteService(StudyAdmission admission,
+      DaoRegistry daos, DaoSiteStore store, UcumConverter ucum, org.springframework.core.env.Environment env) {
+    return CleanRoomSetup.service(admission, daos, store, ucum, env);
+  }
+
+  @Bean
+  public CleanRoomOperationProvider fedfhirCleanRoomOperationProvider(
+      org.fedfhir.fhir.site.CleanRoomSiteService service) {
+    return new CleanRoomOperationProvider(service);
+  }
+
   @Bean
   public TrainOperationProvider fedfhirTrainOperationProvider(FhirContext ctx, LocalTrainingService service) {
     return new TrainOperationProvider(ctx, service);

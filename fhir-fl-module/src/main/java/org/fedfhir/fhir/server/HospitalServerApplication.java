@@ -114,7 +114,8 @@ public class HospitalServerApplication {
       IFhirSystemDao<?, ?> systemDao, JpaStorageSettings settings, ISearchParamRegistry searchParams,
       IValidationSupport validation, TrainOperationProvider train,
       org.fedfhir.fhir.plugin.InferOperationProvider infer,
-      org.fedfhir.fhir.plugin.SecureStatsOperationProvider secureStats, SmartRules rules, AccessAudit audit,
+      org.fedfhir.fhir.plugin.SecureStatsOperationProvider secureStats,
+      org.fedfhir.fhir.plugin.CleanRoomOperationProvider cleanRoom, SmartRules rules, AccessAudit audit,
       SmartConfiguration smart) {
     RestfulServer server = new RestfulServer(ctx);
     server.registerInterceptor(rules);
@@ -126,6 +127,7 @@ public class HospitalServerApplication {
     server.registerProvider(train);
     server.registerProvider(infer);
     server.registerProvider(secureStats);
+    server.registerProvider(cleanRoom);
     server.setPagingProvider(paging);
     server.setDefaultResponseEncoding(ca.uhn.fhir.rest.api.EncodingEnum.JSON);
     server.setServerConformanceProvider(

@@ -14,7 +14,8 @@ import org.hl7.fhir.r4.model.PlanDefinition;
  * Whether this site takes part in a study an operation names: the study must be known here, valid,
  * of the operation's kind, active, and approved by the data steward for its current content (study
  * digest, {@link Approvals}) — checked in that order, the
- * first failure refused. The one place {@code $train} and {@code $secure-stats} decide this.
+ * first failure refused. The one place {@code $train}, {@code $secure-stats} and {@code $clean-room}
+ * decide this.
  */
 public final class StudyAdmission {
 

@@ -1,7 +1,9 @@
 /**
  * A site's part in studies it is asked to join: {@code $train} ({@link
- * org.fedfhir.fhir.site.LocalTrainingService}, {@link org.fedfhir.fhir.site.FederatedTrainingService})
- * and {@code $secure-stats} ({@link org.fedfhir.fhir.site.SecureStatsSiteService}). The checks every
+ * org.fedfhir.fhir.site.LocalTrainingService}, {@link org.fedfhir.fhir.site.FederatedTrainingService}),
+ * {@code $secure-stats} ({@link org.fedfhir.fhir.site.SecureStatsSiteService}) and {@code $clean-room}
+ * ({@link org.fedfhir.fhir.site.CleanRoomSiteService}: rows sealed to the attested TEE; its refusals
+ * after admission are {@link org.fedfhir.fhir.site.CleanRoomRefusal}s). The checks every
  * such request passes — the study is known, valid, of the operation's kind, active and approved by the
  * data steward — live once in {@link org.fedfhir.fhir.site.StudyAdmission}; a refusal is a
  * {@link org.fedfhir.fhir.site.SiteRefusal} with its OperationOutcome. The site's FHIR store is seen

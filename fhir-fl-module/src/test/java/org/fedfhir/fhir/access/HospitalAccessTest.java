@@ -41,7 +41,7 @@ class HospitalAccessTest {
   static final TestIssuer ISSUER = TestIssuer.INSTANCE;
   static final List<String> STAFF = List.of("clinician", "data-steward", "researcher", "integrator");
   /** The operations some role may call; every other operation is refused to everyone. */
-  static final Set<String> ALLOWED_OPERATIONS = Set.of("infer", "infer-batch", "train", "secure-stats", "export",
+  static final Set<String> ALLOWED_OPERATIONS = Set.of("infer", "infer-batch", "train", "secure-stats", "clean-room", "export",
       "export-poll-status");
 
   @LocalServerPort
@@ -194,9 +194,9 @@ class HospitalAccessTest {
     assertThat(operationsWalked).as("operations walked").isGreaterThan(5);
     // FedFHIR's own operations: their definitions carry the guide's canonicals, which this server does not
     // serve by id, so the walk above passes them by; each is tried here
-    assertThat(operationNames).doesNotContain("infer", "infer-batch", "train", "secure-stats");
+    assertThat(operationNames).doesNotContain("infer", "infer-batch", "train", "secure-stats", "clean-room");
     for (String path : List.of("/Patient/access-a/$infer", "/Patient/$infer-batch", "/PlanDefinition/walk-1/$train",
-        "/PlanDefinition/walk-1/$secure-stats")) {
+        "/PlanDefinition/walk-1/$secure-stats", "/PlanDefinition/walk-1/$clean-room")) {
       String params = "{\"resourceType\":\"Parameters\"}";
       refusedWith(send("POST", path, null, params), 401, "anonymous " + path);
       refusedWith(send("POST", path, noScope, params), 403, "no scope " + path);

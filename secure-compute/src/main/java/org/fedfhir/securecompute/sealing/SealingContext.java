@@ -32,7 +32,12 @@ public record SealingContext(Purpose purpose, String study, String modelDigest, 
     /** The predictions of a feature batch, sealed by the enclave to the caller's session response key. */
     PREDICTION_BATCH,
     /** A site's rows for a clean-room study, sealed to the enclave (study = the study digest, model = the program's SHA-256). */
-    CLEAN_ROOM_ROWS
+    CLEAN_ROOM_ROWS,
+    /**
+     * A clean-room study's released result, sealed by the enclave to the researcher's key (study = the
+     * study digest, model = the program's SHA-256, request = the SHA-256 of the released records).
+     */
+    CLEAN_ROOM_RESULT
   }
 
   public SealingContext {
@@ -89,6 +94,15 @@ public record SealingContext(Purpose purpose, String study, String modelDigest, 
    */
   public static SealingContext forCleanRoomRows(String studyDigest, String programSha256, String site) {
     return new SealingContext(Purpose.CLEAN_ROOM_ROWS, studyDigest, programSha256, site);
+  }
+
+  /**
+   * Context for a clean-room study's result: bound to the study digest, the program's SHA-256 and the
+   * SHA-256 of the released records, which every site's audit trail records, so the researcher opens
+   * only the result whose digest the sites saw.
+   */
+  public static SealingContext forCleanRoomResult(String studyDigest, String programSha256, String outputSha256) {
+    return new SealingContext(Purpose.CLEAN_ROOM_RESULT, studyDigest, programSha256, outputSha256);
   }
 
   /** Unambiguous bytes: a domain tag, then the length-prefixed UTF-8 fields. */

@@ -29,6 +29,22 @@ public final class SealingKeyPair {
     byte[] ikm = new byte[32];
     random.nextBytes(ikm);
     try {
+      return fromSeed(ikm);
+    } finally {
+      Arrays.fill(ikm, (byte) 0);
+    }
+  }
+
+  /**
+   * The key pair RFC 9180 {@code DeriveKeyPair} derives from a 32-byte secret seed: how a researcher
+   * keeps a clean-room result key in a file. The seed is the private key's equivalent; keep it so.
+   */
+  public static SealingKeyPair fromSeed(byte[] seed) {
+    if (seed == null || seed.length != 32) {
+      throw new IllegalArgumentException("a key seed is 32 bytes");
+    }
+    byte[] ikm = seed.clone();
+    try {
       AsymmetricCipherKeyPair pair = Hpke.suite().deriveKeyPair(ikm);
       byte[] sk = Hpke.suite().serializePrivateKey(pair.getPrivate());
       try {

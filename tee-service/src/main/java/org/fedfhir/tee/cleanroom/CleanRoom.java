@@ -6,7 +6,9 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.fedfhir.ig.StudyDigest;
 import org.fedfhir.securecompute.sealing.Hpke;
 import org.fedfhir.securecompute.sealing.MalformedEnvelopeException;
@@ -37,19 +39,30 @@ import org.hl7.fhir.r4.model.PlanDefinition;
  *       happens once per study digest;</li>
  *   <li>nothing is logged: exceptions name sites, columns and counts, never values.</li>
  * </ul>
- * Not guaranteed here: sealing the result to the researcher (it is returned to whoever may read it),
- * and a bound on how many studies are held at once. Thread-safe.
+ * <ul>
+ *   <li>the released records leave only sealed (HPKE) to the researcher's key the study declares, bound
+ *       to the study digest, the program's SHA-256 and the output's SHA-256
+ *       ({@link SealingContext#forCleanRoomResult}); in the clear go only that receipt, the sites
+ *       pooled and the counts of records released and suppressed;</li>
+ *   <li>at most {@code maxStudies} studies wait for rows at once, so a caller cannot fill the enclave.</li>
+ * </ul>
+ * Thread-safe.
  */
 public final class CleanRoom {
 
   /** A site's delivery as acknowledged: how many sites have delivered and how many the run needs. */
   public record Delivery(int delivered, int needed, boolean ran) {}
 
+  /** Studies waiting for rows at once, by default. */
+  public static final int DEFAULT_MAX_STUDIES = 16;
+
   /** One study's run: its rows by site until it ran, then its outcome. */
   private static final class Run {
     final StudyDefinition.CleanRoom study;
     final Map<String, RowTable> rows = new TreeMap<>();
+    final Set<String> delivered = new TreeSet<>();
     CleanRoomResult result;
+    byte[] sealedResult;
     TeeException failure;
 
     Run(StudyDefinition.CleanRoom study) {
@@ -65,10 +78,20 @@ public final class CleanRoom {
   private final WasmSandbox sandbox;
   private final FhirContext fhir = FhirContext.forR4Cached();
   private final Map<String, Run> runs = new HashMap<>();
+  private final int maxStudies;
 
   public CleanRoom(SealingKeyPair enclaveKey, WasmSandbox sandbox) {
+    this(enclaveKey, sandbox, DEFAULT_MAX_STUDIES);
+  }
+
+  /** @param maxStudies how many studies may wait for rows at once (run studies do not count) */
+  public CleanRoom(SealingKeyPair enclaveKey, WasmSandbox sandbox, int maxStudies) {
+    if (maxStudies < 1) {
+      throw new IllegalArgumentException("maxStudies " + maxStudies + "; need at least 1");
+    }
     this.enclaveKey = enclaveKey;
     this.sandbox = sandbox;
+    this.maxStudies = maxStudies;
   }
 
   /** The study digest the clean room computes for {@code study} (what rows must be sealed for). */
@@ -86,7 +109,13 @@ public final class CleanRoom {
       throws MalformedEnvelopeException, UnauthenticatedEnvelopeException, TeeException {
     StudyDefinition.CleanRoom study = parse(plan);
     String digest = digest(plan);
-    Run run = runs.computeIfAbsent(digest, d -> new Run(study));
+    Run run = runs.get(digest);
+    if (run == null) {
+      if (runs.values().stream().filter(r -> !r.ran()).count() >= maxStudies) {
+        throw new CleanRoomFullException("the clean room holds " + maxStudies + " studies waiting for rows, its maximum");
+      }
+      run = new Run(study);
+    }
     if (run.ran()) {
       throw new AlreadyDeliveredException("this study's program has already run; a new run is a new study");
     }
@@ -107,7 +136,9 @@ public final class CleanRoom {
     if (!rows.columns().equals(expected)) {
       throw new InvalidRowsException("site " + site + " sent columns " + rows.columns() + "; the study's are " + expected);
     }
+    runs.putIfAbsent(digest, run);
     run.rows.put(site, rows);
+    run.delivered.add(site);
     int delivered = run.rows.size();
     int needed = study.parameters().minSites();
     if (delivered >= needed) {
@@ -132,6 +163,23 @@ public final class CleanRoom {
       throw run.failure;
     }
     return run.result;
+  }
+
+  /**
+   * The result sealed to the study's researcher key (see {@link ResultParameters} for what it opens to).
+   *
+   * @throws ResultNotReadyException before the study's minimum of sites delivered
+   * @throws TeeException the run's failure, if it failed
+   */
+  public synchronized byte[] sealedResult(String studyDigest) throws TeeException {
+    result(studyDigest);
+    return runs.get(studyDigest).sealedResult.clone();
+  }
+
+  /** Whether {@code site} delivered rows for the study with this digest. */
+  public synchronized boolean delivered(String studyDigest, String site) {
+    Run run = runs.get(studyDigest);
+    return run != null && run.delivered.contains(site);
   }
 
   /** The columns a site sends: the study's features, in order, then {@code label}. */
@@ -159,8 +207,14 @@ public final class CleanRoom {
       WasmProgram program = sandbox.load(run.study.program().wasm());
       SandboxRun done = sandbox.run(program, pooled);
       DisclosureCheck.Checked checked = DisclosureCheck.apply(done.result(), run.study.program(), pooled);
-      run.result = new CleanRoomResult(run.study.url(), digest, program.sha256(), sites, checked.released(),
-          checked.suppressed(), WasmProgram.sha256(ResultRecord.encode(checked.released())), done.instructions());
+      CleanRoomResult result = new CleanRoomResult(run.study.url(), digest, program.sha256(), sites,
+          checked.released(), checked.suppressed(), WasmProgram.sha256(ResultRecord.encode(checked.released())),
+          done.instructions());
+      byte[] plaintext = ResultParameters.encode(result);
+      run.sealedResult = Hpke.seal(run.study.resultKey(), SealingContext.forCleanRoomResult(digest,
+          result.programSha256(), result.outputSha256()), plaintext).toBytes();
+      Arrays.fill(plaintext, (byte) 0);
+      run.result = result;
     } catch (TeeException e) {
       run.failure = e;
     } finally {

@@ -54,6 +54,10 @@ public final class DisclosureCheck {
         throw new DisclosureRefusedException("the program wrote output '" + r.name() + "' twice for group " + r.group()
             + " (row-level output); nothing is released");
       }
+      if (!Double.isFinite(r.value())) {
+        throw new DisclosureRefusedException("the program wrote output '" + r.name() + "' for group " + r.group()
+            + " as a value that is not a finite number; nothing is released");
+      }
       long count = count(rows, program.disclosure().groupBy(), r.group());
       if (count < 0) {
         throw new DisclosureRefusedException("the program wrote output '" + r.name() + "' for group " + r.group()

@@ -19,6 +19,7 @@ import org.fedfhir.tee.model.PredictionPayload;
 import org.hl7.fhir.r4.model.Base64BinaryType;
 import org.hl7.fhir.r4.model.CanonicalType;
 import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.PlanDefinition;
 import org.hl7.fhir.r4.model.StringType;
 
 /**
@@ -30,7 +31,12 @@ import org.hl7.fhir.r4.model.StringType;
  * <p>Security guarantees: nothing is sent to {@code $predict} unless attestation verified; the
  * features and the probability cross the network only sealed; the response key is used once and
  * destroyed. If the service answers {@code sealed-data-not-authenticated} (say it restarted with a
- * new key) the cached attestation is dropped, so the next call attests again. Thread-safe.
+ * new key) the cached attestation is dropped, so the next call attests again.
+ *
+ * <p>The clean room: {@link #submitCleanRoomRows} delivers a site's rows, already sealed by
+ * {@link CleanRoomSealer} to this client's verified {@link #attestation()}, with the study as its
+ * steward approved it; {@link #cleanRoomResult} asks for the run's receipt. Neither sends a row in
+ * the clear; a {@code sealed-data-not-authenticated} answer drops the cached attestation too. Thread-safe.
  */
 public final class TeeClient {
 
@@ -121,5 +127,62 @@ public final class TeeClient {
     byte[] id = new byte[16];
     random.nextBytes(id);
     return HexFormat.of().formatHex(id);
+  }
+
+  /**
+   * Delivers this site's sealed rows for a clean-room study ({@code $clean-room-submit}; the TEE
+   * names the site by its certificate).
+   *
+   * @param study the PlanDefinition exactly as this site's data steward approved it (the TEE computes
+   *     its digest and opens the rows only for that digest and the study's program)
+   * @param sealedRows the HPKE envelope from {@link CleanRoomSealer}
+   * @return the TEE's answer: {@code studyDigest}, {@code delivered}, {@code needed}, {@code ran}
+   * @throws TeeServiceException the TEE refused ({@code not-a-clean-room-study}, {@code
+   *     already-delivered}, {@code invalid-rows}, {@code sealed-data-not-authenticated}, {@code
+   *     malformed-envelope}, …), could not be reached, or answered without those parameters
+   */
+  public Parameters submitCleanRoomRows(PlanDefinition study, byte[] sealedRows) throws TeeServiceException {
+    Parameters in = new Parameters();
+    in.addParameter().setName(TeeOperations.STUDY).setResource(study);
+    in.addParameter().setName(TeeOperations.SEALED_ROWS).setValue(new Base64BinaryType(sealedRows));
+    Parameters out;
+    try {
+      out = Calls.call(() -> client.operation().onServer().named(TeeOperations.CLEAN_ROOM_SUBMIT).withParameters(in)
+          .execute());
+    } catch (TeeServiceException e) {
+      if ("sealed-data-not-authenticated".equals(e.code()) || "unauthenticated-envelope".equals(e.code())) {
+        invalidateAttestation(); // the enclave key we sealed to is not the service's (say it restarted)
+      }
+      throw e;
+    }
+    requireAll(out, TeeOperations.CLEAN_ROOM_SUBMIT, TeeOperations.STUDY_DIGEST, TeeOperations.DELIVERED,
+        TeeOperations.NEEDED, TeeOperations.RAN);
+    return out;
+  }
+
+  /**
+   * The receipt of a clean-room run ({@code $clean-room-result}): study, digest, program and output
+   * SHA-256, the sites pooled, released and suppressed counts, and the result sealed to the
+   * researcher (this client cannot open it).
+   *
+   * @throws TeeServiceException {@code result-not-ready} (412) before the run, the run's failure code
+   *     ({@code fuel-exhausted}, {@code disclosure-refused}, …) if it failed, or unreachable
+   */
+  public Parameters cleanRoomResult(String studyDigest) throws TeeServiceException {
+    Parameters in = new Parameters();
+    in.addParameter().setName(TeeOperations.STUDY_DIGEST).setValue(new StringType(studyDigest));
+    Parameters out = Calls.call(() -> client.operation().onServer().named(TeeOperations.CLEAN_ROOM_RESULT)
+        .withParameters(in).execute());
+    requireAll(out, TeeOperations.CLEAN_ROOM_RESULT, TeeOperations.STUDY_DIGEST, TeeOperations.PROGRAM_SHA256,
+        TeeOperations.OUTPUT_SHA256, TeeOperations.SEALED_RESULT);
+    return out;
+  }
+
+  private static void requireAll(Parameters out, String operation, String... names) throws TeeServiceException {
+    for (String name : names) {
+      if (Calls.value(out, name) == null) {
+        throw new TeeServiceException("invalid-response", 200, operation + " answer lacks " + name);
+      }
+    }
   }
 }

@@ -70,10 +70,18 @@ public final class CodeMeasurement {
     return ofService(("evidence=" + evidence.code() + "\n").getBytes(StandardCharsets.UTF_8));
   }
 
-  /** The measurement of FedFHIR's TEE code (this module and the sealing/attestation library) plus {@code configuration}. */
+  /**
+   * The measurement of FedFHIR's TEE code plus {@code configuration}: this module, the
+   * sealing/attestation library, and what the clean room runs besides: the study parser, the guide's
+   * study digest and the Chicory WebAssembly interpreter (runtime and parser).
+   */
   public static Measurement ofService(byte[] configuration) {
     return of(List.of(codeLocationOf(EnclaveModelService.class),
-        codeLocationOf(org.fedfhir.securecompute.sealing.Hpke.class)).stream().distinct().toList(), configuration);
+        codeLocationOf(org.fedfhir.securecompute.sealing.Hpke.class),
+        codeLocationOf(org.fedfhir.study.StudyParser.class),
+        codeLocationOf(org.fedfhir.ig.StudyDigest.class),
+        codeLocationOf(com.dylibso.chicory.runtime.Instance.class),
+        codeLocationOf(com.dylibso.chicory.wasm.Parser.class)).stream().distinct().toList(), configuration);
   }
 
   private static void update(MessageDigest digest, String name, Path file) throws IOException {

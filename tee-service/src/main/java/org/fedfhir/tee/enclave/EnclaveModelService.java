@@ -49,6 +49,7 @@ public final class EnclaveModelService {
   private final int maxModels;
   private final Map<String, Held> models = new ConcurrentHashMap<>();
   private final EnclaveSessions sessions;
+  private final org.fedfhir.tee.cleanroom.CleanRoom cleanRoom;
 
   public EnclaveModelService(Attester attester, SealingKeyPair enclaveKey) {
     this(attester, enclaveKey, DEFAULT_MAX_MODELS);
@@ -64,6 +65,13 @@ public final class EnclaveModelService {
     this.maxModels = maxModels;
     this.sessions = new EnclaveSessions(this, attester, new java.security.SecureRandom(), java.time.Clock.systemUTC(),
         EnclaveSessions.DEFAULT_MAX_SESSIONS, EnclaveSessions.DEFAULT_LIFETIME);
+    this.cleanRoom = new org.fedfhir.tee.cleanroom.CleanRoom(enclaveKey,
+        new org.fedfhir.tee.cleanroom.WasmSandbox(org.fedfhir.tee.cleanroom.SandboxLimits.DEFAULT));
+  }
+
+  /** The clean room, opening rows sealed to this enclave's key. */
+  public org.fedfhir.tee.cleanroom.CleanRoom cleanRoom() {
+    return cleanRoom;
   }
 
   /** The attested sessions of the lean prediction path, with the same models. */

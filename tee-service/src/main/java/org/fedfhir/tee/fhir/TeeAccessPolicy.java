@@ -15,7 +15,10 @@ import org.fedfhir.access.Role;
 /**
  * Who may call the TEE model service, in one place: {@code $provision-model} only the aggregator,
  * {@code $predict} only sites (each prediction charged to the site's and the study's
- * {@link QueryBudgets}), {@code $attestation} sites and the aggregator, the CapabilityStatement
+ * {@link QueryBudgets}), {@code $attestation} sites and the aggregator, {@code $clean-room-submit}
+ * only sites (each delivering its own rows: the site is the certificate's name),
+ * {@code $clean-room-result} the aggregator and the sites that delivered rows for that study (a
+ * receipt and a result sealed to the researcher either way), the CapabilityStatement
  * anyone holding a certificate of the network CA (and the definitions of its operations); everything
  * else is refused with 403 before HAPI routes it. Callers are parties of the network authenticated by
  * mutual TLS ({@link org.fedfhir.access.CallerAuthentication}, registered before this policy); their
@@ -24,9 +27,10 @@ import org.fedfhir.access.Role;
 @Interceptor
 public final class TeeAccessPolicy {
 
-  /** What the service answers at its base: the CapabilityStatement and its three operations. */
+  /** What the service answers at its base: the CapabilityStatement and its operations. */
   private static final Set<String> SURFACE = Set.of("metadata", TeeOperations.ATTESTATION,
-      TeeOperations.PROVISION_MODEL, TeeOperations.PREDICT);
+      TeeOperations.PROVISION_MODEL, TeeOperations.PREDICT, TeeOperations.CLEAN_ROOM_SUBMIT,
+      TeeOperations.CLEAN_ROOM_RESULT);
 
   private final QueryBudgets budgets;
 
@@ -48,8 +52,9 @@ public final class TeeAccessPolicy {
             && !parts[1].startsWith("$") && !parts[1].startsWith("_") && "GET".equals(request.getMethod());
     if (!surface) {
       throw new ForbiddenOperationException("the TEE model service answers only its CapabilityStatement ("
-          + "metadata) and " + TeeOperations.ATTESTATION + ", " + TeeOperations.PROVISION_MODEL + " and "
-          + TeeOperations.PREDICT + " at its base");
+          + "metadata) and " + TeeOperations.ATTESTATION + ", " + TeeOperations.PROVISION_MODEL + ", "
+          + TeeOperations.PREDICT + ", " + TeeOperations.CLEAN_ROOM_SUBMIT + " and " + TeeOperations.CLEAN_ROOM_RESULT
+          + " at its base");
     }
     return true;
   }
@@ -78,7 +83,9 @@ public final class TeeAccessPolicy {
     return caller.kind() == Caller.Kind.NETWORK_PARTY && name != null && switch (name) {
       case TeeOperations.PROVISION_MODEL -> caller.hasRole(Role.AGGREGATOR);
       case TeeOperations.PREDICT -> caller.hasRole(Role.SITE);
-      case TeeOperations.ATTESTATION -> caller.hasRole(Role.SITE) || caller.hasRole(Role.AGGREGATOR);
+      case TeeOperations.ATTESTATION, TeeOperations.CLEAN_ROOM_RESULT ->
+          caller.hasRole(Role.SITE) || caller.hasRole(Role.AGGREGATOR);
+      case TeeOperations.CLEAN_ROOM_SUBMIT -> caller.hasRole(Role.SITE);
       default -> false;
     };
   }
@@ -87,7 +94,28 @@ public final class TeeAccessPolicy {
   public static String refusal(String name) {
     return name == null ? "the TEE model service answers only its operations"
         : name + " is not open to a caller of this role (" + TeeOperations.PROVISION_MODEL
-            + ": the aggregator; " + TeeOperations.PREDICT + ": sites)";
+            + ": the aggregator; " + TeeOperations.PREDICT + " and " + TeeOperations.CLEAN_ROOM_SUBMIT + ": sites; "
+            + TeeOperations.CLEAN_ROOM_RESULT + ": the aggregator and the sites that delivered)";
+  }
+
+  /**
+   * The site delivering clean-room rows: the caller's certificate name, so a site cannot deliver
+   * rows as another (its rows are also sealed for its own name).
+   */
+  static String deliveringSite(RequestDetails request) {
+    return Callers.require(request).subject();
+  }
+
+  /**
+   * Refuses (403) a site asking for the result of a clean-room study it delivered no rows for; the
+   * aggregator may ask for any (it relays the sealed result to the researcher).
+   */
+  static void authoriseResult(RequestDetails request, java.util.function.Predicate<String> deliveredBy) {
+    Caller caller = Callers.require(request);
+    if (!caller.hasRole(Role.AGGREGATOR) && !deliveredBy.test(caller.subject())) {
+      throw new ForbiddenOperationException(TeeOperations.CLEAN_ROOM_RESULT
+          + " of a study is open to the aggregator and the sites that delivered rows for it");
+    }
   }
 
   /** Charges one prediction of {@code study} to the request's site (429 when a budget is spent). */

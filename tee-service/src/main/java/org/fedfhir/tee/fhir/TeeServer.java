@@ -67,6 +67,7 @@ public final class TeeServer implements AutoCloseable {
     fhir.registerInterceptor(new CallerAuthentication(List.of(), true));
     fhir.registerInterceptor(access);
     fhir.registerProvider(new TeeOperationProvider(enclave, access));
+    fhir.registerProvider(new CleanRoomOperationProvider(enclave.cleanRoom()));
     LeanPredictServer lean = LeanPredictServer.start(enclave, host, leanPort, tls, budgets);
     fhir.registerInterceptor(new LeanEndpointAdvert(lean.port()));
     for (Object interceptor : interceptors) {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The guide's clean-room study example runs the committed median program, and its digest binds the module. */
-class CleanRoomStudyTest {
+public class CleanRoomStudyTest {
 
   private static PlanDefinition example;
 
@@ -29,7 +29,7 @@ class CleanRoomStudyTest {
   }
 
   /** The guide's example clean-room study (median.wasm over chol, by label, at least 10 rows a group). */
-  static PlanDefinition guideExample() {
+  public static PlanDefinition guideExample() {
     try (InputStream in = FedFhirIg.class.getResourceAsStream("generated/resources/PlanDefinition-clean-room-median.json")) {
       assertThat(in).as("the guide's example PlanDefinition/clean-room-median").isNotNull();
       return FhirContext.forR4Cached().newJsonParser().parseResource(PlanDefinition.class, in);
@@ -57,12 +57,23 @@ class CleanRoomStudyTest {
     FhirContext fhir = FhirContext.forR4Cached();
     PlanDefinition swapped = CleanRoomDeclarations.asCleanRoomStudy(example, ExampleProgramsTest.example("stump"),
         "text/x-c", "stump".getBytes(StandardCharsets.UTF_8), List.of("n", "q1", "median", "q3"),
-        new CleanRoomProgram.Disclosure(CleanRoomProgram.GroupBy.LABEL, 10));
+        new CleanRoomProgram.Disclosure(CleanRoomProgram.GroupBy.LABEL, 10), new byte[32]);
     PlanDefinition same = CleanRoomDeclarations.asCleanRoomStudy(example, ExampleProgramsTest.example("median"),
         "text/x-c", "stump".getBytes(StandardCharsets.UTF_8), List.of("n", "q1", "median", "q3"),
-        new CleanRoomProgram.Disclosure(CleanRoomProgram.GroupBy.LABEL, 10));
+        new CleanRoomProgram.Disclosure(CleanRoomProgram.GroupBy.LABEL, 10), new byte[32]);
 
     assertThat(StudyDigest.sha256Hex(fhir, swapped)).isNotEqualTo(StudyDigest.sha256Hex(fhir, same));
     assertThat(StudyDigest.sha256Hex(fhir, example)).isNotEqualTo(StudyDigest.sha256Hex(fhir, swapped));
+  }
+
+  @Test
+  void anotherResearchersKeyMakesAnotherStudyDigestSoStewardsApproveWhoReadsTheResult() {
+    FhirContext fhir = FhirContext.forR4Cached();
+    byte[] otherKey = new byte[32];
+    otherKey[31] = 9;
+
+    PlanDefinition resealed = CleanRoomDeclarations.withResultKey(example, otherKey);
+
+    assertThat(StudyDigest.sha256Hex(fhir, resealed)).isNotEqualTo(StudyDigest.sha256Hex(fhir, example));
   }
 }

@@ -15,6 +15,9 @@ import org.fedfhir.securecompute.crypto.Ed25519;
 import org.fedfhir.securecompute.attestation.Measurement;
 import org.fedfhir.securecompute.attestation.SimulatedAttester;
 import org.fedfhir.securecompute.attestation.UntrustedMeasurementException;
+import ca.uhn.fhir.context.FhirContext;
+import org.fedfhir.securecompute.sealing.Hpke;
+import org.fedfhir.securecompute.sealing.SealingContext;
 import org.fedfhir.securecompute.sealing.SealingKeyPair;
 import org.fedfhir.securecompute.sealing.UnauthenticatedEnvelopeException;
 import org.fedfhir.study.CleanRoomDeclarations;
@@ -23,6 +26,7 @@ import org.fedfhir.study.StudyUrls;
 import org.fedfhir.tee.client.CleanRoomSealer;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.PlanDefinition;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +40,8 @@ class CleanRoomTest {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Ed25519.KeyPair PLATFORM = Ed25519.generate(RANDOM);
   private static final Measurement ENCLAVE = Measurement.of(new byte[48]);
+  /** The researcher whose key the studies here seal their results to. */
+  private static final SealingKeyPair RESEARCHER = SealingKeyPair.generate(RANDOM);
 
   private final SealingKeyPair enclaveKey = SealingKeyPair.generate(RANDOM);
   private final SimulatedAttester attester = new SimulatedAttester(PLATFORM, ENCLAVE, Clock.systemUTC());
@@ -50,7 +56,7 @@ class CleanRoomTest {
 
   /** The guide's median study, needing {@code minSites} sites. */
   private static PlanDefinition medianStudy(int minSites) {
-    PlanDefinition study = CleanRoomStudyTest.guideExample();
+    PlanDefinition study = CleanRoomDeclarations.withResultKey(CleanRoomStudyTest.guideExample(), RESEARCHER.publicKey());
     for (Extension parameter : study.getExtensionsByUrl(StudyUrls.EXT_PARAMETER)) {
       if ("min-sites".equals(parameter.getExtensionByUrl("name").getValue().primitiveValue())) {
         parameter.getExtensionByUrl("value").setValue(new IntegerType(minSites));
@@ -63,7 +69,7 @@ class CleanRoomTest {
   private static PlanDefinition studyRunning(String fixture, int minSites, List<String> outputs) {
     return CleanRoomDeclarations.asCleanRoomStudy(medianStudy(minSites), WasmSandboxTest.fixture(fixture), "text/x-c",
         fixture.getBytes(StandardCharsets.UTF_8), outputs,
-        new CleanRoomProgram.Disclosure(CleanRoomProgram.GroupBy.LABEL, 10));
+        new CleanRoomProgram.Disclosure(CleanRoomProgram.GroupBy.LABEL, 10), RESEARCHER.publicKey());
   }
 
   /** A centre's rows as the study asks for them: chol, then label. */
@@ -113,6 +119,19 @@ class CleanRoomTest {
     assertThat(result.outputSha256()).isEqualTo(WasmProgram.sha256(ResultRecord.encode(result.released())));
     assertThatThrownBy(() -> room.submit(study, "extra", sealAsSite(study, sha256Of("median"), "extra",
         cholAndLabel(centres.get(0))))).isInstanceOf(AlreadyDeliveredException.class);
+
+    byte[] sealed = room.sealedResult(room.digest(study));
+    SealingContext bound = SealingContext.forCleanRoomResult(room.digest(study), result.programSha256(), result.outputSha256());
+    Parameters opened = FhirContext.forR4Cached().newJsonParser().parseResource(Parameters.class,
+        new String(Hpke.open(RESEARCHER, bound, sealed), StandardCharsets.UTF_8));
+    assertThat(ResultParameters.records(opened)).as("what the researcher opens").isEqualTo(result.released());
+    assertThat(opened.getParameterValues("site")).extracting(v -> v.primitiveValue())
+        .containsExactly("cleveland", "hungarian", "switzerland", "va");
+    assertThatThrownBy(() -> Hpke.open(SealingKeyPair.generate(RANDOM), bound, sealed))
+        .as("another key than the one the study names").isInstanceOf(UnauthenticatedEnvelopeException.class);
+    assertThatThrownBy(() -> Hpke.open(RESEARCHER, SealingContext.forCleanRoomResult(room.digest(study),
+        result.programSha256(), "0".repeat(64)), sealed)).as("another output digest than the sites recorded")
+        .isInstanceOf(UnauthenticatedEnvelopeException.class);
   }
 
   @Test
@@ -135,6 +154,23 @@ class CleanRoomTest {
     assertThatThrownBy(() -> room.submit(study, "va", forOtherStudy)).isInstanceOf(UnauthenticatedEnvelopeException.class);
     byte[] vasRows = sealAsSite(study, sha256Of("median"), "va", rows);
     assertThatThrownBy(() -> room.submit(study, "cleveland", vasRows)).isInstanceOf(UnauthenticatedEnvelopeException.class);
+  }
+
+  @Test
+  void aNewStudyBeyondTheStudiesWaitingForRowsIsRefusedUntilOneHasRun() throws Exception {
+    CleanRoom small = new CleanRoom(enclaveKey, new WasmSandbox(SandboxLimits.DEFAULT), 1);
+    PlanDefinition first = medianStudy(2);
+    PlanDefinition second = medianStudy(3);
+    RowTable cleveland = cholAndLabel(UciHeartRows.centre("cleveland"));
+    small.submit(first, "cleveland", sealAsSite(first, sha256Of("median"), "cleveland", cleveland));
+
+    assertThatThrownBy(() -> small.submit(second, "cleveland", sealAsSite(second, sha256Of("median"), "cleveland",
+        cleveland))).isInstanceOf(CleanRoomFullException.class).hasMessageContaining("1 studies waiting");
+    assertThat(small.delivered(small.digest(second), "cleveland")).isFalse();
+
+    small.submit(first, "va", sealAsSite(first, sha256Of("median"), "va", cholAndLabel(UciHeartRows.centre("va"))));
+    assertThat(small.submit(second, "cleveland", sealAsSite(second, sha256Of("median"), "cleveland", cleveland))
+        .delivered()).isEqualTo(1);
   }
 
   @Test

@@ -13,7 +13,7 @@ class DisclosureCheckTest {
   /** 12 rows of label 0, 3 of label 1, from two sites. */
   private static final RowTable ROWS = rows();
   private static final CleanRoomProgram PROGRAM = new CleanRoomProgram("program", "00", new byte[0], "text/x-c",
-      new byte[0], List.of("n", "median"), new CleanRoomProgram.Disclosure(CleanRoomProgram.GroupBy.LABEL, 5));
+      new byte[0], List.of("n", "median"), new CleanRoomProgram.Disclosure(CleanRoomProgram.GroupBy.LABEL, 5), new byte[32]);
 
   private static RowTable rows() {
     double[] values = new double[15 * 3];

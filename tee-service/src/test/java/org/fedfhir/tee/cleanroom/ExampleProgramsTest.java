@@ -16,12 +16,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The two example programs (src/main/cleanroom) over the UCI heart-disease centres' pooled rows. */
-class ExampleProgramsTest {
+public class ExampleProgramsTest {
 
   private final WasmSandbox sandbox = new WasmSandbox(SandboxLimits.DEFAULT.withWallTime(Duration.ofSeconds(60)));
 
   /** An example program's committed module (src/main/resources/cleanroom). */
-  static byte[] example(String name) {
+  public static byte[] example(String name) {
     return WasmSandboxTest.fixture(name);
   }
 

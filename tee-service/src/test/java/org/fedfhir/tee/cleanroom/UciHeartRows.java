@@ -12,16 +12,16 @@ import java.util.List;
  * room pools them: one table per centre of (age, chol, thalach, oldpeak, label), named as the
  * heart-disease study names them, {@code ?} and cholesterol 0 read as missing, label = num &gt; 0 (diagnosis).
  */
-final class UciHeartRows {
+public final class UciHeartRows {
 
-  static final List<String> CENTRES = List.of("cleveland", "hungarian", "switzerland", "va");
+  public static final List<String> CENTRES = List.of("cleveland", "hungarian", "switzerland", "va");
   static final List<String> COLUMNS = List.of("age", "chol", "thalach", "oldpeak", "label");
   private static final int[] SOURCE = {0, 4, 7, 9, 13};
 
   private UciHeartRows() {}
 
   /** One centre's rows in file order. */
-  static RowTable centre(String centre) {
+  public static RowTable centre(String centre) {
     Path file = Path.of("..", "fhir-fl-module", "src", "main", "resources", "heart-disease", "processed." + centre + ".data");
     List<String> lines;
     try {
@@ -51,12 +51,12 @@ final class UciHeartRows {
   }
 
   /** Every centre's rows. */
-  static List<RowTable> all() {
+  public static List<RowTable> all() {
     return CENTRES.stream().map(UciHeartRows::centre).toList();
   }
 
   /** The centres' rows stacked with a {@code site} column (the centre's index), as the enclave pools them. */
-  static RowTable pooled(List<RowTable> sites) {
+  public static RowTable pooled(List<RowTable> sites) {
     java.util.Map<String, RowTable> bySite = new java.util.LinkedHashMap<>();
     for (int s = 0; s < sites.size(); s++) {
       bySite.put("site-" + s, sites.get(s));

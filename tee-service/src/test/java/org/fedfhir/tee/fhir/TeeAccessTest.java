@@ -88,7 +88,8 @@ class TeeAccessTest {
     IGenericClient site = network.client("cleveland", "site", tee.server().baseUrl());
     CapabilityStatement cs = site.capabilities().ofType(CapabilityStatement.class).execute();
     List<String> operations = cs.getRestFirstRep().getOperation().stream().map(o -> o.getName()).toList();
-    assertThat(operations).containsExactlyInAnyOrder("attestation", "provision-model", "predict");
+    assertThat(operations).containsExactlyInAnyOrder("attestation", "provision-model", "predict", "clean-room-submit",
+        "clean-room-result");
 
     HttpClient anonymous = http(ClientTls.trusting(network.file("ca.pem")));
     HttpClient siteHttp = http(as(network, "hungarian", "site"));
@@ -104,9 +105,9 @@ class TeeAccessTest {
           .isInstanceOf(IOException.class);
       HttpResponse<String> r = post(researcher, path);
       assertThat(r.statusCode()).as("a researcher " + op).isEqualTo(403);
-      assertThat(r.body()).contains("OperationOutcome").doesNotContain("sealedPrediction", "evidence");
+      assertThat(r.body()).contains("OperationOutcome").doesNotContain("sealedPrediction", "evidence", "sealedResult");
       boolean forSites = !op.equals("provision-model");
-      boolean forAggregator = !op.equals("predict");
+      boolean forAggregator = !op.equals("predict") && !op.equals("clean-room-submit");
       HttpResponse<String> bySite = post(siteHttp, path);
       HttpResponse<String> byAggregator = post(aggregator, path);
       assertThat(bySite.statusCode()).as("a site " + op + ": " + bySite.body())

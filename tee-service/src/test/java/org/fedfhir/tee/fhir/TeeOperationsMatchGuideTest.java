@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class TeeOperationsMatchGuideTest {
 
   @Test
-  void attestationProvisionModelAndPredictMatchTheGuide(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+  void attestationProvisionModelPredictAndTheCleanRoomsOperationsMatchTheGuide(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
       throws Exception {
     FhirContext ctx = FhirContext.forR4Cached();
     FedFhirIg ig = FedFhirIg.load(ctx);
@@ -22,7 +22,8 @@ class TeeOperationsMatchGuideTest {
     try (SimulatedTeeService tee = SimulatedTeeService.start("127.0.0.1", 0, network.teeTls())) {
       IGenericClient client = network.client("cleveland", "site", tee.server().baseUrl());
       CapabilityStatement cs = client.capabilities().ofType(CapabilityStatement.class).execute();
-      for (String code : new String[] {"attestation", "provision-model", "predict"}) {
+      for (String code : new String[] {"attestation", "provision-model", "predict", "clean-room-submit",
+          "clean-room-result"}) {
         var op = cs.getRestFirstRep().getOperation().stream().filter(o -> o.getName().equals(code)).findFirst()
             .orElseThrow(() -> new AssertionError("the service lists no $" + code));
         assertThat(op.getDefinition()).isEqualTo("http://fedfhir.org/fhir/OperationDefinition/" + code);

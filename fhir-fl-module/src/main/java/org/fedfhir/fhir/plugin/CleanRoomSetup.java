@@ -1,0 +1,51 @@
+package org.fedfhir.fhir.plugin;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import org.fedfhir.fhir.cohort.UcumConverter;
+import org.fedfhir.fhir.federation.SitePkiFiles;
+import org.fedfhir.fhir.inference.TeeSiteSettings;
+import org.fedfhir.fhir.site.CleanRoomSiteService;
+import org.fedfhir.fhir.site.StudyAdmission;
+import org.fedfhir.tee.client.MutualTlsClients;
+import org.fedfhir.tee.client.TeeClient;
+import org.springframework.core.env.Environment;
+
+/**
+ * Wires {@code $clean-room} from the same {@code fedfhir.tee.*} properties as {@code $infer}
+ * ({@link TeeSiteSettings}: URL, trusted measurements, evidence keys) and the site's certificate
+ * ({@code fedfhir.pki}), plus {@code fedfhir.clean-room.poll} (how often the site asks for a run's
+ * receipt, ISO-8601, default PT5S) and {@code fedfhir.clean-room.result-deadline} (how long it keeps
+ * asking, default PT24H). Without {@code fedfhir.tee.url} the operation exists and answers 501.
+ */
+final class CleanRoomSetup {
+  private CleanRoomSetup() {}
+
+  static CleanRoomSiteService service(StudyAdmission admission, DaoRegistry daos, DaoSiteStore store,
+      UcumConverter ucum, Environment env) {
+    String site = env.getProperty("fedfhir.site.name", "hospital");
+    TeeSiteSettings tee = TeeSiteSettings.fromProperties(env.getProperty("fedfhir.tee.url"),
+        env.getProperty("fedfhir.tee.measurements"), env.getProperty("fedfhir.tee.platform-keys"),
+        env.getProperty("fedfhir.tee.allow-simulated", Boolean.class, false), env.getProperty("fedfhir.tee.nitro-root"),
+        env.getProperty("fedfhir.tee.max-age"), env.getProperty("fedfhir.tee.models"));
+    TeeClient client = null;
+    if (tee != null) {
+      String pki = env.getProperty("fedfhir.pki");
+      if (pki == null || pki.isBlank()) {
+        throw new IllegalArgumentException("--tee needs the site's network credentials (--pki): the TEE model service "
+            + "answers only sites it can identify by their certificate");
+      }
+      SitePkiFiles credentials = SitePkiFiles.locate(Path.of(pki), site);
+      client = tee.client(MutualTlsClients.presenting(FhirContext.forR4(), credentials.certificate(),
+          credentials.privateKey(), credentials.ca()), Clock.systemUTC(), new SecureRandom());
+    }
+    return new CleanRoomSiteService(admission, new DaoClinicalDataSource(daos), store, ucum, site, client,
+        tee == null ? null : tee.url(), Clock.systemUTC(),
+        Duration.parse(env.getProperty("fedfhir.clean-room.poll", "PT5S")),
+        Duration.parse(env.getProperty("fedfhir.clean-room.result-deadline", "PT24H")));
+  }
+}

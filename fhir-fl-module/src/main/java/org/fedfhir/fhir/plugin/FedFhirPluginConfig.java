@@ -125,8 +125,8 @@ public class FedFhirPluginConfig {
    */
   @Bean(destroyMethod = "close")
   public org.fedfhir.fhir.site.CleanRoomSiteService fedfhirCleanRoomSiteService(StudyAdmission admission,
-      DaoRegistry daos, DaoSiteStore store, UcumConverter ucum, org.springframework.core.env.Environment env) {
-    return CleanRoomSetup.service(admission, daos, store, ucum, env);
+      DaoClinicalDataSource data, DaoSiteStore store, UcumConverter ucum, org.springframework.core.env.Environment env) {
+    return CleanRoomSetup.service(admission, data, store, ucum, env);
   }
 
   @Bean

@@ -1,7 +1,6 @@
 package org.fedfhir.cli.bench;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -127,13 +126,13 @@ public final class ExtractBench implements Callable<Integer> {
       try (InputStream in = ExtractBench.class.getResourceAsStream("/studies/heart-disease-lr.json")) {
         study = new StudyParser().parse(fhir.newJsonParser().parseResource(PlanDefinition.class, in));
       }
-      DaoRegistry daos = ctx.getBean(DaoRegistry.class);
+      DaoClinicalDataSource data = ctx.getBean(DaoClinicalDataSource.class);
       FeatureExtractor extractor = new FeatureExtractor(new UcumConverter());
-      extractor.extract(study, new DaoClinicalDataSource(daos), Instant.now()); // warm-up
+      extractor.extract(study, data, Instant.now()); // warm-up
       System.gc();
       heap = new Heap();
       long e0 = System.nanoTime();
-      Extraction ex = extractor.extract(study, new DaoClinicalDataSource(daos), Instant.now());
+      Extraction ex = extractor.extract(study, data, Instant.now());
       double extract = (System.nanoTime() - e0) / 1e9;
       double extractHeap = heap.peakMegabytes();
       long t0 = System.nanoTime();

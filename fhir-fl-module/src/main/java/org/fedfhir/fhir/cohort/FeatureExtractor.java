@@ -212,6 +212,9 @@ public final class FeatureExtractor {
       }
       case CONDITION -> col = conditionColumn(Set.of(f.code()), index, n, source, basis);
       case OBSERVATION -> {
+        // A study's extraction keeps one running summary per candidate; a patient's (with the basis)
+        // keeps the values, to name the resources the summary was read from.
+        Summaries.Running[] running = basis == null ? new Summaries.Running[n] : null;
         Map<Integer, List<Summaries.TimedValue>> values = new HashMap<>();
         Map<Integer, List<String>> sources = new HashMap<>();
         Instant from = f.lookback() == null ? null
@@ -232,16 +235,25 @@ public final class FeatureExtractor {
           }
           OptionalDouble v = number(value, f, unconvertible);
           if (v.isPresent()) {
-            values.computeIfAbsent(row, k -> new ArrayList<>()).add(new Summaries.TimedValue(t, v.getAsDouble()));
-            if (basis != null) {
-              sources.computeIfAbsent(row, k -> new ArrayList<>()).add("Observation/" + o.getIdElement().getIdPart());
+            if (running != null) {
+              if (running[row] == null) {
+                running[row] = new Summaries.Running();
+              }
+              running[row].add(t, v.getAsDouble());
+              return;
             }
+            values.computeIfAbsent(row, k -> new ArrayList<>()).add(new Summaries.TimedValue(t, v.getAsDouble()));
+            sources.computeIfAbsent(row, k -> new ArrayList<>()).add("Observation/" + o.getIdElement().getIdPart());
           }
         });
         for (int i = 0; i < n; i++) {
+          if (running != null) {
+            col[i] = running[i] == null ? Double.NaN : running[i].value(f.summary());
+            continue;
+          }
           List<Summaries.TimedValue> vs = values.get(i);
           col[i] = vs == null ? Double.NaN : Summaries.summarise(f.summary(), vs);
-          if (basis != null && vs != null) {
+          if (vs != null) {
             List<String> read = sources.get(i);
             if (f.summary() == org.fedfhir.study.Summary.LATEST) {
               addBasis(basis, i, read.get(Summaries.latestIndex(vs)));

@@ -1,6 +1,7 @@
 package org.fedfhir.fhir.cohort;
 
 import java.time.Instant;
+import java.util.DoubleSummaryStatistics;
 import java.util.List;
 import org.fedfhir.study.Summary;
 
@@ -23,6 +24,38 @@ public final class Summaries {
       case MAX -> values.stream().mapToDouble(TimedValue::value).max().orElse(Double.NaN);
       case LATEST -> values.get(latestIndex(values)).value();
     };
+  }
+
+  /**
+   * One patient's summary kept as the values arrive, in constant memory: {@link #value} is what
+   * {@link #summarise} gives over the same values in the same order (the mean from the same compensated
+   * sum as a stream's average, {@code latest} the last value with the latest known time).
+   */
+  public static final class Running {
+    private final DoubleSummaryStatistics stats = new DoubleSummaryStatistics();
+    private Instant latestTime;
+    private double latest;
+
+    public void add(Instant time, double value) {
+      if (stats.getCount() == 0 || latestTime == null || (time != null && !time.isBefore(latestTime))) {
+        latestTime = time;
+        latest = value;
+      }
+      stats.accept(value);
+    }
+
+    /** The summary so far, or {@code NaN} if no value was added. */
+    public double value(Summary summary) {
+      if (stats.getCount() == 0) {
+        return Double.NaN;
+      }
+      return switch (summary) {
+        case MEAN -> stats.getAverage();
+        case MIN -> stats.getMin();
+        case MAX -> stats.getMax();
+        case LATEST -> latest;
+      };
+    }
   }
 
   /** The index of the value {@code latest} takes: the last one with the latest known time. */

@@ -1,7 +1,6 @@
 package org.fedfhir.fhir.plugin;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -25,7 +24,7 @@ import org.springframework.core.env.Environment;
 final class CleanRoomSetup {
   private CleanRoomSetup() {}
 
-  static CleanRoomSiteService service(StudyAdmission admission, DaoRegistry daos, DaoSiteStore store,
+  static CleanRoomSiteService service(StudyAdmission admission, DaoClinicalDataSource data, DaoSiteStore store,
       UcumConverter ucum, Environment env) {
     String site = env.getProperty("fedfhir.site.name", "hospital");
     TeeSiteSettings tee = TeeSiteSettings.fromProperties(env.getProperty("fedfhir.tee.url"),
@@ -43,7 +42,7 @@ final class CleanRoomSetup {
       client = tee.client(MutualTlsClients.presenting(FhirContext.forR4(), credentials.certificate(),
           credentials.privateKey(), credentials.ca()), Clock.systemUTC(), new SecureRandom());
     }
-    return new CleanRoomSiteService(admission, new DaoClinicalDataSource(daos), store, ucum, site, client,
+    return new CleanRoomSiteService(admission, data, store, ucum, site, client,
         tee == null ? null : tee.url(), Clock.systemUTC(),
         Duration.parse(env.getProperty("fedfhir.clean-room.poll", "PT5S")),
         Duration.parse(env.getProperty("fedfhir.clean-room.result-deadline", "PT24H")));

@@ -48,6 +48,28 @@ public class FedFhirPluginConfig {
     return new DaoSiteStore(daos);
   }
 
+  /**
+   * How extraction reads the store: keyset pages of {@value JpaResourceReader#PAGE} resources, loaded by
+   * {@code fedfhir.extract.loaders} threads (default: one per core).
+   */
+  @Bean
+  @SuppressWarnings("unchecked")
+  public JpaResourceReader fedfhirResourceReader(ca.uhn.fhir.jpa.dao.tx.IHapiTransactionService transactions,
+      jakarta.persistence.EntityManagerFactory entityManagers, ca.uhn.fhir.jpa.dao.SearchBuilderFactory<?> builders,
+      ca.uhn.fhir.jpa.model.config.PartitionSettings partitions,
+      @Value("${fedfhir.extract.loaders:0}") int loaders) {
+    return new JpaResourceReader(transactions,
+        org.springframework.orm.jpa.SharedEntityManagerCreator.createSharedEntityManager(entityManagers),
+        (ca.uhn.fhir.jpa.dao.SearchBuilderFactory<ca.uhn.fhir.jpa.model.dao.JpaPid>) builders, partitions,
+        JpaResourceReader.PAGE, loaders > 0 ? loaders : Runtime.getRuntime().availableProcessors());
+  }
+
+  /** The site's clinical data as studies read it: bulk reads of the JPA store. */
+  @Bean
+  public DaoClinicalDataSource fedfhirClinicalData(DaoRegistry daos, JpaResourceReader reader) {
+    return new DaoClinicalDataSource(daos, reader);
+  }
+
   /** Which studies the site takes part in: known, valid, of the operation's kind, active and approved. */
   @Bean
   public StudyAdmission fedfhirStudyAdmission(DaoSiteStore store, StudyReader reader) {
@@ -57,19 +79,19 @@ public class FedFhirPluginConfig {
   /** {@code mode=federated}: configured by {@code fedfhir.aggregator} (host:port) and {@code fedfhir.pki} (directory). */
   @Bean(destroyMethod = "close")
   public FederatedTrainingService fedfhirFederatedTrainingService(FhirContext ctx, DaoRegistry daos,
-      DaoSiteStore store, UcumConverter ucum, @Value("${fedfhir.site.name:hospital}") String site,
+      DaoClinicalDataSource data, DaoSiteStore store, UcumConverter ucum, @Value("${fedfhir.site.name:hospital}") String site,
       @Value("${fedfhir.aggregator:}") String aggregator, @Value("${fedfhir.pki:}") String pki,
       @Value("${fedfhir.federation.min-sites:3}") int siteMinSites,
       @Value("${fedfhir.federation.peer-pins:}") String peerPins) {
-    return FederatedTrainingService.fromSettings(new DaoClinicalDataSource(daos), store, store, ucum, site,
+    return FederatedTrainingService.fromSettings(data, store, store, ucum, site,
         aggregator, pki, siteMinSites, peerPins, new DaoContributionLedger(daos, site));
   }
 
   @Bean(destroyMethod = "close")
-  public LocalTrainingService fedfhirLocalTrainingService(StudyAdmission admission, DaoRegistry daos,
+  public LocalTrainingService fedfhirLocalTrainingService(StudyAdmission admission, DaoClinicalDataSource data,
       DaoSiteStore store, UcumConverter ucum, @Value("${fedfhir.site.name:hospital}") String site,
       FederatedTrainingService federated) {
-    return new LocalTrainingService(admission, new DaoClinicalDataSource(daos), store, store, ucum, site, federated);
+    return new LocalTrainingService(admission, data, store, store, ucum, site, federated);
   }
 
   /**
@@ -80,12 +102,13 @@ public class FedFhirPluginConfig {
    */
   @Bean
   public SecureStatsSiteService fedfhirSecureStatsSiteService(FhirContext ctx, StudyAdmission admission,
-      DaoRegistry daos, DaoSiteStore store, UcumConverter ucum, @Value("${fedfhir.site.name:hospital}") String site,
+      DaoClinicalDataSource data, DaoSiteStore store, UcumConverter ucum,
+      @Value("${fedfhir.site.name:hospital}") String site,
       @Value("${fedfhir.statistics.min-cell-count:5}") int minCellCount,
       @Value("${fedfhir.statistics.min-cohort:20}") int minCohort,
       @Value("${fedfhir.statistics.epsilon-cap:" + StatisticsReleasePolicy.DEFAULT_EPSILON_CAP + "}") double epsilonCap,
       FederatedTrainingService federated) {
-    return new SecureStatsSiteService(admission, new DaoClinicalDataSource(daos), store, ucum, site, minCellCount,
+    return new SecureStatsSiteService(admission, data, store, ucum, site, minCellCount,
         minCohort, new StatisticsReleasePolicy(store, store, site, epsilonCap), federated.aggregator(),
         Duration.ofSeconds(30));
   }
@@ -102,8 +125,8 @@ public class FedFhirPluginConfig {
    */
   @Bean(destroyMethod = "close")
   public org.fedfhir.fhir.site.CleanRoomSiteService fedfhirCleanRoomSiteService(StudyAdmission admission,
-      DaoRegistry daos, DaoSiteStore store, UcumConverter ucum, org.springframework.core.env.Environment env) {
-    return CleanRoomSetup.service(admission, daos, store, ucum, env);
+      DaoClinicalDataSource data, DaoSiteStore store, UcumConverter ucum, org.springframework.core.env.Environment env) {
+    return CleanRoomSetup.service(admission, data, store, ucum, env);
   }
 
   @Bean

@@ -106,6 +106,10 @@ public final class HospitalServer {
     props.put("spring.datasource.password", o.dbPassword() == null ? "" : o.dbPassword());
     props.put("spring.datasource.driver-class-name",
         url.startsWith("jdbc:postgresql:") ? "org.postgresql.Driver" : "org.h2.Driver");
+    if (url.startsWith("jdbc:postgresql:")) {
+      // a JDBC batch of index rows becomes one multi-row INSERT instead of a statement per row
+      props.put("spring.datasource.hikari.data-source-properties.reWriteBatchedInserts", "true");
+    }
     props.put("spring.main.allow-bean-definition-overriding", true);
     props.put("spring.main.allow-circular-references", true);
     props.put("spring.flyway.enabled", false);

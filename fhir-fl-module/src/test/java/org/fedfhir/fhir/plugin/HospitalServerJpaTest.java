@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -75,6 +76,9 @@ class HospitalServerJpaTest {
 
   @Autowired
   DaoRegistry daos;
+
+  @Autowired
+  JpaResourceReader reader;
 
   String base() {
     return "http://localhost:" + port + "/fhir";
@@ -185,7 +189,7 @@ class HospitalServerJpaTest {
 
     StudyDefinition study = new StudyParser().parse(Fixtures.study("chol-sbp"));
     Extraction ex = new FeatureExtractor(new UcumConverter())
-        .extract(study, new DaoClinicalDataSource(daos), Instant.now());
+        .extract(study, new DaoClinicalDataSource(daos, reader), Instant.now());
 
     Bundle synthea = client().search().forResource(Patient.class)
         .withTag("https://smarthealthit.org/tags", "synthea-5-2019").returnBundle(Bundle.class).execute();
@@ -299,7 +303,7 @@ class HospitalServerJpaTest {
     String cholId = client().create().resource(chol).execute().getId().getIdPart();
 
     int page = 128;
-    DaoClinicalDataSource data = new DaoClinicalDataSource(daos, page);
+    DaoClinicalDataSource data = new DaoClinicalDataSource(daos, reader.withPage(page));
     List<String> observations = new ArrayList<>();
     List<String> conditions = new ArrayList<>();
     data.records(o -> observations.add(o.getIdElement().getIdPart()), c -> conditions.add(c.getIdElement().getIdPart()));
@@ -325,7 +329,7 @@ class HospitalServerJpaTest {
     assertThat(loaded.consentsSkipped()).isZero();
 
     int page = 64;
-    DaoClinicalDataSource paged = new DaoClinicalDataSource(daos, page);
+    DaoClinicalDataSource paged = new DaoClinicalDataSource(daos, reader.withPage(page));
     InMemoryClinicalData held = new InMemoryClinicalData();
     paged.patients().forEach(held::add);
     paged.consents().forEach(held::add);
@@ -340,6 +344,79 @@ class HospitalServerJpaTest {
     assertThat(streamed.counts()).isEqualTo(whole.counts());
     assertThat(streamed.counts().excludedConsent()).isPositive();
     assertThat(rowsById(streamed)).isEqualTo(rowsById(whole)).hasSize(whole.counts().included());
+  }
+
+  @Test
+  @Order(9)
+  void bulkReadsFindWhatSearchesFindOnceInIdOrderTheCurrentVersionAndNoDeletedResource() {
+    SystemRequestDetails system = new SystemRequestDetails();
+    Code cholesterol = new Code("http://loinc.org", "2093-3");
+    Code systolic = new Code("http://loinc.org", "8480-6");
+    List<Observation> panels = new ArrayList<>();
+    reader.withToken(Observation.class, "Observation", "combo-code", List.of(systolic), panels::add);
+    Observation changed = panels.stream().filter(Observation::hasComponent).findFirst().orElseThrow();
+    changed.getComponentFirstRep().setValue(new Quantity().setValue(199).setSystem("http://unitsofmeasure.org")
+        .setCode("mm[Hg]"));
+    daos.getResourceDao(Observation.class).update(changed, system);
+    List<String> cholesterolIds = new ArrayList<>();
+    reader.withToken(Observation.class, "Observation", "combo-code", List.of(cholesterol),
+        o -> cholesterolIds.add(o.getIdElement().getIdPart()));
+    daos.getResourceDao(Observation.class).delete(new org.hl7.fhir.r4.model.IdType("Observation", cholesterolIds.get(1)),
+        system);
+
+    int page = 50;
+    JpaResourceReader small = reader.withPage(page);
+    for (Code code : List.of(cholesterol, systolic, new Code("http://loinc.org", "85354-9"))) {
+      List<Observation> read = new ArrayList<>();
+      small.withToken(Observation.class, "Observation", "combo-code", List.of(code), read::add);
+      assertThat(ids(read)).as(code.code()).isEqualTo(searched(Observation.class, "combo-code", List.of(code)));
+      assertThat(read.size()).isGreaterThan(2 * page);
+    }
+    List<Observation> again = new ArrayList<>();
+    small.withToken(Observation.class, "Observation", "combo-code", List.of(systolic), again::add);
+    Observation current = again.stream().filter(o -> o.getIdElement().getIdPart()
+        .equals(changed.getIdElement().getIdPart())).findFirst().orElseThrow();
+    assertThat(current.getIdElement().getVersionIdPart()).isEqualTo("2");
+    assertThat(current.getComponentFirstRep().getValueQuantity().getValue().intValue()).isEqualTo(199);
+    assertThat(ids(again)).doesNotHaveDuplicates();
+
+    // a Condition under two of the codes is read once; the union equals the search's
+    List<Code> two = List.of(new Code("http://snomed.info/sct", "53741008"), new Code("http://snomed.info/sct",
+        "38341003"));
+    Condition both = new Condition().setSubject(new Reference(panels.get(0).getSubject().getReference()));
+    two.forEach(c -> both.getCode().addCoding().setSystem(c.system()).setCode(c.code()));
+    String bothId = daos.getResourceDao(Condition.class).create(both, system).getId().getIdPart();
+    List<Condition> conditions = new ArrayList<>();
+    small.withToken(Condition.class, "Condition", "code", two, conditions::add);
+    assertThat(ids(conditions)).isEqualTo(searched(Condition.class, "code", two)).contains(bothId)
+        .doesNotHaveDuplicates();
+
+    List<Patient> patients = new ArrayList<>();
+    small.all(Patient.class, "Patient", patients::add);
+    assertThat(ids(patients)).isEqualTo(searched(Patient.class, null, List.of()));
+    List<Observation> observations = new ArrayList<>();
+    small.all(Observation.class, "Observation", observations::add);
+    assertThat(ids(observations)).isEqualTo(searched(Observation.class, null, List.of()))
+        .doesNotContain(cholesterolIds.get(1));
+  }
+
+  /** Logical ids in the order read. */
+  static List<String> ids(List<? extends org.hl7.fhir.instance.model.api.IBaseResource> resources) {
+    return resources.stream().map(r -> r.getIdElement().getIdPart()).toList();
+  }
+
+  /** What a DAO search finds, in the order of the resources' database ids. */
+  List<String> searched(Class<? extends org.hl7.fhir.instance.model.api.IBaseResource> type, String param,
+      List<Code> codes) {
+    ca.uhn.fhir.jpa.searchparam.SearchParameterMap map = ca.uhn.fhir.jpa.searchparam.SearchParameterMap
+        .newSynchronous().setLoadSynchronousUpTo(1_000_000);
+    if (param != null) {
+      ca.uhn.fhir.rest.param.TokenOrListParam or = new ca.uhn.fhir.rest.param.TokenOrListParam();
+      codes.forEach(c -> or.addOr(new ca.uhn.fhir.rest.param.TokenParam(c.system(), c.code())));
+      map.add(param, or);
+    }
+    map.setSort(new ca.uhn.fhir.rest.api.SortSpec(ca.uhn.fhir.rest.api.Constants.PARAM_PID));
+    return ids(daos.getResourceDao(type).searchForResources(map, new SystemRequestDetails()));
   }
 
   /** Each row's values and label by patient id (the two reads may list patients in other orders). */

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.fedfhir.cli.cleanroom.CleanRoomCommand;
 import org.fedfhir.ig.FedFhirIg;
 import org.fedfhir.securecompute.sealing.SealingException;
@@ -37,16 +36,14 @@ final class CleanRoomDriver {
   private final FhirHttp researcher;
   private final Topology topology;
   private final TrainingDriver driver;
-  private final SiteIdentities identities;
   private final PrintStream console;
 
   CleanRoomDriver(FhirHttp http, FhirHttp researcher, Topology topology, TrainingDriver driver,
-      SiteIdentities identities, PrintStream console) {
+      PrintStream console) {
     this.http = http;
     this.researcher = researcher;
     this.topology = topology;
     this.driver = driver;
-    this.identities = identities;
     this.console = console;
   }
 
@@ -102,23 +99,10 @@ final class CleanRoomDriver {
     if (!refused.isEmpty()) {
       return "hospitals refused the study: " + TrainingDriver.describe(refused);
     }
-    Map<String, CompletableFuture<FhirHttp.Answer>> deliveries = new LinkedHashMap<>();
-    for (String c : topology.centres()) {
-      String url = topology.hospitalBase(c) + "/PlanDefinition/" + STUDY_ID + "/$clean-room";
-      deliveries.put(c, CompletableFuture.supplyAsync(() -> http.as(identities.steward(c)).post(url, new Parameters())));
-    }
-    List<String> delivered = new ArrayList<>();
-    Map<String, String> notDelivered = new LinkedHashMap<>();
-    deliveries.forEach((c, f) -> {
-      FhirHttp.Answer a = f.join();
-      if (a.ok()) {
-        delivered.add(c);
-      } else {
-        notDelivered.put(c, http.describe(a));
-      }
-    });
-    console.println("  delivered sealed rows: " + String.join(", ", delivered)
-        + (notDelivered.isEmpty() ? "" : "; refused: " + TrainingDriver.describe(notDelivered)));
+    // each site's data steward has it extract, seal and deliver its rows
+    TrainingDriver.SiteCalls deliveries = driver.stewardsPost(STUDY_ID, "$clean-room");
+    List<String> delivered = deliveries.accepted();
+    console.println(deliveries.line("delivered sealed rows"));
     out.put("delivered", delivered);
     FhirHttp.Answer answer = researcher.post(agg + "/PlanDefinition/" + STUDY_ID + "/$clean-room-result", new Parameters());
     if (!answer.ok()) {

@@ -193,7 +193,7 @@ final class DemoRun {
         statistics.putAll(clock.time("statistics study ($secure-stats)", () -> {
           try {
             return new StatisticsDriver(new FhirHttp(ctx), FhirHttp.researcherAtAggregator(ctx, topology), topology,
-                driver, identities, out).run(StatisticsDriver.study(ctx));
+                driver, out).run(StatisticsDriver.study(ctx));
           } catch (RuntimeException e) {
             out.println("  failed in the demo: " + e);
             return Map.<String, Object>of("status", "failed", "reason", String.valueOf(e));
@@ -207,7 +207,7 @@ final class DemoRun {
         statistics.put("cleanRoom", clock.time("clean-room study ($clean-room)", () -> {
           try {
             return new CleanRoomDriver(new FhirHttp(ctx), FhirHttp.researcherAtAggregator(ctx, topology), topology,
-                driver, identities, out).run(ctx);
+                driver, out).run(ctx);
           } catch (RuntimeException e) {
             out.println("  failed in the demo: " + e);
             return Map.<String, Object>of("status", "failed", "reason", String.valueOf(e));

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.hl7.fhir.r4.model.DecimalType;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.MeasureReport;
@@ -34,7 +33,6 @@ final class StatisticsDriver {
   static final String SUPPRESSED = "*";
 
   private final FhirHttp http;
-  private final SiteIdentities identities;
   private final FhirHttp researcher;
   private final Topology topology;
   private final TrainingDriver driver;
@@ -45,10 +43,9 @@ final class StatisticsDriver {
    * @param researcher calls to the aggregator, as the study's researcher (client certificate)
    */
   StatisticsDriver(FhirHttp http, FhirHttp researcher, Topology topology, TrainingDriver driver,
-      SiteIdentities identities, PrintStream console) {
+      PrintStream console) {
     this.http = http;
     this.researcher = researcher;
-    this.identities = identities;
     this.topology = topology;
     this.driver = driver;
     this.console = console;
@@ -84,24 +81,10 @@ final class StatisticsDriver {
       refusal = refused.isEmpty() ? null : "hospitals refused the study: " + TrainingDriver.describe(refused);
     }
     if (refusal == null) {
-      Map<String, CompletableFuture<FhirHttp.Answer>> joins = new LinkedHashMap<>();
-      for (String c : topology.centres()) {
-        String url = topology.hospitalBase(c) + "/PlanDefinition/" + STUDY_ID + "/$secure-stats";
-        // the site's data steward joins it to the run
-        joins.put(c, CompletableFuture.supplyAsync(() -> http.as(identities.steward(c)).post(url, new Parameters())));
-      }
-      List<String> joined = new ArrayList<>();
-      Map<String, String> notJoined = new LinkedHashMap<>();
-      joins.forEach((c, f) -> {
-        FhirHttp.Answer a = f.join();
-        if (a.ok()) {
-          joined.add(c);
-        } else {
-          notJoined.put(c, http.describe(a));
-        }
-      });
-      console.println("  joined: " + String.join(", ", joined)
-          + (notJoined.isEmpty() ? "" : "; refused: " + TrainingDriver.describe(notJoined)));
+      // each site's data steward joins it to the run
+      TrainingDriver.SiteCalls joins = driver.stewardsPost(STUDY_ID, "$secure-stats");
+      List<String> joined = joins.accepted();
+      console.println(joins.line("joined"));
       out.put("joined", joined);
       FhirHttp.Answer r = researcher.post(agg + "/PlanDefinition/" + STUDY_ID + "/$secure-stats", new Parameters());
       if (!r.ok()) {

@@ -112,6 +112,37 @@ final class TrainingDriver {
     return new Run(result(name, code, true, last, curve), last);
   }
 
+  /** The hospitals that accepted a call, and why the others refused. */
+  record SiteCalls(List<String> accepted, Map<String, String> refused) {
+    /** {@code "  <what>: a, b; refused: c answered …"}. */
+    String line(String what) {
+      return "  " + what + ": " + String.join(", ", accepted) + (refused.isEmpty() ? "" : "; refused: " + describe(refused));
+    }
+  }
+
+  /**
+   * {@code POST [site]/PlanDefinition/{studyId}/{operation}} at every hospital at once, each by the
+   * site's data steward (as {@code $secure-stats} and {@code $clean-room} are started).
+   */
+  SiteCalls stewardsPost(String studyId, String operation) {
+    Map<String, CompletableFuture<FhirHttp.Answer>> calls = new LinkedHashMap<>();
+    for (String c : topology.centres()) {
+      String url = topology.hospitalBase(c) + "/PlanDefinition/" + studyId + "/" + operation;
+      calls.put(c, CompletableFuture.supplyAsync(() -> http.as(identities.steward(c)).post(url, new Parameters())));
+    }
+    List<String> accepted = new ArrayList<>();
+    Map<String, String> refused = new LinkedHashMap<>();
+    calls.forEach((c, f) -> {
+      FhirHttp.Answer a = f.join();
+      if (a.ok()) {
+        accepted.add(c);
+      } else {
+        refused.put(c, http.describe(a));
+      }
+    });
+    return new SiteCalls(accepted, refused);
+  }
+
   static String describe(Map<String, String> bySite) {
     List<String> parts = new ArrayList<>();
     bySite.forEach((site, why) -> parts.add(site + " answered " + why));

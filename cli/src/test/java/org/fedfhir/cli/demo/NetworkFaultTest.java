@@ -122,7 +122,7 @@ class NetworkFaultTest {
       }
     }
     Map<String, Object> stats = new StatisticsDriver(new FhirHttp(ctx), FhirHttp.researcherAtAggregator(ctx, topology),
-        topology, driver, identities, System.out).run(StatisticsDriver.study(ctx));
+        topology, driver, System.out).run(StatisticsDriver.study(ctx));
     timeline.note("researcher", "statistics study: " + stats.get("status") + " (joined " + stats.get("joined") + ")");
     assertThat(stats).containsEntry("status", "completed");
     long dropped = net.lab.dropped("hungarian");

@@ -72,18 +72,6 @@ class CleanRoomTest {
         new CleanRoomProgram.Disclosure(CleanRoomProgram.GroupBy.LABEL, 10), RESEARCHER.publicKey());
   }
 
-  /** A centre's rows as the study asks for them: chol, then label. */
-  private static RowTable cholAndLabel(RowTable centre) {
-    int chol = centre.columns().indexOf("chol");
-    int label = centre.columns().indexOf("label");
-    double[] values = new double[centre.rows() * 2];
-    for (int i = 0; i < centre.rows(); i++) {
-      values[2 * i] = centre.value(i, chol);
-      values[2 * i + 1] = centre.value(i, label);
-    }
-    return new RowTable(List.of("chol", "label"), values);
-  }
-
   private byte[] sealAsSite(PlanDefinition study, String programSha256, String site, RowTable rows) throws Exception {
     byte[] nonce = sealer.freshNonce();
     return sealer.seal(attester.attest(nonce, enclaveKey.publicKey(), new byte[0]), nonce, room.digest(study),
@@ -100,13 +88,13 @@ class CleanRoomTest {
     List<RowTable> centres = UciHeartRows.all();
     for (int s = 0; s < 3; s++) {
       CleanRoom.Delivery delivery = room.submit(study, UciHeartRows.CENTRES.get(s),
-          sealAsSite(study, sha256Of("median"), UciHeartRows.CENTRES.get(s), cholAndLabel(centres.get(s))));
+          sealAsSite(study, sha256Of("median"), UciHeartRows.CENTRES.get(s), UciHeartRows.cholAndLabel(centres.get(s))));
       assertThat(delivery).isEqualTo(new CleanRoom.Delivery(s + 1, 4, false));
     }
     assertThatThrownBy(() -> room.result(room.digest(study))).isInstanceOf(ResultNotReadyException.class)
         .hasMessageContaining("3 of 4 sites");
 
-    CleanRoom.Delivery last = room.submit(study, "va", sealAsSite(study, sha256Of("median"), "va", cholAndLabel(centres.get(3))));
+    CleanRoom.Delivery last = room.submit(study, "va", sealAsSite(study, sha256Of("median"), "va", UciHeartRows.cholAndLabel(centres.get(3))));
 
     assertThat(last.ran()).isTrue();
     CleanRoomResult result = room.result(room.digest(study));
@@ -118,7 +106,7 @@ class CleanRoomTest {
     assertThat(result.sites()).containsExactly("cleveland", "hungarian", "switzerland", "va");
     assertThat(result.outputSha256()).isEqualTo(WasmProgram.sha256(ResultRecord.encode(result.released())));
     assertThatThrownBy(() -> room.submit(study, "extra", sealAsSite(study, sha256Of("median"), "extra",
-        cholAndLabel(centres.get(0))))).isInstanceOf(AlreadyDeliveredException.class);
+        UciHeartRows.cholAndLabel(centres.get(0))))).isInstanceOf(AlreadyDeliveredException.class);
 
     byte[] sealed = room.sealedResult(room.digest(study));
     SealingContext bound = SealingContext.forCleanRoomResult(room.digest(study), result.programSha256(), result.outputSha256());
@@ -137,7 +125,7 @@ class CleanRoomTest {
   @Test
   void rowsSealedForAnotherProgramAreRefusedAndNotCounted() throws Exception {
     PlanDefinition study = medianStudy(2);
-    byte[] sealedForStump = sealAsSite(study, sha256Of("stump"), "cleveland", cholAndLabel(UciHeartRows.centre("cleveland")));
+    byte[] sealedForStump = sealAsSite(study, sha256Of("stump"), "cleveland", UciHeartRows.cholAndLabel(UciHeartRows.centre("cleveland")));
 
     assertThatThrownBy(() -> room.submit(study, "cleveland", sealedForStump))
         .isInstanceOf(UnauthenticatedEnvelopeException.class);
@@ -148,7 +136,7 @@ class CleanRoomTest {
   void rowsSealedForAnotherStudyOrAsAnotherSiteAreRefused() throws Exception {
     PlanDefinition study = medianStudy(2);
     PlanDefinition other = medianStudy(3);
-    RowTable rows = cholAndLabel(UciHeartRows.centre("va"));
+    RowTable rows = UciHeartRows.cholAndLabel(UciHeartRows.centre("va"));
 
     byte[] forOtherStudy = sealAsSite(other, sha256Of("median"), "va", rows);
     assertThatThrownBy(() -> room.submit(study, "va", forOtherStudy)).isInstanceOf(UnauthenticatedEnvelopeException.class);
@@ -161,14 +149,14 @@ class CleanRoomTest {
     CleanRoom small = new CleanRoom(enclaveKey, new WasmSandbox(SandboxLimits.DEFAULT), 1);
     PlanDefinition first = medianStudy(2);
     PlanDefinition second = medianStudy(3);
-    RowTable cleveland = cholAndLabel(UciHeartRows.centre("cleveland"));
+    RowTable cleveland = UciHeartRows.cholAndLabel(UciHeartRows.centre("cleveland"));
     small.submit(first, "cleveland", sealAsSite(first, sha256Of("median"), "cleveland", cleveland));
 
     assertThatThrownBy(() -> small.submit(second, "cleveland", sealAsSite(second, sha256Of("median"), "cleveland",
         cleveland))).isInstanceOf(CleanRoomFullException.class).hasMessageContaining("1 studies waiting");
     assertThat(small.delivered(small.digest(second), "cleveland")).isFalse();
 
-    small.submit(first, "va", sealAsSite(first, sha256Of("median"), "va", cholAndLabel(UciHeartRows.centre("va"))));
+    small.submit(first, "va", sealAsSite(first, sha256Of("median"), "va", UciHeartRows.cholAndLabel(UciHeartRows.centre("va"))));
     assertThat(small.submit(second, "cleveland", sealAsSite(second, sha256Of("median"), "cleveland", cleveland))
         .delivered()).isEqualTo(1);
   }
@@ -179,14 +167,14 @@ class CleanRoomTest {
     byte[] nonce = wary.freshNonce();
 
     assertThatThrownBy(() -> wary.seal(attester.attest(nonce, enclaveKey.publicKey(), new byte[0]), nonce, "d",
-        sha256Of("median"), "va", cholAndLabel(UciHeartRows.centre("va"))))
+        sha256Of("median"), "va", UciHeartRows.cholAndLabel(UciHeartRows.centre("va"))))
         .isInstanceOf(UntrustedMeasurementException.class);
   }
 
   @Test
   void sealedRowsShowNeitherTheSchemaNorAnyValue() throws Exception {
     PlanDefinition study = medianStudy(4);
-    RowTable rows = cholAndLabel(UciHeartRows.centre("cleveland"));
+    RowTable rows = UciHeartRows.cholAndLabel(UciHeartRows.centre("cleveland"));
 
     byte[] sealed = sealAsSite(study, sha256Of("median"), "cleveland", rows);
 
@@ -204,7 +192,7 @@ class CleanRoomTest {
 
     for (String site : List.of("va", "cleveland")) {
       room.submit(study, site, sealAsSite(study, WasmProgram.sha256(WasmSandboxTest.fixture("flood")), site,
-          cholAndLabel(UciHeartRows.centre(site))));
+          UciHeartRows.cholAndLabel(UciHeartRows.centre(site))));
     }
 
     assertThatThrownBy(() -> room.result(room.digest(study))).isInstanceOf(DisclosureRefusedException.class)
@@ -218,7 +206,7 @@ class CleanRoomTest {
 
     for (String site : List.of("va", "cleveland")) {
       small.submit(study, site, sealAsSite(study, WasmProgram.sha256(WasmSandboxTest.fixture("loop")), site,
-          cholAndLabel(UciHeartRows.centre(site))));
+          UciHeartRows.cholAndLabel(UciHeartRows.centre(site))));
     }
 
     assertThatThrownBy(() -> small.result(small.digest(study))).isInstanceOf(FuelExhaustedException.class);

@@ -63,4 +63,16 @@ public final class UciHeartRows {
     }
     return CleanRoom.pool(bySite);
   }
+
+  /** A centre's rows as the median study asks for them: chol, then label. */
+  public static RowTable cholAndLabel(RowTable centre) {
+    int chol = centre.columns().indexOf("chol");
+    int label = centre.columns().indexOf("label");
+    double[] values = new double[centre.rows() * 2];
+    for (int i = 0; i < centre.rows(); i++) {
+      values[2 * i] = centre.value(i, chol);
+      values[2 * i + 1] = centre.value(i, label);
+    }
+    return new RowTable(List.of("chol", "label"), values);
+  }
 }

@@ -90,17 +90,6 @@ class CleanRoomOperationsTest {
     return study;
   }
 
-  private static RowTable cholAndLabel(RowTable centre) {
-    int chol = centre.columns().indexOf("chol");
-    int label = centre.columns().indexOf("label");
-    double[] values = new double[centre.rows() * 2];
-    for (int i = 0; i < centre.rows(); i++) {
-      values[2 * i] = centre.value(i, chol);
-      values[2 * i + 1] = centre.value(i, label);
-    }
-    return new RowTable(List.of("chol", "label"), values);
-  }
-
   private VerifiedAttestation attestedBy(String site) throws Exception {
     AttestationVerifier trusting = new AttestationVerifier(AttestationPolicy.builder()
         .allowSimulatedEvidence(tee.platformPublicKey()).trustMeasurement(tee.measurement()).build());
@@ -146,7 +135,7 @@ class CleanRoomOperationsTest {
     String program = WasmProgram.sha256(ExampleProgramsTest.example("median"));
     List<RowTable> centres = new ArrayList<>();
     for (String centre : UciHeartRows.CENTRES) {
-      centres.add(cholAndLabel(UciHeartRows.centre(centre)));
+      centres.add(UciHeartRows.cholAndLabel(UciHeartRows.centre(centre)));
     }
 
     for (int s = 0; s < 4; s++) {
@@ -254,7 +243,7 @@ class CleanRoomOperationsTest {
     String digest = StudyDigest.sha256Hex(FHIR, study);
     String program = WasmProgram.sha256(ExampleProgramsTest.example("median"));
     byte[] clevelandsRows = CleanRoomSealer.seal(attestedBy("cleveland"), digest, program, "cleveland",
-        cholAndLabel(UciHeartRows.centre("cleveland")));
+        UciHeartRows.cholAndLabel(UciHeartRows.centre("cleveland")));
 
     HttpResponse<String> asAnother = submit("hungarian", study, clevelandsRows);
     PlanDefinition changed = study(2).setTitle("another study");

@@ -1,7 +1,6 @@
 package org.fedfhir.fhir.plugin;
 
 import ca.uhn.fhir.context.FhirContext;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,18 +26,10 @@ final class CleanRoomSetup {
   static CleanRoomSiteService service(StudyAdmission admission, DaoClinicalDataSource data, DaoSiteStore store,
       UcumConverter ucum, Environment env) {
     String site = env.getProperty("fedfhir.site.name", "hospital");
-    TeeSiteSettings tee = TeeSiteSettings.fromProperties(env.getProperty("fedfhir.tee.url"),
-        env.getProperty("fedfhir.tee.measurements"), env.getProperty("fedfhir.tee.platform-keys"),
-        env.getProperty("fedfhir.tee.allow-simulated", Boolean.class, false), env.getProperty("fedfhir.tee.nitro-root"),
-        env.getProperty("fedfhir.tee.max-age"), env.getProperty("fedfhir.tee.models"));
+    TeeSiteSettings tee = InferenceSetup.teeSettings(env);
     TeeClient client = null;
     if (tee != null) {
-      String pki = env.getProperty("fedfhir.pki");
-      if (pki == null || pki.isBlank()) {
-        throw new IllegalArgumentException("--tee needs the site's network credentials (--pki): the TEE model service "
-            + "answers only sites it can identify by their certificate");
-      }
-      SitePkiFiles credentials = SitePkiFiles.locate(Path.of(pki), site);
+      SitePkiFiles credentials = InferenceSetup.siteCredentials(env, site);
       client = tee.client(MutualTlsClients.presenting(FhirContext.forR4(), credentials.certificate(),
           credentials.privateKey(), credentials.ca()), Clock.systemUTC(), new SecureRandom());
     }

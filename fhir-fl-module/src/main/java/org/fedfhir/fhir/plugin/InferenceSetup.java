@@ -28,21 +28,12 @@ public final class InferenceSetup {
   public static InferOperationProvider provider(DaoRegistry daos, StudyReader reader, UcumConverter ucum,
       Environment env, CallerReads reads) {
     String site = env.getProperty("fedfhir.site.name", "hospital");
-    TeeSiteSettings tee = TeeSiteSettings.fromProperties(env.getProperty("fedfhir.tee.url"),
-        env.getProperty("fedfhir.tee.measurements"), env.getProperty("fedfhir.tee.platform-keys"),
-        env.getProperty("fedfhir.tee.allow-simulated", Boolean.class, false), env.getProperty("fedfhir.tee.nitro-root"),
-        env.getProperty("fedfhir.tee.max-age"), env.getProperty("fedfhir.tee.models"));
+    TeeSiteSettings tee = teeSettings(env);
     ModelService service = null;
     ModelDirectory models = ModelDirectory.of(Map.of());
     if (tee != null) {
       tee.policy(); // validate now, naming the bad setting
-      String pki = env.getProperty("fedfhir.pki");
-      if (pki == null || pki.isBlank()) {
-        throw new IllegalArgumentException("--tee needs the site's network credentials (--pki): the TEE model service "
-            + "answers only sites it can identify by their certificate");
-      }
-      org.fedfhir.fhir.federation.SitePkiFiles credentials =
-          org.fedfhir.fhir.federation.SitePkiFiles.locate(java.nio.file.Path.of(pki), site);
+      org.fedfhir.fhir.federation.SitePkiFiles credentials = siteCredentials(env, site);
       service = tee.modelService(org.fedfhir.tee.client.MutualTlsClients.presenting(FhirContext.forR4(),
           credentials.certificate(), credentials.privateKey(), credentials.ca()), credentials.certificate(),
           credentials.privateKey(), credentials.ca());
@@ -57,5 +48,23 @@ public final class InferenceSetup {
     DaoInferenceRecords records = new DaoInferenceRecords(daos);
     return new InferOperationProvider(new InferenceService(records, reader, records, new FeatureExtractor(ucum),
         models, service, site, Clock.systemUTC()), reads);
+  }
+
+  /** The site's TEE settings ({@code fedfhir.tee.*}), or null without {@code fedfhir.tee.url}. */
+  static TeeSiteSettings teeSettings(Environment env) {
+    return TeeSiteSettings.fromProperties(env.getProperty("fedfhir.tee.url"),
+        env.getProperty("fedfhir.tee.measurements"), env.getProperty("fedfhir.tee.platform-keys"),
+        env.getProperty("fedfhir.tee.allow-simulated", Boolean.class, false), env.getProperty("fedfhir.tee.nitro-root"),
+        env.getProperty("fedfhir.tee.max-age"), env.getProperty("fedfhir.tee.models"));
+  }
+
+  /** The site's network credentials ({@code fedfhir.pki}), which the TEE requires of every caller. */
+  static org.fedfhir.fhir.federation.SitePkiFiles siteCredentials(Environment env, String site) {
+    String pki = env.getProperty("fedfhir.pki");
+    if (pki == null || pki.isBlank()) {
+      throw new IllegalArgumentException("--tee needs the site's network credentials (--pki): the TEE model service "
+          + "answers only sites it can identify by their certificate");
+    }
+    return org.fedfhir.fhir.federation.SitePkiFiles.locate(java.nio.file.Path.of(pki), site);
   }
 }

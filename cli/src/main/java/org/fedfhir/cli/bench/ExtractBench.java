@@ -72,6 +72,11 @@ public final class ExtractBench implements Callable<Integer> {
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures to this file.")
   Path json;
 
+  @Option(names = "--already-loaded", description = "With --jdbc-url: the database already holds the population "
+      + "an earlier run loaded with the same --patients and --seed; skip the load and measure extraction only "
+      + "(to iterate on extraction without reloading).")
+  boolean alreadyLoaded;
+
   @Override
   public Integer call() throws Exception {
     loading.check();
@@ -81,6 +86,10 @@ public final class ExtractBench implements Callable<Integer> {
     }
     if (jdbcUrl != null && !db.equals("postgres")) {
       System.err.println("--jdbc-url goes with --db postgres");
+      return 2;
+    }
+    if (alreadyLoaded && jdbcUrl == null) {
+      System.err.println("--already-loaded goes with --jdbc-url (a throwaway or in-memory database starts empty)");
       return 2;
     }
     if (db.equals("postgres") && jdbcUrl == null) {
@@ -117,9 +126,10 @@ public final class ExtractBench implements Callable<Integer> {
           base));
       Heap heap = new Heap();
       long l0 = System.nanoTime();
-      BundleLoader.Loaded loaded = loader.loadSynthetic(new SyntheticCohort(seed, LocalDate.now()), patients,
-          loading.perBundle(), loading.inFlight(), steward);
-      double load = (System.nanoTime() - l0) / 1e9;
+      BundleLoader.Loaded loaded = alreadyLoaded ? null
+          : loader.loadSynthetic(new SyntheticCohort(seed, LocalDate.now()), patients, loading.perBundle(),
+              loading.inFlight(), steward);
+      double load = alreadyLoaded ? Double.NaN : (System.nanoTime() - l0) / 1e9;
       double loadHeap = heap.peakMegabytes();
 
       StudyDefinition study;
@@ -131,9 +141,11 @@ public final class ExtractBench implements Callable<Integer> {
       extractor.extract(study, data, Instant.now()); // warm-up
       System.gc();
       heap = new Heap();
+      long c0 = cpuNanos();
       long e0 = System.nanoTime();
       Extraction ex = extractor.extract(study, data, Instant.now());
       double extract = (System.nanoTime() - e0) / 1e9;
+      double extractCpu = (cpuNanos() - c0) / 1e9;
       double extractHeap = heap.peakMegabytes();
       long t0 = System.nanoTime();
       TrainingResult r = new LocalTrainer().train(
@@ -142,12 +154,16 @@ public final class ExtractBench implements Callable<Integer> {
               study.parameters().learningRate(), seed, study.parameters().testFraction()), null);
       double train = (System.nanoTime() - t0) / 1e9;
 
-      System.out.printf("%nbench extract: %d synthetic patients, %d resources, %d per transaction, %d in flight, %s, "
-          + "max heap %d MB%n", patients, loaded.resources(), loading.perBundle(), loading.inFlight(), dbName,
+      System.out.printf("%nbench extract: %d synthetic patients, %s resources, %d per transaction, %d in flight, %s, "
+          + "max heap %d MB%n", patients, loaded == null ? "(loaded earlier)" : loaded.resources(),
+          loading.perBundle(), loading.inFlight(), dbName,
           Runtime.getRuntime().maxMemory() >> 20);
       System.out.printf("%-38s %10s %12s %16s%n", "step", "seconds", "patients/s", "peak heap (MB)");
       System.out.printf("%-38s %10.1f %12s %16s%n", "server start (HAPI JPA)", startup, "", "");
-      System.out.printf("%-38s %10.1f %12.0f %16.0f%n", "load (REST transactions)", load, patients / load, loadHeap);
+      if (loaded != null) {
+        System.out.printf("%-38s %10.1f %12.0f %16.0f%n", "load (REST transactions)", load, patients / load,
+            loadHeap);
+      }
       System.out.printf("%-38s %10.2f %12.0f %16.0f%n", "extract 10 features (DAO, paged, warm)", extract,
           patients / extract, extractHeap);
       System.out.printf("%-38s %10.2f %12.0f%n", "train LR (" + study.parameters().localEpochs() + " epochs)", train,
@@ -155,20 +171,27 @@ public final class ExtractBench implements Callable<Integer> {
       System.out.printf("rows %d, excluded by consent %d, missing %d, unconvertible units %d, test accuracy %.3f, "
           + "AUC %.3f%n", ex.counts().included(), ex.counts().excludedConsent(), ex.counts().missing(),
           ex.counts().unconvertibleUnits(), r.metrics().accuracy(), r.metrics().auc());
+      System.out.printf("extraction used %.2f s of this process's CPU (%.1f cores; the database server's not counted)%n",
+          extractCpu, extractCpu / extract);
       System.out.println("peak heap: the whole process (the hospital server runs in it), sum of the heap pools' peaks");
       if (json != null) {
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("patients", patients);
         figures.put("db", db);
-        figures.put("resources", loaded.resources());
-        figures.put("perBundle", loading.perBundle());
-        figures.put("inFlight", loading.inFlight());
-        figures.put("loadSeconds", load);
-        figures.put("loadPatientsPerSecond", patients / load);
+        if (loaded != null) {
+          figures.put("resources", loaded.resources());
+          figures.put("perBundle", loading.perBundle());
+          figures.put("inFlight", loading.inFlight());
+          figures.put("loadSeconds", load);
+          figures.put("loadPatientsPerSecond", patients / load);
+        }
         figures.put("extractSeconds", extract);
         figures.put("extractPatientsPerSecond", patients / extract);
         figures.put("peakHeapMegabytes", extractHeap);
-        figures.put("loadPeakHeapMegabytes", loadHeap);
+        figures.put("extractCpuSeconds", extractCpu);
+        if (loaded != null) {
+          figures.put("loadPeakHeapMegabytes", loadHeap);
+        }
         figures.put("maxHeapMegabytes", Runtime.getRuntime().maxMemory() >> 20);
         figures.put("rows", ex.counts().included());
         figures.put("loadAverage", Files.readString(Path.of("/proc/loadavg")).trim());
@@ -176,6 +199,12 @@ public final class ExtractBench implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** CPU time of this whole process (all threads), nanoseconds. */
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   /** The peak heap since construction: the heap pools' peaks are reset, then summed. */

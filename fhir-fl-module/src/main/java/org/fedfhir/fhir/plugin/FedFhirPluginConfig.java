@@ -54,11 +54,12 @@ public class FedFhirPluginConfig {
    */
   @Bean
   @SuppressWarnings("unchecked")
-  public JpaResourceReader fedfhirResourceReader(ca.uhn.fhir.jpa.dao.tx.IHapiTransactionService transactions,
+  public JpaResourceReader fedfhirResourceReader(ca.uhn.fhir.context.FhirContext fhir,
+      ca.uhn.fhir.jpa.dao.tx.IHapiTransactionService transactions,
       jakarta.persistence.EntityManagerFactory entityManagers, ca.uhn.fhir.jpa.dao.SearchBuilderFactory<?> builders,
       ca.uhn.fhir.jpa.model.config.PartitionSettings partitions,
       @Value("${fedfhir.extract.loaders:0}") int loaders) {
-    return new JpaResourceReader(transactions,
+    return new JpaResourceReader(fhir, transactions,
         org.springframework.orm.jpa.SharedEntityManagerCreator.createSharedEntityManager(entityManagers),
         (ca.uhn.fhir.jpa.dao.SearchBuilderFactory<ca.uhn.fhir.jpa.model.dao.JpaPid>) builders, partitions,
         JpaResourceReader.PAGE, loaders > 0 ? loaders : Runtime.getRuntime().availableProcessors());

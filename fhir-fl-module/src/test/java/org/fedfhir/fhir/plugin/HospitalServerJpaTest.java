@@ -358,6 +358,9 @@ class HospitalServerJpaTest {
     changed.getComponentFirstRep().setValue(new Quantity().setValue(199).setSystem("http://unitsofmeasure.org")
         .setCode("mm[Hg]"));
     daos.getResourceDao(Observation.class).update(changed, system);
+    changed.getComponentFirstRep().setValue(new Quantity().setValue(201).setSystem("http://unitsofmeasure.org")
+        .setCode("mm[Hg]"));
+    daos.getResourceDao(Observation.class).update(changed, system);
     List<String> cholesterolIds = new ArrayList<>();
     reader.withToken(Observation.class, "Observation", "combo-code", List.of(cholesterol),
         o -> cholesterolIds.add(o.getIdElement().getIdPart()));
@@ -376,8 +379,14 @@ class HospitalServerJpaTest {
     small.withToken(Observation.class, "Observation", "combo-code", List.of(systolic), again::add);
     Observation current = again.stream().filter(o -> o.getIdElement().getIdPart()
         .equals(changed.getIdElement().getIdPart())).findFirst().orElseThrow();
-    assertThat(current.getIdElement().getVersionIdPart()).isEqualTo("2");
-    assertThat(current.getComponentFirstRep().getValueQuantity().getValue().intValue()).isEqualTo(199);
+    assertThat(current.getIdElement().getVersionIdPart()).isEqualTo("3");
+    assertThat(current.getMeta().getVersionId()).isEqualTo("3");
+    assertThat(current.getComponentFirstRep().getValueQuantity().getValue().intValue()).isEqualTo(201);
+    Observation byDao = daos.getResourceDao(Observation.class).read(current.getIdElement().toUnqualifiedVersionless(),
+        system);
+    assertThat(current.getMeta().getLastUpdated().getTime()).isEqualTo(byDao.getMeta().getLastUpdated().getTime());
+    assertThat(CTX.newJsonParser().encodeResourceToString(current))
+        .isEqualTo(CTX.newJsonParser().encodeResourceToString(byDao));
     assertThat(ids(again)).doesNotHaveDuplicates();
 
     // a Condition under two of the codes is read once; the union equals the search's
@@ -398,6 +407,70 @@ class HospitalServerJpaTest {
     small.all(Observation.class, "Observation", observations::add);
     assertThat(ids(observations)).isEqualTo(searched(Observation.class, null, List.of()))
         .doesNotContain(cholesterolIds.get(1));
+  }
+
+  @Test
+  @Order(10)
+  void bulkReadsGiveResourcesWhoseTextIsNotInlineOrThatHaveTagsThroughHapisLoaderInIdOrder() throws Exception {
+    SystemRequestDetails system = new SystemRequestDetails();
+    Code glucose = new Code("http://loinc.org", "2345-7");
+    String patient = daos.getResourceDao(Patient.class).create(new Patient(), system).getId().getIdPart();
+    List<String> made = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      Observation o = new Observation().setStatus(Observation.ObservationStatus.FINAL);
+      o.getCode().addCoding().setSystem(glucose.system()).setCode(glucose.code());
+      o.setSubject(new Reference("Patient/" + patient)).setValue(new Quantity().setValue(90 + i)
+          .setSystem("http://unitsofmeasure.org").setCode("mg/dL"));
+      if (i == 2) {
+        o.getMeta().addTag("http://example.org/tags", "reviewed", "Reviewed");
+      }
+      made.add(daos.getResourceDao(Observation.class).create(o, system).getId().getIdPart());
+    }
+    // the second one's text moved out of the row into the large-object column, as older HAPI versions stored it
+    moveTextOutOfRow("Observation", made.get(1));
+
+    List<Observation> read = new ArrayList<>();
+    reader.withPage(3).withToken(Observation.class, "Observation", "combo-code", List.of(glucose), read::add);
+    assertThat(ids(read)).isEqualTo(searched(Observation.class, "combo-code", List.of(glucose))).containsAll(made);
+    Map<String, Observation> byId = read.stream().collect(Collectors.toMap(o -> o.getIdElement().getIdPart(),
+        o -> o));
+    for (int i = 0; i < 4; i++) {
+      Observation o = byId.get(made.get(i));
+      assertThat(o.getValueQuantity().getValue().intValue()).as(made.get(i)).isEqualTo(90 + i);
+      assertThat(o.getIdElement().getVersionIdPart()).isEqualTo("1");
+    }
+    assertThat(byId.get(made.get(2)).getMeta().getTag()).extracting(c -> c.getCode()).containsExactly("reviewed");
+  }
+
+  @Autowired
+  javax.sql.DataSource dataSource;
+
+  /** Moves a version's JSON from {@code RES_TEXT_VC} to the {@code RES_TEXT} large object (uncompressed). */
+  void moveTextOutOfRow(String type, String id) throws Exception {
+    try (java.sql.Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      long pid;
+      String text;
+      try (var q = c.prepareStatement("SELECT r.RES_ID, v.RES_TEXT_VC FROM HFJ_RESOURCE r JOIN HFJ_RES_VER v"
+          + " ON v.RES_ID = r.RES_ID AND v.RES_VER = r.RES_VER WHERE r.RES_TYPE = ? AND r.FHIR_ID = ?")) {
+        q.setString(1, type);
+        q.setString(2, id);
+        try (var rs = q.executeQuery()) {
+          assertThat(rs.next()).isTrue();
+          pid = rs.getLong(1);
+          text = rs.getString(2);
+        }
+      }
+      assertThat(text).isNotNull();
+      boolean postgres = c.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
+      try (var u = c.prepareStatement("UPDATE HFJ_RES_VER SET RES_TEXT_VC = NULL, RES_TEXT = "
+          + (postgres ? "lo_from_bytea(0, ?)" : "?") + " WHERE RES_ID = ?")) {
+        u.setBytes(1, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        u.setLong(2, pid);
+        assertThat(u.executeUpdate()).isEqualTo(1);
+      }
+      c.commit();
+    }
   }
 
   /** Logical ids in the order read. */

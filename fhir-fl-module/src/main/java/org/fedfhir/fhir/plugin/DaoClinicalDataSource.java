@@ -19,8 +19,9 @@ import org.hl7.fhir.r4.model.Patient;
  * blood-pressure panel) count. The streaming reads ({@link #patients(Consumer)},
  * {@link #consents(Consumer)}, {@link #observations}, {@link #conditions}, {@link #records}) go through a
  * {@link JpaResourceReader}: keyset pages over HAPI's resource and token-index tables in database-id
- * order, loaded by HAPI's own resource loader in read-only transactions, so only a few pages are ever in
- * memory; the list reads ({@link #patients()}, {@link #consents()}) are DAO searches that hold the whole
+ * order, each page's current versions read by one SQL query in a read-only transaction and parsed as
+ * HAPI's loader parses them (HAPI's loader itself for what is not inline JSON), so only a few pages are
+ * ever in memory; the list reads ({@link #patients()}, {@link #consents()}) are DAO searches that hold the whole
  * result.
  */
 public final class DaoClinicalDataSource implements ClinicalDataSource {

@@ -71,6 +71,7 @@ class ObservationJsonTest {
       "\"note\":[{\"text\":\"not read by extraction, kept by HAPI\"}]",
       "\"interpretation\":[{\"text\":\"high\"}]",
       "\"valueQuantity\":{\"value\":1e2,\"code\":\"mg/dL\"}",
+      "\"valueQuantity\":{\"value\":0.0000001,\"code\":\"g/L\"}",
       "\"valueQuantity\":{\"value\":\"120\",\"code\":\"mg/dL\"}",
       "\"valueQuantity\":{\"value\":120,\"extension\":[{\"url\":\"http://example.org/x\",\"valueString\":\"y\"}]}",
       "\"valueInteger\":1,\"valueBoolean\":true",

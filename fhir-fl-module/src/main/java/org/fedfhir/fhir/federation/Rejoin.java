@@ -49,6 +49,26 @@ public record Rejoin(Duration first, Duration longest, Duration within) {
     return new Rejoin(DEFAULT.first, DEFAULT.longest, within);
   }
 
+  /**
+   * {@link #within} the site's setting {@code fedfhir.federation.rejoin-within} (ISO-8601, e.g. {@code PT10M};
+   * {@code PT0S}: never rejoin).
+   *
+   * @throws IllegalArgumentException naming the setting and the value when it is not a duration ≥ 0
+   */
+  public static Rejoin fromSetting(String value) {
+    Duration d;
+    try {
+      d = Duration.parse(value.strip());
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new IllegalArgumentException("fedfhir.federation.rejoin-within '" + value
+          + "': need an ISO-8601 duration such as PT10M (PT0S: never rejoin)", e);
+    }
+    if (d.isNegative()) {
+      throw new IllegalArgumentException("fedfhir.federation.rejoin-within '" + value + "': need a duration ≥ 0");
+    }
+    return within(d);
+  }
+
   /** The wait before attempt {@code attempt} (1, 2, …): {@code first}·2^(attempt − 1), at most {@code longest}. */
   public Duration delay(int attempt) {
     if (attempt < 1) {

@@ -86,7 +86,7 @@ public class FedFhirPluginConfig {
       @Value("${fedfhir.federation.rejoin-within:PT10M}") String rejoinWithin) {
     return FederatedTrainingService.fromSettings(data, store, store, ucum, site,
         aggregator, pki, siteMinSites, peerPins, new DaoContributionLedger(daos, site),
-        org.fedfhir.fhir.federation.Rejoin.within(java.time.Duration.parse(rejoinWithin)));
+        org.fedfhir.fhir.federation.Rejoin.fromSetting(rejoinWithin));
   }
 
   @Bean(destroyMethod = "close")

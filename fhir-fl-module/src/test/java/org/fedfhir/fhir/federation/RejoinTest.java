@@ -31,6 +31,17 @@ class RejoinTest {
   }
 
   @Test
+  void theSitesSettingIsAnIsoDurationAndABadOneIsRefusedNamingIt() {
+    assertThat(Rejoin.fromSetting("PT20M")).isEqualTo(Rejoin.within(Duration.ofMinutes(20)));
+    assertThat(Rejoin.fromSetting("PT0S").within()).isZero();
+    assertThatThrownBy(() -> Rejoin.fromSetting("10 minutes")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("fedfhir.federation.rejoin-within '10 minutes': need an ISO-8601 duration such as PT10M "
+            + "(PT0S: never rejoin)");
+    assertThatThrownBy(() -> Rejoin.fromSetting("-PT1M")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("fedfhir.federation.rejoin-within '-PT1M': need a duration ≥ 0");
+  }
+
+  @Test
   void onlyTheTransportsFailuresAreRetriedNeverARefusal() {
     assertThat(Rejoin.isTransportFailure(new ExecutionException(Status.UNAVAILABLE
         .withDescription("Keepalive failed. The connection is likely gone").asRuntimeException()))).isTrue();

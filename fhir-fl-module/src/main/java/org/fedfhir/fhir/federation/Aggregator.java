@@ -22,6 +22,12 @@ public interface Aggregator extends AutoCloseable {
     return join(study, work, null);
   }
 
+  /**
+   * Before a site joins again after a transport failure ({@link Rejoin}): try the connection now
+   * rather than after the transport's own reconnect backoff. By default nothing to do.
+   */
+  default void reconnectNow() {}
+
   /** Where the aggregator is, for messages. */
   String target();
 

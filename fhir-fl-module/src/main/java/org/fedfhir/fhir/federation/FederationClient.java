@@ -151,6 +151,12 @@ public final class FederationClient implements Aggregator {
     return signer == null ? session : session.endorsedBy(signer, verifier);
   }
 
+  /** Resets the channel's reconnect backoff: a rejoin after a transport failure connects at once. */
+  @Override
+  public void reconnectNow() {
+    channel.resetConnectBackoff();
+  }
+
   /** Where the client connects. */
   @Override
   public String target() {

@@ -33,6 +33,9 @@ public final class SiteRoundWork implements SiteSession.TrainingWork {
 
   /** What the site's Task hears of the study's progress. */
   public interface Progress {
+    /** The aggregator accepted a session of this work ({@code Joined}), the first or a rejoin. */
+    default void joined(int completedRounds) {}
+
     default void roundCompleted(SiteSession.RoundResult result) {}
 
     default void roundAborted(int round, String reason) {}
@@ -49,6 +52,7 @@ public final class SiteRoundWork implements SiteSession.TrainingWork {
   private final PrivateRounds privateRounds;
   private volatile Standardisation lastStandardisation;
   private volatile SiteSession.RoundResult lastEvaluation;
+  private final java.util.concurrent.atomic.AtomicInteger joins = new java.util.concurrent.atomic.AtomicInteger();
 
   /**
    * One session's work. Local shuffling is seeded from the study seed, the round and a secret drawn
@@ -156,6 +160,21 @@ public final class SiteRoundWork implements SiteSession.TrainingWork {
   /** The completed EVALUATE round (network-wide metrics of the final model), or null. */
   public SiteSession.RoundResult evaluation() {
     return lastEvaluation;
+  }
+
+  /**
+   * How many sessions of this work the aggregator accepted: more than one when the site rejoined
+   * the study after its session broke ({@link Rejoin}); the work, and so a private study's ledger
+   * and the session secret of its shuffling, is the same in each.
+   */
+  public int joins() {
+    return joins.get();
+  }
+
+  @Override
+  public void joined(int completedRounds) {
+    joins.incrementAndGet();
+    progress.joined(completedRounds);
   }
 
   @Override

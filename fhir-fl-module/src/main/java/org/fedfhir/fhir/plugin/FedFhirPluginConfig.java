@@ -83,9 +83,11 @@ public class FedFhirPluginConfig {
       DaoClinicalDataSource data, DaoSiteStore store, UcumConverter ucum, @Value("${fedfhir.site.name:hospital}") String site,
       @Value("${fedfhir.aggregator:}") String aggregator, @Value("${fedfhir.pki:}") String pki,
       @Value("${fedfhir.federation.min-sites:3}") int siteMinSites,
-      @Value("${fedfhir.federation.peer-pins:}") String peerPins) {
+      @Value("${fedfhir.federation.peer-pins:}") String peerPins,
+      @Value("${fedfhir.federation.rejoin-within:PT10M}") String rejoinWithin) {
     return FederatedTrainingService.fromSettings(data, store, store, ucum, site,
-        aggregator, pki, siteMinSites, peerPins, new DaoContributionLedger(daos, site));
+        aggregator, pki, siteMinSites, peerPins, new DaoContributionLedger(daos, site),
+        org.fedfhir.fhir.federation.Rejoin.fromSetting(rejoinWithin));
   }
 
   @Bean(destroyMethod = "close")

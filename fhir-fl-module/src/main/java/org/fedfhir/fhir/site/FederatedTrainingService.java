@@ -1,6 +1,9 @@
 package org.fedfhir.fhir.site;
 
+import io.grpc.Status;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Map;
@@ -23,6 +26,7 @@ import org.fedfhir.fhir.federation.Aggregator;
 import org.fedfhir.fhir.federation.AggregatorAddress;
 import org.fedfhir.fhir.federation.FederatedSettings;
 import org.fedfhir.fhir.federation.FederationClient;
+import org.fedfhir.fhir.federation.Rejoin;
 import org.fedfhir.fhir.federation.SitePkiFiles;
 import org.fedfhir.fhir.federation.SiteRoundWork;
 import org.fedfhir.fhir.federation.SiteRows;
@@ -49,6 +53,12 @@ import org.slf4j.LoggerFactory;
  * model's accuracy, AUC and Brier score on this site's test split, the network-wide accuracy and
  * log-loss of the EVALUATE round and the cohort counts. One {@code AuditEvent} per run. Logs only
  * ids, rounds and counts — never a patient value, a weight or a share.
+ *
+ * <p>A session broken by the transport (the link to the aggregator down, the aggregator restarted)
+ * is not the end of the run: the site joins the same study again with the same work as its
+ * {@link Rejoin} says, and the aggregator admits it at its next round; meanwhile the Task says what
+ * it is doing and until when ({@code statusReason}). A refusal, by the aggregator or by the site's
+ * own round policy, fails the Task at once.
  */
 public class FederatedTrainingService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FederatedTrainingService.class);
@@ -59,6 +69,8 @@ public class FederatedTrainingService implements AutoCloseable {
   private final FeatureExtractor extractor;
   private final String site;
   private final Aggregator client;
+  private final Rejoin rejoin;
+  private final Clock clock;
   private final AtomicInteger threads = new AtomicInteger();
   private final ExecutorService runs = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "fedfhir-federated-" + threads.incrementAndGet());
@@ -78,6 +90,17 @@ public class FederatedTrainingService implements AutoCloseable {
    */
   public FederatedTrainingService(ClinicalDataSource data, Tasks tasks, AuditTrail audit,
       UcumConverter ucum, String site, Aggregator client) {
+    this(data, tasks, audit, ucum, site, client, Rejoin.DEFAULT, Clock.systemUTC());
+  }
+
+  /**
+   * As above, rejoining a study whose session broke on a transport failure as {@code rejoin} says
+   * ({@link Rejoin#NEVER}: the Task fails at once), with {@code clock} for the Task's times.
+   */
+  public FederatedTrainingService(ClinicalDataSource data, Tasks tasks, AuditTrail audit,
+      UcumConverter ucum, String site, Aggregator client, Rejoin rejoin, Clock clock) {
+    this.rejoin = java.util.Objects.requireNonNull(rejoin, "rejoin");
+    this.clock = clock;
     this.data = data;
     this.tasks = tasks;
     this.audit = audit;
@@ -98,6 +121,17 @@ public class FederatedTrainingService implements AutoCloseable {
   public static FederatedTrainingService fromSettings(ClinicalDataSource data, Tasks tasks,
       AuditTrail audit, UcumConverter ucum, String site, String aggregator, String pki, int siteMinSites,
       String peerPins, org.fedfhir.federation.ContributionLedger ledger) {
+    return fromSettings(data, tasks, audit, ucum, site, aggregator, pki, siteMinSites, peerPins, ledger,
+        Rejoin.DEFAULT);
+  }
+
+  /**
+   * As above, a session broken by a transport failure rejoining its study as {@code rejoin} says
+   * (the site's setting {@code fedfhir.federation.rejoin-within}, {@link Rejoin#within}).
+   */
+  public static FederatedTrainingService fromSettings(ClinicalDataSource data, Tasks tasks,
+      AuditTrail audit, UcumConverter ucum, String site, String aggregator, String pki, int siteMinSites,
+      String peerPins, org.fedfhir.federation.ContributionLedger ledger, Rejoin rejoin) {
     boolean hasAggregator = aggregator != null && !aggregator.isBlank();
     boolean hasPki = pki != null && !pki.isBlank();
     if (hasAggregator != hasPki) {
@@ -111,7 +145,7 @@ public class FederatedTrainingService implements AutoCloseable {
     if (client != null) {
       LOG.info("federated training: site '{}' joins studies at {} over mutual TLS", site, client.target());
     }
-    return new FederatedTrainingService(data, tasks, audit, ucum, site, client);
+    return new FederatedTrainingService(data, tasks, audit, ucum, site, client, rejoin, Clock.systemUTC());
   }
 
   public boolean isConfigured() {
@@ -158,16 +192,14 @@ public class FederatedTrainingService implements AutoCloseable {
           + rows.trainCount() + " training rows; waiting for round 1"));
       LOG.info("$train Task/{} federated: joining {}|{} at {} ({} training / {} test rows)", taskId,
           study.url(), study.version(), client.target(), rows.trainCount(), rows.testCount());
-      SiteSession.Outcome outcome;
-      try {
-        outcome = client.join(joined, work).get();
-      } catch (java.util.concurrent.ExecutionException e) {
-        throw new FederationFailure(client.describe(e));
-      }
+      SiteSession.Outcome outcome = session(taskId, joined, work);
       SiteSession.RoundResult evaluation = work.evaluation();
       if (work.standardisation() == null || outcome.finalModel() == null) {
-        throw new FederationFailure("the study had already ended at the aggregator (" + outcome.completedRounds()
-            + " rounds completed); this site took part in none of its rounds");
+        throw new FederationFailure(work.joins() > 1
+            ? "the study ended at the aggregator (" + outcome.completedRounds() + " rounds completed) while this "
+                + "site's link was down; it rejoined too late to take part in the final rounds"
+            : "the study had already ended at the aggregator (" + outcome.completedRounds()
+                + " rounds completed); this site took part in none of its rounds");
       }
       if (evaluation == null) {
         throw new FederationFailure("the session ended after " + outcome.completedRounds() + " of "
@@ -219,6 +251,54 @@ public class FederatedTrainingService implements AutoCloseable {
   }
 
   /**
+   * The site's part in the study: one session, and after a transport failure (link down, aggregator
+   * restarted) new sessions of the same work as {@link #rejoin} says, each wait with its deadline in
+   * the Task's {@code statusReason}, until one ends the study or fails otherwise. The deadline
+   * counts from the last session the aggregator accepted.
+   */
+  private SiteSession.Outcome session(String taskId, SiteSession.Study study, SiteRoundWork work)
+      throws FederationFailure, InterruptedException {
+    Instant giveUp = null;
+    int attempt = 0;
+    int joins = work.joins();
+    while (true) {
+      try {
+        return client.join(study, work).get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        String why = client.describe(e);
+        if (!Rejoin.isTransportFailure(e)) {
+          throw new FederationFailure(why);
+        }
+        Instant now = clock.instant();
+        if (giveUp == null || work.joins() > joins) {
+          giveUp = now.plus(rejoin.within()); // a new outage: the last session had been accepted
+          attempt = 0;
+          joins = work.joins();
+        }
+        attempt++;
+        Duration wait = rejoin.delay(attempt);
+        Instant next = now.plus(wait);
+        if (next.isAfter(giveUp)) {
+          throw new FederationFailure(attempt == 1 ? why : why + "; gave up rejoining the study after "
+              + (attempt - 1) + " attempts in " + rejoin.within());
+        }
+        String reason = why + "; rejoining the study: attempt " + attempt + " at " + next.truncatedTo(
+            java.time.temporal.ChronoUnit.SECONDS) + ", giving up at " + giveUp.truncatedTo(
+            java.time.temporal.ChronoUnit.SECONDS);
+        int n = attempt;
+        update(taskId, t -> {
+          t.getBusinessStatus().setText("rejoining the study at the aggregator (attempt " + n + ")");
+          t.getStatusReason().setText(reason);
+        });
+        LOG.info("$train Task/{} federated: session at {} broke ({}); rejoin attempt {} in {} ms", taskId,
+            client.target(), Status.fromThrowable(e.getCause()).getCode(), attempt, wait.toMillis());
+        Thread.sleep(wait.toMillis());
+        client.reconnectNow();
+      }
+    }
+  }
+
+  /**
    * What a differentially private study's Task says at its end: the ε this site's own ledger has
    * spent, of the study's target, and whether the study stopped there; null for a study without.
    */
@@ -236,6 +316,21 @@ public class FederatedTrainingService implements AutoCloseable {
 
   private SiteRoundWork.Progress progress(String taskId) {
     return new SiteRoundWork.Progress() {
+      private int joins;
+
+      @Override
+      public void joined(int completedRounds) {
+        if (++joins > 1) {
+          int n = joins - 1;
+          update(taskId, t -> {
+            t.getBusinessStatus().setText("rejoined the study at the aggregator after " + completedRounds
+                + " rounds there; waiting for the next round");
+            t.getStatusReason().setText("rejoined the study " + (n == 1 ? "once" : n + " times")
+                + " after its session with the aggregator broke (last at round " + completedRounds + ")");
+          });
+        }
+      }
+
       @Override
       public void privacySpent(int round, double epsilon, double target) {
         update(taskId, t -> output(t, "dp-epsilon", epsilon));

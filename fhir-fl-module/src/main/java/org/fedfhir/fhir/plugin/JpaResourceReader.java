@@ -284,10 +284,19 @@ public final class JpaResourceReader {
     List<JpaPid> next(int max);
   }
 
-  /** Ids of one resource type's live resources, from the primary key upwards. */
+  /**
+   * Ids of one resource type's live resources, walking the primary key in windows of ids. Asked for ids
+   * above the last page's with the type alone, a database may take HAPI's index on (type, deleted,
+   * updated) and scan and sort every remaining resource of the type for each page, so a page would cost
+   * more the larger the hospital (PostgreSQL did); a window ({@code RES_ID} in (after, after + span])
+   * keeps each query on the primary key and costs what the window holds. The span doubles while windows
+   * hold less than half a page and the walk ends at the highest id the store held when it began.
+   */
   private final class TypeCursor implements IdCursor {
     private final String typeName;
     private long after = Long.MIN_VALUE;
+    private long span;
+    private Long end;
 
     TypeCursor(String typeName) {
       this.typeName = typeName;
@@ -295,12 +304,30 @@ public final class JpaResourceReader {
 
     @Override
     public List<JpaPid> next(int max) {
-      List<JpaPid> pids = ids("SELECT r.RES_ID FROM HFJ_RESOURCE r WHERE r.RES_ID > ?1 AND r.RES_TYPE = ?2"
-          + " AND r.RES_DELETED_AT IS NULL ORDER BY r.RES_ID", after, typeName, max);
-      if (!pids.isEmpty()) {
-        after = pids.get(pids.size() - 1).getId();
+      if (end == null) { // the walk's bounds: the lowest and highest ids the store holds now
+        Object[] bounds = transactions.withSystemRequest().readOnly().execute(() -> (Object[]) entityManager
+            .createNativeQuery("SELECT MIN(r.RES_ID), MAX(r.RES_ID) FROM HFJ_RESOURCE r").getSingleResult());
+        end = bounds[1] == null ? after : ((Number) bounds[1]).longValue();
+        after = bounds[0] == null ? after : ((Number) bounds[0]).longValue() - 1;
+        span = max;
       }
-      return pids;
+      while (after < end) {
+        long upTo = end - after <= span ? end : after + span;
+        List<JpaPid> pids = ids("SELECT r.RES_ID FROM HFJ_RESOURCE r WHERE r.RES_ID > ?1 AND r.RES_ID <= ?3"
+            + " AND r.RES_TYPE = ?2 AND r.RES_DELETED_AT IS NULL ORDER BY r.RES_ID", after, typeName, upTo, max);
+        if (pids.size() == max) { // the window holds more: the next page starts after this one
+          after = pids.get(pids.size() - 1).getId();
+          return pids;
+        }
+        after = upTo;
+        if (pids.size() < max / 2) {
+          span = span > Long.MAX_VALUE / 4 ? span : span * 2;
+        }
+        if (!pids.isEmpty()) {
+          return pids;
+        }
+      }
+      return List.of();
     }
   }
 
@@ -375,9 +402,18 @@ public final class JpaResourceReader {
   }
 
   private List<JpaPid> ids(String sql, long after, Object criterion, int max) {
+    return ids(sql, after, criterion, null, max);
+  }
+
+  /** As above, {@code upTo} bound to {@code ?3} when not null. */
+  private List<JpaPid> ids(String sql, long after, Object criterion, Long upTo, int max) {
     return transactions.withSystemRequest().readOnly().execute(() -> {
-      List<?> rows = entityManager.createNativeQuery(sql).setParameter(1, after).setParameter(2, criterion)
-          .setMaxResults(max).getResultList();
+      jakarta.persistence.Query query = entityManager.createNativeQuery(sql).setParameter(1, after)
+          .setParameter(2, criterion);
+      if (upTo != null) {
+        query.setParameter(3, upTo);
+      }
+      List<?> rows = query.setMaxResults(max).getResultList();
       List<JpaPid> pids = new ArrayList<>(rows.size());
       for (Object row : rows) {
         pids.add(JpaPid.fromId(((Number) row).longValue()));

@@ -402,7 +402,8 @@ class HospitalServerJpaTest {
 
     List<Patient> patients = new ArrayList<>();
     small.all(Patient.class, "Patient", patients::add);
-    assertThat(ids(patients)).isEqualTo(searched(Patient.class, null, List.of()));
+    // Patients lie one in many ids apart: the type's walk spans windows with few or none of them
+    assertThat(ids(patients)).hasSizeGreaterThan(2 * page).isEqualTo(searched(Patient.class, null, List.of()));
     List<Observation> observations = new ArrayList<>();
     small.all(Observation.class, "Observation", observations::add);
     assertThat(ids(observations)).isEqualTo(searched(Observation.class, null, List.of()))

@@ -25,6 +25,23 @@ public final class Fixtures {
     }
   }
 
+  /**
+   * Study {@code name} with {@code parameters} set as a researcher would publish them: each replaces the
+   * parameter of that name, in the map's order.
+   */
+  public static PlanDefinition study(String name, java.util.Map<String, org.hl7.fhir.r4.model.Type> parameters) {
+    PlanDefinition pd = study(name);
+    pd.getExtension().removeIf(e -> e.getUrl().equals(org.fedfhir.study.StudyUrls.EXT_PARAMETER)
+        && parameters.containsKey(((org.hl7.fhir.r4.model.PrimitiveType<?>) e.getExtensionByUrl("name").getValue())
+            .getValueAsString()));
+    parameters.forEach((parameter, value) -> {
+      org.hl7.fhir.r4.model.Extension e = pd.addExtension().setUrl(org.fedfhir.study.StudyUrls.EXT_PARAMETER);
+      e.addExtension("name", new org.hl7.fhir.r4.model.CodeType(parameter));
+      e.addExtension("value", value);
+    });
+    return pd;
+  }
+
   /** A centre's bundle as in-memory data, with ids as a server would assign them. */
   public static InMemoryClinicalData centre(HeartDiseaseCentre centre, LocalDate today) {
     return InMemoryClinicalData.ofTransaction(HeartDiseaseFhir.transaction(centre, HeartDiseaseRow.read(centre), today));

@@ -33,7 +33,6 @@ import org.fedfhir.federation.Standardisation;
 import org.fedfhir.fhir.training.TrainingData;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.DecimalType;
-import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.PlanDefinition;
 import org.junit.jupiter.api.AfterEach;
@@ -91,16 +90,7 @@ class FederatedHeartDiseaseTest {
 
   /** The reference study with its parameters set as a researcher would publish them. */
   static PlanDefinition study(Map<String, org.hl7.fhir.r4.model.Type> parameters) {
-    PlanDefinition pd = Fixtures.study("heart-disease-lr");
-    pd.getExtension().removeIf(e -> e.getUrl().equals(StudyUrls.EXT_PARAMETER)
-        && parameters.containsKey(((org.hl7.fhir.r4.model.PrimitiveType<?>) e.getExtensionByUrl("name").getValue())
-            .getValueAsString()));
-    parameters.forEach((name, value) -> {
-      Extension e = pd.addExtension().setUrl(StudyUrls.EXT_PARAMETER);
-      e.addExtension("name", new CodeType(name));
-      e.addExtension("value", value);
-    });
-    return pd;
+    return Fixtures.study("heart-disease-lr", parameters);
   }
 
   /**

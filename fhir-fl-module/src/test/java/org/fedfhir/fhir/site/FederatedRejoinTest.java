@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -43,9 +45,7 @@ import org.fedfhir.fhir.training.TrainingData;
 import org.fedfhir.study.StudyDefinition;
 import org.fedfhir.study.StudyParser;
 import org.fedfhir.study.StudyReader;
-import org.fedfhir.study.StudyUrls;
 import org.hl7.fhir.r4.model.CodeType;
-import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.PlanDefinition;
 import org.hl7.fhir.r4.model.Task;
@@ -80,18 +80,11 @@ class FederatedRejoinTest {
 
   /** FedAvg, 4 training rounds, every round with all three centres (min-sites 3). */
   static PlanDefinition study() {
-    PlanDefinition pd = Fixtures.study("heart-disease-lr");
-    List<Object[]> parameters = List.of(new Object[] {"strategy", new CodeType("fedavg")},
-        new Object[] {"rounds", new IntegerType(4)}, new Object[] {"min-sites", new IntegerType(3)});
-    for (Object[] p : parameters) {
-      pd.getExtension().removeIf(e -> e.getUrl().equals(StudyUrls.EXT_PARAMETER)
-          && p[0].equals(((org.hl7.fhir.r4.model.PrimitiveType<?>) e.getExtensionByUrl("name").getValue())
-              .getValueAsString()));
-      Extension e = pd.addExtension().setUrl(StudyUrls.EXT_PARAMETER);
-      e.addExtension("name", new CodeType((String) p[0]));
-      e.addExtension("value", (Type) p[1]);
-    }
-    return pd;
+    Map<String, Type> parameters = new LinkedHashMap<>();
+    parameters.put("strategy", new CodeType("fedavg"));
+    parameters.put("rounds", new IntegerType(4));
+    parameters.put("min-sites", new IntegerType(3));
+    return Fixtures.study("heart-disease-lr", parameters);
   }
 
   /** The site's Tasks, each statusReason it was given kept in {@link #reasons}. */

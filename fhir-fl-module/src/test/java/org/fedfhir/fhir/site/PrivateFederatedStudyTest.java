@@ -7,6 +7,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.fedfhir.aggregator.fhir.StudyPlans;
@@ -35,7 +37,6 @@ import org.fedfhir.study.StudyReader;
 import org.fedfhir.study.StudyUrls;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.DecimalType;
-import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.PlanDefinition;
 import org.hl7.fhir.r4.model.Task;
@@ -68,20 +69,15 @@ class PrivateFederatedStudyTest {
   }
 
   static PlanDefinition study(double epsilon) {
-    PlanDefinition pd = Fixtures.study("heart-disease-lr");
-    List<Object[]> parameters = List.of(new Object[] {"strategy", new CodeType("fedavg")},
-        new Object[] {"rounds", new IntegerType(20)}, new Object[] {"min-sites", new IntegerType(4)},
-        new Object[] {"learning-rate", new DecimalType("1.0")}, new Object[] {"dp-epsilon", new DecimalType(epsilon)},
-        new Object[] {"dp-delta", new DecimalType("0.001")}, new Object[] {"dp-clip", new DecimalType("1.0")});
-    for (Object[] p : parameters) {
-      pd.getExtension().removeIf(e -> e.getUrl().equals(StudyUrls.EXT_PARAMETER)
-          && p[0].equals(((org.hl7.fhir.r4.model.PrimitiveType<?>) e.getExtensionByUrl("name").getValue())
-              .getValueAsString()));
-      Extension e = pd.addExtension().setUrl(StudyUrls.EXT_PARAMETER);
-      e.addExtension("name", new CodeType((String) p[0]));
-      e.addExtension("value", (Type) p[1]);
-    }
-    return pd;
+    Map<String, Type> parameters = new LinkedHashMap<>();
+    parameters.put("strategy", new CodeType("fedavg"));
+    parameters.put("rounds", new IntegerType(20));
+    parameters.put("min-sites", new IntegerType(4));
+    parameters.put("learning-rate", new DecimalType("1.0"));
+    parameters.put("dp-epsilon", new DecimalType(epsilon));
+    parameters.put("dp-delta", new DecimalType("0.001"));
+    parameters.put("dp-clip", new DecimalType("1.0"));
+    return Fixtures.study("heart-disease-lr", parameters);
   }
 
   @Test

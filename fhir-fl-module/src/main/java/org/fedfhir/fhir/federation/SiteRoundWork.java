@@ -33,8 +33,11 @@ public final class SiteRoundWork implements SiteSession.TrainingWork {
 
   /** What the site's Task hears of the study's progress. */
   public interface Progress {
-    /** The aggregator accepted a session of this work ({@code Joined}), the first or a rejoin. */
-    default void joined(int completedRounds) {}
+    /**
+     * The aggregator accepted session number {@code session} (1, 2, …) of this work ({@code Joined}):
+     * the first, or a rejoin after the previous one broke.
+     */
+    default void joined(int completedRounds, int session) {}
 
     default void roundCompleted(SiteSession.RoundResult result) {}
 
@@ -173,8 +176,7 @@ public final class SiteRoundWork implements SiteSession.TrainingWork {
 
   @Override
   public void joined(int completedRounds) {
-    joins.incrementAndGet();
-    progress.joined(completedRounds);
+    progress.joined(completedRounds, joins.incrementAndGet());
   }
 
   @Override

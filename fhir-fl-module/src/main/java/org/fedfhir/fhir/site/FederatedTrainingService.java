@@ -316,12 +316,10 @@ public class FederatedTrainingService implements AutoCloseable {
 
   private SiteRoundWork.Progress progress(String taskId) {
     return new SiteRoundWork.Progress() {
-      private int joins;
-
       @Override
-      public void joined(int completedRounds) {
-        if (++joins > 1) {
-          int n = joins - 1;
+      public void joined(int completedRounds, int session) {
+        if (session > 1) {
+          int n = session - 1;
           update(taskId, t -> {
             t.getBusinessStatus().setText("rejoined the study at the aggregator after " + completedRounds
                 + " rounds there; waiting for the next round");

@@ -345,7 +345,7 @@ public final class JpaResourceReader {
       // HAPI removes a deleted resource's index rows, so the hash index alone answers; a resource with the
       // code twice (code and component) has two rows: consecutive in id order, kept once
       List<JpaPid> rows = ids("SELECT t.RES_ID FROM HFJ_SPIDX_TOKEN t WHERE t.HASH_SYS_AND_VALUE = ?2"
-          + " AND t.RES_ID > ?1 ORDER BY t.RES_ID", after, hash, max);
+          + " AND t.RES_ID > ?1 ORDER BY t.RES_ID", after, hash, null, max);
       List<JpaPid> pids = new ArrayList<>(rows.size());
       for (JpaPid pid : rows) {
         if (pids.isEmpty() || !pids.get(pids.size() - 1).getId().equals(pid.getId())) {
@@ -401,11 +401,10 @@ public final class JpaResourceReader {
     }
   }
 
-  private List<JpaPid> ids(String sql, long after, Object criterion, int max) {
-    return ids(sql, after, criterion, null, max);
-  }
-
-  /** As above, {@code upTo} bound to {@code ?3} when not null. */
+  /**
+   * At most {@code max} ids that {@code sql} selects, read-only: {@code ?1} is the last id already read,
+   * {@code ?2} the criterion, {@code ?3} (when {@code upTo} is not null) the highest id of the window.
+   */
   private List<JpaPid> ids(String sql, long after, Object criterion, Long upTo, int max) {
     return transactions.withSystemRequest().readOnly().execute(() -> {
       jakarta.persistence.Query query = entityManager.createNativeQuery(sql).setParameter(1, after)

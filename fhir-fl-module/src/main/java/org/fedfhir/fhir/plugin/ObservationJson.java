@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -119,66 +120,57 @@ final class ObservationJson {
     return s.isEmpty() ? null : s;
   }
 
-  private static CodeableConcept concept(JsonParser p) throws IOException {
+  /** Reads one named element of an object; false when it does not read it (the object is then refused). */
+  private interface Field {
+    boolean read(String name) throws IOException;
+  }
+
+  /**
+   * The JSON object at the parser read into {@code into} one field at a time, or {@code null}: not an
+   * object, a field that {@code field} does not read, or {@code into} not {@code complete} at its end.
+   */
+  private static <T> T object(JsonParser p, T into, Field field, Predicate<T> complete)
+      throws IOException {
     if (p.currentToken() != JsonToken.START_OBJECT) {
       return null;
     }
-    CodeableConcept c = new CodeableConcept();
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       p.nextToken();
-      boolean read = switch (name) {
-        case "coding" -> array(p, () -> coding(p), c::addCoding);
-        case "text" -> set(string(p), c::setText);
-        default -> false;
-      };
-      if (!read) {
+      if (!field.read(name)) {
         return null;
       }
     }
-    return c.isEmpty() ? null : c;
+    return complete.test(into) ? into : null;
+  }
+
+  private static CodeableConcept concept(JsonParser p) throws IOException {
+    CodeableConcept c = new CodeableConcept();
+    return object(p, c, name -> switch (name) {
+      case "coding" -> array(p, () -> coding(p), c::addCoding);
+      case "text" -> set(string(p), c::setText);
+      default -> false;
+    }, v -> !v.isEmpty());
   }
 
   private static Coding coding(JsonParser p) throws IOException {
-    if (p.currentToken() != JsonToken.START_OBJECT) {
-      return null;
-    }
     Coding c = new Coding();
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      p.nextToken();
-      boolean read = switch (name) {
-        case "system" -> set(string(p), c::setSystem);
-        case "version" -> set(string(p), c::setVersion);
-        case "code" -> set(string(p), c::setCode);
-        case "display" -> set(string(p), c::setDisplay);
-        default -> false;
-      };
-      if (!read) {
-        return null;
-      }
-    }
-    return c.isEmpty() ? null : c;
+    return object(p, c, name -> switch (name) {
+      case "system" -> set(string(p), c::setSystem);
+      case "version" -> set(string(p), c::setVersion);
+      case "code" -> set(string(p), c::setCode);
+      case "display" -> set(string(p), c::setDisplay);
+      default -> false;
+    }, v -> !v.isEmpty());
   }
 
   private static Reference reference(JsonParser p) throws IOException {
-    if (p.currentToken() != JsonToken.START_OBJECT) {
-      return null;
-    }
     Reference r = new Reference();
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      p.nextToken();
-      boolean read = switch (name) {
-        case "reference" -> set(string(p), r::setReference);
-        case "display" -> set(string(p), r::setDisplay);
-        default -> false;
-      };
-      if (!read) {
-        return null;
-      }
-    }
-    return r.hasReference() ? r : null;
+    return object(p, r, name -> switch (name) {
+      case "reference" -> set(string(p), r::setReference);
+      case "display" -> set(string(p), r::setDisplay);
+      default -> false;
+    }, Reference::hasReference);
   }
 
   private static InstantType instant(JsonParser p) throws IOException {
@@ -201,23 +193,12 @@ final class ObservationJson {
   }
 
   private static Period period(JsonParser p) throws IOException {
-    if (p.currentToken() != JsonToken.START_OBJECT) {
-      return null;
-    }
     Period period = new Period();
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      p.nextToken();
-      boolean read = switch (name) {
-        case "start" -> set(dateTime(p), period::setStartElement);
-        case "end" -> set(dateTime(p), period::setEndElement);
-        default -> false;
-      };
-      if (!read) {
-        return null;
-      }
-    }
-    return period.isEmpty() ? null : period;
+    return object(p, period, name -> switch (name) {
+      case "start" -> set(dateTime(p), period::setStartElement);
+      case "end" -> set(dateTime(p), period::setEndElement);
+      default -> false;
+    }, v -> !v.isEmpty());
   }
 
   private static Type value(JsonParser p, String name) throws IOException {
@@ -236,59 +217,39 @@ final class ObservationJson {
   }
 
   private static Quantity quantity(JsonParser p) throws IOException {
-    if (p.currentToken() != JsonToken.START_OBJECT) {
-      return null;
-    }
     Quantity q = new Quantity();
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      JsonToken t = p.nextToken();
-      boolean read = switch (name) {
-        case "value" -> {
-          if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT || q.hasValue()) {
-            yield false;
-          }
-          String number = p.getText();
-          if (!new BigDecimal(number).toString().equals(number)) {
-            yield false; // an exponent, or digits a BigDecimal writes with one: HAPI's parser decides how it reads
-          }
-          q.setValueElement(new DecimalType(number));
-          yield true;
+    return object(p, q, name -> switch (name) {
+      case "value" -> {
+        JsonToken t = p.currentToken();
+        if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT || q.hasValue()) {
+          yield false;
         }
-        case "comparator" -> {
-          String code = string(p);
-          if (code == null) {
-            yield false;
-          }
-          q.setComparator(Quantity.QuantityComparator.fromCode(code));
-          yield true;
+        String number = p.getText();
+        if (!new BigDecimal(number).toString().equals(number)) {
+          yield false; // an exponent, or digits a BigDecimal writes with one: HAPI's parser decides how it reads
         }
-        case "unit" -> set(string(p), q::setUnit);
-        case "system" -> set(string(p), q::setSystem);
-        case "code" -> set(string(p), q::setCode);
-        default -> false;
-      };
-      if (!read) {
-        return null;
+        q.setValueElement(new DecimalType(number));
+        yield true;
       }
-    }
-    return q.isEmpty() ? null : q;
+      case "comparator" -> {
+        String code = string(p);
+        if (code == null) {
+          yield false;
+        }
+        q.setComparator(Quantity.QuantityComparator.fromCode(code));
+        yield true;
+      }
+      case "unit" -> set(string(p), q::setUnit);
+      case "system" -> set(string(p), q::setSystem);
+      case "code" -> set(string(p), q::setCode);
+      default -> false;
+    }, v -> !v.isEmpty());
   }
 
   private static Observation.ObservationComponentComponent component(JsonParser p) throws IOException {
-    if (p.currentToken() != JsonToken.START_OBJECT) {
-      return null;
-    }
     Observation.ObservationComponentComponent c = new Observation.ObservationComponentComponent();
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      p.nextToken();
-      boolean read = name.equals("code") ? !c.hasCode() && set(concept(p), c::setCode)
-          : name.startsWith("value") && !c.hasValue() && set(value(p, name), c::setValue);
-      if (!read) {
-        return null;
-      }
-    }
-    return c.hasCode() ? c : null;
+    return object(p, c, name -> name.equals("code") ? !c.hasCode() && set(concept(p), c::setCode)
+        : name.startsWith("value") && !c.hasValue() && set(value(p, name), c::setValue),
+        Observation.ObservationComponentComponent::hasCode);
   }
 }
